@@ -1,0 +1,55 @@
+// Lint: typescript-eslint's recommended rules, plus the architecture's import direction (design.md section 1):
+// extension -> core, git; cli -> core, git; git -> core; core -> nothing (and no I/O modules in core).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeIo = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https'];
+const banned = (groups, message) => groups.map(group => ({ group: [group], message }));
+const noVscode = { name: 'vscode', message: 'Only src/extension may import vscode: keep logic editor-free (conventions 1).' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-artifacts/**', '.demo/**', '.bench/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'smart'],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noVscode, ...nodeIo.map(name => ({ name, message: 'src/core is pure: I/O comes in through small interfaces.' }))],
+        patterns: banned(['**/git/*', '**/cli/*', '**/extension/*'], 'src/core imports nothing of the project outside src/core.'),
+      }],
+    },
+  },
+  {
+    files: ['src/git/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noVscode], patterns: banned(['**/cli/*', '**/extension/*'], 'src/git may import only src/core.') }],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noVscode], patterns: banned(['**/extension/*'], 'src/cli may import only src/core and src/git.') }],
+    },
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: banned(['**/cli/*'], 'src/extension may import src/core and src/git, not the CLI.') }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.cjs', 'scripts/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', Buffer: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

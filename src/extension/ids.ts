@@ -1,0 +1,21 @@
+/**
+ * Every id the extension shares with package.json, in one typed place. test/unit/manifest.test.ts checks that
+ * these and the manifest's contributions are the same sets.
+ */
+export const Commands = {
+  showLog: 'aiProvenance.showLog',
+  refresh: 'aiProvenance.refresh',
+  openSidebar: 'aiProvenance.openSidebar',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const ViewContainers = {
+  main: 'aiProvenance',
+} as const;
+
+export const Views = {
+  needsSignoff: 'aiProvenance.needsSignoff',
+} as const;
+
+/** The extension's id as VS Code knows it: publisher.name. */
+export const EXTENSION_ID = 'ai-provenance.ai-provenance';
