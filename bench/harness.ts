@@ -1,0 +1,44 @@
+/**
+ * The shape every benchmark returns, and small helpers to measure. Benchmarks report numbers and, where a
+ * budget exists, a ratio against a baseline measured in the same run on the same machine: never a pass/fail
+ * on wall time alone.
+ */
+export interface BenchResult {
+  /** Stable id, e.g. "engine.changeEvent". */
+  name: string;
+  /** What was measured, in words. */
+  description: string;
+  /** The measured numbers, units in the key (e.g. medianMicros, bytes). */
+  metrics: Record<string, number>;
+  /** The budget from design.md section 8, if any. */
+  budget?: { metric: string; max: number; description: string };
+  /** Whether the budget metric is within the budget (absent when there is no budget). */
+  withinBudget?: boolean;
+}
+
+export interface Benchmark {
+  name: string;
+  run(): Promise<BenchResult[]>;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Microseconds since an arbitrary origin, high resolution. */
+export function nowMicros(): number {
+  return Number(process.hrtime.bigint()) / 1000;
+}
+
+export function withBudget(result: Omit<BenchResult, 'withinBudget'>): BenchResult {
+  if (!result.budget) return result;
+  const value = result.metrics[result.budget.metric];
+  return { ...result, withinBudget: value !== undefined && value <= result.budget.max };
+}
