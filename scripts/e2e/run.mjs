@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// Runs the e2e mocha suite (out/test/e2e/suite) inside a real VS Code: code-server's remote Node extension
+// host, with the workbench opened in Debian's headless Chromium through playwright-core. @vscode/test-electron
+// cannot download VS Code on machines without internet; see scripts/e2e/run-electron.mjs for machines that can.
+//
+//   node scripts/e2e/run.mjs                 the extension from this folder (development mode), full suite
+//   node scripts/e2e/run.mjs --vsix FILE     FILE installed as a user would, packaged suite only
+//
+// Exit code: 0 all passed, 1 a test failed, 2 the harness could not run the suite (setup, crash, timeout).
+// Environment: E2E_GREP (mocha grep), E2E_TIMEOUT_MS (default 300000), E2E_KEEP=1 (keep the temp folder),
+// E2E_VERBOSE=1 (all browser console lines), CHROMIUM_PATH (default /usr/bin/chromium).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs, format } from 'node:util';
+import { chromium } from 'playwright-core';
+import { ensureCodeServer, installVsix, quietSettings, repoRoot, startCodeServer, writeUserSettings, killProcessGroup } from './code-server.mjs';
+
+const started = Date.now();
+const log = (...args) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
+const { values: opts } = parseArgs({ options: { vsix: { type: 'string' } } });
+const mode = opts.vsix ? 'vsix' : 'dev';
+const timeoutMs = Number(process.env.E2E_TIMEOUT_MS ?? 300000);
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const artifactsDir = path.join(repoRoot, '.test-artifacts', `e2e-${mode}`);
+fs.rmSync(artifactsDir, { recursive: true, force: true });
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-e2e-'));
+const dir = name => { const d = path.join(tmp, name); fs.mkdirSync(d, { recursive: true }); return d; };
+const userDataDir = dir('user-data');
+const extensionsDir = dir('extensions');
+const workspace = dir('workspace');
+const browserTmp = dir('browser-tmp');
+const shots = dir('screenshots');
+const resultsFile = path.join(tmp, 'results.json');
+const serverLog = path.join(tmp, 'code-server.log');
+
+/** A small git repository to open, like the one a developer works in. */
+function makeWorkspace() {
+  const git = (...args) => execFileSync('git', args, { cwd: workspace, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.name', 'E2E Tester');
+  git('config', 'user.email', 'e2e@example.invalid');
+  git('config', 'commit.gpgsign', 'false');
+  fs.writeFileSync(path.join(workspace, 'README.md'), '# e2e workspace\n');
+  fs.mkdirSync(path.join(workspace, 'src'));
+  fs.writeFileSync(path.join(workspace, 'src', 'main.ts'), 'export function main(): void {\n  console.log("hello");\n}\n');
+  git('add', '.');
+  git('commit', '-q', '-m', 'initial');
+}
+
+let server;
+let browserServer;
+let browser;
+let control;
+let page;
+
+/**
+ * The tests talk to the harness over HTTP on 127.0.0.1 (URL in E2E_CONTROL_URL) for what only a person can
+ * do: press keys in the browser, read the DOM, take a screenshot.
+ */
+function startControlServer() {
+  control = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://control');
+    const reply = (status, body) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    try {
+      if (!page) return reply(503, { error: 'the page is not open yet' });
+      const param = name => url.searchParams.get(name) ?? '';
+      switch (url.pathname) {
+        case '/press': await page.keyboard.press(param('key')); return reply(200, { ok: true });
+        case '/type': await page.keyboard.type(param('text')); return reply(200, { ok: true });
+        case '/query': {
+          const found = await page.$$eval(param('selector'), els => els.slice(0, 20).map(e => ({
+            text: (e.textContent ?? '').replace(/\u00a0/g, ' ').slice(0, 2000), label: e.getAttribute('aria-label') ?? '',
+          })));
+          return reply(200, { count: found.length, elements: found });
+        }
+        case '/screenshot': {
+          const file = path.join(shots, `${param('name').replace(/[^\w.-]/g, '_') || 'shot'}.png`);
+          await page.screenshot({ path: file });
+          return reply(200, { file });
+        }
+        default: return reply(404, { error: `unknown endpoint ${url.pathname}` });
+      }
+    } catch (error) { reply(500, { error: String(error) }); }
+  });
+  return new Promise(resolve => control.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${control.address().port}`)));
+}
+
+function saveArtifacts(exitLogs) {
+  try {
+    fs.mkdirSync(artifactsDir, { recursive: true });
+    for (const f of [serverLog, resultsFile]) if (fs.existsSync(f)) fs.copyFileSync(f, path.join(artifactsDir, path.basename(f)));
+    fs.cpSync(shots, path.join(artifactsDir, 'screenshots'), { recursive: true });
+    const serverLogs = path.join(userDataDir, 'logs');
+    if (fs.existsSync(serverLogs)) fs.cpSync(serverLogs, path.join(artifactsDir, 'server-logs'), { recursive: true });
+    for (const l of exitLogs ?? []) {
+      const dest = path.join(artifactsDir, 'workbench-logs', l.relativePath);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.writeFileSync(dest, l.contents);
+    }
+    log('artifacts saved in', path.relative(repoRoot, artifactsDir));
+  } catch (error) { log('could not save artifacts:', error); }
+}
+
+let cleaned = false;
+async function cleanup() {
+  if (cleaned) return;
+  cleaned = true;
+  try { await browser?.close(); } catch { /* already gone */ }
+  const chromePid = browserServer?.process()?.pid;
+  try { await browserServer?.close(); } catch { /* already gone */ }
+  await killProcessGroup(chromePid); // playwright starts Chromium in its own group
+  await server?.stop();
+  control?.close();
+  if (process.env.E2E_KEEP) log('kept', tmp);
+  else fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, async () => { await cleanup(); process.exit(130); });
+
+async function main() {
+  ensureCodeServer(log);
+  makeWorkspace();
+  writeUserSettings(userDataDir, {
+    ...quietSettings,
+    'editor.inlineSuggest.enabled': true,
+    'editor.quickSuggestions': { other: false, comments: false, strings: false },
+    'editor.suggestOnTriggerCharacters': false,
+  });
+
+  // In vsix mode the extension under test is the installed package; the development path is a bare host
+  // extension whose only job is to let VS Code load the test runner.
+  let developmentPath = repoRoot;
+  if (mode === 'vsix') {
+    const vsix = path.resolve(opts.vsix);
+    if (!fs.existsSync(vsix)) throw new Error(`${vsix} does not exist: build it with npm run package`);
+    installVsix(vsix, extensionsDir, userDataDir);
+    log('installed', path.basename(vsix));
+    developmentPath = path.join(repoRoot, 'test', 'e2e', 'host');
+  }
+
+  const controlUrl = await startControlServer();
+  server = await startCodeServer({
+    userDataDir, extensionsDir, workDir: tmp, logFile: serverLog,
+    env: {
+      // inherited by the remote extension host, so the suite sees them
+      E2E_RESULTS_FILE: resultsFile, E2E_CONTROL_URL: controlUrl, E2E_MODE: mode, E2E_EXTENSIONS_DIR: extensionsDir,
+      ...(process.env.E2E_GREP ? { E2E_GREP: process.env.E2E_GREP } : {}),
+    },
+  });
+  log('code-server at', server.origin);
+
+  // playwright makes its throw-away profile under os.tmpdir(): keep it in our temp folder.
+  process.env.TMPDIR = browserTmp;
+  browserServer = await chromium.launchServer({
+    executablePath: chromiumPath,
+    headless: true,
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg', 'browser') },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  browser = await chromium.connect(browserServer.wsEndpoint());
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+
+  let finish;
+  const finished = new Promise(resolve => { finish = resolve; });
+  // The workbench calls these: the first when the test runner settles, the second for extension host output.
+  await page.exposeFunction('codeAutomationExit', (code, logs) => finish({ code, logs }));
+  // Workbench chatter that says nothing about the extension or the tests.
+  const chatter = /^(Ignoring fetching additional builtin extensions|Creating a socket|\[Service Worker\]|ChatSessionStore|Updating additional builtin extensions cache)/;
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const line = format(...(args ?? []));
+    if (process.env.E2E_VERBOSE || !chatter.test(line.trim())) console.log(`[vscode ${type}] ${line}`);
+  });
+  page.on('console', msg => {
+    const noise = /%c (INFO|WARN)/.test(msg.text()) || /\/vsda\//.test(msg.location()?.url ?? '');
+    if (process.env.E2E_VERBOSE || (msg.type() === 'error' && !noise)) console.log(`[browser ${msg.type()}] ${msg.text()}`);
+  });
+  page.on('pageerror', error => console.log('[browser page error]', error.message));
+
+  // The payload URIs must use exactly the page's authority.
+  const remote = p => `vscode-remote://${new URL(server.origin).host}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(developmentPath)],
+    ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index'))],
+    ['skipWelcome', 'true'],
+  ];
+  await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  log('workbench opened; running the suite');
+
+  const timedOut = new Promise(resolve => setTimeout(() => resolve(undefined), Math.max(1000, timeoutMs - (Date.now() - started))));
+  const serverDied = new Promise(resolve => server.process.once('exit', code => resolve({ died: code })));
+  const outcome = await Promise.race([finished, timedOut, serverDied]);
+  if (outcome?.died !== undefined) throw new Error(`code-server exited during the run (code ${outcome.died})`);
+  if (!outcome) {
+    await page.screenshot({ path: path.join(shots, 'timeout.png') }).catch(() => {});
+    throw new Error(`the suite did not finish within ${timeoutMs / 1000}s`);
+  }
+  let results;
+  try { results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')); } catch { /* reported below */ }
+  if (!results) { saveArtifacts(outcome.logs); throw new Error('the suite wrote no results: the test runner did not load (see the errors above)'); }
+  fs.writeFileSync(path.join(repoRoot, `test-results-e2e-${mode}.json`), JSON.stringify(results, null, 2));
+  log(`VS Code ${results.vscodeVersion}: ${results.passes} passing, ${results.failures} failing, ${results.pending} pending`);
+  const passed = outcome.code === 0 && results.failures === 0 && results.passes > 0;
+  if (!passed) {
+    await page.screenshot({ path: path.join(shots, 'failure.png') }).catch(() => {});
+    saveArtifacts(outcome.logs);
+  }
+  const countsFile = process.env.AI_PROVENANCE_TEST_COUNTS;
+  if (countsFile) fs.appendFileSync(countsFile, JSON.stringify({ layer: process.env.AI_PROVENANCE_TEST_LAYER ?? `e2e-${mode}`, passes: results.passes, failures: results.failures, pending: results.pending }) + '\n');
+  return passed ? 0 : 1;
+}
+
+// A hard stop, so a hang anywhere above still ends in bounded time.
+setTimeout(async () => { console.error('[e2e] hard timeout'); saveArtifacts(); await cleanup(); process.exit(2); }, timeoutMs + 60000).unref();
+
+let code;
+try {
+  code = await main();
+} catch (error) {
+  console.error('[e2e] the harness failed:', error?.stack ?? error);
+  saveArtifacts();
+  code = 2;
+} finally {
+  await cleanup();
+}
+log('exit', code);
+process.exit(code);

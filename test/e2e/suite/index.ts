@@ -1,0 +1,52 @@
+// Entry point VS Code's extension host loads as extensionTestsPath: runs the mocha suite in the real editor and
+// writes the counts to E2E_RESULTS_FILE for the harness (code-server only reports exit code 0 or 1).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+interface TestResult {
+  title: string;
+  state: 'passed' | 'failed' | 'pending';
+  durationMs?: number;
+  error?: string;
+}
+
+/** Which files run: the packaged-extension check when the harness installed the .vsix, else everything else. */
+function selectFiles(dir: string): string[] {
+  const packaged = process.env.E2E_MODE === 'vsix';
+  return fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.test.js'))
+    .filter(f => (f === 'packaged.test.js') === packaged)
+    .sort()
+    .map(f => path.join(dir, f));
+}
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30000, reporter: 'spec' });
+  if (process.env.E2E_GREP) mocha.grep(process.env.E2E_GREP);
+  for (const file of selectFiles(__dirname)) mocha.addFile(file);
+  const results: TestResult[] = [];
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run(failures => {
+      // Loaded lazily: this module must not need vscode before the extension host provides it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const vscodeVersion = (require('vscode') as typeof import('vscode')).version;
+      const summary = {
+        passes: results.filter(r => r.state === 'passed').length,
+        failures,
+        pending: results.filter(r => r.state === 'pending').length,
+        durationMs: Date.now() - started,
+        vscodeVersion,
+        results,
+      };
+      if (process.env.E2E_RESULTS_FILE) fs.writeFileSync(process.env.E2E_RESULTS_FILE, JSON.stringify(summary, null, 2));
+      if (failures > 0) reject(new Error(`${failures} test(s) failed`));
+      else resolve();
+    });
+    runner.on('pass', t => results.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration ?? 0 }));
+    runner.on('fail', (t, error: Error) => results.push({ title: t.fullTitle(), state: 'failed', error: String(error?.stack ?? error) }));
+    runner.on('pending', t => results.push({ title: t.fullTitle(), state: 'pending' }));
+  });
+}
