@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yauzl from 'yauzl';
 
@@ -82,7 +83,7 @@ describe('vsce package', function () {
   });
 
   it('ships a CLI bundle that runs on its own', () => {
-    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'ai-provenance-vsix-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-vsix-'));
     try {
       const cli = path.join(dir, 'cli.js');
       fs.writeFileSync(cli, entries.get('extension/dist/cli.js')!);
