@@ -3,7 +3,7 @@
 # for the VS Code web workbench), git, ripgrep, and the headers code-server's native modules build against.
 # Installs them with apt-get when run as root; otherwise says what to install.
 set -euo pipefail
-packages=(chromium git ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev python3 make g++)
+packages=(chromium git openssh-client ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev python3 make g++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
