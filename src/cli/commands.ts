@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { replayCommand } from './replay';
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [replayCommand];
