@@ -7,15 +7,7 @@ import type { Command, CommandContext } from './command';
 import { commands } from './commands';
 import { EnvironmentError, ExitCode, UsageError } from './exit';
 import { stderrLogger } from './logger';
-
-declare const AI_PROVENANCE_VERSION: string | undefined;
-
-function version(): string {
-  // esbuild defines the constant at bundle time; unbundled runs (tests of the sources) read package.json.
-  if (typeof AI_PROVENANCE_VERSION === 'string') return AI_PROVENANCE_VERSION;
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { toolVersion } from './version';
 
 export function usage(): string {
   const width = Math.max(...commands.map(c => c.name.length));
@@ -91,7 +83,7 @@ export async function main(argv: string[], context: Omit<CommandContext, 'cwd'> 
   try {
     const parsed = parseGlobal(argv, context.cwd ?? process.cwd());
     if (parsed.version) {
-      context.stdout.write(`${version()}\n`);
+      context.stdout.write(`${toolVersion()}\n`);
       return ExitCode.Ok;
     }
     if (parsed.help) {

@@ -99,6 +99,25 @@ export function runGit(args: readonly string[], options: GitRunOptions): Promise
   });
 }
 
+/** Runs git and returns stdout as bytes: for file contents, which need not be UTF-8. */
+export function gitBuffer(args: readonly string[], options: GitRunOptions): Promise<Buffer> {
+  const logger = options.logger ?? nullLogger;
+  logger.trace(`git ${args.join(' ')} (in ${options.cwd})`);
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'git',
+      [...FIXED_CONFIG, ...args],
+      { cwd: options.cwd, env: fixedEnv(options.env), encoding: 'buffer', maxBuffer: 4 * 1024 * 1024 * 1024, timeout: options.timeoutMs ?? 0, windowsHide: true },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const code = typeof error.code === 'number' ? error.code : null;
+        reject(new GitError(args, code, stderr.toString('utf8') || (code === null ? error.message : ''), options.cwd, error));
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
 /** Runs git and returns stdout with one trailing newline removed. */
 export async function git(args: readonly string[], options: GitRunOptions): Promise<string> {
   const { stdout } = await runGit(args, options);

@@ -1,0 +1,168 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { v4 as uuidv4 } from 'uuid';
+import { buildAgentTrace, firstRecord } from '../core/agent-trace';
+import type { CommitAttribution } from '../core/commit-attribution';
+import type { Logger } from '../core/log';
+import { PRODUCT } from '../core/product';
+import { AI_ATTRIBUTION, ASSISTED_BY, formatAiAttribution, formatAssistedBy } from '../core/trailers';
+import { gitCommitArgs, isAmend, sequencerInProgress } from '../git/commit-context';
+import { git, runGit } from '../git/git';
+import { openRunsStore, stagedAttribution } from '../git/provenance';
+import { locateRepository, type RepositoryLocation } from '../git/repository';
+import { commitExists, emptyTree } from '../git/staged';
+import { ensureDir, writeFileAtomic } from '../git/store';
+import type { Command, CommandContext } from './command';
+import { ExitCode, UsageError } from './exit';
+import { readTrailerPolicy } from './policy-read';
+import { toolVersion } from './version';
+
+const help = `Usage: ${PRODUCT.cli} hook prepare-commit-msg MSGFILE [SOURCE [SHA]]
+       ${PRODUCT.cli} hook commit-msg MSGFILE
+       ${PRODUCT.cli} hook post-commit
+       ${PRODUCT.cli} hook post-rewrite amend|rebase
+
+What the managed git hooks call ('${PRODUCT.cli} hooks install' sets them up):
+  prepare-commit-msg  writes the Assisted-by and AI-Attribution trailers for the staged changes
+  commit-msg          takes our trailers out again when the person left the message empty (so git aborts)
+  post-commit         writes the line-level record as a note on ${PRODUCT.notesRef}
+  post-rewrite        after an amend, keeps only the new commit's record in its note (git appends the old one)
+
+These never fail a commit: any problem of ours is logged (stderr and the hooks.log in the state folder) and
+the commit goes through unchanged. Exit code: always 0.
+`;
+
+const PENDING = 'pending-commit.json';
+
+interface Pending {
+  version: 1;
+  /** The tree the commit will have: post-commit checks HEAD has it before writing the note. */
+  tree: string;
+  attribution: CommitAttribution;
+  writeNote: boolean;
+}
+
+function appendLog(location: RepositoryLocation | undefined, line: string): void {
+  if (!location) return;
+  try {
+    fs.mkdirSync(location.stateDir, { recursive: true, mode: 0o700 });
+    fs.appendFileSync(path.join(location.stateDir, 'hooks.log'), `${new Date().toISOString()} ${line}\n`);
+  } catch {
+    // the log is best effort: the commit matters more
+  }
+}
+
+async function prepareCommitMsg(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
+  const [messageFile, source, sha] = args;
+  if (!messageFile) throw new UsageError('prepare-commit-msg needs the message file git passes');
+  if (source === 'merge' || source === 'squash') return void logger.debug(`skipping a ${source} commit`);
+  const sequencer = await sequencerInProgress(location.root);
+  if (sequencer) return void logger.debug(`skipping: ${sequencer} in progress`);
+  const root = location.root;
+
+  const commitArgs = await gitCommitArgs();
+  const amend = commitArgs ? isAmend(commitArgs) : source === 'commit' && sha === 'HEAD';
+  let base: string;
+  if (amend) base = (await commitExists(root, 'HEAD^')) ? 'HEAD^' : await emptyTree(root);
+  else base = (await commitExists(root, 'HEAD')) ? 'HEAD' : await emptyTree(root);
+
+  const store = openRunsStore(location, logger);
+  const attribution = await stagedAttribution(store, root, base, logger);
+  const { ai, mixed } = attribution.attribution;
+  const policy = await readTrailerPolicy(root, logger);
+  const hasAi = ai + mixed > 0;
+  if (hasAi || policy.onEveryCommit) {
+    const trailerArgs = ['interpret-trailers', '--in-place', '--if-exists', 'addIfDifferent'];
+    for (const value of formatAssistedBy(attribution.agents)) trailerArgs.push('--trailer', `${ASSISTED_BY}: ${value}`);
+    trailerArgs.push('--if-exists', 'replace', '--trailer', `${AI_ATTRIBUTION}: ${formatAiAttribution(attribution.attribution)}`);
+    trailerArgs.push(path.resolve(messageFile));
+    await git(trailerArgs, { cwd: root, logger });
+  }
+  const tree = await git(['write-tree'], { cwd: root, logger });
+  const pending: Pending = { version: 1, tree, attribution, writeNote: hasAi || policy.onEveryCommit };
+  await ensureDir(location.stateDir);
+  await writeFileAtomic(path.join(location.stateDir, PENDING), JSON.stringify(pending), false);
+}
+
+/**
+ * git aborts a commit whose message is empty once comments are stripped. Our trailers must not turn "the
+ * person left the message empty" into a commit: when nothing but our trailers is left, take them out.
+ */
+async function commitMsg(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
+  const [messageFile] = args;
+  if (!messageFile) throw new UsageError('commit-msg needs the message file git passes');
+  const file = path.resolve(messageFile);
+  const text = fs.readFileSync(file, 'utf8');
+  const commentChar = (await runGit(['config', '--get', 'core.commentChar'], { cwd: location.root, okExitCodes: [0, 1] })).stdout.trim() || '#';
+  const scissors = text.search(new RegExp(`^${escapeRegExp(commentChar)} -+ >8 -+$`, 'm'));
+  const body = scissors >= 0 ? text.slice(0, scissors) : text;
+  const ours = new RegExp(`^(${ASSISTED_BY}|${AI_ATTRIBUTION}):`, 'i');
+  const meaningful = body.split('\n').filter(line => line.trim() !== '' && !(commentChar !== 'auto' && line.startsWith(commentChar)) && !ours.test(line));
+  if (meaningful.length > 0) return;
+  const cleaned = text.split('\n').filter(line => !ours.test(line)).join('\n');
+  fs.writeFileSync(file, cleaned);
+  logger.debug('empty commit message: removed our trailers so git aborts as asked');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function postCommit(location: RepositoryLocation, logger: Logger): Promise<void> {
+  const file = path.join(location.stateDir, PENDING);
+  let pending: Pending;
+  try {
+    pending = JSON.parse(fs.readFileSync(file, 'utf8')) as Pending;
+  } catch {
+    return void logger.debug('no pending attribution (the commit was not prepared by us)');
+  }
+  fs.rmSync(file, { force: true });
+  if (pending.version !== 1 || !pending.writeNote) return;
+  const head = await git(['rev-parse', 'HEAD'], { cwd: location.root, logger });
+  const tree = await git(['rev-parse', 'HEAD^{tree}'], { cwd: location.root, logger });
+  if (tree !== pending.tree) {
+    logger.warn(`the commit's tree ${tree} is not the one prepared (${pending.tree}); no note written for ${head}`);
+    return;
+  }
+  const record = buildAgentTrace(pending.attribution, { id: uuidv4(), timestamp: new Date().toISOString(), revision: head, toolVersion: toolVersion() });
+  await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', head], { cwd: location.root, input: JSON.stringify(record, null, 1) + '\n', logger });
+}
+
+/**
+ * On amend, git runs post-commit (we write the new record) and then carries the old commit's note over,
+ * appending it (notes.rewriteMode concatenate). Keep only the newest record. Rebased commits get a plain copy.
+ */
+async function postRewrite(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
+  if (args[0] !== 'amend') return;
+  const note = await runGit(['notes', '--ref', PRODUCT.notesRef, 'show', 'HEAD'], { cwd: location.root, okExitCodes: [0, 1], logger });
+  if (note.exitCode !== 0) return;
+  const first = firstRecord(note.stdout);
+  if (first === note.stdout) return;
+  await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', 'HEAD'], { cwd: location.root, input: first, logger });
+}
+
+export const hookCommand: Command = {
+  name: 'hook',
+  summary: 'what the managed git hooks run (prepare-commit-msg, commit-msg, post-commit, post-rewrite)',
+  help,
+  async run(args: string[], context: CommandContext): Promise<ExitCode> {
+    const [name, ...rest] = args;
+    if (name !== 'prepare-commit-msg' && name !== 'commit-msg' && name !== 'post-commit' && name !== 'post-rewrite') {
+      throw new UsageError(`hook takes prepare-commit-msg, commit-msg, post-commit or post-rewrite, not ${name ?? 'nothing'}`);
+    }
+    let location: RepositoryLocation | undefined;
+    try {
+      location = await locateRepository(context.cwd);
+      if (name === 'prepare-commit-msg') await prepareCommitMsg(rest, location, context.logger);
+      else if (name === 'commit-msg') await commitMsg(rest, location, context.logger);
+      else if (name === 'post-commit') await postCommit(location, context.logger);
+      else await postRewrite(rest, location, context.logger);
+    } catch (error) {
+      // Never fail or block the commit because of us: say it once, log the details, let git go on.
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      appendLog(location, `${name}: ${detail.replace(/\n/g, '\n  ')}`);
+      process.stderr.write(`${PRODUCT.cli}: ${name} could not record AI provenance (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the commit goes on unchanged.${location ? ` Details: ${path.join(location.stateDir, 'hooks.log')}` : ''}\n`);
+    }
+    return ExitCode.Ok;
+  },
+};

@@ -1,0 +1,313 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseAgentTrace } from '../../src/core/agent-trace';
+import { HUMAN, UNKNOWN, type AiOrigin, type Run } from '../../src/core/origin';
+import { encodeRuns } from '../../src/core/runs-format';
+import { parseAiAttribution } from '../../src/core/trailers';
+import { openRunsStore } from '../../src/git/provenance';
+import { locateRepository } from '../../src/git/repository';
+import { nullLogger } from '../../src/core/log';
+import { runCli, TempRepo } from '../support/git-fixture';
+
+const claude: AiOrigin = { id: '11111111-1111-4111-8111-111111111111', tool: 'claude-code', kind: 'agent', model: 'claude-sonnet-4-5', at: '2026-11-01T10:00:00.000Z' };
+const copilot: AiOrigin = { id: '22222222-2222-4222-8222-222222222222', tool: 'copilot', kind: 'inline', at: '2026-11-01T10:05:00.000Z' };
+
+/** A repository with our hooks installed, and helpers to record what the editor would have recorded. */
+class HookedRepo extends TempRepo {
+  readonly home = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-home-'));
+  readonly env = { AI_PROVENANCE_HOME: this.home };
+
+  install(): void {
+    const r = runCli(['hooks', 'install'], { cwd: this.dir, env: this.env });
+    assert.equal(r.status, 0, r.stderr);
+  }
+
+  /** Records `runs` as the attribution of `text` at `file`, as the extension does on save, and writes the file. */
+  async track(file: string, text: string, runs: Run[]): Promise<void> {
+    this.write(file, text);
+    const store = openRunsStore(await locateRepository(this.dir), nullLogger);
+    await store.writeRuns(file, text, encodeRuns(runs));
+  }
+
+  /** git commit with the hooks, the environment the launcher needs, and extra arguments. */
+  commit(...args: string[]): string {
+    this.gitEnv(this.env, 'commit', '-q', ...args);
+    return this.git('log', '-1', '--format=%B');
+  }
+
+  gitEnv(env: Record<string, string>, ...args: string[]): string {
+    return require('node:child_process').execFileSync('git', args, { cwd: this.dir, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  trailers(key: string, rev = 'HEAD'): string[] {
+    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`, rev).replace(/\n$/, '').split('\0').filter(Boolean);
+  }
+
+  note(rev = 'HEAD'): string | undefined {
+    try {
+      return this.git('notes', '--ref', 'refs/notes/ai-provenance', 'show', rev);
+    } catch {
+      return undefined;
+    }
+  }
+
+  override dispose(): void {
+    super.dispose();
+    fs.rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+const human = (text: string): Run => ({ length: text.length, origin: HUMAN });
+const ai = (text: string, origin: AiOrigin): Run => ({ length: text.length, origin });
+
+describe('commit hooks with real git', function () {
+  this.timeout(60000);
+  let repo: HookedRepo;
+  beforeEach(() => {
+    repo = new HookedRepo();
+    repo.write('README.md', '# project\n');
+    repo.commitAll('initial');
+    repo.install();
+  });
+  afterEach(() => repo.dispose());
+
+  it('writes Assisted-by and AI-Attribution for an agent edit beside a human edit, and a line-level note', async () => {
+    const humanPart = 'const a = 1;\n';
+    const agentPart = 'export function add(x: number, y: number) {\n  return x + y;\n}\n';
+    await repo.track('src/math.ts', humanPart + agentPart, [human(humanPart), ai(agentPart, claude)]);
+    const mixedLine = 'let b = 2; // copilot did this\n';
+    const copilotPart = 'b = b * 2;\n';
+    await repo.track('src/other.ts', mixedLine + copilotPart, [human('let b = 2;'), ai(' // copilot did this\n', copilot), ai(copilotPart, copilot)]);
+    repo.git('add', '-A');
+    const message = repo.commit('-m', 'Add math helpers', '-m', 'Body stays as written.\n\nSigned-off-by: Dev <dev@example.invalid>');
+    assert.match(message, /^Add math helpers\n\nBody stays as written\.\n\nSigned-off-by: Dev <dev@example\.invalid>\n/);
+    assert.deepEqual(repo.trailers('Assisted-by'), ['Claude:claude-sonnet-4-5', 'Copilot']);
+    const [value, ...more] = repo.trailers('AI-Attribution');
+    assert.equal(more.length, 0);
+    assert.equal(value, 'v1 added=6 ai=4 mixed=1 unknown=0 tools=claude-code/agent:3,copilot/inline:2');
+    assert.deepEqual(repo.trailers('Signed-off-by'), ['Dev <dev@example.invalid>']);
+
+    const note = repo.note();
+    assert.ok(note, 'no note on the commit');
+    const record = JSON.parse(note);
+    assert.equal(record.version, '0.1.0');
+    assert.equal(record.vcs.revision, repo.git('rev-parse', 'HEAD').trim());
+    const lines = parseAgentTrace(note);
+    assert.deepEqual([...lines.get('src/math.ts')!.entries()].map(([n, l]) => [n, l.cls, l.tool, l.kind, l.model]), [
+      [2, 'a', 'claude-code', 'agent', 'claude-sonnet-4-5'],
+      [3, 'a', 'claude-code', 'agent', 'claude-sonnet-4-5'],
+      [4, 'a', 'claude-code', 'agent', 'claude-sonnet-4-5'],
+    ]);
+    assert.deepEqual([...lines.get('src/other.ts')!.entries()].map(([n, l]) => [n, l.cls, l.tool]), [[1, 'm', 'copilot'], [2, 'a', 'copilot']]);
+  });
+
+  it('counts only what is staged when a file is partly staged (git add -p)', async () => {
+    const base = 'line one\n';
+    repo.write('f.txt', base);
+    repo.commitAll('base');
+    const aiText = 'ai line A\nai line B\n';
+    const humanText = 'typed by hand\n';
+    // The editor saved this text: two AI lines, then a human line.
+    await repo.track('f.txt', base + aiText + humanText, [human(base), ai(aiText, copilot), human(humanText)]);
+    // Stage only the first AI line (what `git add -p` with an edited hunk leaves in the index).
+    const staged = base + 'ai line A\n';
+    const blob = repo.gitEnv({}, 'hash-object', '-w', '--stdin', '--path', 'f.txt').trim();
+    void blob;
+    const id = require('node:child_process').execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo.dir, input: staged, encoding: 'utf8' }).trim();
+    repo.git('update-index', '--cacheinfo', `100644,${id},f.txt`);
+    repo.commit('-m', 'partial');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
+    // The rest is committed next, with its own attribution.
+    repo.git('add', 'f.txt');
+    repo.commit('-m', 'rest');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=2 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
+  });
+
+  it('keeps exactly one AI-Attribution through amend, counted against the parent', async () => {
+    await repo.track('a.ts', 'one\ntwo\n', [ai('one\ntwo\n', claude)]);
+    repo.git('add', 'a.ts');
+    repo.commit('-m', 'first try');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2']);
+    await repo.track('a.ts', 'one\ntwo\nthree\n', [ai('one\ntwo\n', claude), human('three\n')]);
+    repo.git('add', 'a.ts');
+    repo.commit('--amend', '--no-edit');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=3 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2']);
+    repo.commit('--amend', '-m', 'second try');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=3 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2']);
+    assert.deepEqual(repo.trailers('Assisted-by'), ['Claude:claude-sonnet-4-5']);
+    assert.equal(repo.git('log', '-1', '--format=%s').trim(), 'second try');
+    // The note holds the amended commit's record only (git appends the old one; post-rewrite drops it).
+    const note = repo.note()!;
+    assert.equal(JSON.parse(note).vcs.revision, repo.git('rev-parse', 'HEAD').trim());
+    assert.deepEqual([...parseAgentTrace(note).get('a.ts')!.keys()], [1, 2]);
+  });
+
+  it('attributes the first commit of a repository against the empty tree', async () => {
+    const fresh = new HookedRepo();
+    try {
+      fresh.install();
+      await fresh.track('x.py', 'print(1)\nprint(2)\n', [ai('print(1)\n', copilot), human('print(2)\n')]);
+      fresh.git('add', '-A');
+      fresh.commit('-m', 'root');
+      assert.deepEqual(fresh.trailers('AI-Attribution'), ['v1 added=2 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
+    } finally {
+      fresh.dispose();
+    }
+  });
+
+  it('follows a renamed file to its record', async () => {
+    const text = 'alpha\nbeta\ngamma\ndelta\n';
+    repo.write('old.txt', 'seed\n');
+    repo.commitAll('seed');
+    await repo.track('old.txt', text, [ai(text, claude)]);
+    repo.git('add', 'old.txt');
+    repo.git('mv', 'old.txt', 'new.txt');
+    repo.commit('-m', 'rename and rewrite');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=4 ai=4 mixed=0 unknown=0 tools=claude-code/agent:4']);
+    assert.ok(parseAgentTrace(repo.note()!).has('new.txt'));
+  });
+
+  it('writes nothing for a file with no record, unless the policy asks for a trailer on every commit', () => {
+    repo.write('plain.txt', 'no record\n');
+    repo.git('add', 'plain.txt');
+    repo.commit('-m', 'plain');
+    assert.deepEqual(repo.trailers('AI-Attribution'), []);
+    assert.equal(repo.note(), undefined);
+    repo.write('.ai-provenance/policy.json', JSON.stringify({ version: 1, trailers: { onEveryCommit: true } }));
+    repo.git('add', '-A');
+    repo.commit('-m', 'policy');
+    repo.write('plain2.txt', 'still no record\n');
+    repo.git('add', 'plain2.txt');
+    repo.commit('-m', 'plain again');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=0 mixed=0 unknown=1 tools=']);
+    assert.deepEqual(repo.trailers('Assisted-by'), []);
+  });
+
+  it('runs under --no-verify too', async () => {
+    await repo.track('n.txt', 'generated\n', [ai('generated\n', copilot)]);
+    repo.git('add', 'n.txt');
+    repo.commit('--no-verify', '-m', 'skip verification');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
+  });
+
+  it('leaves merges and rebases alone (their messages are the originals), and the note follows a rebase', async () => {
+    repo.git('switch', '-q', '-c', 'topic');
+    await repo.track('feat.txt', 'feature work\n', [ai('feature work\n', copilot)]);
+    repo.git('add', 'feat.txt');
+    repo.commit('-m', 'feature');
+    const before = repo.git('log', '-1', '--format=%B');
+    repo.git('switch', '-q', 'main');
+    repo.write('main.txt', 'main work\n');
+    repo.git('add', 'main.txt');
+    repo.commit('-m', 'main');
+    repo.git('switch', '-q', 'topic');
+    repo.gitEnv({ ...repo.env, GIT_EDITOR: 'true' }, 'rebase', '-q', 'main');
+    assert.equal(repo.git('log', '-1', '--format=%s').trim(), 'feature');
+    assert.equal(repo.git('log', '-1', '--format=%B'), before, 'rebase changed the message');
+    assert.ok(repo.note(), 'the rebased commit lost its note');
+    repo.git('switch', '-q', 'main');
+    repo.write('more.txt', 'more main work\n');
+    repo.git('add', 'more.txt');
+    repo.commit('-m', 'more');
+    repo.gitEnv(repo.env, 'merge', '-q', '--no-ff', '-m', 'Merge topic', 'topic');
+    assert.equal(repo.git('log', '-1', '--format=%s').trim(), 'Merge topic');
+    assert.deepEqual(repo.trailers('AI-Attribution'), [], 'a merge commit got our trailer');
+  });
+
+  it('keeps an existing hook working and runs beside husky-style core.hooksPath hooks', async () => {
+    const marker = path.join(repo.dir, '.git', 'their-hook-ran');
+    const theirs = `#!/bin/sh\necho "$1" > '${marker}'\nexit 0\n`;
+    fs.writeFileSync(path.join(repo.dir, '.git', 'hooks', 'post-commit'), theirs, { mode: 0o755 });
+    repo.install();
+    await repo.track('h.txt', 'x\n', [ai('x\n', copilot)]);
+    repo.git('add', 'h.txt');
+    repo.commit('-m', 'with their hook');
+    assert.ok(fs.existsSync(marker), 'the existing post-commit hook did not run');
+    assert.ok(repo.note(), 'our post-commit did not run');
+    // Husky 9 style: hooks in .husky/_ end with `exit`; ours must run first.
+    repo.git('config', 'core.hooksPath', '.husky/_');
+    const huskyHook = '#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n';
+    repo.write('.husky/_/h', `#!/usr/bin/env sh\nexit 0\n`);
+    for (const h of ['prepare-commit-msg', 'commit-msg', 'post-commit']) fs.writeFileSync(path.join(repo.dir, '.husky/_', h), huskyHook, { mode: 0o755 });
+    repo.install();
+    assert.ok(fs.readFileSync(path.join(repo.dir, '.husky/_/prepare-commit-msg'), 'utf8').endsWith(huskyHook.split('\n').slice(1).join('\n')));
+    await repo.track('h2.txt', 'y\n', [ai('y\n', claude)]);
+    repo.git('add', 'h2.txt');
+    repo.commit('-m', 'husky');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1']);
+  });
+
+  it('uninstall restores the hook files exactly', () => {
+    const hooks = path.join(repo.dir, '.git', 'hooks');
+    const theirs = '#!/bin/bash\nset -e\necho theirs\n';
+    fs.rmSync(path.join(hooks, 'commit-msg'));
+    fs.writeFileSync(path.join(hooks, 'commit-msg'), theirs, { mode: 0o750 });
+    repo.install();
+    assert.match(fs.readFileSync(path.join(hooks, 'commit-msg'), 'utf8'), /ai-provenance/);
+    const r = runCli(['hooks', 'uninstall'], { cwd: repo.dir, env: repo.env });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(fs.readFileSync(path.join(hooks, 'commit-msg'), 'utf8'), theirs);
+    assert.equal(fs.statSync(path.join(hooks, 'commit-msg')).mode & 0o777, 0o750 | 0o111);
+    assert.ok(!fs.existsSync(path.join(hooks, 'prepare-commit-msg')), 'a hook file that held only our block should be gone');
+    assert.throws(() => repo.git('config', '--get-all', 'notes.rewriteRef'), 'notes.rewriteRef is still set');
+  });
+
+  it('refuses to edit a hook written in another language, and says what to do', () => {
+    const hook = path.join(repo.dir, '.git', 'hooks', 'prepare-commit-msg');
+    fs.rmSync(hook);
+    const python = '#!/usr/bin/env python3\nprint("mine")\n';
+    fs.writeFileSync(hook, python, { mode: 0o755 });
+    const r = runCli(['hooks', 'install'], { cwd: repo.dir, env: repo.env });
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /is not a shell script .* so AI Provenance will not edit it\. Have it run: .* hook prepare-commit-msg/);
+    assert.equal(fs.readFileSync(hook, 'utf8'), python);
+    const status = JSON.parse(runCli(['hooks', 'status', '--json'], { cwd: repo.dir, env: repo.env }).stdout);
+    assert.equal(status.hooks.find((h: { hook: string }) => h.hook === 'prepare-commit-msg').state, 'foreign');
+  });
+
+  it('lets the commit through unchanged when our state is broken, and says so once', async () => {
+    await repo.track('c.txt', 'z\n', [ai('z\n', copilot)]);
+    repo.git('add', 'c.txt');
+    // Break the state folder: it becomes a file.
+    const stateDir = path.join(repo.dir, '.git', 'ai-provenance');
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    fs.writeFileSync(stateDir, 'not a folder');
+    const r = require('node:child_process').spawnSync('git', ['commit', '-m', 'still commits'], { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, ...repo.env } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /ai-provenance: prepare-commit-msg could not record AI provenance \(.*\); the commit goes on unchanged/);
+    assert.equal(repo.git('log', '-1', '--format=%B').trimEnd(), 'still commits');
+    assert.equal(fs.readFileSync(stateDir, 'utf8'), 'not a folder', 'our broken state was overwritten');
+  });
+
+  it('moves a corrupt record aside and still commits', async () => {
+    await repo.track('d.txt', 'w\n', [ai('w\n', copilot)]);
+    repo.git('add', 'd.txt');
+    const runsDir = path.join(repo.dir, '.git', 'ai-provenance', 'runs');
+    for (const dir of fs.readdirSync(runsDir)) {
+      for (const f of fs.readdirSync(path.join(runsDir, dir))) fs.writeFileSync(path.join(runsDir, dir, f), '{ not json');
+    }
+    const message = repo.commit('-m', 'corrupt store');
+    assert.equal(message.trimEnd(), 'corrupt store');
+    assert.ok(fs.readdirSync(path.join(repo.dir, '.git', 'ai-provenance', 'corrupt')).length > 0, 'nothing was moved aside');
+  });
+
+  it('does not turn an empty editor message into a commit', async () => {
+    await repo.track('e.txt', 'e\n', [ai('e\n', copilot)]);
+    repo.git('add', 'e.txt');
+    const head = repo.git('rev-parse', 'HEAD');
+    // The person saves the message empty: git must abort, as it would without us.
+    assert.throws(() => repo.gitEnv({ ...repo.env, GIT_EDITOR: 'true' }, 'commit'), /empty commit message|Aborting/);
+    assert.equal(repo.git('rev-parse', 'HEAD'), head);
+    // With a message written in the editor, the trailers stay.
+    repo.gitEnv({ ...repo.env, GIT_EDITOR: `sh -c 'printf "edited subject\\n" | cat - "$1" > "$1.new" && mv "$1.new" "$1"' --` }, 'commit');
+    assert.equal(repo.git('log', '-1', '--format=%s').trim(), 'edited subject');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
+  });
+
+  it('parses back the trailer it writes', () => {
+    assert.equal(parseAiAttribution('v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1').ai, 1);
+    void UNKNOWN;
+  });
+});

@@ -1,0 +1,68 @@
+import * as assert from 'node:assert/strict';
+import { formatAiAttribution, formatAssistedBy, parseAiAttribution, TrailerFormatError } from '../../src/core/trailers';
+
+describe('commit trailers (design section 5)', () => {
+  it('formats AI-Attribution with tools largest first', () => {
+    const value = formatAiAttribution({
+      added: 120, ai: 40, mixed: 5, unknown: 3,
+      tools: [
+        { tool: 'copilot', kind: 'inline', lines: 12 },
+        { tool: 'claude-code', kind: 'agent', lines: 30 },
+        { tool: 'copilot', kind: 'partial', lines: 3 },
+      ],
+    });
+    assert.equal(value, 'v1 added=120 ai=40 mixed=5 unknown=3 tools=claude-code/agent:30,copilot/inline:12,copilot/partial:3');
+  });
+
+  it('orders equal counts by tool then kind, and drops zero entries', () => {
+    const value = formatAiAttribution({
+      added: 4, ai: 4, mixed: 0, unknown: 0,
+      tools: [{ tool: 'codex', kind: 'agent', lines: 2 }, { tool: 'ai', kind: 'manual', lines: 2 }, { tool: 'cline', kind: 'agent', lines: 0 }],
+    });
+    assert.equal(value, 'v1 added=4 ai=4 mixed=0 unknown=0 tools=ai/manual:2,codex/agent:2');
+  });
+
+  it('writes an empty tools list when no line is AI', () => {
+    assert.equal(formatAiAttribution({ added: 7, ai: 0, mixed: 0, unknown: 2, tools: [] }), 'v1 added=7 ai=0 mixed=0 unknown=2 tools=');
+  });
+
+  it('round-trips through the parser', () => {
+    const a = { added: 9, ai: 3, mixed: 1, unknown: 0, tools: [{ tool: 'gemini-cli' as const, kind: 'agent' as const, lines: 4 }] };
+    assert.deepEqual(parseAiAttribution(formatAiAttribution(a)), a);
+    assert.deepEqual(parseAiAttribution('v1 added=0 ai=0 mixed=0 unknown=0 tools='), { added: 0, ai: 0, mixed: 0, unknown: 0, tools: [] });
+  });
+
+  it('writes one Assisted-by per distinct agent and model, with agent names and clean models', () => {
+    assert.deepEqual(
+      formatAssistedBy([
+        { tool: 'claude-code', model: 'claude-sonnet-4-5' },
+        { tool: 'copilot' },
+        { tool: 'claude-code', model: 'claude-sonnet-4-5' },
+        { tool: 'copilot', model: 'gpt 4.1\n' },
+        { tool: 'ai' },
+      ]),
+      ['AI', 'Claude:claude-sonnet-4-5', 'Copilot', 'Copilot:gpt-4.1'],
+    );
+  });
+
+  it('tolerates fields a later version adds', () => {
+    assert.equal(parseAiAttribution('v1 added=2 ai=1 mixed=0 unknown=0 tools=copilot/nes:1 reviewed=yes').ai, 1);
+  });
+
+  for (const [value, reason] of [
+    ['v2 added=1 ai=1 mixed=0 unknown=0 tools=ai/manual:1', /start with v1/],
+    ['v1 added=1 ai=1 mixed=0 tools=ai/manual:1', /unknown= is missing/],
+    ['v1 added=1 ai=-1 mixed=0 unknown=0 tools=', /ai=-1 is not a whole number/],
+    ['v1 added=1 ai=1 ai=0 mixed=0 unknown=0 tools=', /ai appears twice/],
+    ['v1 added=1 ai=1 mixed=0 unknown=0', /tools= is missing/],
+    ['v1 added=1 ai=1 mixed=0 unknown=0 tools=robot/agent:1', /unknown tool "robot"/],
+    ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/typed:1', /unknown kind "typed"/],
+    ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot', /is not <tool>\/<kind>:<lines>/],
+    ['v1 added=1 ai=5 mixed=0 unknown=0 tools=', /more than added/],
+    ['v1 added=1e3 ai=0 mixed=0 unknown=0 tools=', /not a whole number/],
+  ] as const) {
+    it(`rejects ${value}`, () => {
+      assert.throws(() => parseAiAttribution(value), (e: unknown) => e instanceof TrailerFormatError && reason.test(e.message));
+    });
+  }
+});
