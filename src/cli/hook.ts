@@ -7,6 +7,7 @@ import type { Logger } from '../core/log';
 import { PRODUCT } from '../core/product';
 import { AI_ATTRIBUTION, ASSISTED_BY, formatAiAttribution, formatAssistedBy } from '../core/trailers';
 import { gitCommitArgs, isAmend, sequencerInProgress } from '../git/commit-context';
+import { HOOK_MARKERS } from '../git/hooks';
 import { git, runGit } from '../git/git';
 import { openRunsStore, stagedAttribution } from '../git/provenance';
 import { locateRepository, type RepositoryLocation } from '../git/repository';
@@ -32,14 +33,12 @@ These never fail a commit: any problem of ours is logged (stderr and the hooks.l
 the commit goes through unchanged. Exit code: always 0.
 `;
 
-const PENDING = 'pending-commit.json';
 
 interface Pending {
   version: 1;
   /** The tree the commit will have: post-commit checks HEAD has it before writing the note. */
   tree: string;
   attribution: CommitAttribution;
-  writeNote: boolean;
 }
 
 function appendLog(location: RepositoryLocation | undefined, line: string): void {
@@ -55,6 +54,9 @@ function appendLog(location: RepositoryLocation | undefined, line: string): void
 async function prepareCommitMsg(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
   const [messageFile, source, sha] = args;
   if (!messageFile) throw new UsageError('prepare-commit-msg needs the message file git passes');
+  // A record left by a commit that was aborted must not be taken for this commit's.
+  fs.rmSync(path.join(location.stateDir, HOOK_MARKERS.pendingNote), { force: true });
+  fs.rmSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), { force: true });
   if (source === 'merge' || source === 'squash') return void logger.debug(`skipping a ${source} commit`);
   const sequencer = await sequencerInProgress(location.root);
   if (sequencer) return void logger.debug(`skipping: ${sequencer} in progress`);
@@ -71,18 +73,43 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   const { ai, mixed } = attribution.attribution;
   const policy = await readTrailerPolicy(root, logger);
   const hasAi = ai + mixed > 0;
-  if (hasAi || policy.onEveryCommit) {
+  const file = path.resolve(messageFile);
+  const message = fs.readFileSync(file, 'utf8');
+  // An amend keeps the old message: its AI-Attribution must be replaced even when no AI line is left.
+  const stale = amend && new RegExp(`^${AI_ATTRIBUTION}:`, 'mi').test(message);
+  if (hasAi || policy.onEveryCommit || stale) {
+    const commentChar = await commentCharOf(root);
+    if (!hasText(message, commentChar)) {
+      // The editor will open on a message that has only our trailers: commit-msg must check what comes back.
+      await ensureDir(location.stateDir);
+      fs.writeFileSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), '');
+    }
     const trailerArgs = ['interpret-trailers', '--in-place', '--if-exists', 'addIfDifferent'];
     for (const value of formatAssistedBy(attribution.agents)) trailerArgs.push('--trailer', `${ASSISTED_BY}: ${value}`);
     trailerArgs.push('--if-exists', 'replace', '--trailer', `${AI_ATTRIBUTION}: ${formatAiAttribution(attribution.attribution)}`);
-    trailerArgs.push(path.resolve(messageFile));
+    trailerArgs.push(file);
     await git(trailerArgs, { cwd: root, logger });
   }
+  if (!hasAi && !policy.onEveryCommit) return;
   const tree = await git(['write-tree'], { cwd: root, logger });
-  const pending: Pending = { version: 1, tree, attribution, writeNote: hasAi || policy.onEveryCommit };
+  const pending: Pending = { version: 1, tree, attribution };
   await ensureDir(location.stateDir);
-  await writeFileAtomic(path.join(location.stateDir, PENDING), JSON.stringify(pending), false);
+  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNote), JSON.stringify(pending), false);
 }
+
+async function commentCharOf(root: string): Promise<string> {
+  const configured = (await runGit(['config', '--get', 'core.commentChar'], { cwd: root, okExitCodes: [0, 1] })).stdout.trim();
+  return configured === '' || configured === 'auto' ? '#' : configured;
+}
+
+/** Whether a commit message has text of the person's: lines other than comments, the scissors part and our trailers. */
+function hasText(message: string, commentChar: string): boolean {
+  const scissors = message.search(new RegExp(`^${escapeRegExp(commentChar)} -+ >8 -+$`, 'm'));
+  const body = scissors >= 0 ? message.slice(0, scissors) : message;
+  return body.split('\n').some(line => line.trim() !== '' && !line.startsWith(commentChar) && !OUR_TRAILER.test(line));
+}
+
+const OUR_TRAILER = new RegExp(`^(${ASSISTED_BY}|${AI_ATTRIBUTION}):`, 'i');
 
 /**
  * git aborts a commit whose message is empty once comments are stripped. Our trailers must not turn "the
@@ -90,17 +117,12 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
  */
 async function commitMsg(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
   const [messageFile] = args;
+  fs.rmSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), { force: true });
   if (!messageFile) throw new UsageError('commit-msg needs the message file git passes');
   const file = path.resolve(messageFile);
   const text = fs.readFileSync(file, 'utf8');
-  const commentChar = (await runGit(['config', '--get', 'core.commentChar'], { cwd: location.root, okExitCodes: [0, 1] })).stdout.trim() || '#';
-  const scissors = text.search(new RegExp(`^${escapeRegExp(commentChar)} -+ >8 -+$`, 'm'));
-  const body = scissors >= 0 ? text.slice(0, scissors) : text;
-  const ours = new RegExp(`^(${ASSISTED_BY}|${AI_ATTRIBUTION}):`, 'i');
-  const meaningful = body.split('\n').filter(line => line.trim() !== '' && !(commentChar !== 'auto' && line.startsWith(commentChar)) && !ours.test(line));
-  if (meaningful.length > 0) return;
-  const cleaned = text.split('\n').filter(line => !ours.test(line)).join('\n');
-  fs.writeFileSync(file, cleaned);
+  if (hasText(text, await commentCharOf(location.root))) return;
+  fs.writeFileSync(file, text.split('\n').filter(line => !OUR_TRAILER.test(line)).join('\n'));
   logger.debug('empty commit message: removed our trailers so git aborts as asked');
 }
 
@@ -109,7 +131,7 @@ function escapeRegExp(s: string): string {
 }
 
 async function postCommit(location: RepositoryLocation, logger: Logger): Promise<void> {
-  const file = path.join(location.stateDir, PENDING);
+  const file = path.join(location.stateDir, HOOK_MARKERS.pendingNote);
   let pending: Pending;
   try {
     pending = JSON.parse(fs.readFileSync(file, 'utf8')) as Pending;
@@ -117,11 +139,11 @@ async function postCommit(location: RepositoryLocation, logger: Logger): Promise
     return void logger.debug('no pending attribution (the commit was not prepared by us)');
   }
   fs.rmSync(file, { force: true });
-  if (pending.version !== 1 || !pending.writeNote) return;
+  if (pending.version !== 1) return;
   const head = await git(['rev-parse', 'HEAD'], { cwd: location.root, logger });
   const tree = await git(['rev-parse', 'HEAD^{tree}'], { cwd: location.root, logger });
   if (tree !== pending.tree) {
-    logger.warn(`the commit's tree ${tree} is not the one prepared (${pending.tree}); no note written for ${head}`);
+    logger.debug(`the commit's tree ${tree} is not the one prepared (${pending.tree}); no note written for ${head}`);
     return;
   }
   const record = buildAgentTrace(pending.attribution, { id: uuidv4(), timestamp: new Date().toISOString(), revision: head, toolVersion: toolVersion() });
@@ -130,15 +152,28 @@ async function postCommit(location: RepositoryLocation, logger: Logger): Promise
 
 /**
  * On amend, git runs post-commit (we write the new record) and then carries the old commit's note over,
- * appending it (notes.rewriteMode concatenate). Keep only the newest record. Rebased commits get a plain copy.
+ * appending it (notes.rewriteMode concatenate). Keep only the new commit's record, or none when it has none.
+ * Rebased commits get a plain copy: their lines did not change.
  */
 async function postRewrite(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
   if (args[0] !== 'amend') return;
-  const note = await runGit(['notes', '--ref', PRODUCT.notesRef, 'show', 'HEAD'], { cwd: location.root, okExitCodes: [0, 1], logger });
+  const root = location.root;
+  const note = await runGit(['notes', '--ref', PRODUCT.notesRef, 'show', 'HEAD'], { cwd: root, okExitCodes: [0, 1], logger });
   if (note.exitCode !== 0) return;
+  const head = await git(['rev-parse', 'HEAD'], { cwd: root, logger });
   const first = firstRecord(note.stdout);
-  if (first === note.stdout) return;
-  await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', 'HEAD'], { cwd: location.root, input: first, logger });
+  let revision: unknown;
+  try {
+    revision = (JSON.parse(first) as { vcs?: { revision?: unknown } }).vcs?.revision;
+  } catch {
+    return void logger.debug('the note on HEAD is not ours to tidy');
+  }
+  if (revision !== head) {
+    // Only the amended-away commit's record came over: the new commit has no AI lines of its own.
+    await git(['notes', '--ref', PRODUCT.notesRef, 'remove', 'HEAD'], { cwd: root, logger });
+  } else if (first !== note.stdout) {
+    await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', 'HEAD'], { cwd: root, input: first, logger });
+  }
 }
 
 export const hookCommand: Command = {

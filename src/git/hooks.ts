@@ -74,10 +74,29 @@ export function hookBlock(hook: ManagedHook, launcher: string): string {
   const q = shQuote(launcher);
   return [
     `${BEGIN} managed by AI Provenance; 'ai-provenance hooks uninstall' removes this block`,
-    `if [ -x ${q} ]; then ${q} hook ${hook} "$@" </dev/null || true; fi`,
+    `if [ -x ${q} ]${HOOK_GUARDS[hook]}; then ${q} hook ${hook} "$@" </dev/null || true; fi`,
     END,
   ].join('\n');
 }
+
+/**
+ * Files in the state folder by which prepare-commit-msg tells the later hooks they have work to do. The later
+ * hooks test for them in sh, so a commit without AI lines starts Node once, not three times.
+ */
+export const HOOK_MARKERS = {
+  /** post-commit: a record waits to be written as a note. */
+  pendingNote: 'pending-commit.json',
+  /** commit-msg: our trailers went into a message that had no text yet (the editor is about to open). */
+  emptyMessage: 'empty-message',
+} as const;
+
+const marker = (name: string): string => ` && [ -f "$(git rev-parse --git-path ${PRODUCT.stateDirName}/${name})" ]`;
+const HOOK_GUARDS: Record<ManagedHook, string> = {
+  'prepare-commit-msg': '',
+  'commit-msg': marker(HOOK_MARKERS.emptyMessage),
+  'post-commit': marker(HOOK_MARKERS.pendingNote),
+  'post-rewrite': ' && [ "$1" = amend ]',
+};
 
 export type HookState =
   /** Our block is there and calls the current launcher. */

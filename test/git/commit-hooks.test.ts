@@ -86,6 +86,13 @@ describe('commit hooks with real git', function () {
     const note = repo.note()!;
     assert.equal(JSON.parse(note).vcs.revision, repo.git('rev-parse', 'HEAD').trim());
     assert.deepEqual([...parseAgentTrace(note).get('a.ts')!.keys()], [1, 2]);
+    // An amend that leaves no AI line: the kept message's AI-Attribution says so, and the note that came
+    // over from the amended commit is dropped.
+    await repo.track('a.ts', 'typed\n', [human('typed\n')]);
+    repo.git('add', 'a.ts');
+    repo.commit('--amend', '--no-edit');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=0 mixed=0 unknown=0 tools=']);
+    assert.equal(repo.note(), undefined);
   });
 
   it('attributes the first commit of a repository against the empty tree', async () => {
