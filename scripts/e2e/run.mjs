@@ -162,7 +162,9 @@ async function main() {
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
   browser = await chromium.connect(browserServer.wsEndpoint());
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  // Clipboard access, so copy and paste in the workbench reach the system clipboard as on a desktop.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  page = await context.newPage();
 
   let finish;
   const finished = new Promise(resolve => { finish = resolve; });

@@ -1,12 +1,36 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, ViewContainers, type CommandId } from './ids';
+import type { FileSummary } from '../core/lines';
+import { TOOLS, type Tool } from '../core/origin';
+import { acceptSuggestion, detectTool } from './accept';
+import { ChatEditingWatcher } from './chat';
+import { Decorations } from './decorations';
+import { Commands, ContextKeys, ViewContainers, type CommandId } from './ids';
 import { createLogger } from './logger';
 import { NeedsSignoffView } from './needsSignoffView';
+import { registerPasteProvider } from './paste';
+import { TraceRecorder } from './recorder';
+import { Repositories } from './repositories';
+import { Settings } from './settings';
+import { AiShareStatusBar } from './statusBar';
+import { ProvenanceTracker } from './tracker';
 
 /** What activate() returns: used by the e2e tests, and by other extensions that want to read provenance. */
 export interface AiProvenanceApi {
   readonly version: string;
+  /** Line classes and AI segments of a file as the editor tracks it, or undefined when it is not tracked. */
+  summary(uri: vscode.Uri): FileSummary | undefined;
+  /** Waits until open documents have their stored attribution loaded. */
+  ready(): Promise<void>;
+  /** Stores the attribution of every open document now. */
+  flush(): Promise<void>;
+  /** The AI and mixed line ranges the gutter shows for a document. */
+  decorated(doc: vscode.TextDocument): { ai: vscode.Range[]; mixed: vscode.Range[] };
+  /** The status bar item's text, or undefined when hidden. */
+  statusBarText(): string | undefined;
 }
+
+let services: { tracker: ProvenanceTracker } | undefined;
 
 /** The composition root: build the services in order, hand every disposable to VS Code, return. */
 export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
@@ -15,23 +39,109 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   logger.info(`AI Provenance ${version} activating (VS Code ${vscode.version}, ${vscode.env.appName})`);
 
+  const settings = new Settings();
+  const repos = new Repositories(logger);
+  const tracker = new ProvenanceTracker(repos, logger);
   const view = new NeedsSignoffView(logger);
-  context.subscriptions.push(view);
+  const decorations = new Decorations(context.extensionUri, tracker, settings);
+  const statusBar = new AiShareStatusBar(tracker, settings);
+  let detected: Tool | undefined;
+  const tool = (): Tool => {
+    const configured = settings.values.tool;
+    if (configured !== 'auto') return configured;
+    return (detected ??= detectTool());
+  };
+  const chat = new ChatEditingWatcher(tracker, tool);
+  context.subscriptions.push(settings, tracker, view, decorations, statusBar, chat, registerPasteProvider(tracker));
+  context.subscriptions.push(vscode.extensions.onDidChange(() => (detected = undefined)));
+  services = { tracker };
+
+  /** `toolArg` lets keybindings and scripts name the tool (`aiProvenance.markAsAi` with args "copilot"). */
+  const mark = async (as: 'ai' | 'human', toolArg?: string): Promise<void> => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !ProvenanceTracker.trackable(editor.document)) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Open a file and select the text to mark first.'));
+      return;
+    }
+    let markTool: Tool = 'ai';
+    if (as === 'ai' && toolArg !== undefined) {
+      if (!(TOOLS as readonly string[]).includes(toolArg)) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Unknown tool "{0}": use one of {1}.', toolArg, TOOLS.join(', ')));
+        return;
+      }
+      markTool = toolArg as Tool;
+    } else if (as === 'ai') {
+      const picked = await vscode.window.showQuickPick(
+        TOOLS.map(t => ({ label: t, description: t === tool() ? vscode.l10n.t('detected') : undefined })),
+        { title: vscode.l10n.t('Which AI wrote the selection?'), placeHolder: tool() },
+      );
+      if (!picked) return;
+      markTool = picked.label;
+    }
+    await tracker.ready();
+    const marked = tracker.mark(editor.document, editor.selections, as, markTool);
+    if (!marked) void vscode.window.showInformationMessage(vscode.l10n.t('Select the text to mark first.'));
+  };
+
+  const recordTrace = async (target?: vscode.Uri): Promise<void> => {
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!root) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder first: traces record paths relative to it.'));
+      return;
+    }
+    const file = target ?? (await vscode.window.showSaveDialog({
+      title: vscode.l10n.t('Record provenance trace to'),
+      defaultUri: vscode.Uri.file(path.join(root, `provenance-trace-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`)),
+      filters: { [vscode.l10n.t('Provenance trace')]: ['jsonl'] },
+    }));
+    if (!file) return;
+    await tracker.ready();
+    tracker.startRecording(new TraceRecorder(file.fsPath, root, tracker.engine, tracker.openPaths()));
+    await vscode.commands.executeCommand('setContext', ContextKeys.recording, true);
+    logger.info(`recording provenance trace to ${file.fsPath}`);
+  };
+
+  const stopRecording = async (): Promise<string | undefined> => {
+    const recorder = tracker.stopRecording();
+    await vscode.commands.executeCommand('setContext', ContextKeys.recording, false);
+    if (!recorder) return undefined;
+    logger.info(`provenance trace written to ${recorder.file}`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Provenance trace written to {0}. Replay it with: ai-provenance replay {0}', recorder.file));
+    return recorder.file;
+  };
 
   // Typed as a complete record over CommandId, so a command constant without a handler does not compile.
-  const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
+  const handlers: Record<CommandId, (...args: never[]) => unknown> = {
     [Commands.showLog]: () => channel.show(),
     [Commands.refresh]: () => view.refresh(),
     [Commands.openSidebar]: () => vscode.commands.executeCommand(`workbench.view.extension.${ViewContainers.main}`),
+    [Commands.acceptInlineSuggestion]: () => acceptSuggestion('inline', tracker, tool, logger),
+    [Commands.acceptInlineEdit]: () => acceptSuggestion('nes', tracker, tool, logger),
+    [Commands.acceptNextWord]: () => acceptSuggestion('word', tracker, tool, logger),
+    [Commands.acceptNextLine]: () => acceptSuggestion('line', tracker, tool, logger),
+    [Commands.markAsAi]: (tool?: string) => mark('ai', tool),
+    [Commands.markAsHuman]: () => mark('human'),
+    [Commands.recordTrace]: (target?: vscode.Uri) => recordTrace(target),
+    [Commands.stopRecordingTrace]: () => stopRecording(),
   };
   for (const [id, handler] of Object.entries(handlers)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   }
 
   logger.info('AI Provenance activated');
-  return { version };
+  return {
+    version,
+    summary: uri => (tracker.isTracked(uri.fsPath) ? tracker.engine.summary(uri.fsPath) : undefined),
+    ready: () => tracker.ready(),
+    flush: () => tracker.flush(),
+    decorated: doc => decorations.rangesFor(doc),
+    statusBarText: () => (statusBar.shown ? statusBar.item.text : undefined),
+  };
 }
 
-export function deactivate(): void {
-  // Nothing pending to flush yet: later state writers return their flush promise from here.
+/** Stores what is pending, so a reload or shutdown loses no attribution. */
+export function deactivate(): Promise<void> | undefined {
+  const s = services;
+  services = undefined;
+  return s?.tracker.flush();
 }

@@ -6,6 +6,14 @@ export const Commands = {
   showLog: 'aiProvenance.showLog',
   refresh: 'aiProvenance.refresh',
   openSidebar: 'aiProvenance.openSidebar',
+  acceptInlineSuggestion: 'aiProvenance.acceptInlineSuggestion',
+  acceptInlineEdit: 'aiProvenance.acceptInlineEdit',
+  acceptNextWord: 'aiProvenance.acceptNextWord',
+  acceptNextLine: 'aiProvenance.acceptNextLine',
+  markAsAi: 'aiProvenance.markAsAi',
+  markAsHuman: 'aiProvenance.markAsHuman',
+  recordTrace: 'aiProvenance.recordTrace',
+  stopRecordingTrace: 'aiProvenance.stopRecordingTrace',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -15,6 +23,10 @@ export const ViewContainers = {
 
 export const Views = {
   needsSignoff: 'aiProvenance.needsSignoff',
+} as const;
+
+export const ContextKeys = {
+  recording: 'aiProvenance.recording',
 } as const;
 
 /** The extension's id as VS Code knows it: publisher.name. */

@@ -18,6 +18,8 @@ const EXPECTED = [
   'extension/dist/cli.js',
   'extension/dist/extension.js',
   'extension/media/activity-bar.svg',
+  'extension/media/gutter-ai.svg',
+  'extension/media/gutter-mixed.svg',
   'extension/package.json',
   'extension/package.nls.json',
   'extension/readme.md',

@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import { TOOLS, type Tool } from '../core/origin';
+import { Disposable } from './lifecycle';
+
+/** Every setting the extension reads, typed, in one place (package.json contributes the same keys). */
+export const SettingKeys = {
+  decorations: 'aiProvenance.decorations.enabled',
+  statusBar: 'aiProvenance.statusBar.enabled',
+  tool: 'aiProvenance.inlineSuggestionTool',
+} as const;
+
+export interface SettingsValues {
+  decorations: boolean;
+  statusBar: boolean;
+  /** The tool inline suggestion accepts are attributed to; `auto` guesses from the installed AI extension. */
+  tool: Tool | 'auto';
+}
+
+export class Settings extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<SettingsValues>());
+  readonly onDidChange = this.changed.event;
+  private current: SettingsValues;
+
+  constructor() {
+    super();
+    this.current = Settings.read();
+    this.register(vscode.workspace.onDidChangeConfiguration(e => {
+      if (!e.affectsConfiguration('aiProvenance')) return;
+      this.current = Settings.read();
+      this.changed.fire(this.current);
+    }));
+  }
+
+  get values(): SettingsValues {
+    return this.current;
+  }
+
+  private static read(): SettingsValues {
+    const c = vscode.workspace.getConfiguration();
+    const tool = c.get<string>(SettingKeys.tool, 'auto');
+    return {
+      decorations: c.get<boolean>(SettingKeys.decorations, true),
+      statusBar: c.get<boolean>(SettingKeys.statusBar, true),
+      tool: (TOOLS as readonly string[]).includes(tool) ? (tool as Tool) : 'auto',
+    };
+  }
+}
