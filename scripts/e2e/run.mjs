@@ -35,6 +35,7 @@ const workspace = dir('workspace');
 const browserTmp = dir('browser-tmp');
 const shots = dir('screenshots');
 const resultsFile = path.join(tmp, 'results.json');
+const reloadFile = path.join(tmp, 'reload-requested');
 const serverLog = path.join(tmp, 'code-server.log');
 
 /** A small git repository to open, like the one a developer works in. */
@@ -147,6 +148,7 @@ async function main() {
     env: {
       // inherited by the remote extension host, so the suite sees them
       E2E_RESULTS_FILE: resultsFile, E2E_CONTROL_URL: controlUrl, E2E_MODE: mode, E2E_EXTENSIONS_DIR: extensionsDir,
+      E2E_RELOAD_FILE: reloadFile,
       ...(process.env.E2E_GREP ? { E2E_GREP: process.env.E2E_GREP } : {}),
     },
   });
@@ -167,9 +169,8 @@ async function main() {
   page = await context.newPage();
 
   let finish;
-  const finished = new Promise(resolve => { finish = resolve; });
   // The workbench calls these: the first when the test runner settles, the second for extension host output.
-  await page.exposeFunction('codeAutomationExit', (code, logs) => finish({ code, logs }));
+  await page.exposeFunction('codeAutomationExit', (code, logs) => finish?.({ code, logs }));
   // Workbench chatter that says nothing about the extension or the tests.
   const chatter = /^(Ignoring fetching additional builtin extensions|Creating a socket|\[Service Worker\]|ChatSessionStore|Updating additional builtin extensions cache)/;
   await page.exposeFunction('codeAutomationLog', (type, args) => {
@@ -189,20 +190,43 @@ async function main() {
     ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index'))],
     ['skipWelcome', 'true'],
   ];
-  await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-  log('workbench opened; running the suite');
-
-  const timedOut = new Promise(resolve => setTimeout(() => resolve(undefined), Math.max(1000, timeoutMs - (Date.now() - started))));
+  const url = `${server.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const serverDied = new Promise(resolve => server.process.once('exit', code => resolve({ died: code })));
-  const outcome = await Promise.race([finished, timedOut, serverDied]);
-  if (outcome?.died !== undefined) throw new Error(`code-server exited during the run (code ${outcome.died})`);
-  if (!outcome) {
-    await page.screenshot({ path: path.join(shots, 'timeout.png') }).catch(() => {});
-    throw new Error(`the suite did not finish within ${timeoutMs / 1000}s`);
+
+  /** Loads the workbench (again, for a window reload) and waits for the suite it runs to settle. */
+  async function runPhase(name) {
+    fs.rmSync(resultsFile, { force: true });
+    const finished = new Promise(resolve => { finish = resolve; });
+    await page.goto(url);
+    log(`workbench opened; running the ${name} suite`);
+    const timedOut = new Promise(resolve => setTimeout(() => resolve(undefined), Math.max(1000, timeoutMs - (Date.now() - started))));
+    const outcome = await Promise.race([finished, timedOut, serverDied]);
+    if (outcome?.died !== undefined) throw new Error(`code-server exited during the run (code ${outcome.died})`);
+    if (!outcome) {
+      await page.screenshot({ path: path.join(shots, 'timeout.png') }).catch(() => {});
+      throw new Error(`the ${name} suite did not finish within ${timeoutMs / 1000}s`);
+    }
+    let results;
+    try { results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')); } catch { /* reported below */ }
+    if (!results) { saveArtifacts(outcome.logs); throw new Error(`the ${name} suite wrote no results: the test runner did not load (see the errors above)`); }
+    return { outcome, results };
   }
-  let results;
-  try { results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')); } catch { /* reported below */ }
-  if (!results) { saveArtifacts(outcome.logs); throw new Error('the suite wrote no results: the test runner did not load (see the errors above)'); }
+
+  const first = await runPhase(mode);
+  let { outcome, results } = first;
+  if (fs.existsSync(reloadFile)) {
+    // A test asked for a window reload: a new page load starts a new extension host, as Developer: Reload Window does.
+    const second = await runPhase('after-reload');
+    fs.rmSync(reloadFile, { force: true });
+    results = {
+      ...second.results,
+      passes: results.passes + second.results.passes,
+      failures: results.failures + second.results.failures,
+      pending: results.pending + second.results.pending,
+      results: [...results.results, ...second.results.results],
+    };
+    outcome = { code: Math.max(outcome.code, second.outcome.code), logs: second.outcome.logs };
+  }
   fs.writeFileSync(path.join(repoRoot, `test-results-e2e-${mode}.json`), JSON.stringify(results, null, 2));
   log(`VS Code ${results.vscodeVersion}: ${results.passes} passing, ${results.failures} failing, ${results.pending} pending`);
   const passed = outcome.code === 0 && results.failures === 0 && results.passes > 0;

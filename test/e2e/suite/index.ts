@@ -11,15 +11,20 @@ interface TestResult {
   error?: string;
 }
 
-/** Which files run: the packaged-extension check when the harness installed the .vsix, else everything else. */
+/**
+ * Which files run. The harness can reload the window once: a test that wants it writes E2E_RELOAD_FILE, and
+ * after the reload only the `*.after-reload.test.js` files run. With the .vsix installed, only the packaged
+ * check runs.
+ */
 function selectFiles(dir: string): string[] {
-  const packaged = process.env.E2E_MODE === 'vsix';
-  return fs
-    .readdirSync(dir)
-    .filter(f => f.endsWith('.test.js'))
-    .filter(f => (f === 'packaged.test.js') === packaged)
-    .sort()
-    .map(f => path.join(dir, f));
+  const files = fs.readdirSync(dir).filter(f => f.endsWith('.test.js')).sort();
+  const reloaded = !!process.env.E2E_RELOAD_FILE && fs.existsSync(process.env.E2E_RELOAD_FILE);
+  const chosen = process.env.E2E_MODE === 'vsix'
+    ? files.filter(f => f === 'packaged.test.js')
+    : reloaded
+      ? files.filter(f => f.endsWith('.after-reload.test.js'))
+      : files.filter(f => f !== 'packaged.test.js' && !f.endsWith('.after-reload.test.js'));
+  return chosen.map(f => path.join(dir, f));
 }
 
 export function run(): Promise<void> {
