@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AcceptKind } from '../core/events';
 import type { Logger } from '../core/log';
 import type { Tool } from '../core/origin';
+import { Disposable } from './lifecycle';
 import { ProvenanceTracker } from './tracker';
 
 /**
@@ -28,7 +29,8 @@ export function detectTool(): Tool {
   return found.size === 1 ? [...found][0]! : 'ai';
 }
 
-const BUILTIN: Record<AcceptKind, string> = {
+/** VS Code's own accept commands. */
+export const BUILTIN_ACCEPT: Record<AcceptKind, string> = {
   inline: 'editor.action.inlineSuggest.commit',
   word: 'editor.action.inlineSuggest.acceptNextWord',
   line: 'editor.action.inlineSuggest.acceptNextLine',
@@ -36,19 +38,66 @@ const BUILTIN: Record<AcceptKind, string> = {
 };
 
 /**
- * Runs VS Code's own accept command and attributes the edit it makes. Our keybindings use VS Code's own `when`
+ * Runs VS Code's accept commands and attributes the edit each makes. Our keybindings use VS Code's own `when`
  * clauses, so Tab reaches us only when VS Code would accept; the edit is recognised by the document's next
- * change event (we wait for it by document version, not by the command's return value).
+ * change event (waited for by document version, not by the command's return value).
+ *
+ * Shadowing (setting): accepts from the ghost text toolbar or a menu call VS Code's command ids directly. When
+ * shadowing is on we register those ids too; the latest registration of an id is the one VS Code runs, so the
+ * call reaches us. To run the real command we step aside for that one call and register again.
  */
-export async function acceptSuggestion(kind: AcceptKind, tracker: ProvenanceTracker, tool: () => Tool, logger: Logger): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor || !ProvenanceTracker.trackable(editor.document)) {
-    await vscode.commands.executeCommand(BUILTIN[kind]);
-    return;
-  }
-  const outcome = tracker.expectAccept(editor.document, { t: 'accept', kind, tool: tool() });
-  await vscode.commands.executeCommand(BUILTIN[kind]);
-  const accepted = await outcome;
-  logger.debug(`${BUILTIN[kind]}: ${accepted ? 'accepted text attributed to AI' : 'no edit followed (nothing accepted, or a jump)'}`);
-}
+export class AcceptController extends Disposable {
+  private readonly shadows = new Map<string, vscode.Disposable>();
+  private shadowing = false;
 
+  constructor(private readonly tracker: ProvenanceTracker, private readonly tool: () => Tool, private readonly logger: Logger) {
+    super();
+  }
+
+  async accept(kind: AcceptKind): Promise<void> {
+    const command = BUILTIN_ACCEPT[kind];
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !ProvenanceTracker.trackable(editor.document)) return this.runBuiltin(command);
+    const outcome = this.tracker.expectAccept(editor.document, { t: 'accept', kind, tool: this.tool() });
+    await this.runBuiltin(command);
+    const accepted = await outcome;
+    this.logger.debug(`${command}: ${accepted ? 'accepted text attributed to AI' : 'no edit followed (nothing accepted, or a jump)'}`);
+  }
+
+  /** Runs VS Code's command itself, stepping aside if we shadow its id. */
+  private async runBuiltin(command: string): Promise<void> {
+    const shadow = this.shadows.get(command);
+    if (!shadow) {
+      await vscode.commands.executeCommand(command);
+      return;
+    }
+    shadow.dispose();
+    this.shadows.delete(command);
+    try {
+      await vscode.commands.executeCommand(command);
+    } finally {
+      if (this.shadowing) this.shadow(command);
+    }
+  }
+
+  setShadowing(on: boolean): void {
+    this.shadowing = on;
+    if (!on) {
+      for (const d of this.shadows.values()) d.dispose();
+      this.shadows.clear();
+      return;
+    }
+    for (const command of new Set(Object.values(BUILTIN_ACCEPT))) this.shadow(command);
+  }
+
+  private shadow(command: string): void {
+    if (this.shadows.has(command)) return;
+    const kind = (Object.keys(BUILTIN_ACCEPT) as AcceptKind[]).find(k => BUILTIN_ACCEPT[k] === command)!;
+    this.shadows.set(command, vscode.commands.registerCommand(command, () => this.accept(kind)));
+  }
+
+  override dispose(): void {
+    this.setShadowing(false);
+    super.dispose();
+  }
+}

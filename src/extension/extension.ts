@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FileSummary } from '../core/lines';
 import { TOOLS, type Tool } from '../core/origin';
-import { acceptSuggestion, detectTool } from './accept';
+import { AcceptController, detectTool } from './accept';
 import { ChatEditingWatcher } from './chat';
 import { Decorations } from './decorations';
 import { Commands, ContextKeys, ViewContainers, type CommandId } from './ids';
@@ -52,7 +52,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     return (detected ??= detectTool());
   };
   const chat = new ChatEditingWatcher(tracker, tool);
-  context.subscriptions.push(settings, tracker, view, decorations, statusBar, chat, registerPasteProvider(tracker));
+  const accepts = new AcceptController(tracker, tool, logger);
+  accepts.setShadowing(settings.values.shadowAcceptCommands);
+  context.subscriptions.push(settings.onDidChange(v => accepts.setShadowing(v.shadowAcceptCommands)));
+  context.subscriptions.push(settings, tracker, view, decorations, statusBar, chat, accepts, registerPasteProvider(tracker));
   context.subscriptions.push(vscode.extensions.onDidChange(() => (detected = undefined)));
   services = { tracker };
 
@@ -115,10 +118,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.showLog]: () => channel.show(),
     [Commands.refresh]: () => view.refresh(),
     [Commands.openSidebar]: () => vscode.commands.executeCommand(`workbench.view.extension.${ViewContainers.main}`),
-    [Commands.acceptInlineSuggestion]: () => acceptSuggestion('inline', tracker, tool, logger),
-    [Commands.acceptInlineEdit]: () => acceptSuggestion('nes', tracker, tool, logger),
-    [Commands.acceptNextWord]: () => acceptSuggestion('word', tracker, tool, logger),
-    [Commands.acceptNextLine]: () => acceptSuggestion('line', tracker, tool, logger),
+    [Commands.acceptInlineSuggestion]: () => accepts.accept('inline'),
+    [Commands.acceptInlineEdit]: () => accepts.accept('nes'),
+    [Commands.acceptNextWord]: () => accepts.accept('word'),
+    [Commands.acceptNextLine]: () => accepts.accept('line'),
     [Commands.markAsAi]: (tool?: string) => mark('ai', tool),
     [Commands.markAsHuman]: () => mark('human'),
     [Commands.recordTrace]: (target?: vscode.Uri) => recordTrace(target),

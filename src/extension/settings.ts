@@ -7,6 +7,7 @@ export const SettingKeys = {
   decorations: 'aiProvenance.decorations.enabled',
   statusBar: 'aiProvenance.statusBar.enabled',
   tool: 'aiProvenance.inlineSuggestionTool',
+  shadowAcceptCommands: 'aiProvenance.shadowAcceptCommands',
 } as const;
 
 export interface SettingsValues {
@@ -14,6 +15,8 @@ export interface SettingsValues {
   statusBar: boolean;
   /** The tool inline suggestion accepts are attributed to; `auto` guesses from the installed AI extension. */
   tool: Tool | 'auto';
+  /** Also catch accepts from the ghost text toolbar and menus by shadowing VS Code's accept command ids. */
+  shadowAcceptCommands: boolean;
 }
 
 export class Settings extends Disposable {
@@ -42,6 +45,7 @@ export class Settings extends Disposable {
       decorations: c.get<boolean>(SettingKeys.decorations, true),
       statusBar: c.get<boolean>(SettingKeys.statusBar, true),
       tool: (TOOLS as readonly string[]).includes(tool) ? (tool as Tool) : 'auto',
+      shadowAcceptCommands: c.get<boolean>(SettingKeys.shadowAcceptCommands, false),
     };
   }
 }

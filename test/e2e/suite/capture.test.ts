@@ -122,6 +122,27 @@ describe('capture in a real VS Code', function () {
     assert.ok(!editor.document.getText().includes('again'), 'more than the next word was accepted');
   });
 
+  it('attributes an accept from the toolbar or a menu when shadowing is on', async () => {
+    const config = vscode.workspace.getConfiguration();
+    await config.update('aiProvenance.shadowAcceptCommands', true, vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await openFresh('capture/toolbar.ts', '');
+      const uri = editor.document.uri;
+      const provider = offerSuggestion(uri, 'fromToolbar();');
+      try {
+        await showGhostText();
+        // What the ghost text toolbar's Accept button runs: VS Code's own command id.
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+        await waitFor(() => editor.document.getText() === 'fromToolbar();', 'the accept');
+      } finally {
+        provider.dispose();
+      }
+      await expectLines(uri, 'a', 'a toolbar accept is AI');
+    } finally {
+      await config.update('aiProvenance.shadowAcceptCommands', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   // Files these tests create on disk hold text nobody watched being written: it opens as unknown (u).
 
   it('keeps a paste from outside human, and a copy-paste of AI text AI', async () => {
