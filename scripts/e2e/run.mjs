@@ -149,6 +149,8 @@ async function main() {
       // inherited by the remote extension host, so the suite sees them
       E2E_RESULTS_FILE: resultsFile, E2E_CONTROL_URL: controlUrl, E2E_MODE: mode, E2E_EXTENSIONS_DIR: extensionsDir,
       E2E_RELOAD_FILE: reloadFile,
+      // the launcher the git hooks call goes here, not into the home folder of whoever runs the tests
+      AI_PROVENANCE_HOME: path.join(tmp, 'ai-provenance-home'),
       ...(process.env.E2E_GREP ? { E2E_GREP: process.env.E2E_GREP } : {}),
     },
   });

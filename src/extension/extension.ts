@@ -5,6 +5,7 @@ import { TOOLS, type Tool } from '../core/origin';
 import { AcceptController, detectTool } from './accept';
 import { ChatEditingWatcher } from './chat';
 import { Decorations } from './decorations';
+import { GitHooksSetup } from './gitHooks';
 import { Commands, ContextKeys, ViewContainers, type CommandId } from './ids';
 import { createLogger } from './logger';
 import { NeedsSignoffView } from './needsSignoffView';
@@ -14,6 +15,7 @@ import { Repositories } from './repositories';
 import { Settings } from './settings';
 import { AiShareStatusBar } from './statusBar';
 import { ProvenanceTracker } from './tracker';
+import { previewTrailers, scmRepository, withTrailers, type TrailerPreview } from './trailersPreview';
 
 /** What activate() returns: used by the e2e tests, and by other extensions that want to read provenance. */
 export interface AiProvenanceApi {
@@ -58,6 +60,47 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   context.subscriptions.push(settings, tracker, view, decorations, statusBar, chat, accepts, registerPasteProvider(tracker));
   context.subscriptions.push(vscode.extensions.onDidChange(() => (detected = undefined)));
   services = { tracker };
+  const hooks = new GitHooksSetup(context, logger);
+  context.subscriptions.push(hooks);
+  // Not on the activation path: the hooks check runs git.
+  setTimeout(() => void hooks.check((vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath)).catch(e => logger.warn(`git hooks check: ${(e as Error).message}`)), 0);
+
+  /** The repository folder a command works on: the active file's, else the first workspace folder. */
+  const currentFolder = (): string | undefined => {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (doc?.uri.scheme === 'file') return path.dirname(doc.uri.fsPath);
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  };
+
+  const preview = async (show: boolean): Promise<TrailerPreview | undefined> => {
+    const folder = currentFolder();
+    if (!folder) return undefined;
+    await tracker.flush();
+    const result = await previewTrailers(folder, logger);
+    if (!show) return result;
+    const add = vscode.l10n.t('Add to Commit Message');
+    const text = result.trailers.length
+      ? vscode.l10n.t('The next commit will carry:\n{0}', result.trailers.join('\n'))
+      : vscode.l10n.t('No AI-written lines are staged ({0} added lines): the next commit gets no AI trailers.', result.added);
+    // Not awaited: the command returns the preview while the message waits for the person.
+    void vscode.window.showInformationMessage(text, ...(result.trailers.length ? [add] : [])).then(answer => {
+      if (answer === add) void addTrailers(result);
+    });
+    return result;
+  };
+
+  const addTrailers = async (result?: TrailerPreview): Promise<boolean> => {
+    const r = result ?? (await preview(false));
+    if (!r || r.trailers.length === 0) return false;
+    const repo = await scmRepository(r.root);
+    if (!repo) {
+      await vscode.env.clipboard.writeText(r.trailers.join('\n'));
+      void vscode.window.showInformationMessage(vscode.l10n.t('The trailers are on the clipboard (no Source Control view for {0}).', r.root));
+      return false;
+    }
+    repo.inputBox.value = withTrailers(repo.inputBox.value, r.trailers);
+    return true;
+  };
 
   /** `toolArg` lets keybindings and scripts name the tool (`aiProvenance.markAsAi` with args "copilot"). */
   const mark = async (as: 'ai' | 'human', toolArg?: string): Promise<void> => {
@@ -126,6 +169,19 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.markAsHuman]: () => mark('human'),
     [Commands.recordTrace]: (target?: vscode.Uri) => recordTrace(target),
     [Commands.stopRecordingTrace]: () => stopRecording(),
+    [Commands.installHooks]: async () => {
+      const folder = currentFolder();
+      if (!folder) return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
+      try {
+        const location = await hooks.install(folder);
+        void vscode.window.showInformationMessage(vscode.l10n.t('AI Provenance git hooks installed in {0}.', path.basename(location.root)));
+      } catch (error) {
+        logger.error(error as Error);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Could not install the git hooks: {0}', (error as Error).message));
+      }
+    },
+    [Commands.previewTrailers]: () => preview(true),
+    [Commands.addTrailersToCommitMessage]: () => addTrailers(),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));

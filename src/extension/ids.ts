@@ -14,6 +14,9 @@ export const Commands = {
   markAsHuman: 'aiProvenance.markAsHuman',
   recordTrace: 'aiProvenance.recordTrace',
   stopRecordingTrace: 'aiProvenance.stopRecordingTrace',
+  installHooks: 'aiProvenance.installHooks',
+  previewTrailers: 'aiProvenance.previewTrailers',
+  addTrailersToCommitMessage: 'aiProvenance.addTrailersToCommitMessage',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
