@@ -1,3 +1,5 @@
+import { agentHookCommand } from './agent-hook';
+import { agentsCommand } from './agents';
 import { blameCommand } from './blame';
 import type { Command } from './command';
 import { exportCommand } from './export';
@@ -5,6 +7,7 @@ import { hookCommand } from './hook';
 import { hooksCommand } from './hooks';
 import { notesCommand } from './notes';
 import { replayCommand } from './replay';
+import { statusCommand } from './status';
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const commands: readonly Command[] = [replayCommand, hooksCommand, hookCommand, blameCommand, exportCommand, notesCommand];
+export const commands: readonly Command[] = [replayCommand, agentHookCommand, agentsCommand, hooksCommand, hookCommand, statusCommand, blameCommand, exportCommand, notesCommand];

@@ -6,6 +6,7 @@ import type { CommitAttribution } from '../core/commit-attribution';
 import type { Logger } from '../core/log';
 import { PRODUCT } from '../core/product';
 import { AI_ATTRIBUTION, ASSISTED_BY, formatAiAttribution, formatAssistedBy } from '../core/trailers';
+import { ingestAgentSpool } from '../git/agent-ingest';
 import { gitCommitArgs, isAmend, sequencerInProgress } from '../git/commit-context';
 import { HOOK_MARKERS } from '../git/hooks';
 import { git, runGit } from '../git/git';
@@ -68,6 +69,8 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   if (amend) base = (await commitExists(root, 'HEAD^')) ? 'HEAD^' : await emptyTree(root);
   else base = (await commitExists(root, 'HEAD')) ? 'HEAD' : await emptyTree(root);
 
+  // What agents wrote through their hooks since the last look: into the store, so the staged files find it.
+  await ingestAgentSpool(location, logger);
   const store = openRunsStore(location, logger);
   const attribution = await stagedAttribution(store, root, base, logger);
   const { ai, mixed } = attribution.attribution;

@@ -1,10 +1,14 @@
 import { v4 as uuidv4 } from 'uuid';
+import { applyAgentEdit, explainRuns, forwardEdit, matchLineEnds, reanchorTo, relabelUnknown, uniform, type Attributed } from './agent-apply';
+import { callPaths, isRelevantCall, mapCallPaths, type AgentCall, type AgentFileTexts, type FileEdit } from './agent-call';
+import { rootRelative } from './agent-paths';
+import { AgentPayloadError, interpretAgentPayload } from './agent-payload';
 import { Capture } from './capture';
 import { EngineError, checkRange } from './errors';
-import type { AgentName, EditEvent, MarkEvent, ProvenanceEvent, TextChange } from './events';
+import type { AgentEvent, AgentName, EditEvent, MarkEvent, ProvenanceEvent, TextChange } from './events';
 import { DEFAULT_HISTORY_LIMITS, History, type ChangeRecord, type HistoryLimits } from './history';
 import { classifyLines, summarize, type FileSummary, type LineReport } from './lines';
-import { HUMAN, UNKNOWN, originFactory, type Origin, type OriginFactory, type Run } from './origin';
+import { HUMAN, UNKNOWN, originFactory, type AiOrigin, type Origin, type OriginFactory, type Run } from './origin';
 import { reanchor } from './reanchor';
 import { RunList } from './runs';
 import { TextBuffer } from './text';
@@ -22,6 +26,10 @@ import { TextBuffer } from './text';
  *
  * Every event is validated completely before anything changes, so an event either applies whole or throws an
  * EngineError and leaves the engine as it was.
+ *
+ * Agent hook payloads (`agent` events of a trace, and spool records through `applyAgentCall`) are read by
+ * src/core/agent-payload.ts and applied by `applyAgentCall`: the same code for replays, the CLI's spool
+ * ingestion and the extension.
  */
 export interface EngineOptions {
   /** Fresh ids for AI origins: uuid v4 unless a test wants determinism. */
@@ -38,15 +46,44 @@ export interface EngineOptions {
   agentEventLimit?: number;
 }
 
-/** An agent hook payload, kept as it came until the agent-hook layer gives it meaning. */
+/** An agent hook payload as it came (kept for debugging: `agentEvents()`); its meaning is applied at once. */
 export interface AgentRecord {
   agent: AgentName;
   payload: unknown;
 }
 
+/** How `applyAgentCall` applies a call. */
+export interface AgentApplyOptions {
+  /** What the hook saw of each file, by the call's paths (a spool record carries these; a trace does not). */
+  files?: ReadonlyMap<string, AgentFileTexts>;
+  /** When the agent's text arrived (ISO 8601): the AI origin's `at`. Default: the engine's clock. */
+  at?: string;
+  /**
+   * Throw an EngineError, changing nothing, when an edit cannot be applied (its old text is not in the file, the
+   * file's text is not known). Replay traces are strict; spool ingestion is not (it skips the file and reports).
+   */
+  strict?: boolean;
+}
+
+export interface AgentApplyReport {
+  /** Paths whose text or attribution changed, or that wait for the editor's text (open documents). */
+  changed: string[];
+  /** Files the call could not be applied to, and why. */
+  skipped: { path: string; reason: string }[];
+}
+
+/** Most agent edits kept per open document while its text has not caught up with the agent's. */
+const PENDING_LIMIT = 16;
+
 class TrackedDocument {
   open = true;
   readonly history: History;
+  /** The text and runs before the last `disk` event re-anchored them: an agent payload arriving later explains that change. */
+  beforeDisk: Attributed | undefined;
+  /** The file's text in the last pre-tool snapshot an agent hook took of it. */
+  agentBefore: string | undefined;
+  /** Agent edits of an open document whose editor text has not caught up: applied when a disk or open event brings `after`. */
+  pending: { after: string; runs: Run[] }[] = [];
 
   constructor(
     public text: TextBuffer,
@@ -101,9 +138,7 @@ export class Engine {
       case 'disk':
         return this.disk(event.path, event.text);
       case 'agent':
-        this.agentRecords.push({ agent: event.agent, payload: event.payload });
-        if (this.agentRecords.length > (this.options.agentEventLimit ?? 1000)) this.agentRecords.shift();
-        return;
+        return this.agentEvent(event);
       case 'mark':
         return this.mark(event);
       case 'save':
@@ -159,9 +194,76 @@ export class Engine {
     return this.workspaceRoot;
   }
 
-  /** Agent payloads received and not yet taken by their consumer (the agent-hook layer), oldest first. */
+  /** The last agent payloads received, oldest first (as they came; for debugging and recorded traces). */
   agentEvents(): readonly AgentRecord[] {
     return this.agentRecords;
+  }
+
+  /**
+   * Applies an agent's tool call (design.md sections 2, 3 and 7): a pre-tool call brings closed files to the
+   * hook's snapshot (text changed since the last known text is `unknown`); a post-tool call attributes the delta
+   * of each file to the agent, exactly where the payload says what changed. Paths are this engine's paths.
+   *
+   * Open documents keep the editor's text: the agent's edit only names the author of text that arrives as a disk
+   * event (at once if it already did, else when a disk or open event brings the text the agent wrote). Closed and
+   * untracked files take the text the hook saw after the tool ran (or, in a trace, the edit applied to the known
+   * text). An edit is planned for every file before any is applied: a strict call applies whole or not at all.
+   */
+  applyAgentCall(call: AgentCall, options: AgentApplyOptions = {}): AgentApplyReport {
+    const report: AgentApplyReport = { changed: [], skipped: [] };
+    if (!isRelevantCall(call)) return report;
+    const files = options.files ?? new Map<string, AgentFileTexts>();
+    if (call.phase === 'pre') {
+      for (const path of new Set([...callPaths(call), ...files.keys()])) {
+        // The tool has not run yet: a disk change seen before now was not its doing.
+        const known = this.docs.get(path);
+        if (known) known.beforeDisk = undefined;
+        const t = files.get(path);
+        if (!t || (t.before === undefined && !t.beforeMissing)) continue;
+        const before = t.before ?? '';
+        const doc = this.docs.get(path);
+        if (!doc) {
+          if (t.before !== undefined) {
+            const created = this.newDoc(before, RunList.uniform(before.length, UNKNOWN, this.options.chunking?.runChunk));
+            created.open = false;
+            created.agentBefore = before;
+            this.docs.set(path, created);
+            report.changed.push(path);
+          }
+          continue;
+        }
+        doc.agentBefore = before;
+        if (!doc.open && doc.text.toString() !== before && t.before !== undefined) {
+          this.reanchor(doc, before);
+          report.changed.push(path);
+        }
+      }
+      return report;
+    }
+
+    const fields: Parameters<OriginFactory['ai']>[0] = { tool: call.origin.tool, kind: call.origin.kind };
+    if (call.model !== undefined) fields.model = call.model;
+    if (call.session !== undefined) fields.session = call.session;
+    let origin: AiOrigin = this.origins.ai(fields);
+    if (options.at !== undefined) origin = { ...origin, at: options.at };
+
+    let edits: FileEdit[] = call.edits;
+    if (call.shell) {
+      // A shell command says nothing of files; the hook's before and after snapshots do.
+      edits = [...files].filter(([, t]) => t.after !== undefined).map(([path]) => ({ path, op: 'unknown' as const }));
+    } else if (call.failed) {
+      return report;
+    }
+
+    const plan = new AgentPlan(this.docs);
+    for (const edit of edits) {
+      const reason = this.planAgentEdit(plan, edit, files, origin, call.shell !== undefined);
+      if (reason === undefined) continue;
+      if (options.strict) throw new EngineError('invalid', `${call.agent} ${call.tool} on ${edit.path}: ${reason}`);
+      report.skipped.push({ path: edit.path, reason });
+    }
+    report.changed = plan.commit(this);
+    return report;
   }
 
   /**
@@ -182,6 +284,137 @@ export class Engine {
     this.docs.set(path, doc);
   }
 
+  // ---- agent calls ----
+
+  private agentEvent(event: AgentEvent): void {
+    let call: AgentCall | undefined;
+    try {
+      call = interpretAgentPayload(event.agent, event.payload);
+    } catch (error) {
+      if (error instanceof AgentPayloadError) throw new EngineError('invalid', `${event.agent} payload: ${error.message}`);
+      throw error;
+    }
+    this.agentRecords.push({ agent: event.agent, payload: event.payload });
+    if (this.agentRecords.length > (this.options.agentEventLimit ?? 1000)) this.agentRecords.shift();
+    if (!call) return;
+    const cwd = call.cwd;
+    const mapped = mapCallPaths(call, p => rootRelative(p, this.workspaceRoot, cwd));
+    this.applyAgentCall(mapped, { strict: true });
+  }
+
+  /** Plans one file's agent edit; returns why it cannot be applied, or undefined. */
+  private planAgentEdit(plan: AgentPlan, given: FileEdit, files: ReadonlyMap<string, AgentFileTexts>, origin: AiOrigin, shell: boolean): string | undefined {
+    if (given.op === 'delete') return undefined; // nothing left to attribute; what we knew stays until the file is seen again
+    const edit = matchLineEnds(given, files.get(given.path)?.after ?? files.get(given.path)?.before ?? plan.view(given.path)?.text);
+    const target = 'moveTo' in edit && edit.moveTo !== undefined ? edit.moveTo : edit.path;
+    const at = files.get(edit.path);
+    const afterTexts = files.get(target) ?? at;
+    if (afterTexts?.afterMissing) return 'the file is gone after the tool ran';
+    const after = afterTexts?.after;
+    const state = plan.view(edit.path);
+    if (target !== edit.path && plan.view(target)?.open) return `the tool moved it to ${target}, which is open in the editor`;
+    const before = at?.before ?? (at?.beforeMissing ? '' : undefined) ?? state?.agentBefore;
+
+    if (state?.open) {
+      if (target !== edit.path) return 'the file is open in the editor and the tool moved it';
+      if (after !== undefined) {
+        const runs = explainRuns(after, edit, origin, [state.beforeDisk?.text, before, state.text]);
+        if (state.text === after) plan.relabel(edit.path, runs);
+        else plan.pending(edit.path, after, runs);
+        return undefined;
+      }
+      const explained = explainDiskChange(state, edit, origin);
+      if (explained) {
+        plan.relabel(edit.path, explained);
+        return undefined;
+      }
+      const f = forwardEdit({ text: state.text, runs: uniform(state.text.length, UNKNOWN) }, edit, origin);
+      if (!f.ok) return f.reason;
+      plan.pending(edit.path, f.value.text, f.value.runs);
+      return undefined;
+    }
+
+    if (state) {
+      // Already at the agent's text (a disk event brought it, or the record is delivered again): explain it.
+      if (after !== undefined && state.text === after && target === edit.path) {
+        plan.relabel(edit.path, explainRuns(after, edit, origin, [state.beforeDisk?.text, before]));
+        return undefined;
+      }
+      const explained = after === undefined && target === edit.path ? explainDiskChange(state, edit, origin) : undefined;
+      if (explained) {
+        plan.relabel(edit.path, explained);
+        return undefined;
+      }
+    }
+
+    let base: Attributed | undefined;
+    if (before !== undefined) base = { text: before, runs: state ? reanchorTo(state, before) : uniform(before.length, UNKNOWN) };
+    else if (state && !shell) base = { text: state.text, runs: state.runs };
+    if (shell && base === undefined) {
+      // A shell command changed a file whose text before it is not known: what it did is not known either.
+      if (after === undefined) return 'the file\'s text after the command is not known';
+      plan.set(edit.path, target, { text: after, runs: state ? reanchorTo(state, after) : uniform(after.length, UNKNOWN) });
+      return undefined;
+    }
+    const outcome = applyAgentEdit(base, edit, origin, after);
+    if (!outcome.ok) return outcome.reason;
+    plan.set(edit.path, target, outcome.value);
+    return undefined;
+  }
+
+  /** @internal Used by AgentPlan to commit: replace a tracked path's text and runs, creating it closed if new. */
+  setAgentState(from: string, to: string, value: Attributed): void {
+    let doc = this.docs.get(from);
+    if (doc && from !== to) {
+      if (this.docs.get(to)?.open) throw new EngineError('path-in-use', `cannot move ${from} to ${to}: ${to} is open in the editor`);
+      this.docs.delete(from);
+      this.capture.renamed(from, to);
+      this.docs.set(to, doc);
+    }
+    doc = this.docs.get(to);
+    if (!doc) {
+      doc = this.newDoc(value.text, new RunList(value.runs, this.options.chunking?.runChunk));
+      doc.open = false;
+      this.docs.set(to, doc);
+    } else {
+      if (doc.text.toString() !== value.text) {
+        doc.text = new TextBuffer(value.text, this.options.chunking?.textChunk);
+        doc.history.clear();
+      }
+      doc.runs = new RunList(value.runs, this.options.chunking?.runChunk);
+    }
+    doc.beforeDisk = undefined;
+    doc.agentBefore = undefined;
+  }
+
+  /** @internal Used by AgentPlan to commit: new runs for a path's current text. */
+  relabelAgentState(path: string, runs: Run[]): void {
+    const doc = this.docs.get(path);
+    if (!doc) return;
+    doc.runs = new RunList(relabelUnknown(doc.runs.toArray(), runs), this.options.chunking?.runChunk);
+    doc.beforeDisk = undefined;
+    doc.agentBefore = undefined;
+  }
+
+  /** @internal Used by AgentPlan to commit: an agent edit of an open document, applied when its text arrives. */
+  addAgentPending(path: string, after: string, runs: Run[]): void {
+    const doc = this.docs.get(path);
+    if (!doc) return;
+    doc.pending.push({ after, runs });
+    if (doc.pending.length > PENDING_LIMIT) doc.pending.shift();
+    doc.agentBefore = undefined;
+  }
+
+  /** After a disk or open event re-anchored a document: agent edits that wrote exactly this text name its author. */
+  private applyPending(doc: TrackedDocument): void {
+    if (doc.pending.length === 0) return;
+    const text = doc.text.toString();
+    const i = doc.pending.findIndex(p => p.after === text);
+    if (i < 0) return;
+    const [p] = doc.pending.splice(i, 1);
+    doc.runs = new RunList(relabelUnknown(doc.runs.toArray(), p!.runs), this.options.chunking?.runChunk);
+  }
+
   // ---- events ----
 
   private open(path: string, text: string, origin: Origin): void {
@@ -191,7 +424,10 @@ export class Engine {
       return;
     }
     // Known from before (closed, or seen on disk): keep what we know; if the text moved on meanwhile, re-anchor.
-    if (known.text.toString() !== text) this.reanchor(known, text);
+    if (known.text.toString() !== text) {
+      this.reanchor(known, text);
+      this.applyPending(known);
+    }
     known.open = true;
   }
 
@@ -203,7 +439,12 @@ export class Engine {
       this.docs.set(path, doc);
       return;
     }
-    if (known.text.toString() !== text) this.reanchor(known, text);
+    const old = known.text.toString();
+    if (old === text) return;
+    // Kept for an agent's post-tool payload that may arrive after the change it caused (design.md section 7).
+    known.beforeDisk = { text: old, runs: known.runs.toArray() };
+    this.reanchor(known, text);
+    this.applyPending(known);
   }
 
   private reanchor(doc: TrackedDocument, text: string): void {
@@ -298,6 +539,81 @@ export class Engine {
 }
 
 const NO_RUNS: readonly Run[] = Object.freeze([]);
+
+/**
+ * When a disk event changed the document since the last agent call and the edit applies to the text before that
+ * event, the edit explains the change: the agent's text, mapped onto the current text (what else the disk event
+ * brought stays unknown). Undefined when there was no such disk event or the edit does not apply to it.
+ */
+function explainDiskChange(state: PlannedState, edit: FileEdit, origin: AiOrigin): Run[] | undefined {
+  if (!state.beforeDisk) return undefined;
+  const before = state.beforeDisk.text;
+  const f = forwardEdit({ text: before, runs: uniform(before.length, UNKNOWN) }, edit, origin);
+  if (!f.ok) return undefined;
+  return f.value.text === state.text ? f.value.runs : reanchorTo(f.value, state.text);
+}
+
+/** What planning sees of a path: the document's state, or what an earlier edit of the same call planned. */
+interface PlannedState extends Attributed {
+  open: boolean;
+  beforeDisk: Attributed | undefined;
+  agentBefore: string | undefined;
+}
+
+type PlannedAction =
+  | { kind: 'set'; from: string; to: string; value: Attributed }
+  | { kind: 'relabel'; path: string; runs: Run[] }
+  | { kind: 'pending'; path: string; after: string; runs: Run[] };
+
+/** The planned effect of one agent call, computed without changing the engine, then committed at once. */
+class AgentPlan {
+  private readonly actions: PlannedAction[] = [];
+  private readonly staged = new Map<string, PlannedState | null>();
+
+  constructor(private readonly docs: ReadonlyMap<string, TrackedDocument>) {}
+
+  view(path: string): PlannedState | undefined {
+    const staged = this.staged.get(path);
+    if (staged !== undefined) return staged ?? undefined;
+    const doc = this.docs.get(path);
+    if (!doc) return undefined;
+    return { text: doc.text.toString(), runs: doc.runs.toArray(), open: doc.open, beforeDisk: doc.beforeDisk, agentBefore: doc.agentBefore };
+  }
+
+  set(from: string, to: string, value: Attributed): void {
+    this.actions.push({ kind: 'set', from, to, value });
+    if (from !== to) this.staged.set(from, null);
+    this.staged.set(to, { ...value, open: false, beforeDisk: undefined, agentBefore: undefined });
+  }
+
+  relabel(path: string, runs: Run[]): void {
+    this.actions.push({ kind: 'relabel', path, runs });
+    const current = this.view(path);
+    if (current) this.staged.set(path, { ...current, runs: relabelUnknown(current.runs, runs), beforeDisk: undefined, agentBefore: undefined });
+  }
+
+  pending(path: string, after: string, runs: Run[]): void {
+    this.actions.push({ kind: 'pending', path, after, runs });
+  }
+
+  /** Applies the plan; returns the paths it touched. */
+  commit(engine: Engine): string[] {
+    const touched = new Set<string>();
+    for (const a of this.actions) {
+      if (a.kind === 'set') {
+        engine.setAgentState(a.from, a.to, a.value);
+        touched.add(a.to);
+      } else if (a.kind === 'relabel') {
+        engine.relabelAgentState(a.path, a.runs);
+        touched.add(a.path);
+      } else {
+        engine.addAgentPending(a.path, a.after, a.runs);
+        touched.add(a.path);
+      }
+    }
+    return [...touched];
+  }
+}
 
 /**
  * Checks one change event against a text of `size` code units: whole numbers, in range, and in VS Code's order

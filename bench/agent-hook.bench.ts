@@ -1,0 +1,76 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { median, nowMicros, percentile, withBudget, type Benchmark, type BenchResult } from './harness';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+
+function timeSpawn(args: string[], input: string): number {
+  const start = nowMicros();
+  const r = spawnSync(process.execPath, args, { input, stdio: ['pipe', 'pipe', 'pipe'] });
+  const ms = (nowMicros() - start) / 1000;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
+  if (r.stdout.length > 0) throw new Error(`node ${args.join(' ')} printed on stdout: ${r.stdout.toString().slice(0, 200)}`);
+  return ms;
+}
+
+/**
+ * One agent hook invocation (design.md section 3: "a hook never blocks or slows the agent noticeably"): the
+ * wall time of `ai-provenance agent-hook claude-code` with a PostToolUse Edit payload on stdin, in a real
+ * repository (it finds the repository, reads the file, appends a spool record), against `node -e 0` (the floor
+ * for any Node hook), interleaved in the same run. Budget: median under 2 times the floor.
+ */
+export const benchmark: Benchmark = {
+  name: 'agent-hook',
+  async run(): Promise<BenchResult[]> {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-bench-hook-')));
+    try {
+      execFileSync('git', ['init', '-q', dir]);
+      const file = path.join(dir, 'src', 'app.ts');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const lines = Array.from({ length: 2000 }, (_, i) => `export const value${i} = ${i};\n`);
+      fs.writeFileSync(file, lines.join('') + 'export function added() {\n  return 1;\n}\n');
+      const payload = JSON.stringify({
+        session_id: 'bench-session',
+        transcript_path: path.join(dir, 'missing-transcript.jsonl'),
+        cwd: dir,
+        permission_mode: 'default',
+        hook_event_name: 'PostToolUse',
+        tool_name: 'Edit',
+        tool_input: { file_path: file, old_string: 'export const value1999 = 1999;\n', new_string: 'export const value1999 = 1999;\nexport function added() {\n  return 1;\n}\n' },
+        tool_response: { filePath: file, success: true },
+        tool_use_id: 'toolu_bench',
+      });
+      const runs = 30;
+      const floor: number[] = [];
+      const hook: number[] = [];
+      timeSpawn([cli, 'agent-hook', 'claude-code'], payload); // warm the file cache
+      for (let i = 0; i < runs; i++) {
+        floor.push(timeSpawn(['-e', '0'], ''));
+        hook.push(timeSpawn([cli, 'agent-hook', 'claude-code'], payload));
+      }
+      const spooled = fs.readdirSync(path.join(dir, '.git', 'ai-provenance', 'spool')).filter(n => n.endsWith('.json')).length;
+      if (spooled !== runs + 1) throw new Error(`expected ${runs + 1} spool records, found ${spooled}`);
+      return [
+        withBudget({
+          name: 'agentHook.invocation',
+          description: `wall time of one 'agent-hook claude-code' PostToolUse Edit (2,000-line file) against 'node -e 0', ${runs} runs each, interleaved`,
+          metrics: {
+            medianMs: median(hook),
+            worstMs: Math.max(...hook),
+            p90Ms: percentile(hook, 90),
+            floorMedianMs: median(floor),
+            floorWorstMs: Math.max(...floor),
+            ratioToFloor: median(hook) / median(floor),
+            worstRatioToFloorWorst: Math.max(...hook) / Math.max(...floor),
+          },
+          budget: { metric: 'ratioToFloor', max: 2, description: 'median hook invocation under 2 times node -e 0' },
+        }),
+      ];
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

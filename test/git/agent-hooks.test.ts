@@ -1,0 +1,434 @@
+// `ai-provenance agent-hook`, `status` and `agents` as agents and people run them: the built CLI (dist/cli.js;
+// `npm run build` first), payloads on stdin in the agents' documented shapes, real files, real git.
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Engine } from '../../src/core/engine';
+import { AGENTS, type AgentName } from '../../src/core/events';
+import { nullLogger } from '../../src/core/log';
+import { ingestAgentSpool } from '../../src/git/agent-ingest';
+import { openRunsStore } from '../../src/git/provenance';
+import { locateRepository } from '../../src/git/repository';
+import { Spool } from '../../src/git/spool';
+import { cliPath, repoRoot, runCli, TempRepo, type CliResult } from '../support/git-fixture';
+
+const fixtures = path.join(repoRoot, 'test', 'fixtures', 'agents');
+const traces = path.join(repoRoot, 'test', 'fixtures', 'traces');
+
+interface Step {
+  hook?: string;
+  write?: string;
+  transcript?: string;
+  content?: string;
+}
+interface ExpectedFile {
+  added: number;
+  ai: number;
+  unknown: number;
+  segments: { start: number; end: number; class: string; tool: string; kind: string; model?: string }[];
+}
+interface Session {
+  steps: Step[];
+  expect: { files: Record<string, ExpectedFile>; attribution: string; assistedBy: string[] };
+}
+interface StatusFile extends ExpectedFile {
+  path: string;
+  mixed: number;
+  human: number;
+}
+interface StatusSide {
+  added: number;
+  ai: number;
+  unknown: number;
+  files: StatusFile[];
+}
+interface Status {
+  ingested: { records: number; files: string[]; problems: string[] };
+  index: StatusSide;
+  worktree: StatusSide;
+}
+
+/** A repository, a home folder of its own, and the agent's view of both. */
+class AgentRepo extends TempRepo {
+  readonly home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-home-')));
+  readonly env = { HOME: this.home, AI_PROVENANCE_HOME: path.join(this.home, '.local', 'share', 'ai-provenance'), AI_PROVENANCE_LOG: undefined };
+
+  constructor() {
+    super('ai-provenance-agent-');
+    this.write('src/app.ts', "export function main(): void {\n  console.log('start');\n}\n");
+    this.write('README.md', '# demo\n');
+    this.commitAll('initial');
+  }
+
+  /** A fixture's text with the documented example folders replaced by ours. */
+  payload(agent: AgentName, name: string): string {
+    return this.place(fs.readFileSync(path.join(fixtures, agent, name), 'utf8'));
+  }
+
+  place(text: string): string {
+    // JSON-escape the folders (a path with a backslash or a quote would otherwise break the JSON).
+    const q = (p: string): string => JSON.stringify(p).slice(1, -1);
+    return text.split('/home/dev/project').join(q(this.dir)).split('/home/dev').join(q(this.home));
+  }
+
+  /** Runs the hook as the agent would: payload on stdin, from the agent's folder. Checks the hook's contract. */
+  hook(agent: string, input: string, cwd = this.dir): CliResult {
+    const r = runCli(['agent-hook', agent], { cwd, input, env: this.env });
+    assert.equal(r.status, 0, `agent-hook exited ${r.status}: ${r.stderr}`);
+    assert.equal(r.stdout, '', 'the hook printed on stdout, where the agent reads JSON');
+    return r;
+  }
+
+  cli(args: string[], cwd = this.dir): CliResult {
+    return runCli(args, { cwd, env: this.env });
+  }
+
+  status(): Status {
+    const r = this.cli(['status', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as Status;
+  }
+
+  spooled(): string[] {
+    const dir = path.join(this.dir, '.git', 'ai-provenance', 'spool');
+    return fs.existsSync(dir) ? fs.readdirSync(dir).filter(n => n.endsWith('.json')) : [];
+  }
+
+  hooksLog(): string {
+    const file = path.join(this.dir, '.git', 'ai-provenance', 'hooks.log');
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  }
+
+  trailers(key: string): string[] {
+    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`).replace(/\n$/, '').split('\0').filter(Boolean);
+  }
+
+  override dispose(): void {
+    super.dispose();
+    fs.rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+function pick(file: StatusFile): ExpectedFile {
+  return { added: file.added, ai: file.ai, unknown: file.unknown, segments: file.segments };
+}
+
+function oneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, `expected one log line, got: ${stderr}`);
+  assert.match(lines[0]!, /^ai-provenance: agent-hook /);
+  assert.match(lines[0]!, pattern);
+}
+
+describe('agent hooks with the built CLI and real git', function () {
+  this.timeout(120000);
+  before(() => assert.ok(fs.existsSync(cliPath), `${cliPath} is missing: run 'npm run build' first`));
+
+  describe('a session of each agent attributes exactly the lines the agent wrote', () => {
+    for (const agent of AGENTS) {
+      it(`${agent}: status --json and a real commit with our git hooks`, () => {
+        const repo = new AgentRepo();
+        try {
+          const session = JSON.parse(fs.readFileSync(path.join(fixtures, agent, 'session.json'), 'utf8')) as Session;
+          for (const step of session.steps) {
+            if (step.transcript !== undefined) {
+              const file = repo.place(step.transcript);
+              fs.mkdirSync(path.dirname(file), { recursive: true });
+              fs.writeFileSync(file, step.content!);
+            } else if (step.write !== undefined) {
+              repo.write(step.write, step.content!);
+            } else {
+              // Cursor runs user hooks from ~/.cursor: the repository must come from the payload.
+              const r = repo.hook(agent, repo.payload(agent, step.hook!), agent === 'cursor' ? repo.home : repo.dir);
+              assert.equal(r.stderr, '', `${step.hook}: ${r.stderr}`);
+            }
+          }
+          const status = repo.status();
+          assert.deepEqual(status.ingested.problems, []);
+          assert.equal(status.ingested.records, session.steps.filter(s => s.hook).length);
+          const worktree = Object.fromEntries(status.worktree.files.map(f => [f.path, pick(f)]));
+          assert.deepEqual(worktree, session.expect.files);
+          assert.equal(repo.spooled().length, 0, 'status ingests the spool');
+
+          repo.git('add', '-A');
+          const staged = Object.fromEntries(repo.status().index.files.map(f => [f.path, pick(f)]));
+          assert.deepEqual(staged, session.expect.files);
+
+          const install = repo.cli(['hooks', 'install']);
+          assert.equal(install.status, 0, install.stderr);
+          execFileSync('git', ['commit', '-q', '-m', `work of ${agent}`], { cwd: repo.dir, env: { ...process.env, ...repo.env }, stdio: 'pipe' });
+          assert.deepEqual(repo.trailers('AI-Attribution'), [session.expect.attribution]);
+          assert.deepEqual(repo.trailers('Assisted-by'), session.expect.assistedBy);
+        } finally {
+          repo.dispose();
+        }
+      });
+    }
+  });
+
+  describe('a hook never hurts the agent: exit 0, nothing on stdout, one log line', () => {
+    let repo: AgentRepo;
+    beforeEach(() => {
+      repo = new AgentRepo();
+    });
+    afterEach(() => repo.dispose());
+
+    const write = (file: string, cwd: string): string => JSON.stringify({ session_id: 's', cwd, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: file, content: 'x\n' }, tool_use_id: 't' });
+
+    it('malformed input: not JSON, not an object, not the agent\'s shape, no payload, an unknown agent', () => {
+      oneLine(repo.hook('claude-code', '{"hook_event_name": "PreToolUse", ').stderr, /the payload is not JSON/);
+      oneLine(repo.hook('claude-code', '[1, 2, 3]').stderr, /malformed claude-code payload: the payload must be a JSON object/);
+      oneLine(repo.hook('codex', JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'apply_patch', tool_input: { command: 'rm -rf /' } })).stderr, /the patch does not parse/);
+      oneLine(repo.hook('gemini-cli', JSON.stringify({ tool_name: 'write_file' })).stderr, /no "hook_event_name"/);
+      oneLine(repo.hook('cline', '').stderr, /no payload on standard input/);
+      oneLine(repo.hook('hal-9000', write('a.ts', repo.dir)).stderr, /agent-hook takes one AGENT \(claude-code, codex, gemini-cli, cursor, cline, vscode\), got "hal-9000"/);
+      assert.deepEqual(repo.spooled(), []);
+    });
+
+    it('is silent for tools that write no files', () => {
+      const r = repo.hook('claude-code', JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: 'PostToolUse', tool_name: 'Read', tool_input: { file_path: `${repo.dir}/README.md` }, tool_response: {} }));
+      assert.equal(r.stderr, '');
+      assert.deepEqual(repo.spooled(), []);
+    });
+
+    it('refuses paths outside the work tree (../../etc/passwd, /etc/hosts, a symlink pointing out, .git) and logs them', () => {
+      const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-outside-'));
+      try {
+        fs.writeFileSync(path.join(outside, 'secret.txt'), 'secret\n');
+        fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(repo.dir, 'link.txt'));
+        fs.symlinkSync(outside, path.join(repo.dir, 'linkdir'));
+        const cases: [string, RegExp][] = [
+          ['../../etc/passwd', /outside the repository/],
+          ['/etc/hosts', /outside the repository/],
+          [`${repo.dir}/link.txt`, /a symbolic link/],
+          [`${repo.dir}/linkdir/secret.txt`, /outside the repository/],
+          [`${repo.dir}/.git/hooks/pre-commit`, /inside a \.git folder/],
+          [`${repo.dir}/src/../../escape.txt`, /outside the repository/],
+        ];
+        for (const [file, pattern] of cases) {
+          const r = repo.hook('claude-code', write(file, path.join(repo.dir, 'src')));
+          oneLine(r.stderr, pattern);
+        }
+        assert.deepEqual(repo.spooled(), [], 'nothing recorded for refused paths');
+        const log = repo.hooksLog().split('\n').filter(Boolean);
+        assert.equal(log.length, cases.length, 'one hooks.log line per refusal');
+        assert.equal(fs.readFileSync(path.join(outside, 'secret.txt'), 'utf8'), 'secret\n');
+        // A call with one good and one bad path records the good one and logs the bad one.
+        const patch = `*** Begin Patch\n*** Add File: ok.txt\n+fine\n*** Add File: ../outside.txt\n+no\n*** End Patch\n`;
+        const r = repo.hook('codex', JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: 'PreToolUse', model: 'm', permission_mode: 'default', tool_name: 'apply_patch', tool_input: { command: patch }, tool_use_id: 'c', transcript_path: null }));
+        oneLine(r.stderr, /refused path "\.\.\/outside\.txt": outside the repository/);
+        assert.equal(repo.spooled().length, 1);
+      } finally {
+        fs.rmSync(outside, { recursive: true, force: true });
+      }
+    });
+
+    it('skips a payload of many megabytes', () => {
+      const big = JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: 'PostToolUse', tool_name: 'Write', tool_input: { file_path: `${repo.dir}/big.txt`, content: 'x'.repeat(40 * 1024 * 1024) } });
+      const r = repo.hook('claude-code', big);
+      oneLine(r.stderr, /payload of \d+ bytes is over the 32 MB limit; skipped/);
+      assert.deepEqual(repo.spooled(), []);
+      assert.match(repo.hooksLog(), /over the 32 MB limit/);
+    });
+
+    it('logs a missing repository', () => {
+      const elsewhere = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-norepo-')));
+      try {
+        const r = repo.hook('gemini-cli', JSON.stringify({ session_id: 's', cwd: elsewhere, hook_event_name: 'BeforeTool', timestamp: 'now', tool_name: 'write_file', tool_input: { file_path: `${elsewhere}/a.txt`, content: 'x' } }), elsewhere);
+        oneLine(r.stderr, /no git repository at/);
+      } finally {
+        fs.rmSync(elsewhere, { recursive: true, force: true });
+      }
+    });
+
+    it('loses nothing when 20 hooks run at once', async () => {
+      const n = 20;
+      for (let i = 0; i < n; i++) repo.write(`gen/f${i}.ts`, `export const v${i} = ${i};\n`);
+      const runs = Array.from({ length: n }, (_, i) => new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+        const payload = JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: 'PostToolUse', tool_name: 'Write', tool_input: { file_path: `${repo.dir}/gen/f${i}.ts`, content: `export const v${i} = ${i};\n` }, tool_response: { success: true }, tool_use_id: `t${i}` });
+        const child = spawn(process.execPath, [cliPath, 'agent-hook', 'claude-code'], { cwd: repo.dir, env: { ...process.env, ...repo.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('error', reject);
+        child.on('close', code => resolve({ code, out }));
+        child.stdin.end(payload);
+      }));
+      const results = await Promise.all(runs);
+      assert.ok(results.every(r => r.code === 0 && r.out === ''), JSON.stringify(results));
+      assert.equal(repo.spooled().length, n);
+      const status = repo.status();
+      assert.equal(status.ingested.records, n);
+      assert.deepEqual(status.worktree.files.filter(f => f.path.startsWith('gen/')).map(f => [f.path, f.ai]).sort(), Array.from({ length: n }, (_, i) => [`gen/f${i}.ts`, 1]).sort());
+    });
+  });
+
+  describe('agents install and uninstall', () => {
+    let repo: AgentRepo;
+    beforeEach(() => {
+      repo = new AgentRepo();
+    });
+    afterEach(() => repo.dispose());
+
+    const settings = path.join('.claude', 'settings.json');
+    const original = {
+      model: 'opus',
+      env: { FOO: 'bar' },
+      hooks: {
+        PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: '~/bin/guard.sh', timeout: 5 }] }],
+        Notification: [{ hooks: [{ type: 'command', command: 'notify-send claude' }] }],
+      },
+    };
+
+    it('merges into an existing config with other hooks, is idempotent, keeps a backup, and uninstall restores it', () => {
+      const file = path.join(repo.home, settings);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const text = JSON.stringify(original, null, 4) + '\n';
+      fs.writeFileSync(file, text);
+      const first = repo.cli(['agents', 'install', 'claude-code', '--user']);
+      assert.equal(first.status, 0, first.stderr);
+      assert.match(first.stdout, /claude-code: updated ~\/\.claude\/settings\.json \(original kept as ~\/\.claude\/settings\.json\.ai-provenance\.bak\)/);
+      assert.equal(fs.readFileSync(file + '.ai-provenance.bak', 'utf8'), text);
+      const installed = fs.readFileSync(file, 'utf8');
+      assert.match(installed, /^{\n {4}"model"/, 'the file keeps its indentation');
+      const config = JSON.parse(installed);
+      assert.equal(config.model, 'opus');
+      assert.deepEqual(config.env, original.env);
+      assert.deepEqual(config.hooks.Notification, original.hooks.Notification);
+      assert.deepEqual(config.hooks.PreToolUse[0], original.hooks.PreToolUse[0]);
+      const ours = config.hooks.PreToolUse[1];
+      assert.equal(ours.matcher, 'Write|Edit|MultiEdit|NotebookEdit|Bash');
+      assert.equal(ours.hooks[0].command, `'${path.join(repo.env.AI_PROVENANCE_HOME, 'bin', 'ai-provenance')}' agent-hook claude-code`);
+
+      const second = repo.cli(['agents', 'install', 'claude-code']);
+      assert.equal(second.status, 0, second.stderr);
+      assert.match(second.stdout, /claude-code: unchanged/);
+      assert.equal(fs.readFileSync(file, 'utf8'), installed, 'installing twice is installing once');
+      const status = JSON.parse(repo.cli(['agents', 'status', 'claude-code', '--json']).stdout);
+      assert.equal(status[0].state, 'installed');
+
+      // The entry works: run its command the way Claude Code does, through a shell, with a payload on stdin.
+      const payload = JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: `${repo.dir}/x.ts`, content: 'x' }, tool_use_id: 't' });
+      const out = execFileSync('sh', ['-c', ours.hooks[0].command], { cwd: repo.dir, input: payload, env: { ...process.env, ...repo.env, AI_PROVENANCE_LOG: '' }, encoding: 'utf8' });
+      assert.equal(out, '');
+      assert.equal(repo.spooled().length, 1);
+
+      const removed = repo.cli(['agents', 'uninstall', 'claude-code']);
+      assert.equal(removed.status, 0, removed.stderr);
+      assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), original);
+    });
+
+    it('refuses a config that does not parse and leaves it untouched', () => {
+      const file = path.join(repo.home, settings);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const broken = '{ "hooks": { // a comment\n  } }\n';
+      fs.writeFileSync(file, broken);
+      const r = repo.cli(['agents', 'install', 'claude-code']);
+      assert.equal(r.status, 3);
+      assert.match(r.stderr, /settings\.json is not valid JSON .*; it was left as it is/);
+      assert.equal(fs.readFileSync(file, 'utf8'), broken);
+      assert.equal(fs.existsSync(file + '.ai-provenance.bak'), false);
+      const shape = path.join(repo.home, '.cursor', 'hooks.json');
+      fs.mkdirSync(path.dirname(shape), { recursive: true });
+      fs.writeFileSync(shape, '{"version": 1, "hooks": []}');
+      const r2 = repo.cli(['agents', 'install', 'cursor']);
+      assert.equal(r2.status, 3);
+      assert.match(r2.stderr, /hooks\.json: its "hooks" is not an object; it was left as it is/);
+    });
+
+    it('installs every agent into an empty home and uninstall removes exactly what it created', () => {
+      const r = repo.cli(['agents', 'install', ...AGENTS]);
+      assert.equal(r.status, 0, r.stderr);
+      const files = ['.claude/settings.json', '.codex/hooks.json', '.gemini/settings.json', '.cursor/hooks.json', '.copilot/hooks/ai-provenance.json'];
+      for (const f of files) assert.ok(fs.existsSync(path.join(repo.home, f)), f);
+      const clineHook = path.join(repo.home, 'Documents', 'Cline', 'Rules', 'Hooks', 'PreToolUse');
+      assert.equal(fs.statSync(clineHook).mode & 0o111, 0o111, 'Cline hooks are executables');
+      assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(path.join(repo.home, '.gemini/settings.json'), 'utf8')).hooks), ['BeforeTool', 'AfterTool']);
+      assert.equal(JSON.parse(fs.readFileSync(path.join(repo.home, '.cursor/hooks.json'), 'utf8')).version, 1);
+      // The Cline script passes its payload to us and never blocks Cline.
+      const payload = JSON.stringify({ clineVersion: '3', hookName: 'PreToolUse', timestamp: '1', taskId: 'k', workspaceRoots: [repo.dir], userId: 'u', preToolUse: { toolName: 'write_to_file', parameters: { path: 'c.ts', content: 'c' } } });
+      assert.equal(execFileSync(clineHook, [], { cwd: repo.dir, input: payload, env: { ...process.env, ...repo.env }, encoding: 'utf8' }), '');
+      assert.equal(repo.spooled().length, 1);
+
+      const u = repo.cli(['agents', 'uninstall']);
+      assert.equal(u.status, 0, u.stderr);
+      for (const f of files) assert.equal(fs.existsSync(path.join(repo.home, f)), false, `${f} was ours alone and should be gone`);
+      assert.equal(fs.existsSync(clineHook), false);
+    });
+
+    it('writes project configurations in the repository, and never replaces someone else\'s Cline hook', () => {
+      const r = repo.cli(['agents', 'install', 'codex', 'vscode', '--project'], path.join(repo.dir, 'src'));
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(fs.existsSync(path.join(repo.dir, '.codex', 'hooks.json')));
+      assert.ok(fs.existsSync(path.join(repo.dir, '.github', 'hooks', 'ai-provenance.json')));
+      const theirs = path.join(repo.dir, '.clinerules', 'hooks', 'PostToolUse');
+      fs.mkdirSync(path.dirname(theirs), { recursive: true });
+      fs.writeFileSync(theirs, '#!/bin/sh\necho \'{"cancel": false}\'\n', { mode: 0o755 });
+      const c = repo.cli(['agents', 'install', 'cline', '--project']);
+      assert.equal(c.status, 3);
+      assert.match(c.stderr, /PostToolUse is someone else's hook; it was left as it is/);
+      assert.equal(fs.readFileSync(theirs, 'utf8'), '#!/bin/sh\necho \'{"cancel": false}\'\n');
+      const usage = repo.cli(['agents', 'install', 'claude', '--project']);
+      assert.equal(usage.status, 2);
+      assert.match(usage.stderr, /unknown agent "claude"/);
+    });
+  });
+
+  describe('spool ingestion (ingestAgentSpool)', () => {
+    let repo: AgentRepo;
+    beforeEach(() => {
+      repo = new AgentRepo();
+    });
+    afterEach(() => repo.dispose());
+
+    const edit = (dir: string, event: string): string => JSON.stringify({
+      session_id: 's', cwd: dir, hook_event_name: event, tool_name: 'Edit', tool_use_id: 't',
+      tool_input: { file_path: `${dir}/src/app.ts`, old_string: "  console.log('start');\n", new_string: "  console.log('start');\n  agent();\n" },
+    });
+
+    it('gives files open in the editor\'s engine the records\' effect in memory, stores the rest, and leaves other records in the spool', async () => {
+      const location = await locateRepository(repo.dir);
+      new Spool(location, nullLogger).appendSync({ type: 'something-else', value: 1 });
+      repo.hook('claude-code', edit(repo.dir, 'PreToolUse'));
+      const after = "export function main(): void {\n  console.log('start');\n  agent();\n}\n";
+      repo.write('src/app.ts', after);
+      repo.hook('claude-code', edit(repo.dir, 'PostToolUse'));
+      const editor = new Engine();
+      editor.apply({ t: 'open', path: 'src/app.ts', text: "export function main(): void {\n  console.log('start');\n}\n" });
+      editor.apply({ t: 'disk', path: 'src/app.ts', text: after }); // the editor reloaded the file the agent wrote
+      const result = await ingestAgentSpool(location, nullLogger, { engine: editor });
+      assert.deepEqual({ records: result.records, files: result.files, problems: result.problems }, { records: 2, files: [], problems: [] });
+      assert.equal(editor.summary('src/app.ts').lines, 'hhah');
+      assert.equal(await openRunsStore(location, nullLogger).readLatest('src/app.ts'), undefined, 'an open file is stored by the editor when it saves');
+      assert.equal(repo.spooled().length, 1, 'the record of another kind is back in the spool');
+      const again = await ingestAgentSpool(location, nullLogger);
+      assert.equal(again.records, 0);
+      assert.equal(repo.spooled().length, 1);
+    });
+
+    it('stores the attribution of closed files for their current work tree text, even when it moved on', async () => {
+      const location = await locateRepository(repo.dir);
+      repo.hook('claude-code', edit(repo.dir, 'PreToolUse'));
+      repo.write('src/app.ts', "export function main(): void {\n  console.log('start');\n  agent();\n}\n");
+      repo.hook('claude-code', edit(repo.dir, 'PostToolUse'));
+      repo.write('src/app.ts', "// later, by hand\nexport function main(): void {\n  console.log('start');\n  agent();\n}\n");
+      const result = await ingestAgentSpool(location, nullLogger);
+      assert.deepEqual(result.files, ['src/app.ts']);
+      const stored = await openRunsStore(location, nullLogger).readRunsForText('src/app.ts', fs.readFileSync(path.join(repo.dir, 'src/app.ts')));
+      assert.ok(stored, 'a record for the work tree text');
+      const status = repo.status();
+      assert.deepEqual(status.worktree.files.map(f => [f.path, f.added, f.ai, f.unknown]), [['src/app.ts', 2, 1, 1]]);
+    });
+  });
+
+  describe('replay of traces with agent events', () => {
+    for (const name of ['agent-claude-session', 'agent-after-disk']) {
+      it(`replays ${name}.jsonl through the CLI to its expected output`, () => {
+        const r = runCli(['replay', path.join(traces, `${name}.jsonl`)]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(JSON.parse(r.stdout), JSON.parse(fs.readFileSync(path.join(traces, `${name}.expected.json`), 'utf8')));
+      });
+    }
+  });
+});
