@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { FileSummary } from '../core/lines';
 import { TOOLS, type Tool } from '../core/origin';
 import { AcceptController, detectTool } from './accept';
+import { removeAgentHooks, setUpAgentHooks } from './agentHooks';
+import { AgentSpoolWatcher } from './agentSpool';
 import { ChatEditingWatcher } from './chat';
 import { Decorations } from './decorations';
 import { GitHooksSetup } from './gitHooks';
@@ -30,6 +32,8 @@ export interface AiProvenanceApi {
   decorated(doc: vscode.TextDocument): { ai: vscode.Range[]; mixed: vscode.Range[] };
   /** The status bar item's text, or undefined when hidden. */
   statusBarText(): string | undefined;
+  /** Takes in the agent hook records waiting in the workspace repositories' spools now. */
+  ingestAgentRecords(): Promise<void>;
 }
 
 let services: { tracker: ProvenanceTracker } | undefined;
@@ -61,7 +65,8 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   context.subscriptions.push(vscode.extensions.onDidChange(() => (detected = undefined)));
   services = { tracker };
   const hooks = new GitHooksSetup(context, logger);
-  context.subscriptions.push(hooks);
+  const agentSpool = new AgentSpoolWatcher(tracker, logger);
+  context.subscriptions.push(hooks, agentSpool);
   // Not on the activation path: the hooks check runs git.
   setTimeout(() => void hooks.check((vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath)).catch(e => logger.warn(`git hooks check: ${(e as Error).message}`)), 0);
 
@@ -75,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const preview = async (show: boolean): Promise<TrailerPreview | undefined> => {
     const folder = currentFolder();
     if (!folder) return undefined;
+    await agentSpool.ingestAll();
     await tracker.flush();
     const result = await previewTrailers(folder, logger);
     if (!show) return result;
@@ -180,6 +186,8 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         void vscode.window.showErrorMessage(vscode.l10n.t('Could not install the git hooks: {0}', (error as Error).message));
       }
     },
+    [Commands.setUpAgentHooks]: () => setUpAgentHooks(hooks.launcherTarget(), currentFolder(), logger),
+    [Commands.removeAgentHooks]: () => removeAgentHooks(currentFolder(), logger),
     [Commands.previewTrailers]: () => preview(true),
     [Commands.addTrailersToCommitMessage]: () => addTrailers(),
   };
@@ -195,6 +203,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     flush: () => tracker.flush(),
     decorated: doc => decorations.rangesFor(doc),
     statusBarText: () => (statusBar.shown ? statusBar.item.text : undefined),
+    ingestAgentRecords: () => agentSpool.ingestAll(),
   };
 }
 

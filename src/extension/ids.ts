@@ -15,6 +15,8 @@ export const Commands = {
   recordTrace: 'aiProvenance.recordTrace',
   stopRecordingTrace: 'aiProvenance.stopRecordingTrace',
   installHooks: 'aiProvenance.installHooks',
+  setUpAgentHooks: 'aiProvenance.setUpAgentHooks',
+  removeAgentHooks: 'aiProvenance.removeAgentHooks',
   previewTrailers: 'aiProvenance.previewTrailers',
   addTrailersToCommitMessage: 'aiProvenance.addTrailersToCommitMessage',
 } as const;

@@ -160,6 +160,12 @@ export class ProvenanceTracker extends Disposable {
     return this.recorder;
   }
 
+  /** Attribution of `path` changed outside the event path (agent records): redraw and store it. */
+  notifyChanged(path: string): void {
+    this.changed.fire(path);
+    this.schedulePersist(path);
+  }
+
   openPaths(): string[] {
     return [...this.docs.keys()].filter(p => this.engine.has(p));
   }

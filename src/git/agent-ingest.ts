@@ -1,7 +1,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { reanchorTo } from '../core/agent-apply';
-import { callPaths, type AgentCall, type AgentFileTexts } from '../core/agent-call';
+import { callPaths, mapCallPaths, type AgentCall, type AgentFileTexts } from '../core/agent-call';
 import { AgentRecordError, isAgentSpoolRecord, parseAgentSpoolRecord, recordFileTexts, type AgentSpoolRecord } from '../core/agent-record';
 import { Engine } from '../core/engine';
 import { EngineError } from '../core/errors';
@@ -34,6 +34,8 @@ export interface AgentIngestOptions {
    * saves); every other file goes through the runs store as above.
    */
   engine?: Engine;
+  /** How the engine names a repository path (the extension's engine keys files by absolute path). Default: as is. */
+  enginePath?: (repoPath: string) => string;
   /** Most records taken in one call (default: all). */
   max?: number;
 }
@@ -171,11 +173,13 @@ export async function ingestAgentSpool(location: RepositoryLocation, logger: Log
       let files = texts;
       const editor = options.engine;
       if (editor) {
-        const open = (p: string): boolean => editor.isOpen(p);
+        const toEngine = options.enginePath ?? ((p: string) => p);
+        const open = (p: string): boolean => editor.isOpen(toEngine(p));
         const mine = restrict(call, files, open);
         if (mine.call.edits.length > 0 || mine.files.size > 0) {
           try {
-            const report = editor.applyAgentCall(mine.call, { files: mine.files, at: record.at });
+            const engineFiles = new Map([...mine.files].map(([p, t]) => [toEngine(p), t]));
+            const report = editor.applyAgentCall(mapCallPaths(mine.call, toEngine), { files: engineFiles, at: record.at });
             result.skipped.push(...report.skipped);
           } catch (error) {
             if (!(error instanceof EngineError)) throw error;
