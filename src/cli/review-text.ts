@@ -1,0 +1,130 @@
+import type { Claim, CommitReview, ReviewNote, SignoffDefect, SignoffReview } from '../core/review';
+import { printable } from '../core/review-packet';
+import type { SignoffMessageProblem } from '../core/signoff-message';
+import { GitError } from '../git/git';
+import { NotARepositoryError } from '../git/repository';
+import { BranchReviewError, PolicyFileError, ROSTER_PATH, SignoffRefusedError } from '../git/signoff';
+import { SshKeygenError } from '../git/ssh';
+import { LockTimeoutError, StateStoreError } from '../git/store';
+import { EnvironmentError, UsageError } from './exit';
+
+/** Words for the review model's codes: what the CLI prints (the extension renders its own, localized). */
+
+export function short(id: string): string {
+  return id.slice(0, 10);
+}
+
+export function defectText(defect: SignoffDefect, signoff: string, claim?: Claim, authorEmail?: string): string {
+  const s = `sign-off ${short(signoff)}`;
+  switch (defect) {
+    case 'unsigned':
+      return `${s} is not signed (a sign-off loses its signature when it is rebased or amended: the senior signs off again)`;
+    case 'not-ssh':
+      return `${s} has a GPG or X.509 signature; sign-offs are SSH signatures (gpg.format=ssh)`;
+    case 'bad-signature':
+      return `the signature of ${s} does not match the commit`;
+    case 'unknown-signer':
+      return `${s} is signed by a key that ${ROSTER_PATH} at the base does not list for its Reviewed-by address`;
+    case 'unreadable':
+      return `${s} cannot be read byte for byte (it holds bytes that are not UTF-8), so its signature cannot be checked`;
+    case 'no-roster':
+      return `the base has no ${ROSTER_PATH}, so ${s} cannot count`;
+    case 'malformed':
+      return `${s} is not a well-formed sign-off`;
+    case 'not-empty':
+      return `${s} changes files; a sign-off must be an empty commit`;
+    case 'merge':
+      return `${s} is a merge commit; a sign-off must be a plain empty commit`;
+    case 'self-signoff':
+      return `${s} is by the commit's own author${authorEmail ? ` (${printable(authorEmail)})` : ''}, and the policy does not allow self sign-off`;
+  }
+  void claim;
+}
+
+export function messageProblemText(p: SignoffMessageProblem): string {
+  switch (p.code) {
+    case 'subject':
+      return `its subject is not "AI sign-off: <n> commits" (got "${printable(p.subject).slice(0, 80)}")`;
+    case 'count-mismatch':
+      return `its subject counts ${p.subjectCount} commits but it has ${p.entries} AI-Signoff trailers`;
+    case 'no-entries':
+      return 'it has no AI-Signoff trailer';
+    case 'entry':
+      return `an AI-Signoff trailer is not "<patch-id> <commit-id>" (got "${printable(p.value).slice(0, 100)}")`;
+    case 'reviewer-missing':
+      return 'it has no Reviewed-by trailer';
+    case 'reviewer-many':
+      return `it has ${p.count} Reviewed-by trailers (one signer per sign-off)`;
+    case 'reviewer-malformed':
+      return `its Reviewed-by is not "Name <email>" (got "${printable(p.value).slice(0, 100)}")`;
+  }
+}
+
+/** One line saying why a commit is in its state. */
+export function stateReason(c: CommitReview, signoffs: readonly SignoffReview[]): string {
+  if (!c.needsSignoff || !c.state) return '';
+  const who = c.signers.map(s => printable(s.email)).join(', ');
+  if (c.state === 'signed-off') return `signed off by ${who}`;
+  const parts: string[] = [];
+  if (c.blocker === 'no-roster') parts.push(`nobody can sign off: the base has no ${ROSTER_PATH}`);
+  if (c.blocker === 'patch-has-nul') parts.push('its diff holds NUL bytes, which git patch-id does not hash: mark the file binary in .gitattributes or remove the NUL bytes');
+  if (c.state === 'unverified') {
+    for (const claim of c.claims.filter(cl => cl.defects.length > 0)) {
+      const review = signoffs.find(s => s.facts.id === claim.signoff);
+      for (const d of claim.defects) {
+        let text = defectText(d, claim.signoff, claim, c.commit.author.email);
+        if (d === 'malformed' && review) text += `: ${review.facts.parsed.problems.map(messageProblemText).join('; ')}`;
+        const sig = review?.facts.signature;
+        if ((d === 'bad-signature' || d === 'unknown-signer') && sig && 'detail' in sig && sig.detail) text += ` (ssh-keygen: ${printable(sig.detail)})`;
+        parts.push(text);
+      }
+    }
+  }
+  if (c.state === 'stale' || c.state === 'unverified') {
+    for (const claim of c.claims.filter(cl => cl.match === 'stale' && cl.defects.length === 0)) {
+      parts.push(
+        `signed off in ${short(claim.signoff)} by ${printable(claim.signer?.email ?? '?')} for patch ${short(claim.listedPatchId ?? '')}, but the patch is now ${short(c.commit.patchId ?? '')}: it changed after the review`,
+      );
+    }
+  }
+  if (c.signers.length > 0 && c.signers.length < c.requiredSigners) {
+    parts.push(`${c.signers.length} of ${c.requiredSigners} seniors signed off (${who})`);
+  } else if (c.highRisk && c.state !== 'unverified') {
+    parts.push(`needs ${c.requiredSigners} distinct seniors`);
+  }
+  if (c.state === 'requested' && c.request) parts.push(`review requested from ${c.request.to.map(printable).join(', ')} on ${c.request.at.slice(0, 10)}`);
+  if (c.state === 'pending' && parts.length === 0) parts.push('waits for a senior to sign off');
+  return parts.join('; ');
+}
+
+export function aiLinesText(c: CommitReview): string {
+  const a = c.commit.attribution;
+  if (a.kind === 'malformed') return 'AI lines unknown (malformed AI-Attribution)';
+  if (a.kind !== 'valid') return 'AI lines from notes';
+  return `ai=${a.attribution.ai} mixed=${a.attribution.mixed}`;
+}
+
+export function noteText(note: ReviewNote, base: string): string {
+  switch (note.code) {
+    case 'no-roster':
+      return `${base} has no ${ROSTER_PATH}: nothing can be signed off until the seniors' SSH keys are listed there (OpenSSH allowed-signers format: "<email> <key-type> <key>")`;
+    case 'empty-roster':
+      return `${ROSTER_PATH} at ${base} lists nobody: nothing can be signed off`;
+    case 'signers-exceed-roster':
+      return `high-risk commits need ${note.required} distinct seniors but ${ROSTER_PATH} at ${base} has only ${note.available} keys`;
+  }
+}
+
+/** Runs a command body, turning the review errors into the CLI's exit-code errors (2: input, 3: environment). */
+export async function translateErrors<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof PolicyFileError) throw new UsageError(`bad policy: ${error.message}`);
+    if (error instanceof SignoffRefusedError) throw new UsageError(`cannot sign off: ${error.message}`);
+    if (error instanceof BranchReviewError || error instanceof SshKeygenError) throw new EnvironmentError(error.message);
+    if (error instanceof StateStoreError || error instanceof LockTimeoutError) throw new EnvironmentError(error.message);
+    if (error instanceof NotARepositoryError || error instanceof GitError) throw error;
+    throw error;
+  }
+}

@@ -1,0 +1,112 @@
+import type { CommitReview, ReviewRequest } from './review';
+
+/**
+ * The review packet of design.md section 6: markdown a senior reads before signing off (commits, files, AI line
+ * ranges where known, tools, models). Used by `ai-provenance request-review` and by the extension's "Request senior
+ * review". Every value from a commit is escaped: a subject cannot inject markup, links or HTML.
+ */
+
+/** Escapes text for markdown prose and table cells (no raw HTML, no emphasis, no links, no table breaks). */
+export function escapeMarkdown(text: string): string {
+  return printable(text).replace(/[\\`*_{}[\]()<>#+!|~&]/g, c => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
+}
+
+/** Control characters (terminal escapes, NUL, CR) shown as `\xNN`; everything else kept. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\n/g, ' ');
+}
+
+/** A path in backticks, safe whatever it holds. */
+function code(text: string): string {
+  const clean = printable(text);
+  const fence = clean.includes('`') ? '``' : '`';
+  return `${fence}${clean.includes('`') ? ` ${clean} ` : clean}${fence}`;
+}
+
+function short(id: string): string {
+  return id.slice(0, 12);
+}
+
+function lineSummary(c: CommitReview): string {
+  const a = c.commit.attribution;
+  if (a.kind === 'malformed') return `unreadable AI-Attribution (${escapeMarkdown(a.reason)})`;
+  if (a.kind !== 'valid') return 'no AI-Attribution';
+  const { ai, mixed, added } = a.attribution;
+  return `${ai} AI + ${mixed} mixed of ${added} added`;
+}
+
+function tools(c: CommitReview): string {
+  const a = c.commit.attribution;
+  if (a.kind !== 'valid' || a.attribution.tools.length === 0) return '-';
+  return a.attribution.tools.map(t => `${t.tool}/${t.kind}: ${t.lines}`).join(', ');
+}
+
+export interface PacketInput {
+  /** What the packet covers: the commits that wait for sign-off. */
+  commits: readonly CommitReview[];
+  base: { rev: string; id: string };
+  head: { rev: string; id: string };
+  request?: ReviewRequest;
+  /** The branch name, when HEAD is on one. */
+  branch?: string;
+  /** How a senior signs off, e.g. `ai-provenance sign-off --base origin/main`. */
+  signoffCommand: string;
+}
+
+export function renderReviewPacket(input: PacketInput): string {
+  const { commits } = input;
+  const out: string[] = [];
+  const n = commits.length;
+  out.push(`# AI sign-off requested: ${n} ${n === 1 ? 'commit' : 'commits'}${input.branch ? ` on ${code(input.branch)}` : ''}`);
+  out.push('');
+  out.push(`Base ${code(input.base.rev)} (${short(input.base.id)}), head ${code(input.head.rev)} (${short(input.head.id)}).`);
+  if (input.request) {
+    const by = input.request.by ? ` by ${escapeMarkdown(input.request.by)}` : '';
+    out.push(`Requested${by} from ${input.request.to.map(escapeMarkdown).join(', ')} on ${escapeMarkdown(input.request.at)}.`);
+  }
+  out.push('');
+  if (n === 0) {
+    out.push('Nothing waits for sign-off.');
+    return `${out.join('\n')}\n`;
+  }
+  out.push('| Commit | Subject | Author | AI lines | Tools | High-risk | State |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const c of commits) {
+    const risk = c.highRisk ? `yes, needs ${c.requiredSigners}` : 'no';
+    out.push(
+      `| ${code(short(c.commit.id))} | ${escapeMarkdown(c.commit.subject)} | ${escapeMarkdown(c.commit.author.name)} | ${lineSummary(c)} | ${escapeMarkdown(tools(c))} | ${risk} | ${c.state ?? '-'} |`,
+    );
+  }
+  for (const c of commits) {
+    out.push('');
+    out.push(`## ${code(short(c.commit.id))} ${escapeMarkdown(c.commit.subject)}`);
+    out.push('');
+    out.push(`- Author: ${escapeMarkdown(c.commit.author.name)} &lt;${escapeMarkdown(c.commit.author.email)}&gt;`);
+    out.push(`- Commit: ${code(c.commit.id)}`);
+    if (c.commit.patchId) out.push(`- Patch id: ${code(c.commit.patchId)}`);
+    out.push(`- AI lines: ${lineSummary(c)}; tools: ${escapeMarkdown(tools(c))}`);
+    if (c.commit.assistedBy.length > 0) out.push(`- Assisted-by (agents and models): ${c.commit.assistedBy.map(escapeMarkdown).join(', ')}`);
+    if (c.highRisk) out.push(`- High-risk paths: ${c.highRiskPaths.map(code).join(', ')} (needs ${c.requiredSigners} distinct seniors)`);
+    if (c.signers.length > 0) out.push(`- Signed off so far by: ${c.signers.map(s => escapeMarkdown(s.email)).join(', ')}`);
+    const perFile = new Map((c.commit.aiPaths ?? []).map(p => [p.path, p]));
+    const files = c.commit.aiPaths ? c.commit.aiPaths.map(p => p.path) : (c.commit.paths ?? []);
+    if (files.length > 0) {
+      out.push(c.commit.aiPaths ? '- Files with AI lines:' : '- Files changed (line-level AI data not recorded for this commit):');
+      for (const file of files) {
+        const known = perFile.get(file);
+        const ranges = known?.ranges?.length
+          ? `: lines ${known.ranges
+              .map(r => `${r.start}${r.end !== r.start ? `-${r.end}` : ''}${r.tool ? ` (${escapeMarkdown([r.tool, r.kind, r.model].filter(Boolean).join('/'))})` : ''}`)
+              .join(', ')}`
+          : known
+            ? `: ${known.aiLines} AI lines`
+            : '';
+        out.push(`  - ${code(file)}${ranges}`);
+      }
+    }
+  }
+  out.push('');
+  out.push(`To sign off, a senior listed in \`.ai-provenance/allowed_signers\` runs \`${input.signoffCommand}\`.`);
+  return `${out.join('\n')}\n`;
+}

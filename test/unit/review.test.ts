@@ -1,0 +1,390 @@
+import * as assert from 'node:assert/strict';
+import { DEFAULT_POLICY, validatePolicy, type Policy } from '../../src/core/policy';
+import {
+  computeReview,
+  parseReviewRequest,
+  signoffTargets,
+  type CommitFacts,
+  type ReviewInput,
+  type SignatureCheck,
+  type SignoffFacts,
+} from '../../src/core/review';
+import { renderReviewPacket } from '../../src/core/review-packet';
+import { loadRoster } from '../../src/core/roster';
+import {
+  formatSignoffMessage,
+  interpretSignoff,
+  parseSignoffSubject,
+  signoffSubject,
+  type Person,
+  type Trailer,
+} from '../../src/core/signoff-message';
+
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINJpAH/bBua0cBhqo3rFQuuDxwq9ojUZLjYr32OcBST5';
+const KEY2 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlOUfFevLimv971bzR6g2eoi/RQ/qFuWnpavlzZWZ3K';
+const roster = loadRoster(`senior@x.org ${KEY}\nsenior2@x.org ${KEY2}\n`);
+
+const junior: Person = { name: 'Jun', email: 'junior@x.org' };
+const senior: Person = { name: 'Sen', email: 'senior@x.org' };
+const senior2: Person = { name: 'Sen2', email: 'senior2@x.org' };
+
+const hex = (n: number, c: string): string => `${c}${n.toString(16).padStart(39, '0')}`;
+const id = (n: number): string => hex(n, 'c');
+const patch = (n: number): string => hex(n, 'f');
+
+function aiCommit(n: number, extra: Partial<CommitFacts> = {}): CommitFacts {
+  return {
+    id: id(n),
+    parents: [id(n - 1)],
+    subject: `feat ${n}`,
+    author: junior,
+    authorTime: 1_700_000_000 + n,
+    attribution: { kind: 'valid', attribution: { added: 10, ai: 4, mixed: 1, unknown: 0, tools: [{ tool: 'copilot', kind: 'inline', lines: 5 }] } },
+    assistedBy: ['Copilot'],
+    patchId: patch(n),
+    paths: ['src/a.ts'],
+    ...extra,
+  };
+}
+
+function signoff(n: number, by: Person, entries: [string, string][], signature: SignatureCheck | 'ok' = 'ok', extra: Partial<SignoffFacts> = {}): SignoffFacts {
+  const trailers: Trailer[] = [
+    { key: 'Reviewed-by', value: `${by.name} <${by.email}>` },
+    ...entries.map(([p, c]) => ({ key: 'AI-Signoff', value: `${p} ${c}` })),
+  ];
+  const subject = signoffSubject(entries.length);
+  return {
+    id: id(n),
+    parents: [id(n - 1)],
+    subject,
+    parsed: interpretSignoff(subject, trailers),
+    empty: true,
+    signature: signature === 'ok' ? { status: 'verified', principal: by.email, fingerprint: `SHA256:${by.email}` } : signature,
+    ...extra,
+  };
+}
+
+/** A linear branch of `count` commits (ids 1..count) on top of base id(0). */
+function input(count: number, commits: CommitFacts[], signoffs: SignoffFacts[], extra: Partial<ReviewInput> = {}): ReviewInput {
+  const graph = new Map<string, string[]>();
+  for (let i = 1; i <= count; i++) graph.set(id(i), [id(i - 1)]);
+  return { policy: DEFAULT_POLICY, roster, graph, commits, signoffs, ...extra };
+}
+
+function policy(signoff: Record<string, unknown>): Policy {
+  return validatePolicy({ signoff });
+}
+
+describe('review state model (design section 6)', () => {
+  it('pending without sign-off; signed-off by a verified senior who is not the author', () => {
+    const c = aiCommit(1);
+    const pending = computeReview(input(1, [c], []));
+    assert.equal(pending.commits[0]!.state, 'pending');
+    assert.equal(pending.ok, false);
+    assert.deepEqual(pending.counts, { pending: 1, requested: 0, 'signed-off': 0, stale: 0, unverified: 0 });
+
+    const signed = computeReview(input(2, [c], [signoff(2, senior, [[patch(1), id(1)]])]));
+    assert.equal(signed.commits[0]!.state, 'signed-off');
+    assert.deepEqual(signed.commits[0]!.signers, [{ email: 'senior@x.org', name: 'Sen', fingerprint: 'SHA256:senior@x.org' }]);
+    assert.equal(signed.ok, true);
+    assert.deepEqual(signed.signoffs[0]!.covers, [id(1)]);
+  });
+
+  it('matches by patch id: a rebased commit with the same patch stays signed off', () => {
+    const rebased = aiCommit(1, { id: id(91) });
+    const graph = new Map([
+      [id(91), [id(0)]],
+      [id(2), [id(91)]],
+    ]);
+    const r = computeReview({ ...input(0, [rebased], [signoff(2, senior, [[patch(1), id(1)]])]), graph });
+    assert.equal(r.commits[0]!.state, 'signed-off');
+  });
+
+  it('a sign-off before the commit does not count ("later on the same branch")', () => {
+    const r = computeReview(input(2, [aiCommit(2)], [signoff(1, senior, [[patch(2), id(2)]])]));
+    assert.equal(r.commits[0]!.state, 'pending');
+  });
+
+  it('stale when a valid sign-off lists the commit (or its rebased twin) with another patch id', () => {
+    const same = computeReview(input(2, [aiCommit(1)], [signoff(2, senior, [[patch(77), id(1)]])]));
+    assert.equal(same.commits[0]!.state, 'stale');
+    assert.equal(same.commits[0]!.claims[0]!.listedPatchId, patch(77));
+
+    const twin = aiCommit(1, { id: id(50), patchId: patch(51) });
+    const graph = new Map([
+      [id(50), [id(0)]],
+      [id(2), [id(50)]],
+    ]);
+    const former = [{ id: id(1), author: junior, authorTime: twin.authorTime }];
+    const r = computeReview({ ...input(0, [twin], [signoff(2, senior, [[patch(1), id(1)]])]), graph, formerCommits: former });
+    assert.equal(r.commits[0]!.state, 'stale');
+    const stranger = computeReview({
+      ...input(0, [twin], [signoff(2, senior, [[patch(1), id(1)]])]),
+      graph,
+      formerCommits: [{ id: id(1), author: junior, authorTime: twin.authorTime + 1 }],
+    });
+    assert.equal(stranger.commits[0]!.state, 'pending', 'another author time is another commit');
+  });
+
+  it('unverified for every defect of a sign-off, each reported', () => {
+    const cases: [SignoffFacts, string][] = [
+      [signoff(2, senior, [[patch(1), id(1)]], { status: 'unsigned' }), 'unsigned'],
+      [signoff(2, senior, [[patch(1), id(1)]], { status: 'bad-signature', detail: 'x' }), 'bad-signature'],
+      [signoff(2, senior, [[patch(1), id(1)]], { status: 'unknown-signer' }), 'unknown-signer'],
+      [signoff(2, senior, [[patch(1), id(1)]], { status: 'not-ssh' }), 'not-ssh'],
+      [signoff(2, senior, [[patch(1), id(1)]], { status: 'unreadable', detail: 'x' }), 'unreadable'],
+      [signoff(2, senior, [[patch(1), id(1)]], 'ok', { empty: false }), 'not-empty'],
+      [signoff(2, senior, [[patch(1), id(1)]], 'ok', { parents: [id(1), id(9)] }), 'merge'],
+      [signoff(2, senior, [[patch(1), id(1)]], { status: 'verified', principal: 'senior2@x.org' }), 'unknown-signer'],
+    ];
+    for (const [s, defect] of cases) {
+      const r = computeReview(input(2, [aiCommit(1)], [s]));
+      assert.equal(r.commits[0]!.state, 'unverified', defect);
+      assert.ok(r.commits[0]!.claims[0]!.defects.includes(defect as never), `${defect}: ${JSON.stringify(r.commits[0]!.claims)}`);
+      assert.equal(r.ok, false);
+    }
+  });
+
+  it('a malformed sign-off message is unverified even with a good signature', () => {
+    const trailers: Trailer[] = [
+      { key: 'Reviewed-by', value: 'Sen <senior@x.org>' },
+      { key: 'Reviewed-by', value: 'Sen2 <senior2@x.org>' },
+      { key: 'AI-Signoff', value: `${patch(1)} ${id(1)}` },
+    ];
+    const s: SignoffFacts = { ...signoff(2, senior, []), parsed: interpretSignoff('AI sign-off: 1 commit', trailers) };
+    const r = computeReview(input(2, [aiCommit(1)], [s]));
+    assert.equal(r.commits[0]!.state, 'unverified');
+    assert.deepEqual(r.signoffs[0]!.defects, ['malformed']);
+  });
+
+  it('the author cannot sign off their own commit unless allowSelfSignoff', () => {
+    const own = aiCommit(1, { author: { name: 'Sen', email: 'SENIOR@x.org' } });
+    const s = signoff(2, senior, [[patch(1), id(1)]]);
+    const r = computeReview(input(2, [own], [s]));
+    assert.equal(r.commits[0]!.state, 'unverified');
+    assert.deepEqual(r.commits[0]!.claims[0]!.defects, ['self-signoff']);
+    const allowed = computeReview(input(2, [own], [s], { policy: policy({ allowSelfSignoff: true }) }));
+    assert.equal(allowed.commits[0]!.state, 'signed-off');
+  });
+
+  it('a signer whose key is listed under several addresses is each of them (no self sign-off under an alias)', () => {
+    const own = aiCommit(1, { author: senior });
+    const alias: SignoffFacts = signoff(2, { name: 'Sen', email: 'alias@x.org' }, [[patch(1), id(1)]], {
+      status: 'verified',
+      principal: 'alias@x.org',
+      fingerprint: 'SHA256:k',
+      keyPrincipals: ['senior@x.org', 'alias@x.org'],
+    });
+    const r = computeReview(input(2, [own], [alias]));
+    assert.equal(r.commits[0]!.state, 'unverified');
+    assert.deepEqual(r.commits[0]!.claims[0]!.defects, ['self-signoff']);
+    const forJunior = computeReview(input(2, [aiCommit(1)], [alias]));
+    assert.equal(forJunior.commits[0]!.state, 'signed-off');
+  });
+
+  it('high-risk commits need highRiskSigners distinct signers; one person (same email or same key) counts once', () => {
+    const c = aiCommit(1, { paths: ['infra/main.tf', 'src/a.ts'] });
+    const p = policy({ highRisk: ['infra/**'], highRiskSigners: 2 });
+    const one = computeReview(input(2, [c], [signoff(2, senior, [[patch(1), id(1)]])], { policy: p }));
+    assert.equal(one.commits[0]!.highRisk, true);
+    assert.deepEqual(one.commits[0]!.highRiskPaths, ['infra/main.tf']);
+    assert.equal(one.commits[0]!.requiredSigners, 2);
+    assert.equal(one.commits[0]!.state, 'pending');
+
+    const twice = computeReview(input(3, [c], [signoff(2, senior, [[patch(1), id(1)]]), signoff(3, { ...senior, email: 'Senior@x.org' }, [[patch(1), id(1)]])], { policy: p }));
+    assert.equal(twice.commits[0]!.signers.length, 1);
+    assert.equal(twice.commits[0]!.state, 'pending');
+
+    const alias: SignoffFacts = signoff(3, { name: 'Sen', email: 'alias@x.org' }, [[patch(1), id(1)]], { status: 'verified', principal: 'alias@x.org', fingerprint: 'SHA256:senior@x.org' });
+    const sameKey = computeReview(input(3, [c], [signoff(2, senior, [[patch(1), id(1)]]), alias], { policy: p }));
+    assert.equal(sameKey.commits[0]!.signers.length, 1, 'the same key under another name is the same person');
+
+    const two = computeReview(input(3, [c], [signoff(2, senior, [[patch(1), id(1)]]), signoff(3, senior2, [[patch(1), id(1)]])], { policy: p }));
+    assert.equal(two.commits[0]!.state, 'signed-off');
+    assert.equal(two.commits[0]!.signers.length, 2);
+  });
+
+  it('decides which commits need sign-off: minAiLines, ignore, high-risk over ignore, malformed trailers', () => {
+    const p = policy({ minAiLines: 3, ignore: ['docs/**', 'infra/generated/**'], highRisk: ['infra/**'] });
+    const commits = [
+      aiCommit(1, { attribution: { kind: 'valid', attribution: { added: 2, ai: 1, mixed: 1, unknown: 0, tools: [] } } }),
+      aiCommit(2, { paths: ['docs/a.md', 'docs/b.md'] }),
+      aiCommit(3, { paths: ['docs/a.md', 'src/a.ts'] }),
+      aiCommit(4, { paths: ['infra/generated/x.tf'], attribution: { kind: 'valid', attribution: { added: 1, ai: 1, mixed: 0, unknown: 0, tools: [] } } }),
+      aiCommit(5, { attribution: { kind: 'malformed', reason: 'bad' } }),
+      aiCommit(6, { attribution: { kind: 'valid', attribution: { added: 3, ai: 0, mixed: 0, unknown: 3, tools: [] } } }),
+      aiCommit(7, { patchId: undefined }),
+    ];
+    const r = computeReview(input(7, commits, [], { policy: p }));
+    assert.deepEqual(
+      r.commits.map(c => [c.needsSignoff, c.notNeeded ?? c.state, c.highRisk]),
+      [
+        [false, 'below-threshold', false],
+        [false, 'ignored', false],
+        [true, 'pending', false],
+        [true, 'pending', true],
+        [true, 'pending', false],
+        [false, 'no-ai-lines', false],
+        [false, 'no-changes', false],
+      ],
+    );
+    assert.equal(r.commits[4]!.aiLines, undefined);
+    assert.equal(r.needingSignoff, 3);
+  });
+
+  it('uses per-file AI lines when a source knows them', () => {
+    const p = policy({ ignore: ['docs/**'], highRisk: ['auth/**'] });
+    const c = aiCommit(1, {
+      paths: ['docs/a.md', 'src/a.ts', 'auth/login.ts'],
+      aiPaths: [
+        { path: 'docs/a.md', aiLines: 7 },
+        { path: 'src/a.ts', aiLines: 2 },
+        { path: 'auth/login.ts', aiLines: 0 },
+      ],
+    });
+    const r = computeReview(input(1, [c], [], { policy: p }));
+    assert.equal(r.commits[0]!.aiLines, 2, 'ignored docs lines do not count');
+    assert.equal(r.commits[0]!.highRisk, false, 'a high-risk file the commit touches without AI lines is not high-risk');
+    const onlyDocs = computeReview(input(1, [aiCommit(1, { aiPaths: [{ path: 'docs/a.md', aiLines: 3 }] })], [], { policy: p }));
+    assert.equal(onlyDocs.commits[0]!.notNeeded, 'ignored');
+  });
+
+  it('requested when a review request names the commit or its patch', () => {
+    const c = aiCommit(1);
+    const byId = computeReview(input(1, [c], [], { requests: [{ at: '2026-01-01T00:00:00Z', to: ['senior@x.org'], commits: [{ id: id(1) }] }] }));
+    assert.equal(byId.commits[0]!.state, 'requested');
+    const byPatch = computeReview(input(1, [aiCommit(1, { id: id(1) })], [], { requests: [{ at: '2026-01-01T00:00:00Z', to: ['s@x'], commits: [{ id: id(99), patchId: patch(1) }] }] }));
+    assert.equal(byPatch.commits[0]!.state, 'requested');
+    const newest = computeReview(
+      input(1, [c], [], {
+        requests: [
+          { at: '2026-01-01T00:00:00Z', to: ['a@x'], commits: [{ id: id(1) }] },
+          { at: '2026-02-01T00:00:00Z', to: ['b@x'], commits: [{ id: id(1) }] },
+        ],
+      }),
+    );
+    assert.deepEqual(newest.commits[0]!.request!.to, ['b@x']);
+  });
+
+  it('orders the states: signed-off, then unverified, then stale, then requested, then pending', () => {
+    const request = { at: '2026-01-01T00:00:00Z', to: ['senior@x.org'], commits: [{ id: id(1) }] };
+    const staleAndForged = computeReview(
+      input(3, [aiCommit(1)], [signoff(2, senior, [[patch(77), id(1)]]), signoff(3, senior, [[patch(1), id(1)]], { status: 'unsigned' })], { requests: [request] }),
+    );
+    assert.equal(staleAndForged.commits[0]!.state, 'unverified');
+    const staleRequested = computeReview(input(2, [aiCommit(1)], [signoff(2, senior, [[patch(77), id(1)]])], { requests: [request] }));
+    assert.equal(staleRequested.commits[0]!.state, 'stale');
+    const all = computeReview(input(3, [aiCommit(1)], [signoff(2, senior, [[patch(1), id(1)]]), signoff(3, senior, [[patch(1), id(1)]], { status: 'unsigned' })]));
+    assert.equal(all.commits[0]!.state, 'signed-off', 'a valid sign-off wins over a forged one');
+  });
+
+  it('nothing can be signed off without a roster, and says so', () => {
+    const r = computeReview(input(2, [aiCommit(1)], [signoff(2, senior, [[patch(1), id(1)]])], { roster: undefined }));
+    assert.equal(r.commits[0]!.state, 'unverified');
+    assert.equal(r.commits[0]!.blocker, 'no-roster');
+    assert.deepEqual(r.notes, [{ code: 'no-roster' }]);
+    const empty = computeReview(input(1, [aiCommit(1)], [], { roster: loadRoster('# nobody\n') }));
+    assert.equal(empty.commits[0]!.state, 'pending');
+    assert.deepEqual(empty.notes, [{ code: 'empty-roster' }]);
+    const nothing = computeReview(input(0, [], [], { roster: undefined }));
+    assert.equal(nothing.ok, true);
+  });
+
+  it('notes when high-risk commits need more signers than the roster has keys', () => {
+    const r = computeReview(input(1, [aiCommit(1, { paths: ['infra/x'] })], [], { policy: policy({ highRisk: ['infra/**'], highRiskSigners: 3 }) }));
+    assert.deepEqual(r.notes, [{ code: 'signers-exceed-roster', required: 3, available: 2 }]);
+  });
+
+  it('without requireSignature, a reviewer in the roster counts unsigned; one outside it does not', () => {
+    const p = policy({ requireSignature: false });
+    const ok = computeReview(input(2, [aiCommit(1)], [signoff(2, senior, [[patch(1), id(1)]], { status: 'not-required' })], { policy: p }));
+    assert.equal(ok.commits[0]!.state, 'signed-off');
+    const stranger = computeReview(input(2, [aiCommit(1)], [signoff(2, junior, [[patch(1), id(1)]], { status: 'not-required' })], { policy: p }));
+    assert.equal(stranger.commits[0]!.state, 'unverified');
+  });
+
+  it('a commit whose diff holds NUL bytes cannot be signed off', () => {
+    const r = computeReview(input(2, [aiCommit(1, { patchHasNul: true })], [signoff(2, senior, [[patch(1), id(1)]])]));
+    assert.equal(r.commits[0]!.state, 'pending');
+    assert.equal(r.commits[0]!.blocker, 'patch-has-nul');
+    assert.deepEqual(signoffTargets(r), []);
+  });
+
+  it('stays fast on huge sign-off messages', () => {
+    const entries: [string, string][] = Array.from({ length: 20_000 }, (_, i) => [patch(100_000 + i), id(100_000 + i)]);
+    const commits = Array.from({ length: 300 }, (_, i) => aiCommit(i + 1));
+    const parsed = signoff(0, senior, entries).parsed;
+    const signoffs = Array.from({ length: 20 }, (_, i) => ({ ...signoff(301 + i, senior, []), parsed }));
+    const started = Date.now();
+    const r = computeReview(input(320, commits, signoffs));
+    assert.equal(r.counts.pending, 300);
+    assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
+  });
+});
+
+describe('sign-off message (design section 6)', () => {
+  it('formats exactly as the contract says, with and without comments', () => {
+    const entries = [
+      { patchId: patch(1), commitId: id(1) },
+      { patchId: patch(2), commitId: id(2) },
+    ];
+    assert.equal(
+      formatSignoffMessage({ reviewer: senior, entries, comment: '  Looks right.\r\n\n\n\nChecked the tests.  \n' }),
+      `AI sign-off: 2 commits\n\n  Looks right.\n\nChecked the tests.\n\nReviewed-by: Sen <senior@x.org>\nAI-Signoff: ${patch(1)} ${id(1)}\nAI-Signoff: ${patch(2)} ${id(2)}\n`,
+    );
+    assert.equal(formatSignoffMessage({ reviewer: { name: 'A <b>', email: 'a@x' }, entries: [entries[0]!] }), `AI sign-off: 1 commit\n\nReviewed-by: A b <a@x>\nAI-Signoff: ${patch(1)} ${id(1)}\n`);
+    assert.throws(() => formatSignoffMessage({ reviewer: { name: 'x', email: 'not an email' }, entries }));
+  });
+
+  it('reads the subject in its three spellings', () => {
+    assert.equal(parseSignoffSubject('AI sign-off: 1 commit'), 1);
+    assert.equal(parseSignoffSubject('AI sign-off: 12 commits'), 12);
+    assert.equal(parseSignoffSubject('AI sign-off: 3 commit(s)'), 3);
+    assert.equal(parseSignoffSubject('AI sign-off: 01 commits'), undefined);
+    assert.equal(parseSignoffSubject('AI sign-off: lots'), undefined);
+  });
+
+  it('interprets git-parsed trailers and reports every problem', () => {
+    const good = interpretSignoff('AI sign-off: 1 commit', [
+      { key: 'reviewed-by', value: 'Sen Ior <senior@x.org>' },
+      { key: 'AI-SIGNOFF', value: `${patch(1)} ${id(1)}` },
+    ]);
+    assert.deepEqual(good, { reviewer: { name: 'Sen Ior', email: 'senior@x.org' }, entries: [{ patchId: patch(1), commitId: id(1) }], problems: [] });
+    const bad = interpretSignoff('AI sign-off: 3 commits', [
+      { key: 'Reviewed-by', value: 'nobody' },
+      { key: 'AI-Signoff', value: `${patch(1)}` },
+      { key: 'AI-Signoff', value: `${patch(1).toUpperCase()} ${id(1)}` },
+    ]);
+    assert.deepEqual(
+      bad.problems.map(p => p.code),
+      ['entry', 'entry', 'count-mismatch', 'reviewer-malformed'],
+    );
+    assert.deepEqual(interpretSignoff('hello', []).problems.map(p => p.code), ['no-entries', 'subject', 'reviewer-missing']);
+  });
+});
+
+describe('review requests and packets', () => {
+  it('parses stored requests strictly', () => {
+    const r = parseReviewRequest({ at: '2026-01-01T00:00:00Z', to: ['a@x'], by: 'j@x', commits: [{ id: id(1), patchId: patch(1) }] });
+    assert.deepEqual(r, { at: '2026-01-01T00:00:00Z', to: ['a@x'], by: 'j@x', commits: [{ id: id(1), patchId: patch(1) }] });
+    assert.throws(() => parseReviewRequest({ at: 'never', to: [], commits: [] }), /"at"/);
+    assert.throws(() => parseReviewRequest({ at: '2026-01-01T00:00:00Z', to: 'a@x', commits: [] }), /"to"/);
+    assert.throws(() => parseReviewRequest({ at: '2026-01-01T00:00:00Z', to: [], commits: [{}] }), /"id"/);
+  });
+
+  it('renders a packet with per-file line ranges when known, everything escaped', () => {
+    const c = aiCommit(1, {
+      subject: 'feat: <script>alert(1)</script> | `x`',
+      assistedBy: ['Claude:claude-sonnet-4-5'],
+      aiPaths: [{ path: 'src/a.ts', aiLines: 5, ranges: [{ start: 3, end: 7, tool: 'claude-code', kind: 'agent', model: 'claude-sonnet-4-5' }] }],
+    });
+    const report = computeReview(input(1, [c], []));
+    const text = renderReviewPacket({ commits: report.commits, base: { rev: 'main', id: id(0) }, head: { rev: 'HEAD', id: id(1) }, branch: 'feature/x', signoffCommand: 'ai-provenance sign-off --base main' });
+    assert.match(text, /^# AI sign-off requested: 1 commit on `feature\/x`\n/);
+    assert.doesNotMatch(text, /<script>/);
+    assert.match(text, /feat: &lt;script&gt;alert\\\(1\\\)&lt;\/script&gt; \\\| \\`x\\`/);
+    assert.match(text, /- Files with AI lines:\n {2}- `src\/a\.ts`: lines 3-7 \(claude-code\/agent\/claude-sonnet-4-5\)/);
+    assert.match(text, /Assisted-by \(agents and models\): Claude:claude-sonnet-4-5/);
+    assert.match(text, /runs `ai-provenance sign-off --base main`/);
+  });
+});
