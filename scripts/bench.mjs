@@ -2,7 +2,7 @@
 // .bench/results.json (and prints them). Benchmarks measure; they never fail the build on a number.
 // Usage: npm run bench [-- NAME-FILTER]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,24 @@ for (const file of files) {
     console.log(`  ${r.name}: ${JSON.stringify(r.metrics)}${budget}`);
   }
 }
+// The typing path inside a real VS Code: the e2e harness runs test/e2e/suite/*.bench.test.ts.
+if (!filter || 'extension typing'.includes(filter)) {
+  const out = path.join(os.tmpdir(), `ai-provenance-bench-${process.pid}.json`);
+  console.log('[bench] extension (in VS Code)');
+  try {
+    execFileSync(process.execPath, ['scripts/e2e/run.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, E2E_BENCH_FILE: out } });
+    for (const r of JSON.parse(readFileSync(out, 'utf8'))) {
+      const within = r.budget ? r.metrics[r.budget.metric] <= r.budget.max : undefined;
+      results.push({ ...r, ...(within === undefined ? {} : { withinBudget: within }) });
+      console.log(`  ${r.name}: ${JSON.stringify(r.metrics)}${r.budget ? `  budget ${r.budget.metric} <= ${r.budget.max}: ${within ? 'met' : 'MISSED'}` : ''}`);
+    }
+  } catch (error) {
+    console.log(`  could not run the in-editor benchmark: ${error.message.split('\n')[0]}`);
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
 const report = {
   when: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },

@@ -152,6 +152,7 @@ async function main() {
       // the launcher the git hooks call goes here, not into the home folder of whoever runs the tests
       AI_PROVENANCE_HOME: path.join(tmp, 'ai-provenance-home'),
       ...(process.env.E2E_GREP ? { E2E_GREP: process.env.E2E_GREP } : {}),
+      ...(process.env.E2E_BENCH_FILE ? { E2E_BENCH_FILE: process.env.E2E_BENCH_FILE } : {}),
     },
   });
   log('code-server at', server.origin);

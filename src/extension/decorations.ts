@@ -16,6 +16,8 @@ export class Decorations extends Disposable implements vscode.HoverProvider {
   private readonly mixed: vscode.TextEditorDecorationType;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly dirty = new Set<string>();
+  /** Paths shown in an editor, kept current from VS Code's events: the typing path must not ask for them. */
+  private visible = new Set<string>();
 
   constructor(extensionUri: vscode.Uri, private readonly tracker: ProvenanceTracker, private readonly settings: Settings) {
     super();
@@ -36,18 +38,24 @@ export class Decorations extends Disposable implements vscode.HoverProvider {
     }));
     this.register(tracker.onDidChange(path => this.schedule(path)));
     this.register(vscode.window.onDidChangeVisibleTextEditors(() => this.scheduleAll()));
+    this.updateVisible();
     this.register(settings.onDidChange(() => this.scheduleAll()));
     this.register(vscode.languages.registerHoverProvider({ scheme: 'file' }, this));
     this.scheduleAll();
   }
 
+  private updateVisible(): void {
+    this.visible = new Set(vscode.window.visibleTextEditors.map(e => e.document.uri.fsPath));
+  }
+
   private scheduleAll(): void {
-    for (const e of vscode.window.visibleTextEditors) this.dirty.add(e.document.uri.fsPath);
+    this.updateVisible();
+    for (const p of this.visible) this.dirty.add(p);
     this.arm();
   }
 
   private schedule(path: string): void {
-    if (!vscode.window.visibleTextEditors.some(e => e.document.uri.fsPath === path)) return;
+    if (!this.visible.has(path)) return;
     this.dirty.add(path);
     this.arm();
   }

@@ -10,6 +10,7 @@ export class AiShareStatusBar extends Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the item is shown (StatusBarItem cannot tell). */
   shown = false;
+  private shownPath: string | undefined;
 
   constructor(private readonly tracker: ProvenanceTracker, private readonly settings: Settings) {
     super();
@@ -17,8 +18,9 @@ export class AiShareStatusBar extends Disposable {
     this.item.name = vscode.l10n.t('AI Provenance: AI lines');
     this.item.command = Commands.openSidebar;
     this.register(vscode.window.onDidChangeActiveTextEditor(() => this.update()));
+    // Compared with the path update() last showed: the typing path does not ask VS Code for the active editor.
     this.register(tracker.onDidChange(path => {
-      if (vscode.window.activeTextEditor?.document.uri.fsPath === path) this.schedule();
+      if (path === this.shownPath) this.schedule();
     }));
     this.register(settings.onDidChange(() => this.update()));
     this.update();
@@ -34,6 +36,7 @@ export class AiShareStatusBar extends Disposable {
 
   update(): void {
     const doc = vscode.window.activeTextEditor?.document;
+    this.shownPath = doc?.uri.fsPath;
     if (!this.settings.values.statusBar || !doc || !this.tracker.isTracked(doc.uri.fsPath)) {
       this.item.hide();
       this.shown = false;

@@ -14,16 +14,18 @@ interface TestResult {
 /**
  * Which files run. The harness can reload the window once: a test that wants it writes E2E_RELOAD_FILE, and
  * after the reload only the `*.after-reload.test.js` files run. With the .vsix installed, only the packaged
- * check runs.
+ * check runs. `npm run bench` runs only the `*.bench.test.js` files (E2E_BENCH_FILE names their output).
  */
 function selectFiles(dir: string): string[] {
   const files = fs.readdirSync(dir).filter(f => f.endsWith('.test.js')).sort();
   const reloaded = !!process.env.E2E_RELOAD_FILE && fs.existsSync(process.env.E2E_RELOAD_FILE);
+  const bench = (f: string): boolean => f.endsWith('.bench.test.js');
+  if (process.env.E2E_BENCH_FILE) return files.filter(bench).map(f => path.join(dir, f));
   const chosen = process.env.E2E_MODE === 'vsix'
     ? files.filter(f => f === 'packaged.test.js')
     : reloaded
       ? files.filter(f => f.endsWith('.after-reload.test.js'))
-      : files.filter(f => f !== 'packaged.test.js' && !f.endsWith('.after-reload.test.js'));
+      : files.filter(f => f !== 'packaged.test.js' && !f.endsWith('.after-reload.test.js') && !bench(f));
   return chosen.map(f => path.join(dir, f));
 }
 
