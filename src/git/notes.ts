@@ -1,4 +1,6 @@
+import { parseAgentTrace } from '../core/agent-trace';
 import { PRODUCT } from '../core/product';
+import type { AiLineSource, AiPathLines } from '../core/review';
 import { git, runGit } from './git';
 import { readBlobs } from './staged';
 
@@ -45,4 +47,42 @@ export async function fetchNotes(root: string, remote: string): Promise<NotesSyn
   }
   const merged = await git(['notes', '--ref', PRODUCT.notesRef, 'merge', '-s', 'ours', '--quiet', side], { cwd: root });
   return { remote, output: merged };
+}
+
+/**
+ * Per-file AI lines from the line-level notes, for showing where AI lines are (sidebar, review packets). The
+ * CI gate does not use it: a note is written by the branch's author, so `check` decides high-risk paths from
+ * the files a commit touches, which no note can hide.
+ */
+export function notesLineSource(root: string): AiLineSource {
+  return {
+    name: 'notes',
+    async lines(commitIds) {
+      const out = new Map<string, AiPathLines[]>();
+      for (const [commit, note] of await readNotes(root, commitIds)) {
+        let parsed: ReturnType<typeof parseAgentTrace>;
+        try {
+          parsed = parseAgentTrace(note);
+        } catch {
+          continue;
+        }
+        const files: AiPathLines[] = [];
+        for (const [path, lines] of parsed) {
+          const ranges: { start: number; end: number; tool?: string; kind?: string; model?: string }[] = [];
+          let aiLines = 0;
+          for (const line of [...lines.keys()].sort((a, b) => a - b)) {
+            const info = lines.get(line)!;
+            if (info.cls !== 'a' && info.cls !== 'm') continue;
+            aiLines++;
+            const last = ranges[ranges.length - 1];
+            if (last && last.end === line - 1 && last.tool === info.tool && last.kind === info.kind && last.model === info.model) last.end = line;
+            else ranges.push({ start: line, end: line, ...(info.tool ? { tool: info.tool } : {}), ...(info.kind ? { kind: info.kind } : {}), ...(info.model ? { model: info.model } : {}) });
+          }
+          if (aiLines > 0) files.push({ path, aiLines, ranges });
+        }
+        out.set(commit, files);
+      }
+      return out;
+    },
+  };
 }
