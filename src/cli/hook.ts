@@ -62,6 +62,10 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   const sequencer = await sequencerInProgress(location.root);
   if (sequencer) return void logger.debug(`skipping: ${sequencer} in progress`);
   const root = location.root;
+  const file = path.resolve(messageFile);
+  const message = fs.readFileSync(file, 'utf8');
+  // A senior's sign-off commit is empty and signed as written: it carries no attribution of its own.
+  if (/^AI sign-off: /.test(message)) return void logger.debug('skipping a sign-off commit');
 
   const commitArgs = await gitCommitArgs();
   const amend = commitArgs ? isAmend(commitArgs) : source === 'commit' && sha === 'HEAD';
@@ -76,8 +80,6 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   const { ai, mixed } = attribution.attribution;
   const policy = await readTrailerPolicy(root, logger);
   const hasAi = ai + mixed > 0;
-  const file = path.resolve(messageFile);
-  const message = fs.readFileSync(file, 'utf8');
   // An amend keeps the old message: its AI-Attribution must be replaced even when no AI line is left.
   const stale = amend && new RegExp(`^${AI_ATTRIBUTION}:`, 'mi').test(message);
   if (hasAi || policy.onEveryCommit || stale) {

@@ -10,11 +10,14 @@ import { Decorations } from './decorations';
 import { GitHooksSetup } from './gitHooks';
 import { Commands, ContextKeys, ViewContainers, type CommandId } from './ids';
 import { createLogger } from './logger';
+import { GitHubReviewer } from './github';
 import { NeedsSignoffView } from './needsSignoffView';
 import { registerPasteProvider } from './paste';
 import { TraceRecorder } from './recorder';
 import { Repositories } from './repositories';
 import { Settings } from './settings';
+import { createStarterPolicy, requestSeniorReview, signOff } from './signoffCommands';
+import { SignoffModel, type SignoffState } from './signoffModel';
 import { AiShareStatusBar } from './statusBar';
 import { ProvenanceTracker } from './tracker';
 import { previewTrailers, scmRepository, withTrailers, type TrailerPreview } from './trailersPreview';
@@ -36,6 +39,12 @@ export interface AiProvenanceApi {
   ingestAgentRecords(): Promise<void>;
   /** Measures the time each change event takes in our handler (npm run bench). */
   profileChanges(): { stop(): number[] };
+  /** The Needs Sign-off view's data, recomputed now. */
+  signoffState(): Promise<SignoffState>;
+  /** The view's rows (for tests): label and description of each, depth-first. */
+  signoffRows(): string[];
+  /** For the e2e tests: VS Code refuses the GitHub sign-in consent dialog in test runs, so they give a token. */
+  setGitHubTokenForTests(token: string): void;
 }
 
 let services: { tracker: ProvenanceTracker } | undefined;
@@ -50,7 +59,9 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const settings = new Settings();
   const repos = new Repositories(logger);
   const tracker = new ProvenanceTracker(repos, logger);
-  const view = new NeedsSignoffView(logger);
+  const signoffModel = new SignoffModel(tracker, () => settings.values.baseBranch, logger);
+  const view = new NeedsSignoffView(signoffModel);
+  const github = new GitHubReviewer(() => ({ apiUrl: settings.values.githubApiUrl, authProvider: settings.values.githubAuthProvider }), logger);
   const decorations = new Decorations(context.extensionUri, tracker, settings);
   const statusBar = new AiShareStatusBar(tracker, settings);
   let detected: Tool | undefined;
@@ -63,7 +74,11 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const accepts = new AcceptController(tracker, tool, logger);
   accepts.setShadowing(settings.values.shadowAcceptCommands);
   context.subscriptions.push(settings.onDidChange(v => accepts.setShadowing(v.shadowAcceptCommands)));
-  context.subscriptions.push(settings, tracker, view, decorations, statusBar, chat, accepts, registerPasteProvider(tracker));
+  context.subscriptions.push(settings, tracker, signoffModel, view, decorations, statusBar, chat, accepts, registerPasteProvider(tracker));
+  context.subscriptions.push(settings.onDidChange(() => signoffModel.schedule()));
+  // Commits, checkouts and fetches change what waits: follow the built-in git extension's repositories.
+  setTimeout(() => void watchGitRepositories(signoffModel).then(d => context.subscriptions.push(d), () => undefined), 0);
+  signoffModel.schedule();
   context.subscriptions.push(vscode.extensions.onDidChange(() => (detected = undefined)));
   services = { tracker };
   const hooks = new GitHooksSetup(context, logger);
@@ -167,7 +182,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   // Typed as a complete record over CommandId, so a command constant without a handler does not compile.
   const handlers: Record<CommandId, (...args: never[]) => unknown> = {
     [Commands.showLog]: () => channel.show(),
-    [Commands.refresh]: () => view.refresh(),
+    [Commands.refresh]: () => signoffModel.refresh(),
     [Commands.openSidebar]: () => vscode.commands.executeCommand(`workbench.view.extension.${ViewContainers.main}`),
     [Commands.acceptInlineSuggestion]: () => accepts.accept('inline'),
     [Commands.acceptInlineEdit]: () => accepts.accept('nes'),
@@ -191,6 +206,14 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.setUpAgentHooks]: () => setUpAgentHooks(hooks.launcherTarget(), currentFolder(), logger),
     [Commands.removeAgentHooks]: () => removeAgentHooks(currentFolder(), logger),
     [Commands.previewTrailers]: () => preview(true),
+    [Commands.requestReview]: (to?: string[]) => requestSeniorReview(signoffModel, github, logger, Array.isArray(to) ? to : undefined),
+    [Commands.signOff]: (options?: { confirm?: boolean }) => signOff(signoffModel, logger, options?.confirm !== false),
+    [Commands.createStarterPolicy]: async () => {
+      const state = await signoffModel.refresh();
+      const root = state.kind === 'ready' ? state.location.root : state.kind === 'noBase' || state.kind === 'error' ? state.root : undefined;
+      if (!root) return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
+      await createStarterPolicy(root);
+    },
     [Commands.addTrailersToCommitMessage]: () => addTrailers(),
   };
   for (const [id, handler] of Object.entries(handlers)) {
@@ -207,7 +230,28 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     statusBarText: () => (statusBar.shown ? statusBar.item.text : undefined),
     ingestAgentRecords: () => agentSpool.ingestAll(),
     profileChanges: () => tracker.profileChanges(),
+    signoffState: () => signoffModel.refresh(),
+    signoffRows: () => view.rows(),
+    setGitHubTokenForTests: token => (github.tokenSource = () => Promise.resolve(token)),
   };
+}
+
+interface GitApiRepository { state: { onDidChange: vscode.Event<void> } }
+interface GitApi { repositories: GitApiRepository[]; onDidOpenRepository: vscode.Event<GitApiRepository> }
+
+/** Refreshes the sign-off model when a repository's HEAD, refs or index change (commit, checkout, fetch). */
+async function watchGitRepositories(model: SignoffModel): Promise<vscode.Disposable> {
+  const ext = vscode.extensions.getExtension<{ getAPI(v: 1): GitApi }>('vscode.git');
+  if (!ext) return new vscode.Disposable(() => undefined);
+  const api = (ext.isActive ? ext.exports : await ext.activate()).getAPI(1);
+  const subscriptions: vscode.Disposable[] = [];
+  const follow = (repo: GitApiRepository): void => void subscriptions.push(repo.state.onDidChange(() => model.schedule()));
+  api.repositories.forEach(follow);
+  subscriptions.push(api.onDidOpenRepository(repo => {
+    follow(repo);
+    model.schedule();
+  }));
+  return vscode.Disposable.from(...subscriptions);
 }
 
 /** Stores what is pending, so a reload or shutdown loses no attribution. */

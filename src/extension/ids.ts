@@ -19,6 +19,9 @@ export const Commands = {
   removeAgentHooks: 'aiProvenance.removeAgentHooks',
   previewTrailers: 'aiProvenance.previewTrailers',
   addTrailersToCommitMessage: 'aiProvenance.addTrailersToCommitMessage',
+  requestReview: 'aiProvenance.requestReview',
+  signOff: 'aiProvenance.signOff',
+  createStarterPolicy: 'aiProvenance.createStarterPolicy',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -32,6 +35,8 @@ export const Views = {
 
 export const ContextKeys = {
   recording: 'aiProvenance.recording',
+  /** What the Needs Sign-off view shows: loading, noRepository, noBase, error, nothingWaiting, waiting. */
+  signoffView: 'aiProvenance.signoffView',
 } as const;
 
 /** The extension's id as VS Code knows it: publisher.name. */

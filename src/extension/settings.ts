@@ -8,6 +8,9 @@ export const SettingKeys = {
   statusBar: 'aiProvenance.statusBar.enabled',
   tool: 'aiProvenance.inlineSuggestionTool',
   shadowAcceptCommands: 'aiProvenance.shadowAcceptCommands',
+  baseBranch: 'aiProvenance.baseBranch',
+  githubApiUrl: 'aiProvenance.github.apiUrl',
+  githubAuthProvider: 'aiProvenance.github.authenticationProvider',
 } as const;
 
 export interface SettingsValues {
@@ -17,6 +20,10 @@ export interface SettingsValues {
   tool: Tool | 'auto';
   /** Also catch accepts from the ghost text toolbar and menus by shadowing VS Code's accept command ids. */
   shadowAcceptCommands: boolean;
+  /** The branch AI changes are reviewed against; empty: the upstream's default branch. */
+  baseBranch: string;
+  githubApiUrl: string;
+  githubAuthProvider: string;
 }
 
 export class Settings extends Disposable {
@@ -46,6 +53,9 @@ export class Settings extends Disposable {
       statusBar: c.get<boolean>(SettingKeys.statusBar, true),
       tool: (TOOLS as readonly string[]).includes(tool) ? (tool as Tool) : 'auto',
       shadowAcceptCommands: c.get<boolean>(SettingKeys.shadowAcceptCommands, false),
+      baseBranch: c.get<string>(SettingKeys.baseBranch, '').trim(),
+      githubApiUrl: c.get<string>(SettingKeys.githubApiUrl, 'https://api.github.com'),
+      githubAuthProvider: c.get<string>(SettingKeys.githubAuthProvider, 'github'),
     };
   }
 }

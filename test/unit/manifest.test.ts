@@ -39,7 +39,7 @@ describe('package.json manifest', () => {
     for (const item of menus.flat()) assert.ok(known.has(item.command), `menu names unknown command ${item.command}`);
     for (const k of manifest.contributes.keybindings ?? []) assert.ok(known.has(k.command), `keybinding names unknown command ${k.command}`);
     const text = JSON.stringify(nls);
-    for (const m of text.matchAll(/command:([A-Za-z.]+)/g)) assert.ok(known.has(m[1]!), `a welcome link names unknown command ${m[1]}`);
+    for (const m of text.matchAll(/command:(aiProvenance\.[A-Za-z]+)/g)) assert.ok(known.has(m[1]!), `a welcome link names unknown command ${m[1]}`);
   });
 
   it('resolves every %key% placeholder from package.nls.json, and has no unused keys', () => {
