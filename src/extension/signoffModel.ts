@@ -47,6 +47,7 @@ export class SignoffModel extends Disposable {
   readonly onDidChange = this.changed.event;
   private current: SignoffState = { kind: 'loading' };
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastRequest = 0;
   private running: Promise<void> | undefined;
   private again = false;
 
@@ -59,12 +60,23 @@ export class SignoffModel extends Disposable {
     return this.current;
   }
 
+  /**
+   * Refreshes once things have been quiet for DEBOUNCE_MS. Called on every keystroke through the tracker, so it
+   * only notes the time; one timer checks it and re-arms while changes keep coming.
+   */
   schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.lastRequest = Date.now();
+    if (this.timer) return;
+    const check = (): void => {
+      const wait = this.lastRequest + DEBOUNCE_MS - Date.now();
+      if (wait > 0) {
+        this.timer = setTimeout(check, wait);
+        return;
+      }
       this.timer = undefined;
       void this.refresh();
-    }, DEBOUNCE_MS);
+    };
+    this.timer = setTimeout(check, DEBOUNCE_MS);
   }
 
   /** Recomputes now; concurrent calls run once more after the current run. */
