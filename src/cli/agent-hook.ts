@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { isRelevantCall } from '../core/agent-call';
 import { AgentPayloadError, interpretAgentPayload } from '../core/agent-payload';
 import { AGENTS, type AgentName } from '../core/events';
@@ -10,6 +8,7 @@ import { locateRepository, type RepositoryLocation } from '../git/repository';
 import { Spool } from '../git/spool';
 import type { Command, CommandContext } from './command';
 import { ExitCode } from './exit';
+import { appendHooksLog } from '../git/files';
 
 const help = `Usage: ${PRODUCT.cli} agent-hook AGENT
 
@@ -51,16 +50,6 @@ async function readBounded(stream: NodeJS.ReadableStream, limit: number): Promis
     }
   }
   return over ? { bytes } : { data: Buffer.concat(chunks), bytes };
-}
-
-function appendHooksLog(location: RepositoryLocation | undefined, line: string): void {
-  if (!location) return;
-  try {
-    fs.mkdirSync(location.stateDir, { recursive: true, mode: 0o700 });
-    fs.appendFileSync(path.join(location.stateDir, 'hooks.log'), `${new Date().toISOString()} ${line}\n`);
-  } catch {
-    // the log is best effort: the agent matters more
-  }
 }
 
 /** A logger that keeps warnings and errors for the one log line, and drops the rest. */

@@ -18,6 +18,7 @@ import type { Command, CommandContext } from './command';
 import { ExitCode, UsageError } from './exit';
 import { readTrailerPolicy } from './policy-read';
 import { toolVersion } from './version';
+import { appendHooksLog } from '../git/files';
 
 const help = `Usage: ${PRODUCT.cli} hook prepare-commit-msg MSGFILE [SOURCE [SHA]]
        ${PRODUCT.cli} hook commit-msg MSGFILE
@@ -40,16 +41,6 @@ interface Pending {
   /** The tree the commit will have: post-commit checks HEAD has it before writing the note. */
   tree: string;
   attribution: CommitAttribution;
-}
-
-function appendLog(location: RepositoryLocation | undefined, line: string): void {
-  if (!location) return;
-  try {
-    fs.mkdirSync(location.stateDir, { recursive: true, mode: 0o700 });
-    fs.appendFileSync(path.join(location.stateDir, 'hooks.log'), `${new Date().toISOString()} ${line}\n`);
-  } catch {
-    // the log is best effort: the commit matters more
-  }
 }
 
 async function prepareCommitMsg(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
@@ -200,7 +191,7 @@ export const hookCommand: Command = {
     } catch (error) {
       // Never fail or block the commit because of us: say it once, log the details, let git go on.
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      appendLog(location, `${name}: ${detail.replace(/\n/g, '\n  ')}`);
+      appendHooksLog(location, `${name}: ${detail.replace(/\n/g, '\n  ')}`);
       process.stderr.write(`${PRODUCT.cli}: ${name} could not record AI provenance (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the commit goes on unchanged.${location ? ` Details: ${path.join(location.stateDir, 'hooks.log')}` : ''}\n`);
     }
     return ExitCode.Ok;

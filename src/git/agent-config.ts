@@ -13,6 +13,7 @@ import {
 import { AGENTS, type AgentName } from '../core/events';
 import { PRODUCT } from '../core/product';
 import { shQuote } from './hooks';
+import { readTextIfExists } from './files';
 
 /**
  * Our entries in each agent's user or project hook configuration (design.md section 9, `agents install`).
@@ -122,15 +123,6 @@ export function detectAgents(options: AgentConfigOptions): AgentName[] {
   return AGENTS.filter(agent => marks[agent].some(m => fs.existsSync(path.join(b, m))));
 }
 
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
 /** Writes atomically, keeping an existing file's mode. */
 function writeAtomic(file: string, text: string, mode?: number): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -190,7 +182,7 @@ function installCline(options: AgentInstallOptions): AgentHooksResult {
   const problems: string[] = [];
   for (const hook of CLINE_HOOKS) {
     const file = path.join(dir, hook);
-    const existing = readIfExists(file);
+    const existing = readTextIfExists(file);
     if (existing !== undefined && !existing.includes(CLINE_MARKER)) {
       problems.push(`${file} is someone else's hook; it was left as it is. Have it pass its standard input to: ${agentHookCommandLine(options.launcher, 'cline')}`);
       continue;
@@ -213,7 +205,7 @@ function uninstallCline(options: AgentConfigOptions): AgentHooksResult {
   let removed = false;
   for (const hook of CLINE_HOOKS) {
     const file = path.join(dir, hook);
-    const existing = readIfExists(file);
+    const existing = readTextIfExists(file);
     if (existing !== undefined && existing.includes(CLINE_MARKER)) {
       fs.rmSync(file, { force: true });
       removed = true;
@@ -239,7 +231,7 @@ export function installAgentHooks(agents: readonly AgentName[], options: AgentIn
 
 function installJson(agent: Exclude<AgentName, 'cline'>, file: string, options: AgentInstallOptions): AgentHooksResult {
   const layout = AGENT_HOOK_LAYOUTS[agent];
-  const original = readIfExists(file);
+  const original = readTextIfExists(file);
   const config = original === undefined ? undefined : parseConfig(file, original);
   const merged = mergeAgentHooks(config, layout, agentHookCommandLine(options.launcher, agent));
   const result: AgentHooksResult = { agent, scope: options.scope, file, outcome: 'unchanged' };
@@ -257,7 +249,7 @@ export function uninstallAgentHooks(agents: readonly AgentName[], options: Agent
     const file = agentConfigFile(agent, options);
     try {
       if (agent === 'cline') return uninstallCline(options);
-      const original = readIfExists(file);
+      const original = readTextIfExists(file);
       if (original === undefined) return { agent, scope: options.scope, file, outcome: 'absent' };
       const removed = removeAgentHooks(parseConfig(file, original), AGENT_HOOK_LAYOUTS[agent]);
       if (!removed.changed) return { agent, scope: options.scope, file, outcome: 'absent' };
@@ -284,12 +276,12 @@ export function agentHooksStatus(agents: readonly AgentName[], options: AgentIns
     const file = agentConfigFile(agent, options);
     try {
       if (agent === 'cline') {
-        const scripts = CLINE_HOOKS.map(h => readIfExists(path.join(file, h)));
+        const scripts = CLINE_HOOKS.map(h => readTextIfExists(path.join(file, h)));
         const ours = scripts.filter(s => s !== undefined && s.includes(CLINE_MARKER));
         const state: AgentHookState = ours.length === 0 ? 'missing' : scripts.every(s => s === clineScript(options.launcher)) ? 'installed' : 'outdated';
         return { agent, scope: options.scope, file, state };
       }
-      const text = readIfExists(file);
+      const text = readTextIfExists(file);
       const config = text === undefined ? undefined : parseConfig(file, text);
       return { agent, scope: options.scope, file, state: agentHookState(config, AGENT_HOOK_LAYOUTS[agent], agentHookCommandLine(options.launcher, agent)) };
     } catch (error) {

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PRODUCT } from '../core/product';
 import { git, runGit } from './git';
+import { readTextIfExists } from './files';
 
 /**
  * The managed git hooks (design.md section 5). Our code goes into each hook file as one marked block placed
@@ -140,18 +141,9 @@ function findBlock(text: string): { start: number; end: number } | undefined {
   return { start, end };
 }
 
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
 export function hookStatus(dir: string, hook: ManagedHook, launcher: string): HookStatus {
   const file = path.join(dir, hook);
-  const text = readIfExists(file);
+  const text = readTextIfExists(file);
   if (text === undefined) return { hook, file, state: 'missing', shared: false };
   const block = findBlock(text);
   const rest = block ? text.slice(0, block.start) + text.slice(block.end) : text;
@@ -182,7 +174,7 @@ export function installHook(dir: string, hook: ManagedHook, launcher: string): '
   const status = hookStatus(dir, hook, launcher);
   const block = hookBlock(hook, launcher);
   fs.mkdirSync(dir, { recursive: true });
-  const existing = readIfExists(status.file);
+  const existing = readTextIfExists(status.file);
   let next: string;
   let outcome: 'created' | 'added' | 'updated' | 'unchanged';
   if (existing === undefined) {
@@ -213,7 +205,7 @@ export function installHook(dir: string, hook: ManagedHook, launcher: string): '
 /** Removes exactly our block. A file that held only our block (and a shebang) is removed. */
 export function uninstallHook(dir: string, hook: ManagedHook): 'removed' | 'deleted' | 'absent' {
   const file = path.join(dir, hook);
-  const text = readIfExists(file);
+  const text = readTextIfExists(file);
   const block = text === undefined ? undefined : findBlock(text);
   if (text === undefined || !block) return 'absent';
   const rest = text.slice(0, block.start) + text.slice(block.end);
