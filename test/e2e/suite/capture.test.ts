@@ -93,6 +93,25 @@ describe('capture in a real VS Code', function () {
     assert.deepEqual(s.segments, [{ start: 2, end: 4, class: 'a', tool: 'ai', kind: 'inline' }]);
   });
 
+  it('attributes a multi-cursor accept at every cursor', async function () {
+    if (!harnessAvailable()) this.skip();
+    const editor = await openFresh('capture/multi.ts', 'a\nb\n');
+    const uri = editor.document.uri;
+    editor.selections = [new vscode.Selection(0, 1, 0, 1), new vscode.Selection(1, 1, 1, 1)];
+    const provider = offerSuggestion(uri, '_suffix;');
+    try {
+      await showGhostText();
+      await press('Tab');
+      await waitFor(() => editor.document.getText().includes('_suffix;'), 'the accept');
+    } finally {
+      provider.dispose();
+    }
+    // VS Code inserts the suggestion at both cursors in one change event; each line now holds the pre-existing
+    // letter and the AI's suffix: mixed.
+    assert.equal(editor.document.getText(), 'a_suffix;\nb_suffix;\n');
+    await expectLines(uri, 'mm', 'the accept at each cursor');
+  });
+
   it('lets Tab indent as usual when no suggestion is shown', async function () {
     if (!harnessAvailable()) this.skip();
     const editor = await openFresh('capture/indent.ts', 'x\n', 0);
