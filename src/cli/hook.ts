@@ -5,7 +5,7 @@ import { buildAgentTrace, firstRecord } from '../core/agent-trace';
 import type { CommitAttribution } from '../core/commit-attribution';
 import type { Logger } from '../core/log';
 import { PRODUCT } from '../core/product';
-import { AI_ATTRIBUTION, ASSISTED_BY, formatAiAttribution, formatAssistedBy } from '../core/trailers';
+import { AI_ATTRIBUTION, ASSISTED_BY, formatAiAttribution, formatAssistedBy, formatCoAuthors } from '../core/trailers';
 import { ingestAgentSpool } from '../git/agent-ingest';
 import { gitCommitArgs, isAmend, sequencerInProgress } from '../git/commit-context';
 import { HOOK_MARKERS } from '../git/hooks';
@@ -82,6 +82,7 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
     }
     const trailerArgs = ['interpret-trailers', '--in-place', '--if-exists', 'addIfDifferent'];
     for (const value of formatAssistedBy(attribution.agents)) trailerArgs.push('--trailer', `${ASSISTED_BY}: ${value}`);
+    if (policy.coAuthoredBy) for (const value of formatCoAuthors(attribution.agents)) trailerArgs.push('--trailer', `Co-authored-by: ${value}`);
     trailerArgs.push('--if-exists', 'replace', '--trailer', `${AI_ATTRIBUTION}: ${formatAiAttribution(attribution.attribution)}`);
     trailerArgs.push(file);
     await git(trailerArgs, { cwd: root, logger });

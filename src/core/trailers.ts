@@ -120,3 +120,16 @@ export function parseAiAttribution(value: string): Attribution {
   }
   return result;
 }
+
+/**
+ * `Co-authored-by` identities of agents whose own tools sign their commits so (written only when the policy's
+ * trailers.coAuthoredBy asks: it changes the forge's contributor graph). Agents without a known identity get none.
+ */
+export const CO_AUTHORS: Partial<Readonly<Record<Tool, string>>> = {
+  'claude-code': 'Claude <noreply@anthropic.com>',
+  copilot: 'Copilot <175728472+Copilot@users.noreply.github.com>',
+};
+
+export function formatCoAuthors(agents: readonly AgentModel[]): string[] {
+  return [...new Set(agents.map(a => CO_AUTHORS[a.tool]).filter((v): v is string => v !== undefined))].sort();
+}

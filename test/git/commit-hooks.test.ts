@@ -136,6 +136,20 @@ describe('commit hooks with real git', function () {
     assert.deepEqual(repo.trailers('Assisted-by'), []);
   });
 
+  it('adds Co-authored-by only when the policy opts in', async () => {
+    await repo.track('co.txt', 'one\n', [ai('one\n', claude)]);
+    repo.git('add', 'co.txt');
+    repo.commit('-m', 'without opt-in');
+    assert.deepEqual(repo.trailers('Co-authored-by'), []);
+    repo.write('.ai-provenance/policy.json', JSON.stringify({ version: 1, trailers: { coAuthoredBy: true } }));
+    repo.git('add', '-A');
+    repo.commit('-m', 'opt in');
+    await repo.track('co2.txt', 'two\n', [ai('two\n', claude)]);
+    repo.git('add', 'co2.txt');
+    repo.commit('-m', 'with opt-in');
+    assert.deepEqual(repo.trailers('Co-authored-by'), ['Claude <noreply@anthropic.com>']);
+  });
+
   it('runs under --no-verify too', async () => {
     await repo.track('n.txt', 'generated\n', [ai('generated\n', copilot)]);
     repo.git('add', 'n.txt');
