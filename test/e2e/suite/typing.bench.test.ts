@@ -45,6 +45,11 @@ describe('bench: typing path in the extension', function () {
     }
     const handler = profile.stop();
     fs.writeFileSync(out, JSON.stringify([{
+      name: 'extension.activation',
+      description: `time activate() takes in VS Code ${vscode.version} (services built, commands registered; git work deferred)`,
+      metrics: { activationMs: api.activationMs },
+      budget: { metric: 'activationMs', max: 50, description: 'activation under 50 ms' },
+    }, {
       name: 'extension.changeEvent',
       description: `one single-character edit on a 5,000-line file holding 2,000 AI runs, inside VS Code ${vscode.version}: our change handler (engine and listeners) against the edit's whole round trip, ${edits} edits`,
       metrics: {
