@@ -1,5 +1,6 @@
 import { checkRange } from './errors';
 import { sameOrigin, type Origin, type Run } from './origin';
+import { findChunk } from './chunks';
 
 /**
  * The attribution runs of one document: a list of `{length, origin}` covering its text exactly, with no empty
@@ -248,22 +249,11 @@ export class RunList {
   /** Index of the chunk holding `offset` (the last chunk for the end of the text). Needs at least one chunk. */
   private find(offset: number): number {
     const chunks = this.chunks;
-    const starts = this.starts;
-    let v = this.validTo;
-    while (v < chunks.length - 1 && starts[v]! + chunks[v]!.total <= offset) {
-      starts[v + 1] = starts[v]! + chunks[v]!.total;
-      v++;
-    }
-    this.validTo = v;
-    let lo = 0;
-    let hi = v;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    const [index, validTo] = findChunk(this.starts, this.validTo, chunks.length, i => chunks[i]!.total, offset);
+    this.validTo = validTo;
+    return index;
   }
+
 }
 
 /** Appends a run to parallel arrays, merging with the last one when the origins match; skips empty runs. */

@@ -1,4 +1,5 @@
 import { checkRange } from './errors';
+import { findChunk } from './chunks';
 
 /**
  * A document's text as a list of string chunks of a few KB each.
@@ -145,20 +146,9 @@ export class TextBuffer {
   /** Index of the chunk holding `offset` (the last chunk for the end of the text). Needs at least one chunk. */
   private find(offset: number): number {
     const chunks = this.chunks;
-    const starts = this.starts;
-    let v = this.validTo;
-    while (v < chunks.length - 1 && starts[v]! + chunks[v]!.length <= offset) {
-      starts[v + 1] = starts[v]! + chunks[v]!.length;
-      v++;
-    }
-    this.validTo = v;
-    let lo = 0;
-    let hi = v;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    const [index, validTo] = findChunk(this.starts, this.validTo, chunks.length, i => chunks[i]!.length, offset);
+    this.validTo = validTo;
+    return index;
   }
+
 }
