@@ -6,6 +6,7 @@ import type { Command } from './command';
 import { exportCommand } from './export';
 import { hookCommand } from './hook';
 import { hooksCommand } from './hooks';
+import { logCommand } from './log';
 import { notesCommand } from './notes';
 import { replayCommand } from './replay';
 import { requestReviewCommand } from './request-review';
@@ -13,4 +14,4 @@ import { signOffCommand } from './sign-off';
 import { statusCommand } from './status';
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const commands: readonly Command[] = [replayCommand, agentHookCommand, agentsCommand, hooksCommand, hookCommand, statusCommand, blameCommand, exportCommand, notesCommand, requestReviewCommand, signOffCommand, checkCommand];
+export const commands: readonly Command[] = [replayCommand, agentHookCommand, agentsCommand, hooksCommand, hookCommand, statusCommand, blameCommand, logCommand, exportCommand, notesCommand, requestReviewCommand, signOffCommand, checkCommand];

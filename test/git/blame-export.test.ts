@@ -89,6 +89,27 @@ describe('blame, export and notes sync with real git', function () {
     assert.equal(runCli(['export', '--format', 'csv'], { cwd: repo.dir }).status, 2);
   });
 
+  it('logs the commits with AI lines, their review state and the AI line ranges of the notes', async () => {
+    repo.git('switch', '-q', '-c', 'feature');
+    await repo.track('l.ts', 'a\nb\nc\n', [human('a\n'), ai('b\nc\n', claude)]);
+    repo.git('add', 'l.ts');
+    repo.commit('-m', 'AI work');
+    const aiCommit = repo.git('rev-parse', 'HEAD').trim();
+    repo.write('h.txt', 'by hand\n');
+    repo.git('add', 'h.txt');
+    repo.commit('-m', 'human work');
+    const r = runCli(['log', 'main..HEAD', '--json'], { cwd: repo.dir });
+    assert.equal(r.status, 0, r.stderr);
+    const log = JSON.parse(r.stdout) as { commits: { id: string; state: string; aiLines: number; files: { path: string; ranges: { start: number; end: number }[] }[] }[] };
+    assert.deepEqual(log.commits.map(c => [c.id, c.state, c.aiLines]), [[aiCommit, 'pending', 2]]);
+    assert.deepEqual(log.commits[0]!.files.map(f => [f.path, f.ranges.map(x => [x.start, x.end])]), [['l.ts', [[2, 3]]]]);
+    // Without a range: against the default base (main here).
+    const text = runCli(['log'], { cwd: repo.dir });
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`^${aiCommit.slice(0, 10)}\\s+pending\\s+.*AI work\n\\s+l\\.ts\\s+2 AI lines \\(2-3\\)\n$`));
+    assert.equal(runCli(['log', 'a', 'b'], { cwd: repo.dir }).status, 2);
+  });
+
   it('pushes and fetches the notes ref through a remote', async () => {
     const remoteDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-remote-')));
     const cloneDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-clone-')));
