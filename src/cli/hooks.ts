@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { PRODUCT } from '../core/product';
 import {
-  ForeignHookError, MANAGED_HOOKS, ensureNotesRewrite, hasNotesRewrite, hookStatus, hooksLocation, installHook, launcherPath,
+  ForeignHookError, MANAGED_HOOKS, ensureNotesRewrite, hasNotesRewrite, hookStatus, hooksLocation, installHook, launcherPath, launcherTargetOf,
   removeNotesRewrite, uninstallHook, writeLauncher,
 } from '../git/hooks';
 import { locateRepository } from '../git/repository';
@@ -53,11 +53,15 @@ async function status(context: CommandContext, json: boolean): Promise<ExitCode>
   const launcher = launcherPath();
   const hooks = MANAGED_HOOKS.map(h => hookStatus(dir, h, launcher));
   const notesRewrite = await hasNotesRewrite(location.root);
+  const target = launcherTargetOf(launcher);
   if (json) {
-    context.stdout.write(JSON.stringify({ hooksDir: dir, hooksPath: hooksPath ?? null, launcher, hooks, notesRewrite }, null, 2) + '\n');
+    context.stdout.write(JSON.stringify({ hooksDir: dir, hooksPath: hooksPath ?? null, launcher, launcherCli: target.cli ?? null, launcherCliExists: target.cliExists, hooks, notesRewrite }, null, 2) + '\n');
   } else {
     for (const h of hooks) context.stdout.write(`${h.hook}: ${h.state}${h.shared ? ' (shared with another hook)' : ''}\n`);
     context.stdout.write(`hooks folder: ${dir}${hooksPath ? ` (core.hooksPath ${hooksPath})` : ''}\nlauncher: ${launcher}\nnotes.rewriteRef: ${notesRewrite ? 'set' : 'not set'}\n`);
+    if (!target.cliExists) {
+      context.stdout.write(`warning: the launcher ${target.cli ? `runs ${target.cli}, which no longer exists` : 'is missing'}: the hooks do nothing; run '${PRODUCT.cli} hooks install' from an installed CLI, or open VS Code with the extension\n`);
+    }
   }
   return ExitCode.Ok;
 }

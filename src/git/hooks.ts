@@ -68,6 +68,23 @@ ELECTRON_RUN_AS_NODE=1 exec "$node" "$cli" "$@"
 }
 
 /**
+ * What the launcher runs: the CLI it points at, and whether that file is still there (a CLI run through npx, or
+ * an extension folder removed by an update, leaves the launcher pointing at nothing: the hooks then do nothing).
+ */
+export function launcherTargetOf(file: string = launcherPath()): { cli?: string; node?: string; cliExists: boolean } {
+  const text = readTextIfExists(file);
+  if (text === undefined) return { cliExists: false };
+  // The launcher writes each value with shQuote: 'value', a single quote inside as '\''.
+  const value = (name: string): string | undefined => {
+    const line = text.split('\n').find(l => l.startsWith(`${name}='`) && l.endsWith("'"));
+    return line === undefined ? undefined : line.slice(name.length + 2, -1).split(`'\\''`).join("'");
+  };
+  const cli = value('cli');
+  const node = value('node');
+  return { ...(cli ? { cli } : {}), ...(node ? { node } : {}), cliExists: cli !== undefined && fs.existsSync(cli) };
+}
+
+/**
  * The block that goes into a hook file. git's hook arguments pass through; its output and failure do not
  * matter. Our command never reads stdin, so post-rewrite's list of rewritten commits stays for the hook below.
  */

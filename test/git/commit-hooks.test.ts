@@ -219,6 +219,21 @@ describe('commit hooks with real git', function () {
     assert.throws(() => repo.git('config', '--get-all', 'notes.rewriteRef'), 'notes.rewriteRef is still set');
   });
 
+  it('status warns when the launcher points at a CLI that is gone (the hooks would do nothing)', () => {
+    const ok = JSON.parse(runCli(['hooks', 'status', '--json'], { cwd: repo.dir, env: repo.env }).stdout);
+    assert.equal(ok.launcherCliExists, true);
+    assert.ok(ok.hooks.every((h: { state: string }) => h.state === 'installed'));
+    const launcher = path.join(repo.home, 'bin', 'ai-provenance');
+    fs.writeFileSync(launcher, fs.readFileSync(launcher, 'utf8').replace(/^cli='.*'$/m, "cli='/nowhere/cli.js'"));
+    const r = runCli(['hooks', 'status'], { cwd: repo.dir, env: repo.env });
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /warning: the launcher runs \/nowhere\/cli\.js, which no longer exists: the hooks do nothing/);
+    // Commits still go through, unchanged.
+    repo.write('g.txt', 'x\n');
+    repo.git('add', 'g.txt');
+    assert.equal(repo.commit('-m', 'still fine').trimEnd(), 'still fine');
+  });
+
   it('refuses to edit a hook written in another language, and says what to do', () => {
     const hook = path.join(repo.dir, '.git', 'hooks', 'prepare-commit-msg');
     fs.rmSync(hook);
