@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { v4 as uuidv4 } from 'uuid';
 import { buildAgentTrace, firstRecord } from '../core/agent-trace';
-import type { CommitAttribution } from '../core/commit-attribution';
 import type { Logger } from '../core/log';
 import { PRODUCT } from '../core/product';
 import { AI_ATTRIBUTION, ASSISTED_BY, formatAiAttribution, formatAssistedBy, formatCoAuthors } from '../core/trailers';
@@ -36,18 +35,14 @@ the commit goes through unchanged. Exit code: always 0.
 `;
 
 
-interface Pending {
-  version: 1;
-  /** The tree the commit will have: post-commit checks HEAD has it before writing the note. */
-  tree: string;
-  attribution: CommitAttribution;
-}
+/** The commit id's place in a prepared note: split there, so post-commit (sh, in the launcher) can put it in. */
+const HEAD_SLOT = '@@ai-provenance-head@@';
 
 async function prepareCommitMsg(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
   const [messageFile, source, sha] = args;
   if (!messageFile) throw new UsageError('prepare-commit-msg needs the message file git passes');
   // A record left by a commit that was aborted must not be taken for this commit's.
-  fs.rmSync(path.join(location.stateDir, HOOK_MARKERS.pendingNote), { force: true });
+  for (const f of [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree]) fs.rmSync(path.join(location.stateDir, f), { force: true });
   fs.rmSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), { force: true });
   if (source === 'merge' || source === 'squash') return void logger.debug(`skipping a ${source} commit`);
   const sequencer = await sequencerInProgress(location.root);
@@ -89,9 +84,14 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   }
   if (!hasAi && !policy.onEveryCommit) return;
   const tree = await git(['write-tree'], { cwd: root, logger });
-  const pending: Pending = { version: 1, tree, attribution };
+  const record = buildAgentTrace(attribution, { id: uuidv4(), timestamp: new Date().toISOString(), revision: HEAD_SLOT, toolVersion: toolVersion() });
+  const note = JSON.stringify(record, null, 1) + '\n';
+  const slot = note.indexOf(HEAD_SLOT); // vcs.revision comes before any path, so the first one is it
   await ensureDir(location.stateDir);
-  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNote), JSON.stringify(pending), false);
+  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingTree), tree, false);
+  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNoteTail), note.slice(slot + HEAD_SLOT.length), false);
+  // Last: its presence is what tells post-commit there is a note to write.
+  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNote), note.slice(0, slot), false);
 }
 
 async function commentCharOf(root: string): Promise<string> {
@@ -127,24 +127,22 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** What the launcher does in sh for post-commit, for a CLI run directly (e.g. a hook that calls node itself). */
 async function postCommit(location: RepositoryLocation, logger: Logger): Promise<void> {
-  const file = path.join(location.stateDir, HOOK_MARKERS.pendingNote);
-  let pending: Pending;
+  const file = (name: string): string => path.join(location.stateDir, name);
+  let parts: [string, string, string];
   try {
-    pending = JSON.parse(fs.readFileSync(file, 'utf8')) as Pending;
+    parts = [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree].map(f => fs.readFileSync(file(f), 'utf8')) as [string, string, string];
   } catch {
     return void logger.debug('no pending attribution (the commit was not prepared by us)');
+  } finally {
+    for (const f of [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree]) fs.rmSync(file(f), { force: true });
   }
-  fs.rmSync(file, { force: true });
-  if (pending.version !== 1) return;
-  const head = await git(['rev-parse', 'HEAD'], { cwd: location.root, logger });
+  const [head, tail, preparedTree] = parts;
+  const commit = await git(['rev-parse', 'HEAD'], { cwd: location.root, logger });
   const tree = await git(['rev-parse', 'HEAD^{tree}'], { cwd: location.root, logger });
-  if (tree !== pending.tree) {
-    logger.debug(`the commit's tree ${tree} is not the one prepared (${pending.tree}); no note written for ${head}`);
-    return;
-  }
-  const record = buildAgentTrace(pending.attribution, { id: uuidv4(), timestamp: new Date().toISOString(), revision: head, toolVersion: toolVersion() });
-  await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', head], { cwd: location.root, input: JSON.stringify(record, null, 1) + '\n', logger });
+  if (tree !== preparedTree) return void logger.debug(`the commit's tree ${tree} is not the one prepared (${preparedTree}); no note written for ${commit}`);
+  await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', commit], { cwd: location.root, input: head + commit + tail, logger });
 }
 
 /**

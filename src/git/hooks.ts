@@ -51,9 +51,22 @@ export interface LauncherTarget {
  */
 export function writeLauncher(target: LauncherTarget, env: NodeJS.ProcessEnv = process.env): string {
   const file = launcherPath(env);
+  const dir = `$(git rev-parse --git-path ${PRODUCT.stateDirName} 2>/dev/null)`;
   const script = `#!/bin/sh
 # AI Provenance launcher: git hooks and agent hooks call this stable path.
 # Written by the AI Provenance extension or 'ai-provenance hooks install'; rewritten when they update.
+if [ "$1" = hook ] && [ "$2" = post-commit ]; then
+  # post-commit without starting Node: prepare-commit-msg left the note's text around the commit id to come.
+  d="${dir}"
+  [ -n "$d" ] && [ -f "$d/${HOOK_MARKERS.pendingNote}" ] || exit 0
+  if [ -f "$d/${HOOK_MARKERS.pendingTree}" ] && [ "$(git rev-parse 'HEAD^{tree}' 2>/dev/null)" = "$(cat "$d/${HOOK_MARKERS.pendingTree}")" ]; then
+    head=$(git rev-parse HEAD 2>/dev/null) &&
+      { cat "$d/${HOOK_MARKERS.pendingNote}"; printf '%s' "$head"; cat "$d/${HOOK_MARKERS.pendingNoteTail}"; } |
+      git notes --ref ${PRODUCT.notesRef} add -f -F - "$head" >/dev/null 2>&1
+  fi
+  rm -f "$d/${HOOK_MARKERS.pendingNote}" "$d/${HOOK_MARKERS.pendingNoteTail}" "$d/${HOOK_MARKERS.pendingTree}"
+  exit 0
+fi
 node=${shQuote(target.node)}
 cli=${shQuote(target.cli)}
 [ -f "$cli" ] || exit 0
@@ -102,8 +115,12 @@ export function hookBlock(hook: ManagedHook, launcher: string): string {
  * hooks test for them in sh, so a commit without AI lines starts Node once, not three times.
  */
 export const HOOK_MARKERS = {
-  /** post-commit: a record waits to be written as a note. */
+  /** post-commit: a record waits to be written as a note (the note's text before the commit id). */
   pendingNote: 'pending-commit.json',
+  /** The note's text after the commit id. */
+  pendingNoteTail: 'pending-commit.tail',
+  /** The tree the prepared commit has: post-commit checks HEAD has it. */
+  pendingTree: 'pending-commit.tree',
   /** commit-msg: our trailers went into a message that had no text yet (the editor is about to open). */
   emptyMessage: 'empty-message',
 } as const;

@@ -150,6 +150,20 @@ describe('commit hooks with real git', function () {
     assert.deepEqual(repo.trailers('Co-authored-by'), ['Claude <noreply@anthropic.com>']);
   });
 
+  it('writes the note from the CLI too, for a hook that calls it directly instead of through the launcher', async () => {
+    await repo.track('direct.txt', 'one\ntwo\n', [ai('one\ntwo\n', copilot)]);
+    repo.git('add', 'direct.txt');
+    const msg = path.join(repo.dir, '.git', 'DIRECT_MSG');
+    fs.writeFileSync(msg, 'direct\n');
+    assert.equal(runCli(['hook', 'prepare-commit-msg', msg, 'message'], { cwd: repo.dir, env: repo.env }).status, 0);
+    repo.git('-c', 'core.hooksPath=/nonexistent', 'commit', '-q', '-F', msg);
+    assert.equal(repo.note(), undefined);
+    assert.equal(runCli(['hook', 'post-commit'], { cwd: repo.dir, env: repo.env }).status, 0);
+    const note = JSON.parse(repo.note()!);
+    assert.equal(note.vcs.revision, repo.git('rev-parse', 'HEAD').trim());
+    assert.deepEqual(note.files.map((f: { path: string }) => f.path), ['direct.txt']);
+  });
+
   it('runs under --no-verify too', async () => {
     await repo.track('n.txt', 'generated\n', [ai('generated\n', copilot)]);
     repo.git('add', 'n.txt');
