@@ -45,31 +45,33 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   for (const f of [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree]) fs.rmSync(path.join(location.stateDir, f), { force: true });
   fs.rmSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), { force: true });
   if (source === 'merge' || source === 'squash') return void logger.debug(`skipping a ${source} commit`);
-  const sequencer = await sequencerInProgress(location.root);
-  if (sequencer) return void logger.debug(`skipping: ${sequencer} in progress`);
   const root = location.root;
   const file = path.resolve(messageFile);
   const message = fs.readFileSync(file, 'utf8');
   // A senior's sign-off commit is empty and signed as written: it carries no attribution of its own.
   if (/^AI sign-off: /.test(message)) return void logger.debug('skipping a sign-off commit');
-
-  const commitArgs = await gitCommitArgs();
+  // The questions for git do not depend on each other: ask them at once (each is a process start).
+  const [sequencer, commitArgs, hasHead, hasParent, policy, commentChar] = await Promise.all([
+    sequencerInProgress(root),
+    gitCommitArgs(),
+    commitExists(root, 'HEAD'),
+    commitExists(root, 'HEAD^'),
+    readTrailerPolicy(root, logger),
+    commentCharOf(root),
+  ]);
+  if (sequencer) return void logger.debug(`skipping: ${sequencer} in progress`);
   const amend = commitArgs ? isAmend(commitArgs) : source === 'commit' && sha === 'HEAD';
-  let base: string;
-  if (amend) base = (await commitExists(root, 'HEAD^')) ? 'HEAD^' : await emptyTree(root);
-  else base = (await commitExists(root, 'HEAD')) ? 'HEAD' : await emptyTree(root);
+  const base = (amend ? hasParent : hasHead) ? (amend ? 'HEAD^' : 'HEAD') : await emptyTree(root);
 
   // What agents wrote through their hooks since the last look: into the store, so the staged files find it.
   await ingestAgentSpool(location, logger);
   const store = openRunsStore(location, logger);
   const attribution = await stagedAttribution(store, root, base, logger);
   const { ai, mixed } = attribution.attribution;
-  const policy = await readTrailerPolicy(root, logger);
   const hasAi = ai + mixed > 0;
   // An amend keeps the old message: its AI-Attribution must be replaced even when no AI line is left.
   const stale = amend && new RegExp(`^${AI_ATTRIBUTION}:`, 'mi').test(message);
   if (hasAi || policy.onEveryCommit || stale) {
-    const commentChar = await commentCharOf(root);
     if (!hasText(message, commentChar)) {
       // The editor will open on a message that has only our trailers: commit-msg must check what comes back.
       await ensureDir(location.stateDir);
