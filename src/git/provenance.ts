@@ -8,6 +8,7 @@ import { decodeRuns, type StoredRuns } from '../core/runs-format';
 import type { RunsRecord } from '../core/state-format';
 import type { RepositoryLocation } from './repository';
 import { isBinary, readBlobs, stagedChanges, type StagedChange } from './staged';
+import { pooled } from '../core/pool';
 import { StateStore } from './store';
 
 /** The store of attribution runs, as the engine writes them (src/core/runs-format.ts). */
@@ -82,16 +83,16 @@ async function textOfBlob(store: RunsStore, root: string, repoPath: string, blob
 export async function stagedAttribution(store: RunsStore, root: string, base: string, logger: Logger): Promise<CommitAttribution> {
   const changes = await stagedChanges(root, base, { logger });
   const blobs = await readBlobs(root, changes.flatMap(c => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])), { logger });
-  const files: StagedText[] = [];
-  for (const change of changes) {
+  const texts = changes.flatMap(change => {
     const next = blobs.get(change.newBlob);
     const previous = change.oldBlob ? blobs.get(change.oldBlob) : undefined;
-    if (!next || isBinary(next) || (previous && isBinary(previous))) continue;
-    const newText = next.toString('utf8');
-    const file: StagedText = { path: change.path, oldText: previous ? previous.toString('utf8') : '', newText };
-    const runs = await runsForStaged(store, root, change, newText, logger);
+    if (!next || isBinary(next) || (previous && isBinary(previous))) return [];
+    return [{ change, file: { path: change.path, oldText: previous ? previous.toString('utf8') : '', newText: next.toString('utf8') } as StagedText }];
+  });
+  // The records are small files: read them several at a time, so a large commit waits on the disk less.
+  await pooled(texts, 16, async ({ change, file }) => {
+    const runs = await runsForStaged(store, root, change, file.newText, logger);
     if (runs) file.runs = runs;
-    files.push(file);
-  }
-  return attributeCommit(files);
+  });
+  return attributeCommit(texts.map(t => t.file));
 }

@@ -33,7 +33,8 @@ import {
 import { AI_ATTRIBUTION, ASSISTED_BY, parseAiAttribution } from '../core/trailers';
 import { git, runGit, splitNul } from './git';
 import { locateRepository } from './repository';
-import { keyFingerprint, pooled, resolveSigningKey, verifySshSignature } from './ssh';
+import { pooled } from '../core/pool';
+import { keyFingerprint, resolveSigningKey, verifySshSignature } from './ssh';
 import { parseSshSignature, verifyEd25519 } from './sshsig';
 
 /**
