@@ -1,4 +1,6 @@
+import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
+import { runGit } from '../git/git';
 import type { LineReport } from '../core/lines';
 import type { AiOrigin } from '../core/origin';
 import { Disposable } from './lifecycle';
@@ -95,20 +97,34 @@ export class Decorations extends Disposable implements vscode.HoverProvider {
     return { ai, mixed };
   }
 
-  provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const path = doc.uri.fsPath;
     if (!this.settings.values.decorations || !this.tracker.isTracked(path)) return undefined;
     const report: LineReport = this.tracker.engine.lines(path);
     const cls = report.classes[position.line];
     const origin = report.dominant[position.line];
     if ((cls !== 'a' && cls !== 'm') || !origin) return undefined;
-    return new vscode.Hover(describe(cls, origin), doc.lineAt(position.line).range);
+    const md = describe(cls, origin);
+    // Line numbers match the file on disk only while the document is saved.
+    if (!doc.isDirty) {
+      const commit = await committedIn(path, position.line + 1);
+      md.appendMarkdown('\n\n');
+      md.appendMarkdown(commit ? vscode.l10n.t('Committed in {0}', commit.slice(0, 12)) : vscode.l10n.t('Not committed yet'));
+    }
+    return new vscode.Hover(md, doc.lineAt(position.line).range);
   }
 
   override dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     super.dispose();
   }
+}
+
+/** The commit that last changed line `line` (1-based) of the saved file, or undefined when it is not committed. */
+async function committedIn(file: string, line: number): Promise<string | undefined> {
+  const r = await runGit(['blame', '--porcelain', '-L', `${line},${line}`, '--', nodePath.basename(file)], { cwd: nodePath.dirname(file), okExitCodes: [0, 128] }).catch(() => undefined);
+  const id = r?.exitCode === 0 ? /^([0-9a-f]{40,64}) /.exec(r.stdout)?.[1] : undefined;
+  return id && !/^0+$/.test(id) ? id : undefined;
 }
 
 export function describe(cls: 'a' | 'm', origin: AiOrigin): vscode.MarkdownString {

@@ -56,7 +56,10 @@ describe('commits from VS Code', function () {
     const note = JSON.parse(git('notes', '--ref', 'refs/notes/ai-provenance', 'show', 'HEAD'));
     assert.equal(note.vcs.revision, git('rev-parse', 'HEAD').trim());
     assert.deepEqual(note.files.map((f: { path: string }) => f.path), ['src/feature.ts']);
-    // The editor still shows the committed AI line.
+    // The editor still shows the committed AI line, and its hover says it is committed.
     assert.equal(api.summary(editor.document.uri)?.lines, 'ah');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(0, 3));
+    const text = hovers.flatMap(h => h.contents.map(c => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(text, new RegExp(`AI-written line[\\s\\S]*Tool: copilot · Kind: manual[\\s\\S]*Committed in ${git('rev-parse', 'HEAD').trim().slice(0, 12)}`));
   });
 });
