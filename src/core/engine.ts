@@ -266,6 +266,12 @@ export class Engine {
     return report;
   }
 
+  /** Stops tracking `path`: the editor closed it and its attribution is stored (keeps memory to open files). */
+  forget(path: string): void {
+    this.docs.delete(path);
+    this.capture.forget(path);
+  }
+
   /**
    * Starts tracking `path` with stored attribution (the local store's runs for this text), closed. Throws if
    * the runs do not cover the text exactly.
@@ -457,7 +463,13 @@ export class Engine {
 
   private edit(event: EditEvent): void {
     const doc = this.openDoc(event.path, 'edit');
-    validateChanges(event.changes, doc.text.length, event.path);
+    try {
+      validateChanges(event.changes, doc.text.length, event.path);
+    } catch (error) {
+      // The signals were meant for this edit: left pending, they would label some later keystroke.
+      this.capture.consume(event.path);
+      throw error;
+    }
     if (event.changes.length === 0) return; // VS Code sends empty events for dirty-state changes.
 
     if (event.reason === 'undo' || event.reason === 'redo') {
@@ -470,10 +482,11 @@ export class Engine {
         doc.runs = restored.runs;
         return;
       }
-      // Not explained by our history: safe fallback, the re-inserted text is human (never invented AI).
+      // Not explained by our history (cut, or cleared by a reload): the text comes back from somewhere we cannot
+      // name, so it is unknown (never invented AI, and not claimed as typed either).
       for (const c of event.changes) {
         doc.text.replace(c.offset, c.length, c.text);
-        doc.runs.replace(c.offset, c.length, c.text.length > 0 ? [{ length: c.text.length, origin: HUMAN }] : []);
+        doc.runs.replace(c.offset, c.length, c.text.length > 0 ? [{ length: c.text.length, origin: UNKNOWN }] : []);
       }
       return;
     }
