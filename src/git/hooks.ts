@@ -175,19 +175,46 @@ function findBlock(text: string): { start: number; end: number } | undefined {
   return { start, end };
 }
 
+/**
+ * A hook file's bytes as a string, one character per byte (latin1), so writing it back gives the same bytes
+ * whatever its encoding; undefined when there is none. A symbolic link is reported as such: we do not edit the
+ * file a team's link points at.
+ */
+function readHook(file: string): { text: string; symlink: boolean } | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (stat.isSymbolicLink()) return { text: '', symlink: true };
+  return { text: fs.readFileSync(file, 'latin1'), symlink: false };
+}
+
+/** Our (UTF-8) text in the one-character-per-byte form hook files are handled in. */
+function asBytes(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** A compiled program, or a script in another language: not ours to put a shell block into. */
+function isForeign(text: string): boolean {
+  const firstLine = text.split('\n', 1)[0] ?? '';
+  if (firstLine.startsWith('#!')) return !SHELLS.test(firstLine);
+  return text.includes('\0');
+}
+
 export function hookStatus(dir: string, hook: ManagedHook, launcher: string): HookStatus {
   const file = path.join(dir, hook);
-  const text = readTextIfExists(file);
-  if (text === undefined) return { hook, file, state: 'missing', shared: false };
+  const read = readHook(file);
+  if (read === undefined) return { hook, file, state: 'missing', shared: false };
+  if (read.symlink) return { hook, file, state: 'foreign', shared: true };
+  const text = read.text;
   const block = findBlock(text);
   const rest = block ? text.slice(0, block.start) + text.slice(block.end) : text;
   const shared = rest.split('\n').some(line => line.trim() !== '' && !line.startsWith('#!'));
-  if (!block) {
-    const firstLine = text.split('\n', 1)[0] ?? '';
-    const foreign = firstLine.startsWith('#!') && !SHELLS.test(firstLine);
-    return { hook, file, state: foreign ? 'foreign' : 'missing', shared };
-  }
-  const current = text.slice(block.start, block.end).trimEnd() === hookBlock(hook, launcher);
+  if (!block) return { hook, file, state: isForeign(text) ? 'foreign' : 'missing', shared };
+  const current = text.slice(block.start, block.end).trimEnd() === asBytes(hookBlock(hook, launcher));
   return { hook, file, state: current ? 'installed' : 'outdated', shared };
 }
 
@@ -195,7 +222,7 @@ export function hookStatus(dir: string, hook: ManagedHook, launcher: string): Ho
 export class ForeignHookError extends Error {
   override readonly name = 'ForeignHookError';
   constructor(readonly file: string, readonly shebang: string, readonly hook: ManagedHook, readonly launcher: string) {
-    super(`${file} is not a shell script (${shebang.slice(0, 60)}), so AI Provenance will not edit it. ` +
+    super(`${file} is not a shell script we can edit (${shebang.slice(0, 60)}), so AI Provenance leaves it as it is. ` +
       `Have it run: ${shQuote(launcher)} hook ${hook} with the same arguments git gave it (failures of that call can be ignored).`);
   }
 }
@@ -206,9 +233,9 @@ export class ForeignHookError extends Error {
  */
 export function installHook(dir: string, hook: ManagedHook, launcher: string): 'created' | 'added' | 'updated' | 'unchanged' {
   const status = hookStatus(dir, hook, launcher);
-  const block = hookBlock(hook, launcher);
+  const block = asBytes(hookBlock(hook, launcher));
   fs.mkdirSync(dir, { recursive: true });
-  const existing = readTextIfExists(status.file);
+  const existing = readHook(status.file)?.text;
   let next: string;
   let outcome: 'created' | 'added' | 'updated' | 'unchanged';
   if (existing === undefined) {
@@ -222,7 +249,8 @@ export function installHook(dir: string, hook: ManagedHook, launcher: string): '
     next = existing.slice(0, found.start) + block + '\n' + existing.slice(found.end);
     outcome = 'updated';
   } else if (status.state === 'foreign') {
-    throw new ForeignHookError(status.file, existing.split('\n', 1)[0] ?? '', hook, launcher);
+    const link = fs.lstatSync(status.file).isSymbolicLink();
+    throw new ForeignHookError(status.file, link ? `a link to ${fs.readlinkSync(status.file)}` : isForeign(existing) && !existing.startsWith('#!') ? 'a program' : existing.split('\n', 1)[0] ?? '', hook, launcher);
   } else {
     const newline = existing.indexOf('\n');
     const hasShebang = existing.startsWith('#!');
@@ -239,7 +267,8 @@ export function installHook(dir: string, hook: ManagedHook, launcher: string): '
 /** Removes exactly our block. A file that held only our block (and a shebang) is removed. */
 export function uninstallHook(dir: string, hook: ManagedHook): 'removed' | 'deleted' | 'absent' {
   const file = path.join(dir, hook);
-  const text = readTextIfExists(file);
+  const read = readHook(file);
+  const text = read && !read.symlink ? read.text : undefined;
   const block = text === undefined ? undefined : findBlock(text);
   if (text === undefined || !block) return 'absent';
   const rest = text.slice(0, block.start) + text.slice(block.end);
@@ -259,7 +288,7 @@ function writeKeepingMode(file: string, text: string): void {
     // new file
   }
   const temp = `${file}.ai-provenance.${process.pid}.tmp`;
-  fs.writeFileSync(temp, text, { mode });
+  fs.writeFileSync(temp, text, { mode, encoding: 'latin1' });
   fs.chmodSync(temp, mode);
   fs.renameSync(temp, file);
 }

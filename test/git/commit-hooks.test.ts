@@ -255,10 +255,40 @@ describe('commit hooks with real git', function () {
     fs.writeFileSync(hook, python, { mode: 0o755 });
     const r = runCli(['hooks', 'install'], { cwd: repo.dir, env: repo.env });
     assert.equal(r.status, 3);
-    assert.match(r.stderr, /is not a shell script .* so AI Provenance will not edit it\. Have it run: .* hook prepare-commit-msg/);
+    assert.match(r.stderr, /is not a shell script we can edit .* so AI Provenance leaves it as it is\. Have it run: .* hook prepare-commit-msg/);
     assert.equal(fs.readFileSync(hook, 'utf8'), python);
     const status = JSON.parse(runCli(['hooks', 'status', '--json'], { cwd: repo.dir, env: repo.env }).stdout);
     assert.equal(status.hooks.find((h: { hook: string }) => h.hook === 'prepare-commit-msg').state, 'foreign');
+  });
+
+  it('leaves compiled hooks, links and hooks in other encodings byte for byte as they were', () => {
+    const hooks = path.join(repo.dir, '.git', 'hooks');
+    // A compiled hook (a copy of a program) and a link to a team script.
+    fs.rmSync(path.join(hooks, 'prepare-commit-msg'));
+    fs.copyFileSync('/bin/true', path.join(hooks, 'prepare-commit-msg'));
+    fs.chmodSync(path.join(hooks, 'prepare-commit-msg'), 0o755);
+    repo.write('scripts/commit-msg.sh', '#!/bin/sh\nexit 0\n');
+    fs.rmSync(path.join(hooks, 'commit-msg'));
+    fs.symlinkSync('../../scripts/commit-msg.sh', path.join(hooks, 'commit-msg'));
+    // A Latin-1 shell hook.
+    const latin1 = Buffer.concat([Buffer.from('#!/bin/sh\n# r'), Buffer.from([0xe9]), Buffer.from('sum\nexit 0\n')]);
+    fs.rmSync(path.join(hooks, 'post-commit'));
+    fs.writeFileSync(path.join(hooks, 'post-commit'), latin1, { mode: 0o755 });
+    const before = new Map(['prepare-commit-msg', 'post-commit'].map(h => [h, fs.readFileSync(path.join(hooks, h))]));
+    const r = runCli(['hooks', 'install'], { cwd: repo.dir, env: repo.env });
+    assert.equal(r.status, 3, 'the compiled hook and the link are refused');
+    assert.match(r.stderr, /prepare-commit-msg is not a shell script we can edit \(a program\)/);
+    assert.match(r.stderr, /commit-msg is not a shell script we can edit \(a link to \.\.\/\.\.\/scripts\/commit-msg\.sh\)/);
+    assert.ok(fs.readFileSync(path.join(hooks, 'prepare-commit-msg')).equals(before.get('prepare-commit-msg')!));
+    assert.ok(fs.lstatSync(path.join(hooks, 'commit-msg')).isSymbolicLink());
+    assert.match(fs.readFileSync(path.join(hooks, 'post-commit'), 'latin1'), /ai-provenance/);
+    repo.write('ok.txt', 'x\n');
+    repo.git('add', 'ok.txt');
+    repo.commit('-m', 'commits still work');
+    assert.equal(runCli(['hooks', 'uninstall'], { cwd: repo.dir, env: repo.env }).status, 0);
+    assert.ok(fs.readFileSync(path.join(hooks, 'post-commit')).equals(before.get('post-commit')!), 'the Latin-1 hook came back byte for byte');
+    assert.ok(fs.readFileSync(path.join(hooks, 'prepare-commit-msg')).equals(before.get('prepare-commit-msg')!));
+    assert.ok(fs.lstatSync(path.join(hooks, 'commit-msg')).isSymbolicLink());
   });
 
   it('lets the commit through unchanged when our state is broken, and says so once', async () => {
