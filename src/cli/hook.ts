@@ -51,13 +51,12 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   // A senior's sign-off commit is empty and signed as written: it carries no attribution of its own.
   if (/^AI sign-off: /.test(message)) return void logger.debug('skipping a sign-off commit');
   // The questions for git do not depend on each other: ask them at once (each is a process start).
-  const [sequencer, commitArgs, hasHead, hasParent, policy, commentChar] = await Promise.all([
+  const [sequencer, commitArgs, hasHead, hasParent, policy] = await Promise.all([
     sequencerInProgress(root),
     gitCommitArgs(),
     commitExists(root, 'HEAD'),
     commitExists(root, 'HEAD^'),
     readTrailerPolicy(root, logger),
-    commentCharOf(root),
   ]);
   if (sequencer) return void logger.debug(`skipping: ${sequencer} in progress`);
   const amend = commitArgs ? isAmend(commitArgs) : source === 'commit' && sha === 'HEAD';
@@ -71,13 +70,20 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   const hasAi = ai + mixed > 0;
   // An amend keeps the old message: its AI-Attribution must be replaced even when no AI line is left.
   const stale = amend && new RegExp(`^${AI_ATTRIBUTION}:`, 'mi').test(message);
+  // With no message yet (-m, -F, -C give one), git opens the editor and aborts if the person leaves the message
+  // empty, or leaves commit.template's text as it is. Our trailers must not turn that into a commit: commit-msg
+  // compares what comes back with what the editor was given. (Under --no-verify commit-msg does not run; an
+  // editor message left empty then commits with only our trailers. Dropping the trailers instead would lose them
+  // from every --no-verify commit written in the editor, which is the common case.)
+  const editorOpens = source === undefined || source === 'template';
   if (hasAi || policy.onEveryCommit || stale) {
-    if (!hasText(message, commentChar)) {
-      // The editor will open on a message that has only our trailers: commit-msg must check what comes back.
+    if (editorOpens) {
       await ensureDir(location.stateDir);
-      fs.writeFileSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), '');
+      fs.writeFileSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), message);
     }
-    const trailerArgs = ['interpret-trailers', '--in-place', '--if-exists', 'addIfDifferent'];
+    // --no-divider: a "---" line in a message is not the start of a patch (git commit --trailer does the same);
+    // without it the trailers land mid-message, where git's own trailer parsing (and check) cannot see them.
+    const trailerArgs = ['interpret-trailers', '--in-place', '--no-divider', '--if-exists', 'addIfDifferent'];
     for (const value of formatAssistedBy(attribution.agents)) trailerArgs.push('--trailer', `${ASSISTED_BY}: ${value}`);
     if (policy.coAuthoredBy) for (const value of formatCoAuthors(attribution.agents)) trailerArgs.push('--trailer', `Co-authored-by: ${value}`);
     trailerArgs.push('--if-exists', 'replace', '--trailer', `${AI_ATTRIBUTION}: ${formatAiAttribution(attribution.attribution)}`);
@@ -101,11 +107,15 @@ async function commentCharOf(root: string): Promise<string> {
   return configured === '' || configured === 'auto' ? '#' : configured;
 }
 
-/** Whether a commit message has text of the person's: lines other than comments, the scissors part and our trailers. */
-function hasText(message: string, commentChar: string): boolean {
+/** A message's lines of the person's: not blank, not comments, not the scissors part, not our trailers. */
+function personsText(message: string, commentChar: string): string {
   const scissors = message.search(new RegExp(`^${escapeRegExp(commentChar)} -+ >8 -+$`, 'm'));
   const body = scissors >= 0 ? message.slice(0, scissors) : message;
-  return body.split('\n').some(line => line.trim() !== '' && !line.startsWith(commentChar) && !OUR_TRAILER.test(line));
+  return body.split('\n').filter(line => line.trim() !== '' && !line.startsWith(commentChar) && !OUR_TRAILER.test(line)).join('\n');
+}
+
+function hasText(message: string, commentChar: string): boolean {
+  return personsText(message, commentChar) !== '';
 }
 
 const OUR_TRAILER = new RegExp(`^(${ASSISTED_BY}|${AI_ATTRIBUTION}):`, 'i');
@@ -116,13 +126,23 @@ const OUR_TRAILER = new RegExp(`^(${ASSISTED_BY}|${AI_ATTRIBUTION}):`, 'i');
  */
 async function commitMsg(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
   const [messageFile] = args;
-  fs.rmSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), { force: true });
+  const marker = path.join(location.stateDir, HOOK_MARKERS.emptyMessage);
+  let given: string | undefined;
+  try {
+    given = fs.readFileSync(marker, 'utf8');
+  } catch {
+    // no marker: nothing to check
+  }
+  fs.rmSync(marker, { force: true });
   if (!messageFile) throw new UsageError('commit-msg needs the message file git passes');
   const file = path.resolve(messageFile);
   const text = fs.readFileSync(file, 'utf8');
-  if (hasText(text, await commentCharOf(location.root))) return;
-  fs.writeFileSync(file, text.split('\n').filter(line => !OUR_TRAILER.test(line)).join('\n'));
-  logger.debug('empty commit message: removed our trailers so git aborts as asked');
+  const commentChar = await commentCharOf(location.root);
+  const withoutOurs = text.split('\n').filter(line => !OUR_TRAILER.test(line)).join('\n');
+  const untouched = given !== undefined && personsText(text, commentChar) === personsText(given, commentChar);
+  if (hasText(text, commentChar) && !untouched) return;
+  fs.writeFileSync(file, withoutOurs);
+  logger.debug('the message came back empty or as given: removed our trailers so git aborts as it would without us');
 }
 
 function escapeRegExp(s: string): string {

@@ -452,6 +452,9 @@ function verifiedInProcess(armored: string, payload: Buffer, roster: Roster, pri
   const plain = roster
     .entriesForKey(sig.publicKeyType, sig.publicKey)
     .filter(e => e.validAfter === undefined && e.validBefore === undefined && e.namespaces === undefined);
+  // OpenSSH matches patterns byte by byte; ours by UTF-16 unit. They agree on ASCII only, so only ASCII is ours.
+  const ascii = (t: string): boolean => /^[\x20-\x7e]*$/.test(t);
+  if (!ascii(principal) || plain.some(e => !e.principals.every(ascii))) return undefined;
   return plain.some(e => matchPrincipal(e.principals, principal)) ? keyFingerprint(sig.publicKey) : undefined;
 }
 

@@ -330,6 +330,28 @@ describe('commit hooks with real git', function () {
     assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
   });
 
+  it('puts the trailers after a "---" line, where git and check read them', async () => {
+    await repo.track('dash.txt', 'x\n', [ai('x\n', copilot)]);
+    repo.git('add', 'dash.txt');
+    repo.commit('-m', 'Subject\n\nNotes\n---\nmore notes');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
+  });
+
+  it('still aborts when commit.template is left as it was', async () => {
+    const template = path.join(repo.dir, '.git', 'TEMPLATE');
+    fs.writeFileSync(template, 'Ticket:\nWhy:\n');
+    repo.git('config', 'commit.template', template);
+    await repo.track('t.txt', 'x\n', [ai('x\n', copilot)]);
+    repo.git('add', 't.txt');
+    const head = repo.git('rev-parse', 'HEAD');
+    assert.throws(() => repo.gitEnv({ ...repo.env, GIT_EDITOR: 'true' }, 'commit'), /did not edit the message|Aborting/);
+    assert.equal(repo.git('rev-parse', 'HEAD'), head);
+    // An edited template commits, with the trailers.
+    repo.gitEnv({ ...repo.env, GIT_EDITOR: `sh -c 'sed -i "s/^Why:$/Why: because/" "$1"' --` }, 'commit');
+    assert.notEqual(repo.git('rev-parse', 'HEAD'), head);
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
+  });
+
   it('writes trailers its own parser reads back', async () => {
     await repo.track('p.txt', 'a\nb\n', [ai('a\n', claude), { length: 2, origin: UNKNOWN }]);
     repo.git('add', 'p.txt');
