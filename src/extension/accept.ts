@@ -60,6 +60,9 @@ export class AcceptController extends Disposable {
     if (!editor || !ProvenanceTracker.trackable(editor.document)) return this.runBuiltin(command);
     const outcome = this.tracker.expectAccept(editor.document, { t: 'accept', kind, tool: this.tool() });
     await this.runBuiltin(command);
+    // The edit of an accept reaches us before the command returns; if none came, nothing was accepted (or a next
+    // edit suggestion only moved the cursor): the next keystroke must not be taken for the AI's.
+    this.tracker.cancelAccept(editor.document);
     const accepted = await outcome;
     this.logger.debug(`${command}: ${accepted ? 'accepted text attributed to AI' : 'no edit followed (nothing accepted, or a jump)'}`);
   }

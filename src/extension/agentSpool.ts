@@ -38,7 +38,14 @@ export class AgentSpoolWatcher extends Disposable {
       const dir = path.join(location.stateDir, STATE_LAYOUT.spool);
       try {
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        this.watchers.set(location.stateDir, fs.watch(dir, () => this.schedule(location)));
+        const watcher = fs.watch(dir, () => this.schedule(location));
+        // The folder can go away (the repository deleted): stop watching it, never throw in the extension host.
+        watcher.on('error', error => {
+          this.logger.warn(`stopped watching the agent hook spool ${dir}: ${error.message}`);
+          watcher.close();
+          this.watchers.delete(location.stateDir);
+        });
+        this.watchers.set(location.stateDir, watcher);
       } catch (error) {
         this.logger.warn(`cannot watch the agent hook spool ${dir}: ${(error as Error).message}`);
       }

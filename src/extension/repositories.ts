@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../core/log';
 import { openRunsStore, type RunsStore } from '../git/provenance';
@@ -17,6 +18,7 @@ export interface FileRepository {
 export class Repositories {
   private readonly byFolder = new Map<string, Promise<RepositoryLocation | undefined>>();
   private readonly stores = new Map<string, RunsStore>();
+  private readonly realFolders = new Map<string, string>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -32,7 +34,17 @@ export class Repositories {
     }
     const location = await found;
     if (!location) return undefined;
-    const repoPath = path.relative(location.root, file).split(path.sep).join('/');
+    // git names the top folder with symbolic links resolved; so must we, for a workspace opened through a link.
+    let real = this.realFolders.get(folder);
+    if (real === undefined) {
+      try {
+        real = await fs.promises.realpath(folder);
+      } catch {
+        real = folder;
+      }
+      this.realFolders.set(folder, real);
+    }
+    const repoPath = path.relative(location.root, path.join(real, path.basename(file))).split(path.sep).join('/');
     if (repoPath.startsWith('../') || repoPath === '..' || path.isAbsolute(repoPath)) return undefined;
     let store = this.stores.get(location.stateDir);
     if (!store) {
@@ -45,5 +57,6 @@ export class Repositories {
   /** Forget cached answers (a repository was created or removed). */
   clear(): void {
     this.byFolder.clear();
+    this.realFolders.clear();
   }
 }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Engine } from '../core/engine';
 import type { AcceptEvent, ProvenanceEvent, TextChange } from '../core/events';
 import type { Logger } from '../core/log';
-import { isAi } from '../core/origin';
+import { isAi, type Run } from '../core/origin';
 import { decodeRuns } from '../core/runs-format';
 import { encodeRuns } from '../core/runs-format';
 import { git } from '../git/git';
@@ -19,9 +19,9 @@ import type { Repositories } from './repositories';
  */
 function matchesDisk(doc: vscode.TextDocument): boolean {
   try {
-    const disk = fs.readFileSync(doc.uri.fsPath, 'utf8');
-    const text = doc.getText();
-    return disk === text || (disk.charCodeAt(0) === 0xfeff && disk.slice(1) === text);
+    // VS Code drops a BOM and makes mixed line ends uniform when it loads a file: compare as it would.
+    const normal = (t: string): string => (t.charCodeAt(0) === 0xfeff ? t.slice(1) : t).replace(/\r\n?/g, '\n');
+    return normal(fs.readFileSync(doc.uri.fsPath, 'utf8')) === normal(doc.getText());
   } catch {
     return false;
   }
@@ -29,6 +29,8 @@ function matchesDisk(doc: vscode.TextDocument): boolean {
 
 /** How long an accept command may take to produce its edit before we stop waiting for it. */
 const ACCEPT_TIMEOUT_MS = 1000;
+/** A paste that did not go through the paste provider is recognised by its text only this soon after the copy. */
+const PASTE_WINDOW_MS = 60_000;
 /** A dirty document's attribution is saved this long after its last change, so a crash loses little. */
 const IDLE_PERSIST_MS = 3000;
 
@@ -38,6 +40,12 @@ interface OpenDoc {
   queue: ProvenanceEvent[];
   idle?: ReturnType<typeof setTimeout>;
   lastChange?: number;
+  /**
+   * Whether something happened in the editor since the attribution was loaded (an edit, a mark, an agent's edit
+   * shown here). Only then is it stored: storing what was just loaded, or a reload's re-anchoring, would
+   * overwrite an exact record with less (AI text turned unknown).
+   */
+  edited: boolean;
 }
 
 interface PendingAccept {
@@ -61,7 +69,7 @@ export class ProvenanceTracker extends Disposable {
   private readonly docs = new Map<string, OpenDoc>();
   private readonly pastes = new Map<string, string>();
   /** The text of the last copy inside the editor: a paste that did not go through the paste provider is recognised by it. */
-  private lastCopied: string | undefined;
+  private lastCopied: { text: string; at: number } | undefined;
   private accept: PendingAccept | undefined;
   private recorder: TraceRecorder | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<string>());
@@ -118,6 +126,11 @@ export class ProvenanceTracker extends Disposable {
     });
   }
 
+  /** The accept command for `doc` returned: an accept still waiting for its edit produced none. */
+  cancelAccept(doc: vscode.TextDocument): void {
+    if (this.accept?.path === doc.uri.fsPath) this.accept.settle(false);
+  }
+
   /** A paste of `text` is about to land in `doc` (from the paste provider). */
   expectPaste(doc: vscode.TextDocument, text: string): void {
     this.pastes.set(doc.uri.fsPath, text);
@@ -125,7 +138,8 @@ export class ProvenanceTracker extends Disposable {
 
   /** Text was copied from `range` of `doc`: remember its origins for a paste inside the editor. */
   copied(doc: vscode.TextDocument, offset: number, length: number): void {
-    this.lastCopied = doc.getText().slice(offset, offset + length);
+    const text = doc.getText().slice(offset, offset + length);
+    this.lastCopied = text.length > 1 ? { text, at: Date.now() } : undefined;
     this.apply({ t: 'copy', path: doc.uri.fsPath, offset, length });
   }
 
@@ -143,7 +157,11 @@ export class ProvenanceTracker extends Disposable {
       this.apply(as === 'ai' ? { t: 'mark', path: doc.uri.fsPath, offset, length, as, tool } : { t: 'mark', path: doc.uri.fsPath, offset, length, as });
       marked++;
     }
-    if (marked) this.schedulePersist(doc.uri.fsPath);
+    if (marked) {
+      const state = this.docs.get(doc.uri.fsPath);
+      if (state) state.edited = true;
+      this.schedulePersist(doc.uri.fsPath);
+    }
     return marked;
   }
 
@@ -165,6 +183,8 @@ export class ProvenanceTracker extends Disposable {
 
   /** Attribution of `path` changed outside the event path (agent records): redraw and store it. */
   notifyChanged(path: string): void {
+    const state = this.docs.get(path);
+    if (state) state.edited = true;
     this.changed.fire(path);
     this.schedulePersist(path);
   }
@@ -179,7 +199,7 @@ export class ProvenanceTracker extends Disposable {
     if (!ProvenanceTracker.trackable(doc)) return;
     const path = doc.uri.fsPath;
     if (this.docs.has(path)) return;
-    const state: OpenDoc = { ready: false, queue: [] };
+    const state: OpenDoc = { ready: false, queue: [], edited: false };
     this.docs.set(path, state);
     const text = doc.getText(); // the snapshot the queued events apply to
     void this.load(path, text, doc.languageId)
@@ -189,26 +209,38 @@ export class ProvenanceTracker extends Disposable {
       })
       .finally(() => {
         state.ready = true;
+        if (this.docs.get(path) !== state) {
+          // Closed (or closed and opened again) while loading: this load's result is not the document's.
+          if (this.engine.isOpen(path) && !this.docs.has(path)) this.engine.forget(path);
+          return;
+        }
         const queued = state.queue.splice(0);
         for (const event of queued) this.apply(event);
         this.changed.fire(path);
       });
   }
 
+  /**
+   * The attribution of a document as it opens, best source first: a stored record for exactly this text (under
+   * this path, or any path: a file moved outside the editor); what this session knew of the file, re-anchored;
+   * the file's last record, re-anchored from the text kept as a git blob; else unknown.
+   */
   private async load(path: string, text: string, _languageId: string): Promise<void> {
-    if (this.engine.has(path)) {
-      // Known from earlier in this session: the engine re-anchors if the text moved on while it was closed.
-      this.apply({ t: 'open', path, text });
-      return;
-    }
     const repo = await this.repos.forFile(path);
     if (repo) {
-      const exact = await repo.store.readRunsForText(repo.repoPath, text);
+      const blob = await repo.store.blobId(text);
+      const exact = (await repo.store.readRuns(repo.repoPath, blob)) ?? (await repo.store.findByBlob(blob))[0];
       if (exact) {
         this.engine.restore(path, text, decodeRuns(exact.runs, text.length));
         this.apply({ t: 'open', path, text });
         return;
       }
+    }
+    if (this.engine.has(path)) {
+      this.apply({ t: 'open', path, text });
+      return;
+    }
+    if (repo) {
       const latest = await repo.store.readLatest(repo.repoPath);
       if (latest) {
         const old = (await readBlobs(repo.location.root, [latest.blob])).get(latest.blob);
@@ -246,10 +278,12 @@ export class ProvenanceTracker extends Disposable {
     if (!state) return this.track(doc);
     const events: ProvenanceEvent[] = [];
     const reason = e.reason === vscode.TextDocumentChangeReason.Undo ? 'undo' : e.reason === vscode.TextDocumentChangeReason.Redo ? 'redo' : undefined;
-    if (reason === undefined && !doc.isDirty && this.accept?.path !== path && matchesDisk(doc)) {
+    const reload = reason === undefined && !doc.isDirty && this.accept?.path !== path && matchesDisk(doc);
+    if (reload) {
       // Not typed: the file was reloaded because it changed on disk.
       events.push({ t: 'disk', path, text: doc.getText() });
     } else {
+      state.edited = true;
       if (this.accept && this.accept.path === path && reason === undefined) {
         events.push(this.accept.event);
         this.accept.settle(true);
@@ -257,22 +291,42 @@ export class ProvenanceTracker extends Disposable {
       let paste = this.pastes.get(path);
       this.pastes.delete(path);
       // Clipboard comparison: paste commands that bypass the paste provider (VS Code for the web's paste action,
-      // some keybindings) still insert exactly the copied text in one change. Typing inserts one character.
+      // some keybindings) still insert exactly the copied text, in one change, soon after the copy. Typing inserts
+      // one character; a completion or a rename inserting the same text is not a single fresh change like that.
       const copied = this.lastCopied;
-      if (paste === undefined && copied !== undefined && copied.length > 1 && e.contentChanges.some(c => c.text === copied)) paste = copied;
+      if (paste === undefined && copied && Date.now() - copied.at < PASTE_WINDOW_MS && e.contentChanges.length === 1 && e.contentChanges[0]!.text === copied.text) {
+        paste = copied.text;
+        this.lastCopied = undefined;
+      }
       if (paste !== undefined) events.push({ t: 'paste', path, text: paste });
       const changes: TextChange[] = e.contentChanges.map(c => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
       events.push(reason ? { t: 'edit', path, changes, reason } : { t: 'edit', path, changes });
     }
     if (state.ready) for (const event of events) this.apply(event);
     else state.queue.push(...events);
-    this.schedulePersist(path);
+    if (reload) void this.exactAfterReload(doc, path);
+    else this.schedulePersist(path);
+  }
+
+  /** After a reload: if this exact text has a stored record (a branch switched back, an agent's edit), use it. */
+  private async exactAfterReload(doc: vscode.TextDocument, path: string): Promise<void> {
+    const version = doc.version;
+    const repo = await this.repos.forFile(path);
+    if (!repo) return;
+    const text = doc.getText();
+    const blob = await repo.store.blobId(text);
+    const exact = (await repo.store.readRuns(repo.repoPath, blob)) ?? (await repo.store.findByBlob(blob))[0];
+    const state = this.docs.get(path);
+    if (!exact || !state?.ready || doc.version !== version || this.engine.text(path) !== text) return;
+    this.engine.restore(path, text, decodeRuns(exact.runs, text.length));
+    this.engine.apply({ t: 'open', path, text });
+    this.changed.fire(path);
   }
 
   private onSave(doc: vscode.TextDocument): void {
     if (!ProvenanceTracker.trackable(doc) || !this.isTracked(doc.uri.fsPath)) return;
     this.apply({ t: 'save', path: doc.uri.fsPath });
-    this.persistSoon(doc.uri.fsPath);
+    this.persistSoon(doc.uri.fsPath, false);
   }
 
   private onClose(doc: vscode.TextDocument): void {
@@ -284,9 +338,11 @@ export class ProvenanceTracker extends Disposable {
     this.docs.delete(path);
     this.pastes.delete(path);
     if (!this.engine.has(path)) return;
-    // A document closed without saving goes back to what the disk has: keep the record of the saved text.
-    if (!doc.isDirty) this.persistSoon(path);
-    this.apply({ t: 'close', path });
+    // A document closed without saving goes back to what the disk has: its record is the one stored at save.
+    if (!doc.isDirty && state.ready) this.persistSoon(path, false, state);
+    this.recorder?.write({ t: 'close', path });
+    // Its attribution is stored: keep memory to open documents.
+    this.engine.forget(path);
   }
 
   private onRename(e: vscode.FileRenameEvent): void {
@@ -301,12 +357,15 @@ export class ProvenanceTracker extends Disposable {
       // VS Code opens the new document before telling us of the rename: move the old attribution onto it.
       const text = this.engine.text(from);
       const runs = this.engine.runs(from);
+      this.engine.forget(from);
       this.engine.restore(to, text, runs);
       this.recorder?.write({ t: 'rename', from, to });
+      const moved = this.docs.get(to);
+      if (moved) moved.edited = true;
       const open = vscode.workspace.textDocuments.find(d => d.uri.fsPath === to);
       if (open) this.apply({ t: 'open', path: to, text: open.getText() });
       this.changed.fire(to);
-      this.persistSoon(to);
+      this.persistSoon(to, true);
     }
   }
 
@@ -368,19 +427,27 @@ export class ProvenanceTracker extends Disposable {
     state.idle = setTimeout(check, IDLE_PERSIST_MS);
   }
 
-  private persistSoon(path: string): void {
-    const p = this.persist(path).catch(error => this.logger.warn(`could not store the attribution of ${path}: ${(error as Error).message}`));
+  /**
+   * Stores the document's attribution if something happened to it in the editor (see OpenDoc.edited); `force`
+   * stores it anyway (a rename). The text and runs are taken now, so the document may be forgotten right after.
+   */
+  private persistSoon(path: string, force = false, state = this.docs.get(path)): void {
+    if (!this.engine.has(path) || (!force && !state?.edited)) return;
+    if (state) state.edited = false;
+    const text = this.engine.text(path);
+    const runs = this.engine.runs(path);
+    const p = this.persist(path, text, runs).catch(error => {
+      if (state) state.edited = true;
+      this.logger.warn(`could not store the attribution of ${path}: ${(error as Error).message}`);
+    });
     this.persisting.add(p);
     void p.finally(() => this.persisting.delete(p));
   }
 
-  /** Stores the file's attribution keyed by the blob id of its text; for AI text, the text too (as a git blob). */
-  private async persist(path: string): Promise<void> {
-    if (!this.engine.has(path)) return;
+  /** Stores a file's attribution keyed by the blob id of its text; for AI text, the text too (as a git blob). */
+  private async persist(path: string, text: string, runs: Run[]): Promise<void> {
     const repo = await this.repos.forFile(path);
     if (!repo) return;
-    const text = this.engine.text(path);
-    const runs = this.engine.runs(path);
     await repo.store.writeRuns(repo.repoPath, text, encodeRuns(runs));
     if (runs.some(r => isAi(r.origin))) {
       // Lets a later session re-anchor from this text when the file has changed meanwhile.
@@ -393,7 +460,7 @@ export class ProvenanceTracker extends Disposable {
     for (const [path, state] of this.docs) {
       if (state.idle) clearTimeout(state.idle);
       state.idle = undefined;
-      if (this.engine.has(path)) this.persistSoon(path);
+      this.persistSoon(path, false, state);
     }
     await Promise.all([...this.persisting]);
   }

@@ -237,6 +237,28 @@ describe('capture in a real VS Code', function () {
     await expectLines(uri, 'uau', 'after reopening');
   });
 
+  it('gives back the saved attribution when unsaved changes are discarded', async () => {
+    const editor = await openFresh('capture/discard.ts', 'keep\nai line\n');
+    const uri = editor.document.uri;
+    editor.selection = new vscode.Selection(1, 0, 2, 0);
+    await vscode.commands.executeCommand(Commands.markAsAi, 'codex');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await editor.edit(b => b.delete(new vscode.Range(1, 0, 2, 0)));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const { api } = await activeExtension();
+    await api.flush();
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await api.ready();
+    await expectLines(uri, 'ua', 'the saved AI line, not the discarded edit');
+  });
+
+  it('does not take typing for the AI after an accept that accepted nothing', async () => {
+    const editor = await openFresh('capture/noop-accept.ts', '');
+    await vscode.commands.executeCommand(Commands.acceptInlineSuggestion);
+    await editor.edit(b => b.insert(new vscode.Position(0, 0), 'typed'));
+    await expectLines(editor.document.uri, 'h', 'typing after a no-op accept');
+  });
+
   it('follows a file renamed in the explorer', async () => {
     const editor = await openFresh('capture/before-rename.ts', 'x\ny\n');
     editor.selection = new vscode.Selection(0, 0, 1, 0);
