@@ -60,9 +60,13 @@ if [ "$1" = hook ] && [ "$2" = post-commit ]; then
   d="${dir}"
   [ -n "$d" ] && [ -f "$d/${HOOK_MARKERS.pendingNote}" ] || exit 0
   if [ -f "$d/${HOOK_MARKERS.pendingTree}" ] && [ "$(git rev-parse 'HEAD^{tree}' 2>/dev/null)" = "$(cat "$d/${HOOK_MARKERS.pendingTree}")" ]; then
-    head=$(git rev-parse HEAD 2>/dev/null) &&
+    # git notes has no compare-and-swap: a commit in another worktree at the same instant can replace our notes
+    # commit. Check the note is there, and try again a few times if it is not.
+    head=$(git rev-parse HEAD 2>/dev/null) && for try in 1 2 3 4 5; do
       { cat "$d/${HOOK_MARKERS.pendingNote}"; printf '%s' "$head"; cat "$d/${HOOK_MARKERS.pendingNoteTail}"; } |
-      git notes --ref ${PRODUCT.notesRef} add -f -F - "$head" >/dev/null 2>&1
+        git notes --ref ${PRODUCT.notesRef} add -f -F - "$head" >/dev/null 2>&1
+      git notes --ref ${PRODUCT.notesRef} show "$head" >/dev/null 2>&1 && break
+    done
   fi
   rm -f "$d/${HOOK_MARKERS.pendingNote}" "$d/${HOOK_MARKERS.pendingNoteTail}" "$d/${HOOK_MARKERS.pendingTree}"
   exit 0
