@@ -112,10 +112,10 @@ export class History {
     let net = 0;
     for (let k = 1; k <= from.length; k++) {
       const record = from[from.length - k]!;
-      const step = direction === 'undo' ? unapply(record, scratch) : reapply(record, scratch);
-      if (!step) return undefined;
-      taken.push(step.taken);
-      net += step.delta;
+      const stepped = step(record, scratch, direction);
+      if (!stepped) return undefined;
+      taken.push(stepped.taken);
+      net += stepped.delta;
       if (net === delta && scratch.text.equals(target)) {
         for (let i = 0; i < k; i++) {
           const moved = from.pop()!;
@@ -146,34 +146,25 @@ export class History {
   }
 }
 
-/** Applies the inverse of `record` to `state`; undefined if the text is not what the record left behind. */
-function unapply(record: EditRecord, state: DocumentState): { delta: number; taken: (readonly Run[])[] } | undefined {
-  const taken: (readonly Run[])[] = new Array<readonly Run[]>(record.changes.length);
+/**
+ * Steps `state` through `record`: backwards for an undo (each change's inserted text goes back to what it
+ * removed, last change first), forwards for a redo. Undefined if the text is not what the step expects.
+ */
+function step(record: EditRecord, state: DocumentState, direction: 'undo' | 'redo'): { delta: number; taken: (readonly Run[])[] } | undefined {
+  const undo = direction === 'undo';
+  const n = record.changes.length;
+  const taken: (readonly Run[])[] = new Array<readonly Run[]>(n);
   let delta = 0;
-  for (let j = record.changes.length - 1; j >= 0; j--) {
+  for (let k = 0; k < n; k++) {
+    const j = undo ? n - 1 - k : k;
     const c = record.changes[j]!;
-    const end = c.offset + c.insertedText.length;
-    if (end > state.text.length || state.text.slice(c.offset, end) !== c.insertedText) return undefined;
-    taken[j] = state.runs.slice(c.offset, c.insertedText.length);
-    state.text.replace(c.offset, c.insertedText.length, c.removedText);
-    state.runs.replace(c.offset, c.insertedText.length, c.removedRuns);
-    delta += c.removedText.length - c.insertedText.length;
-  }
-  return { delta, taken };
-}
-
-/** Applies `record` again to `state`; undefined if the text is not what the record found. */
-function reapply(record: EditRecord, state: DocumentState): { delta: number; taken: (readonly Run[])[] } | undefined {
-  const taken: (readonly Run[])[] = new Array<readonly Run[]>(record.changes.length);
-  let delta = 0;
-  for (let j = 0; j < record.changes.length; j++) {
-    const c = record.changes[j]!;
-    const end = c.offset + c.removedText.length;
-    if (end > state.text.length || state.text.slice(c.offset, end) !== c.removedText) return undefined;
-    taken[j] = state.runs.slice(c.offset, c.removedText.length);
-    state.text.replace(c.offset, c.removedText.length, c.insertedText);
-    state.runs.replace(c.offset, c.removedText.length, c.insertedRuns);
-    delta += c.insertedText.length - c.removedText.length;
+    const [fromText, toText, toRuns] = undo ? [c.insertedText, c.removedText, c.removedRuns] : [c.removedText, c.insertedText, c.insertedRuns];
+    const end = c.offset + fromText.length;
+    if (end > state.text.length || state.text.slice(c.offset, end) !== fromText) return undefined;
+    taken[j] = state.runs.slice(c.offset, fromText.length);
+    state.text.replace(c.offset, fromText.length, toText);
+    state.runs.replace(c.offset, fromText.length, toRuns);
+    delta += toText.length - fromText.length;
   }
   return { delta, taken };
 }
