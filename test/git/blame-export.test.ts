@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../support/git-fixture';
-import { ai, claude, copilot, HookedRepo, human } from '../support/hooked-repo';
+import { ai, claude, copilot, HookedRepo, hookedRepoPerTest, human } from '../support/hooked-repo';
 
 interface BlameJson {
   file: string;
@@ -12,14 +12,9 @@ interface BlameJson {
 
 describe('blame, export and notes sync with real git', function () {
   this.timeout(60000);
+  const current = hookedRepoPerTest();
   let repo: HookedRepo;
-  beforeEach(() => {
-    repo = new HookedRepo();
-    repo.write('README.md', '# project\n');
-    repo.commitAll('initial');
-    repo.install();
-  });
-  afterEach(() => repo.dispose());
+  beforeEach(() => (repo = current()));
 
   it('blames each line from the commit notes, uncommitted lines from the editor record, the rest as unknown', async () => {
     const first = 'const a = 1;\n';

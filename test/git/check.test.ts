@@ -4,19 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../support/git-fixture';
-import { disposeKeys, envAs, junior, senior, senior2, show, SignoffRepo } from '../support/signoff-fixture';
+import { envAs, junior, senior, senior2, show, signoffReposPerTest } from '../support/signoff-fixture';
 
 describe('check, sign-off and request-review (real git, real ssh-keygen)', () => {
-  const repos: SignoffRepo[] = [];
-  const repo = (options?: ConstructorParameters<typeof SignoffRepo>[0]): SignoffRepo => {
-    const r = new SignoffRepo(options);
-    repos.push(r);
-    return r;
-  };
-  afterEach(() => {
-    for (const r of repos.splice(0)) r.dispose();
-  });
-  after(disposeKeys);
+  const repo = signoffReposPerTest();
 
   it('turns from 1 to 0 when a senior signs off a junior’s AI commits', () => {
     const r = repo();

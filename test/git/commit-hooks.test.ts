@@ -6,18 +6,13 @@ import { parseAgentTrace } from '../../src/core/agent-trace';
 import { UNKNOWN } from '../../src/core/origin';
 import { parseAiAttribution } from '../../src/core/trailers';
 import { runCli } from '../support/git-fixture';
-import { ai, claude, copilot, HookedRepo, human } from '../support/hooked-repo';
+import { ai, claude, copilot, HookedRepo, hookedRepoPerTest, human } from '../support/hooked-repo';
 
 describe('commit hooks with real git', function () {
   this.timeout(60000);
+  const current = hookedRepoPerTest();
   let repo: HookedRepo;
-  beforeEach(() => {
-    repo = new HookedRepo();
-    repo.write('README.md', '# project\n');
-    repo.commitAll('initial');
-    repo.install();
-  });
-  afterEach(() => repo.dispose());
+  beforeEach(() => (repo = current()));
 
   it('writes Assisted-by and AI-Attribution for an agent edit beside a human edit, and a line-level note', async () => {
     const humanPart = 'const a = 1;\n';

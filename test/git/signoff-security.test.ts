@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { attribution, as, disposeKeys, envAs, junior, outsider, person, rosterLine, senior, senior2, show, SignoffRepo } from '../support/signoff-fixture';
+import { attribution, as, envAs, junior, outsider, person, rosterLine, senior, senior2, show, SignoffRepo, signoffReposPerTest } from '../support/signoff-fixture';
 
 /**
  * Every forgery of issue 7 as its own test, with real keys and real commits: each must leave `check` at exit 1.
@@ -32,16 +32,7 @@ function header(r: SignoffRepo, who: { name: string; email: string }): string {
 }
 
 describe('sign-off forgeries leave check at 1 (real keys, real signatures)', () => {
-  const repos: SignoffRepo[] = [];
-  const repo = (options?: ConstructorParameters<typeof SignoffRepo>[0]): SignoffRepo => {
-    const r = new SignoffRepo(options);
-    repos.push(r);
-    return r;
-  };
-  afterEach(() => {
-    for (const r of repos.splice(0)) r.dispose();
-  });
-  after(disposeKeys);
+  const repo = signoffReposPerTest();
 
   it('a Reviewed-by and AI-Signoff typed by the author into the AI commit itself prove nothing', () => {
     const r = repo();

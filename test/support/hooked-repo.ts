@@ -61,3 +61,19 @@ export class HookedRepo extends TempRepo {
 export const human = (text: string): Run => ({ length: text.length, origin: HUMAN });
 export const ai = (text: string, origin: AiOrigin): Run => ({ length: text.length, origin });
 
+
+/**
+ * For a mocha suite: a fresh repository per test, with one commit and our hooks installed, disposed after.
+ * Returns a getter, since the repository is made in beforeEach.
+ */
+export function hookedRepoPerTest(): () => HookedRepo {
+  let repo: HookedRepo | undefined;
+  beforeEach(() => {
+    repo = new HookedRepo();
+    repo.write('README.md', '# project\n');
+    repo.commitAll('initial');
+    repo.install();
+  });
+  afterEach(() => repo?.dispose());
+  return () => repo!;
+}

@@ -151,3 +151,20 @@ export class SignoffRepo extends TempRepo {
 export function show(r: CliResult): string {
   return `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 }
+
+/**
+ * For a mocha suite: a factory of repositories, each disposed after its test; the keys are disposed after the
+ * suite.
+ */
+export function signoffReposPerTest(): (options?: ConstructorParameters<typeof SignoffRepo>[0]) => SignoffRepo {
+  const repos: SignoffRepo[] = [];
+  afterEach(() => {
+    for (const r of repos.splice(0)) r.dispose();
+  });
+  after(disposeKeys);
+  return options => {
+    const r = new SignoffRepo(options);
+    repos.push(r);
+    return r;
+  };
+}
