@@ -1,11 +1,11 @@
-// Lint: typescript-eslint's recommended rules, plus the architecture's import direction (design.md section 1):
-// extension -> core, git; cli -> core, git; git -> core; core -> nothing (and no I/O modules in core).
+// Lint: typescript-eslint's recommended rules, plus the architecture's import direction (docs/architecture.md):
+// extension -> core, io; cli -> core, io; io -> core; core -> nothing (and no I/O modules in core).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeIo = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https'];
 const banned = (groups, message) => groups.map(group => ({ group: [group], message }));
-const noVscode = { name: 'vscode', message: 'Only src/extension may import vscode: keep logic editor-free (conventions 1).' };
+const noVscode = { name: 'vscode', message: 'Only src/extension may import vscode: keep logic editor-free (docs/architecture.md).' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-artifacts/**', '.demo/**', '.bench/**'] },
@@ -24,26 +24,26 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [noVscode, ...nodeIo.map(name => ({ name, message: 'src/core is pure: I/O comes in through small interfaces.' }))],
-        patterns: banned(['**/git/*', '**/cli/*', '**/extension/*'], 'src/core imports nothing of the project outside src/core.'),
+        patterns: banned(['**/io/**', '**/cli/**', '**/extension/**'], 'src/core imports nothing of the project outside src/core.'),
       }],
     },
   },
   {
-    files: ['src/git/**/*.ts'],
+    files: ['src/io/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noVscode], patterns: banned(['**/cli/*', '**/extension/*'], 'src/git may import only src/core.') }],
+      'no-restricted-imports': ['error', { paths: [noVscode], patterns: banned(['**/cli/**', '**/extension/**'], 'src/io may import only src/core.') }],
     },
   },
   {
     files: ['src/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noVscode], patterns: banned(['**/extension/*'], 'src/cli may import only src/core and src/git.') }],
+      'no-restricted-imports': ['error', { paths: [noVscode], patterns: banned(['**/extension/**'], 'src/cli may import only src/core and src/io.') }],
     },
   },
   {
     files: ['src/extension/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: banned(['**/cli/*'], 'src/extension may import src/core and src/git, not the CLI.') }],
+      'no-restricted-imports': ['error', { patterns: banned(['**/cli/**'], 'src/extension may import src/core and src/io, not the CLI.') }],
       'no-console': 'error',
     },
   },

@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { nullLogger } from '../src/core/log';
-import { HUMAN, type AiOrigin, type Run } from '../src/core/origin';
-import { encodeRuns } from '../src/core/runs-format';
-import { openRunsStore } from '../src/git/provenance';
-import { locateRepository } from '../src/git/repository';
+import { HUMAN, type AiOrigin, type Run } from '../src/core/attribution/origin';
+import { encodeRuns } from '../src/core/formats/stored-runs';
+import { openRunsStore } from '../src/io/attribution/staged-attribution';
+import { locateRepository } from '../src/io/git/repository';
 import { median, nowMicros, withBudget, type Benchmark, type BenchResult } from './harness';
 
 const root = path.resolve(__dirname, '..', '..');

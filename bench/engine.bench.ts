@@ -1,8 +1,8 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { Engine } from '../src/core/engine';
-import type { ProvenanceEvent } from '../src/core/events';
-import { replayTrace } from '../src/core/trace';
+import { Engine } from '../src/core/attribution/engine';
+import type { ProvenanceEvent } from '../src/core/attribution/events';
+import { replayTrace } from '../src/core/formats/replay-trace';
 import { median, nowMicros, percentile, withBudget, type Benchmark, type BenchResult } from './harness';
 
 /** A small deterministic PRNG (mulberry32): the same workload on every run and machine. */

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PRODUCT } from '../core/product';
-import { GitError } from '../git/git';
-import { NotARepositoryError } from '../git/repository';
+import { GitError } from '../io/git/git';
+import { NotARepositoryError } from '../io/git/repository';
 import type { Command, CommandContext } from './command';
-import { commands } from './commands';
+import { commands } from './commands/index';
 import { EnvironmentError, ExitCode, UsageError } from './exit';
 import { stderrLogger } from './logger';
 import { toolVersion } from './version';

@@ -1,7 +1,7 @@
 import type { Logger } from '../core/log';
-import { DEFAULT_POLICY, parsePolicy, PolicyError, type TrailerPolicy } from '../core/policy';
+import { DEFAULT_POLICY, parsePolicy, PolicyError, type TrailerPolicy } from '../core/review/policy';
 import { PRODUCT } from '../core/product';
-import { runGit } from '../git/git';
+import { runGit } from '../io/git/git';
 
 /**
  * The trailer settings of the repository policy, read from HEAD (what the team committed). Trailers are

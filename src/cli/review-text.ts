@@ -1,11 +1,11 @@
-import type { Claim, CommitReview, ReviewNote, SignoffDefect, SignoffReview } from '../core/review';
-import { printable } from '../core/review-packet';
-import type { SignoffMessageProblem } from '../core/signoff-message';
-import { GitError } from '../git/git';
-import { NotARepositoryError } from '../git/repository';
-import { BranchReviewError, PolicyFileError, ROSTER_PATH, SignoffRefusedError } from '../git/signoff';
-import { SshKeygenError } from '../git/ssh';
-import { LockTimeoutError, StateStoreError } from '../git/store';
+import type { Claim, CommitReview, ReviewNote, SignoffDefect, SignoffReview } from '../core/review/review';
+import { printable } from '../core/review/packet';
+import type { SignoffMessageProblem } from '../core/formats/signoff-message';
+import { GitError } from '../io/git/git';
+import { NotARepositoryError } from '../io/git/repository';
+import { BranchReviewError, PolicyFileError, ROSTER_PATH, SignoffRefusedError } from '../io/review/signoff';
+import { SshKeygenError } from '../io/ssh/ssh';
+import { LockTimeoutError, StateStoreError } from '../io/store/store';
 import { EnvironmentError, UsageError } from './exit';
 
 /** Words for the review model's codes: what the CLI prints (the extension renders its own, localized). */

@@ -1,26 +1,26 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FileSummary } from '../core/lines';
-import { TOOLS, type Tool } from '../core/origin';
-import { AcceptController, detectTool } from './accept';
-import { removeAgentHooks, setUpAgentHooks } from './agentHooks';
-import { AgentSpoolWatcher } from './agentSpool';
-import { ChatEditingWatcher } from './chat';
-import { Decorations } from './decorations';
-import { GitHooksSetup } from './gitHooks';
-import { Commands, ContextKeys, ViewContainers, type CommandId } from './ids';
-import { createLogger } from './logger';
-import { GitHubReviewer } from './github';
-import { NeedsSignoffView } from './needsSignoffView';
-import { registerPasteProvider } from './paste';
-import { TraceRecorder } from './recorder';
-import { Repositories } from './repositories';
-import { Settings } from './settings';
-import { createStarterPolicy, requestSeniorReview, signOff } from './signoffCommands';
-import { SignoffModel, type SignoffState } from './signoffModel';
-import { AiShareStatusBar } from './statusBar';
-import { ProvenanceTracker } from './tracker';
-import { previewTrailers, scmRepository, withTrailers, type TrailerPreview } from './trailersPreview';
+import type { FileSummary } from '../core/attribution/lines';
+import { TOOLS, type Tool } from '../core/attribution/origin';
+import { AcceptController, detectTool } from './tracking/accept';
+import { removeAgentHooks, setUpAgentHooks } from './commands/agent-hooks';
+import { AgentSpoolWatcher } from './tracking/agent-spool';
+import { ChatEditingWatcher } from './tracking/chat';
+import { Decorations } from './views/decorations';
+import { GitHooksSetup } from './commands/git-hooks';
+import { Commands, ContextKeys, ViewContainers, type CommandId } from './platform/ids';
+import { createLogger } from './platform/logger';
+import { GitHubReviewer } from './platform/github';
+import { NeedsSignoffView } from './views/needs-signoff-view';
+import { registerPasteProvider } from './tracking/paste';
+import { TraceRecorder } from './tracking/recorder';
+import { Repositories } from './platform/repositories';
+import { Settings } from './platform/settings';
+import { createStarterPolicy, requestSeniorReview, signOff } from './commands/signoff';
+import { SignoffModel, type SignoffState } from './views/signoff-model';
+import { AiShareStatusBar } from './views/status-bar';
+import { ProvenanceTracker } from './tracking/tracker';
+import { previewTrailers, scmRepository, withTrailers, type TrailerPreview } from './commands/trailers-preview';
 
 /** What activate() returns: used by the e2e tests, and by other extensions that want to read provenance. */
 export interface AiProvenanceApi {

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAgentTrace } from '../../src/core/agent-trace';
-import { UNKNOWN } from '../../src/core/origin';
-import { parseAiAttribution } from '../../src/core/trailers';
+import { parseAgentTrace } from '../../src/core/formats/git-note';
+import { UNKNOWN } from '../../src/core/attribution/origin';
+import { parseAiAttribution } from '../../src/core/formats/trailers';
 import { runCli } from '../support/git-fixture';
 import { ai, claude, copilot, HookedRepo, hookedRepoPerTest, human } from '../support/hooked-repo';
 

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GitError, git, runGit, splitNul } from '../../src/git/git';
-import { locateRepository, NotARepositoryError } from '../../src/git/repository';
+import { GitError, git, runGit, splitNul } from '../../src/io/git/git';
+import { locateRepository, NotARepositoryError } from '../../src/io/git/repository';
 import type { Logger } from '../../src/core/log';
 import { TempRepo } from '../support/git-fixture';
 

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseSshSignature, verifyEd25519 } from '../../src/git/sshsig';
+import { parseSshSignature, verifyEd25519 } from '../../src/io/ssh/sshsig';
 
 /** The in-process Ed25519 path must agree with ssh-keygen on every signature it accepts, and accept nothing it refuses. */
 describe('SSH signatures verified in-process against ssh-keygen', function () {

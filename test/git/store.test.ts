@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger } from '../../src/core/log';
-import type { ObjectFormat } from '../../src/core/state-format';
-import { runGit } from '../../src/git/git';
-import { locateRepository, type RepositoryLocation } from '../../src/git/repository';
-import { Spool, type SpoolEntry } from '../../src/git/spool';
-import { STATE_LAYOUT, StateStore, computeBlobId, pathKey } from '../../src/git/store';
+import type { ObjectFormat } from '../../src/core/formats/state-files';
+import { runGit } from '../../src/io/git/git';
+import { locateRepository, type RepositoryLocation } from '../../src/io/git/repository';
+import { Spool, type SpoolEntry } from '../../src/io/store/spool';
+import { STATE_LAYOUT, StateStore, computeBlobId, pathKey } from '../../src/io/store/store';
 import {
   BIG_PATH,
   COUNTER_FILE,

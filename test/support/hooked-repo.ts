@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { nullLogger } from '../../src/core/log';
-import { HUMAN, type AiOrigin, type Run } from '../../src/core/origin';
-import { encodeRuns } from '../../src/core/runs-format';
-import { openRunsStore } from '../../src/git/provenance';
-import { locateRepository } from '../../src/git/repository';
+import { HUMAN, type AiOrigin, type Run } from '../../src/core/attribution/origin';
+import { encodeRuns } from '../../src/core/formats/stored-runs';
+import { openRunsStore } from '../../src/io/attribution/staged-attribution';
+import { locateRepository } from '../../src/io/git/repository';
 import { runCli, TempRepo } from './git-fixture';
 
 export const claude: AiOrigin = { id: '11111111-1111-4111-8111-111111111111', tool: 'claude-code', kind: 'agent', model: 'claude-sonnet-4-5', at: '2026-11-01T10:00:00.000Z' };

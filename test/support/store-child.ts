@@ -13,8 +13,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Logger } from '../../src/core/log';
-import { Spool } from '../../src/git/spool';
-import { StateStore } from '../../src/git/store';
+import { Spool } from '../../src/io/store/spool';
+import { StateStore } from '../../src/io/store/store';
 
 export interface ChildRecord {
   tag: string;

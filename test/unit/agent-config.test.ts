@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { AGENT_HOOK_LAYOUTS, AgentConfigError, agentHookState, deepEqual, detectIndent, isOurCommand, mergeAgentHooks, removeAgentHooks } from '../../src/core/agent-config';
-import { AgentRecordError, parseAgentSpoolRecord, recordFileTexts } from '../../src/core/agent-record';
+import { AGENT_HOOK_LAYOUTS, AgentConfigError, agentHookState, deepEqual, detectIndent, isOurCommand, mergeAgentHooks, removeAgentHooks } from '../../src/core/agents/hook-config';
+import { AgentRecordError, parseAgentSpoolRecord, recordFileTexts } from '../../src/core/agents/record';
 
 const CMD = "'/home/dev/.local/share/ai-provenance/bin/ai-provenance' agent-hook claude-code";
 const claude = AGENT_HOOK_LAYOUTS['claude-code'];

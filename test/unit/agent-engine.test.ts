@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { diffAttribute, relabelUnknown, reverseEdit } from '../../src/core/agent-apply';
-import type { AgentCall, AgentFileTexts, FileEdit } from '../../src/core/agent-call';
-import { rootRelative } from '../../src/core/agent-paths';
-import { EngineError } from '../../src/core/errors';
-import type { ProvenanceEvent } from '../../src/core/events';
-import { HUMAN, UNKNOWN, type AiOrigin } from '../../src/core/origin';
+import { diffAttribute, relabelUnknown, reverseEdit } from '../../src/core/agents/apply';
+import type { AgentCall, AgentFileTexts, FileEdit } from '../../src/core/agents/call';
+import { rootRelative } from '../../src/core/agents/paths';
+import { EngineError } from '../../src/core/attribution/errors';
+import type { ProvenanceEvent } from '../../src/core/attribution/events';
+import { HUMAN, UNKNOWN, type AiOrigin } from '../../src/core/attribution/origin';
 import { applyAll, describeRuns, testEngine } from './support';
 
 const R = '/repo';

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isRelevantCall, type AgentCall, type FileEdit } from '../../src/core/agent-call';
-import { PatchFormatError, parsePatch, parseSearchReplace } from '../../src/core/agent-patch';
-import { AgentPayloadError, interpretAgentPayload } from '../../src/core/agent-payload';
-import { AGENTS, type AgentName } from '../../src/core/events';
+import { isRelevantCall, type AgentCall, type FileEdit } from '../../src/core/agents/call';
+import { PatchFormatError, parsePatch, parseSearchReplace } from '../../src/core/agents/patch';
+import { AgentPayloadError, interpretAgentPayload } from '../../src/core/agents/payload';
+import { AGENTS, type AgentName } from '../../src/core/attribution/events';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'agents');

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { Engine } from '../../src/core/engine';
-import type { AcceptKind, ProvenanceEvent, TextChange } from '../../src/core/events';
-import { classifyLines, summarize, type FileSummary, type Segment } from '../../src/core/lines';
-import type { AiKind, Origin, Tool } from '../../src/core/origin';
+import type { Engine } from '../../src/core/attribution/engine';
+import type { AcceptKind, ProvenanceEvent, TextChange } from '../../src/core/attribution/events';
+import { classifyLines, summarize, type FileSummary, type Segment } from '../../src/core/attribution/lines';
+import type { AiKind, Origin, Tool } from '../../src/core/attribution/origin';
 import { testEngine } from './support';
 
 /**

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { Engine } from '../../src/core/engine';
-import { EngineError, type EngineErrorCode } from '../../src/core/errors';
-import type { ProvenanceEvent } from '../../src/core/events';
-import { HUMAN, isAi, type AiOrigin } from '../../src/core/origin';
+import { Engine } from '../../src/core/attribution/engine';
+import { EngineError, type EngineErrorCode } from '../../src/core/attribution/errors';
+import type { ProvenanceEvent } from '../../src/core/attribution/events';
+import { HUMAN, isAi, type AiOrigin } from '../../src/core/attribution/origin';
 import { applyAll, describeRuns, testEngine } from './support';
 
 const P = 'src/a.ts';

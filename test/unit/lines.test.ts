@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { classifyLines, isWhitespace, summarize } from '../../src/core/lines';
-import { HUMAN, UNKNOWN, type AiOrigin, type Origin, type Run } from '../../src/core/origin';
-import { RunList } from '../../src/core/runs';
+import { classifyLines, isWhitespace, summarize } from '../../src/core/attribution/lines';
+import { HUMAN, UNKNOWN, type AiOrigin, type Origin, type Run } from '../../src/core/attribution/origin';
+import { RunList } from '../../src/core/attribution/runs';
 
 const at = '2026-01-01T00:00:00.000Z';
 const copilot: AiOrigin = { id: 'c1', tool: 'copilot', kind: 'inline', model: 'gpt-4.1', at };

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Commands, ViewContainers, Views } from '../../src/extension/ids';
+import { Commands, ViewContainers, Views } from '../../src/extension/platform/ids';
 
-// Runs in plain Node: src/extension/ids.ts has no vscode import, so the constants load here.
+// Runs in plain Node: src/extension/platform/ids.ts has no vscode import, so the constants load here.
 const root = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
@@ -13,7 +13,7 @@ interface ContributedCommand { command: string; title: string; category?: string
 describe('package.json manifest', () => {
   const contributed: ContributedCommand[] = manifest.contributes.commands;
 
-  it('contributes exactly the command constants of src/extension/ids.ts', () => {
+  it('contributes exactly the command constants of src/extension/platform/ids.ts', () => {
     assert.deepEqual(contributed.map(c => c.command).sort(), Object.values(Commands).sort());
   });
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { compileGlobs, DEFAULT_POLICY, globProblem, parsePolicy, PolicyError, starterPolicy, validatePolicy } from '../../src/core/policy';
-import { loadRoster, matchPrincipal, parseAllowedSigners, RosterError, starterAllowedSigners } from '../../src/core/roster';
+import { compileGlobs, DEFAULT_POLICY, globProblem, parsePolicy, PolicyError, starterPolicy, validatePolicy } from '../../src/core/review/policy';
+import { loadRoster, matchPrincipal, parseAllowedSigners, RosterError, starterAllowedSigners } from '../../src/core/review/roster';
 
 // Real public keys (ssh-keygen -t ed25519 / -t rsa / -t ecdsa), used as data only.
 const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINJpAH/bBua0cBhqo3rFQuuDxwq9ojUZLjYr32OcBST5';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { classifyLines } from '../../src/core/lines';
-import { HUMAN, UNKNOWN, isAi, type AiOrigin, type Origin, type Run } from '../../src/core/origin';
-import { reanchor } from '../../src/core/reanchor';
+import { classifyLines } from '../../src/core/attribution/lines';
+import { HUMAN, UNKNOWN, isAi, type AiOrigin, type Origin, type Run } from '../../src/core/attribution/origin';
+import { reanchor } from '../../src/core/attribution/reanchor';
 import { applyAll, labels, testEngine } from './support';
 
 const ai: AiOrigin = { id: 'a', tool: 'copilot', kind: 'inline', at: '2026-01-01T00:00:00.000Z' };

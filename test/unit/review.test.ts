@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_POLICY, validatePolicy, type Policy } from '../../src/core/policy';
+import { DEFAULT_POLICY, validatePolicy, type Policy } from '../../src/core/review/policy';
 import {
   computeReview,
   parseReviewRequest,
@@ -8,9 +8,9 @@ import {
   type ReviewInput,
   type SignatureCheck,
   type SignoffFacts,
-} from '../../src/core/review';
-import { renderReviewPacket } from '../../src/core/review-packet';
-import { loadRoster } from '../../src/core/roster';
+} from '../../src/core/review/review';
+import { renderReviewPacket } from '../../src/core/review/packet';
+import { loadRoster } from '../../src/core/review/roster';
 import {
   formatSignoffMessage,
   interpretSignoff,
@@ -18,7 +18,7 @@ import {
   signoffSubject,
   type Person,
   type Trailer,
-} from '../../src/core/signoff-message';
+} from '../../src/core/formats/signoff-message';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINJpAH/bBua0cBhqo3rFQuuDxwq9ojUZLjYr32OcBST5';
 const KEY2 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFlOUfFevLimv971bzR6g2eoi/RQ/qFuWnpavlzZWZ3K';

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { EngineError } from '../../src/core/errors';
-import { HUMAN, UNKNOWN, type AiOrigin, type Origin, type Run } from '../../src/core/origin';
-import { RunList } from '../../src/core/runs';
-import { TextBuffer } from '../../src/core/text';
+import { EngineError } from '../../src/core/attribution/errors';
+import { HUMAN, UNKNOWN, type AiOrigin, type Origin, type Run } from '../../src/core/attribution/origin';
+import { RunList } from '../../src/core/attribution/runs';
+import { TextBuffer } from '../../src/core/attribution/text';
 
 const ai = (id: string): AiOrigin => ({ id, tool: 'copilot', kind: 'inline', at: '2026-01-01T00:00:00.000Z' });
 const A = ai('a');

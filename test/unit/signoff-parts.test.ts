@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { splitSignedCommit } from '../../src/git/signoff';
-import { keyFingerprint, parsePublicKey } from '../../src/git/ssh';
+import { splitSignedCommit } from '../../src/io/review/signoff';
+import { keyFingerprint, parsePublicKey } from '../../src/io/ssh/ssh';
 
 const HEAD = 'tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nparent 1111111111111111111111111111111111111111\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n';
 const SIG = '-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n';

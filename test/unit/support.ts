@@ -1,6 +1,6 @@
-import { Engine, type EngineOptions } from '../../src/core/engine';
-import type { ProvenanceEvent } from '../../src/core/events';
-import type { Origin, Run } from '../../src/core/origin';
+import { Engine, type EngineOptions } from '../../src/core/attribution/engine';
+import type { ProvenanceEvent } from '../../src/core/attribution/events';
+import type { Origin, Run } from '../../src/core/attribution/origin';
 
 /** An engine with deterministic ids (`id-0`, `id-1`...) and clock. */
 export function testEngine(options: EngineOptions = {}): Engine {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TraceError, parseEvent, replayTrace } from '../../src/core/trace';
+import { TraceError, parseEvent, replayTrace } from '../../src/core/formats/replay-trace';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'traces');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatAiAttribution, formatAssistedBy, parseAiAttribution, TrailerFormatError } from '../../src/core/trailers';
+import { formatAiAttribution, formatAssistedBy, parseAiAttribution, TrailerFormatError } from '../../src/core/formats/trailers';
 
 describe('commit trailers (design section 5)', () => {
   it('formats AI-Attribution with tools largest first', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, ViewContainers, Views } from '../../../src/extension/ids';
+import { Commands, ViewContainers, Views } from '../../../src/extension/platform/ids';
 import { activeExtension, harnessAvailable, queryDom, waitFor } from './util';
 
 describe('extension in a real VS Code', () => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../../src/extension/ids';
+import { Commands } from '../../../src/extension/platform/ids';
 import { activeExtension, harness, harnessAvailable, queryDom, waitFor } from './util';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');

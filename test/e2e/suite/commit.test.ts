@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../../src/extension/ids';
+import { Commands } from '../../../src/extension/platform/ids';
 import { activeExtension, waitFor } from './util';
 
 interface GitRepository { rootUri: vscode.Uri; inputBox: { value: string }; status(): Promise<void>; state: { indexChanges: unknown[] } }

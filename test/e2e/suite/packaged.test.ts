@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID } from '../../../src/extension/ids';
+import { Commands, EXTENSION_ID } from '../../../src/extension/platform/ids';
 import { waitFor } from './util';
 
 // Runs only when the harness installed the .vsix (E2E_MODE=vsix): the package a user installs works.

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { Commands } from '../../../src/extension/ids';
+import { Commands } from '../../../src/extension/platform/ids';
 import { activeExtension, waitFor } from './util';
 
 /** Before a window reload: AI text in a saved file, and in a file left with unsaved changes. */

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../../src/extension/ids';
+import { Commands } from '../../../src/extension/platform/ids';
 import { activeExtension, waitFor } from './util';
 
 const cli = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../../src/extension/ids';
+import { Commands } from '../../../src/extension/platform/ids';
 import { activeExtension, waitFor } from './util';
 
 function median(values: number[]): number {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as vscode from 'vscode';
-import { EXTENSION_ID } from '../../../src/extension/ids';
+import { EXTENSION_ID } from '../../../src/extension/platform/ids';
 import type { AiProvenanceApi } from '../../../src/extension/extension';
 
 /** Polls until cond() holds: for state that has no event to wait on. Fails with what it waited for. */

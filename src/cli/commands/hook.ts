@@ -1,0 +1,220 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { v4 as uuidv4 } from 'uuid';
+import { buildAgentTrace, firstRecord } from '../../core/formats/git-note';
+import type { Logger } from '../../core/log';
+import { PRODUCT } from '../../core/product';
+import { AI_ATTRIBUTION, ASSISTED_BY, formatAiAttribution, formatAssistedBy, formatCoAuthors } from '../../core/formats/trailers';
+import { ingestAgentSpool } from '../../io/agents/ingest';
+import { gitCommitArgs, isAmend, sequencerInProgress } from '../../io/git/commit-context';
+import { HOOK_MARKERS } from '../../io/git/hooks';
+import { git, runGit } from '../../io/git/git';
+import { openRunsStore, stagedAttribution } from '../../io/attribution/staged-attribution';
+import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
+import { commitExists, emptyTree } from '../../io/git/staged';
+import { ensureDir, writeFileAtomic } from '../../io/store/store';
+import type { Command, CommandContext } from '../command';
+import { ExitCode, UsageError } from '../exit';
+import { readTrailerPolicy } from '../policy-read';
+import { toolVersion } from '../version';
+import { appendHooksLog } from '../../io/store/files';
+
+const help = `Usage: ${PRODUCT.cli} hook prepare-commit-msg MSGFILE [SOURCE [SHA]]
+       ${PRODUCT.cli} hook commit-msg MSGFILE
+       ${PRODUCT.cli} hook post-commit
+       ${PRODUCT.cli} hook post-rewrite amend|rebase
+
+What the managed git hooks call ('${PRODUCT.cli} hooks install' sets them up):
+  prepare-commit-msg  writes the Assisted-by and AI-Attribution trailers for the staged changes
+  commit-msg          takes our trailers out again when the person left the message empty (so git aborts)
+  post-commit         writes the line-level record as a note on ${PRODUCT.notesRef}
+  post-rewrite        after an amend, keeps only the new commit's record in its note (git appends the old one)
+
+These never fail a commit: any problem of ours is logged (stderr and the hooks.log in the state folder) and
+the commit goes through unchanged. Exit code: always 0.
+`;
+
+
+/** The commit id's place in a prepared note: split there, so post-commit (sh, in the launcher) can put it in. */
+const HEAD_SLOT = '@@ai-provenance-head@@';
+
+async function prepareCommitMsg(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
+  const [messageFile, source, sha] = args;
+  if (!messageFile) throw new UsageError('prepare-commit-msg needs the message file git passes');
+  // A record left by a commit that was aborted must not be taken for this commit's.
+  for (const f of [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree]) fs.rmSync(path.join(location.stateDir, f), { force: true });
+  fs.rmSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), { force: true });
+  if (source === 'merge' || source === 'squash') return void logger.debug(`skipping a ${source} commit`);
+  const root = location.root;
+  const file = path.resolve(messageFile);
+  const message = fs.readFileSync(file, 'utf8');
+  // A senior's sign-off commit is empty and signed as written: it carries no attribution of its own.
+  if (/^AI sign-off: /.test(message)) return void logger.debug('skipping a sign-off commit');
+  // The questions for git do not depend on each other: ask them at once (each is a process start).
+  const [sequencer, commitArgs, hasHead, hasParent, policy] = await Promise.all([
+    sequencerInProgress(root),
+    gitCommitArgs(),
+    commitExists(root, 'HEAD'),
+    commitExists(root, 'HEAD^'),
+    readTrailerPolicy(root, logger),
+  ]);
+  if (sequencer) return void logger.debug(`skipping: ${sequencer} in progress`);
+  const amend = commitArgs ? isAmend(commitArgs) : source === 'commit' && sha === 'HEAD';
+  const base = (amend ? hasParent : hasHead) ? (amend ? 'HEAD^' : 'HEAD') : await emptyTree(root);
+
+  // What agents wrote through their hooks since the last look: into the store, so the staged files find it.
+  await ingestAgentSpool(location, logger);
+  const store = openRunsStore(location, logger);
+  const attribution = await stagedAttribution(store, root, base, logger);
+  const { ai, mixed } = attribution.attribution;
+  const hasAi = ai + mixed > 0;
+  // An amend keeps the old message: its AI-Attribution must be replaced even when no AI line is left.
+  const stale = amend && new RegExp(`^${AI_ATTRIBUTION}:`, 'mi').test(message);
+  // With no message yet (-m, -F, -C give one), git opens the editor and aborts if the person leaves the message
+  // empty, or leaves commit.template's text as it is. Our trailers must not turn that into a commit: commit-msg
+  // compares what comes back with what the editor was given. (Under --no-verify commit-msg does not run; an
+  // editor message left empty then commits with only our trailers. Dropping the trailers instead would lose them
+  // from every --no-verify commit written in the editor, which is the common case.)
+  const editorOpens = source === undefined || source === 'template';
+  if (hasAi || policy.onEveryCommit || stale) {
+    if (editorOpens) {
+      await ensureDir(location.stateDir);
+      fs.writeFileSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), message);
+    }
+    // --no-divider: a "---" line in a message is not the start of a patch (git commit --trailer does the same);
+    // without it the trailers land mid-message, where git's own trailer parsing (and check) cannot see them.
+    const trailerArgs = ['interpret-trailers', '--in-place', '--no-divider', '--if-exists', 'addIfDifferent'];
+    for (const value of formatAssistedBy(attribution.agents)) trailerArgs.push('--trailer', `${ASSISTED_BY}: ${value}`);
+    if (policy.coAuthoredBy) for (const value of formatCoAuthors(attribution.agents)) trailerArgs.push('--trailer', `Co-authored-by: ${value}`);
+    trailerArgs.push('--if-exists', 'replace', '--trailer', `${AI_ATTRIBUTION}: ${formatAiAttribution(attribution.attribution)}`);
+    trailerArgs.push(file);
+    await git(trailerArgs, { cwd: root, logger });
+  }
+  if (!hasAi && !policy.onEveryCommit) return;
+  const tree = await git(['write-tree'], { cwd: root, logger });
+  const record = buildAgentTrace(attribution, { id: uuidv4(), timestamp: new Date().toISOString(), revision: HEAD_SLOT, toolVersion: toolVersion() });
+  const note = JSON.stringify(record, null, 1) + '\n';
+  const slot = note.indexOf(HEAD_SLOT); // vcs.revision comes before any path, so the first one is it
+  await ensureDir(location.stateDir);
+  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingTree), tree, false);
+  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNoteTail), note.slice(slot + HEAD_SLOT.length), false);
+  // Last: its presence is what tells post-commit there is a note to write.
+  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNote), note.slice(0, slot), false);
+}
+
+async function commentCharOf(root: string): Promise<string> {
+  const configured = (await runGit(['config', '--get', 'core.commentChar'], { cwd: root, okExitCodes: [0, 1] })).stdout.trim();
+  return configured === '' || configured === 'auto' ? '#' : configured;
+}
+
+/** A message's lines of the person's: not blank, not comments, not the scissors part, not our trailers. */
+function personsText(message: string, commentChar: string): string {
+  const scissors = message.search(new RegExp(`^${escapeRegExp(commentChar)} -+ >8 -+$`, 'm'));
+  const body = scissors >= 0 ? message.slice(0, scissors) : message;
+  return body.split('\n').filter(line => line.trim() !== '' && !line.startsWith(commentChar) && !OUR_TRAILER.test(line)).join('\n');
+}
+
+function hasText(message: string, commentChar: string): boolean {
+  return personsText(message, commentChar) !== '';
+}
+
+const OUR_TRAILER = new RegExp(`^(${ASSISTED_BY}|${AI_ATTRIBUTION}):`, 'i');
+
+/**
+ * git aborts a commit whose message is empty once comments are stripped. Our trailers must not turn "the
+ * person left the message empty" into a commit: when nothing but our trailers is left, take them out.
+ */
+async function commitMsg(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
+  const [messageFile] = args;
+  const marker = path.join(location.stateDir, HOOK_MARKERS.emptyMessage);
+  let given: string | undefined;
+  try {
+    given = fs.readFileSync(marker, 'utf8');
+  } catch {
+    // no marker: nothing to check
+  }
+  fs.rmSync(marker, { force: true });
+  if (!messageFile) throw new UsageError('commit-msg needs the message file git passes');
+  const file = path.resolve(messageFile);
+  const text = fs.readFileSync(file, 'utf8');
+  const commentChar = await commentCharOf(location.root);
+  const withoutOurs = text.split('\n').filter(line => !OUR_TRAILER.test(line)).join('\n');
+  const untouched = given !== undefined && personsText(text, commentChar) === personsText(given, commentChar);
+  if (hasText(text, commentChar) && !untouched) return;
+  fs.writeFileSync(file, withoutOurs);
+  logger.debug('the message came back empty or as given: removed our trailers so git aborts as it would without us');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What the launcher does in sh for post-commit, for a CLI run directly (e.g. a hook that calls node itself). */
+async function postCommit(location: RepositoryLocation, logger: Logger): Promise<void> {
+  const file = (name: string): string => path.join(location.stateDir, name);
+  let parts: [string, string, string];
+  try {
+    parts = [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree].map(f => fs.readFileSync(file(f), 'utf8')) as [string, string, string];
+  } catch {
+    return void logger.debug('no pending attribution (the commit was not prepared by us)');
+  } finally {
+    for (const f of [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree]) fs.rmSync(file(f), { force: true });
+  }
+  const [head, tail, preparedTree] = parts;
+  const commit = await git(['rev-parse', 'HEAD'], { cwd: location.root, logger });
+  const tree = await git(['rev-parse', 'HEAD^{tree}'], { cwd: location.root, logger });
+  if (tree !== preparedTree) return void logger.debug(`the commit's tree ${tree} is not the one prepared (${preparedTree}); no note written for ${commit}`);
+  await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', commit], { cwd: location.root, input: head + commit + tail, logger });
+}
+
+/**
+ * On amend, git runs post-commit (we write the new record) and then carries the old commit's note over,
+ * appending it (notes.rewriteMode concatenate). Keep only the new commit's record, or none when it has none.
+ * Rebased commits get a plain copy: their lines did not change.
+ */
+async function postRewrite(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
+  if (args[0] !== 'amend') return;
+  const root = location.root;
+  const note = await runGit(['notes', '--ref', PRODUCT.notesRef, 'show', 'HEAD'], { cwd: root, okExitCodes: [0, 1], logger });
+  if (note.exitCode !== 0) return;
+  const head = await git(['rev-parse', 'HEAD'], { cwd: root, logger });
+  const first = firstRecord(note.stdout);
+  let revision: unknown;
+  try {
+    revision = (JSON.parse(first) as { vcs?: { revision?: unknown } }).vcs?.revision;
+  } catch {
+    return void logger.debug('the note on HEAD is not ours to tidy');
+  }
+  if (revision !== head) {
+    // Only the amended-away commit's record came over: the new commit has no AI lines of its own.
+    await git(['notes', '--ref', PRODUCT.notesRef, 'remove', 'HEAD'], { cwd: root, logger });
+  } else if (first !== note.stdout) {
+    await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', 'HEAD'], { cwd: root, input: first, logger });
+  }
+}
+
+export const hookCommand: Command = {
+  name: 'hook',
+  summary: 'what the managed git hooks run (prepare-commit-msg, commit-msg, post-commit, post-rewrite)',
+  help,
+  async run(args: string[], context: CommandContext): Promise<ExitCode> {
+    const [name, ...rest] = args;
+    if (name !== 'prepare-commit-msg' && name !== 'commit-msg' && name !== 'post-commit' && name !== 'post-rewrite') {
+      throw new UsageError(`hook takes prepare-commit-msg, commit-msg, post-commit or post-rewrite, not ${name ?? 'nothing'}`);
+    }
+    let location: RepositoryLocation | undefined;
+    try {
+      location = await locateRepository(context.cwd);
+      if (name === 'prepare-commit-msg') await prepareCommitMsg(rest, location, context.logger);
+      else if (name === 'commit-msg') await commitMsg(rest, location, context.logger);
+      else if (name === 'post-commit') await postCommit(location, context.logger);
+      else await postRewrite(rest, location, context.logger);
+    } catch (error) {
+      // Never fail or block the commit because of us: say it once, log the details, let git go on.
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      appendHooksLog(location, `${name}: ${detail.replace(/\n/g, '\n  ')}`);
+      process.stderr.write(`${PRODUCT.cli}: ${name} could not record AI provenance (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the commit goes on unchanged.${location ? ` Details: ${path.join(location.stateDir, 'hooks.log')}` : ''}\n`);
+    }
+    return ExitCode.Ok;
+  },
+};

@@ -1,0 +1,399 @@
+import type { AgentCall, AgentPhase, FileEdit, Replacement } from './call';
+import { PatchFormatError, parsePatch, parseSearchReplace } from './patch';
+import type { AgentName } from '../attribution/events';
+import type { AiKind, Tool } from '../attribution/origin';
+
+/**
+ * Reads a hook payload exactly as each agent documents it and says what the tool call does to files
+ * (an AgentCall), or that it does nothing we attribute (undefined). Pure: the hook, the replay engine and the
+ * tests all call this one function. Sources for each shape are listed in test/fixtures/agents/<agent>/README.md.
+ *
+ * Envelopes:
+ * - claude-code, codex: `hook_event_name` PreToolUse | PostToolUse (| PostToolUseFailure), `tool_name`,
+ *   `tool_input`, `tool_use_id`, `session_id`, `transcript_path`, `cwd`; Codex adds `model`. A payload in VS Code's
+ *   shape (`hookEventName`, `sessionId`) is VS Code running the entry from ~/.claude/settings.json, which it loads
+ *   too: it is read as `vscode`.
+ * - gemini-cli: `hook_event_name` BeforeTool | AfterTool, `tool_name`, `tool_input`, `tool_response`.
+ * - cursor: `hook_event_name` afterFileEdit (`file_path`, `edits`), afterTabFileEdit (kind `inline`), preToolUse |
+ *   postToolUse (| postToolUseFailure) with `tool_name`/`tool_input`, beforeShellExecution | afterShellExecution
+ *   (`command`); `conversation_id`, `model`, `workspace_roots`.
+ * - cline: `hookName` PreToolUse | PostToolUse with `preToolUse`/`postToolUse` { toolName, parameters, success };
+ *   `taskId`, `workspaceRoots`.
+ * - vscode: `hookEventName` PreToolUse | PostToolUse, `sessionId`, `cwd`, `transcript_path`, `tool_name`,
+ *   `tool_input`, `tool_use_id`. The tool is `copilot` only when the payload says the agent is Copilot.
+ */
+
+export class AgentPayloadError extends Error {
+  override readonly name = 'AgentPayloadError';
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A short identifier-like string (session ids, models, tool ids): one line, bounded. */
+function label(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const s = value.trim();
+  if (s === '' || s.length > 300) return undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return undefined;
+  }
+  return s;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function requireString(input: Json, keys: readonly string[], tool: string): string {
+  for (const k of keys) {
+    const v = input[k];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  throw new AgentPayloadError(`${tool}: tool input has no ${keys.map(k => `"${k}"`).join(' or ')} string`);
+}
+
+function requireText(input: Json, key: string, tool: string): string {
+  const v = input[key];
+  if (typeof v !== 'string') throw new AgentPayloadError(`${tool}: tool input "${key}" must be a string`);
+  return v;
+}
+
+function shellCommand(input: Json, tool: string): string {
+  const v = input.command;
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every(x => typeof x === 'string')) return v.join(' ');
+  throw new AgentPayloadError(`${tool}: tool input "command" must be a string`);
+}
+
+function patchEdits(patch: string, tool: string): FileEdit[] {
+  try {
+    return parsePatch(patch);
+  } catch (error) {
+    if (error instanceof PatchFormatError) throw new AgentPayloadError(`${tool}: the patch does not parse (${error.message})`);
+    throw error;
+  }
+}
+
+/** What one tool's input does. */
+interface ToolEffect {
+  edits: FileEdit[];
+  shell?: { command: string };
+}
+
+const NONE: ToolEffect = { edits: [] };
+
+/**
+ * The tools whose effect on files we know, by the name each agent gives them. Names do not collide in meaning
+ * across agents, except Codex's `Edit`/`Write` matcher aliases, which carry a patch instead of Claude's fields.
+ */
+function toolEffect(tool: string, input: Json): ToolEffect {
+  switch (tool) {
+    // Claude Code (and VS Code's Claude harness)
+    case 'Write':
+    case 'Edit':
+    case 'MultiEdit': {
+      const patch = text(input.command) ?? text(input.patch);
+      if (input.file_path === undefined && patch !== undefined && patch.includes('*** Begin Patch')) return { edits: patchEdits(patch, tool) };
+      const path = requireString(input, ['file_path'], tool);
+      if (tool === 'Write') return { edits: [{ path, op: 'write', content: requireText(input, 'content', tool) }] };
+      if (tool === 'Edit') return { edits: [{ path, op: 'replace', replacements: [replacement(input, 'old_string', 'new_string', tool)] }] };
+      const list = input.edits;
+      if (!Array.isArray(list) || list.length === 0) throw new AgentPayloadError(`${tool}: tool input "edits" must be a non-empty array`);
+      return {
+        edits: [{ path, op: 'replace', replacements: list.map((e, i) => {
+          if (!isObject(e)) throw new AgentPayloadError(`${tool}: edits[${i}] must be an object`);
+          return replacement(e, 'old_string', 'new_string', `${tool} edits[${i}]`);
+        }) }],
+      };
+    }
+    case 'NotebookEdit':
+      return { edits: [{ path: requireString(input, ['notebook_path', 'file_path'], tool), op: 'unknown' }] };
+    case 'Bash':
+    case 'Shell':
+    case 'run_shell_command':
+    case 'execute_command':
+    case 'run_in_terminal':
+      return { edits: [], shell: { command: shellCommand(input, tool) } };
+    // Codex, VS Code, Cline: the patch format
+    case 'apply_patch': {
+      const patch = text(input.command) ?? text(input.patch) ?? text(input.input);
+      if (patch === undefined) throw new AgentPayloadError(`${tool}: tool input has no patch ("command", "patch" or "input")`);
+      return { edits: patchEdits(patch, tool) };
+    }
+    // Gemini CLI
+    case 'write_file':
+      return { edits: [{ path: requireString(input, ['file_path', 'path'], tool), op: 'write', content: requireText(input, 'content', tool) }] };
+    case 'replace': {
+      const path = requireString(input, ['file_path', 'path'], tool);
+      const oldString = requireText(input, 'old_string', tool);
+      const newString = requireText(input, 'new_string', tool);
+      // An empty old_string creates the file with new_string (Gemini CLI's documented behaviour).
+      if (oldString === '') return { edits: [{ path, op: 'write', content: newString }] };
+      const r: Replacement = { old: oldString, new: newString };
+      const expected = input.expected_replacements;
+      if (typeof expected === 'number' && expected > 1) r.all = true;
+      return { edits: [{ path, op: 'replace', replacements: [r] }] };
+    }
+    // Cline
+    case 'write_to_file':
+      return { edits: [{ path: requireString(input, ['path'], tool), op: 'write', content: requireText(input, 'content', tool) }] };
+    case 'replace_in_file': {
+      const path = requireString(input, ['path'], tool);
+      try {
+        return { edits: [{ path, op: 'replace', replacements: parseSearchReplace(requireText(input, 'diff', tool)), ordered: true }] };
+      } catch (error) {
+        if (error instanceof PatchFormatError) throw new AgentPayloadError(`${tool}: the diff does not parse (${error.message})`);
+        throw error;
+      }
+    }
+    // VS Code (Copilot's agent tools)
+    case 'create_file':
+      return { edits: [{ path: requireString(input, ['filePath'], tool), op: 'write', content: requireText(input, 'content', tool) }] };
+    case 'replace_string_in_file':
+      return { edits: [{ path: requireString(input, ['filePath'], tool), op: 'replace', replacements: [replacement(input, 'oldString', 'newString', tool)] }] };
+    case 'multi_replace_string_in_file': {
+      const list = input.replacements;
+      if (!Array.isArray(list) || list.length === 0) throw new AgentPayloadError(`${tool}: tool input "replacements" must be a non-empty array`);
+      const byFile = new Map<string, Replacement[]>();
+      list.forEach((r, i) => {
+        if (!isObject(r)) throw new AgentPayloadError(`${tool}: replacements[${i}] must be an object`);
+        const path = requireString(r, ['filePath'], `${tool} replacements[${i}]`);
+        const group = byFile.get(path) ?? [];
+        group.push(replacement(r, 'oldString', 'newString', `${tool} replacements[${i}]`));
+        byFile.set(path, group);
+      });
+      return { edits: [...byFile].map(([path, replacements]) => ({ path, op: 'replace', replacements })) };
+    }
+    case 'insert_edit_into_file':
+    case 'edit_notebook_file':
+      return { edits: [{ path: requireString(input, ['filePath'], tool), op: 'unknown' }] };
+    case 'editFiles': {
+      const files = input.files;
+      if (!Array.isArray(files)) return NONE;
+      return { edits: files.filter((f): f is string => typeof f === 'string' && f !== '').map(path => ({ path, op: 'unknown' as const })) };
+    }
+    default:
+      return NONE;
+  }
+}
+
+function replacement(input: Json, oldKey: string, newKey: string, where: string): Replacement {
+  const r: Replacement = { old: requireText(input, oldKey, where), new: requireText(input, newKey, where) };
+  if (input.replace_all === true) r.all = true;
+  return r;
+}
+
+interface Envelope {
+  event: string;
+  phase: AgentPhase;
+  failed?: boolean;
+  tool: string;
+  input: Json;
+  toolUseId?: string;
+  session?: string;
+  model?: string;
+  transcriptPath?: string;
+  cwd?: string;
+}
+
+function toolInput(payload: Json, key: string, tool: string): Json {
+  const input = payload[key];
+  if (input === undefined || input === null) return {};
+  if (isObject(input)) return input;
+  // Cursor's MCP events send tool_input as a JSON string.
+  if (typeof input === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(input);
+      if (isObject(parsed)) return parsed;
+    } catch {
+      // fall through
+    }
+  }
+  throw new AgentPayloadError(`${tool}: "${key}" must be an object`);
+}
+
+/** Claude Code, Codex, Gemini CLI and VS Code share this envelope (snake_case or VS Code's camelCase names). */
+function toolEnvelope(payload: Json, phases: Record<string, { phase: AgentPhase; failed?: boolean }>, strict: boolean): Envelope | undefined {
+  const event = label(payload.hook_event_name) ?? label(payload.hookEventName);
+  if (event === undefined) {
+    if (strict) throw new AgentPayloadError('the payload has no "hook_event_name"');
+    return undefined;
+  }
+  const p = phases[event];
+  if (!p) return undefined;
+  const tool = label(payload.tool_name);
+  if (tool === undefined) throw new AgentPayloadError(`${event} payload has no "tool_name"`);
+  const env: Envelope = { event, phase: p.phase, tool, input: toolInput(payload, 'tool_input', tool) };
+  if (p.failed) env.failed = true;
+  const toolUseId = label(payload.tool_use_id);
+  if (toolUseId !== undefined) env.toolUseId = toolUseId;
+  const session = label(payload.session_id) ?? label(payload.sessionId);
+  if (session !== undefined) env.session = session;
+  const model = label(payload.model);
+  if (model !== undefined) env.model = model;
+  const transcript = text(payload.transcript_path);
+  if (transcript !== undefined && transcript !== '') env.transcriptPath = transcript;
+  const cwd = text(payload.cwd);
+  if (cwd !== undefined && cwd !== '') env.cwd = cwd;
+  return env;
+}
+
+const CLAUDE_PHASES = { PreToolUse: { phase: 'pre' }, PostToolUse: { phase: 'post' }, PostToolUseFailure: { phase: 'post', failed: true } } as const;
+const GEMINI_PHASES = { BeforeTool: { phase: 'pre' }, AfterTool: { phase: 'post' } } as const;
+
+/** VS Code names the agent only through its harness; Copilot when the payload says so, else an AI we cannot name. */
+function vscodeTool(payload: Json): Tool {
+  for (const key of ['harness', 'agentHarness', 'provider', 'agent']) {
+    const v = payload[key];
+    if (typeof v === 'string' && /copilot/i.test(v)) return 'copilot';
+  }
+  const transcript = text(payload.transcript_path);
+  if (transcript !== undefined && /copilot/i.test(transcript)) return 'copilot';
+  return 'ai';
+}
+
+function fromEnvelope(agent: AgentName, env: Envelope, origin: { tool: Tool; kind: AiKind }): AgentCall {
+  const effect = toolEffect(env.tool, env.input);
+  const call: AgentCall = { agent, event: env.event, phase: env.phase, tool: env.tool, origin, edits: effect.edits };
+  if (effect.shell) call.shell = effect.shell;
+  if (env.failed) call.failed = true;
+  if (env.toolUseId !== undefined) call.toolUseId = env.toolUseId;
+  if (env.session !== undefined) call.session = env.session;
+  if (env.model !== undefined) call.model = env.model;
+  if (env.transcriptPath !== undefined) call.transcriptPath = env.transcriptPath;
+  if (env.cwd !== undefined) call.cwd = env.cwd;
+  return call;
+}
+
+function interpretCursor(payload: Json, strict: boolean): AgentCall | undefined {
+  const event = label(payload.hook_event_name);
+  if (event === undefined) {
+    if (strict) throw new AgentPayloadError('the payload has no "hook_event_name"');
+    return undefined;
+  }
+  const base = (phase: AgentPhase, tool: string, kind: AiKind): AgentCall => {
+    const call: AgentCall = { agent: 'cursor', event, phase, tool, origin: { tool: 'cursor', kind }, edits: [] };
+    const session = label(payload.conversation_id) ?? label(payload.session_id);
+    if (session !== undefined) call.session = session;
+    const model = label(payload.model);
+    if (model !== undefined) call.model = model;
+    const transcript = text(payload.transcript_path);
+    if (transcript) call.transcriptPath = transcript;
+    const toolUseId = label(payload.tool_use_id);
+    if (toolUseId !== undefined) call.toolUseId = toolUseId;
+    const roots = payload.workspace_roots;
+    const cwd = text(payload.cwd) || (Array.isArray(roots) && typeof roots[0] === 'string' ? roots[0] : undefined);
+    if (cwd) call.cwd = cwd;
+    return call;
+  };
+  switch (event) {
+    case 'afterFileEdit':
+    case 'afterTabFileEdit': {
+      const tab = event === 'afterTabFileEdit';
+      const call = base('post', event, tab ? 'inline' : 'agent');
+      const path = requireString(payload, ['file_path'], event);
+      const list = payload.edits;
+      if (!Array.isArray(list)) throw new AgentPayloadError(`${event}: "edits" must be an array`);
+      const replacements = list.map((e, i) => {
+        if (!isObject(e)) throw new AgentPayloadError(`${event}: edits[${i}] must be an object`);
+        const r = replacement(e, 'old_string', 'new_string', `${event} edits[${i}]`);
+        const range = e.range;
+        if (isObject(range) && typeof range.start_line_number === 'number' && Number.isInteger(range.start_line_number)) r.line = range.start_line_number;
+        return r;
+      });
+      call.edits = replacements.length > 0 ? [{ path, op: 'replace', replacements }] : [{ path, op: 'unknown' }];
+      return call;
+    }
+    case 'beforeShellExecution':
+    case 'afterShellExecution': {
+      const call = base(event === 'beforeShellExecution' ? 'pre' : 'post', 'Shell', 'agent');
+      call.shell = { command: shellCommand(payload, event) };
+      return call;
+    }
+    case 'preToolUse':
+    case 'postToolUse':
+    case 'postToolUseFailure': {
+      const tool = label(payload.tool_name);
+      if (tool === undefined) throw new AgentPayloadError(`${event} payload has no "tool_name"`);
+      const call = base(event === 'preToolUse' ? 'pre' : 'post', tool, 'agent');
+      if (event === 'postToolUseFailure') call.failed = true;
+      const input = toolInput(payload, 'tool_input', tool);
+      // Cursor's file edits are reported by afterFileEdit; its tool hooks matter for the shell.
+      if (tool === 'Shell') {
+        call.shell = { command: shellCommand(input, tool) };
+        const wd = text(input.working_directory);
+        if (wd && !text(payload.cwd)) call.cwd = wd;
+      }
+      return call;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function interpretCline(payload: Json, strict: boolean): AgentCall | undefined {
+  const event = label(payload.hookName);
+  if (event === undefined) {
+    if (strict) throw new AgentPayloadError('the payload has no "hookName"');
+    return undefined;
+  }
+  const key = event === 'PreToolUse' ? 'preToolUse' : event === 'PostToolUse' ? 'postToolUse' : undefined;
+  if (!key) return undefined;
+  const data = payload[key];
+  if (!isObject(data)) throw new AgentPayloadError(`${event} payload has no "${key}" object`);
+  const tool = label(data.toolName);
+  if (tool === undefined) throw new AgentPayloadError(`${event} payload has no "${key}.toolName"`);
+  const env: Envelope = { event, phase: key === 'preToolUse' ? 'pre' : 'post', tool, input: toolInput(data, 'parameters', tool) };
+  if (data.success === false) env.failed = true;
+  const session = label(payload.taskId);
+  if (session !== undefined) env.session = session;
+  const roots = payload.workspaceRoots;
+  if (Array.isArray(roots) && typeof roots[0] === 'string' && roots[0] !== '') env.cwd = roots[0];
+  return fromEnvelope('cline', env, { tool: 'cline', kind: 'agent' });
+}
+
+export interface InterpretOptions {
+  /**
+   * A payload without the agent's event field is an error (the hook: it was not sent by that agent's hook).
+   * Otherwise such a payload is simply not a tool event (replay traces may carry any payload).
+   */
+  requireEvent?: boolean;
+}
+
+/**
+ * The AgentCall a payload describes, or undefined when it describes nothing we attribute (another event, a tool
+ * that does not write files). Throws AgentPayloadError, with what is wrong, for a tool event whose fields are
+ * not in the agent's documented shape.
+ */
+export function interpretAgentPayload(agent: AgentName, payload: unknown, options: InterpretOptions = {}): AgentCall | undefined {
+  if (!isObject(payload)) throw new AgentPayloadError('the payload must be a JSON object');
+  const strict = options.requireEvent === true;
+  switch (agent) {
+    case 'claude-code':
+    case 'codex': {
+      if (payload.hook_event_name === undefined && payload.hookEventName !== undefined) return interpretAgentPayload('vscode', payload, options);
+      const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
+      return env && fromEnvelope(agent, env, { tool: agent, kind: 'agent' });
+    }
+    case 'gemini-cli': {
+      const env = toolEnvelope(payload, GEMINI_PHASES, strict);
+      if (!env) return undefined;
+      const response = payload.tool_response;
+      if (isObject(response) && response.error !== undefined && response.error !== null && response.error !== '') env.failed = true;
+      return fromEnvelope('gemini-cli', env, { tool: 'gemini-cli', kind: 'agent' });
+    }
+    case 'cursor':
+      return interpretCursor(payload, strict);
+    case 'cline':
+      return interpretCline(payload, strict);
+    case 'vscode': {
+      const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
+      return env && fromEnvelope('vscode', env, { tool: vscodeTool(payload), kind: 'agent' });
+    }
+  }
+}

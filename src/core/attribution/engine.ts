@@ -1,0 +1,650 @@
+import { v4 as uuidv4 } from 'uuid';
+import { applyAgentEdit, explainRuns, forwardEdit, matchLineEnds, reanchorTo, relabelUnknown, uniform, type Attributed } from '../agents/apply';
+import { callPaths, isRelevantCall, mapCallPaths, type AgentCall, type AgentFileTexts, type FileEdit } from '../agents/call';
+import { rootRelative } from '../agents/paths';
+import { AgentPayloadError, interpretAgentPayload } from '../agents/payload';
+import { Capture } from './capture';
+import { EngineError, checkRange } from './errors';
+import type { AgentEvent, AgentName, EditEvent, MarkEvent, ProvenanceEvent, TextChange } from './events';
+import { DEFAULT_HISTORY_LIMITS, History, type ChangeRecord, type HistoryLimits } from './history';
+import { classifyLines, summarize, type FileSummary, type LineReport } from './lines';
+import { HUMAN, UNKNOWN, originFactory, type AiOrigin, type Origin, type OriginFactory, type Run } from './origin';
+import { reanchor } from './reanchor';
+import { RunList } from './runs';
+import { TextBuffer } from './text';
+
+/**
+ * The attribution engine: every tracked document's text and runs, fed by the normalized events of design.md
+ * section 7. The extension, the CLI's replay and the tests all drive this one class, through `apply`.
+ *
+ * Lifecycle of a path: `open` (the editor opened it) or `disk` (seen changing outside the editor) makes it
+ * tracked. `close` keeps it tracked but not open: its attribution is still known and still reported, and a
+ * later `open` or `disk` resumes it (re-anchoring if the text moved on meanwhile). Events that only make sense
+ * in an editor (edit, save, close, copy, paste, mark, chat) need the path open. `rename` moves a tracked path,
+ * with its history and pending signals, replacing a closed file tracked under the new name (an open one there is
+ * an error: the editor would have closed it first).
+ *
+ * Every event is validated completely before anything changes, so an event either applies whole or throws an
+ * EngineError and leaves the engine as it was.
+ *
+ * Agent hook payloads (`agent` events of a trace, and spool records through `applyAgentCall`) are read by
+ * src/core/agents/payload.ts and applied by `applyAgentCall`: the same code for replays, the CLI's spool
+ * ingestion and the extension.
+ */
+export interface EngineOptions {
+  /** Fresh ids for AI origins: uuid v4 unless a test wants determinism. */
+  newId?: () => string;
+  /** The clock for AI origins' `at`. */
+  now?: () => Date;
+  /** Bounds of each document's undo history. */
+  history?: HistoryLimits;
+  /** Time budget for re-anchoring one external change, in milliseconds. */
+  reanchorTimeoutMs?: number;
+  /** Chunk sizes of the text and run structures; small values exercise chunk boundaries in tests. */
+  chunking?: { textChunk?: number; runChunk?: number };
+  /** Most agent events kept until another part of the product consumes them. */
+  agentEventLimit?: number;
+}
+
+/** An agent hook payload as it came (kept for debugging: `agentEvents()`); its meaning is applied at once. */
+export interface AgentRecord {
+  agent: AgentName;
+  payload: unknown;
+}
+
+/** How `applyAgentCall` applies a call. */
+export interface AgentApplyOptions {
+  /** What the hook saw of each file, by the call's paths (a spool record carries these; a trace does not). */
+  files?: ReadonlyMap<string, AgentFileTexts>;
+  /** When the agent's text arrived (ISO 8601): the AI origin's `at`. Default: the engine's clock. */
+  at?: string;
+  /**
+   * Throw an EngineError, changing nothing, when an edit cannot be applied (its old text is not in the file, the
+   * file's text is not known). Replay traces are strict; spool ingestion is not (it skips the file and reports).
+   */
+  strict?: boolean;
+}
+
+export interface AgentApplyReport {
+  /** Paths whose text or attribution changed, or that wait for the editor's text (open documents). */
+  changed: string[];
+  /** Files the call could not be applied to, and why. */
+  skipped: { path: string; reason: string }[];
+}
+
+/** Most agent edits kept per open document while its text has not caught up with the agent's. */
+const PENDING_LIMIT = 16;
+
+class TrackedDocument {
+  open = true;
+  readonly history: History;
+  /** The text and runs before the last `disk` event re-anchored them: an agent payload arriving later explains that change. */
+  beforeDisk: Attributed | undefined;
+  /** The file's text in the last pre-tool snapshot an agent hook took of it. */
+  agentBefore: string | undefined;
+  /** Agent edits of an open document whose editor text has not caught up: applied when a disk or open event brings `after`. */
+  pending: { after: string; runs: Run[] }[] = [];
+
+  constructor(
+    public text: TextBuffer,
+    public runs: RunList,
+    limits: HistoryLimits,
+  ) {
+    this.history = new History(limits);
+  }
+}
+
+export class Engine {
+  private readonly docs = new Map<string, TrackedDocument>();
+  private readonly origins: OriginFactory;
+  private readonly capture: Capture;
+  private readonly agentRecords: AgentRecord[] = [];
+  private workspaceRoot: string | undefined;
+
+  constructor(private readonly options: EngineOptions = {}) {
+    this.origins = originFactory(options.newId ?? uuidv4, options.now ?? (() => new Date()));
+    this.capture = new Capture(this.origins);
+  }
+
+  /** Applies one normalized event. Throws EngineError, changing nothing, if the event does not fit the state. */
+  apply(event: ProvenanceEvent): void {
+    switch (event.t) {
+      case 'header':
+        this.workspaceRoot = event.root;
+        return;
+      case 'open':
+        return this.open(event.path, event.text, event.origin === 'unknown' ? UNKNOWN : HUMAN);
+      case 'edit':
+        return this.edit(event);
+      case 'accept':
+        this.capture.accept(event.model !== undefined ? { kind: event.kind, tool: event.tool, model: event.model } : { kind: event.kind, tool: event.tool });
+        return;
+      case 'copy': {
+        const doc = this.openDoc(event.path, 'copy');
+        checkRange(event.offset, event.length, doc.text.length, `copy from ${event.path}`);
+        this.capture.copy(doc.text.slice(event.offset, event.offset + event.length), doc.runs.slice(event.offset, event.length));
+        return;
+      }
+      case 'paste':
+        this.openDoc(event.path, 'paste');
+        this.capture.paste(event.path, event.text);
+        return;
+      case 'chat':
+        this.openDoc(event.path, `chat ${event.phase}`);
+        if (event.phase === 'end') this.capture.chatEnd(event.path);
+        else if (event.tool === undefined) throw new EngineError('invalid', `chat start on ${event.path} needs a tool`);
+        else this.capture.chatStart(event.path, event.tool, event.model);
+        return;
+      case 'disk':
+        return this.disk(event.path, event.text);
+      case 'agent':
+        return this.agentEvent(event);
+      case 'mark':
+        return this.mark(event);
+      case 'save':
+        this.openDoc(event.path, 'save');
+        return;
+      case 'close':
+        this.openDoc(event.path, 'close').open = false;
+        this.capture.forget(event.path);
+        return;
+      case 'rename':
+        return this.rename(event.from, event.to);
+    }
+  }
+
+  // ---- queries ----
+
+  /** Every tracked path (open or closed), sorted. */
+  paths(): string[] {
+    return [...this.docs.keys()].sort();
+  }
+
+  has(path: string): boolean {
+    return this.docs.has(path);
+  }
+
+  isOpen(path: string): boolean {
+    return this.docs.get(path)?.open ?? false;
+  }
+
+  text(path: string): string {
+    return this.doc(path).text.toString();
+  }
+
+  runs(path: string): Run[] {
+    return this.doc(path).runs.toArray();
+  }
+
+  runCount(path: string): number {
+    return this.doc(path).runs.runCount;
+  }
+
+  lines(path: string): LineReport {
+    const doc = this.doc(path);
+    return classifyLines(doc.text.toString(), doc.runs);
+  }
+
+  summary(path: string): FileSummary {
+    return summarize(this.lines(path));
+  }
+
+  /** The header's root, if a trace gave one: where agent payload paths are relative to. */
+  get root(): string | undefined {
+    return this.workspaceRoot;
+  }
+
+  /** The last agent payloads received, oldest first (as they came; for debugging and recorded traces). */
+  agentEvents(): readonly AgentRecord[] {
+    return this.agentRecords;
+  }
+
+  /**
+   * Applies an agent's tool call (design.md sections 2, 3 and 7): a pre-tool call brings closed files to the
+   * hook's snapshot (text changed since the last known text is `unknown`); a post-tool call attributes the delta
+   * of each file to the agent, exactly where the payload says what changed. Paths are this engine's paths.
+   *
+   * Open documents keep the editor's text: the agent's edit only names the author of text that arrives as a disk
+   * event (at once if it already did, else when a disk or open event brings the text the agent wrote). Closed and
+   * untracked files take the text the hook saw after the tool ran (or, in a trace, the edit applied to the known
+   * text). An edit is planned for every file before any is applied: a strict call applies whole or not at all.
+   */
+  applyAgentCall(call: AgentCall, options: AgentApplyOptions = {}): AgentApplyReport {
+    const report: AgentApplyReport = { changed: [], skipped: [] };
+    if (!isRelevantCall(call)) return report;
+    const files = options.files ?? new Map<string, AgentFileTexts>();
+    if (call.phase === 'pre') {
+      for (const path of new Set([...callPaths(call), ...files.keys()])) {
+        // The tool has not run yet: a disk change seen before now was not its doing.
+        const known = this.docs.get(path);
+        if (known) known.beforeDisk = undefined;
+        const t = files.get(path);
+        if (!t || (t.before === undefined && !t.beforeMissing)) continue;
+        const before = t.before ?? '';
+        const doc = this.docs.get(path);
+        if (!doc) {
+          if (t.before !== undefined) {
+            const created = this.newDoc(before, RunList.uniform(before.length, UNKNOWN, this.options.chunking?.runChunk));
+            created.open = false;
+            created.agentBefore = before;
+            this.docs.set(path, created);
+            report.changed.push(path);
+          }
+          continue;
+        }
+        doc.agentBefore = before;
+        if (!doc.open && doc.text.toString() !== before && t.before !== undefined) {
+          this.reanchor(doc, before);
+          report.changed.push(path);
+        }
+      }
+      return report;
+    }
+
+    const fields: Parameters<OriginFactory['ai']>[0] = { tool: call.origin.tool, kind: call.origin.kind };
+    if (call.model !== undefined) fields.model = call.model;
+    if (call.session !== undefined) fields.session = call.session;
+    let origin: AiOrigin = this.origins.ai(fields);
+    if (options.at !== undefined) origin = { ...origin, at: options.at };
+
+    let edits: FileEdit[] = call.edits;
+    if (call.shell) {
+      // A shell command says nothing of files; the hook's before and after snapshots do.
+      edits = [...files].filter(([, t]) => t.after !== undefined).map(([path]) => ({ path, op: 'unknown' as const }));
+    } else if (call.failed) {
+      return report;
+    }
+
+    const plan = new AgentPlan(this.docs);
+    for (const edit of edits) {
+      const reason = this.planAgentEdit(plan, edit, files, origin, call.shell !== undefined);
+      if (reason === undefined) continue;
+      if (options.strict) throw new EngineError('invalid', `${call.agent} ${call.tool} on ${edit.path}: ${reason}`);
+      report.skipped.push({ path: edit.path, reason });
+    }
+    report.changed = plan.commit(this);
+    return report;
+  }
+
+  /** Stops tracking `path`: the editor closed it and its attribution is stored (keeps memory to open files). */
+  forget(path: string): void {
+    this.docs.delete(path);
+    this.capture.forget(path);
+  }
+
+  /**
+   * Starts tracking `path` with stored attribution (the local store's runs for this text), closed. Throws if
+   * the runs do not cover the text exactly.
+   */
+  restore(path: string, text: string, runs: readonly Run[]): void {
+    let total = 0;
+    for (const r of runs) {
+      if (!Number.isInteger(r.length) || r.length < 0) throw new EngineError('invalid', `stored runs for ${path} have a bad length ${r.length}`);
+      total += r.length;
+    }
+    if (total !== text.length) {
+      throw new EngineError('invalid', `stored runs for ${path} cover ${total} code units but the text has ${text.length}`);
+    }
+    const doc = this.newDoc(text, new RunList(runs, this.options.chunking?.runChunk));
+    doc.open = false;
+    this.docs.set(path, doc);
+  }
+
+  // ---- agent calls ----
+
+  private agentEvent(event: AgentEvent): void {
+    let call: AgentCall | undefined;
+    try {
+      call = interpretAgentPayload(event.agent, event.payload);
+    } catch (error) {
+      if (error instanceof AgentPayloadError) throw new EngineError('invalid', `${event.agent} payload: ${error.message}`);
+      throw error;
+    }
+    this.agentRecords.push({ agent: event.agent, payload: event.payload });
+    if (this.agentRecords.length > (this.options.agentEventLimit ?? 1000)) this.agentRecords.shift();
+    if (!call) return;
+    const cwd = call.cwd;
+    const mapped = mapCallPaths(call, p => rootRelative(p, this.workspaceRoot, cwd));
+    this.applyAgentCall(mapped, { strict: true });
+  }
+
+  /** Plans one file's agent edit; returns why it cannot be applied, or undefined. */
+  private planAgentEdit(plan: AgentPlan, given: FileEdit, files: ReadonlyMap<string, AgentFileTexts>, origin: AiOrigin, shell: boolean): string | undefined {
+    if (given.op === 'delete') return undefined; // nothing left to attribute; what we knew stays until the file is seen again
+    const edit = matchLineEnds(given, files.get(given.path)?.after ?? files.get(given.path)?.before ?? plan.view(given.path)?.text);
+    const target = 'moveTo' in edit && edit.moveTo !== undefined ? edit.moveTo : edit.path;
+    const at = files.get(edit.path);
+    const afterTexts = files.get(target) ?? at;
+    if (afterTexts?.afterMissing) return 'the file is gone after the tool ran';
+    const after = afterTexts?.after;
+    const state = plan.view(edit.path);
+    if (target !== edit.path && plan.view(target)?.open) return `the tool moved it to ${target}, which is open in the editor`;
+    const before = at?.before ?? (at?.beforeMissing ? '' : undefined) ?? state?.agentBefore;
+
+    if (state?.open) {
+      if (target !== edit.path) return 'the file is open in the editor and the tool moved it';
+      if (after !== undefined) {
+        const runs = explainRuns(after, edit, origin, [state.beforeDisk?.text, before, state.text]);
+        if (state.text === after) plan.relabel(edit.path, runs);
+        else plan.pending(edit.path, after, runs);
+        return undefined;
+      }
+      const explained = explainDiskChange(state, edit, origin);
+      if (explained) {
+        plan.relabel(edit.path, explained);
+        return undefined;
+      }
+      const f = forwardEdit({ text: state.text, runs: uniform(state.text.length, UNKNOWN) }, edit, origin);
+      if (!f.ok) return f.reason;
+      plan.pending(edit.path, f.value.text, f.value.runs);
+      return undefined;
+    }
+
+    if (state) {
+      // Already at the agent's text (a disk event brought it, or the record is delivered again): explain it.
+      if (after !== undefined && state.text === after && target === edit.path) {
+        plan.relabel(edit.path, explainRuns(after, edit, origin, [state.beforeDisk?.text, before]));
+        return undefined;
+      }
+      const explained = after === undefined && target === edit.path ? explainDiskChange(state, edit, origin) : undefined;
+      if (explained) {
+        plan.relabel(edit.path, explained);
+        return undefined;
+      }
+    }
+
+    let base: Attributed | undefined;
+    if (before !== undefined) base = { text: before, runs: state ? reanchorTo(state, before) : uniform(before.length, UNKNOWN) };
+    else if (state && !shell) base = { text: state.text, runs: state.runs };
+    if (shell && base === undefined) {
+      // A shell command changed a file whose text before it is not known: what it did is not known either.
+      if (after === undefined) return 'the file\'s text after the command is not known';
+      plan.set(edit.path, target, { text: after, runs: state ? reanchorTo(state, after) : uniform(after.length, UNKNOWN) });
+      return undefined;
+    }
+    const outcome = applyAgentEdit(base, edit, origin, after);
+    if (!outcome.ok) return outcome.reason;
+    plan.set(edit.path, target, outcome.value);
+    return undefined;
+  }
+
+  /** @internal Used by AgentPlan to commit: replace a tracked path's text and runs, creating it closed if new. */
+  setAgentState(from: string, to: string, value: Attributed): void {
+    let doc = this.docs.get(from);
+    if (doc && from !== to) {
+      if (this.docs.get(to)?.open) throw new EngineError('path-in-use', `cannot move ${from} to ${to}: ${to} is open in the editor`);
+      this.docs.delete(from);
+      this.capture.renamed(from, to);
+      this.docs.set(to, doc);
+    }
+    doc = this.docs.get(to);
+    if (!doc) {
+      doc = this.newDoc(value.text, new RunList(value.runs, this.options.chunking?.runChunk));
+      doc.open = false;
+      this.docs.set(to, doc);
+    } else {
+      if (doc.text.toString() !== value.text) {
+        doc.text = new TextBuffer(value.text, this.options.chunking?.textChunk);
+        doc.history.clear();
+      }
+      doc.runs = new RunList(value.runs, this.options.chunking?.runChunk);
+    }
+    doc.beforeDisk = undefined;
+    doc.agentBefore = undefined;
+  }
+
+  /** @internal Used by AgentPlan to commit: new runs for a path's current text. */
+  relabelAgentState(path: string, runs: Run[]): void {
+    const doc = this.docs.get(path);
+    if (!doc) return;
+    doc.runs = new RunList(relabelUnknown(doc.runs.toArray(), runs), this.options.chunking?.runChunk);
+    doc.beforeDisk = undefined;
+    doc.agentBefore = undefined;
+  }
+
+  /** @internal Used by AgentPlan to commit: an agent edit of an open document, applied when its text arrives. */
+  addAgentPending(path: string, after: string, runs: Run[]): void {
+    const doc = this.docs.get(path);
+    if (!doc) return;
+    doc.pending.push({ after, runs });
+    if (doc.pending.length > PENDING_LIMIT) doc.pending.shift();
+    doc.agentBefore = undefined;
+  }
+
+  /** After a disk or open event re-anchored a document: agent edits that wrote exactly this text name its author. */
+  private applyPending(doc: TrackedDocument): void {
+    if (doc.pending.length === 0) return;
+    const text = doc.text.toString();
+    const i = doc.pending.findIndex(p => p.after === text);
+    if (i < 0) return;
+    const [p] = doc.pending.splice(i, 1);
+    doc.runs = new RunList(relabelUnknown(doc.runs.toArray(), p!.runs), this.options.chunking?.runChunk);
+  }
+
+  // ---- events ----
+
+  private open(path: string, text: string, origin: Origin): void {
+    const known = this.docs.get(path);
+    if (!known) {
+      this.docs.set(path, this.newDoc(text, RunList.uniform(text.length, origin, this.options.chunking?.runChunk)));
+      return;
+    }
+    // Known from before (closed, or seen on disk): keep what we know; if the text moved on meanwhile, re-anchor.
+    if (known.text.toString() !== text) {
+      this.reanchor(known, text);
+      this.applyPending(known);
+    }
+    known.open = true;
+  }
+
+  private disk(path: string, text: string): void {
+    const known = this.docs.get(path);
+    if (!known) {
+      const doc = this.newDoc(text, RunList.uniform(text.length, UNKNOWN, this.options.chunking?.runChunk));
+      doc.open = false;
+      this.docs.set(path, doc);
+      return;
+    }
+    const old = known.text.toString();
+    if (old === text) return;
+    // Kept for an agent's post-tool payload that may arrive after the change it caused (design.md section 7).
+    known.beforeDisk = { text: old, runs: known.runs.toArray() };
+    this.reanchor(known, text);
+    this.applyPending(known);
+  }
+
+  private reanchor(doc: TrackedDocument, text: string): void {
+    const result = reanchor(doc.text.toString(), doc.runs.toArray(), text, { timeoutMs: this.options.reanchorTimeoutMs ?? 3000 });
+    doc.text = new TextBuffer(text, this.options.chunking?.textChunk);
+    doc.runs = new RunList(result.runs, this.options.chunking?.runChunk);
+    // The editor's undo stack no longer describes this text; stale records would only cost failed searches.
+    doc.history.clear();
+  }
+
+  private edit(event: EditEvent): void {
+    const doc = this.openDoc(event.path, 'edit');
+    try {
+      validateChanges(event.changes, doc.text.length, event.path);
+    } catch (error) {
+      // The signals were meant for this edit: left pending, they would label some later keystroke.
+      this.capture.consume(event.path);
+      throw error;
+    }
+    if (event.changes.length === 0) return; // VS Code sends empty events for dirty-state changes.
+
+    if (event.reason === 'undo' || event.reason === 'redo') {
+      this.capture.consume(event.path);
+      const target = doc.text.clone();
+      for (const c of event.changes) target.replace(c.offset, c.length, c.text);
+      const restored = event.reason === 'undo' ? doc.history.undo(doc, target) : doc.history.redo(doc, target);
+      if (restored) {
+        doc.text = restored.text;
+        doc.runs = restored.runs;
+        return;
+      }
+      // Not explained by our history (cut, or cleared by a reload): the text comes back from somewhere we cannot
+      // name, so it is unknown (never invented AI, and not claimed as typed either).
+      for (const c of event.changes) {
+        doc.text.replace(c.offset, c.length, c.text);
+        doc.runs.replace(c.offset, c.length, c.text.length > 0 ? [{ length: c.text.length, origin: UNKNOWN }] : []);
+      }
+      return;
+    }
+
+    const inserted = this.capture.originsFor(event.path, event.changes);
+    const records: ChangeRecord[] = new Array<ChangeRecord>(event.changes.length);
+    for (let i = 0; i < event.changes.length; i++) {
+      const c = event.changes[i]!;
+      const removedText = c.length > 0 ? doc.text.slice(c.offset, c.offset + c.length) : '';
+      const removedRuns = c.length > 0 ? doc.runs.slice(c.offset, c.length) : NO_RUNS;
+      const insertedRuns = inserted[i]!;
+      doc.text.replace(c.offset, c.length, c.text);
+      doc.runs.replace(c.offset, c.length, insertedRuns);
+      records[i] = { offset: c.offset, removedText, removedRuns, insertedText: c.text, insertedRuns };
+    }
+    doc.history.pushEdit({ changes: records });
+  }
+
+  private mark(event: MarkEvent): void {
+    const doc = this.openDoc(event.path, 'mark');
+    checkRange(event.offset, event.length, doc.text.length, `mark on ${event.path}`);
+    if (event.as === 'human' && (event.tool !== undefined || event.kind !== undefined || event.model !== undefined)) {
+      throw new EngineError('invalid', `mark as human on ${event.path} cannot carry tool, kind or model; those describe AI`);
+    }
+    if (event.length === 0) return;
+    let origin: Origin = HUMAN;
+    if (event.as === 'ai') {
+      const fields: Parameters<OriginFactory['ai']>[0] = { tool: event.tool ?? 'ai', kind: event.kind ?? 'manual' };
+      if (event.model !== undefined) fields.model = event.model;
+      origin = this.origins.ai(fields);
+    }
+    doc.runs.replace(event.offset, event.length, [{ length: event.length, origin }]);
+  }
+
+  private rename(from: string, to: string): void {
+    const doc = this.doc(from, 'rename');
+    if (from === to) return;
+    if (this.docs.get(to)?.open) {
+      throw new EngineError('path-in-use', `cannot rename ${from} to ${to}: ${to} is open in the editor; close it first`);
+    }
+    this.docs.delete(from);
+    this.docs.set(to, doc);
+    this.capture.renamed(from, to);
+  }
+
+  // ---- helpers ----
+
+  private newDoc(text: string, runs: RunList): TrackedDocument {
+    return new TrackedDocument(new TextBuffer(text, this.options.chunking?.textChunk), runs, this.options.history ?? DEFAULT_HISTORY_LIMITS);
+  }
+
+  private doc(path: string, what = 'query'): TrackedDocument {
+    const doc = this.docs.get(path);
+    if (!doc) throw new EngineError('unknown-path', `${what}: ${path} is not tracked; it needs an open (or disk) event first`);
+    return doc;
+  }
+
+  private openDoc(path: string, what: string): TrackedDocument {
+    const doc = this.doc(path, what);
+    if (!doc.open) throw new EngineError('not-open', `${what}: ${path} was closed; it needs an open event first`);
+    return doc;
+  }
+}
+
+const NO_RUNS: readonly Run[] = Object.freeze([]);
+
+/**
+ * When a disk event changed the document since the last agent call and the edit applies to the text before that
+ * event, the edit explains the change: the agent's text, mapped onto the current text (what else the disk event
+ * brought stays unknown). Undefined when there was no such disk event or the edit does not apply to it.
+ */
+function explainDiskChange(state: PlannedState, edit: FileEdit, origin: AiOrigin): Run[] | undefined {
+  if (!state.beforeDisk) return undefined;
+  const before = state.beforeDisk.text;
+  const f = forwardEdit({ text: before, runs: uniform(before.length, UNKNOWN) }, edit, origin);
+  if (!f.ok) return undefined;
+  return f.value.text === state.text ? f.value.runs : reanchorTo(f.value, state.text);
+}
+
+/** What planning sees of a path: the document's state, or what an earlier edit of the same call planned. */
+interface PlannedState extends Attributed {
+  open: boolean;
+  beforeDisk: Attributed | undefined;
+  agentBefore: string | undefined;
+}
+
+type PlannedAction =
+  | { kind: 'set'; from: string; to: string; value: Attributed }
+  | { kind: 'relabel'; path: string; runs: Run[] }
+  | { kind: 'pending'; path: string; after: string; runs: Run[] };
+
+/** The planned effect of one agent call, computed without changing the engine, then committed at once. */
+class AgentPlan {
+  private readonly actions: PlannedAction[] = [];
+  private readonly staged = new Map<string, PlannedState | null>();
+
+  constructor(private readonly docs: ReadonlyMap<string, TrackedDocument>) {}
+
+  view(path: string): PlannedState | undefined {
+    const staged = this.staged.get(path);
+    if (staged !== undefined) return staged ?? undefined;
+    const doc = this.docs.get(path);
+    if (!doc) return undefined;
+    return { text: doc.text.toString(), runs: doc.runs.toArray(), open: doc.open, beforeDisk: doc.beforeDisk, agentBefore: doc.agentBefore };
+  }
+
+  set(from: string, to: string, value: Attributed): void {
+    this.actions.push({ kind: 'set', from, to, value });
+    if (from !== to) this.staged.set(from, null);
+    this.staged.set(to, { ...value, open: false, beforeDisk: undefined, agentBefore: undefined });
+  }
+
+  relabel(path: string, runs: Run[]): void {
+    this.actions.push({ kind: 'relabel', path, runs });
+    const current = this.view(path);
+    if (current) this.staged.set(path, { ...current, runs: relabelUnknown(current.runs, runs), beforeDisk: undefined, agentBefore: undefined });
+  }
+
+  pending(path: string, after: string, runs: Run[]): void {
+    this.actions.push({ kind: 'pending', path, after, runs });
+  }
+
+  /** Applies the plan; returns the paths it touched. */
+  commit(engine: Engine): string[] {
+    const touched = new Set<string>();
+    for (const a of this.actions) {
+      if (a.kind === 'set') {
+        engine.setAgentState(a.from, a.to, a.value);
+        touched.add(a.to);
+      } else if (a.kind === 'relabel') {
+        engine.relabelAgentState(a.path, a.runs);
+        touched.add(a.path);
+      } else {
+        engine.addAgentPending(a.path, a.after, a.runs);
+        touched.add(a.path);
+      }
+    }
+    return [...touched];
+  }
+}
+
+/**
+ * Checks one change event against a text of `size` code units: whole numbers, in range, and in VS Code's order
+ * (bottom to top, not overlapping), so applying them one after the other with their original offsets is right.
+ */
+export function validateChanges(changes: readonly TextChange[], size: number, path: string): void {
+  let limit = size;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    if (typeof c.text !== 'string') throw new EngineError('invalid', `edit on ${path}: change ${i + 1} has no text`);
+    checkRange(c.offset, c.length, size, `edit on ${path}, change ${i + 1}`);
+    if (c.offset + c.length > limit) {
+      throw new EngineError(
+        'change-order',
+        `edit on ${path}: change ${i + 1} (offset ${c.offset}, length ${c.length}) overlaps or follows change ${i}, which starts at ${limit}; ` +
+          'changes must come bottom to top, as VS Code delivers them',
+      );
+    }
+    limit = c.offset;
+  }
+}

@@ -1,0 +1,108 @@
+import { diffLines } from 'diff';
+import { classifyLines, type LineClass } from '../attribution/lines';
+import { UNKNOWN, type AiOrigin, type Run } from '../attribution/origin';
+import type { AgentModel, Attribution, ToolLines } from '../formats/trailers';
+
+/**
+ * What a commit adds, line by line, and who wrote it (design.md section 5): the staged text of each file with
+ * its attribution, diffed against the text it replaces; only added lines count.
+ */
+
+export interface StagedText {
+  /** Repository path in the commit. */
+  path: string;
+  /** The text before (empty for a new file). */
+  oldText: string;
+  /** The staged text. */
+  newText: string;
+  /** Attribution of newText; absent when nothing is known about the file (its added lines are `unknown`). */
+  runs?: readonly Run[];
+}
+
+export interface AddedLine {
+  /** 1-based line number in the staged text. */
+  line: number;
+  cls: LineClass;
+  /** The AI origin standing for the line, for `a` and `m` lines. */
+  origin?: AiOrigin;
+}
+
+export interface FileAttribution {
+  path: string;
+  added: AddedLine[];
+}
+
+export interface CommitAttribution {
+  files: FileAttribution[];
+  attribution: Attribution;
+  /** Distinct agents and models behind ai and mixed lines. */
+  agents: AgentModel[];
+}
+
+function countLines(text: string): number {
+  if (text === '') return 0;
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return text.endsWith('\n') ? n : n + 1;
+}
+
+/**
+ * 1-based numbers of the lines of `newText` that a line diff from `oldText` marks as added. Lines end at `\n`
+ * (as in git); a last line that gains or loses its line break counts as changed, as in git.
+ */
+export function addedLineNumbers(oldText: string, newText: string): number[] {
+  const total = countLines(newText);
+  if (oldText === '') return Array.from({ length: total }, (_, i) => i + 1);
+  if (oldText === newText) return [];
+  const changes = diffLines(oldText, newText);
+  const added: number[] = [];
+  let line = 1;
+  for (const change of changes) {
+    const count = change.count ?? countLines(change.value);
+    if (change.added) for (let i = 0; i < count; i++) added.push(line + i);
+    if (!change.removed) line += count;
+  }
+  return added;
+}
+
+export function attributeFile(file: StagedText): FileAttribution {
+  const numbers = addedLineNumbers(file.oldText, file.newText);
+  if (numbers.length === 0) return { path: file.path, added: [] };
+  const runs = file.runs ?? [{ length: file.newText.length, origin: UNKNOWN }];
+  const report = classifyLines(file.newText, runs);
+  const added = numbers.map(line => {
+    const cls = report.classes[line - 1] as LineClass;
+    const origin = report.dominant[line - 1];
+    return origin && (cls === 'a' || cls === 'm') ? { line, cls, origin } : { line, cls };
+  });
+  return { path: file.path, added };
+}
+
+/** Sums the files into trailer counts and the agents behind them. */
+export function summarizeCommit(files: readonly FileAttribution[]): CommitAttribution {
+  const attribution: Attribution = { added: 0, ai: 0, mixed: 0, unknown: 0, tools: [] };
+  const tools = new Map<string, ToolLines>();
+  const agents = new Map<string, AgentModel>();
+  for (const file of files) {
+    for (const { cls, origin } of file.added) {
+      attribution.added++;
+      if (cls === 'u') attribution.unknown++;
+      if (cls !== 'a' && cls !== 'm') continue;
+      if (cls === 'a') attribution.ai++;
+      else attribution.mixed++;
+      if (!origin) continue;
+      const key = `${origin.tool}/${origin.kind}`;
+      const entry = tools.get(key) ?? { tool: origin.tool, kind: origin.kind, lines: 0 };
+      entry.lines++;
+      tools.set(key, entry);
+      const agentKey = `${origin.tool}\0${origin.model ?? ''}`;
+      if (!agents.has(agentKey)) agents.set(agentKey, origin.model === undefined ? { tool: origin.tool } : { tool: origin.tool, model: origin.model });
+    }
+  }
+  attribution.tools = [...tools.values()];
+  return { files: files.filter(f => f.added.length > 0), attribution, agents: [...agents.values()] };
+}
+
+export function attributeCommit(files: readonly StagedText[]): CommitAttribution {
+  return summarizeCommit(files.map(attributeFile));
+}

@@ -1,0 +1,135 @@
+import { AI_KINDS, TOOLS, type AiKind, type Tool } from '../attribution/origin';
+
+/**
+ * The commit trailers of design.md section 5, a contract other tools parse:
+ *
+ *   Assisted-by: <Agent>[:<model>]
+ *   AI-Attribution: v1 added=<n> ai=<n> mixed=<n> unknown=<n> tools=<tool>/<kind>:<lines>[,<tool>/<kind>:<lines>...]
+ *
+ * `tools` lists ai+mixed lines per tool/kind, largest first (ties by tool, then kind, so the text is stable).
+ * When a commit has no ai or mixed line (the policy's trailers.onEveryCommit) the list is empty: `tools=`.
+ */
+
+export const ASSISTED_BY = 'Assisted-by';
+export const AI_ATTRIBUTION = 'AI-Attribution';
+
+/** The agent names of `Assisted-by`, one per tool slug: no spaces, no colons. */
+export const AGENT_NAMES: Readonly<Record<Tool, string>> = {
+  copilot: 'Copilot',
+  'claude-code': 'Claude',
+  codex: 'Codex',
+  'gemini-cli': 'Gemini',
+  cursor: 'Cursor',
+  cline: 'Cline',
+  continue: 'Continue',
+  ai: 'AI',
+};
+
+export interface ToolLines {
+  tool: Tool;
+  kind: AiKind;
+  /** ai + mixed lines attributed to this tool and kind. */
+  lines: number;
+}
+
+export interface Attribution {
+  added: number;
+  ai: number;
+  mixed: number;
+  unknown: number;
+  tools: ToolLines[];
+}
+
+export interface AgentModel {
+  tool: Tool;
+  model?: string;
+}
+
+/** A model name as a trailer can carry it: one line, no white space (kept otherwise as the tool reported it). */
+export function cleanModel(model: string | undefined): string | undefined {
+  if (model === undefined) return undefined;
+  const cleaned = model.trim().replace(/\s+/g, '-');
+  return cleaned === '' ? undefined : cleaned;
+}
+
+export function sortTools(tools: readonly ToolLines[]): ToolLines[] {
+  return [...tools].sort((a, b) => b.lines - a.lines || a.tool.localeCompare(b.tool) || a.kind.localeCompare(b.kind));
+}
+
+export function formatAiAttribution(a: Attribution): string {
+  const tools = sortTools(a.tools.filter(t => t.lines > 0))
+    .map(t => `${t.tool}/${t.kind}:${t.lines}`)
+    .join(',');
+  return `v1 added=${a.added} ai=${a.ai} mixed=${a.mixed} unknown=${a.unknown} tools=${tools}`;
+}
+
+/** One `Assisted-by` value per distinct agent and model, in a stable order. */
+export function formatAssistedBy(agents: readonly AgentModel[]): string[] {
+  const values = new Set<string>();
+  for (const { tool, model } of agents) {
+    const m = cleanModel(model);
+    values.add(m ? `${AGENT_NAMES[tool]}:${m}` : AGENT_NAMES[tool]);
+  }
+  return [...values].sort();
+}
+
+/** A trailer value that does not follow the grammar. `reason` says what is wrong with it. */
+export class TrailerFormatError extends Error {
+  override readonly name = 'TrailerFormatError';
+  constructor(readonly value: string, readonly reason: string) {
+    super(`malformed ${AI_ATTRIBUTION} trailer "${value.slice(0, 200)}": ${reason}`);
+  }
+}
+
+const COUNT = /^(0|[1-9]\d{0,8})$/;
+
+/**
+ * Parses an `AI-Attribution` value. Strict about the fields it knows (a forged or damaged trailer must not
+ * read as "no AI lines"), tolerant of fields a later version may add after them.
+ */
+export function parseAiAttribution(value: string): Attribution {
+  const fields = value.trim().split(/\s+/);
+  if (fields[0] !== 'v1') throw new TrailerFormatError(value, `it must start with v1, not "${fields[0] ?? ''}"`);
+  const seen = new Map<string, string>();
+  for (const field of fields.slice(1)) {
+    const eq = field.indexOf('=');
+    if (eq <= 0) throw new TrailerFormatError(value, `"${field}" is not key=value`);
+    const key = field.slice(0, eq);
+    if (seen.has(key)) throw new TrailerFormatError(value, `${key} appears twice`);
+    seen.set(key, field.slice(eq + 1));
+  }
+  const count = (key: 'added' | 'ai' | 'mixed' | 'unknown'): number => {
+    const raw = seen.get(key);
+    if (raw === undefined) throw new TrailerFormatError(value, `${key}= is missing`);
+    if (!COUNT.test(raw)) throw new TrailerFormatError(value, `${key}=${raw} is not a whole number`);
+    return Number(raw);
+  };
+  const result: Attribution = { added: count('added'), ai: count('ai'), mixed: count('mixed'), unknown: count('unknown'), tools: [] };
+  const tools = seen.get('tools');
+  if (tools === undefined) throw new TrailerFormatError(value, 'tools= is missing');
+  for (const item of tools === '' ? [] : tools.split(',')) {
+    const m = /^([a-z-]+)\/([a-z]+):(\d+)$/.exec(item);
+    if (!m || !COUNT.test(m[3]!)) throw new TrailerFormatError(value, `"${item}" is not <tool>/<kind>:<lines>`);
+    const [, tool, kind, lines] = m;
+    if (!(TOOLS as readonly string[]).includes(tool!)) throw new TrailerFormatError(value, `unknown tool "${tool}"`);
+    if (!(AI_KINDS as readonly string[]).includes(kind!)) throw new TrailerFormatError(value, `unknown kind "${kind}"`);
+    result.tools.push({ tool: tool as Tool, kind: kind as AiKind, lines: Number(lines) });
+  }
+  if (result.ai + result.mixed + result.unknown > result.added) {
+    throw new TrailerFormatError(value, 'ai + mixed + unknown is more than added');
+  }
+  return result;
+}
+
+/**
+ * `Co-authored-by` identities of agents whose own tools sign their commits so (written only when the policy's
+ * trailers.coAuthoredBy asks: it changes the forge's contributor graph). Agents without a known identity get none.
+ */
+export const CO_AUTHORS: Partial<Readonly<Record<Tool, string>>> = {
+  'claude-code': 'Claude <noreply@anthropic.com>',
+  copilot: 'Copilot <175728472+Copilot@users.noreply.github.com>',
+};
+
+export function formatCoAuthors(agents: readonly AgentModel[]): string[] {
+  return [...new Set(agents.map(a => CO_AUTHORS[a.tool]).filter((v): v is string => v !== undefined))].sort();
+}

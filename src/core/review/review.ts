@@ -1,0 +1,499 @@
+import { policyMatchers, type Policy } from './policy';
+import { matchPrincipal, type Roster } from './roster';
+import type { ParsedSignoff, Person } from '../formats/signoff-message';
+import type { Attribution } from '../formats/trailers';
+
+/**
+ * The review state of a branch (design.md section 6), computed from facts the git layer gathered: the commits of
+ * base..head, the sign-off commits among them with the result of verifying their signatures, the base's policy and
+ * roster, and the review requests recorded locally. Pure: the same facts always give the same report.
+ *
+ * A commit needs sign-off when its AI-Attribution (or per-file AI line data) shows ai+mixed lines the policy does
+ * not ignore. It is signed off when sign-off commits that descend from it list its current patch id, verify, are
+ * not by its author (unless allowed), and come from enough distinct signers (highRiskSigners for a high-risk
+ * commit, else one). Otherwise its state is, in this order:
+ * - `unverified`: a sign-off claims it (by patch id, or by commit id with another patch) but does not count: not
+ *   signed, signature bad, signer not in the roster, malformed, not empty, or signed by the commit's own author;
+ * - `stale`: a valid sign-off reviewed it (same commit id, or its rebased twin) but the patch has changed since;
+ * - `requested`: a review request names it (by commit id or patch id);
+ * - `pending`: nothing of the above.
+ */
+
+export const REVIEW_STATES = ['pending', 'requested', 'signed-off', 'stale', 'unverified'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
+export type { Person } from '../formats/signoff-message';
+
+/** What a commit's AI-Attribution trailer says. */
+export type AttributionFact =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'valid'; readonly attribution: Attribution }
+  /** Unparseable, or more than one AI-Attribution trailer: counts as AI (a damaged trailer must not read as none). */
+  | { readonly kind: 'malformed'; readonly reason: string };
+
+/** AI lines of one file of one commit, from a source that knows them (git notes); ranges are 1-based, inclusive. */
+export interface AiPathLines {
+  readonly path: string;
+  /** ai + mixed lines of this file in this commit. */
+  readonly aiLines: number;
+  readonly ranges?: readonly { readonly start: number; readonly end: number; readonly tool?: string; readonly kind?: string; readonly model?: string }[];
+}
+
+/**
+ * Where per-file AI line data comes from. Today the commit trailer carries counts only, so the default source
+ * knows nothing per file and path decisions use the files a commit touches; the git-notes reader
+ * (refs/notes/ai-provenance, Agent Trace JSON) plugs in here for precise per-file lines.
+ */
+export interface AiLineSource {
+  readonly name: string;
+  /** Per-file AI lines of the commits it knows; commits it does not know are absent from the map. */
+  lines(commitIds: readonly string[]): Promise<ReadonlyMap<string, readonly AiPathLines[]>>;
+}
+
+export const trailerCountsOnly: AiLineSource = {
+  name: 'trailers',
+  lines: () => Promise.resolve(new Map()),
+};
+
+export interface CommitFacts {
+  readonly id: string;
+  readonly parents: readonly string[];
+  readonly subject: string;
+  readonly author: Person;
+  /** Author time, seconds since the epoch (kept by rebase and amend: identifies a rebased twin). */
+  readonly authorTime: number;
+  readonly attribution: AttributionFact;
+  /** `Assisted-by` values. */
+  readonly assistedBy: readonly string[];
+  /** `git patch-id --stable` of the commit's diff (first-parent diff for a merge); undefined when the diff is empty. */
+  readonly patchId?: string;
+  /** The diff holds NUL bytes, which git patch-id does not hash: a patch id cannot pin the change. */
+  readonly patchHasNul?: boolean;
+  /** Files the commit touches (first parent); undefined when not loaded. */
+  readonly paths?: readonly string[];
+  /** Per-file AI lines from an AiLineSource; undefined when the source does not know this commit. */
+  readonly aiPaths?: readonly AiPathLines[];
+}
+
+/** The result of checking a sign-off commit's signature against the base's roster. */
+export type SignatureCheck =
+  | {
+      readonly status: 'verified';
+      readonly principal: string;
+      readonly fingerprint?: string;
+      /** Every principal the roster lists for the signing key: the signer is each of them (self sign-off check). */
+      readonly keyPrincipals?: readonly string[];
+    }
+  /** requireSignature is false: the reviewer only has to be in the roster. */
+  | { readonly status: 'not-required' }
+  | { readonly status: 'unsigned' }
+  | { readonly status: 'not-ssh' }
+  | { readonly status: 'bad-signature'; readonly detail?: string }
+  | { readonly status: 'unknown-signer'; readonly detail?: string; readonly fingerprint?: string }
+  | { readonly status: 'unreadable'; readonly detail: string }
+  | { readonly status: 'no-roster' }
+  /** Not checked because the message is not a well-formed sign-off. */
+  | { readonly status: 'not-checked' };
+
+export interface SignoffFacts {
+  readonly id: string;
+  readonly parents: readonly string[];
+  readonly subject: string;
+  readonly parsed: ParsedSignoff;
+  /** The commit changes no file (a sign-off must be an empty commit). */
+  readonly empty: boolean;
+  readonly signature: SignatureCheck;
+}
+
+/** A commit a sign-off lists that is not in base..head but is known locally: enough to recognise its rebased twin. */
+export interface FormerCommit {
+  readonly id: string;
+  readonly author: Person;
+  readonly authorTime: number;
+}
+
+export interface ReviewRequest {
+  /** ISO 8601. */
+  readonly at: string;
+  readonly by?: string;
+  readonly to: readonly string[];
+  readonly base?: string;
+  readonly head?: string;
+  readonly commits: readonly { readonly id: string; readonly patchId?: string }[];
+}
+
+export interface ReviewInput {
+  readonly policy: Policy;
+  /** The base's roster; undefined when the base has no allowed_signers (nothing can be signed off). */
+  readonly roster: Roster | undefined;
+  /** Every commit of base..head: id -> parents. Ancestry ("a sign-off later on the branch") is decided on it. */
+  readonly graph: ReadonlyMap<string, readonly string[]>;
+  /** The commits of base..head that carry an AI-Attribution trailer (or per-file AI data), oldest first. */
+  readonly commits: readonly CommitFacts[];
+  readonly signoffs: readonly SignoffFacts[];
+  readonly formerCommits?: readonly FormerCommit[];
+  readonly requests?: readonly ReviewRequest[];
+}
+
+/** Why a sign-off does not count (for a commit, or at all). */
+export type SignoffDefect =
+  | 'unsigned'
+  | 'not-ssh'
+  | 'bad-signature'
+  | 'unknown-signer'
+  | 'unreadable'
+  | 'no-roster'
+  | 'malformed'
+  | 'not-empty'
+  | 'merge'
+  | 'self-signoff';
+
+export interface Signer {
+  readonly email: string;
+  readonly name?: string;
+  readonly fingerprint?: string;
+  /** Every principal the roster lists for the signer's key. */
+  readonly principals?: readonly string[];
+}
+
+export interface SignoffReview {
+  readonly facts: SignoffFacts;
+  /** Defects of the sign-off itself (not per commit); empty when it counts. */
+  readonly defects: readonly SignoffDefect[];
+  readonly signer?: Signer;
+  /** Commits of the range it lists (by patch id or as stale). */
+  readonly covers: readonly string[];
+}
+
+/** One sign-off's relation to one commit. */
+export interface Claim {
+  readonly signoff: string;
+  /** `patch`: it lists the commit's current patch id. `stale`: it lists the commit (or its twin) with another patch. */
+  readonly match: 'patch' | 'stale';
+  /** Empty when the claim counts. */
+  readonly defects: readonly SignoffDefect[];
+  readonly signer?: Signer;
+  /** For a stale claim: the patch id the sign-off listed. */
+  readonly listedPatchId?: string;
+}
+
+export type NotNeededReason = 'no-ai-lines' | 'below-threshold' | 'ignored' | 'no-changes';
+
+export interface CommitReview {
+  readonly commit: CommitFacts;
+  readonly needsSignoff: boolean;
+  /** When no sign-off is needed: why not. */
+  readonly notNeeded?: NotNeededReason;
+  /** ai + mixed lines that count (outside ignored paths when per-file data exists); undefined when the trailer is malformed. */
+  readonly aiLines?: number;
+  readonly highRisk: boolean;
+  readonly highRiskPaths: readonly string[];
+  readonly requiredSigners: number;
+  /** Defined when needsSignoff. */
+  readonly state?: ReviewState;
+  /** Distinct signers whose sign-off counts for this commit. */
+  readonly signers: readonly Signer[];
+  readonly claims: readonly Claim[];
+  /** The newest review request that names it. */
+  readonly request?: ReviewRequest;
+  /** Something that keeps it from ever being signed off as it is. */
+  readonly blocker?: 'no-roster' | 'patch-has-nul';
+}
+
+export type ReviewNote =
+  | { readonly code: 'no-roster' }
+  | { readonly code: 'empty-roster' }
+  | { readonly code: 'signers-exceed-roster'; readonly required: number; readonly available: number };
+
+export interface ReviewReport {
+  /** Every commit with AI attribution, oldest first. */
+  readonly commits: readonly CommitReview[];
+  readonly signoffs: readonly SignoffReview[];
+  /** Commits needing sign-off per state. */
+  readonly counts: Readonly<Record<ReviewState, number>>;
+  readonly needingSignoff: number;
+  /** True when every commit that needs sign-off is signed off. */
+  readonly ok: boolean;
+  readonly notes: readonly ReviewNote[];
+}
+
+/**
+ * "Does sign-off S descend from commit C" for the commits of the range, with integer indexes: each sign-off's
+ * ancestors are walked once, when a claim first needs them.
+ */
+function ancestry(graph: ReadonlyMap<string, readonly string[]>): (from: string, to: string) => boolean {
+  const index = new Map<string, number>();
+  for (const id of graph.keys()) index.set(id, index.size);
+  const parents: number[][] = [];
+  for (const [id, ps] of graph) {
+    const list: number[] = [];
+    for (const p of ps) {
+      const i = index.get(p);
+      if (i !== undefined) list.push(i);
+    }
+    parents[index.get(id)!] = list;
+  }
+  const reached = new Map<number, Uint8Array>();
+  return (from, to) => {
+    const start = index.get(from);
+    const target = index.get(to);
+    if (start === undefined || target === undefined) return false;
+    let seen = reached.get(start);
+    if (!seen) {
+      seen = new Uint8Array(index.size);
+      const stack = [start];
+      while (stack.length > 0) {
+        const i = stack.pop()!;
+        if (seen[i]) continue;
+        seen[i] = 1;
+        for (const p of parents[i]!) if (!seen[p]) stack.push(p);
+      }
+      reached.set(start, seen);
+    }
+    return seen[target] === 1;
+  };
+}
+
+/**
+ * Whether `email` is the signer: their Reviewed-by address, or any principal the roster lists for their key (one
+ * person listed as senior@ and alias@ cannot author as one and sign off as the other).
+ */
+export function isSigner(signer: Signer, email: string): boolean {
+  return sameEmail(signer.email, email) || (signer.principals !== undefined && matchPrincipal(signer.principals.map(p => p.toLowerCase()), email.toLowerCase()));
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function sameEmail(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Defects of a sign-off that hold whatever commit it lists. */
+function signoffDefects(s: SignoffFacts, input: ReviewInput): { defects: SignoffDefect[]; signer?: Signer } {
+  const defects: SignoffDefect[] = [];
+  if (s.parsed.problems.length > 0) defects.push('malformed');
+  if (s.parents.length > 1) defects.push('merge');
+  if (!s.empty) defects.push('not-empty');
+  const reviewer = s.parsed.reviewer;
+  let signer: Signer | undefined;
+  const sig = s.signature;
+  if (!input.roster || input.roster.isEmpty) {
+    defects.push('no-roster');
+  } else if (sig.status === 'verified') {
+    // The signature verified for the principal the reviewer claims (ssh-keygen -I): that is the signer.
+    if (reviewer && sameEmail(sig.principal, reviewer.email)) {
+      signer = {
+        email: reviewer.email,
+        name: reviewer.name,
+        ...(sig.fingerprint ? { fingerprint: sig.fingerprint } : {}),
+        ...(sig.keyPrincipals ? { principals: sig.keyPrincipals } : {}),
+      };
+    } else if (reviewer) {
+      defects.push('unknown-signer');
+    }
+  } else if (sig.status === 'not-required') {
+    if (input.policy.signoff.requireSignature) defects.push('unsigned');
+    else if (reviewer && input.roster.allows(reviewer.email)) signer = { email: reviewer.email, name: reviewer.name };
+    else defects.push('unknown-signer');
+  } else if (sig.status === 'not-checked') {
+    if (!defects.includes('malformed')) defects.push('malformed');
+  } else {
+    defects.push(sig.status);
+  }
+  return signer && defects.length === 0 ? { defects, signer } : { defects };
+}
+
+/** Groups signers that share an e-mail address or a key: one person signing twice under two names counts once. */
+function distinctSigners(signers: readonly Signer[]): Signer[] {
+  const groups: Signer[][] = [];
+  for (const s of signers) {
+    const joined = groups.filter(g =>
+      g.some(o => sameEmail(o.email, s.email) || (o.fingerprint !== undefined && o.fingerprint === s.fingerprint)),
+    );
+    const merged = [s, ...joined.flat()];
+    for (const g of joined) groups.splice(groups.indexOf(g), 1);
+    groups.push(merged);
+  }
+  return groups.map(g => g[g.length - 1]!);
+}
+
+interface NeedDecision {
+  needsSignoff: boolean;
+  notNeeded?: NotNeededReason;
+  aiLines?: number;
+  highRiskPaths: string[];
+}
+
+function decideNeed(c: CommitFacts, input: ReviewInput, matchers: ReturnType<typeof policyMatchers>): NeedDecision {
+  if (c.patchId === undefined) return { needsSignoff: false, notNeeded: 'no-changes', highRiskPaths: [] };
+  // Per-file data (notes) says precisely where AI lines are; otherwise the files the commit touches stand in.
+  const perFile = c.aiPaths?.filter(p => p.aiLines > 0);
+  const paths = perFile ? perFile.map(p => p.path) : (c.paths ?? []);
+  const highRiskPaths = paths.filter(p => matchers.highRisk.matches(p));
+  // A path both ignored and high-risk is high-risk: the stricter rule wins.
+  const ignored = (p: string): boolean => matchers.ignore.matches(p) && !matchers.highRisk.matches(p);
+  if (paths.length > 0 && paths.every(ignored)) return { needsSignoff: false, notNeeded: 'ignored', highRiskPaths };
+  if (c.attribution.kind === 'malformed') return { needsSignoff: true, highRiskPaths };
+  const aiLines = perFile
+    ? perFile.filter(p => !ignored(p.path)).reduce((sum, p) => sum + p.aiLines, 0)
+    : c.attribution.kind === 'valid'
+      ? c.attribution.attribution.ai + c.attribution.attribution.mixed
+      : 0;
+  if (aiLines === 0) return { needsSignoff: false, notNeeded: 'no-ai-lines', aiLines, highRiskPaths };
+  // Any AI line in a high-risk path needs sign-off, whatever minAiLines says.
+  if (highRiskPaths.length === 0 && aiLines < input.policy.signoff.minAiLines) {
+    return { needsSignoff: false, notNeeded: 'below-threshold', aiLines, highRiskPaths };
+  }
+  return { needsSignoff: true, aiLines, highRiskPaths };
+}
+
+/** Computes the review report. */
+export function computeReview(input: ReviewInput): ReviewReport {
+  const matchers = policyMatchers(input.policy);
+  const { highRiskSigners, allowSelfSignoff } = input.policy.signoff;
+  const former = new Map((input.formerCommits ?? []).map(f => [f.id, f]));
+
+  const descends = ancestry(input.graph);
+  const signoffs = input.signoffs.map(s => ({ facts: s, ...signoffDefects(s, input) }));
+  const covers = new Map<string, string[]>(signoffs.map(s => [s.facts.id, []]));
+
+  // Claims are found from each sign-off's entries through indexes (messages come from the branch author and may
+  // be huge), never by testing every commit against every entry.
+  const byPatch = new Map<string, CommitFacts[]>();
+  const byId = new Map<string, CommitFacts>();
+  for (const c of input.commits) {
+    byId.set(c.id, c);
+    if (c.patchId !== undefined) push(byPatch, c.patchId, c);
+  }
+  // A listed commit that is no longer in the range stands for its rebased or amended twin: same author, same
+  // author time (both kept by rebase and amend).
+  const byAuthor = new Map<string, CommitFacts[]>();
+  for (const c of input.commits) {
+    push(byAuthor, `${c.author.email.toLowerCase()} ${c.authorTime}`, c);
+  }
+  const twinsOf = (listed: string): CommitFacts[] => {
+    const f = former.get(listed);
+    return f ? (byAuthor.get(`${f.author.email.toLowerCase()} ${f.authorTime}`) ?? []) : [];
+  };
+  const claimsOf = new Map<string, Claim[]>();
+  for (const s of signoffs) {
+    const matched = new Map<string, { match: Claim['match']; listedPatchId?: string }>();
+    for (const e of s.facts.parsed.entries) for (const c of byPatch.get(e.patchId) ?? []) matched.set(c.id, { match: 'patch' });
+    for (const e of s.facts.parsed.entries) {
+      const same = byId.get(e.commitId);
+      for (const c of same ? [same, ...twinsOf(e.commitId)] : twinsOf(e.commitId)) {
+        if (!matched.has(c.id)) matched.set(c.id, { match: 'stale', listedPatchId: e.patchId });
+      }
+    }
+    for (const [commitId, m] of matched) {
+      // "A sign-off commit later on the same branch": it must descend from the commit.
+      if (commitId === s.facts.id || !descends(s.facts.id, commitId)) continue;
+      const c = byId.get(commitId)!;
+      covers.get(s.facts.id)!.push(commitId);
+      const defects = [...s.defects];
+      if (s.signer && !allowSelfSignoff && isSigner(s.signer, c.author.email)) defects.push('self-signoff');
+      const claim: Claim = {
+        signoff: s.facts.id,
+        match: m.match,
+        defects,
+        ...(defects.length === 0 && s.signer ? { signer: s.signer } : {}),
+        ...(m.listedPatchId ? { listedPatchId: m.listedPatchId } : {}),
+      };
+      push(claimsOf, commitId, claim);
+    }
+  }
+
+  const commits: CommitReview[] = input.commits.map(c => {
+    const need = decideNeed(c, input, matchers);
+    const highRisk = need.highRiskPaths.length > 0;
+    const requiredSigners = highRisk ? highRiskSigners : 1;
+    const claims = claimsOf.get(c.id) ?? [];
+    const valid = claims.filter(cl => cl.defects.length === 0);
+    const signers = distinctSigners(valid.filter(cl => cl.match === 'patch').map(cl => cl.signer!));
+    const request = [...(input.requests ?? [])]
+      .filter(r => r.commits.some(rc => rc.id === c.id || (c.patchId !== undefined && rc.patchId === c.patchId)))
+      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))[0];
+    const blocker = !input.roster || input.roster.isEmpty ? 'no-roster' : c.patchHasNul ? 'patch-has-nul' : undefined;
+    let state: ReviewState | undefined;
+    if (need.needsSignoff) {
+      if (!blocker && signers.length >= requiredSigners) state = 'signed-off';
+      else if (claims.some(cl => cl.defects.length > 0)) state = 'unverified';
+      else if (valid.some(cl => cl.match === 'stale')) state = 'stale';
+      else if (request) state = 'requested';
+      else state = 'pending';
+    }
+    return {
+      commit: c,
+      needsSignoff: need.needsSignoff,
+      ...(need.notNeeded ? { notNeeded: need.notNeeded } : {}),
+      ...(need.aiLines !== undefined ? { aiLines: need.aiLines } : {}),
+      highRisk,
+      highRiskPaths: need.highRiskPaths,
+      requiredSigners,
+      ...(state ? { state } : {}),
+      signers,
+      claims,
+      ...(request ? { request } : {}),
+      ...(need.needsSignoff && blocker ? { blocker } : {}),
+    };
+  });
+
+  const counts = Object.fromEntries(REVIEW_STATES.map(s => [s, 0])) as Record<ReviewState, number>;
+  for (const c of commits) if (c.state) counts[c.state]++;
+  const needingSignoff = commits.filter(c => c.needsSignoff).length;
+  const notes: ReviewNote[] = [];
+  if (!input.roster) notes.push({ code: 'no-roster' });
+  else if (input.roster.isEmpty) notes.push({ code: 'empty-roster' });
+  else if (commits.some(c => c.needsSignoff && c.highRisk) && input.roster.signerCapacity() < highRiskSigners) {
+    notes.push({ code: 'signers-exceed-roster', required: highRiskSigners, available: input.roster.signerCapacity() });
+  }
+  return {
+    commits,
+    signoffs: signoffs.map(s => ({
+      facts: s.facts,
+      defects: s.defects,
+      ...(s.signer ? { signer: s.signer } : {}),
+      covers: covers.get(s.facts.id)!,
+    })),
+    counts,
+    needingSignoff,
+    ok: counts['signed-off'] === needingSignoff,
+    notes,
+  };
+}
+
+/** The commits a new sign-off by `signer` would add something to: needing sign-off, not yet signed off. */
+export function signoffTargets(report: ReviewReport): CommitReview[] {
+  return report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off' && c.blocker === undefined);
+}
+
+/** Parses one stored review request (local state); throws when its shape is wrong. */
+export function parseReviewRequest(value: unknown): ReviewRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('a review request must be an object');
+  const v = value as Record<string, unknown>;
+  const str = (x: unknown): x is string => typeof x === 'string';
+  if (!str(v.at) || Number.isNaN(Date.parse(v.at))) throw new Error('review request: "at" must be an ISO time');
+  if (!Array.isArray(v.to) || !v.to.every(str)) throw new Error('review request: "to" must be a list of e-mail addresses');
+  if (!Array.isArray(v.commits)) throw new Error('review request: "commits" must be a list');
+  const commits = v.commits.map((c: unknown) => {
+    const o = c as Record<string, unknown> | null;
+    if (typeof o !== 'object' || o === null || !str(o.id)) throw new Error('review request: each commit needs an "id"');
+    if (o.patchId !== undefined && !str(o.patchId)) throw new Error('review request: "patchId" must be a string');
+    return { id: o.id, ...(str(o.patchId) ? { patchId: o.patchId } : {}) };
+  });
+  for (const k of ['by', 'base', 'head'] as const) {
+    if (v[k] !== undefined && !str(v[k])) throw new Error(`review request: "${k}" must be a string`);
+  }
+  return {
+    at: v.at,
+    to: v.to as string[],
+    commits,
+    ...(str(v.by) ? { by: v.by } : {}),
+    ...(str(v.base) ? { base: v.base } : {}),
+    ...(str(v.head) ? { head: v.head } : {}),
+  };
+}

@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import type { AcceptKind } from '../../core/attribution/events';
+import type { Logger } from '../../core/log';
+import type { Tool } from '../../core/attribution/origin';
+import { Disposable } from '../platform/lifecycle';
+import { ProvenanceTracker } from './tracker';
+
+/**
+ * AI extensions we can recognise, by extension id. The inline completion API does not say which provider a
+ * suggestion came from, so the installed AI extension is recorded as a hint; with none, or several, the tool is
+ * `ai` (an AI we cannot name).
+ */
+const KNOWN_AI_EXTENSIONS: readonly [string, Tool][] = [
+  ['github.copilot', 'copilot'],
+  ['github.copilot-chat', 'copilot'],
+  ['continue.continue', 'continue'],
+  ['saoudrizwan.claude-dev', 'cline'],
+  ['anthropic.claude-code', 'claude-code'],
+  ['openai.chatgpt', 'codex'],
+  ['google.geminicodeassist', 'gemini-cli'],
+];
+
+export function detectTool(): Tool {
+  const found = new Set<Tool>();
+  for (const ext of vscode.extensions.all) {
+    const tool = KNOWN_AI_EXTENSIONS.find(([id]) => id === ext.id.toLowerCase())?.[1];
+    if (tool) found.add(tool);
+  }
+  return found.size === 1 ? [...found][0]! : 'ai';
+}
+
+/** VS Code's own accept commands. */
+export const BUILTIN_ACCEPT: Record<AcceptKind, string> = {
+  inline: 'editor.action.inlineSuggest.commit',
+  word: 'editor.action.inlineSuggest.acceptNextWord',
+  line: 'editor.action.inlineSuggest.acceptNextLine',
+  nes: 'editor.action.inlineSuggest.commit',
+};
+
+/**
+ * Runs VS Code's accept commands and attributes the edit each makes. Our keybindings use VS Code's own `when`
+ * clauses, so Tab reaches us only when VS Code would accept; the edit is recognised by the document's next
+ * change event (waited for by document version, not by the command's return value).
+ *
+ * Shadowing (setting): accepts from the ghost text toolbar or a menu call VS Code's command ids directly. When
+ * shadowing is on we register those ids too; the latest registration of an id is the one VS Code runs, so the
+ * call reaches us. To run the real command we step aside for that one call and register again.
+ */
+export class AcceptController extends Disposable {
+  private readonly shadows = new Map<string, vscode.Disposable>();
+  private shadowing = false;
+
+  constructor(private readonly tracker: ProvenanceTracker, private readonly tool: () => Tool, private readonly logger: Logger) {
+    super();
+  }
+
+  async accept(kind: AcceptKind): Promise<void> {
+    const command = BUILTIN_ACCEPT[kind];
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !ProvenanceTracker.trackable(editor.document)) return this.runBuiltin(command);
+    const outcome = this.tracker.expectAccept(editor.document, { t: 'accept', kind, tool: this.tool() });
+    await this.runBuiltin(command);
+    // The edit of an accept reaches us before the command returns; if none came, nothing was accepted (or a next
+    // edit suggestion only moved the cursor): the next keystroke must not be taken for the AI's.
+    this.tracker.cancelAccept(editor.document);
+    const accepted = await outcome;
+    this.logger.debug(`${command}: ${accepted ? 'accepted text attributed to AI' : 'no edit followed (nothing accepted, or a jump)'}`);
+  }
+
+  /** Runs VS Code's command itself, stepping aside if we shadow its id. */
+  private async runBuiltin(command: string): Promise<void> {
+    const shadow = this.shadows.get(command);
+    if (!shadow) {
+      await vscode.commands.executeCommand(command);
+      return;
+    }
+    shadow.dispose();
+    this.shadows.delete(command);
+    try {
+      await vscode.commands.executeCommand(command);
+    } finally {
+      if (this.shadowing) this.shadow(command);
+    }
+  }
+
+  setShadowing(on: boolean): void {
+    this.shadowing = on;
+    if (!on) {
+      for (const d of this.shadows.values()) d.dispose();
+      this.shadows.clear();
+      return;
+    }
+    for (const command of new Set(Object.values(BUILTIN_ACCEPT))) this.shadow(command);
+  }
+
+  private shadow(command: string): void {
+    if (this.shadows.has(command)) return;
+    const kind = (Object.keys(BUILTIN_ACCEPT) as AcceptKind[]).find(k => BUILTIN_ACCEPT[k] === command)!;
+    this.shadows.set(command, vscode.commands.registerCommand(command, () => this.accept(kind)));
+  }
+
+  override dispose(): void {
+    this.setShadowing(false);
+    super.dispose();
+  }
+}

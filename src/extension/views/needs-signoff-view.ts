@@ -1,0 +1,216 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CommitReview, ReviewState } from '../../core/review/review';
+import { ContextKeys, Views } from '../platform/ids';
+import { Disposable } from '../platform/lifecycle';
+import type { SignoffModel, SignoffState, UncommittedFile, UncommittedHunk } from './signoff-model';
+
+/** One row of the "Needs Sign-off" tree: a thin wrapper over the model's data. */
+export type SignoffNode =
+  | { kind: 'group'; id: 'uncommitted' | 'commits'; label: string }
+  | { kind: 'notice'; id: string; label: string; command?: vscode.Command }
+  | { kind: 'uncommittedFile'; file: UncommittedFile }
+  | { kind: 'hunk'; file: UncommittedFile; hunk: UncommittedHunk }
+  | { kind: 'commit'; review: CommitReview }
+  | { kind: 'commitFile'; review: CommitReview; path: string; aiLines?: number; ranges: { start: number; end: number; tool?: string; kind?: string; model?: string }[] }
+  | { kind: 'range'; review: CommitReview; path: string; range: { start: number; end: number; tool?: string; kind?: string; model?: string } };
+
+const STATE_ICONS: Record<ReviewState, string> = {
+  pending: 'circle-large-outline',
+  requested: 'mail',
+  'signed-off': 'pass-filled',
+  stale: 'history',
+  unverified: 'warning',
+};
+
+function stateLabel(state: ReviewState | undefined): string {
+  switch (state) {
+    case 'pending': return vscode.l10n.t('pending');
+    case 'requested': return vscode.l10n.t('review requested');
+    case 'signed-off': return vscode.l10n.t('signed off');
+    case 'stale': return vscode.l10n.t('stale: changed after sign-off');
+    case 'unverified': return vscode.l10n.t('unverified sign-off');
+    default: return '';
+  }
+}
+
+/** A file of a commit as the built-in git extension shows it: a `git:` URI at that revision. */
+function gitUri(root: string, repoPath: string, ref: string): vscode.Uri {
+  const file = path.join(root, ...repoPath.split('/'));
+  return vscode.Uri.from({ scheme: 'git', path: file, query: JSON.stringify({ path: file, ref }) });
+}
+
+/**
+ * The "Needs Sign-off" view: a thin provider over SignoffModel. Empty states come from viewsWelcome, chosen by
+ * the `aiProvenance.signoffView` context key; the badge counts what waits.
+ */
+export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvider<SignoffNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<SignoffNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly treeView: vscode.TreeView<SignoffNode>;
+
+  constructor(private readonly model: SignoffModel) {
+    super();
+    this.treeView = this.register(vscode.window.createTreeView(Views.needsSignoff, { treeDataProvider: this, showCollapseAll: true }));
+    this.register(model.onDidChange(state => this.update(state)));
+    this.update(model.state);
+  }
+
+  private update(state: SignoffState): void {
+    let key: string = state.kind;
+    if (state.kind === 'ready') {
+      const waiting = state.waiting.length + state.uncommitted.length;
+      key = waiting === 0 ? 'nothingWaiting' : 'waiting';
+      this.treeView.badge = waiting ? { value: waiting, tooltip: vscode.l10n.t('{0} AI-written change(s) wait for sign-off', waiting) } : undefined;
+      this.treeView.message = state.review.roster && !state.review.roster.isEmpty
+        ? undefined
+        : vscode.l10n.t('{0} lists no seniors (.ai-provenance/allowed_signers): nothing can be signed off yet.', state.base);
+    } else {
+      this.treeView.badge = undefined;
+      this.treeView.message = state.kind === 'error' ? state.message : undefined;
+    }
+    void vscode.commands.executeCommand('setContext', ContextKeys.signoffView, key);
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: SignoffNode): vscode.TreeItem {
+    const state = this.model.state;
+    const root = state.kind === 'ready' ? state.location.root : '';
+    switch (node.kind) {
+      case 'group': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `group:${node.id}`;
+        item.contextValue = `group+${node.id}`;
+        return item;
+      }
+      case 'notice': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = `notice:${node.id}`;
+        item.iconPath = new vscode.ThemeIcon('info');
+        if (node.command) item.command = node.command;
+        return item;
+      }
+      case 'uncommittedFile': {
+        const item = new vscode.TreeItem(vscode.Uri.file(node.file.file), vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `uncommitted:${node.file.repoPath}`;
+        item.description = vscode.l10n.t('{0} AI lines', node.file.aiLines);
+        item.contextValue = 'uncommittedFile';
+        return item;
+      }
+      case 'hunk': {
+        const h = node.hunk;
+        const item = new vscode.TreeItem(h.start === h.end ? vscode.l10n.t('line {0}', h.start) : vscode.l10n.t('lines {0}–{1}', h.start, h.end));
+        item.id = `hunk:${node.file.repoPath}:${h.start}`;
+        item.description = [h.class === 'm' ? vscode.l10n.t('mixed') : '', `${h.tool}/${h.kind}`, h.model ?? ''].filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon('sparkle');
+        item.contextValue = 'hunk';
+        item.command = {
+          command: 'vscode.open',
+          title: vscode.l10n.t('Show the lines'),
+          arguments: [vscode.Uri.file(node.file.file), { selection: new vscode.Range(h.start - 1, 0, h.end - 1, Number.MAX_SAFE_INTEGER) }],
+        };
+        return item;
+      }
+      case 'commit': {
+        const c = node.review;
+        const item = new vscode.TreeItem(c.commit.subject || c.commit.id.slice(0, 12), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `commit:${c.commit.id}`;
+        const signers = c.requiredSigners > 1 ? ` (${c.signers.length}/${c.requiredSigners})` : '';
+        item.description = `${c.commit.id.slice(0, 8)} · ${stateLabel(c.state)}${signers}`;
+        item.iconPath = new vscode.ThemeIcon(c.state ? STATE_ICONS[c.state] : 'circle-large-outline');
+        item.tooltip = new vscode.MarkdownString([
+          `**${c.commit.subject}**`,
+          `${c.commit.author.name ?? ''} <${c.commit.author.email}> · ${c.commit.id}`,
+          vscode.l10n.t('State: {0}', stateLabel(c.state)),
+          c.aiLines !== undefined ? vscode.l10n.t('AI lines: {0}', c.aiLines) : vscode.l10n.t('AI-Attribution trailer unreadable'),
+          c.highRisk ? vscode.l10n.t('High-risk paths: {0} (needs {1} seniors)', c.highRiskPaths.join(', '), c.requiredSigners) : '',
+          c.signers.length ? vscode.l10n.t('Signed off by: {0}', c.signers.map(s => s.email).join(', ')) : '',
+          c.request ? vscode.l10n.t('Review requested from {0} on {1}', c.request.to.join(', '), c.request.at) : '',
+        ].filter(Boolean).join('\n\n'));
+        item.contextValue = `commit+${c.state ?? 'none'}`;
+        return item;
+      }
+      case 'commitFile': {
+        const item = new vscode.TreeItem(vscode.Uri.file(path.join(root, ...node.path.split('/'))), node.ranges.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `commitFile:${node.review.commit.id}:${node.path}`;
+        item.description = node.aiLines !== undefined ? vscode.l10n.t('{0} AI lines', node.aiLines) : vscode.l10n.t('touched (no line-level record)');
+        item.contextValue = 'commitFile';
+        item.command = this.diffCommand(root, node.review, node.path, node.ranges[0]?.start ?? 1, node.ranges[0]?.end ?? 1);
+        return item;
+      }
+      case 'range': {
+        const r = node.range;
+        const item = new vscode.TreeItem(r.start === r.end ? vscode.l10n.t('line {0}', r.start) : vscode.l10n.t('lines {0}–{1}', r.start, r.end));
+        item.id = `range:${node.review.commit.id}:${node.path}:${r.start}`;
+        item.description = [r.tool && r.kind ? `${r.tool}/${r.kind}` : r.tool ?? '', r.model ?? ''].filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon('sparkle');
+        item.contextValue = 'range';
+        item.command = this.diffCommand(root, node.review, node.path, r.start, r.end);
+        return item;
+      }
+    }
+  }
+
+  /** Opens the commit's change to the file, at the AI lines. */
+  private diffCommand(root: string, review: CommitReview, repoPath: string, start: number, end: number): vscode.Command {
+    const id = review.commit.id;
+    const parent = review.commit.parents[0] ?? id;
+    return {
+      command: 'vscode.diff',
+      title: vscode.l10n.t('Open the change'),
+      arguments: [
+        gitUri(root, repoPath, review.commit.parents.length ? parent : `${id}~0`),
+        gitUri(root, repoPath, id),
+        `${path.basename(repoPath)} (${id.slice(0, 8)})`,
+        { selection: new vscode.Range(start - 1, 0, end - 1, 0) },
+      ],
+    };
+  }
+
+  /** Every row, depth-first, as "label — description" (tests read the view through this). */
+  rows(): string[] {
+    const out: string[] = [];
+    const walk = (nodes: SignoffNode[], depth: number): void => {
+      for (const n of nodes) {
+        const item = this.getTreeItem(n);
+        const label = typeof item.label === 'string' ? item.label : item.label?.label ?? (item.resourceUri ? path.basename(item.resourceUri.fsPath) : '');
+        out.push(`${'  '.repeat(depth)}${label}${item.description ? ` — ${String(item.description)}` : ''}`);
+        walk(this.getChildren(n), depth + 1);
+      }
+    };
+    walk(this.getChildren(), 0);
+    return out;
+  }
+
+  getChildren(node?: SignoffNode): SignoffNode[] {
+    const state = this.model.state;
+    if (state.kind !== 'ready') return [];
+    if (!node) {
+      const roots: SignoffNode[] = [];
+      if (state.uncommitted.length) roots.push({ kind: 'group', id: 'uncommitted', label: vscode.l10n.t('Uncommitted') });
+      const shown = state.review.report.commits.filter(c => c.needsSignoff);
+      if (shown.length) roots.push({ kind: 'group', id: 'commits', label: vscode.l10n.t('Commits ahead of {0}', state.base) });
+      if (roots.length && (!state.review.roster || state.review.roster.isEmpty)) {
+        roots.push({ kind: 'notice', id: 'no-roster', label: vscode.l10n.t('Create a starter policy and roster'), command: { command: 'aiProvenance.createStarterPolicy', title: '' } });
+      }
+      return roots;
+    }
+    switch (node.kind) {
+      case 'group':
+        return node.id === 'uncommitted'
+          ? state.uncommitted.map(file => ({ kind: 'uncommittedFile', file }))
+          : [...state.review.report.commits].filter(c => c.needsSignoff).reverse().map(review => ({ kind: 'commit', review }));
+      case 'uncommittedFile':
+        return node.file.hunks.map(hunk => ({ kind: 'hunk', file: node.file, hunk }));
+      case 'commit': {
+        const c = node.review;
+        if (c.commit.aiPaths) return c.commit.aiPaths.map(p => ({ kind: 'commitFile', review: c, path: p.path, aiLines: p.aiLines, ranges: [...(p.ranges ?? [])] }));
+        return (c.commit.paths ?? []).map(p => ({ kind: 'commitFile', review: c, path: p, ranges: [] }));
+      }
+      case 'commitFile':
+        return node.ranges.map(range => ({ kind: 'range', review: node.review, path: node.path, range }));
+      default:
+        return [];
+    }
+  }
+}

@@ -1,0 +1,180 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { classifyLines, summarize, type Segment } from '../../core/attribution/lines';
+import type { Logger } from '../../core/log';
+import type { CommitReview } from '../../core/review/review';
+import { decodeRuns } from '../../core/formats/stored-runs';
+import { runGit, splitNul } from '../../io/git/git';
+import { notesLineSource } from '../../io/git/notes';
+import { openRunsStore } from '../../io/attribution/staged-attribution';
+import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
+import { readReviewRequests } from '../../io/review/requests';
+import { defaultBase, reviewBranch, type BranchReview } from '../../io/review/signoff';
+import { Disposable } from '../platform/lifecycle';
+import type { ProvenanceTracker } from '../tracking/tracker';
+
+/** An AI hunk of an uncommitted file: consecutive AI lines of one tool and kind. */
+export interface UncommittedHunk extends Segment {
+  model?: string;
+}
+
+export interface UncommittedFile {
+  /** Absolute path. */
+  file: string;
+  repoPath: string;
+  aiLines: number;
+  hunks: UncommittedHunk[];
+}
+
+export type SignoffState =
+  | { kind: 'loading' }
+  | { kind: 'noRepository' }
+  | { kind: 'noBase'; root: string }
+  | { kind: 'error'; root?: string; message: string }
+  | { kind: 'ready'; location: RepositoryLocation; base: string; review: BranchReview; uncommitted: UncommittedFile[]; waiting: CommitReview[] };
+
+const DEBOUNCE_MS = 600;
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * What the "Needs Sign-off" view shows, recomputed off the typing path (debounced) when the tracker, the
+ * repository (commit, checkout, fetch) or the settings change: AI lines not committed yet, and the branch's
+ * commits ahead of its base with their review state.
+ */
+export class SignoffModel extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<SignoffState>());
+  readonly onDidChange = this.changed.event;
+  private current: SignoffState = { kind: 'loading' };
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastRequest = 0;
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(private readonly tracker: ProvenanceTracker, private readonly baseSetting: () => string, private readonly logger: Logger) {
+    super();
+    this.register(tracker.onDidChange(() => this.schedule()));
+  }
+
+  get state(): SignoffState {
+    return this.current;
+  }
+
+  /**
+   * Refreshes once things have been quiet for DEBOUNCE_MS. Called on every keystroke through the tracker, so it
+   * only notes the time; one timer checks it and re-arms while changes keep coming.
+   */
+  schedule(): void {
+    this.lastRequest = Date.now();
+    if (this.timer) return;
+    const check = (): void => {
+      const wait = this.lastRequest + DEBOUNCE_MS - Date.now();
+      if (wait > 0) {
+        this.timer = setTimeout(check, wait);
+        return;
+      }
+      this.timer = undefined;
+      void this.refresh();
+    };
+    this.timer = setTimeout(check, DEBOUNCE_MS);
+  }
+
+  /** Recomputes now; concurrent calls run once more after the current run. */
+  async refresh(): Promise<SignoffState> {
+    if (this.running) {
+      this.again = true;
+      await this.running;
+      return this.current;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        this.current = await this.compute();
+        this.changed.fire(this.current);
+      } while (this.again);
+    })().finally(() => (this.running = undefined));
+    await this.running;
+    return this.current;
+  }
+
+  /** The repository of the active file, else of the first workspace folder in one. */
+  private async location(): Promise<RepositoryLocation | undefined> {
+    const candidates: string[] = [];
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (active?.scheme === 'file') candidates.push(path.dirname(active.fsPath));
+    for (const f of vscode.workspace.workspaceFolders ?? []) candidates.push(f.uri.fsPath);
+    for (const folder of candidates) {
+      try {
+        return await locateRepository(folder);
+      } catch {
+        // not in a repository
+      }
+    }
+    return undefined;
+  }
+
+  private async compute(): Promise<SignoffState> {
+    const location = await this.location();
+    if (!location) return { kind: 'noRepository' };
+    try {
+      const base = this.baseSetting() || (await defaultBase(location.root, this.logger));
+      if (!base) return { kind: 'noBase', root: location.root };
+      const requests = await readReviewRequests(location, this.logger);
+      const review = await reviewBranch({ cwd: location.root, base, logger: this.logger, requests, withPaths: true, lineSource: notesLineSource(location.root) });
+      const uncommitted = await this.uncommitted(location);
+      const waiting = review.report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off');
+      return { kind: 'ready', location, base, review, uncommitted, waiting };
+    } catch (error) {
+      this.logger.warn(`Needs Sign-off: ${(error as Error).message}`);
+      return { kind: 'error', root: location.root, message: (error as Error).message };
+    }
+  }
+
+  /** Files changed since HEAD whose AI lines are known: from the editor when it tracks them, else the store. */
+  private async uncommitted(location: RepositoryLocation): Promise<UncommittedFile[]> {
+    const status = await runGit(['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: location.root, logger: this.logger });
+    const paths: string[] = [];
+    const entries = splitNul(status.stdout);
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const code = entry.slice(0, 2);
+      if (code.includes('R') || code.includes('C')) i++; // the next record is the old name
+      if (code.includes('D')) continue;
+      paths.push(entry.slice(3));
+    }
+    const store = openRunsStore(location, this.logger);
+    const files: UncommittedFile[] = [];
+    for (const repoPath of paths.sort()) {
+      const file = path.join(location.root, ...repoPath.split('/'));
+      let report;
+      if (this.tracker.isTracked(file)) {
+        report = this.tracker.engine.lines(file);
+      } else {
+        try {
+          const stat = fs.statSync(file);
+          if (!stat.isFile() || stat.size > MAX_FILE_BYTES) continue;
+          const content = fs.readFileSync(file);
+          const record = await store.readRunsForText(repoPath, content);
+          if (!record) continue;
+          const text = content.toString('utf8');
+          report = classifyLines(text, decodeRuns(record.runs, text.length));
+        } catch {
+          continue;
+        }
+      }
+      const summary = summarize(report);
+      if (summary.ai + summary.mixed === 0) continue;
+      const hunks = summary.segments.map(s => {
+        const model = report.dominant[s.start - 1]?.model;
+        return model ? { ...s, model } : { ...s };
+      });
+      files.push({ file, repoPath, aiLines: summary.ai + summary.mixed, hunks });
+    }
+    return files;
+  }
+
+  override dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    super.dispose();
+  }
+}

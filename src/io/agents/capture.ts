@@ -1,0 +1,442 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { callPaths, mapCallPaths, type AgentCall } from '../../core/agents/call';
+import { AGENT_RECORD_TYPE, AGENT_RECORD_VERSION, type AgentFileSnapshot, type AgentSpoolRecord } from '../../core/agents/record';
+import type { Logger } from '../../core/log';
+import { isRepoPath } from '../../core/formats/state-files';
+import { git, splitNul } from '../git/git';
+import { NotARepositoryError, locateRepository, type RepositoryLocation } from '../git/repository';
+import { isBinary, readBlobs } from '../git/staged';
+import { ensureDirSync, writeFileAtomicSync } from '../store/store';
+
+/**
+ * The I/O half of an agent hook: from an interpreted call (src/core/agents/payload.ts) to one spool record.
+ * Finds the repository, resolves and checks every path the payload names (paths from payloads are untrusted:
+ * anything outside the work tree, inside `.git`, through a symbolic link, or not a regular file is refused),
+ * reads the target files (bounded), the model from the transcript's end (bounded), and for shell commands a
+ * before/after snapshot of the work tree (git status plus stat; bounded).
+ */
+
+export const AGENT_HOOK_LIMITS = {
+  /** Payloads larger than this are skipped. */
+  payloadBytes: 32 * 1024 * 1024,
+  /** A file's text is recorded only up to this size. */
+  fileBytes: 8 * 1024 * 1024,
+  /** How much of the transcript's end is read for the model. */
+  transcriptTailBytes: 256 * 1024,
+  /** Files a shell command's record attributes at most. */
+  shellFiles: 200,
+  /** git status entries a shell snapshot keeps at most. */
+  shellStatusEntries: 20_000,
+  /** Texts of modified files a shell snapshot keeps, in total. */
+  shellSnapshotBytes: 16 * 1024 * 1024,
+  /** Texts a record carries, in total. */
+  recordBytes: 64 * 1024 * 1024,
+};
+export type AgentHookLimits = typeof AGENT_HOOK_LIMITS;
+
+export interface CaptureOptions {
+  /** The hook process's working folder: relative payload paths start here when the payload gives no cwd. */
+  cwd: string;
+  logger: Logger;
+  limits?: Partial<AgentHookLimits>;
+  /** The record's time (tests). */
+  now?: () => Date;
+}
+
+export interface CaptureResult {
+  /** The repository, once found. */
+  location?: RepositoryLocation;
+  /** The record to append, when there is anything to record. */
+  record?: AgentSpoolRecord;
+  /** What was refused or could not be read, for the one log line. */
+  problems: string[];
+}
+
+/** The folder under the state folder where a shell command's pre-tool snapshot waits for its post-tool hook. */
+export const SHELL_SNAPSHOT_DIR = 'agent-shell';
+
+function exists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function hasGitSegment(p: string): boolean {
+  return p.split(/[\\/]/).some(s => s.toLowerCase() === '.git');
+}
+
+/** The deepest folder of `p` (or `p` itself) that exists. */
+function existingFolder(p: string): string | undefined {
+  let dir = p;
+  for (;;) {
+    try {
+      if (fs.statSync(dir).isDirectory()) return dir;
+    } catch {
+      // keep climbing
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+async function findRepository(candidates: (string | undefined)[], logger: Logger): Promise<RepositoryLocation | undefined> {
+  const tried = new Set<string>();
+  for (const candidate of candidates) {
+    if (candidate === undefined || !path.isAbsolute(candidate) || hasGitSegment(candidate)) continue;
+    const dir = existingFolder(candidate);
+    if (dir === undefined || tried.has(dir)) continue;
+    tried.add(dir);
+    try {
+      return await locateRepository(dir, { logger });
+    } catch (error) {
+      if (!(error instanceof NotARepositoryError)) throw error;
+    }
+  }
+  return undefined;
+}
+
+/** A payload path as a repository path, or why it is refused. */
+export function resolvePayloadPath(p: string, baseDir: string, realRoot: string): { repoPath: string; abs: string } | { problem: string } {
+  const shown = JSON.stringify(p.length > 200 ? `${p.slice(0, 200)}...` : p);
+  if (p === '' || p.includes('\0')) return { problem: `refused path ${shown}: not a file path` };
+  const abs = path.resolve(baseDir, p);
+  if (hasGitSegment(abs)) return { problem: `refused path ${shown}: inside a .git folder` };
+  // Resolve symbolic links of the folders (the file itself must not be one), then compare with the real root.
+  const tail: string[] = [path.basename(abs)];
+  let dir = path.dirname(abs);
+  while (!exists(dir)) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return { problem: `refused path ${shown}: no such folder` };
+    tail.unshift(path.basename(dir));
+    dir = parent;
+  }
+  let realDir: string;
+  try {
+    realDir = fs.realpathSync(dir);
+  } catch (error) {
+    return { problem: `refused path ${shown}: ${(error as Error).message}` };
+  }
+  const real = path.join(realDir, ...tail);
+  const rel = path.relative(realRoot, real);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return { problem: `refused path ${shown}: outside the repository` };
+  const repoPath = rel.split(path.sep).join('/');
+  if (!isRepoPath(repoPath) || hasGitSegment(repoPath)) return { problem: `refused path ${shown}: inside a .git folder or not a plain path` };
+  try {
+    const st = fs.lstatSync(real);
+    if (st.isSymbolicLink()) return { problem: `refused path ${shown}: a symbolic link` };
+    if (!st.isFile()) return { problem: `refused path ${shown}: not a regular file` };
+  } catch {
+    // does not exist (yet): fine for a file the tool creates
+  }
+  return { repoPath, abs: real };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+type TextRead = { text: string } | { missing: true } | { note: string };
+
+/** Reads a text file: its text, that it is missing, or why its text is not recorded. Never follows a final symlink. */
+export function readTextFile(abs: string, maxBytes: number): TextRead {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(abs);
+  } catch {
+    return { missing: true };
+  }
+  if (!st.isFile()) return { note: 'not a regular file' };
+  if (st.size > maxBytes) return { note: `larger than ${Math.round(maxBytes / 1024 / 1024)} MB` };
+  let bytes: Buffer;
+  try {
+    const fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    try {
+      bytes = fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
+    return { note: `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  if (bytes.length > maxBytes) return { note: `larger than ${Math.round(maxBytes / 1024 / 1024)} MB` };
+  if (isBinary(bytes)) return { note: 'binary' };
+  try {
+    return { text: UTF8.decode(bytes) };
+  } catch {
+    return { note: 'not UTF-8 text' };
+  }
+}
+
+/**
+ * The model named last in the end of a transcript (Claude Code's JSONL `"model": "..."` of assistant messages,
+ * Gemini CLI's chat JSON, Codex's rollout): reads at most `maxBytes` from the end of a regular file.
+ */
+export function modelFromTranscript(file: string, maxBytes: number): string | undefined {
+  if (!path.isAbsolute(file)) return undefined;
+  let fd: number | undefined;
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size === 0) return undefined;
+    const length = Math.min(st.size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    fd = fs.openSync(file, 'r');
+    fs.readSync(fd, buffer, 0, length, st.size - length);
+    const text = buffer.toString('utf8');
+    const pattern = /(?<!\\)"model"\s*:\s*"([^"\\\r\n]{1,200})"/g;
+    let model: string | undefined;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      const name = m[1]!.trim();
+      if (name !== '' && name !== '<synthetic>') model = name;
+    }
+    return model;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+interface StatusEntry {
+  size: number;
+  mtimeMs: number;
+  missing?: true;
+  /** The work tree differs from the index (or the file is untracked). */
+  dirty: boolean;
+  untracked: boolean;
+  text?: string;
+}
+
+interface ShellSnapshot {
+  v: 1;
+  at: string;
+  truncated: boolean;
+  entries: Record<string, StatusEntry>;
+}
+
+/** `git status` entries with their stat: the cheap picture of what differs from the index. */
+async function statusEntries(root: string, limits: AgentHookLimits, logger: Logger): Promise<{ entries: Map<string, StatusEntry>; truncated: boolean }> {
+  const out = await git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all'], { cwd: root, logger });
+  const entries = new Map<string, StatusEntry>();
+  let truncated = false;
+  for (const item of splitNul(out)) {
+    if (item.length < 4) continue;
+    if (entries.size >= limits.shellStatusEntries) {
+      truncated = true;
+      break;
+    }
+    const x = item[0]!;
+    const y = item[1]!;
+    const p = item.slice(3);
+    if (!isRepoPath(p)) continue;
+    const untracked = x === '?';
+    const entry: StatusEntry = { size: 0, mtimeMs: 0, dirty: untracked || y !== ' ', untracked };
+    try {
+      const st = fs.lstatSync(path.join(root, p));
+      if (!st.isFile()) continue;
+      entry.size = st.size;
+      entry.mtimeMs = st.mtimeMs;
+    } catch {
+      entry.missing = true;
+    }
+    entries.set(p, entry);
+  }
+  return { entries, truncated };
+}
+
+function snapshotFile(location: RepositoryLocation, call: AgentCall): string {
+  const key = createHash('sha256').update(`${call.agent}\0${call.session ?? ''}\0${call.toolUseId ?? call.shell?.command ?? ''}`).digest('hex').slice(0, 32);
+  return path.join(location.stateDir, SHELL_SNAPSHOT_DIR, `${key}.json`);
+}
+
+/** Removes snapshots whose post-tool hook never came (older than a day). Best effort. */
+function removeStaleSnapshots(dir: string): void {
+  try {
+    const now = Date.now();
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name);
+      try {
+        if (now - fs.statSync(file).mtimeMs > 24 * 3600_000) fs.rmSync(file, { force: true });
+      } catch {
+        // gone already
+      }
+    }
+  } catch {
+    // no folder yet
+  }
+}
+
+async function shellPre(location: RepositoryLocation, call: AgentCall, limits: AgentHookLimits, now: Date, logger: Logger): Promise<void> {
+  const { entries, truncated } = await statusEntries(location.root, limits, logger);
+  let kept = 0;
+  for (const [p, entry] of entries) {
+    if (!entry.dirty || entry.missing || entry.size > limits.fileBytes || kept + entry.size > limits.shellSnapshotBytes) continue;
+    const read = readTextFile(path.join(location.root, p), limits.fileBytes);
+    if ('text' in read) {
+      entry.text = read.text;
+      kept += entry.size;
+    }
+  }
+  const snapshot: ShellSnapshot = { v: 1, at: now.toISOString(), truncated, entries: Object.fromEntries(entries) };
+  const file = snapshotFile(location, call);
+  ensureDirSync(path.dirname(file));
+  removeStaleSnapshots(path.dirname(file));
+  writeFileAtomicSync(file, JSON.stringify(snapshot), false);
+}
+
+function readSnapshot(file: string): ShellSnapshot | undefined {
+  try {
+    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as ShellSnapshot;
+    fs.rmSync(file, { force: true });
+    return value && value.v === 1 && typeof value.entries === 'object' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function shellPost(location: RepositoryLocation, call: AgentCall, limits: AgentHookLimits, problems: string[], logger: Logger): Promise<AgentFileSnapshot[]> {
+  const snapshot = readSnapshot(snapshotFile(location, call));
+  if (!snapshot) {
+    problems.push('no work tree snapshot from before the command (is the pre-tool hook installed?); its changes stay unattributed');
+    return [];
+  }
+  const { entries: now } = await statusEntries(location.root, limits, logger);
+  const before = new Map(Object.entries(snapshot.entries));
+  const changed: string[] = [];
+  for (const p of new Set([...before.keys(), ...now.keys()])) {
+    const was = before.get(p);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(path.join(location.root, p));
+    } catch {
+      continue; // deleted: nothing left to attribute
+    }
+    if (!st.isFile()) continue;
+    if (was) {
+      if (!was.missing && was.size === st.size && was.mtimeMs === st.mtimeMs) continue;
+    } else if (!now.has(p)) {
+      continue; // clean before and after
+    }
+    changed.push(p);
+  }
+  changed.sort();
+  if (changed.length > limits.shellFiles) {
+    problems.push(`the command changed ${changed.length} files; recorded the first ${limits.shellFiles}`);
+    changed.length = limits.shellFiles;
+  }
+  // Files whose work tree matched the index before the command held the index's text then.
+  const fromIndex = changed.filter(p => {
+    const was = before.get(p);
+    if (was) return !was.dirty && !was.missing;
+    return !snapshot.truncated && !now.get(p)?.untracked;
+  });
+  const indexBlobs = new Map<string, string>();
+  if (fromIndex.length > 0) {
+    const out = await git(['ls-files', '-s', '-z', '--', ...fromIndex.map(p => `:(literal)${p}`)], { cwd: location.root, logger });
+    for (const item of splitNul(out)) {
+      const m = /^\d{6} ([0-9a-f]+) 0\t(.+)$/s.exec(item);
+      if (m) indexBlobs.set(m[2]!, m[1]!);
+    }
+  }
+  const blobs = await readBlobs(location.root, [...indexBlobs.values()], { logger });
+  const files: AgentFileSnapshot[] = [];
+  let total = 0;
+  for (const p of changed) {
+    const read = readTextFile(path.join(location.root, p), limits.fileBytes);
+    const file: AgentFileSnapshot = { path: p };
+    if ('text' in read) {
+      if (total + read.text.length > limits.recordBytes) {
+        problems.push(`the record reached ${Math.round(limits.recordBytes / 1024 / 1024)} MB; later files left out`);
+        break;
+      }
+      total += read.text.length;
+      file.after = read.text;
+    } else if ('missing' in read) continue;
+    else {
+      file.note = read.note;
+      files.push(file);
+      continue;
+    }
+    const was = before.get(p);
+    if (was?.missing) file.beforeMissing = true;
+    else if (was?.text !== undefined) file.before = was.text;
+    else if (!was && !snapshot.truncated && now.get(p)?.untracked) file.beforeMissing = true;
+    else {
+      const blob = indexBlobs.get(p);
+      const content = blob ? blobs.get(blob) : undefined;
+      if (content && !isBinary(content)) file.before = content.toString('utf8');
+    }
+    files.push(file);
+  }
+  return files;
+}
+
+/**
+ * Turns an interpreted call into a spool record: finds the repository (from the payload's cwd, else its first
+ * file, else the hook's folder), resolves the call's paths, and reads what the phase needs. Problems (refused
+ * paths, unreadable files) are returned for the log; the record holds what could be recorded.
+ */
+export async function captureAgentCall(call: AgentCall, options: CaptureOptions): Promise<CaptureResult> {
+  const limits: AgentHookLimits = { ...AGENT_HOOK_LIMITS, ...options.limits };
+  const problems: string[] = [];
+  const baseDir = call.cwd !== undefined && path.isAbsolute(call.cwd) ? call.cwd : options.cwd;
+  const firstPath = call.edits[0]?.path;
+  const location = await findRepository(
+    [call.cwd !== undefined && path.isAbsolute(call.cwd) ? call.cwd : undefined, firstPath !== undefined ? path.resolve(baseDir, firstPath) : undefined, options.cwd],
+    options.logger,
+  );
+  if (!location) {
+    problems.push(`no git repository at ${call.cwd ?? options.cwd}${firstPath !== undefined ? ` or ${firstPath}` : ''}`);
+    return { problems };
+  }
+  const realRoot = fs.realpathSync(location.root);
+  const absolute = new Map<string, string>();
+  const mapped = mapCallPaths(call, p => {
+    const r = resolvePayloadPath(p, baseDir, realRoot);
+    if ('problem' in r) {
+      problems.push(r.problem);
+      return undefined;
+    }
+    absolute.set(r.repoPath, r.abs);
+    return r.repoPath;
+  });
+  if (mapped.transcriptPath !== undefined && mapped.model === undefined) {
+    const model = modelFromTranscript(mapped.transcriptPath, limits.transcriptTailBytes);
+    if (model !== undefined) mapped.model = model;
+  }
+  const now = options.now?.() ?? new Date();
+  const record: AgentSpoolRecord = { type: AGENT_RECORD_TYPE, v: AGENT_RECORD_VERSION, at: now.toISOString(), call: mapped, files: [] };
+  if (mapped.shell) {
+    if (mapped.phase === 'pre') await shellPre(location, mapped, limits, now, options.logger);
+    else record.files = await shellPost(location, mapped, limits, problems, options.logger);
+    return { location, record, problems };
+  }
+  if (mapped.edits.length === 0) return { location, problems };
+  let total = 0;
+  for (const p of callPaths(mapped)) {
+    const abs = absolute.get(p)!;
+    const read = readTextFile(abs, limits.fileBytes);
+    const file: AgentFileSnapshot = { path: p };
+    if ('text' in read) {
+      if (total + read.text.length > limits.recordBytes) {
+        problems.push(`${p}: left out, the record reached its size limit`);
+        continue;
+      }
+      total += read.text.length;
+      if (mapped.phase === 'pre') file.before = read.text;
+      else file.after = read.text;
+    } else if ('missing' in read) {
+      if (mapped.phase === 'pre') file.beforeMissing = true;
+      else file.afterMissing = true;
+    } else {
+      file.note = read.note;
+      problems.push(`${p}: ${read.note}; its text is not recorded`);
+    }
+    record.files.push(file);
+  }
+  return { location, record, problems };
+}

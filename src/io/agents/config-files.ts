@@ -1,0 +1,291 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  AGENT_HOOK_LAYOUTS,
+  AgentConfigError,
+  agentHookState,
+  detectIndent,
+  mergeAgentHooks,
+  removeAgentHooks,
+  type AgentHookState,
+} from '../../core/agents/hook-config';
+import { AGENTS, type AgentName } from '../../core/attribution/events';
+import { PRODUCT } from '../../core/product';
+import { shQuote } from '../git/hooks';
+import { readTextIfExists } from '../store/files';
+
+/**
+ * Our entries in each agent's user or project hook configuration (design.md section 9, `agents install`).
+ * The CLI calls these, and the extension calls them after asking the person's consent.
+ *
+ * Locations (from the agents' documentation):
+ * | agent       | user                                   | project                              |
+ * | claude-code | ~/.claude/settings.json                | <repo>/.claude/settings.json         |
+ * | codex       | ~/.codex/hooks.json                    | <repo>/.codex/hooks.json             |
+ * | gemini-cli  | ~/.gemini/settings.json                | <repo>/.gemini/settings.json         |
+ * | cursor      | ~/.cursor/hooks.json                   | <repo>/.cursor/hooks.json            |
+ * | cline       | ~/Documents/Cline/Rules/Hooks/<Hook>   | <repo>/.clinerules/hooks/<Hook>      |
+ * | vscode      | ~/.copilot/hooks/ai-provenance.json    | <repo>/.github/hooks/ai-provenance.json |
+ *
+ * JSON files are merged (see src/core/agents/hook-config.ts), written atomically, with a copy of the original kept as
+ * `<file>.ai-provenance.bak` before our first change. A file that does not parse, or whose shape is not the
+ * agent's, is refused and left untouched. Cline's hooks are executable files named after the hook: ours is a
+ * small marked script; someone else's file of the same name is refused, never replaced.
+ */
+
+export type AgentScope = 'user' | 'project';
+
+export interface AgentConfigOptions {
+  scope: AgentScope;
+  /** The repository's top folder: required for the project scope. */
+  root?: string;
+  /** The home folder (default: the user's). */
+  home?: string;
+}
+
+export interface AgentInstallOptions extends AgentConfigOptions {
+  /** The stable launcher the hook command runs (src/io/git/hooks.ts launcherPath). */
+  launcher: string;
+}
+
+export type AgentHooksOutcome = 'created' | 'updated' | 'unchanged' | 'removed' | 'absent' | 'refused';
+
+export interface AgentHooksResult {
+  agent: AgentName;
+  scope: AgentScope;
+  /** The configuration file (for Cline, the hooks folder). */
+  file: string;
+  outcome: AgentHooksOutcome;
+  /** Where the original was copied before our first change. */
+  backup?: string;
+  /** For `refused`: what is wrong and what the person can do. */
+  message?: string;
+  /** What else the person needs to know (a feature flag to enable, a restart). */
+  notes?: string[];
+}
+
+export const BACKUP_SUFFIX = '.ai-provenance.bak';
+const CLINE_HOOKS = ['PreToolUse', 'PostToolUse'] as const;
+const CLINE_MARKER = '# ai-provenance: managed by AI Provenance';
+
+const NOTES: Partial<Record<AgentName, string>> = {
+  codex: 'Codex runs hooks when its hooks feature is on (config.toml [features] hooks = true in versions where it is off by default); apply_patch hooks need a recent Codex',
+  'gemini-cli': 'Gemini CLI runs hooks when its hooks system is enabled (/settings, "Enable Hooks System", or tools.enableHooks)',
+  cursor: 'restart Cursor so it loads the hooks',
+  vscode: 'VS Code agent hooks are a preview (1.109 and later)',
+};
+
+/** The command an agent's hook entry runs. */
+export function agentHookCommandLine(launcher: string, agent: AgentName): string {
+  return `${shQuote(launcher)} agent-hook ${agent}`;
+}
+
+function base(options: AgentConfigOptions): string {
+  if (options.scope === 'project') {
+    if (!options.root) throw new AgentConfigError('the project scope needs the repository folder');
+    return options.root;
+  }
+  return options.home ?? os.homedir();
+}
+
+/** Where an agent's hook configuration lives for a scope (for Cline: the hooks folder). */
+export function agentConfigFile(agent: AgentName, options: AgentConfigOptions): string {
+  const b = base(options);
+  const project = options.scope === 'project';
+  switch (agent) {
+    case 'claude-code':
+      return path.join(b, '.claude', 'settings.json');
+    case 'codex':
+      return path.join(b, '.codex', 'hooks.json');
+    case 'gemini-cli':
+      return path.join(b, '.gemini', 'settings.json');
+    case 'cursor':
+      return path.join(b, '.cursor', 'hooks.json');
+    case 'cline':
+      return project ? path.join(b, '.clinerules', 'hooks') : path.join(b, 'Documents', 'Cline', 'Rules', 'Hooks');
+    case 'vscode':
+      return project ? path.join(b, '.github', 'hooks', `${PRODUCT.cli}.json`) : path.join(b, '.copilot', 'hooks', `${PRODUCT.cli}.json`);
+  }
+}
+
+/** Agents that look installed for a scope: their configuration folder exists. */
+export function detectAgents(options: AgentConfigOptions): AgentName[] {
+  const b = base(options);
+  const marks: Record<AgentName, string[]> = {
+    'claude-code': ['.claude'],
+    codex: ['.codex'],
+    'gemini-cli': ['.gemini'],
+    cursor: ['.cursor'],
+    cline: options.scope === 'project' ? ['.clinerules'] : [path.join('Documents', 'Cline')],
+    vscode: options.scope === 'project' ? [path.join('.github', 'hooks')] : ['.copilot', path.join('.vscode', 'extensions')],
+  };
+  return AGENTS.filter(agent => marks[agent].some(m => fs.existsSync(path.join(b, m))));
+}
+
+/** Writes atomically, keeping an existing file's mode. */
+function writeAtomic(file: string, text: string, mode?: number): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let keep = mode;
+  try {
+    keep = fs.statSync(file).mode & 0o7777;
+  } catch {
+    // new file
+  }
+  const temp = `${file}.${process.pid}.ai-provenance.tmp`;
+  fs.writeFileSync(temp, text, keep !== undefined ? { mode: keep } : {});
+  if (keep !== undefined) fs.chmodSync(temp, keep);
+  fs.renameSync(temp, file);
+}
+
+/** Copies the original before our first change; returns where, when a copy exists. */
+function backup(file: string): string | undefined {
+  const copy = file + BACKUP_SUFFIX;
+  if (fs.existsSync(copy)) return copy;
+  if (!fs.existsSync(file)) return undefined;
+  fs.copyFileSync(file, copy);
+  return copy;
+}
+
+function parseConfig(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new AgentConfigError(`${file} is not valid JSON (${(error as Error).message}); it was left as it is. Fix it, or add our hook entry by hand`);
+  }
+}
+
+function serialize(config: unknown, original: string | undefined): string {
+  const text = JSON.stringify(config, null, original !== undefined ? detectIndent(original) : 2);
+  return original === undefined || original.endsWith('\n') ? `${text}\n` : text;
+}
+
+function refused(agent: AgentName, options: AgentConfigOptions, file: string, error: unknown): AgentHooksResult {
+  const message = error instanceof AgentConfigError && !error.message.startsWith(file) ? `${file}: ${error.message}; it was left as it is` : (error as Error).message;
+  return { agent, scope: options.scope, file, outcome: 'refused', message };
+}
+
+function clineScript(launcher: string): string {
+  const q = shQuote(launcher);
+  return `#!/bin/sh
+${CLINE_MARKER}; '${PRODUCT.cli} agents uninstall cline' removes this file.
+# Records the files Cline's tools write (payload on stdin); prints nothing and always exits 0.
+if [ -x ${q} ]; then ${q} agent-hook cline; else cat >/dev/null; fi
+exit 0
+`;
+}
+
+function installCline(options: AgentInstallOptions): AgentHooksResult {
+  const dir = agentConfigFile('cline', options);
+  const script = clineScript(options.launcher);
+  const outcomes: AgentHooksOutcome[] = [];
+  const problems: string[] = [];
+  for (const hook of CLINE_HOOKS) {
+    const file = path.join(dir, hook);
+    const existing = readTextIfExists(file);
+    if (existing !== undefined && !existing.includes(CLINE_MARKER)) {
+      problems.push(`${file} is someone else's hook; it was left as it is. Have it pass its standard input to: ${agentHookCommandLine(options.launcher, 'cline')}`);
+      continue;
+    }
+    if (existing === script) {
+      outcomes.push('unchanged');
+      continue;
+    }
+    writeAtomic(file, script, 0o755);
+    fs.chmodSync(file, 0o755);
+    outcomes.push(existing === undefined ? 'created' : 'updated');
+  }
+  if (problems.length > 0) return { agent: 'cline', scope: options.scope, file: dir, outcome: 'refused', message: problems.join('\n') };
+  const outcome = outcomes.includes('created') ? 'created' : outcomes.includes('updated') ? 'updated' : 'unchanged';
+  return { agent: 'cline', scope: options.scope, file: dir, outcome };
+}
+
+function uninstallCline(options: AgentConfigOptions): AgentHooksResult {
+  const dir = agentConfigFile('cline', options);
+  let removed = false;
+  for (const hook of CLINE_HOOKS) {
+    const file = path.join(dir, hook);
+    const existing = readTextIfExists(file);
+    if (existing !== undefined && existing.includes(CLINE_MARKER)) {
+      fs.rmSync(file, { force: true });
+      removed = true;
+    }
+  }
+  return { agent: 'cline', scope: options.scope, file: dir, outcome: removed ? 'removed' : 'absent' };
+}
+
+/** Writes our hook entries into each agent's configuration. Never throws for one agent's file: see `outcome`. */
+export function installAgentHooks(agents: readonly AgentName[], options: AgentInstallOptions): AgentHooksResult[] {
+  return agents.map(agent => {
+    const file = agentConfigFile(agent, options);
+    try {
+      const result = agent === 'cline' ? installCline(options) : installJson(agent, file, options);
+      const note = NOTES[agent];
+      if (note && result.outcome !== 'refused') result.notes = [note];
+      return result;
+    } catch (error) {
+      return refused(agent, options, file, error);
+    }
+  });
+}
+
+function installJson(agent: Exclude<AgentName, 'cline'>, file: string, options: AgentInstallOptions): AgentHooksResult {
+  const layout = AGENT_HOOK_LAYOUTS[agent];
+  const original = readTextIfExists(file);
+  const config = original === undefined ? undefined : parseConfig(file, original);
+  const merged = mergeAgentHooks(config, layout, agentHookCommandLine(options.launcher, agent));
+  const result: AgentHooksResult = { agent, scope: options.scope, file, outcome: 'unchanged' };
+  if (!merged.changed) return result;
+  const copy = backup(file);
+  if (copy) result.backup = copy;
+  writeAtomic(file, serialize(merged.config, original));
+  result.outcome = original === undefined ? 'created' : 'updated';
+  return result;
+}
+
+/** Removes exactly our entries from each agent's configuration. */
+export function uninstallAgentHooks(agents: readonly AgentName[], options: AgentConfigOptions): AgentHooksResult[] {
+  return agents.map(agent => {
+    const file = agentConfigFile(agent, options);
+    try {
+      if (agent === 'cline') return uninstallCline(options);
+      const original = readTextIfExists(file);
+      if (original === undefined) return { agent, scope: options.scope, file, outcome: 'absent' };
+      const removed = removeAgentHooks(parseConfig(file, original), AGENT_HOOK_LAYOUTS[agent]);
+      if (!removed.changed) return { agent, scope: options.scope, file, outcome: 'absent' };
+      if (removed.empty && !fs.existsSync(file + BACKUP_SUFFIX)) fs.rmSync(file, { force: true }); // we created it
+      else writeAtomic(file, serialize(removed.config, original));
+      return { agent, scope: options.scope, file, outcome: 'removed' };
+    } catch (error) {
+      return refused(agent, options, file, error);
+    }
+  });
+}
+
+export interface AgentHooksStatus {
+  agent: AgentName;
+  scope: AgentScope;
+  file: string;
+  state: AgentHookState | 'broken';
+  message?: string;
+}
+
+/** Whether our entries are in each agent's configuration, and current for this launcher. */
+export function agentHooksStatus(agents: readonly AgentName[], options: AgentInstallOptions): AgentHooksStatus[] {
+  return agents.map(agent => {
+    const file = agentConfigFile(agent, options);
+    try {
+      if (agent === 'cline') {
+        const scripts = CLINE_HOOKS.map(h => readTextIfExists(path.join(file, h)));
+        const ours = scripts.filter(s => s !== undefined && s.includes(CLINE_MARKER));
+        const state: AgentHookState = ours.length === 0 ? 'missing' : scripts.every(s => s === clineScript(options.launcher)) ? 'installed' : 'outdated';
+        return { agent, scope: options.scope, file, state };
+      }
+      const text = readTextIfExists(file);
+      const config = text === undefined ? undefined : parseConfig(file, text);
+      return { agent, scope: options.scope, file, state: agentHookState(config, AGENT_HOOK_LAYOUTS[agent], agentHookCommandLine(options.launcher, agent)) };
+    } catch (error) {
+      return { agent, scope: options.scope, file, state: 'broken', message: (error as Error).message };
+    }
+  });
+}

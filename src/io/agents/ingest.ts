@@ -1,0 +1,220 @@
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { reanchorTo } from '../../core/agents/apply';
+import { callPaths, mapCallPaths, type AgentCall, type AgentFileTexts } from '../../core/agents/call';
+import { AgentRecordError, isAgentSpoolRecord, parseAgentSpoolRecord, recordFileTexts, type AgentSpoolRecord } from '../../core/agents/record';
+import { Engine } from '../../core/attribution/engine';
+import { EngineError } from '../../core/attribution/errors';
+import type { Logger } from '../../core/log';
+import { RunsFormatError, decodeRuns, encodeRuns } from '../../core/formats/stored-runs';
+import { AGENT_HOOK_LIMITS, readTextFile } from './capture';
+import { openRunsStore, type RunsStore } from '../attribution/staged-attribution';
+import type { RepositoryLocation } from '../git/repository';
+import { Spool } from '../store/spool';
+import { isBinary, readBlobs } from '../git/staged';
+import { STATE_LAYOUT } from '../store/store';
+
+/**
+ * Spool ingestion for files the editor does not hold open (design.md sections 3 and 4): drains the agent hook
+ * records of the spool and, file by file, brings the stored attribution up to date.
+ *
+ * For each record, oldest first: every file it names is loaded once from the runs store (the latest record of
+ * the path, whose text is the work tree file when its blob matches, else a text the records carry, else git's
+ * object database), the record's call is applied by the engine exactly as a replay applies it, and the result is
+ * written back for the file's current work tree text (re-anchored when the work tree moved on since), so the
+ * commit hook and `status` find it by blob id. A record is removed from the spool only after its effect is
+ * stored; a crash in between delivers it again, and applying a record twice changes nothing.
+ *
+ * Records of another type in the spool are not ours: they are appended again, unchanged, for their consumer.
+ */
+
+export interface AgentIngestOptions {
+  /**
+   * The editor's engine. Files open in it take the records' effect in memory (the editor stores them when it
+   * saves); every other file goes through the runs store as above.
+   */
+  engine?: Engine;
+  /** How the engine names a repository path (the extension's engine keys files by absolute path). Default: as is. */
+  enginePath?: (repoPath: string) => string;
+  /** Most records taken in one call (default: all). */
+  max?: number;
+}
+
+export interface AgentIngestResult {
+  /** Agent records applied. */
+  records: number;
+  /** Repository paths whose stored attribution was written. */
+  files: string[];
+  /** Files a record could not be applied to, and why. */
+  skipped: { path: string; reason: string }[];
+  /** Records that could not be read or applied, and failures of the drain; also logged as warnings. */
+  problems: string[];
+}
+
+/** The call and texts restricted to some paths (for splitting a record between the editor and the store). */
+function restrict(call: AgentCall, files: Map<string, AgentFileTexts>, keep: (p: string) => boolean): { call: AgentCall; files: Map<string, AgentFileTexts> } {
+  return {
+    call: { ...call, edits: call.edits.filter(e => keep(e.path)) },
+    files: new Map([...files].filter(([p]) => keep(p))),
+  };
+}
+
+class StoreIngest {
+  private readonly engine = new Engine();
+  private readonly loaded = new Set<string>();
+  readonly written = new Set<string>();
+
+  constructor(
+    private readonly location: RepositoryLocation,
+    private readonly store: RunsStore,
+    private readonly logger: Logger,
+  ) {}
+
+  private abs(repoPath: string): string {
+    return path.join(this.location.root, ...repoPath.split('/'));
+  }
+
+  /** Loads a path's latest stored attribution into the engine, once. */
+  async load(repoPath: string, texts: AgentFileTexts | undefined): Promise<void> {
+    if (this.loaded.has(repoPath)) return;
+    this.loaded.add(repoPath);
+    const latest = await this.store.readLatest(repoPath);
+    if (!latest) return;
+    const candidates: string[] = [];
+    const disk = readTextFile(this.abs(repoPath), AGENT_HOOK_LIMITS.fileBytes);
+    if ('text' in disk) candidates.push(disk.text);
+    if (texts?.before !== undefined) candidates.push(texts.before);
+    if (texts?.after !== undefined) candidates.push(texts.after);
+    let text: string | undefined;
+    for (const c of candidates) {
+      if ((await this.store.blobId(c)) === latest.blob) {
+        text = c;
+        break;
+      }
+    }
+    if (text === undefined) {
+      const blob = (await readBlobs(this.location.root, [latest.blob], { logger: this.logger })).get(latest.blob);
+      if (blob && !isBinary(blob)) text = blob.toString('utf8');
+    }
+    if (text === undefined) {
+      this.logger.debug(`${repoPath}: the text of its latest attribution record (${latest.blob}) is gone; starting from the hook's snapshots`);
+      return;
+    }
+    try {
+      this.engine.restore(repoPath, text, decodeRuns(latest.runs, text.length));
+    } catch (error) {
+      if (!(error instanceof RunsFormatError || error instanceof EngineError)) throw error;
+      this.logger.warn(`ignoring the attribution record of ${repoPath} (${latest.blob}): ${error.message}`);
+    }
+  }
+
+  apply(call: AgentCall, files: Map<string, AgentFileTexts>, at: string): { changed: string[]; skipped: { path: string; reason: string }[] } {
+    return this.engine.applyAgentCall(call, { files, at });
+  }
+
+  /** Stores a path's attribution for its current work tree text. */
+  async persist(repoPath: string): Promise<void> {
+    if (!this.engine.has(repoPath)) return;
+    const disk = readTextFile(this.abs(repoPath), AGENT_HOOK_LIMITS.fileBytes);
+    if (!('text' in disk)) return; // deleted, binary or too large: nothing to attribute
+    let text = this.engine.text(repoPath);
+    let runs = this.engine.runs(repoPath);
+    if (disk.text !== text) {
+      runs = reanchorTo({ text, runs }, disk.text);
+      text = disk.text;
+    }
+    await this.store.writeRuns(repoPath, text, encodeRuns(runs));
+    this.written.add(repoPath);
+  }
+}
+
+/** Whether a drain left claimed records behind (a crashed drain: the next drain returns them). */
+async function hasClaims(spoolDir: string): Promise<boolean> {
+  try {
+    return (await fsp.readdir(path.join(spoolDir, STATE_LAYOUT.claimed))).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Drains the spool's agent hook records into the runs store (and, with `options.engine`, into the editor's
+ * open documents). Never throws for a bad record or a failed drain: those are logged and reported.
+ */
+export async function ingestAgentSpool(location: RepositoryLocation, logger: Logger, options: AgentIngestOptions = {}): Promise<AgentIngestResult> {
+  const result: AgentIngestResult = { records: 0, files: [], skipped: [], problems: [] };
+  const problem = (message: string): void => {
+    result.problems.push(message);
+    logger.warn(message);
+  };
+  const spool = new Spool(location, logger);
+  const store = openRunsStore(location, logger);
+  const ingest = new StoreIngest(location, store, logger);
+  const others: unknown[] = [];
+  try {
+    // Nothing to do is the common case (every commit asks): look before taking the lock.
+    if ((await spool.pending()).length === 0 && !(await hasClaims(spool.dir))) return result;
+    // One ingestion at a time: two processes loading, changing and storing the same file would lose one's edit.
+    const drained = await store.withLock('agent-ingest', () => spool.drain(async entry => {
+      if (!isAgentSpoolRecord(entry.record)) {
+        others.push(entry.record);
+        return;
+      }
+      let record: AgentSpoolRecord;
+      try {
+        record = parseAgentSpoolRecord(entry.record);
+      } catch (error) {
+        if (!(error instanceof AgentRecordError)) throw error;
+        problem(`dropped agent hook record ${entry.name}: ${error.message}`);
+        return;
+      }
+      const texts = recordFileTexts(record);
+      let call = record.call;
+      let files = texts;
+      const editor = options.engine;
+      if (editor) {
+        const toEngine = options.enginePath ?? ((p: string) => p);
+        const open = (p: string): boolean => editor.isOpen(toEngine(p));
+        const mine = restrict(call, files, open);
+        if (mine.call.edits.length > 0 || mine.files.size > 0) {
+          try {
+            const engineFiles = new Map([...mine.files].map(([p, t]) => [toEngine(p), t]));
+            const report = editor.applyAgentCall(mapCallPaths(mine.call, toEngine), { files: engineFiles, at: record.at });
+            result.skipped.push(...report.skipped);
+          } catch (error) {
+            if (!(error instanceof EngineError)) throw error;
+            problem(`agent hook record ${entry.name} on open files: ${error.message}`);
+          }
+        }
+        ({ call, files } = restrict(call, files, p => !open(p)));
+      }
+      for (const p of new Set([...callPaths(call), ...files.keys()])) await ingest.load(p, files.get(p));
+      try {
+        const report = ingest.apply(call, files, record.at);
+        result.skipped.push(...report.skipped);
+        for (const p of report.changed) await ingest.persist(p);
+      } catch (error) {
+        if (!(error instanceof EngineError)) throw error;
+        problem(`agent hook record ${entry.name}: ${error.message}`);
+        return;
+      }
+      result.records++;
+    }, options.max !== undefined ? { max: options.max } : {}));
+    if (drained.failure) {
+      const e = drained.failure.error;
+      problem(`stopped ingesting agent hook records at ${drained.failure.name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  } catch (error) {
+    problem(`could not ingest agent hook records: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  for (const record of others) {
+    try {
+      await spool.append(record);
+    } catch (error) {
+      problem(`could not put back a spool record of another kind: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  result.files = [...ingest.written].sort();
+  for (const s of result.skipped) logger.debug(`agent edit of ${s.path} not applied: ${s.reason}`);
+  return result;
+}
