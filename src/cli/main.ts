@@ -30,7 +30,7 @@ Exit codes: 0 success, 1 a check found what it checks for, 2 bad usage or input,
 
 interface Parsed {
   cwd: string;
-  command?: Command;
+  command?: Command | undefined;
   args: string[];
   help: boolean;
   version: boolean;

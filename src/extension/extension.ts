@@ -144,7 +144,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       markTool = toolArg as Tool;
     } else if (as === 'ai') {
       const picked = await vscode.window.showQuickPick(
-        TOOLS.map(t => ({ label: t, description: t === tool() ? vscode.l10n.t('detected') : undefined })),
+        TOOLS.map(t => ({ label: t, ...(t === tool() ? { description: vscode.l10n.t('detected') } : {}) })),
         { title: vscode.l10n.t('Which AI wrote the selection?'), placeHolder: tool() },
       );
       if (!picked) return;

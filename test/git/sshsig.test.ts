@@ -41,7 +41,8 @@ describe('SSH signatures verified in-process against ssh-keygen', function () {
       assert.equal(sshKeygenSays(path.join(dir, 'a.pub'), signature, message), true);
       // One flipped byte of the message: both refuse.
       const tampered = Buffer.from(message);
-      tampered[i % tampered.length] ^= 1;
+      const at = i % tampered.length;
+      tampered.writeUInt8(tampered.readUInt8(at) ^ 1, at);
       assert.equal(verifyEd25519(sig, tampered, 'git'), false);
       assert.equal(sshKeygenSays(path.join(dir, 'a.pub'), signature, tampered), false);
     }

@@ -38,7 +38,7 @@ interface SimDoc {
   undo: Element[];
   redo: Element[];
   /** The open typing or backspace group: the cursor position it continues from. */
-  group?: { kind: 'type' | 'backspace'; cursor: number };
+  group?: { kind: 'type' | 'backspace'; cursor: number } | undefined;
 }
 
 const aiLabel = (event: string, tool: Tool, kind: AiKind, model?: string): Label => `ai:${event}|${tool}|${kind}|${model ?? ''}`;

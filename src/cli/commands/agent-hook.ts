@@ -66,7 +66,7 @@ function oneLine(text: string): string {
   return flat.length > MAX_LINE ? `${flat.slice(0, MAX_LINE)}...` : flat;
 }
 
-async function record(agent: AgentName, context: CommandContext, problems: string[], found: { location?: RepositoryLocation }): Promise<void> {
+async function record(agent: AgentName, context: CommandContext, problems: string[], found: { location?: RepositoryLocation | undefined }): Promise<void> {
   const logger = collectingLogger(problems);
   const input = await readBounded(context.stdin, AGENT_HOOK_LIMITS.payloadBytes);
   if (!input.data) {
@@ -110,7 +110,7 @@ export const agentHookCommand: Command = {
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
     const name = args[0] ?? '';
     const problems: string[] = [];
-    const found: { location?: RepositoryLocation } = {};
+    const found: { location?: RepositoryLocation | undefined } = {};
     const report = (): void => {
       if (problems.length === 0) return;
       const line = oneLine(`agent-hook ${name}: ${[...new Set(problems)].join('; ')}`);

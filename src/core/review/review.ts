@@ -66,7 +66,7 @@ export interface CommitFacts {
   /** `Assisted-by` values. */
   readonly assistedBy: readonly string[];
   /** `git patch-id --stable` of the commit's diff (first-parent diff for a merge); undefined when the diff is empty. */
-  readonly patchId?: string;
+  readonly patchId?: string | undefined;
   /** The diff holds NUL bytes, which git patch-id does not hash: a patch id cannot pin the change. */
   readonly patchHasNul?: boolean;
   /** Files the commit touches (first parent); undefined when not loaded. */

@@ -24,7 +24,7 @@ export async function setUpAgentHooks(launcherTarget: { node: string; cli: strin
   const root = folder ? await locateRepository(folder).then(l => l.root, () => undefined) : undefined;
   const detected = new Set(detectAgents({ scope: 'user' }));
   const picked = await vscode.window.showQuickPick(
-    AGENTS.map(agent => ({ label: LABELS[agent], agent, picked: detected.has(agent), description: detected.has(agent) ? vscode.l10n.t('found on this machine') : undefined })),
+    AGENTS.map(agent => ({ label: LABELS[agent], agent, picked: detected.has(agent), ...(detected.has(agent) ? { description: vscode.l10n.t('found on this machine') } : {}) })),
     { canPickMany: true, title: vscode.l10n.t('Which agents should report what they write to AI Provenance?') },
   );
   if (!picked || picked.length === 0) return undefined;

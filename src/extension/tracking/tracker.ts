@@ -38,7 +38,7 @@ interface OpenDoc {
   /** False while the stored attribution is being looked up; events wait in `queue` meanwhile. */
   ready: boolean;
   queue: ProvenanceEvent[];
-  idle?: ReturnType<typeof setTimeout>;
+  idle?: ReturnType<typeof setTimeout> | undefined;
   lastChange?: number;
   /**
    * Whether something happened in the editor since the attribution was loaded (an edit, a mark, an agent's edit

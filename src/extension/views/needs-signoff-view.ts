@@ -62,12 +62,12 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
       const waiting = state.waiting.length + state.uncommitted.length;
       key = waiting === 0 ? 'nothingWaiting' : 'waiting';
       this.treeView.badge = waiting ? { value: waiting, tooltip: vscode.l10n.t('{0} AI-written change(s) wait for sign-off', waiting) } : undefined;
-      this.treeView.message = state.review.roster && !state.review.roster.isEmpty
+      setMessage(this.treeView, state.review.roster && !state.review.roster.isEmpty
         ? undefined
-        : vscode.l10n.t('{0} lists no seniors (.ai-provenance/allowed_signers): nothing can be signed off yet.', state.base);
+        : vscode.l10n.t('{0} lists no seniors (.ai-provenance/allowed_signers): nothing can be signed off yet.', state.base));
     } else {
       this.treeView.badge = undefined;
-      this.treeView.message = state.kind === 'error' ? state.message : undefined;
+      setMessage(this.treeView, state.kind === 'error' ? state.message : undefined);
     }
     void vscode.commands.executeCommand('setContext', ContextKeys.signoffView, key);
     this.changed.fire(undefined);
@@ -213,4 +213,9 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
         return [];
     }
   }
+}
+
+/** Setting a view's message to undefined clears it; VS Code's typings predate exactOptionalPropertyTypes. */
+function setMessage(view: vscode.TreeView<unknown>, message: string | undefined): void {
+  (view as { message?: string | undefined }).message = message;
 }

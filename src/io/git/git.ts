@@ -11,14 +11,14 @@ export interface GitRunOptions {
   /** Working directory; git finds the repository from here. */
   cwd: string;
   /** Written to git's stdin. */
-  input?: string | Buffer;
+  input?: string | Buffer | undefined;
   /** Extra environment on top of the fixed one (e.g. GIT_INDEX_FILE). */
   env?: Record<string, string | undefined>;
   /** Exit codes that are answers rather than failures (e.g. 1 for `git diff --quiet`). */
   okExitCodes?: readonly number[];
   /** Kill git after this many milliseconds. */
-  timeoutMs?: number;
-  logger?: Logger;
+  timeoutMs?: number | undefined;
+  logger?: Logger | undefined;
 }
 
 export interface GitResult {

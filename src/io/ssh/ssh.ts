@@ -28,9 +28,9 @@ export interface SshResult {
 }
 
 export interface SshRunOptions {
-  input?: string | Buffer;
-  timeoutMs?: number;
-  logger?: Logger;
+  input?: string | Buffer | undefined;
+  timeoutMs?: number | undefined;
+  logger?: Logger | undefined;
 }
 
 export function runSshKeygen(args: readonly string[], options: SshRunOptions = {}): Promise<SshResult> {
