@@ -3,9 +3,25 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeIo = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https'];
+const nodeIo = [
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'child_process',
+  'node:child_process',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+];
 const banned = (groups, message) => groups.map(group => ({ group: [group], message }));
-const noVscode = { name: 'vscode', message: 'Only src/extension may import vscode: keep logic editor-free (docs/architecture.md).' };
+const noVscode = {
+  name: 'vscode',
+  message: 'Only src/extension may import vscode: keep logic editor-free (docs/architecture.md).',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-artifacts/**', '.demo/**', '.bench/**'] },
@@ -31,34 +47,65 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noVscode, ...nodeIo.map(name => ({ name, message: 'src/core is pure: I/O comes in through small interfaces.' }))],
-        patterns: banned(['**/io/**', '**/cli/**', '**/extension/**'], 'src/core imports nothing of the project outside src/core.'),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            noVscode,
+            ...nodeIo.map(name => ({ name, message: 'src/core is pure: I/O comes in through small interfaces.' })),
+          ],
+          patterns: banned(
+            ['**/io/**', '**/cli/**', '**/extension/**'],
+            'src/core imports nothing of the project outside src/core.',
+          ),
+        },
+      ],
     },
   },
   {
     files: ['src/io/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noVscode], patterns: banned(['**/cli/**', '**/extension/**'], 'src/io may import only src/core.') }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [noVscode], patterns: banned(['**/cli/**', '**/extension/**'], 'src/io may import only src/core.') },
+      ],
     },
   },
   {
     files: ['src/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noVscode], patterns: banned(['**/extension/**'], 'src/cli may import only src/core and src/io.') }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [noVscode], patterns: banned(['**/extension/**'], 'src/cli may import only src/core and src/io.') },
+      ],
     },
   },
   {
     files: ['src/extension/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: banned(['**/cli/**'], 'src/extension may import src/core and src/io, not the CLI.') }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: banned(['**/cli/**'], 'src/extension may import src/core and src/io, not the CLI.') },
+      ],
       'no-console': 'error',
     },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', 'scripts/**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', Buffer: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        Buffer: 'readonly',
+        __dirname: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -12,7 +12,8 @@ function timeSpawn(args: string[], input: string): number {
   const r = spawnSync(process.execPath, args, { input, stdio: ['pipe', 'pipe', 'pipe'] });
   const ms = (nowMicros() - start) / 1000;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
-  if (r.stdout.length > 0) throw new Error(`node ${args.join(' ')} printed on stdout: ${r.stdout.toString().slice(0, 200)}`);
+  if (r.stdout.length > 0)
+    throw new Error(`node ${args.join(' ')} printed on stdout: ${r.stdout.toString().slice(0, 200)}`);
   return ms;
 }
 
@@ -39,7 +40,11 @@ export const benchmark: Benchmark = {
         permission_mode: 'default',
         hook_event_name: 'PostToolUse',
         tool_name: 'Edit',
-        tool_input: { file_path: file, old_string: 'export const value1999 = 1999;\n', new_string: 'export const value1999 = 1999;\nexport function added() {\n  return 1;\n}\n' },
+        tool_input: {
+          file_path: file,
+          old_string: 'export const value1999 = 1999;\n',
+          new_string: 'export const value1999 = 1999;\nexport function added() {\n  return 1;\n}\n',
+        },
         tool_response: { filePath: file, success: true },
         tool_use_id: 'toolu_bench',
       });
@@ -51,7 +56,9 @@ export const benchmark: Benchmark = {
         floor.push(timeSpawn(['-e', '0'], ''));
         hook.push(timeSpawn([cli, 'agent-hook', 'claude-code'], payload));
       }
-      const spooled = fs.readdirSync(path.join(dir, '.git', 'ai-provenance', 'spool')).filter(n => n.endsWith('.json')).length;
+      const spooled = fs
+        .readdirSync(path.join(dir, '.git', 'ai-provenance', 'spool'))
+        .filter(n => n.endsWith('.json')).length;
       if (spooled !== runs + 1) throw new Error(`expected ${runs + 1} spool records, found ${spooled}`);
       return [
         withBudget({

@@ -21,12 +21,19 @@ const SENIOR = { name: 'Bench Senior', email: 'senior@bench.invalid' };
 const JUNIOR = { name: 'Bench Junior', email: 'junior@bench.invalid' };
 
 function git(cwd: string, args: string[], input?: string | Buffer): string {
-  return execFileSync('git', args, { cwd, input: input ?? '', encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync('git', args, {
+    cwd,
+    input: input ?? '',
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 function lines(seed: number, count: number): string {
   let text = '';
-  for (let i = 0; i < count; i++) text += `export const v${seed}_${i} = ${(seed * 7919 + i * 104729) % 1000003}; // generated line ${i}\n`;
+  for (let i = 0; i < count; i++)
+    text += `export const v${seed}_${i} = ${(seed * 7919 + i * 104729) % 1000003}; // generated line ${i}\n`;
   return text;
 }
 
@@ -58,7 +65,10 @@ function signedCommit(cwd: string, parent: string, message: string, time: number
   const tree = git(cwd, ['rev-parse', `${parent}^{tree}`]).trim();
   const headers = `tree ${tree}\nparent ${parent}\nauthor ${SENIOR.name} <${SENIOR.email}> ${time} +0000\ncommitter ${SENIOR.name} <${SENIOR.email}> ${time} +0000\n`;
   const payload = `${headers}\n${message}`;
-  const signature = execFileSync('ssh-keygen', ['-q', '-Y', 'sign', '-f', key, '-n', 'git'], { input: payload, encoding: 'utf8' });
+  const signature = execFileSync('ssh-keygen', ['-q', '-Y', 'sign', '-f', key, '-n', 'git'], {
+    input: payload,
+    encoding: 'utf8',
+  });
   const object = `${headers}gpgsig ${signature.replace(/\n$/, '').split('\n').join('\n ')}\n\n${message}`;
   return git(cwd, ['hash-object', '-t', 'commit', '-w', '--stdin'], object).trim();
 }
@@ -68,7 +78,11 @@ function buildRepository(dir: string, key: string): { base: string; head: string
   const publicKey = fs.readFileSync(`${key}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
   const roster = `${SENIOR.email} ${publicKey}\n`;
   let time = 1_767_225_600;
-  git(dir, ['fast-import', '--quiet'], `commit refs/heads/main\ncommitter ${SENIOR.name} <${SENIOR.email}> ${time} +0000\ndata 5\nbase\nM 100644 inline .ai-provenance/allowed_signers\ndata ${roster.length}\n${roster}\n`);
+  git(
+    dir,
+    ['fast-import', '--quiet'],
+    `commit refs/heads/main\ncommitter ${SENIOR.name} <${SENIOR.email}> ${time} +0000\ndata 5\nbase\nM 100644 inline .ai-provenance/allowed_signers\ndata ${roster.length}\n${roster}\n`,
+  );
   const base = git(dir, ['rev-parse', 'main']).trim();
   let tip = base;
   const contents = new Map<string, string>();
@@ -84,7 +98,11 @@ function buildRepository(dir: string, key: string): { base: string; head: string
       .sort((a, b) => Number(a[0]!.slice(1)) - Number(b[0]!.slice(1)))
       .map(p => p[1]!);
     const aiIds = ids.slice(0, AI_PER_BLOCK);
-    const log = execFileSync('git', ['log', '-p', '--full-index', '--no-renames', '--no-walk=unsorted', '--format=commit %H', ...aiIds], { cwd: dir, maxBuffer: 1 << 30 });
+    const log = execFileSync(
+      'git',
+      ['log', '-p', '--full-index', '--no-renames', '--no-walk=unsorted', '--format=commit %H', ...aiIds],
+      { cwd: dir, maxBuffer: 1 << 30 },
+    );
     const patchIds = new Map(
       execFileSync('git', ['patch-id', '--stable'], { cwd: dir, input: log, encoding: 'utf8' })
         .trim()
@@ -116,10 +134,15 @@ function baseline(cwd: string, base: string, head: string): Promise<number> {
 
 function check(cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [path.join(root, 'dist', 'cli.js'), 'check', '--base', 'main'], { cwd, maxBuffer: 1 << 28 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`check failed (${error.code}): ${stderr}\n${stdout.slice(-2000)}`));
-      else resolve(stdout);
-    });
+    execFile(
+      process.execPath,
+      [path.join(root, 'dist', 'cli.js'), 'check', '--base', 'main'],
+      { cwd, maxBuffer: 1 << 28 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`check failed (${error.code}): ${stderr}\n${stdout.slice(-2000)}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -166,7 +189,8 @@ export const benchmark: Benchmark = {
       const buildMs = (nowMicros() - buildStart) / 1000;
       const commits = Number(git(repoDir, ['rev-list', '--count', `${base}..${head}`]).trim());
       const output = await check(repoDir); // warm-up, and proof that everything is signed off (exit 0)
-      if (!/OK: all 500 AI-assisted commits that need sign-off are signed off/.test(output)) throw new Error(`unexpected check output:\n${output.slice(0, 2000)}`);
+      if (!/OK: all 500 AI-assisted commits that need sign-off are signed off/.test(output))
+        throw new Error(`unexpected check output:\n${output.slice(0, 2000)}`);
       await baseline(repoDir, base, head);
       const runs = 9;
       const ours: Sample[] = [];
@@ -177,7 +201,8 @@ export const benchmark: Benchmark = {
         ours.push(await time(() => check(repoDir)));
       }
       const wall = (xs: Sample[]): number[] => xs.map(x => x.wallMs);
-      const cpu = (xs: Sample[]): number[] | undefined => (xs.every(x => x.cpuMs !== undefined) ? xs.map(x => x.cpuMs!) : undefined);
+      const cpu = (xs: Sample[]): number[] | undefined =>
+        xs.every(x => x.cpuMs !== undefined) ? xs.map(x => x.cpuMs!) : undefined;
       const ourCpu = cpu(ours);
       const floorCpu = cpu(floor);
       return [
@@ -197,7 +222,11 @@ export const benchmark: Benchmark = {
             baselineMinMs: Math.min(...wall(floor)),
             minRatio: Math.min(...wall(ours)) / Math.min(...wall(floor)),
             ...(ourCpu && floorCpu
-              ? { checkCpuMedianMs: median(ourCpu), baselineCpuMedianMs: median(floorCpu), cpuRatio: median(ourCpu) / median(floorCpu) }
+              ? {
+                  checkCpuMedianMs: median(ourCpu),
+                  baselineCpuMedianMs: median(floorCpu),
+                  cpuRatio: median(ourCpu) / median(floorCpu),
+                }
               : {}),
             buildRepositoryMs: buildMs,
           },

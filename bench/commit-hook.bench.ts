@@ -14,11 +14,20 @@ const FILES = 200;
 const LINES = 100;
 const RUNS = 7;
 
-const origin: AiOrigin = { id: '33333333-3333-4333-8333-333333333333', tool: 'claude-code', kind: 'agent', model: 'bench-model', at: '2026-01-01T00:00:00.000Z' };
+const origin: AiOrigin = {
+  id: '33333333-3333-4333-8333-333333333333',
+  tool: 'claude-code',
+  kind: 'agent',
+  model: 'bench-model',
+  at: '2026-01-01T00:00:00.000Z',
+};
 
 function makeRepo(home: string, withHooks: boolean): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `ai-provenance-bench-${withHooks ? 'hooks' : 'plain'}-`)));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, AI_PROVENANCE_HOME: home } });
+  const dir = fs.realpathSync(
+    fs.mkdtempSync(path.join(os.tmpdir(), `ai-provenance-bench-${withHooks ? 'hooks' : 'plain'}-`)),
+  );
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, stdio: 'pipe', env: { ...process.env, AI_PROVENANCE_HOME: home } });
   git('init', '-q', '-b', 'main');
   git('config', 'user.name', 'Bench');
   git('config', 'user.email', 'bench@example.invalid');
@@ -26,7 +35,12 @@ function makeRepo(home: string, withHooks: boolean): string {
   fs.writeFileSync(path.join(dir, 'README.md'), 'bench\n');
   git('add', '.');
   git('commit', '-q', '-m', 'initial');
-  if (withHooks) execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'hooks', 'install'], { cwd: dir, stdio: 'pipe', env: { ...process.env, AI_PROVENANCE_HOME: home } });
+  if (withHooks)
+    execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'hooks', 'install'], {
+      cwd: dir,
+      stdio: 'pipe',
+      env: { ...process.env, AI_PROVENANCE_HOME: home },
+    });
   return dir;
 }
 
@@ -34,13 +48,19 @@ function makeRepo(home: string, withHooks: boolean): string {
 async function fillRepo(dir: string, record: boolean): Promise<void> {
   const store = record ? openRunsStore(await locateRepository(dir), nullLogger) : undefined;
   for (let f = 0; f < FILES; f++) {
-    const lines = Array.from({ length: LINES }, (_, i) => `export const value_${f}_${i} = ${i} * ${f} + 1; // line ${i}\n`);
+    const lines = Array.from(
+      { length: LINES },
+      (_, i) => `export const value_${f}_${i} = ${i} * ${f} + 1; // line ${i}\n`,
+    );
     const humanPart = lines.slice(0, LINES / 2).join('');
     const aiPart = lines.slice(LINES / 2).join('');
     const rel = `src/mod${Math.floor(f / 20)}/file${f}.ts`;
     fs.mkdirSync(path.join(dir, path.dirname(rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), humanPart + aiPart);
-    const runs: Run[] = [{ length: humanPart.length, origin: HUMAN }, { length: aiPart.length, origin }];
+    const runs: Run[] = [
+      { length: humanPart.length, origin: HUMAN },
+      { length: aiPart.length, origin },
+    ];
     if (store) await store.writeRuns(rel, humanPart + aiPart, encodeRuns(runs));
   }
   execFileSync('git', ['add', '-A'], { cwd: dir });

@@ -35,7 +35,15 @@ function bigFile(aiRuns: number): { engine: Engine; length: number } {
   engine.apply({ t: 'open', path: PATH, text });
   const stride = Math.floor(text.length / aiRuns);
   for (let i = 0; i < aiRuns; i++) {
-    engine.apply({ t: 'mark', path: PATH, offset: i * stride + 5, length: Math.floor(stride / 2), as: 'ai', tool: 'copilot', kind: 'inline' });
+    engine.apply({
+      t: 'mark',
+      path: PATH,
+      offset: i * stride + 5,
+      length: Math.floor(stride / 2),
+      as: 'ai',
+      tool: 'copilot',
+      kind: 'inline',
+    });
   }
   return { engine, length: text.length };
 }
@@ -68,8 +76,18 @@ function changeEvent(): BenchResult {
   return withBudget({
     name: 'engine.changeEvent',
     description: `one change event (insert or delete one character at a random offset, full engine path) on a 5,000-line file holding ${runs} runs (2,000 AI), ${times.length} events`,
-    metrics: { medianMicros: median(times), p90Micros: percentile(times, 90), p99Micros: percentile(times, 99), runs, aiRuns: 2000 },
-    budget: { metric: 'medianMicros', max: 20, description: 'one change event at most 20 microseconds at the median (design.md section 8)' },
+    metrics: {
+      medianMicros: median(times),
+      p90Micros: percentile(times, 90),
+      p99Micros: percentile(times, 99),
+      runs,
+      aiRuns: 2000,
+    },
+    budget: {
+      metric: 'medianMicros',
+      max: 20,
+      description: 'one change event at most 20 microseconds at the median (design.md section 8)',
+    },
   });
 }
 
@@ -137,7 +155,9 @@ function bigTrace(events: number): string {
       lines.push(JSON.stringify({ t: 'edit', path, changes: [{ offset, length: 0, text: 'a' }] }));
       sizes.set(path, size + 1);
     } else if (r < 0.8 && size > 1) {
-      lines.push(JSON.stringify({ t: 'edit', path, changes: [{ offset: Math.min(offset, size - 1), length: 1, text: '' }] }));
+      lines.push(
+        JSON.stringify({ t: 'edit', path, changes: [{ offset: Math.min(offset, size - 1), length: 1, text: '' }] }),
+      );
       sizes.set(path, size - 1);
     } else if (r < 0.88) {
       lines.push(JSON.stringify({ t: 'accept', kind: 'inline', tool: 'copilot', model: 'gpt-4.1' }));
@@ -150,7 +170,9 @@ function bigTrace(events: number): string {
       lines.push(JSON.stringify({ t: 'edit', path, changes: [{ offset, length: 0, text: 'zz' }] }));
       lines.push(JSON.stringify({ t: 'edit', path, changes: [{ offset, length: 2, text: '' }], reason: 'undo' }));
     } else if (r < 0.98) {
-      lines.push(JSON.stringify({ t: 'mark', path, offset, length: Math.min(5, size - offset), as: 'ai', tool: 'claude-code' }));
+      lines.push(
+        JSON.stringify({ t: 'mark', path, offset, length: Math.min(5, size - offset), as: 'ai', tool: 'claude-code' }),
+      );
     } else {
       lines.push(JSON.stringify({ t: 'save', path }));
     }
@@ -172,7 +194,12 @@ function replay(): BenchResult {
   return {
     name: 'engine.replay',
     description: `replay of a ${events}-event trace (parse, validate, apply, classify ${files} files), median of 3`,
-    metrics: { events, traceBytes: trace.length, medianMs: micros / 1000, eventsPerSecond: Math.round(events / (micros / 1e6)) },
+    metrics: {
+      events,
+      traceBytes: trace.length,
+      medianMs: micros / 1000,
+      eventsPerSecond: Math.round(events / (micros / 1e6)),
+    },
   };
 }
 

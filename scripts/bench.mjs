@@ -17,14 +17,18 @@ npx('tsc', '-p', 'tsconfig.json');
 execFileSync(process.execPath, ['scripts/build.mjs', '--production'], { cwd: root, stdio: 'inherit' });
 
 const dir = path.join(root, 'out', 'bench');
-const files = readdirSync(dir).filter(f => f.endsWith('.bench.js') && (!filter || f.includes(filter))).sort();
+const files = readdirSync(dir)
+  .filter(f => f.endsWith('.bench.js') && (!filter || f.includes(filter)))
+  .sort();
 const results = [];
 for (const file of files) {
   const { benchmark } = require(path.join(dir, file));
   console.log(`[bench] ${benchmark.name}`);
   for (const r of await benchmark.run()) {
     results.push(r);
-    const budget = r.budget ? `  budget ${r.budget.metric} <= ${r.budget.max}: ${r.withinBudget ? 'met' : 'MISSED'}` : '';
+    const budget = r.budget
+      ? `  budget ${r.budget.metric} <= ${r.budget.max}: ${r.withinBudget ? 'met' : 'MISSED'}`
+      : '';
     console.log(`  ${r.name}: ${JSON.stringify(r.metrics)}${budget}`);
   }
 }
@@ -33,11 +37,17 @@ if (!filter || 'extension typing'.includes(filter)) {
   const out = path.join(os.tmpdir(), `ai-provenance-bench-${process.pid}.json`);
   console.log('[bench] extension (in VS Code)');
   try {
-    execFileSync(process.execPath, ['scripts/e2e/run.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, E2E_BENCH_FILE: out } });
+    execFileSync(process.execPath, ['scripts/e2e/run.mjs'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, E2E_BENCH_FILE: out },
+    });
     for (const r of JSON.parse(readFileSync(out, 'utf8'))) {
       const within = r.budget ? r.metrics[r.budget.metric] <= r.budget.max : undefined;
       results.push({ ...r, ...(within === undefined ? {} : { withinBudget: within }) });
-      console.log(`  ${r.name}: ${JSON.stringify(r.metrics)}${r.budget ? `  budget ${r.budget.metric} <= ${r.budget.max}: ${within ? 'met' : 'MISSED'}` : ''}`);
+      console.log(
+        `  ${r.name}: ${JSON.stringify(r.metrics)}${r.budget ? `  budget ${r.budget.metric} <= ${r.budget.max}: ${within ? 'met' : 'MISSED'}` : ''}`,
+      );
     }
   } catch (error) {
     console.log(`  could not run the in-editor benchmark: ${error.message.split('\n')[0]}`);
@@ -50,7 +60,13 @@ execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inher
 
 const report = {
   when: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  },
   results,
 };
 mkdirSync(path.join(root, '.bench'), { recursive: true });

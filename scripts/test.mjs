@@ -1,5 +1,5 @@
 // npm test: every layer, in order, on an already set-up machine (npm run ci sets one up first).
-// lint -> build -> compile tests -> unit -> git -> package -> e2e (development folder) -> e2e (installed .vsix).
+// lint -> format (prettier) -> knip (unused code) -> build -> compile tests -> unit -> git -> package -> e2e (development folder) -> e2e (installed .vsix).
 // Runs every layer even when one fails, then prints one closing line with the totals.
 // Usage: npm test [-- LAYER...]   e.g. npm test -- unit git
 import { spawnSync } from 'node:child_process';
@@ -17,8 +17,14 @@ const mocha = layer => [bin('mocha'), ['--config', `test/${layer}/.mocharc.json`
 
 const steps = [
   { id: 'lint', run: [bin('eslint'), ['--max-warnings', '0', '.']] },
+  { id: 'format', run: [bin('prettier'), ['--check', '--log-level', 'warn', '.']] },
+  { id: 'knip', run: [bin('knip'), []] },
   { id: 'build', run: [node, ['scripts/build.mjs']] },
-  { id: 'compile', run: [bin('tsc'), ['-p', 'tsconfig.json']], before: () => fs.rmSync(path.join(root, 'out'), { recursive: true, force: true }) },
+  {
+    id: 'compile',
+    run: [bin('tsc'), ['-p', 'tsconfig.json']],
+    before: () => fs.rmSync(path.join(root, 'out'), { recursive: true, force: true }),
+  },
   { id: 'unit', counted: true, run: mocha('unit') },
   { id: 'git', counted: true, run: mocha('git') },
   { id: 'package', counted: true, run: mocha('package') },
@@ -32,7 +38,9 @@ if (unknown.length) {
   console.error(`unknown layer(s): ${unknown.join(', ')}; choose from ${steps.map(s => s.id).join(', ')}`);
   process.exit(2);
 }
-const selected = wanted.length ? steps.filter(s => wanted.includes(s.id) || (setup.has(s.id) && s.id !== 'lint')) : steps;
+const selected = wanted.length
+  ? steps.filter(s => wanted.includes(s.id) || (setup.has(s.id) && s.id !== 'lint'))
+  : steps;
 
 const countsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-test-')), 'counts.jsonl');
 const failedSteps = [];
@@ -42,7 +50,8 @@ for (const step of selected) {
   const [cmd, args] = step.run;
   const started = Date.now();
   const r = spawnSync(cmd, args, {
-    cwd: root, stdio: 'inherit',
+    cwd: root,
+    stdio: 'inherit',
     env: { ...process.env, AI_PROVENANCE_TEST_COUNTS: countsFile, AI_PROVENANCE_TEST_LAYER: step.id },
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -55,10 +64,18 @@ for (const step of selected) {
   }
 }
 
-const counts = fs.existsSync(countsFile) ? fs.readFileSync(countsFile, 'utf8').trim().split('\n').filter(Boolean).map(l => JSON.parse(l)) : [];
+const counts = fs.existsSync(countsFile)
+  ? fs
+      .readFileSync(countsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(l => JSON.parse(l))
+  : [];
 const sum = key => counts.reduce((n, c) => n + c[key], 0);
 console.log('');
-for (const c of counts) console.log(`  ${c.layer.padEnd(9)} ${c.passes} passed, ${c.failures} failed, ${c.pending} skipped`);
+for (const c of counts)
+  console.log(`  ${c.layer.padEnd(9)} ${c.passes} passed, ${c.failures} failed, ${c.pending} skipped`);
 // A step that failed without a failing test to show for it (lint, a crashed harness) still counts as one failure.
 const silentFailures = failedSteps.filter(id => !counts.some(c => c.layer === id && c.failures > 0)).length;
 const missing = selected.filter(s => s.counted && !failedSteps.includes(s.id) && !counts.some(c => c.layer === s.id));

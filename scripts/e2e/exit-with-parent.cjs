@@ -4,5 +4,9 @@
 const parentAtStart = process.ppid;
 setInterval(() => {
   if (process.ppid === parentAtStart) return;
-  try { process.kill(-process.pid, 'SIGKILL'); } catch { process.exit(1); }
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    process.exit(1);
+  }
 }, 1000).unref();

@@ -16,7 +16,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, format } from 'node:util';
 import { chromium } from 'playwright-core';
-import { ensureCodeServer, installVsix, quietSettings, repoRoot, startCodeServer, writeUserSettings, killProcessGroup } from './code-server.mjs';
+import {
+  ensureCodeServer,
+  installVsix,
+  quietSettings,
+  repoRoot,
+  startCodeServer,
+  writeUserSettings,
+  killProcessGroup,
+} from './code-server.mjs';
 
 const started = Date.now();
 const log = (...args) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
@@ -28,7 +36,11 @@ const artifactsDir = path.join(repoRoot, '.test-artifacts', `e2e-${mode}`);
 fs.rmSync(artifactsDir, { recursive: true, force: true });
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-e2e-'));
-const dir = name => { const d = path.join(tmp, name); fs.mkdirSync(d, { recursive: true }); return d; };
+const dir = name => {
+  const d = path.join(tmp, name);
+  fs.mkdirSync(d, { recursive: true });
+  return d;
+};
 const userDataDir = dir('user-data');
 const extensionsDir = dir('extensions');
 const workspace = dir('workspace');
@@ -47,7 +59,10 @@ function makeWorkspace() {
   git('config', 'commit.gpgsign', 'false');
   fs.writeFileSync(path.join(workspace, 'README.md'), '# e2e workspace\n');
   fs.mkdirSync(path.join(workspace, 'src'));
-  fs.writeFileSync(path.join(workspace, 'src', 'main.ts'), 'export function main(): void {\n  console.log("hello");\n}\n');
+  fs.writeFileSync(
+    path.join(workspace, 'src', 'main.ts'),
+    'export function main(): void {\n  console.log("hello");\n}\n',
+  );
   git('add', '.');
   git('commit', '-q', '-m', 'initial');
 }
@@ -65,17 +80,27 @@ let page;
 function startControlServer() {
   control = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://control');
-    const reply = (status, body) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+    const reply = (status, body) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
     try {
       if (!page) return reply(503, { error: 'the page is not open yet' });
       const param = name => url.searchParams.get(name) ?? '';
       switch (url.pathname) {
-        case '/press': await page.keyboard.press(param('key')); return reply(200, { ok: true });
-        case '/type': await page.keyboard.type(param('text')); return reply(200, { ok: true });
+        case '/press':
+          await page.keyboard.press(param('key'));
+          return reply(200, { ok: true });
+        case '/type':
+          await page.keyboard.type(param('text'));
+          return reply(200, { ok: true });
         case '/query': {
-          const found = await page.$$eval(param('selector'), els => els.slice(0, 20).map(e => ({
-            text: (e.textContent ?? '').replace(/\u00a0/g, ' ').slice(0, 2000), label: e.getAttribute('aria-label') ?? '',
-          })));
+          const found = await page.$$eval(param('selector'), els =>
+            els.slice(0, 20).map(e => ({
+              text: (e.textContent ?? '').replace(/\u00a0/g, ' ').slice(0, 2000),
+              label: e.getAttribute('aria-label') ?? '',
+            })),
+          );
           return reply(200, { count: found.length, elements: found });
         }
         case '/screenshot': {
@@ -83,17 +108,23 @@ function startControlServer() {
           await page.screenshot({ path: file });
           return reply(200, { file });
         }
-        default: return reply(404, { error: `unknown endpoint ${url.pathname}` });
+        default:
+          return reply(404, { error: `unknown endpoint ${url.pathname}` });
       }
-    } catch (error) { reply(500, { error: String(error) }); }
+    } catch (error) {
+      reply(500, { error: String(error) });
+    }
   });
-  return new Promise(resolve => control.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${control.address().port}`)));
+  return new Promise(resolve =>
+    control.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${control.address().port}`)),
+  );
 }
 
 function saveArtifacts(exitLogs) {
   try {
     fs.mkdirSync(artifactsDir, { recursive: true });
-    for (const f of [serverLog, resultsFile]) if (fs.existsSync(f)) fs.copyFileSync(f, path.join(artifactsDir, path.basename(f)));
+    for (const f of [serverLog, resultsFile])
+      if (fs.existsSync(f)) fs.copyFileSync(f, path.join(artifactsDir, path.basename(f)));
     fs.cpSync(shots, path.join(artifactsDir, 'screenshots'), { recursive: true });
     const serverLogs = path.join(userDataDir, 'logs');
     if (fs.existsSync(serverLogs)) fs.cpSync(serverLogs, path.join(artifactsDir, 'server-logs'), { recursive: true });
@@ -103,23 +134,37 @@ function saveArtifacts(exitLogs) {
       fs.writeFileSync(dest, l.contents);
     }
     log('artifacts saved in', path.relative(repoRoot, artifactsDir));
-  } catch (error) { log('could not save artifacts:', error); }
+  } catch (error) {
+    log('could not save artifacts:', error);
+  }
 }
 
 let cleaned = false;
 async function cleanup() {
   if (cleaned) return;
   cleaned = true;
-  try { await browser?.close(); } catch { /* already gone */ }
+  try {
+    await browser?.close();
+  } catch {
+    /* already gone */
+  }
   const chromePid = browserServer?.process()?.pid;
-  try { await browserServer?.close(); } catch { /* already gone */ }
+  try {
+    await browserServer?.close();
+  } catch {
+    /* already gone */
+  }
   await killProcessGroup(chromePid); // playwright starts Chromium in its own group
   await server?.stop();
   control?.close();
   if (process.env.E2E_KEEP) log('kept', tmp);
   else fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, async () => { await cleanup(); process.exit(130); });
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, async () => {
+    await cleanup();
+    process.exit(130);
+  });
 
 async function main() {
   ensureCodeServer(log);
@@ -144,10 +189,16 @@ async function main() {
 
   const controlUrl = await startControlServer();
   server = await startCodeServer({
-    userDataDir, extensionsDir, workDir: tmp, logFile: serverLog,
+    userDataDir,
+    extensionsDir,
+    workDir: tmp,
+    logFile: serverLog,
     env: {
       // inherited by the remote extension host, so the suite sees them
-      E2E_RESULTS_FILE: resultsFile, E2E_CONTROL_URL: controlUrl, E2E_MODE: mode, E2E_EXTENSIONS_DIR: extensionsDir,
+      E2E_RESULTS_FILE: resultsFile,
+      E2E_CONTROL_URL: controlUrl,
+      E2E_MODE: mode,
+      E2E_EXTENSIONS_DIR: extensionsDir,
       E2E_RELOAD_FILE: reloadFile,
       // the launcher the git hooks call goes here, not into the home folder of whoever runs the tests
       AI_PROVENANCE_HOME: path.join(tmp, 'ai-provenance-home'),
@@ -163,26 +214,40 @@ async function main() {
     executablePath: chromiumPath,
     headless: true,
     env: { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg', 'browser') },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   browser = await chromium.connect(browserServer.wsEndpoint());
   // Clipboard access, so copy and paste in the workbench reach the system clipboard as on a desktop.
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 900 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   page = await context.newPage();
 
   let finish;
   // The workbench calls these: the first when the test runner settles, the second for extension host output.
   await page.exposeFunction('codeAutomationExit', (code, logs) => finish?.({ code, logs }));
   // Workbench chatter that says nothing about the extension or the tests.
-  const chatter = /^(Ignoring fetching additional builtin extensions|Creating a socket|\[Service Worker\]|ChatSessionStore|Updating additional builtin extensions cache)/;
+  const chatter =
+    /^(Ignoring fetching additional builtin extensions|Creating a socket|\[Service Worker\]|ChatSessionStore|Updating additional builtin extensions cache)/;
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const line = format(...(args ?? []));
     if (process.env.E2E_VERBOSE || !chatter.test(line.trim())) console.log(`[vscode ${type}] ${line}`);
   });
   page.on('console', msg => {
     const noise = /%c (INFO|WARN)/.test(msg.text()) || /\/vsda\//.test(msg.location()?.url ?? '');
-    if (process.env.E2E_VERBOSE || (msg.type() === 'error' && !noise)) console.log(`[browser ${msg.type()}] ${msg.text()}`);
+    if (process.env.E2E_VERBOSE || (msg.type() === 'error' && !noise))
+      console.log(`[browser ${msg.type()}] ${msg.text()}`);
   });
   page.on('pageerror', error => console.log('[browser page error]', error.message));
 
@@ -199,10 +264,14 @@ async function main() {
   /** Loads the workbench (again, for a window reload) and waits for the suite it runs to settle. */
   async function runPhase(name) {
     fs.rmSync(resultsFile, { force: true });
-    const finished = new Promise(resolve => { finish = resolve; });
+    const finished = new Promise(resolve => {
+      finish = resolve;
+    });
     await page.goto(url);
     log(`workbench opened; running the ${name} suite`);
-    const timedOut = new Promise(resolve => setTimeout(() => resolve(undefined), Math.max(1000, timeoutMs - (Date.now() - started))));
+    const timedOut = new Promise(resolve =>
+      setTimeout(() => resolve(undefined), Math.max(1000, timeoutMs - (Date.now() - started))),
+    );
     const outcome = await Promise.race([finished, timedOut, serverDied]);
     if (outcome?.died !== undefined) throw new Error(`code-server exited during the run (code ${outcome.died})`);
     if (!outcome) {
@@ -210,8 +279,15 @@ async function main() {
       throw new Error(`the ${name} suite did not finish within ${timeoutMs / 1000}s`);
     }
     let results;
-    try { results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')); } catch { /* reported below */ }
-    if (!results) { saveArtifacts(outcome.logs); throw new Error(`the ${name} suite wrote no results: the test runner did not load (see the errors above)`); }
+    try {
+      results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    } catch {
+      /* reported below */
+    }
+    if (!results) {
+      saveArtifacts(outcome.logs);
+      throw new Error(`the ${name} suite wrote no results: the test runner did not load (see the errors above)`);
+    }
     return { outcome, results };
   }
 
@@ -231,19 +307,35 @@ async function main() {
     outcome = { code: Math.max(outcome.code, second.outcome.code), logs: second.outcome.logs };
   }
   fs.writeFileSync(path.join(repoRoot, `test-results-e2e-${mode}.json`), JSON.stringify(results, null, 2));
-  log(`VS Code ${results.vscodeVersion}: ${results.passes} passing, ${results.failures} failing, ${results.pending} pending`);
+  log(
+    `VS Code ${results.vscodeVersion}: ${results.passes} passing, ${results.failures} failing, ${results.pending} pending`,
+  );
   const passed = outcome.code === 0 && results.failures === 0 && results.passes > 0;
   if (!passed) {
     await page.screenshot({ path: path.join(shots, 'failure.png') }).catch(() => {});
     saveArtifacts(outcome.logs);
   }
   const countsFile = process.env.AI_PROVENANCE_TEST_COUNTS;
-  if (countsFile) fs.appendFileSync(countsFile, JSON.stringify({ layer: process.env.AI_PROVENANCE_TEST_LAYER ?? `e2e-${mode}`, passes: results.passes, failures: results.failures, pending: results.pending }) + '\n');
+  if (countsFile)
+    fs.appendFileSync(
+      countsFile,
+      JSON.stringify({
+        layer: process.env.AI_PROVENANCE_TEST_LAYER ?? `e2e-${mode}`,
+        passes: results.passes,
+        failures: results.failures,
+        pending: results.pending,
+      }) + '\n',
+    );
   return passed ? 0 : 1;
 }
 
 // A hard stop, so a hang anywhere above still ends in bounded time.
-setTimeout(async () => { console.error('[e2e] hard timeout'); saveArtifacts(); await cleanup(); process.exit(2); }, timeoutMs + 60000).unref();
+setTimeout(async () => {
+  console.error('[e2e] hard timeout');
+  saveArtifacts();
+  await cleanup();
+  process.exit(2);
+}, timeoutMs + 60000).unref();
 
 let code;
 try {

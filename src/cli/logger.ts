@@ -12,7 +12,9 @@ export function stderrLogger(level: string | undefined = process.env.AI_PROVENAN
   const write = (at: Level, message: string | Error, args: unknown[]): void => {
     if (LEVELS.indexOf(at) < min) return;
     const text = message instanceof Error ? (message.stack ?? message.message) : message;
-    const extra = args.map(a => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a)));
+    const extra = args.map(a =>
+      a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a),
+    );
     process.stderr.write(`ai-provenance: ${at}: ${[text, ...extra].join(' ')}\n`);
   };
   return {

@@ -63,7 +63,8 @@ function parseGlobal(argv: string[], cwd: string): Parsed {
       const topic = argv[i + 1];
       if (topic !== undefined) {
         parsed.command = commands.find(c => c.name === topic);
-        if (!parsed.command) throw new UsageError(`unknown command '${topic}'; run '${PRODUCT.cli} --help' for the list`);
+        if (!parsed.command)
+          throw new UsageError(`unknown command '${topic}'; run '${PRODUCT.cli} --help' for the list`);
       }
       return parsed;
     }
@@ -114,7 +115,9 @@ export async function main(argv: string[], context: Omit<CommandContext, 'cwd'> 
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2), { stdout: process.stdout, stdin: process.stdin, logger: stderrLogger() }).then(code => {
-    process.exitCode = code;
-  });
+  void main(process.argv.slice(2), { stdout: process.stdout, stdin: process.stdin, logger: stderrLogger() }).then(
+    code => {
+      process.exitCode = code;
+    },
+  );
 }

@@ -22,7 +22,11 @@ export interface ParsedOptions {
 
 /** `--to a b` means `--to a --to b` for repeatable options: people list several reviewers after one flag. */
 function expandRepeats(args: readonly string[], spec: OptionSpec): string[] {
-  const repeat = new Set(Object.entries(spec.values ?? {}).filter(([, s]) => s.repeat).map(([name]) => `--${name}`));
+  const repeat = new Set(
+    Object.entries(spec.values ?? {})
+      .filter(([, s]) => s.repeat)
+      .map(([name]) => `--${name}`),
+  );
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -35,16 +39,26 @@ function expandRepeats(args: readonly string[], spec: OptionSpec): string[] {
   return out;
 }
 
-export function parseOptions(command: string, args: readonly string[], spec: OptionSpec, allowPositional = false): ParsedOptions {
+export function parseOptions(
+  command: string,
+  args: readonly string[],
+  spec: OptionSpec,
+  allowPositional = false,
+): ParsedOptions {
   const hint = `run '${PRODUCT.cli} ${command} --help' for the options`;
   const options: NonNullable<ParseArgsConfig['options']> = {};
-  for (const [name, s] of Object.entries(spec.values ?? {})) options[name] = { type: 'string', multiple: true, ...(s.short ? { short: s.short } : {}) };
-  for (const [name, s] of Object.entries(spec.flags ?? {})) options[name] = { type: 'boolean', ...(s.short ? { short: s.short } : {}) };
+  for (const [name, s] of Object.entries(spec.values ?? {}))
+    options[name] = { type: 'string', multiple: true, ...(s.short ? { short: s.short } : {}) };
+  for (const [name, s] of Object.entries(spec.flags ?? {}))
+    options[name] = { type: 'boolean', ...(s.short ? { short: s.short } : {}) };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: expandRepeats(args, spec), options, strict: true, allowPositionals: true });
   } catch (error) {
-    const message = (error as Error).message.replace(/\s*\n\s*/g, ' ').replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option '([^']+)'.*$/s, 'unknown option $1');
+    const message = (error as Error).message
+      .replace(/\s*\n\s*/g, ' ')
+      .replace(/\. To specify a positional argument.*$/s, '')
+      .replace(/^Unknown option '([^']+)'.*$/s, 'unknown option $1');
     throw new UsageError(`${message}; ${hint}`);
   }
   const values = new Map<string, string[]>();
@@ -60,7 +74,9 @@ export function parseOptions(command: string, args: readonly string[], spec: Opt
     values.set(name, list);
   }
   if (!allowPositional && parsed.positionals.length > 0) {
-    throw new UsageError(`${command} takes no arguments besides its options (got ${parsed.positionals.map(p => JSON.stringify(p)).join(' ')}); ${hint}`);
+    throw new UsageError(
+      `${command} takes no arguments besides its options (got ${parsed.positionals.map(p => JSON.stringify(p)).join(' ')}); ${hint}`,
+    );
   }
   return { values, flags, positional: parsed.positionals };
 }

@@ -67,7 +67,10 @@ export function stateReason(c: CommitReview, signoffs: readonly SignoffReview[])
   if (c.state === 'signed-off') return `signed off by ${who}`;
   const parts: string[] = [];
   if (c.blocker === 'no-roster') parts.push(`nobody can sign off: the base has no ${ROSTER_PATH}`);
-  if (c.blocker === 'patch-has-nul') parts.push('its diff holds NUL bytes, which git patch-id does not hash: mark the file binary in .gitattributes or remove the NUL bytes');
+  if (c.blocker === 'patch-has-nul')
+    parts.push(
+      'its diff holds NUL bytes, which git patch-id does not hash: mark the file binary in .gitattributes or remove the NUL bytes',
+    );
   if (c.state === 'unverified') {
     for (const claim of c.claims.filter(cl => cl.defects.length > 0)) {
       const review = signoffs.find(s => s.facts.id === claim.signoff);
@@ -75,7 +78,8 @@ export function stateReason(c: CommitReview, signoffs: readonly SignoffReview[])
         let text = defectText(d, claim.signoff, claim, c.commit.author.email);
         if (d === 'malformed' && review) text += `: ${review.facts.parsed.problems.map(messageProblemText).join('; ')}`;
         const sig = review?.facts.signature;
-        if ((d === 'bad-signature' || d === 'unknown-signer') && sig && 'detail' in sig && sig.detail) text += ` (ssh-keygen: ${printable(sig.detail)})`;
+        if ((d === 'bad-signature' || d === 'unknown-signer') && sig && 'detail' in sig && sig.detail)
+          text += ` (ssh-keygen: ${printable(sig.detail)})`;
         parts.push(text);
       }
     }
@@ -92,7 +96,8 @@ export function stateReason(c: CommitReview, signoffs: readonly SignoffReview[])
   } else if (c.highRisk && c.state !== 'unverified') {
     parts.push(`needs ${c.requiredSigners} distinct seniors`);
   }
-  if (c.state === 'requested' && c.request) parts.push(`review requested from ${c.request.to.map(printable).join(', ')} on ${c.request.at.slice(0, 10)}`);
+  if (c.state === 'requested' && c.request)
+    parts.push(`review requested from ${c.request.to.map(printable).join(', ')} on ${c.request.at.slice(0, 10)}`);
   if (c.state === 'pending' && parts.length === 0) parts.push('waits for a senior to sign off');
   return parts.join('; ');
 }
@@ -122,8 +127,10 @@ export async function translateErrors<T>(body: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof PolicyFileError) throw new UsageError(`bad policy: ${error.message}`);
     if (error instanceof SignoffRefusedError) throw new UsageError(`cannot sign off: ${error.message}`);
-    if (error instanceof BranchReviewError || error instanceof SshKeygenError) throw new EnvironmentError(error.message);
-    if (error instanceof StateStoreError || error instanceof LockTimeoutError) throw new EnvironmentError(error.message);
+    if (error instanceof BranchReviewError || error instanceof SshKeygenError)
+      throw new EnvironmentError(error.message);
+    if (error instanceof StateStoreError || error instanceof LockTimeoutError)
+      throw new EnvironmentError(error.message);
     if (error instanceof NotARepositoryError || error instanceof GitError) throw error;
     throw error;
   }

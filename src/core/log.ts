@@ -12,9 +12,19 @@ export interface Logger {
 
 /** A logger that drops everything: for code paths whose caller asked for silence. */
 export const nullLogger: Logger = {
-  trace() { /* silent */ },
-  debug() { /* silent */ },
-  info() { /* silent */ },
-  warn() { /* silent */ },
-  error() { /* silent */ },
+  trace() {
+    /* silent */
+  },
+  debug() {
+    /* silent */
+  },
+  info() {
+    /* silent */
+  },
+  warn() {
+    /* silent */
+  },
+  error() {
+    /* silent */
+  },
 };

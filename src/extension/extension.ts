@@ -64,7 +64,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const tracker = new ProvenanceTracker(repos, logger);
   const signoffModel = new SignoffModel(tracker, () => settings.values.baseBranch, logger);
   const view = new NeedsSignoffView(signoffModel);
-  const github = new GitHubReviewer(() => ({ apiUrl: settings.values.githubApiUrl, authProvider: settings.values.githubAuthProvider }), logger);
+  const github = new GitHubReviewer(
+    () => ({ apiUrl: settings.values.githubApiUrl, authProvider: settings.values.githubAuthProvider }),
+    logger,
+  );
   const decorations = new Decorations(context.extensionUri, tracker, settings);
   const statusBar = new AiShareStatusBar(tracker, settings);
   let detected: Tool | undefined;
@@ -77,10 +80,27 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const accepts = new AcceptController(tracker, tool, logger);
   accepts.setShadowing(settings.values.shadowAcceptCommands);
   context.subscriptions.push(settings.onDidChange(v => accepts.setShadowing(v.shadowAcceptCommands)));
-  context.subscriptions.push(settings, tracker, signoffModel, view, decorations, statusBar, chat, accepts, registerPasteProvider(tracker));
+  context.subscriptions.push(
+    settings,
+    tracker,
+    signoffModel,
+    view,
+    decorations,
+    statusBar,
+    chat,
+    accepts,
+    registerPasteProvider(tracker),
+  );
   context.subscriptions.push(settings.onDidChange(() => signoffModel.schedule()));
   // Commits, checkouts and fetches change what waits: follow the built-in git extension's repositories.
-  setTimeout(() => void watchGitRepositories(signoffModel).then(d => context.subscriptions.push(d), () => undefined), 0);
+  setTimeout(
+    () =>
+      void watchGitRepositories(signoffModel).then(
+        d => context.subscriptions.push(d),
+        () => undefined,
+      ),
+    0,
+  );
   signoffModel.schedule();
   context.subscriptions.push(vscode.extensions.onDidChange(() => (detected = undefined)));
   services = { tracker };
@@ -88,7 +108,13 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const agentSpool = new AgentSpoolWatcher(tracker, logger);
   context.subscriptions.push(hooks, agentSpool);
   // Not on the activation path: the hooks check runs git.
-  setTimeout(() => void hooks.check((vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath)).catch(e => logger.warn(`git hooks check: ${(e as Error).message}`)), 0);
+  setTimeout(
+    () =>
+      void hooks
+        .check((vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath))
+        .catch(e => logger.warn(`git hooks check: ${(e as Error).message}`)),
+    0,
+  );
 
   /** The repository folder a command works on: the active file's, else the first workspace folder. */
   const currentFolder = (): string | undefined => {
@@ -107,7 +133,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     const add = vscode.l10n.t('Add to Commit Message');
     const text = result.trailers.length
       ? vscode.l10n.t('The next commit will carry:\n{0}', result.trailers.join('\n'))
-      : vscode.l10n.t('No AI-written lines are staged ({0} added lines): the next commit gets no AI trailers.', result.added);
+      : vscode.l10n.t(
+          'No AI-written lines are staged ({0} added lines): the next commit gets no AI trailers.',
+          result.added,
+        );
     // Not awaited: the command returns the preview while the message waits for the person.
     void vscode.window.showInformationMessage(text, ...(result.trailers.length ? [add] : [])).then(answer => {
       if (answer === add) void addTrailers(result);
@@ -121,7 +150,9 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     const repo = await scmRepository(r.root);
     if (!repo) {
       await vscode.env.clipboard.writeText(r.trailers.join('\n'));
-      void vscode.window.showInformationMessage(vscode.l10n.t('The trailers are on the clipboard (no Source Control view for {0}).', r.root));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('The trailers are on the clipboard (no Source Control view for {0}).', r.root),
+      );
       return false;
     }
     repo.inputBox.value = withTrailers(repo.inputBox.value, r.trailers);
@@ -138,7 +169,9 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     let markTool: Tool = 'ai';
     if (as === 'ai' && toolArg !== undefined) {
       if (!(TOOLS as readonly string[]).includes(toolArg)) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Unknown tool "{0}": use one of {1}.', toolArg, TOOLS.join(', ')));
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t('Unknown tool "{0}": use one of {1}.', toolArg, TOOLS.join(', ')),
+        );
         return;
       }
       markTool = toolArg as Tool;
@@ -161,11 +194,15 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder first: traces record paths relative to it.'));
       return;
     }
-    const file = target ?? (await vscode.window.showSaveDialog({
-      title: vscode.l10n.t('Record provenance trace to'),
-      defaultUri: vscode.Uri.file(path.join(root, `provenance-trace-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`)),
-      filters: { [vscode.l10n.t('Provenance trace')]: ['jsonl'] },
-    }));
+    const file =
+      target ??
+      (await vscode.window.showSaveDialog({
+        title: vscode.l10n.t('Record provenance trace to'),
+        defaultUri: vscode.Uri.file(
+          path.join(root, `provenance-trace-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`),
+        ),
+        filters: { [vscode.l10n.t('Provenance trace')]: ['jsonl'] },
+      }));
     if (!file) return;
     await tracker.ready();
     tracker.startRecording(new TraceRecorder(file.fsPath, root, tracker.engine, tracker.openPaths()));
@@ -178,7 +215,9 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     await vscode.commands.executeCommand('setContext', ContextKeys.recording, false);
     if (!recorder) return undefined;
     logger.info(`provenance trace written to ${recorder.file}`);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Provenance trace written to {0}. Replay it with: ai-provenance replay {0}', recorder.file));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Provenance trace written to {0}. Replay it with: ai-provenance replay {0}', recorder.file),
+    );
     return recorder.file;
   };
 
@@ -197,24 +236,36 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.stopRecordingTrace]: () => stopRecording(),
     [Commands.installHooks]: async () => {
       const folder = currentFolder();
-      if (!folder) return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
+      if (!folder)
+        return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
       try {
         const location = await hooks.install(folder);
-        void vscode.window.showInformationMessage(vscode.l10n.t('AI Provenance git hooks installed in {0}.', path.basename(location.root)));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('AI Provenance git hooks installed in {0}.', path.basename(location.root)),
+        );
       } catch (error) {
         logger.error(error as Error);
-        void vscode.window.showErrorMessage(vscode.l10n.t('Could not install the git hooks: {0}', (error as Error).message));
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t('Could not install the git hooks: {0}', (error as Error).message),
+        );
       }
     },
     [Commands.setUpAgentHooks]: () => setUpAgentHooks(hooks.launcherTarget(), currentFolder(), logger),
     [Commands.removeAgentHooks]: () => removeAgentHooks(currentFolder(), logger),
     [Commands.previewTrailers]: () => preview(true),
-    [Commands.requestReview]: (to?: string[]) => requestSeniorReview(signoffModel, github, logger, Array.isArray(to) ? to : undefined),
+    [Commands.requestReview]: (to?: string[]) =>
+      requestSeniorReview(signoffModel, github, logger, Array.isArray(to) ? to : undefined),
     [Commands.signOff]: (options?: { confirm?: boolean }) => signOff(signoffModel, logger, options?.confirm !== false),
     [Commands.createStarterPolicy]: async () => {
       const state = await signoffModel.refresh();
-      const root = state.kind === 'ready' ? state.location.root : state.kind === 'noBase' || state.kind === 'error' ? state.root : undefined;
-      if (!root) return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
+      const root =
+        state.kind === 'ready'
+          ? state.location.root
+          : state.kind === 'noBase' || state.kind === 'error'
+            ? state.root
+            : undefined;
+      if (!root)
+        return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
       await createStarterPolicy(root);
     },
     [Commands.addTrailersToCommitMessage]: () => addTrailers(),
@@ -241,8 +292,13 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   };
 }
 
-interface GitApiRepository { state: { onDidChange: vscode.Event<void> } }
-interface GitApi { repositories: GitApiRepository[]; onDidOpenRepository: vscode.Event<GitApiRepository> }
+interface GitApiRepository {
+  state: { onDidChange: vscode.Event<void> };
+}
+interface GitApi {
+  repositories: GitApiRepository[];
+  onDidOpenRepository: vscode.Event<GitApiRepository>;
+}
 
 /** Refreshes the sign-off model when a repository's HEAD, refs or index change (commit, checkout, fetch). */
 async function watchGitRepositories(model: SignoffModel): Promise<vscode.Disposable> {
@@ -250,12 +306,15 @@ async function watchGitRepositories(model: SignoffModel): Promise<vscode.Disposa
   if (!ext) return new vscode.Disposable(() => undefined);
   const api = (ext.isActive ? ext.exports : await ext.activate()).getAPI(1);
   const subscriptions: vscode.Disposable[] = [];
-  const follow = (repo: GitApiRepository): void => void subscriptions.push(repo.state.onDidChange(() => model.schedule()));
+  const follow = (repo: GitApiRepository): void =>
+    void subscriptions.push(repo.state.onDidChange(() => model.schedule()));
   api.repositories.forEach(follow);
-  subscriptions.push(api.onDidOpenRepository(repo => {
-    follow(repo);
-    model.schedule();
-  }));
+  subscriptions.push(
+    api.onDidOpenRepository(repo => {
+      follow(repo);
+      model.schedule();
+    }),
+  );
   return vscode.Disposable.from(...subscriptions);
 }
 

@@ -53,7 +53,11 @@ interface Status {
 /** A repository, a home folder of its own, and the agent's view of both. */
 class AgentRepo extends TempRepo {
   readonly home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-home-')));
-  readonly env = { HOME: this.home, AI_PROVENANCE_HOME: path.join(this.home, '.local', 'share', 'ai-provenance'), AI_PROVENANCE_LOG: undefined };
+  readonly env = {
+    HOME: this.home,
+    AI_PROVENANCE_HOME: path.join(this.home, '.local', 'share', 'ai-provenance'),
+    AI_PROVENANCE_LOG: undefined,
+  };
 
   constructor() {
     super('ai-provenance-agent-');
@@ -102,7 +106,10 @@ class AgentRepo extends TempRepo {
   }
 
   trailers(key: string): string[] {
-    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`).replace(/\n$/, '').split('\0').filter(Boolean);
+    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`)
+      .replace(/\n$/, '')
+      .split('\0')
+      .filter(Boolean);
   }
 
   override dispose(): void {
@@ -158,7 +165,11 @@ describe('agent hooks with the built CLI and real git', function () {
 
           const install = repo.cli(['hooks', 'install']);
           assert.equal(install.status, 0, install.stderr);
-          execFileSync('git', ['commit', '-q', '-m', `work of ${agent}`], { cwd: repo.dir, env: { ...process.env, ...repo.env }, stdio: 'pipe' });
+          execFileSync('git', ['commit', '-q', '-m', `work of ${agent}`], {
+            cwd: repo.dir,
+            env: { ...process.env, ...repo.env },
+            stdio: 'pipe',
+          });
           assert.deepEqual(repo.trailers('AI-Attribution'), [session.expect.attribution]);
           assert.deepEqual(repo.trailers('Assisted-by'), session.expect.assistedBy);
         } finally {
@@ -175,20 +186,54 @@ describe('agent hooks with the built CLI and real git', function () {
     });
     afterEach(() => repo.dispose());
 
-    const write = (file: string, cwd: string): string => JSON.stringify({ session_id: 's', cwd, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: file, content: 'x\n' }, tool_use_id: 't' });
+    const write = (file: string, cwd: string): string =>
+      JSON.stringify({
+        session_id: 's',
+        cwd,
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Write',
+        tool_input: { file_path: file, content: 'x\n' },
+        tool_use_id: 't',
+      });
 
-    it('malformed input: not JSON, not an object, not the agent\'s shape, no payload, an unknown agent', () => {
+    it("malformed input: not JSON, not an object, not the agent's shape, no payload, an unknown agent", () => {
       oneLine(repo.hook('claude-code', '{"hook_event_name": "PreToolUse", ').stderr, /the payload is not JSON/);
-      oneLine(repo.hook('claude-code', '[1, 2, 3]').stderr, /malformed claude-code payload: the payload must be a JSON object/);
-      oneLine(repo.hook('codex', JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'apply_patch', tool_input: { command: 'rm -rf /' } })).stderr, /the patch does not parse/);
+      oneLine(
+        repo.hook('claude-code', '[1, 2, 3]').stderr,
+        /malformed claude-code payload: the payload must be a JSON object/,
+      );
+      oneLine(
+        repo.hook(
+          'codex',
+          JSON.stringify({
+            hook_event_name: 'PreToolUse',
+            tool_name: 'apply_patch',
+            tool_input: { command: 'rm -rf /' },
+          }),
+        ).stderr,
+        /the patch does not parse/,
+      );
       oneLine(repo.hook('gemini-cli', JSON.stringify({ tool_name: 'write_file' })).stderr, /no "hook_event_name"/);
       oneLine(repo.hook('cline', '').stderr, /no payload on standard input/);
-      oneLine(repo.hook('hal-9000', write('a.ts', repo.dir)).stderr, /agent-hook takes one AGENT \(claude-code, codex, gemini-cli, cursor, cline, vscode\), got "hal-9000"/);
+      oneLine(
+        repo.hook('hal-9000', write('a.ts', repo.dir)).stderr,
+        /agent-hook takes one AGENT \(claude-code, codex, gemini-cli, cursor, cline, vscode\), got "hal-9000"/,
+      );
       assert.deepEqual(repo.spooled(), []);
     });
 
     it('is silent for tools that write no files', () => {
-      const r = repo.hook('claude-code', JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: 'PostToolUse', tool_name: 'Read', tool_input: { file_path: `${repo.dir}/README.md` }, tool_response: {} }));
+      const r = repo.hook(
+        'claude-code',
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: 'PostToolUse',
+          tool_name: 'Read',
+          tool_input: { file_path: `${repo.dir}/README.md` },
+          tool_response: {},
+        }),
+      );
       assert.equal(r.stderr, '');
       assert.deepEqual(repo.spooled(), []);
     });
@@ -217,7 +262,20 @@ describe('agent hooks with the built CLI and real git', function () {
         assert.equal(fs.readFileSync(path.join(outside, 'secret.txt'), 'utf8'), 'secret\n');
         // A call with one good and one bad path records the good one and logs the bad one.
         const patch = `*** Begin Patch\n*** Add File: ok.txt\n+fine\n*** Add File: ../outside.txt\n+no\n*** End Patch\n`;
-        const r = repo.hook('codex', JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: 'PreToolUse', model: 'm', permission_mode: 'default', tool_name: 'apply_patch', tool_input: { command: patch }, tool_use_id: 'c', transcript_path: null }));
+        const r = repo.hook(
+          'codex',
+          JSON.stringify({
+            session_id: 's',
+            cwd: repo.dir,
+            hook_event_name: 'PreToolUse',
+            model: 'm',
+            permission_mode: 'default',
+            tool_name: 'apply_patch',
+            tool_input: { command: patch },
+            tool_use_id: 'c',
+            transcript_path: null,
+          }),
+        );
         oneLine(r.stderr, /refused path "\.\.\/outside\.txt": outside the repository/);
         assert.equal(repo.spooled().length, 1);
       } finally {
@@ -226,7 +284,13 @@ describe('agent hooks with the built CLI and real git', function () {
     });
 
     it('skips a payload of many megabytes', () => {
-      const big = JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: 'PostToolUse', tool_name: 'Write', tool_input: { file_path: `${repo.dir}/big.txt`, content: 'x'.repeat(40 * 1024 * 1024) } });
+      const big = JSON.stringify({
+        session_id: 's',
+        cwd: repo.dir,
+        hook_event_name: 'PostToolUse',
+        tool_name: 'Write',
+        tool_input: { file_path: `${repo.dir}/big.txt`, content: 'x'.repeat(40 * 1024 * 1024) },
+      });
       const r = repo.hook('claude-code', big);
       oneLine(r.stderr, /payload of \d+ bytes is over the 32 MB limit; skipped/);
       assert.deepEqual(repo.spooled(), []);
@@ -236,7 +300,18 @@ describe('agent hooks with the built CLI and real git', function () {
     it('logs a missing repository', () => {
       const elsewhere = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-norepo-')));
       try {
-        const r = repo.hook('gemini-cli', JSON.stringify({ session_id: 's', cwd: elsewhere, hook_event_name: 'BeforeTool', timestamp: 'now', tool_name: 'write_file', tool_input: { file_path: `${elsewhere}/a.txt`, content: 'x' } }), elsewhere);
+        const r = repo.hook(
+          'gemini-cli',
+          JSON.stringify({
+            session_id: 's',
+            cwd: elsewhere,
+            hook_event_name: 'BeforeTool',
+            timestamp: 'now',
+            tool_name: 'write_file',
+            tool_input: { file_path: `${elsewhere}/a.txt`, content: 'x' },
+          }),
+          elsewhere,
+        );
         oneLine(r.stderr, /no git repository at/);
       } finally {
         fs.rmSync(elsewhere, { recursive: true, force: true });
@@ -246,21 +321,46 @@ describe('agent hooks with the built CLI and real git', function () {
     it('loses nothing when 20 hooks run at once', async () => {
       const n = 20;
       for (let i = 0; i < n; i++) repo.write(`gen/f${i}.ts`, `export const v${i} = ${i};\n`);
-      const runs = Array.from({ length: n }, (_, i) => new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-        const payload = JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: 'PostToolUse', tool_name: 'Write', tool_input: { file_path: `${repo.dir}/gen/f${i}.ts`, content: `export const v${i} = ${i};\n` }, tool_response: { success: true }, tool_use_id: `t${i}` });
-        const child = spawn(process.execPath, [cliPath, 'agent-hook', 'claude-code'], { cwd: repo.dir, env: { ...process.env, ...repo.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.on('error', reject);
-        child.on('close', code => resolve({ code, out }));
-        child.stdin.end(payload);
-      }));
+      const runs = Array.from(
+        { length: n },
+        (_, i) =>
+          new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+            const payload = JSON.stringify({
+              session_id: 's',
+              cwd: repo.dir,
+              hook_event_name: 'PostToolUse',
+              tool_name: 'Write',
+              tool_input: { file_path: `${repo.dir}/gen/f${i}.ts`, content: `export const v${i} = ${i};\n` },
+              tool_response: { success: true },
+              tool_use_id: `t${i}`,
+            });
+            const child = spawn(process.execPath, [cliPath, 'agent-hook', 'claude-code'], {
+              cwd: repo.dir,
+              env: { ...process.env, ...repo.env },
+              stdio: ['pipe', 'pipe', 'pipe'],
+            });
+            let out = '';
+            child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+            child.on('error', reject);
+            child.on('close', code => resolve({ code, out }));
+            child.stdin.end(payload);
+          }),
+      );
       const results = await Promise.all(runs);
-      assert.ok(results.every(r => r.code === 0 && r.out === ''), JSON.stringify(results));
+      assert.ok(
+        results.every(r => r.code === 0 && r.out === ''),
+        JSON.stringify(results),
+      );
       assert.equal(repo.spooled().length, n);
       const status = repo.status();
       assert.equal(status.ingested.records, n);
-      assert.deepEqual(status.worktree.files.filter(f => f.path.startsWith('gen/')).map(f => [f.path, f.ai]).sort(), Array.from({ length: n }, (_, i) => [`gen/f${i}.ts`, 1]).sort());
+      assert.deepEqual(
+        status.worktree.files
+          .filter(f => f.path.startsWith('gen/'))
+          .map(f => [f.path, f.ai])
+          .sort(),
+        Array.from({ length: n }, (_, i) => [`gen/f${i}.ts`, 1]).sort(),
+      );
     });
   });
 
@@ -288,7 +388,10 @@ describe('agent hooks with the built CLI and real git', function () {
       fs.writeFileSync(file, text);
       const first = repo.cli(['agents', 'install', 'claude-code', '--user']);
       assert.equal(first.status, 0, first.stderr);
-      assert.match(first.stdout, /claude-code: updated ~\/\.claude\/settings\.json \(original kept as ~\/\.claude\/settings\.json\.ai-provenance\.bak\)/);
+      assert.match(
+        first.stdout,
+        /claude-code: updated ~\/\.claude\/settings\.json \(original kept as ~\/\.claude\/settings\.json\.ai-provenance\.bak\)/,
+      );
       assert.equal(fs.readFileSync(file + '.ai-provenance.bak', 'utf8'), text);
       const installed = fs.readFileSync(file, 'utf8');
       assert.match(installed, /^{\n {4}"model"/, 'the file keeps its indentation');
@@ -299,7 +402,10 @@ describe('agent hooks with the built CLI and real git', function () {
       assert.deepEqual(config.hooks.PreToolUse[0], original.hooks.PreToolUse[0]);
       const ours = config.hooks.PreToolUse[1];
       assert.equal(ours.matcher, 'Write|Edit|MultiEdit|NotebookEdit|Bash');
-      assert.equal(ours.hooks[0].command, `'${path.join(repo.env.AI_PROVENANCE_HOME, 'bin', 'ai-provenance')}' agent-hook claude-code`);
+      assert.equal(
+        ours.hooks[0].command,
+        `'${path.join(repo.env.AI_PROVENANCE_HOME, 'bin', 'ai-provenance')}' agent-hook claude-code`,
+      );
 
       const second = repo.cli(['agents', 'install', 'claude-code']);
       assert.equal(second.status, 0, second.stderr);
@@ -309,8 +415,20 @@ describe('agent hooks with the built CLI and real git', function () {
       assert.equal(status[0].state, 'installed');
 
       // The entry works: run its command the way Claude Code does, through a shell, with a payload on stdin.
-      const payload = JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: `${repo.dir}/x.ts`, content: 'x' }, tool_use_id: 't' });
-      const out = execFileSync('sh', ['-c', ours.hooks[0].command], { cwd: repo.dir, input: payload, env: { ...process.env, ...repo.env, AI_PROVENANCE_LOG: '' }, encoding: 'utf8' });
+      const payload = JSON.stringify({
+        session_id: 's',
+        cwd: repo.dir,
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Write',
+        tool_input: { file_path: `${repo.dir}/x.ts`, content: 'x' },
+        tool_use_id: 't',
+      });
+      const out = execFileSync('sh', ['-c', ours.hooks[0].command], {
+        cwd: repo.dir,
+        input: payload,
+        env: { ...process.env, ...repo.env, AI_PROVENANCE_LOG: '' },
+        encoding: 'utf8',
+      });
       assert.equal(out, '');
       assert.equal(repo.spooled().length, 1);
 
@@ -340,24 +458,50 @@ describe('agent hooks with the built CLI and real git', function () {
     it('installs every agent into an empty home and uninstall removes exactly what it created', () => {
       const r = repo.cli(['agents', 'install', ...AGENTS]);
       assert.equal(r.status, 0, r.stderr);
-      const files = ['.claude/settings.json', '.codex/hooks.json', '.gemini/settings.json', '.cursor/hooks.json', '.copilot/hooks/ai-provenance.json'];
+      const files = [
+        '.claude/settings.json',
+        '.codex/hooks.json',
+        '.gemini/settings.json',
+        '.cursor/hooks.json',
+        '.copilot/hooks/ai-provenance.json',
+      ];
       for (const f of files) assert.ok(fs.existsSync(path.join(repo.home, f)), f);
       const clineHook = path.join(repo.home, 'Documents', 'Cline', 'Rules', 'Hooks', 'PreToolUse');
       assert.equal(fs.statSync(clineHook).mode & 0o111, 0o111, 'Cline hooks are executables');
-      assert.deepEqual(Object.keys(JSON.parse(fs.readFileSync(path.join(repo.home, '.gemini/settings.json'), 'utf8')).hooks), ['BeforeTool', 'AfterTool']);
+      assert.deepEqual(
+        Object.keys(JSON.parse(fs.readFileSync(path.join(repo.home, '.gemini/settings.json'), 'utf8')).hooks),
+        ['BeforeTool', 'AfterTool'],
+      );
       assert.equal(JSON.parse(fs.readFileSync(path.join(repo.home, '.cursor/hooks.json'), 'utf8')).version, 1);
       // The Cline script passes its payload to us and never blocks Cline.
-      const payload = JSON.stringify({ clineVersion: '3', hookName: 'PreToolUse', timestamp: '1', taskId: 'k', workspaceRoots: [repo.dir], userId: 'u', preToolUse: { toolName: 'write_to_file', parameters: { path: 'c.ts', content: 'c' } } });
-      assert.equal(execFileSync(clineHook, [], { cwd: repo.dir, input: payload, env: { ...process.env, ...repo.env }, encoding: 'utf8' }), '');
+      const payload = JSON.stringify({
+        clineVersion: '3',
+        hookName: 'PreToolUse',
+        timestamp: '1',
+        taskId: 'k',
+        workspaceRoots: [repo.dir],
+        userId: 'u',
+        preToolUse: { toolName: 'write_to_file', parameters: { path: 'c.ts', content: 'c' } },
+      });
+      assert.equal(
+        execFileSync(clineHook, [], {
+          cwd: repo.dir,
+          input: payload,
+          env: { ...process.env, ...repo.env },
+          encoding: 'utf8',
+        }),
+        '',
+      );
       assert.equal(repo.spooled().length, 1);
 
       const u = repo.cli(['agents', 'uninstall']);
       assert.equal(u.status, 0, u.stderr);
-      for (const f of files) assert.equal(fs.existsSync(path.join(repo.home, f)), false, `${f} was ours alone and should be gone`);
+      for (const f of files)
+        assert.equal(fs.existsSync(path.join(repo.home, f)), false, `${f} was ours alone and should be gone`);
       assert.equal(fs.existsSync(clineHook), false);
     });
 
-    it('writes project configurations in the repository, and never replaces someone else\'s Cline hook', () => {
+    it("writes project configurations in the repository, and never replaces someone else's Cline hook", () => {
       const r = repo.cli(['agents', 'install', 'codex', 'vscode', '--project'], path.join(repo.dir, 'src'));
       assert.equal(r.status, 0, r.stderr);
       assert.ok(fs.existsSync(path.join(repo.dir, '.codex', 'hooks.json')));
@@ -382,12 +526,21 @@ describe('agent hooks with the built CLI and real git', function () {
     });
     afterEach(() => repo.dispose());
 
-    const edit = (dir: string, event: string): string => JSON.stringify({
-      session_id: 's', cwd: dir, hook_event_name: event, tool_name: 'Edit', tool_use_id: 't',
-      tool_input: { file_path: `${dir}/src/app.ts`, old_string: "  console.log('start');\n", new_string: "  console.log('start');\n  agent();\n" },
-    });
+    const edit = (dir: string, event: string): string =>
+      JSON.stringify({
+        session_id: 's',
+        cwd: dir,
+        hook_event_name: event,
+        tool_name: 'Edit',
+        tool_use_id: 't',
+        tool_input: {
+          file_path: `${dir}/src/app.ts`,
+          old_string: "  console.log('start');\n",
+          new_string: "  console.log('start');\n  agent();\n",
+        },
+      });
 
-    it('gives files open in the editor\'s engine the records\' effect in memory, stores the rest, and leaves other records in the spool', async () => {
+    it("gives files open in the editor's engine the records' effect in memory, stores the rest, and leaves other records in the spool", async () => {
       const location = await locateRepository(repo.dir);
       new Spool(location, nullLogger).appendSync({ type: 'something-else', value: 1 });
       repo.hook('claude-code', edit(repo.dir, 'PreToolUse'));
@@ -395,12 +548,23 @@ describe('agent hooks with the built CLI and real git', function () {
       repo.write('src/app.ts', after);
       repo.hook('claude-code', edit(repo.dir, 'PostToolUse'));
       const editor = new Engine();
-      editor.apply({ t: 'open', path: 'src/app.ts', text: "export function main(): void {\n  console.log('start');\n}\n" });
+      editor.apply({
+        t: 'open',
+        path: 'src/app.ts',
+        text: "export function main(): void {\n  console.log('start');\n}\n",
+      });
       editor.apply({ t: 'disk', path: 'src/app.ts', text: after }); // the editor reloaded the file the agent wrote
       const result = await ingestAgentSpool(location, nullLogger, { engine: editor });
-      assert.deepEqual({ records: result.records, files: result.files, problems: result.problems }, { records: 2, files: [], problems: [] });
+      assert.deepEqual(
+        { records: result.records, files: result.files, problems: result.problems },
+        { records: 2, files: [], problems: [] },
+      );
       assert.equal(editor.summary('src/app.ts').lines, 'hhah');
-      assert.equal(await openRunsStore(location, nullLogger).readLatest('src/app.ts'), undefined, 'an open file is stored by the editor when it saves');
+      assert.equal(
+        await openRunsStore(location, nullLogger).readLatest('src/app.ts'),
+        undefined,
+        'an open file is stored by the editor when it saves',
+      );
       assert.equal(repo.spooled().length, 1, 'the record of another kind is back in the spool');
       const again = await ingestAgentSpool(location, nullLogger);
       assert.equal(again.records, 0);
@@ -412,13 +576,22 @@ describe('agent hooks with the built CLI and real git', function () {
       repo.hook('claude-code', edit(repo.dir, 'PreToolUse'));
       repo.write('src/app.ts', "export function main(): void {\n  console.log('start');\n  agent();\n}\n");
       repo.hook('claude-code', edit(repo.dir, 'PostToolUse'));
-      repo.write('src/app.ts', "// later, by hand\nexport function main(): void {\n  console.log('start');\n  agent();\n}\n");
+      repo.write(
+        'src/app.ts',
+        "// later, by hand\nexport function main(): void {\n  console.log('start');\n  agent();\n}\n",
+      );
       const result = await ingestAgentSpool(location, nullLogger);
       assert.deepEqual(result.files, ['src/app.ts']);
-      const stored = await openRunsStore(location, nullLogger).readRunsForText('src/app.ts', fs.readFileSync(path.join(repo.dir, 'src/app.ts')));
+      const stored = await openRunsStore(location, nullLogger).readRunsForText(
+        'src/app.ts',
+        fs.readFileSync(path.join(repo.dir, 'src/app.ts')),
+      );
       assert.ok(stored, 'a record for the work tree text');
       const status = repo.status();
-      assert.deepEqual(status.worktree.files.map(f => [f.path, f.added, f.ai, f.unknown]), [['src/app.ts', 2, 1, 1]]);
+      assert.deepEqual(
+        status.worktree.files.map(f => [f.path, f.added, f.ai, f.unknown]),
+        [['src/app.ts', 2, 1, 1]],
+      );
     });
   });
 
@@ -427,7 +600,10 @@ describe('agent hooks with the built CLI and real git', function () {
       it(`replays ${name}.jsonl through the CLI to its expected output`, () => {
         const r = runCli(['replay', path.join(traces, `${name}.jsonl`)]);
         assert.equal(r.status, 0, r.stderr);
-        assert.deepEqual(JSON.parse(r.stdout), JSON.parse(fs.readFileSync(path.join(traces, `${name}.expected.json`), 'utf8')));
+        assert.deepEqual(
+          JSON.parse(r.stdout),
+          JSON.parse(fs.readFileSync(path.join(traces, `${name}.expected.json`), 'utf8')),
+        );
       });
     }
   });

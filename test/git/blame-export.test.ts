@@ -7,7 +7,15 @@ import { ai, claude, copilot, HookedRepo, hookedRepoPerTest, human } from '../su
 
 interface BlameJson {
   file: string;
-  lines: { line: number; class: string; commit: string | null; tool?: string; kind?: string; model?: string; text: string }[];
+  lines: {
+    line: number;
+    class: string;
+    commit: string | null;
+    tool?: string;
+    kind?: string;
+    model?: string;
+    text: string;
+  }[];
 }
 
 describe('blame, export and notes sync with real git', function () {
@@ -25,35 +33,65 @@ describe('blame, export and notes sync with real git', function () {
     const committed = repo.git('rev-parse', 'HEAD').trim();
     // A line typed after the commit, and an AI line, not committed yet.
     const later = first + generated + '// typed later\n' + 'export default twice;\n';
-    await repo.track('src/app.js', later, [human(first), ai(generated, claude), human('// typed later\n'), ai('export default twice;\n', copilot)]);
+    await repo.track('src/app.js', later, [
+      human(first),
+      ai(generated, claude),
+      human('// typed later\n'),
+      ai('export default twice;\n', copilot),
+    ]);
 
     const r = runCli(['blame', 'app.js', '--json'], { cwd: path.join(repo.dir, 'src'), env: repo.env });
     assert.equal(r.status, 0, r.stderr);
     const blame = JSON.parse(r.stdout) as BlameJson;
     assert.equal(blame.file, 'src/app.js');
-    assert.deepEqual(blame.lines.map(l => [l.line, l.class, l.commit, l.tool ?? null, l.kind ?? null, l.model ?? null]), [
-      [1, 'h', committed, null, null, null],
-      [2, 'a', committed, 'claude-code', 'agent', 'claude-sonnet-4-5'],
-      [3, 'a', committed, 'claude-code', 'agent', 'claude-sonnet-4-5'],
-      [4, 'a', committed, 'claude-code', 'agent', 'claude-sonnet-4-5'],
-      [5, 'h', null, null, null, null],
-      [6, 'a', null, 'copilot', 'inline', null],
-    ]);
+    assert.deepEqual(
+      blame.lines.map(l => [l.line, l.class, l.commit, l.tool ?? null, l.kind ?? null, l.model ?? null]),
+      [
+        [1, 'h', committed, null, null, null],
+        [2, 'a', committed, 'claude-code', 'agent', 'claude-sonnet-4-5'],
+        [3, 'a', committed, 'claude-code', 'agent', 'claude-sonnet-4-5'],
+        [4, 'a', committed, 'claude-code', 'agent', 'claude-sonnet-4-5'],
+        [5, 'h', null, null, null, null],
+        [6, 'a', null, 'copilot', 'inline', null],
+      ],
+    );
     // The text form has one row per line with the class letter.
     const text = runCli(['blame', 'src/app.js'], { cwd: repo.dir, env: repo.env });
     assert.equal(text.status, 0);
-    assert.equal(text.stdout.trim().split('\n').map(l => l.trim().split(/\s+/)[1]).join(''), 'haaaha');
+    assert.equal(
+      text.stdout
+        .trim()
+        .split('\n')
+        .map(l => l.trim().split(/\s+/)[1])
+        .join(''),
+      'haaaha',
+    );
   });
 
   it('falls back to the trailer when a commit has no note, and says unknown where nothing is known', () => {
     repo.write('t.txt', 'one\ntwo\n');
     repo.git('add', 't.txt');
-    repo.git('commit', '-q', '--no-verify', '-m', 'by hand\n\nAI-Attribution: v1 added=2 ai=1 mixed=0 unknown=0 tools=codex/agent:1');
+    repo.git(
+      'commit',
+      '-q',
+      '--no-verify',
+      '-m',
+      'by hand\n\nAI-Attribution: v1 added=2 ai=1 mixed=0 unknown=0 tools=codex/agent:1',
+    );
     assert.equal(repo.note(), undefined);
     const blame = JSON.parse(runCli(['blame', 't.txt', '--json'], { cwd: repo.dir }).stdout) as BlameJson;
-    assert.deepEqual(blame.lines.map(l => [l.class, l.tool]), [['?', 'codex/agent'], ['?', 'codex/agent']]);
+    assert.deepEqual(
+      blame.lines.map(l => [l.class, l.tool]),
+      [
+        ['?', 'codex/agent'],
+        ['?', 'codex/agent'],
+      ],
+    );
     const readme = JSON.parse(runCli(['blame', 'README.md', '--json'], { cwd: repo.dir }).stdout) as BlameJson;
-    assert.deepEqual(readme.lines.map(l => l.class), ['u']);
+    assert.deepEqual(
+      readme.lines.map(l => l.class),
+      ['u'],
+    );
   });
 
   it('refuses a file outside the repository or missing, with exit 2', () => {
@@ -77,8 +115,16 @@ describe('blame, export and notes sync with real git', function () {
     const r = runCli(['export', '--format', 'agent-trace'], { cwd: repo.dir });
     assert.equal(r.status, 0, r.stderr);
     const records = JSON.parse(r.stdout) as { version: string; vcs: { revision: string }; files: { path: string }[] }[];
-    assert.deepEqual(records.map(x => [x.version, x.vcs.revision, x.files.map(f => f.path)]), [['0.1.0', three, ['c.txt']], ['0.1.0', one, ['a.txt']]]);
-    const ranged = JSON.parse(runCli(['export', '--format=agent-trace', `${one}..HEAD`], { cwd: repo.dir }).stdout) as unknown[];
+    assert.deepEqual(
+      records.map(x => [x.version, x.vcs.revision, x.files.map(f => f.path)]),
+      [
+        ['0.1.0', three, ['c.txt']],
+        ['0.1.0', one, ['a.txt']],
+      ],
+    );
+    const ranged = JSON.parse(
+      runCli(['export', '--format=agent-trace', `${one}..HEAD`], { cwd: repo.dir }).stdout,
+    ) as unknown[];
     assert.equal(ranged.length, 1);
     assert.equal(runCli(['export'], { cwd: repo.dir }).status, 2);
     assert.equal(runCli(['export', '--format', 'csv'], { cwd: repo.dir }).status, 2);
@@ -95,13 +141,29 @@ describe('blame, export and notes sync with real git', function () {
     repo.commit('-m', 'human work');
     const r = runCli(['log', 'main..HEAD', '--json'], { cwd: repo.dir });
     assert.equal(r.status, 0, r.stderr);
-    const log = JSON.parse(r.stdout) as { commits: { id: string; state: string; aiLines: number; files: { path: string; ranges: { start: number; end: number }[] }[] }[] };
-    assert.deepEqual(log.commits.map(c => [c.id, c.state, c.aiLines]), [[aiCommit, 'pending', 2]]);
-    assert.deepEqual(log.commits[0]!.files.map(f => [f.path, f.ranges.map(x => [x.start, x.end])]), [['l.ts', [[2, 3]]]]);
+    const log = JSON.parse(r.stdout) as {
+      commits: {
+        id: string;
+        state: string;
+        aiLines: number;
+        files: { path: string; ranges: { start: number; end: number }[] }[];
+      }[];
+    };
+    assert.deepEqual(
+      log.commits.map(c => [c.id, c.state, c.aiLines]),
+      [[aiCommit, 'pending', 2]],
+    );
+    assert.deepEqual(
+      log.commits[0]!.files.map(f => [f.path, f.ranges.map(x => [x.start, x.end])]),
+      [['l.ts', [[2, 3]]]],
+    );
     // Without a range: against the default base (main here).
     const text = runCli(['log'], { cwd: repo.dir });
     assert.equal(text.status, 0, text.stderr);
-    assert.match(text.stdout, new RegExp(`^${aiCommit.slice(0, 10)}\\s+pending\\s+.*AI work\n\\s+l\\.ts\\s+2 AI lines \\(2-3\\)\n$`));
+    assert.match(
+      text.stdout,
+      new RegExp(`^${aiCommit.slice(0, 10)}\\s+pending\\s+.*AI work\n\\s+l\\.ts\\s+2 AI lines \\(2-3\\)\n$`),
+    );
     assert.equal(runCli(['log', 'a', 'b'], { cwd: repo.dir }).status, 2);
   });
 
@@ -121,7 +183,10 @@ describe('blame, export and notes sync with real git', function () {
       const fetched = runCli(['notes', 'fetch', 'origin'], { cwd: cloneDir });
       assert.equal(fetched.status, 0, fetched.stderr);
       const blame = JSON.parse(runCli(['blame', 'n.txt', '--json'], { cwd: cloneDir }).stdout) as BlameJson;
-      assert.deepEqual(blame.lines.map(l => [l.class, l.tool]), [['a', 'copilot']]);
+      assert.deepEqual(
+        blame.lines.map(l => [l.class, l.tool]),
+        [['a', 'copilot']],
+      );
       assert.equal(runCli(['notes', 'sideways'], { cwd: cloneDir }).status, 2);
     } finally {
       fs.rmSync(remoteDir, { recursive: true, force: true });

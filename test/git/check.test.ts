@@ -82,7 +82,10 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     const a = r.aiCommit(junior(), 'src/a.ts', 1);
     const notListed = r.signOff(senior2());
     assert.equal(notListed.status, 2, show(notListed));
-    assert.match(notListed.stderr, /your signing key \(ssh-ed25519 SHA256:[^)]+\) is not in \.ai-provenance\/allowed_signers at main/);
+    assert.match(
+      notListed.stderr,
+      /your signing key \(ssh-ed25519 SHA256:[^)]+\) is not in \.ai-provenance\/allowed_signers at main/,
+    );
     const gpg = r.cli(['sign-off', '--base', 'main', '--yes'], { env: envAs(senior(), { 'gpg.format': 'openpgp' }) });
     assert.equal(gpg.status, 2, show(gpg));
     assert.match(gpg.stderr, /git config gpg.format ssh/);
@@ -103,12 +106,17 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
   it('request-review records the request, prints the packet, and check shows the commits as requested', () => {
     const r = repo({ seniors: [senior(), senior2()] });
     const a = r.aiCommit(junior(), 'src/a.ts', 3, 'feat: parser <b>|x|</b>');
-    const result = r.cli(['request-review', '--to', 'senior@example.com', 'senior2@example.com', '--base', 'main'], { as: junior() });
+    const result = r.cli(['request-review', '--to', 'senior@example.com', 'senior2@example.com', '--base', 'main'], {
+      as: junior(),
+    });
     assert.equal(result.status, 0, show(result));
     assert.match(result.stdout, /^# AI sign-off requested: 1 commit on `feature`/);
     assert.match(result.stdout, /Requested by junior@example\.com from senior@example\.com, senior2@example\.com on /);
     assert.match(result.stdout, /feat: parser &lt;b&gt;\\\|x\\\|&lt;\/b&gt;/, 'the subject is escaped');
-    assert.match(result.stdout, /- Files changed \(line-level AI data not recorded for this commit\):\n {2}- `src\/a\.ts`/);
+    assert.match(
+      result.stdout,
+      /- Files changed \(line-level AI data not recorded for this commit\):\n {2}- `src\/a\.ts`/,
+    );
     assert.match(result.stdout, /Assisted-by \(agents and models\): Copilot:gpt-4\.1/);
     assert.match(result.stdout, /3 AI \+ 0 mixed of 3 added/);
 
@@ -126,7 +134,9 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
 
     const file = path.join(r.dir, '..', `${path.basename(r.dir)}-packet.md`);
     try {
-      const out = r.cli(['request-review', '--to', 'senior@example.com', '--out', file, '--base', 'main'], { as: junior() });
+      const out = r.cli(['request-review', '--to', 'senior@example.com', '--out', file, '--base', 'main'], {
+        as: junior(),
+      });
       assert.equal(out.status, 0, show(out));
       assert.match(fs.readFileSync(file, 'utf8'), /^# AI sign-off requested/);
       assert.match(out.stdout, /packet written to/);
@@ -140,7 +150,10 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     r.aiCommit(junior(), 'src/a.ts', 1);
     const result = r.cli(['request-review', '--to', 'someone@example.com', '--base', 'main'], { as: junior() });
     assert.equal(result.status, 2, show(result));
-    assert.match(result.stderr, /not in \.ai-provenance\/allowed_signers at main: someone@example\.com; the seniors listed there are: senior@example\.com/);
+    assert.match(
+      result.stderr,
+      /not in \.ai-provenance\/allowed_signers at main: someone@example\.com; the seniors listed there are: senior@example\.com/,
+    );
     assert.equal(fs.existsSync(path.join(r.dir, '.git', 'ai-provenance', 'review-requests.json')), false);
     const none = r.cli(['request-review', '--base', 'main'], { as: junior() });
     assert.equal(none.status, 2);
@@ -161,9 +174,25 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     assert.equal(json.head.rev, 'HEAD');
     assert.equal(json.head.commit, r.head());
     assert.equal(json.policy.source, 'default');
-    assert.deepEqual(json.policy.signoff, { minAiLines: 1, ignore: [], highRisk: [], highRiskSigners: 2, allowSelfSignoff: false, requireSignature: true });
+    assert.deepEqual(json.policy.signoff, {
+      minAiLines: 1,
+      ignore: [],
+      highRisk: [],
+      highRiskSigners: 2,
+      allowSelfSignoff: false,
+      requireSignature: true,
+    });
     assert.deepEqual(json.roster, { present: true, keys: 1 });
-    assert.deepEqual(json.summary, { commits: 2, aiCommits: 1, needSignoff: 1, pending: 1, requested: 0, 'signed-off': 0, stale: 0, unverified: 0 });
+    assert.deepEqual(json.summary, {
+      commits: 2,
+      aiCommits: 1,
+      needSignoff: 1,
+      pending: 1,
+      requested: 0,
+      'signed-off': 0,
+      stale: 0,
+      unverified: 0,
+    });
     assert.equal(json.commits.length, 1);
     const c = json.commits[0];
     assert.equal(c.commit, a);
@@ -171,7 +200,13 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     assert.equal(c.state, 'pending');
     assert.equal(c.needsSignoff, true);
     assert.deepEqual(c.author, { name: 'Jun Ior', email: 'junior@example.com' });
-    assert.deepEqual(c.attribution, { added: 2, ai: 2, mixed: 0, unknown: 0, tools: [{ tool: 'copilot', kind: 'inline', lines: 2 }] });
+    assert.deepEqual(c.attribution, {
+      added: 2,
+      ai: 2,
+      mixed: 0,
+      unknown: 0,
+      tools: [{ tool: 'copilot', kind: 'inline', lines: 2 }],
+    });
     assert.deepEqual(c.assistedBy, ['Copilot:gpt-4.1']);
     assert.equal(c.aiLines, 2);
     assert.equal(c.requiredSigners, 1);
@@ -195,7 +230,9 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     const summary = path.join(os.tmpdir(), `summary-${process.pid}-${Date.now()}.md`);
     fs.writeFileSync(summary, '# earlier step\n');
     try {
-      const result = r.cli(['check', '--base', 'main', '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+      const result = r.cli(['check', '--base', 'main', '--format', 'github'], {
+        env: { GITHUB_STEP_SUMMARY: summary },
+      });
       assert.equal(result.status, 1, show(result));
       const line = result.stdout.split('\n').find(l => l.startsWith('::error '));
       assert.ok(line, show(result));
@@ -205,8 +242,16 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
       );
       assert.match(line, /feat: infra, with: odd%25chars \(ai=2 mixed=0\): needs 2 distinct seniors/);
       const written = fs.readFileSync(summary, 'utf8');
-      assert.match(written, /^# earlier step\n## AI sign-off check\n\n\*\*Failed\*\*: 1 of 1 AI-assisted commits are not signed off\./);
-      assert.match(written, new RegExp(`\\| pending \\| \`${a.slice(0, 10)}\` \\| feat: infra, with: odd%chars \\| Jun Ior \\| ai=2 mixed=0 \\(high-risk\\) \\|`));
+      assert.match(
+        written,
+        /^# earlier step\n## AI sign-off check\n\n\*\*Failed\*\*: 1 of 1 AI-assisted commits are not signed off\./,
+      );
+      assert.match(
+        written,
+        new RegExp(
+          `\\| pending \\| \`${a.slice(0, 10)}\` \\| feat: infra, with: odd%chars \\| Jun Ior \\| ai=2 mixed=0 \\(high-risk\\) \\|`,
+        ),
+      );
     } finally {
       fs.rmSync(summary, { force: true });
     }
@@ -217,7 +262,10 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     bad.aiCommit(junior(), 'a.ts', 1);
     const r1 = bad.check();
     assert.equal(r1.status, 2, show(r1));
-    assert.match(r1.stderr, /bad policy: \.ai-provenance\/policy\.json at main: signoff\.highRiskSigners must be a whole number >= 1 \(got 0\)/);
+    assert.match(
+      r1.stderr,
+      /bad policy: \.ai-provenance\/policy\.json at main: signoff\.highRiskSigners must be a whole number >= 1 \(got 0\)/,
+    );
 
     const unknownKey = repo({ policy: { signoff: { ignored: ['docs/**'] } } });
     const r2 = unknownKey.check();
@@ -249,7 +297,10 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     const r = repo();
     const unknown = r.cli(['check', '--base', 'origin/nope']);
     assert.equal(unknown.status, 3, show(unknown));
-    assert.match(unknown.stderr, /the base revision 'origin\/nope' is not a commit in this repository: fetch it \(e\.g\. git fetch origin nope\)/);
+    assert.match(
+      unknown.stderr,
+      /the base revision 'origin\/nope' is not a commit in this repository: fetch it \(e\.g\. git fetch origin nope\)/,
+    );
     const missing = r.cli(['check']);
     assert.equal(missing.status, 2, show(missing));
     assert.match(missing.stderr, /check needs --base REV/);
@@ -266,15 +317,27 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     const parent = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-shallow-')));
     try {
       const url = `file://${r.dir}`;
-      execFileSync('git', ['clone', '-q', '--depth', '1', '--no-single-branch', '-b', 'feature', url, 'all'], { cwd: parent, stdio: 'ignore' });
+      execFileSync('git', ['clone', '-q', '--depth', '1', '--no-single-branch', '-b', 'feature', url, 'all'], {
+        cwd: parent,
+        stdio: 'ignore',
+      });
       const cut = runCli(['-C', path.join(parent, 'all'), 'check', '--base', 'origin/main']);
       assert.equal(cut.status, 3, show(cut));
-      assert.match(cut.stderr, /this clone is shallow and its history stops inside origin\/main\.\.HEAD.*git fetch --unshallow.*fetch-depth: 0/);
+      assert.match(
+        cut.stderr,
+        /this clone is shallow and its history stops inside origin\/main\.\.HEAD.*git fetch --unshallow.*fetch-depth: 0/,
+      );
 
-      execFileSync('git', ['clone', '-q', '--depth', '1', '-b', 'feature', url, 'one'], { cwd: parent, stdio: 'ignore' });
+      execFileSync('git', ['clone', '-q', '--depth', '1', '-b', 'feature', url, 'one'], {
+        cwd: parent,
+        stdio: 'ignore',
+      });
       const noBase = runCli(['-C', path.join(parent, 'one'), 'check', '--base', 'origin/main']);
       assert.equal(noBase.status, 3, show(noBase));
-      assert.match(noBase.stderr, /'origin\/main' is not a commit in this repository: this clone is shallow.*fetch-depth: 0/);
+      assert.match(
+        noBase.stderr,
+        /'origin\/main' is not a commit in this repository: this clone is shallow.*fetch-depth: 0/,
+      );
     } finally {
       fs.rmSync(parent, { recursive: true, force: true });
     }
@@ -310,7 +373,10 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     assert.equal(r.signOff(senior()).status, 0);
     const one = r.check();
     assert.equal(one.status, 1, show(one));
-    assert.match(one.stdout, /pending\s+[0-9a-f]{10}.*high-risk\]\n\s+1 of 2 seniors signed off \(senior@example\.com\)/);
+    assert.match(
+      one.stdout,
+      /pending\s+[0-9a-f]{10}.*high-risk\]\n\s+1 of 2 seniors signed off \(senior@example\.com\)/,
+    );
     const again = r.signOff(senior());
     assert.equal(again.status, 0, show(again));
     assert.match(again.stdout, /Left out, you already signed them off/);

@@ -20,10 +20,22 @@ describe('commit hooks with real git', function () {
     await repo.track('src/math.ts', humanPart + agentPart, [human(humanPart), ai(agentPart, claude)]);
     const mixedLine = 'let b = 2; // copilot did this\n';
     const copilotPart = 'b = b * 2;\n';
-    await repo.track('src/other.ts', mixedLine + copilotPart, [human('let b = 2;'), ai(' // copilot did this\n', copilot), ai(copilotPart, copilot)]);
+    await repo.track('src/other.ts', mixedLine + copilotPart, [
+      human('let b = 2;'),
+      ai(' // copilot did this\n', copilot),
+      ai(copilotPart, copilot),
+    ]);
     repo.git('add', '-A');
-    const message = repo.commit('-m', 'Add math helpers', '-m', 'Body stays as written.\n\nSigned-off-by: Dev <dev@example.invalid>');
-    assert.match(message, /^Add math helpers\n\nBody stays as written\.\n\nSigned-off-by: Dev <dev@example\.invalid>\n/);
+    const message = repo.commit(
+      '-m',
+      'Add math helpers',
+      '-m',
+      'Body stays as written.\n\nSigned-off-by: Dev <dev@example.invalid>',
+    );
+    assert.match(
+      message,
+      /^Add math helpers\n\nBody stays as written\.\n\nSigned-off-by: Dev <dev@example\.invalid>\n/,
+    );
     assert.deepEqual(repo.trailers('Assisted-by'), ['Claude:claude-sonnet-4-5', 'Copilot']);
     const [value, ...more] = repo.trailers('AI-Attribution');
     assert.equal(more.length, 0);
@@ -36,12 +48,21 @@ describe('commit hooks with real git', function () {
     assert.equal(record.version, '0.1.0');
     assert.equal(record.vcs.revision, repo.git('rev-parse', 'HEAD').trim());
     const lines = parseAgentTrace(note);
-    assert.deepEqual([...lines.get('src/math.ts')!.entries()].map(([n, l]) => [n, l.cls, l.tool, l.kind, l.model]), [
-      [2, 'a', 'claude-code', 'agent', 'claude-sonnet-4-5'],
-      [3, 'a', 'claude-code', 'agent', 'claude-sonnet-4-5'],
-      [4, 'a', 'claude-code', 'agent', 'claude-sonnet-4-5'],
-    ]);
-    assert.deepEqual([...lines.get('src/other.ts')!.entries()].map(([n, l]) => [n, l.cls, l.tool]), [[1, 'm', 'copilot'], [2, 'a', 'copilot']]);
+    assert.deepEqual(
+      [...lines.get('src/math.ts')!.entries()].map(([n, l]) => [n, l.cls, l.tool, l.kind, l.model]),
+      [
+        [2, 'a', 'claude-code', 'agent', 'claude-sonnet-4-5'],
+        [3, 'a', 'claude-code', 'agent', 'claude-sonnet-4-5'],
+        [4, 'a', 'claude-code', 'agent', 'claude-sonnet-4-5'],
+      ],
+    );
+    assert.deepEqual(
+      [...lines.get('src/other.ts')!.entries()].map(([n, l]) => [n, l.cls, l.tool]),
+      [
+        [1, 'm', 'copilot'],
+        [2, 'a', 'copilot'],
+      ],
+    );
   });
 
   it('counts only what is staged when a file is partly staged (git add -p)', async () => {
@@ -54,7 +75,11 @@ describe('commit hooks with real git', function () {
     await repo.track('f.txt', base + aiText + humanText, [human(base), ai(aiText, copilot), human(humanText)]);
     // Stage only the first AI line (what `git add -p` with an edited hunk leaves in the index).
     const staged = base + 'ai line A\n';
-    const id = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo.dir, input: staged, encoding: 'utf8' }).trim();
+    const id = execFileSync('git', ['hash-object', '-w', '--stdin'], {
+      cwd: repo.dir,
+      input: staged,
+      encoding: 'utf8',
+    }).trim();
     repo.git('update-index', '--cacheinfo', `100644,${id},f.txt`);
     repo.commit('-m', 'partial');
     assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
@@ -156,7 +181,10 @@ describe('commit hooks with real git', function () {
     assert.equal(runCli(['hook', 'post-commit'], { cwd: repo.dir, env: repo.env }).status, 0);
     const note = JSON.parse(repo.note()!);
     assert.equal(note.vcs.revision, repo.git('rev-parse', 'HEAD').trim());
-    assert.deepEqual(note.files.map((f: { path: string }) => f.path), ['direct.txt']);
+    assert.deepEqual(
+      note.files.map((f: { path: string }) => f.path),
+      ['direct.txt'],
+    );
   });
 
   it('runs under --no-verify too', async () => {
@@ -204,9 +232,14 @@ describe('commit hooks with real git', function () {
     repo.git('config', 'core.hooksPath', '.husky/_');
     const huskyHook = '#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n';
     repo.write('.husky/_/h', `#!/usr/bin/env sh\nexit 0\n`);
-    for (const h of ['prepare-commit-msg', 'commit-msg', 'post-commit']) fs.writeFileSync(path.join(repo.dir, '.husky/_', h), huskyHook, { mode: 0o755 });
+    for (const h of ['prepare-commit-msg', 'commit-msg', 'post-commit'])
+      fs.writeFileSync(path.join(repo.dir, '.husky/_', h), huskyHook, { mode: 0o755 });
     repo.install();
-    assert.ok(fs.readFileSync(path.join(repo.dir, '.husky/_/prepare-commit-msg'), 'utf8').endsWith(huskyHook.split('\n').slice(1).join('\n')));
+    assert.ok(
+      fs
+        .readFileSync(path.join(repo.dir, '.husky/_/prepare-commit-msg'), 'utf8')
+        .endsWith(huskyHook.split('\n').slice(1).join('\n')),
+    );
     await repo.track('h2.txt', 'y\n', [ai('y\n', claude)]);
     repo.git('add', 'h2.txt');
     repo.commit('-m', 'husky');
@@ -224,7 +257,10 @@ describe('commit hooks with real git', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(fs.readFileSync(path.join(hooks, 'commit-msg'), 'utf8'), theirs);
     assert.equal(fs.statSync(path.join(hooks, 'commit-msg')).mode & 0o777, 0o750 | 0o111);
-    assert.ok(!fs.existsSync(path.join(hooks, 'prepare-commit-msg')), 'a hook file that held only our block should be gone');
+    assert.ok(
+      !fs.existsSync(path.join(hooks, 'prepare-commit-msg')),
+      'a hook file that held only our block should be gone',
+    );
     assert.throws(() => repo.git('config', '--get-all', 'notes.rewriteRef'), 'notes.rewriteRef is still set');
   });
 
@@ -236,7 +272,10 @@ describe('commit hooks with real git', function () {
     fs.writeFileSync(launcher, fs.readFileSync(launcher, 'utf8').replace(/^cli='.*'$/m, "cli='/nowhere/cli.js'"));
     const r = runCli(['hooks', 'status'], { cwd: repo.dir, env: repo.env });
     assert.equal(r.status, 0);
-    assert.match(r.stdout, /warning: the launcher runs \/nowhere\/cli\.js, which no longer exists: the hooks do nothing/);
+    assert.match(
+      r.stdout,
+      /warning: the launcher runs \/nowhere\/cli\.js, which no longer exists: the hooks do nothing/,
+    );
     // Commits still go through, unchanged.
     repo.write('g.txt', 'x\n');
     repo.git('add', 'g.txt');
@@ -250,7 +289,10 @@ describe('commit hooks with real git', function () {
     fs.writeFileSync(hook, python, { mode: 0o755 });
     const r = runCli(['hooks', 'install'], { cwd: repo.dir, env: repo.env });
     assert.equal(r.status, 3);
-    assert.match(r.stderr, /is not a shell script we can edit .* so AI Provenance leaves it as it is\. Have it run: .* hook prepare-commit-msg/);
+    assert.match(
+      r.stderr,
+      /is not a shell script we can edit .* so AI Provenance leaves it as it is\. Have it run: .* hook prepare-commit-msg/,
+    );
     assert.equal(fs.readFileSync(hook, 'utf8'), python);
     const status = JSON.parse(runCli(['hooks', 'status', '--json'], { cwd: repo.dir, env: repo.env }).stdout);
     assert.equal(status.hooks.find((h: { hook: string }) => h.hook === 'prepare-commit-msg').state, 'foreign');
@@ -273,7 +315,10 @@ describe('commit hooks with real git', function () {
     const r = runCli(['hooks', 'install'], { cwd: repo.dir, env: repo.env });
     assert.equal(r.status, 3, 'the compiled hook and the link are refused');
     assert.match(r.stderr, /prepare-commit-msg is not a shell script we can edit \(a program\)/);
-    assert.match(r.stderr, /commit-msg is not a shell script we can edit \(a link to \.\.\/\.\.\/scripts\/commit-msg\.sh\)/);
+    assert.match(
+      r.stderr,
+      /commit-msg is not a shell script we can edit \(a link to \.\.\/\.\.\/scripts\/commit-msg\.sh\)/,
+    );
     assert.ok(fs.readFileSync(path.join(hooks, 'prepare-commit-msg')).equals(before.get('prepare-commit-msg')!));
     assert.ok(fs.lstatSync(path.join(hooks, 'commit-msg')).isSymbolicLink());
     assert.match(fs.readFileSync(path.join(hooks, 'post-commit'), 'latin1'), /ai-provenance/);
@@ -281,7 +326,10 @@ describe('commit hooks with real git', function () {
     repo.git('add', 'ok.txt');
     repo.commit('-m', 'commits still work');
     assert.equal(runCli(['hooks', 'uninstall'], { cwd: repo.dir, env: repo.env }).status, 0);
-    assert.ok(fs.readFileSync(path.join(hooks, 'post-commit')).equals(before.get('post-commit')!), 'the Latin-1 hook came back byte for byte');
+    assert.ok(
+      fs.readFileSync(path.join(hooks, 'post-commit')).equals(before.get('post-commit')!),
+      'the Latin-1 hook came back byte for byte',
+    );
     assert.ok(fs.readFileSync(path.join(hooks, 'prepare-commit-msg')).equals(before.get('prepare-commit-msg')!));
     assert.ok(fs.lstatSync(path.join(hooks, 'commit-msg')).isSymbolicLink());
   });
@@ -293,9 +341,16 @@ describe('commit hooks with real git', function () {
     const stateDir = path.join(repo.dir, '.git', 'ai-provenance');
     fs.rmSync(stateDir, { recursive: true, force: true });
     fs.writeFileSync(stateDir, 'not a folder');
-    const r = spawnSync('git', ['commit', '-m', 'still commits'], { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, ...repo.env } });
+    const r = spawnSync('git', ['commit', '-m', 'still commits'], {
+      cwd: repo.dir,
+      encoding: 'utf8',
+      env: { ...process.env, ...repo.env },
+    });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /ai-provenance: prepare-commit-msg could not record AI provenance \(.*\); the commit goes on unchanged/);
+    assert.match(
+      r.stderr,
+      /ai-provenance: prepare-commit-msg could not record AI provenance \(.*\); the commit goes on unchanged/,
+    );
     assert.equal(repo.git('log', '-1', '--format=%B').trimEnd(), 'still commits');
     assert.equal(fs.readFileSync(stateDir, 'utf8'), 'not a folder', 'our broken state was overwritten');
   });
@@ -305,11 +360,15 @@ describe('commit hooks with real git', function () {
     repo.git('add', 'd.txt');
     const runsDir = path.join(repo.dir, '.git', 'ai-provenance', 'runs');
     for (const dir of fs.readdirSync(runsDir)) {
-      for (const f of fs.readdirSync(path.join(runsDir, dir))) fs.writeFileSync(path.join(runsDir, dir, f), '{ not json');
+      for (const f of fs.readdirSync(path.join(runsDir, dir)))
+        fs.writeFileSync(path.join(runsDir, dir, f), '{ not json');
     }
     const message = repo.commit('-m', 'corrupt store');
     assert.equal(message.trimEnd(), 'corrupt store');
-    assert.ok(fs.readdirSync(path.join(repo.dir, '.git', 'ai-provenance', 'corrupt')).length > 0, 'nothing was moved aside');
+    assert.ok(
+      fs.readdirSync(path.join(repo.dir, '.git', 'ai-provenance', 'corrupt')).length > 0,
+      'nothing was moved aside',
+    );
   });
 
   it('does not turn an empty editor message into a commit', async () => {
@@ -320,7 +379,10 @@ describe('commit hooks with real git', function () {
     assert.throws(() => repo.gitEnv({ ...repo.env, GIT_EDITOR: 'true' }, 'commit'), /empty commit message|Aborting/);
     assert.equal(repo.git('rev-parse', 'HEAD'), head);
     // With a message written in the editor, the trailers stay.
-    repo.gitEnv({ ...repo.env, GIT_EDITOR: `sh -c 'printf "edited subject\\n" | cat - "$1" > "$1.new" && mv "$1.new" "$1"' --` }, 'commit');
+    repo.gitEnv(
+      { ...repo.env, GIT_EDITOR: `sh -c 'printf "edited subject\\n" | cat - "$1" > "$1.new" && mv "$1.new" "$1"' --` },
+      'commit',
+    );
     assert.equal(repo.git('log', '-1', '--format=%s').trim(), 'edited subject');
     assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
   });
@@ -339,7 +401,10 @@ describe('commit hooks with real git', function () {
     await repo.track('t.txt', 'x\n', [ai('x\n', copilot)]);
     repo.git('add', 't.txt');
     const head = repo.git('rev-parse', 'HEAD');
-    assert.throws(() => repo.gitEnv({ ...repo.env, GIT_EDITOR: 'true' }, 'commit'), /did not edit the message|Aborting/);
+    assert.throws(
+      () => repo.gitEnv({ ...repo.env, GIT_EDITOR: 'true' }, 'commit'),
+      /did not edit the message|Aborting/,
+    );
     assert.equal(repo.git('rev-parse', 'HEAD'), head);
     // An edited template commits, with the trailers.
     repo.gitEnv({ ...repo.env, GIT_EDITOR: `sh -c 'sed -i "s/^Why:$/Why: because/" "$1"' --` }, 'commit');
@@ -352,6 +417,12 @@ describe('commit hooks with real git', function () {
     repo.git('add', 'p.txt');
     repo.commit('-m', 'parse me');
     const parsed = parseAiAttribution(repo.trailers('AI-Attribution')[0]!);
-    assert.deepEqual(parsed, { added: 2, ai: 1, mixed: 0, unknown: 1, tools: [{ tool: 'claude-code', kind: 'agent', lines: 1 }] });
+    assert.deepEqual(parsed, {
+      added: 2,
+      ai: 1,
+      mixed: 0,
+      unknown: 1,
+      tools: [{ tool: 'claude-code', kind: 'agent', lines: 1 }],
+    });
   });
 });

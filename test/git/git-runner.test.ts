@@ -34,14 +34,17 @@ describe('git runner against real git', () => {
   });
 
   it('throws a GitError with the exit code and what git said', async () => {
-    await assert.rejects(git(['rev-parse', '--verify', 'no-such-branch^{commit}'], { cwd: repo.dir }), (error: unknown) => {
-      assert.ok(error instanceof GitError);
-      assert.equal(error.exitCode, 128);
-      assert.match(error.stderr, /Needed a single revision|fatal/);
-      assert.match(error.message, /git rev-parse --verify no-such-branch\^\{commit\} failed \(exit 128\)/);
-      assert.equal(error.notRunnable, false);
-      return true;
-    });
+    await assert.rejects(
+      git(['rev-parse', '--verify', 'no-such-branch^{commit}'], { cwd: repo.dir }),
+      (error: unknown) => {
+        assert.ok(error instanceof GitError);
+        assert.equal(error.exitCode, 128);
+        assert.match(error.stderr, /Needed a single revision|fatal/);
+        assert.match(error.message, /git rev-parse --verify no-such-branch\^\{commit\} failed \(exit 128\)/);
+        assert.equal(error.notRunnable, false);
+        return true;
+      },
+    );
   });
 
   it('treats exit codes the caller expects as answers', async () => {
@@ -59,7 +62,10 @@ describe('git runner against real git', () => {
 
   it('reports git that cannot run in a missing folder as not runnable', async () => {
     const missing = path.join(repo.dir, 'does-not-exist');
-    await assert.rejects(git(['status'], { cwd: missing }), (error: unknown) => error instanceof GitError && error.notRunnable);
+    await assert.rejects(
+      git(['status'], { cwd: missing }),
+      (error: unknown) => error instanceof GitError && error.notRunnable,
+    );
   });
 
   it('logs each command line at trace level', async () => {
@@ -91,11 +97,17 @@ describe('git runner against real git', () => {
   it('says what to do outside a repository', async () => {
     const plain = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-plain-')));
     try {
-      await assert.rejects(locateRepository(plain, { env: { GIT_CEILING_DIRECTORIES: path.dirname(plain) } }), (error: unknown) => {
-        assert.ok(error instanceof NotARepositoryError);
-        assert.match(error.message, /is not inside a git work tree: run this from a repository, or point at one with -C DIR/);
-        return true;
-      });
+      await assert.rejects(
+        locateRepository(plain, { env: { GIT_CEILING_DIRECTORIES: path.dirname(plain) } }),
+        (error: unknown) => {
+          assert.ok(error instanceof NotARepositoryError);
+          assert.match(
+            error.message,
+            /is not inside a git work tree: run this from a repository, or point at one with -C DIR/,
+          );
+          return true;
+        },
+      );
     } finally {
       fs.rmSync(plain, { recursive: true, force: true });
     }

@@ -35,7 +35,10 @@ describe('ai-provenance replay (built CLI)', () => {
     const r = runCli(['replay', 'malformed-offset.jsonl'], { cwd: traces });
     assert.equal(r.status, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /malformed-offset\.jsonl:3: edit on a\.ts, change 1: range 9\.\.9 is outside the text, which has 4 UTF-16 code units/);
+    assert.match(
+      r.stderr,
+      /malformed-offset\.jsonl:3: edit on a\.ts, change 1: range 9\.\.9 is outside the text, which has 4 UTF-16 code units/,
+    );
   });
 
   it('exits 2 for a line that is not JSON, naming the line', () => {

@@ -1,6 +1,19 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { attribution, as, envAs, junior, outsider, person, rosterLine, senior, senior2, show, SignoffRepo, signoffReposPerTest } from '../support/signoff-fixture';
+import {
+  attribution,
+  as,
+  envAs,
+  junior,
+  outsider,
+  person,
+  rosterLine,
+  senior,
+  senior2,
+  show,
+  SignoffRepo,
+  signoffReposPerTest,
+} from '../support/signoff-fixture';
 
 /**
  * Every forgery of issue 7 as its own test, with real keys and real commits: each must leave `check` at exit 1.
@@ -9,7 +22,14 @@ import { attribution, as, envAs, junior, outsider, person, rosterLine, senior, s
 
 interface CheckJson {
   ok: boolean;
-  commits: { commit: string; state: string | null; needsSignoff: boolean; aiLines: number | null; attributionError: string | null; claims: { defects: string[]; match: string }[] }[];
+  commits: {
+    commit: string;
+    state: string | null;
+    needsSignoff: boolean;
+    aiLines: number | null;
+    attributionError: string | null;
+    claims: { defects: string[]; match: string }[];
+  }[];
   signoffs: { commit: string; valid: boolean; defects: string[]; signature: { status: string } }[];
 }
 
@@ -20,7 +40,11 @@ function checkJson(r: SignoffRepo): { status: number | null; json: CheckJson; ra
 
 /** Writes a commit object as given (git hash-object, no cleanup) and moves the branch to it. */
 function writeCommit(r: SignoffRepo, text: Buffer): string {
-  const id = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], { cwd: r.dir, input: text, encoding: 'utf8' }).trim();
+  const id = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin', '--literally'], {
+    cwd: r.dir,
+    input: text,
+    encoding: 'utf8',
+  }).trim();
   r.git('update-ref', 'HEAD', id);
   return id;
 }
@@ -44,7 +68,10 @@ describe('sign-off forgeries leave check at 1 (real keys, real signatures)', () 
       input: execFileSync('git', ['diff', '--cached', '--full-index', '--no-renames'], { cwd: r.dir }),
       encoding: 'utf8',
     }).split(' ')[0]!;
-    const c = r.commitAs(junior(), `feat: a\n\n${attribution(1)}\nReviewed-by: Sen Ior <senior@example.com>\nAI-Signoff: ${patchId} ${'0'.repeat(40)}\n`);
+    const c = r.commitAs(
+      junior(),
+      `feat: a\n\n${attribution(1)}\nReviewed-by: Sen Ior <senior@example.com>\nAI-Signoff: ${patchId} ${'0'.repeat(40)}\n`,
+    );
     const { status, json, raw } = checkJson(r);
     assert.equal(status, 1, raw);
     assert.equal(json.commits.find(x => x.commit === c)!.state, 'pending');
@@ -74,7 +101,10 @@ describe('sign-off forgeries leave check at 1 (real keys, real signatures)', () 
     r.manualSignoff(outsider(), [a]);
     ({ status, json, raw } = checkJson(r));
     assert.equal(status, 1, raw);
-    assert.deepEqual(json.signoffs.map(s => s.signature.status), ['unknown-signer', 'unknown-signer']);
+    assert.deepEqual(
+      json.signoffs.map(s => s.signature.status),
+      ['unknown-signer', 'unknown-signer'],
+    );
   });
 
   it("one senior's key cannot sign in another senior's name", () => {
@@ -89,7 +119,9 @@ describe('sign-off forgeries leave check at 1 (real keys, real signatures)', () 
   it('a roster changed on the branch is ignored: the base roster decides', () => {
     const r = repo({ seniors: [senior()] });
     const a = r.aiCommit(junior(), 'src/a.ts', 2);
-    r.commitAs(junior(), 'chore: add me as a senior\n', { files: { '.ai-provenance/allowed_signers': rosterLine(senior(), junior()) } });
+    r.commitAs(junior(), 'chore: add me as a senior\n', {
+      files: { '.ai-provenance/allowed_signers': rosterLine(senior(), junior()) },
+    });
     r.manualSignoff(junior(), [a]);
     const result = r.check();
     assert.equal(result.status, 1, show(result));
@@ -103,7 +135,9 @@ describe('sign-off forgeries leave check at 1 (real keys, real signatures)', () 
     const r = repo();
     r.aiCommit(junior(), 'src/a.ts', 2);
     r.commitAs(junior(), 'chore: relax the policy\n', {
-      files: { '.ai-provenance/policy.json': JSON.stringify({ version: 1, signoff: { ignore: ['**'], minAiLines: 100000 } }) },
+      files: {
+        '.ai-provenance/policy.json': JSON.stringify({ version: 1, signoff: { ignore: ['**'], minAiLines: 100000 } }),
+      },
     });
     const { status, json, raw } = checkJson(r);
     assert.equal(status, 1, raw);
@@ -134,12 +168,17 @@ describe('sign-off forgeries leave check at 1 (real keys, real signatures)', () 
     const roster = `senior@example.com,alias@example.com ${senior().publicKey}\n`;
     const r = repo({ roster });
     const own = r.aiCommit(senior(), 'src/own.ts', 2);
-    r.commitAs(senior(), r.signoffMessage(senior(), [own], { reviewedBy: 'Sen Ior <alias@example.com>' }), { sign: true, allowEmpty: true });
+    r.commitAs(senior(), r.signoffMessage(senior(), [own], { reviewedBy: 'Sen Ior <alias@example.com>' }), {
+      sign: true,
+      allowEmpty: true,
+    });
     const { status, json, raw } = checkJson(r);
     assert.equal(status, 1, raw);
     assert.equal(json.signoffs[0]!.signature.status, 'verified');
     assert.deepEqual(json.commits[0]!.claims[0]!.defects, ['self-signoff']);
-    const cli = r.cli(['sign-off', '--base', 'main', '--yes'], { env: envAs(senior(), { 'user.email': 'alias@example.com' }) });
+    const cli = r.cli(['sign-off', '--base', 'main', '--yes'], {
+      env: envAs(senior(), { 'user.email': 'alias@example.com' }),
+    });
     assert.equal(cli.status, 2, show(cli));
     assert.match(cli.stderr, /every commit that waits for sign-off is your own/);
   });
@@ -199,11 +238,17 @@ describe('sign-off forgeries leave check at 1 (real keys, real signatures)', () 
     const r = repo({ roster, policy: { signoff: { highRisk: ['db/migrations/**'], highRiskSigners: 2 } } });
     const a = r.aiCommit(junior(), 'db/migrations/001.sql', 2);
     r.manualSignoff(senior(), [a]);
-    r.commitAs(senior(), r.signoffMessage(senior(), [a], { reviewedBy: 'Sen Ior <alias@example.com>' }), { sign: true, allowEmpty: true });
+    r.commitAs(senior(), r.signoffMessage(senior(), [a], { reviewedBy: 'Sen Ior <alias@example.com>' }), {
+      sign: true,
+      allowEmpty: true,
+    });
     let { status, json, raw } = checkJson(r);
     assert.equal(status, 1, raw);
     assert.equal(json.commits[0]!.state, 'pending');
-    assert.ok(json.signoffs.every(s => s.valid), raw);
+    assert.ok(
+      json.signoffs.every(s => s.valid),
+      raw,
+    );
     r.manualSignoff(senior2(), [a]);
     ({ status, json, raw } = checkJson(r));
     assert.equal(status, 0, raw);
@@ -255,13 +300,18 @@ describe('sign-off forgeries leave check at 1 (real keys, real signatures)', () 
     it('two AI-Attribution trailers (one claiming no AI lines) read as malformed and still need sign-off', () => {
       const r = repo();
       r.commitAs(junior(), `feat: a\n\n${attribution(0)}\n${attribution(9)}\n`, { files: { 'a.ts': 'x\n' } });
-      r.commitAs(junior(), 'feat: b\n\nAI-Attribution: v1 added=3 ai=zero mixed=0 unknown=0 tools=\n', { files: { 'b.ts': 'x\n' } });
+      r.commitAs(junior(), 'feat: b\n\nAI-Attribution: v1 added=3 ai=zero mixed=0 unknown=0 tools=\n', {
+        files: { 'b.ts': 'x\n' },
+      });
       const { status, json, raw } = checkJson(r);
       assert.equal(status, 1, raw);
-      assert.deepEqual(json.commits.map(c => [c.needsSignoff, c.state]), [
-        [true, 'pending'],
-        [true, 'pending'],
-      ]);
+      assert.deepEqual(
+        json.commits.map(c => [c.needsSignoff, c.state]),
+        [
+          [true, 'pending'],
+          [true, 'pending'],
+        ],
+      );
       assert.match(json.commits[0]!.attributionError!, /2 AI-Attribution trailers/);
       assert.match(json.commits[1]!.attributionError!, /ai=zero is not a whole number/);
     });
@@ -270,15 +320,25 @@ describe('sign-off forgeries leave check at 1 (real keys, real signatures)', () 
       const r = repo();
       const a = r.aiCommit(junior(), 'src/a.ts', 1);
       const patchId = r.patchId(a);
-      const entries = Array.from({ length: 20000 }, (_, i) => `AI-Signoff: ${patchId} ${i.toString(16).padStart(40, '0')}`).join('\n');
-      r.commitAs(junior(), `AI sign-off: 20000 commits\n\nReviewed-by: Sen Ior <senior@example.com>\n${entries}\nAI-Signoff: ${'x'.repeat(1 << 20)}\n`, {
-        allowEmpty: true,
-      });
+      const entries = Array.from(
+        { length: 20000 },
+        (_, i) => `AI-Signoff: ${patchId} ${i.toString(16).padStart(40, '0')}`,
+      ).join('\n');
+      r.commitAs(
+        junior(),
+        `AI sign-off: 20000 commits\n\nReviewed-by: Sen Ior <senior@example.com>\n${entries}\nAI-Signoff: ${'x'.repeat(1 << 20)}\n`,
+        {
+          allowEmpty: true,
+        },
+      );
       const started = Date.now();
       const result = r.check();
       assert.equal(result.status, 1, show(result));
       assert.match(result.stdout, /unverified\s+[0-9a-f]{10}\s+feat: src\/a\.ts/);
-      assert.match(result.stdout, /is not a well-formed sign-off: an AI-Signoff trailer is not "<patch-id> <commit-id>" \(got "x{100}"\)/);
+      assert.match(
+        result.stdout,
+        /is not a well-formed sign-off: an AI-Signoff trailer is not "<patch-id> <commit-id>" \(got "x{100}"\)/,
+      );
       assert.ok(Date.now() - started < 20000);
     });
 
@@ -288,12 +348,16 @@ describe('sign-off forgeries leave check at 1 (real keys, real signatures)', () 
       // A hand-made object: invalid UTF-8 in the subject, a NUL hiding a forged trailer block, CRs in the trailers.
       const message = Buffer.concat([
         Buffer.from(`AI sign-off: 1 commit \xff\xfe`, 'latin1'),
-        Buffer.from(`\n\nReviewed-by: Sen Ior <senior@example.com>\r\nAI-Signoff: ${r.patchId(a)} ${a}\r\n\0\n\nReviewed-by: x <y@z>\nAI-Signoff: ${r.patchId(a)} ${a}\n`),
+        Buffer.from(
+          `\n\nReviewed-by: Sen Ior <senior@example.com>\r\nAI-Signoff: ${r.patchId(a)} ${a}\r\n\0\n\nReviewed-by: x <y@z>\nAI-Signoff: ${r.patchId(a)} ${a}\n`,
+        ),
       ]);
       writeCommit(r, Buffer.concat([Buffer.from(`${header(r, senior())}\n`), message]));
       const result = r.check();
       assert.equal(result.status, 1, show(result));
-      const controls = [...result.stdout].filter(c => (c.charCodeAt(0) < 0x20 && c !== '\n') || c.charCodeAt(0) === 0x7f);
+      const controls = [...result.stdout].filter(
+        c => (c.charCodeAt(0) < 0x20 && c !== '\n') || c.charCodeAt(0) === 0x7f,
+      );
       assert.deepEqual(controls, [], 'no control characters reach the terminal');
       assert.match(result.stdout, /unverified\s+[0-9a-f]{10}\s+feat: \\x1b\[2J\\x1b\[31mred\\x0d\\x07 done/);
       const { json } = checkJson(r);

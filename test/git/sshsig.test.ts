@@ -17,15 +17,25 @@ describe('SSH signatures verified in-process against ssh-keygen', function () {
   };
   const sshKeygenSays = (pubKey: string, signature: string, message: Buffer, namespace = 'git'): boolean => {
     const allowed = path.join(dir, 'allowed');
-    fs.writeFileSync(allowed, `someone@example.invalid ${fs.readFileSync(`${pubKey}`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
+    fs.writeFileSync(
+      allowed,
+      `someone@example.invalid ${fs.readFileSync(`${pubKey}`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`,
+    );
     const sigFile = path.join(dir, 'sig');
     fs.writeFileSync(sigFile, signature);
-    return spawnSync('ssh-keygen', ['-Y', 'verify', '-f', allowed, '-I', 'someone@example.invalid', '-n', namespace, '-s', sigFile], { input: message }).status === 0;
+    return (
+      spawnSync(
+        'ssh-keygen',
+        ['-Y', 'verify', '-f', allowed, '-I', 'someone@example.invalid', '-n', namespace, '-s', sigFile],
+        { input: message },
+      ).status === 0
+    );
   };
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-sshsig-'));
-    for (const name of ['a', 'b']) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, name)]);
+    for (const name of ['a', 'b'])
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, name)]);
     execFileSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-f', path.join(dir, 'ec')]);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -28,11 +28,21 @@ const CHILD = path.resolve(__dirname, '../support/store-child.js');
 /** Keeps every log line, so tests can assert the warning a person would see. */
 class RecordingLogger implements Logger {
   readonly lines: { level: string; message: string }[] = [];
-  trace(): void { /* not interesting here */ }
-  debug(): void { /* not interesting here */ }
-  info(message: string): void { this.lines.push({ level: 'info', message }); }
-  warn(message: string): void { this.lines.push({ level: 'warn', message }); }
-  error(message: string | Error): void { this.lines.push({ level: 'error', message: String(message) }); }
+  trace(): void {
+    /* not interesting here */
+  }
+  debug(): void {
+    /* not interesting here */
+  }
+  info(message: string): void {
+    this.lines.push({ level: 'info', message });
+  }
+  warn(message: string): void {
+    this.lines.push({ level: 'warn', message });
+  }
+  error(message: string | Error): void {
+    this.lines.push({ level: 'error', message: String(message) });
+  }
   warnings(): string[] {
     return this.lines.filter(line => line.level === 'warn').map(line => line.message);
   }
@@ -124,7 +134,11 @@ describe('local state store (git/store, git/spool)', () => {
         const store = new StateStore(location, logger);
         assert.equal(await store.blobId(bytes), await gitHashObject(location.root, bytes));
         if (name !== 'bytes that are not UTF-8') {
-          assert.equal(await store.blobId(bytes.toString('utf8')), await gitHashObject(location.root, bytes), 'text is hashed as UTF-8');
+          assert.equal(
+            await store.blobId(bytes.toString('utf8')),
+            await gitHashObject(location.root, bytes),
+            'text is hashed as UTF-8',
+          );
         }
       });
     }
@@ -154,7 +168,10 @@ describe('local state store (git/store, git/spool)', () => {
     it('round-trip keyed by the blob id of the text they describe', async () => {
       const store = new StateStore<{ length: number; origin: string }[]>(location, logger);
       const text = 'héllo\r\nwörld 🎉\n';
-      const runs = [{ length: 7, origin: 'human' }, { length: 10, origin: 'ai' }];
+      const runs = [
+        { length: 7, origin: 'human' },
+        { length: 10, origin: 'ai' },
+      ];
       const written = await store.writeRuns('src/a b/ü.ts', text, runs);
       assert.equal(written.blob, await gitHashObject(location.root, Buffer.from(text)));
 
@@ -172,7 +189,7 @@ describe('local state store (git/store, git/spool)', () => {
       assert.deepEqual(logger.warnings(), []);
     });
 
-    it('validate the runs payload with the caller\'s parser', async () => {
+    it("validate the runs payload with the caller's parser", async () => {
       const writer = new StateStore(location, logger);
       await writer.writeRuns('a.ts', 'abc', 'not an array');
       const strict = new StateStore<string[]>(location, logger, {
@@ -199,17 +216,26 @@ describe('local state store (git/store, git/spool)', () => {
       assert.equal((await store.readRuns('a.ts', first.blob))?.runs, 1, 'older records stay readable by blob');
       assert.deepEqual(
         (await store.listTracked()).map(t => [t.path, t.blob]),
-        [['a.ts', second.blob], ['dir/b.ts', other.blob]],
+        [
+          ['a.ts', second.blob],
+          ['dir/b.ts', other.blob],
+        ],
       );
       // The same text under another path (a rename) can be found by blob.
-      assert.deepEqual((await store.findByBlob(first.blob)).map(r => [r.path, r.runs]).sort(), [['a.ts', 1], ['dir/b.ts', 'b']]);
+      assert.deepEqual((await store.findByBlob(first.blob)).map(r => [r.path, r.runs]).sort(), [
+        ['a.ts', 1],
+        ['dir/b.ts', 'b'],
+      ]);
       // Writing an old text again makes it the latest again.
       await store.writeRuns('a.ts', 'one', 3);
       assert.equal((await store.readLatest('a.ts'))?.runs, 3);
 
       await store.forget('a.ts');
       assert.equal(await store.readLatest('a.ts'), undefined);
-      assert.deepEqual((await store.listTracked()).map(t => t.path), ['dir/b.ts']);
+      assert.deepEqual(
+        (await store.listTracked()).map(t => t.path),
+        ['dir/b.ts'],
+      );
     });
 
     it('prune old records per path, keeping the newest and the one the index names', async () => {
@@ -222,7 +248,12 @@ describe('local state store (git/store, git/spool)', () => {
         const when = new Date(Date.now() - (10 - i) * 1000);
         fs.utimesSync(path.join(dir, `${blobs[i]}.json`), when, when);
       }
-      const kept = () => fs.readdirSync(dir).filter(n => n !== 'latest.json').map(n => n.slice(0, -5)).sort();
+      const kept = () =>
+        fs
+          .readdirSync(dir)
+          .filter(n => n !== 'latest.json')
+          .map(n => n.slice(0, -5))
+          .sort();
       // Writes prune once a path holds more than 2 × 3 records: at the 7th write, back to the newest 3.
       assert.deepEqual(kept(), blobs.slice(4).sort());
       assert.equal(await store.prune('a.ts'), 3);
@@ -250,11 +281,17 @@ describe('local state store (git/store, git/spool)', () => {
       await store.writeRuns('tracked.txt', 'x\n', []);
       await store.writeJson('review-requests.json', { version: 1, items: [] });
       await new Spool(location, logger).append({ any: 'thing' });
-      const status = await runGit(['status', '--porcelain', '--ignored', '--untracked-files=all'], { cwd: location.root });
+      const status = await runGit(['status', '--porcelain', '--ignored', '--untracked-files=all'], {
+        cwd: location.root,
+      });
       assert.equal(status.stdout, '?? tracked.txt\n');
       assert.ok(location.stateDir.startsWith(path.join(location.root, '.git') + path.sep), location.stateDir);
       if (process.platform !== 'win32') {
-        for (const dir of [location.stateDir, path.join(location.stateDir, 'runs'), path.join(location.stateDir, 'spool')]) {
+        for (const dir of [
+          location.stateDir,
+          path.join(location.stateDir, 'runs'),
+          path.join(location.stateDir, 'spool'),
+        ]) {
           assert.equal(fs.statSync(dir).mode & 0o777, 0o700, dir);
         }
       }
@@ -286,7 +323,10 @@ describe('local state store (git/store, git/spool)', () => {
       const moved = corruptFiles(location);
       assert.equal(moved.length, 1);
       assert.match(moved[0] ?? '', /^runs~[0-9a-f]{40}~[0-9a-f]{40}\.json\.\d{4}-\d\d-\d\dT[\d-]+Z$/);
-      assert.equal(fs.readFileSync(path.join(location.stateDir, 'corrupt', moved[0] ?? ''), 'utf8'), '{"version":1,"path":"a.ts","bl');
+      assert.equal(
+        fs.readFileSync(path.join(location.stateDir, 'corrupt', moved[0] ?? ''), 'utf8'),
+        '{"version":1,"path":"a.ts","bl',
+      );
       const [warning, ...more] = logger.warnings();
       assert.deepEqual(more, []);
       assert.ok(warning?.includes(file), warning);
@@ -312,17 +352,22 @@ describe('local state store (git/store, git/spool)', () => {
       const store = new StateStore(location, logger);
       await store.writeRuns('a.ts', 'text', []);
       const pointer = path.join(location.stateDir, 'runs', pathKey('a.ts'), 'latest.json');
-      fs.writeFileSync(pointer, JSON.stringify({ version: 1, path: 'a.ts', blob: 'nope', savedAt: new Date().toISOString() }));
+      fs.writeFileSync(
+        pointer,
+        JSON.stringify({ version: 1, path: 'a.ts', blob: 'nope', savedAt: new Date().toISOString() }),
+      );
       assert.equal(await store.latest('a.ts'), undefined);
       assert.match(logger.warnings()[0] ?? '', /field "blob" is not a blob id/);
 
       fs.writeFileSync(path.join(location.stateDir, 'review-requests.json'), JSON.stringify({ version: 7, items: [] }));
       assert.deepEqual(await store.readList('review-requests.json', v => v), []);
       assert.match(logger.warnings()[1] ?? '', /review-requests\.json is unusable \(unknown version 7/);
-      assert.deepEqual(corruptFiles(location).map(name => name.replace(/\.[^.]+$/, '')).sort(), [
-        'review-requests.json',
-        `runs~${pathKey('a.ts')}~latest.json`,
-      ]);
+      assert.deepEqual(
+        corruptFiles(location)
+          .map(name => name.replace(/\.[^.]+$/, ''))
+          .sort(),
+        ['review-requests.json', `runs~${pathKey('a.ts')}~latest.json`],
+      );
     });
 
     it('never mistake a leftover temporary file for data', async () => {
@@ -340,7 +385,10 @@ describe('local state store (git/store, git/spool)', () => {
       assert.equal(await store.cleanup(60_000), 0, 'fresh temporary files may belong to a live writer');
       assert.equal(await store.cleanup(0), 1);
       assert.equal(await spool.cleanup(0), 1);
-      assert.deepEqual(walk(location.stateDir).filter(name => name.endsWith('.tmp')), []);
+      assert.deepEqual(
+        walk(location.stateDir).filter(name => name.endsWith('.tmp')),
+        [],
+      );
       assert.deepEqual(logger.warnings(), []);
     });
   });
@@ -350,14 +398,21 @@ describe('local state store (git/store, git/spool)', () => {
       const store = new StateStore(location, logger);
       assert.equal(await store.readJson('settings.json', 3, v => v), undefined);
       await store.writeJson('settings.json', { version: 3, flag: true });
-      assert.deepEqual(await store.readJson('settings.json', 3, v => ({ version: 3, flag: v.flag === true })), { version: 3, flag: true });
+      assert.deepEqual(await store.readJson('settings.json', 3, v => ({ version: 3, flag: v.flag === true })), {
+        version: 3,
+        flag: true,
+      });
 
       const parseItem = (value: unknown): { to: string } => {
         if (typeof (value as { to?: unknown }).to !== 'string') throw new Error('no "to"');
         return value as { to: string };
       };
       assert.deepEqual(await store.readList(STATE_LAYOUT.reviewRequests, parseItem), []);
-      await Promise.all(['a@x', 'b@x', 'c@x'].map(to => store.updateList(STATE_LAYOUT.reviewRequests, parseItem, items => [...items, { to }])));
+      await Promise.all(
+        ['a@x', 'b@x', 'c@x'].map(to =>
+          store.updateList(STATE_LAYOUT.reviewRequests, parseItem, items => [...items, { to }]),
+        ),
+      );
       const items = await store.readList(STATE_LAYOUT.reviewRequests, parseItem);
       assert.deepEqual(items.map(i => i.to).sort(), ['a@x', 'b@x', 'c@x']);
       assert.deepEqual(walk(path.join(location.stateDir, 'locks')), [], 'locks are released');
@@ -368,9 +423,15 @@ describe('local state store (git/store, git/spool)', () => {
       fs.mkdirSync(path.join(location.stateDir, 'locks'), { recursive: true });
       const lock = { version: 1, pid: deadPid(), host: os.hostname(), at: new Date().toISOString(), token: 'dead' };
       fs.writeFileSync(path.join(location.stateDir, 'locks', 'counter.json.lock'), JSON.stringify(lock));
-      const result = await store.updateJson(COUNTER_FILE, 1, parseCounter, current => ({ version: 1, count: (current?.count ?? 0) + 1 }));
+      const result = await store.updateJson(COUNTER_FILE, 1, parseCounter, current => ({
+        version: 1,
+        count: (current?.count ?? 0) + 1,
+      }));
       assert.equal(result.count, 1);
-      assert.match(logger.warnings()[0] ?? '', /removed the stale lock .*counter\.json\.lock because its holder, process \d+, is gone/);
+      assert.match(
+        logger.warnings()[0] ?? '',
+        /removed the stale lock .*counter\.json\.lock because its holder, process \d+, is gone/,
+      );
     });
   });
 
@@ -378,19 +439,28 @@ describe('local state store (git/store, git/spool)', () => {
     it('deliver records in append order and remove each only after its handler succeeded', async () => {
       const spool = new Spool<ChildRecord>(location, logger, { parse: parseChildRecord });
       const names: string[] = [];
-      for (let i = 0; i < 50; i++) names.push(i % 2 ? await spool.append({ tag: 't', i }) : spool.appendSync({ tag: 't', i }));
+      for (let i = 0; i < 50; i++)
+        names.push(i % 2 ? await spool.append({ tag: 't', i }) : spool.appendSync({ tag: 't', i }));
       assert.deepEqual(await spool.pending(), names);
 
       const seen: number[] = [];
-      const result = await spool.drain(async entry => {
-        assert.ok(fs.existsSync(path.join(spool.dir, '.claimed')) && !fs.existsSync(path.join(spool.dir, entry.name)));
-        assert.equal(entry.pid, process.pid);
-        seen.push(entry.record.i);
-      }, { max: 20 });
+      const result = await spool.drain(
+        async entry => {
+          assert.ok(
+            fs.existsSync(path.join(spool.dir, '.claimed')) && !fs.existsSync(path.join(spool.dir, entry.name)),
+          );
+          assert.equal(entry.pid, process.pid);
+          seen.push(entry.record.i);
+        },
+        { max: 20 },
+      );
       assert.deepEqual(result, { delivered: 20, quarantined: 0 });
       assert.equal((await spool.pending()).length, 30);
       await spool.drain(entry => void seen.push(entry.record.i));
-      assert.deepEqual(seen, Array.from({ length: 50 }, (_, i) => i));
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 50 }, (_, i) => i),
+      );
       assert.deepEqual(walk(spool.dir), [], 'delivered records are gone');
     });
 
@@ -420,7 +490,12 @@ describe('local state store (git/store, git/spool)', () => {
       const result = await spool.drain(entry => void seen.push(entry.record.i));
       assert.deepEqual(result, { delivered: 2, quarantined: 2 });
       assert.deepEqual(seen, [0, 3]);
-      assert.deepEqual(corruptFiles(location).map(name => name.replace(/\.[^.]+$/, '')).sort(), [`spool~${bad}`, `spool~${wrongShape}`].sort());
+      assert.deepEqual(
+        corruptFiles(location)
+          .map(name => name.replace(/\.[^.]+$/, ''))
+          .sort(),
+        [`spool~${bad}`, `spool~${wrongShape}`].sort(),
+      );
       const warnings = logger.warnings();
       assert.equal(warnings.length, 2);
       assert.match(warnings[0] ?? '', /not valid JSON/);
@@ -439,9 +514,21 @@ describe('local state store (git/store, git/spool)', () => {
       claim(stalled, process.ppid, Date.now() - 11 * 60_000); // alive (or a reused pid), but far past the limit
       const seen: SpoolEntry<ChildRecord>[] = [];
       await spool.drain(entry => void seen.push(entry));
-      assert.deepEqual(seen.map(e => [e.name, e.record.i]), [[dead, 7], [stalled, 9]]);
-      assert.deepEqual(walk(spool.dir).map(name => name.split('~')[0]), [`.claimed/${live}`]);
-      assert.equal(logger.lines.filter(line => line.level === 'info' && line.message.includes('returned spool record')).length, 2);
+      assert.deepEqual(
+        seen.map(e => [e.name, e.record.i]),
+        [
+          [dead, 7],
+          [stalled, 9],
+        ],
+      );
+      assert.deepEqual(
+        walk(spool.dir).map(name => name.split('~')[0]),
+        [`.claimed/${live}`],
+      );
+      assert.equal(
+        logger.lines.filter(line => line.level === 'info' && line.message.includes('returned spool record')).length,
+        2,
+      );
     });
   });
 
@@ -469,12 +556,19 @@ describe('local state store (git/store, git/spool)', () => {
           if (kind === 'counter') lastCounter = Number(n);
           if (++lines === killAfter) setTimeout(kill, killDelayMs);
         });
-        assert.equal(child.signal, 'SIGKILL', `round ${round}: the child should have been killed; stderr: ${child.stderr}`);
+        assert.equal(
+          child.signal,
+          'SIGKILL',
+          `round ${round}: the child should have been killed; stderr: ${child.stderr}`,
+        );
         assert.doesNotMatch(child.stderr, /unusable|error/, child.stderr);
 
         // Every record file that exists parses (pending() lists record names only; read them raw).
         for (const name of await spool.pending()) {
-          const raw = JSON.parse(fs.readFileSync(path.join(spool.dir, name), 'utf8')) as { version: number; record: unknown };
+          const raw = JSON.parse(fs.readFileSync(path.join(spool.dir, name), 'utf8')) as {
+            version: number;
+            record: unknown;
+          };
           assert.equal(raw.version, 1);
           parseChildRecord(raw.record);
         }
@@ -482,17 +576,26 @@ describe('local state store (git/store, git/spool)', () => {
         const doc = await store.readJson<BigDoc>(DOC_FILE, 1, value => value as unknown as BigDoc);
         assert.ok(doc && lastJson, `round ${round}: the document must be readable`);
         assert.equal(doc.digest, digest(doc.tag, doc.i, doc.pad));
-        assert.ok(doc.tag === lastJson.tag && (doc.i === lastJson.i || doc.i === lastJson.i + 1), `doc ${doc.tag}:${doc.i}, last written ${lastJson.tag}:${lastJson.i}`);
+        assert.ok(
+          doc.tag === lastJson.tag && (doc.i === lastJson.i || doc.i === lastJson.i + 1),
+          `doc ${doc.tag}:${doc.i}, last written ${lastJson.tag}:${lastJson.i}`,
+        );
         // The runs index names a complete record of the last or the next text.
         const record = await store.readLatest(BIG_PATH);
         assert.ok(record && lastRuns, `round ${round}: the latest runs record must be readable`);
         const runs = record.runs as { tag: string; i: number; digest: string };
-        assert.ok(runs.tag === lastRuns.tag && (runs.i === lastRuns.i || runs.i === lastRuns.i + 1), `runs ${runs.tag}:${runs.i}`);
+        assert.ok(
+          runs.tag === lastRuns.tag && (runs.i === lastRuns.i || runs.i === lastRuns.i + 1),
+          `runs ${runs.tag}:${runs.i}`,
+        );
         assert.equal(record.blob, computeBlobId(bigText(runs.tag, runs.i)));
         assert.equal(runs.digest, digest(bigText(runs.tag, runs.i)));
         // The locked counter lost no completed increment (a killed holder's lock is broken by the next writer).
         const counter = await store.readJson(COUNTER_FILE, 1, parseCounter);
-        assert.ok(counter && (counter.count === lastCounter || counter.count === lastCounter + 1), `counter ${counter?.count} after ${lastCounter}`);
+        assert.ok(
+          counter && (counter.count === lastCounter || counter.count === lastCounter + 1),
+          `counter ${counter?.count} after ${lastCounter}`,
+        );
         assert.deepEqual(corruptFiles(location), []);
       }
 
@@ -505,13 +608,22 @@ describe('local state store (git/store, git/spool)', () => {
       for (const [tag, last] of lastSpool) {
         const got = delivered.get(tag) ?? [];
         // The record being written when the kill came may or may not have made it; all before it did, in order.
-        assert.ok(got.length === last + 1 || got.length === last + 2, `${tag}: ${got.length} records, last acknowledged ${last}`);
-        assert.deepEqual(got, Array.from({ length: got.length }, (_, i) => i));
+        assert.ok(
+          got.length === last + 1 || got.length === last + 2,
+          `${tag}: ${got.length} records, last acknowledged ${last}`,
+        );
+        assert.deepEqual(
+          got,
+          Array.from({ length: got.length }, (_, i) => i),
+        );
       }
       // Temporary files left by the kills are ignored above and removed by cleanup.
       await store.cleanup(0);
       await spool.cleanup(0);
-      assert.deepEqual(walk(location.stateDir).filter(name => path.basename(name).startsWith('.')), []);
+      assert.deepEqual(
+        walk(location.stateDir).filter(name => path.basename(name).startsWith('.')),
+        [],
+      );
       assert.deepEqual(logger.warnings(), []);
     });
   });
@@ -521,7 +633,9 @@ describe('local state store (git/store, git/spool)', () => {
       const writers = 20;
       const perWriter = 25;
       const children = await Promise.all(
-        Array.from({ length: writers }, (_, id) => runChild(['writer', location.stateDir, String(id), String(perWriter)], undefined, false)),
+        Array.from({ length: writers }, (_, id) =>
+          runChild(['writer', location.stateDir, String(id), String(perWriter)], undefined, false),
+        ),
       );
       let increments = 0;
       for (const child of children) {
@@ -538,7 +652,8 @@ describe('local state store (git/store, git/spool)', () => {
         seen.add(key);
       });
       assert.deepEqual(result, { delivered: writers * perWriter, quarantined: 0 });
-      for (let id = 0; id < writers; id++) for (let k = 0; k < perWriter; k++) assert.ok(seen.has(`w${id}:${k}`), `w${id}:${k} lost`);
+      for (let id = 0; id < writers; id++)
+        for (let k = 0; k < perWriter; k++) assert.ok(seen.has(`w${id}:${k}`), `w${id}:${k} lost`);
 
       const store = new StateStore<{ id: number; k: number }>(location, logger, { keepPerPath: 4 });
       assert.equal((await store.readJson(COUNTER_FILE, 1, parseCounter))?.count, increments);
@@ -547,12 +662,18 @@ describe('local state store (git/store, git/spool)', () => {
       for (const file of tracked) {
         const record = await store.readLatest(file.path);
         assert.ok(record, `${file.path}: the index names a record that exists`);
-        assert.equal(record.blob, computeBlobId(`${file.path === 'shared.txt' ? 'shared' : 'own'} ${record.runs.id} ${record.runs.k}\n`));
+        assert.equal(
+          record.blob,
+          computeBlobId(`${file.path === 'shared.txt' ? 'shared' : 'own'} ${record.runs.id} ${record.runs.k}\n`),
+        );
       }
       // Writers prune with a grace period; once they are done, pruning bounds each path.
       await store.prune('shared.txt', { graceMs: 0 });
       const sharedDir = path.join(location.stateDir, 'runs', pathKey('shared.txt'));
-      assert.ok(fs.readdirSync(sharedDir).length <= 4 + 1 + 1, 'keep newest 4 + the one latest.json names + latest.json');
+      assert.ok(
+        fs.readdirSync(sharedDir).length <= 4 + 1 + 1,
+        'keep newest 4 + the one latest.json names + latest.json',
+      );
       assert.deepEqual(corruptFiles(location), []);
       assert.deepEqual(logger.warnings(), []);
     });
@@ -560,9 +681,13 @@ describe('local state store (git/store, git/spool)', () => {
     it('concurrent drains in several processes deliver every record exactly once', async () => {
       const doneFile = path.join(location.root, '..', `${path.basename(location.root)}.done`);
       made.push(doneFile);
-      const drainers = Array.from({ length: 3 }, () => runChild(['drainer', location.stateDir, doneFile], undefined, false));
+      const drainers = Array.from({ length: 3 }, () =>
+        runChild(['drainer', location.stateDir, doneFile], undefined, false),
+      );
       const writers = await Promise.all(
-        Array.from({ length: 6 }, (_, id) => runChild(['writer', location.stateDir, String(id), '40'], undefined, false)),
+        Array.from({ length: 6 }, (_, id) =>
+          runChild(['writer', location.stateDir, String(id), '40'], undefined, false),
+        ),
       );
       for (const writer of writers) assert.equal(writer.code, 0, writer.stderr);
       // Also drain from this process while the others do.

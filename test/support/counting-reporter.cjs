@@ -10,7 +10,10 @@ class CountingReporter extends Mocha.reporters.Spec {
       const file = process.env.AI_PROVENANCE_TEST_COUNTS;
       if (!file) return;
       const { passes, failures, pending } = this.stats;
-      fs.appendFileSync(file, JSON.stringify({ layer: process.env.AI_PROVENANCE_TEST_LAYER ?? 'mocha', passes, failures, pending }) + '\n');
+      fs.appendFileSync(
+        file,
+        JSON.stringify({ layer: process.env.AI_PROVENANCE_TEST_LAYER ?? 'mocha', passes, failures, pending }) + '\n',
+      );
     });
   }
 }

@@ -48,7 +48,10 @@ export interface CliResult {
 }
 
 /** Spawns the built CLI (dist/cli.js), as a script, hook or CI job would. */
-export function runCli(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
   const r = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? os.tmpdir(),
     input: options.input ?? '',

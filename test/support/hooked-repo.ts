@@ -10,8 +10,19 @@ import { openRunsStore } from '../../src/io/attribution/staged-attribution';
 import { locateRepository } from '../../src/io/git/repository';
 import { runCli, TempRepo } from './git-fixture';
 
-export const claude: AiOrigin = { id: '11111111-1111-4111-8111-111111111111', tool: 'claude-code', kind: 'agent', model: 'claude-sonnet-4-5', at: '2026-11-01T10:00:00.000Z' };
-export const copilot: AiOrigin = { id: '22222222-2222-4222-8222-222222222222', tool: 'copilot', kind: 'inline', at: '2026-11-01T10:05:00.000Z' };
+export const claude: AiOrigin = {
+  id: '11111111-1111-4111-8111-111111111111',
+  tool: 'claude-code',
+  kind: 'agent',
+  model: 'claude-sonnet-4-5',
+  at: '2026-11-01T10:00:00.000Z',
+};
+export const copilot: AiOrigin = {
+  id: '22222222-2222-4222-8222-222222222222',
+  tool: 'copilot',
+  kind: 'inline',
+  at: '2026-11-01T10:05:00.000Z',
+};
 
 /** A repository with our hooks installed, and helpers to record what the editor would have recorded. */
 export class HookedRepo extends TempRepo {
@@ -37,11 +48,19 @@ export class HookedRepo extends TempRepo {
   }
 
   gitEnv(env: Record<string, string>, ...args: string[]): string {
-    return execFileSync('git', args, { cwd: this.dir, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('git', args, {
+      cwd: this.dir,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
 
   trailers(key: string, rev = 'HEAD'): string[] {
-    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`, rev).replace(/\n$/, '').split('\0').filter(Boolean);
+    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`, rev)
+      .replace(/\n$/, '')
+      .split('\0')
+      .filter(Boolean);
   }
 
   note(rev = 'HEAD'): string | undefined {
@@ -60,7 +79,6 @@ export class HookedRepo extends TempRepo {
 
 export const human = (text: string): Run => ({ length: text.length, origin: HUMAN });
 export const ai = (text: string, origin: AiOrigin): Run => ({ length: text.length, origin });
-
 
 /**
  * For a mocha suite: a fresh repository per test, with one commit and our hooks installed, disposed after.

@@ -46,12 +46,27 @@ export const outsider = (): Person => person('Out Sider', 'outsider@example.com'
 
 /** `git -c` options that make `p` the author, committer and (with gpg.format=ssh) signer. */
 export function as(p: Person): string[] {
-  return ['-c', `user.name=${p.name}`, '-c', `user.email=${p.email}`, '-c', 'gpg.format=ssh', '-c', `user.signingkey=${p.key}.pub`];
+  return [
+    '-c',
+    `user.name=${p.name}`,
+    '-c',
+    `user.email=${p.email}`,
+    '-c',
+    'gpg.format=ssh',
+    '-c',
+    `user.signingkey=${p.key}.pub`,
+  ];
 }
 
 /** The same identity for a spawned CLI, through GIT_CONFIG_* (git's own environment config). */
 export function envAs(p: Person, override: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const settings: Record<string, string> = { 'user.name': p.name, 'user.email': p.email, 'gpg.format': 'ssh', 'user.signingkey': `${p.key}.pub`, ...override };
+  const settings: Record<string, string> = {
+    'user.name': p.name,
+    'user.email': p.email,
+    'gpg.format': 'ssh',
+    'user.signingkey': `${p.key}.pub`,
+    ...override,
+  };
   const pairs = Object.entries(settings);
   const env: NodeJS.ProcessEnv = { GIT_CONFIG_COUNT: String(pairs.length) };
   pairs.forEach(([k, v], i) => {
@@ -75,9 +90,13 @@ export class SignoffRepo extends TempRepo {
   constructor(options: { seniors?: Person[]; policy?: unknown; roster?: string | null } = {}) {
     super('ai-provenance-signoff-');
     this.write('README.md', '# demo\n');
-    if (options.roster !== null) this.write('.ai-provenance/allowed_signers', options.roster ?? rosterLine(...(options.seniors ?? [senior()])));
+    if (options.roster !== null)
+      this.write('.ai-provenance/allowed_signers', options.roster ?? rosterLine(...(options.seniors ?? [senior()])));
     if (options.policy !== undefined) {
-      this.write('.ai-provenance/policy.json', typeof options.policy === 'string' ? options.policy : JSON.stringify(options.policy, null, 2));
+      this.write(
+        '.ai-provenance/policy.json',
+        typeof options.policy === 'string' ? options.policy : JSON.stringify(options.policy, null, 2),
+      );
     }
     this.commitAll('base: roster and policy');
     this.git('checkout', '-q', '-b', 'feature');
@@ -95,19 +114,42 @@ export class SignoffRepo extends TempRepo {
   }
 
   /** Commits the working tree as `who` with `message` exactly (optionally SSH-signed by them). */
-  commitAs(who: Person, message: string, options: { sign?: boolean; allowEmpty?: boolean; files?: Record<string, string> } = {}): string {
+  commitAs(
+    who: Person,
+    message: string,
+    options: { sign?: boolean; allowEmpty?: boolean; files?: Record<string, string> } = {},
+  ): string {
     for (const [file, content] of Object.entries(options.files ?? {})) this.write(file, content);
     this.git('add', '-A');
-    this.run([...as(who), 'commit', '-q', '--cleanup=verbatim', ...(options.allowEmpty ? ['--allow-empty'] : []), options.sign ? '-S' : '--no-gpg-sign', '-F', '-'], {
-      input: message,
-    });
+    this.run(
+      [
+        ...as(who),
+        'commit',
+        '-q',
+        '--cleanup=verbatim',
+        ...(options.allowEmpty ? ['--allow-empty'] : []),
+        options.sign ? '-S' : '--no-gpg-sign',
+        '-F',
+        '-',
+      ],
+      {
+        input: message,
+      },
+    );
     return this.head();
   }
 
   /** An AI-assisted commit by `who` writing `lines` AI lines into `file`. */
   aiCommit(who: Person, file: string, lines: number, subject = `feat: ${file}`, extra = ''): string {
-    const body = Array.from({ length: lines }, (_, i) => `ai line ${i} of ${file} ${Math.random().toString(36).slice(2)}`).join('\n');
-    return this.commitAs(who, `${subject}\n\n${extra ? `${extra}\n\n` : ''}${attribution(lines)}\nAssisted-by: Copilot:gpt-4.1\n`, { files: { [file]: `${body}\n` } });
+    const body = Array.from(
+      { length: lines },
+      (_, i) => `ai line ${i} of ${file} ${Math.random().toString(36).slice(2)}`,
+    ).join('\n');
+    return this.commitAs(
+      who,
+      `${subject}\n\n${extra ? `${extra}\n\n` : ''}${attribution(lines)}\nAssisted-by: Copilot:gpt-4.1\n`,
+      { files: { [file]: `${body}\n` } },
+    );
   }
 
   head(): string {
@@ -115,8 +157,14 @@ export class SignoffRepo extends TempRepo {
   }
 
   patchId(commit: string): string {
-    const patch = execFileSync('git', ['log', '-p', '--full-index', '--no-renames', '--format=commit %H', '-1', commit], { cwd: this.dir });
-    return execFileSync('git', ['patch-id', '--stable'], { cwd: this.dir, input: patch, encoding: 'utf8' }).split(' ')[0]!;
+    const patch = execFileSync(
+      'git',
+      ['log', '-p', '--full-index', '--no-renames', '--format=commit %H', '-1', commit],
+      { cwd: this.dir },
+    );
+    return execFileSync('git', ['patch-id', '--stable'], { cwd: this.dir, input: patch, encoding: 'utf8' }).split(
+      ' ',
+    )[0]!;
   }
 
   /** A sign-off message as the CLI writes it. */
@@ -128,7 +176,10 @@ export class SignoffRepo extends TempRepo {
 
   /** A sign-off commit made by hand (git commit -S with `signer`'s key, or unsigned). */
   manualSignoff(signer: Person, commits: string[], options: { sign?: boolean; reviewedBy?: string } = {}): string {
-    return this.commitAs(signer, this.signoffMessage(signer, commits, options), { sign: options.sign ?? true, allowEmpty: true });
+    return this.commitAs(signer, this.signoffMessage(signer, commits, options), {
+      sign: options.sign ?? true,
+      allowEmpty: true,
+    });
   }
 
   cli(args: string[], options: { as?: Person; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {

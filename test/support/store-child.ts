@@ -65,8 +65,12 @@ export function parseChildRecord(value: unknown): ChildRecord {
 
 /** Logs to stderr, so the parent can show what a child said when an assertion fails. */
 const stderrLogger: Logger = {
-  trace() { /* quiet */ },
-  debug() { /* quiet */ },
+  trace() {
+    /* quiet */
+  },
+  debug() {
+    /* quiet */
+  },
   info: message => process.stderr.write(`info: ${message}\n`),
   warn: message => process.stderr.write(`warn: ${message}\n`),
   error: message => process.stderr.write(`error: ${String(message)}\n`),
@@ -107,7 +111,10 @@ async function killLoop(stateDir: string, tag: string): Promise<void> {
     await store.writeRuns(BIG_PATH, text, { tag, i, digest: digest(text) });
     say(`runs ${i}`);
     next = prepare(i + 1);
-    const counter = await store.updateJson(COUNTER_FILE, 1, parseCounter, current => ({ version: 1, count: (current?.count ?? 0) + 1 }));
+    const counter = await store.updateJson(COUNTER_FILE, 1, parseCounter, current => ({
+      version: 1,
+      count: (current?.count ?? 0) + 1,
+    }));
     say(`counter ${counter.count}`);
   }
 }
@@ -122,7 +129,10 @@ async function writer(stateDir: string, id: number, count: number): Promise<void
       await store.writeRuns(`own/${id}.txt`, `own ${id} ${k}\n`, { id, k });
     }
     if (k % 5 === 0) {
-      await store.updateJson(COUNTER_FILE, 1, parseCounter, current => ({ version: 1, count: (current?.count ?? 0) + 1 }));
+      await store.updateJson(COUNTER_FILE, 1, parseCounter, current => ({
+        version: 1,
+        count: (current?.count ?? 0) + 1,
+      }));
       increments++;
     }
   }

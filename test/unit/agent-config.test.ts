@@ -1,5 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { AGENT_HOOK_LAYOUTS, AgentConfigError, agentHookState, deepEqual, detectIndent, isOurCommand, mergeAgentHooks, removeAgentHooks } from '../../src/core/agents/hook-config';
+import {
+  AGENT_HOOK_LAYOUTS,
+  AgentConfigError,
+  agentHookState,
+  deepEqual,
+  detectIndent,
+  isOurCommand,
+  mergeAgentHooks,
+  removeAgentHooks,
+} from '../../src/core/agents/hook-config';
 import { AgentRecordError, parseAgentSpoolRecord, recordFileTexts } from '../../src/core/agents/record';
 
 const CMD = "'/home/dev/.local/share/ai-provenance/bin/ai-provenance' agent-hook claude-code";
@@ -21,42 +30,69 @@ describe('agent hook configs: merging our entries (pure)', () => {
     const c = merged.config as typeof theirs & { hooks: Record<string, unknown[]> };
     assert.equal(c.model, 'opus');
     assert.deepEqual(c.hooks.Stop, theirs.hooks.Stop);
-    assert.deepEqual(c.hooks.PreToolUse, [theirs.hooks.PreToolUse[0], { matcher: 'Write|Edit|MultiEdit|NotebookEdit|Bash', hooks: [{ type: 'command', command: CMD, timeout: 10 }] }]);
+    assert.deepEqual(c.hooks.PreToolUse, [
+      theirs.hooks.PreToolUse[0],
+      { matcher: 'Write|Edit|MultiEdit|NotebookEdit|Bash', hooks: [{ type: 'command', command: CMD, timeout: 10 }] },
+    ]);
     assert.deepEqual(Object.keys(c.hooks), ['PreToolUse', 'Stop', 'PostToolUse', 'PostToolUseFailure']);
     const removed = removeAgentHooks(merged.config, claude);
     assert.ok(deepEqual(removed.config, theirs));
     assert.equal(removed.empty, false);
   });
 
-  it('is idempotent, replaces an entry for another launcher path, and keeps a shared group\'s other hooks', () => {
+  it("is idempotent, replaces an entry for another launcher path, and keeps a shared group's other hooks", () => {
     const once = mergeAgentHooks(theirs, claude, CMD).config;
     assert.equal(mergeAgentHooks(once, claude, CMD).changed, false);
     assert.equal(agentHookState(once, claude, CMD), 'installed');
     const moved = "'/opt/other/ai-provenance' agent-hook claude-code";
     assert.equal(agentHookState(once, claude, moved), 'outdated');
-    const again = mergeAgentHooks(once, claude, moved).config as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+    const again = mergeAgentHooks(once, claude, moved).config as {
+      hooks: Record<string, { hooks: { command: string }[] }[]>;
+    };
     assert.equal(JSON.stringify(again).includes(CMD), false);
     assert.equal(again.hooks.PreToolUse!.length, 2);
     // Someone put our command into their own group: only our handler goes.
-    const shared = { hooks: { PostToolUse: [{ matcher: 'Edit', hooks: [{ type: 'command', command: 'prettier' }, { type: 'command', command: CMD }] }] } };
-    assert.deepEqual(removeAgentHooks(shared, claude).config, { hooks: { PostToolUse: [{ matcher: 'Edit', hooks: [{ type: 'command', command: 'prettier' }] }] } });
+    const shared = {
+      hooks: {
+        PostToolUse: [
+          {
+            matcher: 'Edit',
+            hooks: [
+              { type: 'command', command: 'prettier' },
+              { type: 'command', command: CMD },
+            ],
+          },
+        ],
+      },
+    };
+    assert.deepEqual(removeAgentHooks(shared, claude).config, {
+      hooks: { PostToolUse: [{ matcher: 'Edit', hooks: [{ type: 'command', command: 'prettier' }] }] },
+    });
   });
 
-  it('creates a new file\'s content from nothing, and says when removing leaves nothing', () => {
+  it("creates a new file's content from nothing, and says when removing leaves nothing", () => {
     const cursor = AGENT_HOOK_LAYOUTS.cursor;
-    const fresh = mergeAgentHooks(undefined, cursor, "'/l/ai-provenance' agent-hook cursor").config as { version: number; hooks: Record<string, unknown[]> };
+    const fresh = mergeAgentHooks(undefined, cursor, "'/l/ai-provenance' agent-hook cursor").config as {
+      version: number;
+      hooks: Record<string, unknown[]>;
+    };
     assert.equal(fresh.version, 1);
-    assert.deepEqual(fresh.hooks.preToolUse, [{ command: "'/l/ai-provenance' agent-hook cursor", timeout: 10, matcher: 'Shell' }]);
+    assert.deepEqual(fresh.hooks.preToolUse, [
+      { command: "'/l/ai-provenance' agent-hook cursor", timeout: 10, matcher: 'Shell' },
+    ]);
     assert.deepEqual(fresh.hooks.afterTabFileEdit, [{ command: "'/l/ai-provenance' agent-hook cursor", timeout: 10 }]);
     const removed = removeAgentHooks(fresh, cursor);
     assert.deepEqual(removed.config, { version: 1 });
     assert.equal(removed.empty, true);
   });
 
-  it('refuses a file whose shape is not the agent\'s', () => {
+  it("refuses a file whose shape is not the agent's", () => {
     assert.throws(() => mergeAgentHooks([], claude, CMD), AgentConfigError);
     assert.throws(() => mergeAgentHooks({ hooks: [] }, claude, CMD), /"hooks" is not an object/);
-    assert.throws(() => mergeAgentHooks({ hooks: { PreToolUse: {} } }, claude, CMD), /"hooks.PreToolUse" is not a list/);
+    assert.throws(
+      () => mergeAgentHooks({ hooks: { PreToolUse: {} } }, claude, CMD),
+      /"hooks.PreToolUse" is not a list/,
+    );
     assert.equal(agentHookState('nonsense', claude, CMD), 'missing');
   });
 
@@ -68,7 +104,7 @@ describe('agent hook configs: merging our entries (pure)', () => {
     assert.equal(isOurCommand("'/x/ai-provenance' agent-hook claude-code-extra", 'claude-code'), false);
   });
 
-  it('keeps the file\'s indentation', () => {
+  it("keeps the file's indentation", () => {
     assert.equal(detectIndent('{\n    "a": 1\n}'), '    ');
     assert.equal(detectIndent('{\n\t"a": 1\n}'), '\t');
     assert.equal(detectIndent('{}'), 2);
@@ -80,7 +116,15 @@ describe('agent spool records', () => {
     type: 'agent-hook',
     v: 1,
     at: '2026-11-02T10:00:00.000Z',
-    call: { agent: 'codex', event: 'PostToolUse', phase: 'post', tool: 'apply_patch', model: 'gpt-5-codex', origin: { tool: 'codex', kind: 'agent' }, edits: [{ path: 'src/a.ts', op: 'replace', ordered: true, replacements: [{ old: 'a', new: 'b', anchor: 'x' }] }] },
+    call: {
+      agent: 'codex',
+      event: 'PostToolUse',
+      phase: 'post',
+      tool: 'apply_patch',
+      model: 'gpt-5-codex',
+      origin: { tool: 'codex', kind: 'agent' },
+      edits: [{ path: 'src/a.ts', op: 'replace', ordered: true, replacements: [{ old: 'a', new: 'b', anchor: 'x' }] }],
+    },
     files: [{ path: 'src/a.ts', after: 'b', note: 'kept' }],
   };
 
@@ -91,7 +135,11 @@ describe('agent spool records', () => {
   });
 
   it('refuses records that would make the engine guess', () => {
-    const bad = (patch: object, pattern: RegExp): void => assert.throws(() => parseAgentSpoolRecord({ ...record, ...patch }), (e: unknown) => e instanceof AgentRecordError && pattern.test(e.message));
+    const bad = (patch: object, pattern: RegExp): void =>
+      assert.throws(
+        () => parseAgentSpoolRecord({ ...record, ...patch }),
+        (e: unknown) => e instanceof AgentRecordError && pattern.test(e.message),
+      );
     bad({ v: 2 }, /unknown agent-hook record version 2/);
     bad({ at: 'yesterday' }, /ISO time/);
     bad({ files: [{ path: '../etc/passwd', after: '' }] }, /files\[0\]\.path must be a repository path/);

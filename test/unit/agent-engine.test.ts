@@ -17,9 +17,18 @@ const header: ProvenanceEvent = { t: 'header', v: 1, root: R };
 const disk = (path: string, text: string): ProvenanceEvent => ({ t: 'disk', path, text });
 
 function call(edits: FileEdit[], extra: Partial<AgentCall> = {}): AgentCall {
-  return { agent: 'claude-code', event: 'PostToolUse', phase: 'post', tool: 'Edit', origin: { tool: 'claude-code', kind: 'agent' }, edits, ...extra };
+  return {
+    agent: 'claude-code',
+    event: 'PostToolUse',
+    phase: 'post',
+    tool: 'Edit',
+    origin: { tool: 'claude-code', kind: 'agent' },
+    edits,
+    ...extra,
+  };
 }
-const texts = (entries: Record<string, AgentFileTexts>): Map<string, AgentFileTexts> => new Map(Object.entries(entries));
+const texts = (entries: Record<string, AgentFileTexts>): Map<string, AgentFileTexts> =>
+  new Map(Object.entries(entries));
 
 describe('agent calls in the engine: exact where the payload says what changed', () => {
   it('attributes only the delta of an Edit: context the agent repeats keeps its origin', () => {
@@ -27,7 +36,11 @@ describe('agent calls in the engine: exact where the payload says what changed',
       header,
       { t: 'open', path: 'a.ts', text: 'one\ntwo\nthree\n' },
       { t: 'close', path: 'a.ts' },
-      claude('PostToolUse', 'Edit', { file_path: `${R}/a.ts`, old_string: 'one\ntwo\n', new_string: 'one\ntwo\nNEW\n' }),
+      claude('PostToolUse', 'Edit', {
+        file_path: `${R}/a.ts`,
+        old_string: 'one\ntwo\n',
+        new_string: 'one\ntwo\nNEW\n',
+      }),
     ]);
     assert.equal(e.text('a.ts'), 'one\ntwo\nNEW\nthree\n');
     assert.equal(describeRuns(e, 'a.ts'), 'h*8 claude-code/agent*4 h*6');
@@ -35,13 +48,24 @@ describe('agent calls in the engine: exact where the payload says what changed',
   });
 
   it('gives the session to the origin, and each tool call one origin', () => {
-    const e = applyAll(testEngine(), [header, claude('PostToolUse', 'Write', { file_path: `${R}/n.ts`, content: 'a\nb\n' })]);
+    const e = applyAll(testEngine(), [
+      header,
+      claude('PostToolUse', 'Write', { file_path: `${R}/n.ts`, content: 'a\nb\n' }),
+    ]);
     const origin = e.runs('n.ts')[0]!.origin as AiOrigin;
-    assert.deepEqual({ tool: origin.tool, kind: origin.kind, session: origin.session }, { tool: 'claude-code', kind: 'agent', session: 's1' });
+    assert.deepEqual(
+      { tool: origin.tool, kind: origin.kind, session: origin.session },
+      { tool: 'claude-code', kind: 'agent', session: 's1' },
+    );
   });
 
   it('diffs a Write of an existing file: unchanged lines keep their origin', () => {
-    const e = applyAll(testEngine(), [header, { t: 'open', path: 'w.ts', text: 'keep\nold\n' }, { t: 'close', path: 'w.ts' }, claude('PostToolUse', 'Write', { file_path: `${R}/w.ts`, content: 'keep\nnew\n' })]);
+    const e = applyAll(testEngine(), [
+      header,
+      { t: 'open', path: 'w.ts', text: 'keep\nold\n' },
+      { t: 'close', path: 'w.ts' },
+      claude('PostToolUse', 'Write', { file_path: `${R}/w.ts`, content: 'keep\nnew\n' }),
+    ]);
     assert.equal(e.summary('w.ts').lines, 'ha');
   });
 
@@ -50,8 +74,19 @@ describe('agent calls in the engine: exact where the payload says what changed',
       header,
       { t: 'open', path: 'm.ts', text: 'x = foo;\ny = foo;\n' },
       { t: 'close', path: 'm.ts' },
-      claude('PostToolUse', 'Edit', { file_path: `${R}/m.ts`, old_string: 'foo', new_string: 'bar', replace_all: true }),
-      claude('PostToolUse', 'MultiEdit', { file_path: `${R}/m.ts`, edits: [{ old_string: 'x = bar;\n', new_string: 'x = bar;\nz = 1;\n' }, { old_string: 'z = 1', new_string: 'z = 2' }] }),
+      claude('PostToolUse', 'Edit', {
+        file_path: `${R}/m.ts`,
+        old_string: 'foo',
+        new_string: 'bar',
+        replace_all: true,
+      }),
+      claude('PostToolUse', 'MultiEdit', {
+        file_path: `${R}/m.ts`,
+        edits: [
+          { old_string: 'x = bar;\n', new_string: 'x = bar;\nz = 1;\n' },
+          { old_string: 'z = 1', new_string: 'z = 2' },
+        ],
+      }),
     ]);
     assert.equal(e.text('m.ts'), 'x = bar;\nz = 2;\ny = bar;\n');
     assert.equal(e.summary('m.ts').lines, 'mam');
@@ -63,7 +98,20 @@ describe('agent calls in the engine: exact where the payload says what changed',
       header,
       { t: 'open', path: 'p.py', text: 'def a():\n    return 1\ndef b():\n    return 1\n' },
       { t: 'close', path: 'p.py' },
-      { t: 'agent', agent: 'codex', payload: { session_id: 's', cwd: R, hook_event_name: 'PostToolUse', model: 'gpt-5-codex', tool_name: 'apply_patch', tool_input: { command: patch }, tool_use_id: 'c', tool_response: '' } },
+      {
+        t: 'agent',
+        agent: 'codex',
+        payload: {
+          session_id: 's',
+          cwd: R,
+          hook_event_name: 'PostToolUse',
+          model: 'gpt-5-codex',
+          tool_name: 'apply_patch',
+          tool_input: { command: patch },
+          tool_use_id: 'c',
+          tool_response: '',
+        },
+      },
     ]);
     assert.equal(e.text('p.py'), 'def a():\n    return 1\ndef b():\n    return 2\n');
     // The agent changed a value on a line a person wrote: that line is mixed.
@@ -80,8 +128,19 @@ describe('agent calls in the engine: exact where the payload says what changed',
         t: 'agent',
         agent: 'cursor',
         payload: {
-          conversation_id: 'c1', generation_id: 'g', model: 'm', hook_event_name: 'afterTabFileEdit', workspace_roots: [R],
-          file_path: `${R}/c.ts`, edits: [{ old_string: 'let a = 1;', new_string: 'let a = 2;', range: { start_line_number: 2, start_column: 1, end_line_number: 2, end_column: 11 } }],
+          conversation_id: 'c1',
+          generation_id: 'g',
+          model: 'm',
+          hook_event_name: 'afterTabFileEdit',
+          workspace_roots: [R],
+          file_path: `${R}/c.ts`,
+          edits: [
+            {
+              old_string: 'let a = 1;',
+              new_string: 'let a = 2;',
+              range: { start_line_number: 2, start_column: 1, end_line_number: 2, end_column: 11 },
+            },
+          ],
         },
       },
     ]);
@@ -94,40 +153,58 @@ describe('agent calls in the engine: what nobody saw is unknown', () => {
   it('re-anchors a closed file to the pre-tool snapshot first (unseen changes unknown), then applies the edit', () => {
     const e = testEngine();
     e.restore('f.ts', 'a\nb\n', [{ length: 4, origin: HUMAN }]);
-    e.applyAgentCall(call([{ path: 'f.ts', op: 'replace', replacements: [{ old: 'b\n', new: 'b\nc\n' }] }], { phase: 'pre' }), { files: texts({ 'f.ts': { before: 'a\nSEEN BY NOBODY\nb\n' } }) });
-    e.applyAgentCall(call([{ path: 'f.ts', op: 'replace', replacements: [{ old: 'b\n', new: 'b\nc\n' }] }]), { files: texts({ 'f.ts': { after: 'a\nSEEN BY NOBODY\nb\nc\n' } }) });
+    e.applyAgentCall(
+      call([{ path: 'f.ts', op: 'replace', replacements: [{ old: 'b\n', new: 'b\nc\n' }] }], { phase: 'pre' }),
+      { files: texts({ 'f.ts': { before: 'a\nSEEN BY NOBODY\nb\n' } }) },
+    );
+    e.applyAgentCall(call([{ path: 'f.ts', op: 'replace', replacements: [{ old: 'b\n', new: 'b\nc\n' }] }]), {
+      files: texts({ 'f.ts': { after: 'a\nSEEN BY NOBODY\nb\nc\n' } }),
+    });
     assert.equal(e.summary('f.ts').lines, 'huha');
   });
 
-  it('without a pre snapshot, works the before text back from the after text (a person\'s line stays unknown)', () => {
+  it("without a pre snapshot, works the before text back from the after text (a person's line stays unknown)", () => {
     const e = testEngine();
     e.restore('g.ts', 'x\n', [{ length: 2, origin: HUMAN }]);
-    const report = e.applyAgentCall(call([{ path: 'g.ts', op: 'replace', replacements: [{ old: 'x\n', new: 'x\nagent\n' }] }]), { files: texts({ 'g.ts': { after: 'x\nagent\nperson\n' } }) });
+    const report = e.applyAgentCall(
+      call([{ path: 'g.ts', op: 'replace', replacements: [{ old: 'x\n', new: 'x\nagent\n' }] }]),
+      { files: texts({ 'g.ts': { after: 'x\nagent\nperson\n' } }) },
+    );
     assert.deepEqual(report, { changed: ['g.ts'], skipped: [] });
     assert.equal(e.summary('g.ts').lines, 'hau');
   });
 
-  it('marks what changed besides the payload\'s edit unknown (a formatter after the tool)', () => {
+  it("marks what changed besides the payload's edit unknown (a formatter after the tool)", () => {
     const e = testEngine();
     e.restore('h.ts', 'a\nb\n', [{ length: 4, origin: HUMAN }]);
-    e.applyAgentCall(call([{ path: 'h.ts', op: 'write', content: 'a\nb\nc\n' }]), { files: texts({ 'h.ts': { after: 'A\nb\nc\n' } }) });
+    e.applyAgentCall(call([{ path: 'h.ts', op: 'write', content: 'a\nb\nc\n' }]), {
+      files: texts({ 'h.ts': { after: 'A\nb\nc\n' } }),
+    });
     assert.equal(e.summary('h.ts').lines, 'uha');
   });
 
-  it('falls back to a diff when the edit does not apply, the agent\'s text only where its new string is', () => {
+  it("falls back to a diff when the edit does not apply, the agent's text only where its new string is", () => {
     const e = testEngine();
     e.restore('d.ts', 'one\n', [{ length: 4, origin: HUMAN }]);
     // The payload's old_string is not in the known text and its new string occurs twice: nothing exact to go on.
-    e.applyAgentCall(call([{ path: 'd.ts', op: 'replace', replacements: [{ old: 'zzz', new: 'two\n' }] }]), { files: texts({ 'd.ts': { after: 'one\ntwo\nthree\ntwo\n' } }) });
+    e.applyAgentCall(call([{ path: 'd.ts', op: 'replace', replacements: [{ old: 'zzz', new: 'two\n' }] }]), {
+      files: texts({ 'd.ts': { after: 'one\ntwo\nthree\ntwo\n' } }),
+    });
     assert.equal(e.summary('d.ts').lines, 'haua');
   });
 
-  it('attributes a shell command\'s changes from its before and after snapshots, and never invents AI without a before', () => {
+  it("attributes a shell command's changes from its before and after snapshots, and never invents AI without a before", () => {
     const e = testEngine();
     e.restore('s.txt', 'a\n', [{ length: 2, origin: HUMAN }]);
     e.restore('t.txt', 'x\n', [{ length: 2, origin: HUMAN }]);
     const shell = call([], { tool: 'Bash', shell: { command: 'make' } });
-    e.applyAgentCall(shell, { files: texts({ 's.txt': { before: 'a\n', after: 'a\nb\n' }, 't.txt': { after: 'x\ny\n' }, 'new.txt': { beforeMissing: true, after: 'n\n' } }) });
+    e.applyAgentCall(shell, {
+      files: texts({
+        's.txt': { before: 'a\n', after: 'a\nb\n' },
+        't.txt': { after: 'x\ny\n' },
+        'new.txt': { beforeMissing: true, after: 'n\n' },
+      }),
+    });
     assert.equal(e.summary('s.txt').lines, 'ha');
     assert.equal(e.summary('t.txt').lines, 'hu');
     assert.equal(e.summary('new.txt').lines, 'a');
@@ -136,36 +213,50 @@ describe('agent calls in the engine: what nobody saw is unknown', () => {
   it('matches an edit sent with \\n to a file with CRLF line ends', () => {
     const e = testEngine();
     e.restore('w.txt', 'a\r\nb\r\n', [{ length: 6, origin: HUMAN }]);
-    e.applyAgentCall(call([{ path: 'w.txt', op: 'replace', replacements: [{ old: 'a\n', new: 'a\nx\n' }] }]), { files: texts({ 'w.txt': { after: 'a\r\nx\r\nb\r\n' } }) });
+    e.applyAgentCall(call([{ path: 'w.txt', op: 'replace', replacements: [{ old: 'a\n', new: 'a\nx\n' }] }]), {
+      files: texts({ 'w.txt': { after: 'a\r\nx\r\nb\r\n' } }),
+    });
     assert.equal(e.summary('w.txt').lines, 'hah');
   });
 
-  it('uses the record\'s time as the origin\'s time', () => {
+  it("uses the record's time as the origin's time", () => {
     const e = testEngine();
-    e.applyAgentCall(call([{ path: 'n.ts', op: 'write', content: 'x\n' }]), { files: texts({ 'n.ts': { beforeMissing: true, after: 'x\n' } }), at: '2026-11-02T10:00:00.000Z' });
+    e.applyAgentCall(call([{ path: 'n.ts', op: 'write', content: 'x\n' }]), {
+      files: texts({ 'n.ts': { beforeMissing: true, after: 'x\n' } }),
+      at: '2026-11-02T10:00:00.000Z',
+    });
     assert.equal((e.runs('n.ts')[0]!.origin as AiOrigin).at, '2026-11-02T10:00:00.000Z');
   });
 });
 
 describe('agent calls in the engine: a payload that arrives after the disk event it caused', () => {
   it('explains the re-anchored unknown text of a closed file (trace: post after disk)', () => {
-    const e = applyAll(testEngine(), [header, { t: 'open', path: 'x.ts', text: 'a\n' }, { t: 'close', path: 'x.ts' }, disk('x.ts', 'a\nb\nc\n')]);
+    const e = applyAll(testEngine(), [
+      header,
+      { t: 'open', path: 'x.ts', text: 'a\n' },
+      { t: 'close', path: 'x.ts' },
+      disk('x.ts', 'a\nb\nc\n'),
+    ]);
     assert.equal(e.summary('x.ts').lines, 'huu');
     e.apply(claude('PostToolUse', 'Edit', { file_path: `${R}/x.ts`, old_string: 'a\n', new_string: 'a\nb\n' }));
     assert.equal(e.text('x.ts'), 'a\nb\nc\n');
-    assert.equal(e.summary('x.ts').lines, 'hau', 'only the edit\'s text is explained; c stays unknown');
+    assert.equal(e.summary('x.ts').lines, 'hau', "only the edit's text is explained; c stays unknown");
   });
 
-  it('with the hook\'s after text: relabels an open document at once when its text is already there', () => {
+  it("with the hook's after text: relabels an open document at once when its text is already there", () => {
     const e = applyAll(testEngine(), [{ t: 'open', path: 'o.ts', text: 'one\n' }, disk('o.ts', 'one\ntwo\n')]);
-    e.applyAgentCall(call([{ path: 'o.ts', op: 'replace', replacements: [{ old: 'one\n', new: 'one\ntwo\n' }] }]), { files: texts({ 'o.ts': { after: 'one\ntwo\n' } }) });
+    e.applyAgentCall(call([{ path: 'o.ts', op: 'replace', replacements: [{ old: 'one\n', new: 'one\ntwo\n' }] }]), {
+      files: texts({ 'o.ts': { after: 'one\ntwo\n' } }),
+    });
     assert.equal(e.summary('o.ts').lines, 'ha');
     assert.equal(e.isOpen('o.ts'), true);
   });
 
-  it('never changes an open document\'s text; the edit waits for the disk event that brings it', () => {
+  it("never changes an open document's text; the edit waits for the disk event that brings it", () => {
     const e = applyAll(testEngine(), [{ t: 'open', path: 'q.ts', text: 'one\n' }]);
-    e.applyAgentCall(call([{ path: 'q.ts', op: 'write', content: 'one\nagent\n' }]), { files: texts({ 'q.ts': { after: 'one\nagent\n' } }) });
+    e.applyAgentCall(call([{ path: 'q.ts', op: 'write', content: 'one\nagent\n' }]), {
+      files: texts({ 'q.ts': { after: 'one\nagent\n' } }),
+    });
     assert.equal(e.text('q.ts'), 'one\n', 'the editor has not reloaded yet');
     e.apply(disk('q.ts', 'one\nagent\n'));
     assert.equal(e.summary('q.ts').lines, 'ha');
@@ -186,24 +277,57 @@ describe('agent calls in the engine: a payload that arrives after the disk event
 describe('agent calls in the engine: traces are strict, foreign paths are skipped', () => {
   it('refuses an edit whose old text is not in the known file, or of a file whose text is unknown, changing nothing', () => {
     const e = applyAll(testEngine(), [header, disk('a.ts', 'x\n')]);
-    assert.throws(() => e.apply(claude('PostToolUse', 'Edit', { file_path: `${R}/a.ts`, old_string: 'nope', new_string: 'y' })), (err: unknown) => err instanceof EngineError && /its old text is not in the file/.test(err.message));
-    assert.throws(() => e.apply(claude('PostToolUse', 'Edit', { file_path: `${R}/b.ts`, old_string: 'x', new_string: 'y' })), /not known/);
+    assert.throws(
+      () => e.apply(claude('PostToolUse', 'Edit', { file_path: `${R}/a.ts`, old_string: 'nope', new_string: 'y' })),
+      (err: unknown) => err instanceof EngineError && /its old text is not in the file/.test(err.message),
+    );
+    assert.throws(
+      () => e.apply(claude('PostToolUse', 'Edit', { file_path: `${R}/b.ts`, old_string: 'x', new_string: 'y' })),
+      /not known/,
+    );
     // A patch over two files, the second failing: the first is not changed either.
     const patch = '*** Begin Patch\n*** Add File: new.ts\n+n\n*** Update File: a.ts\n@@\n-missing\n+m\n*** End Patch\n';
-    assert.throws(() => e.apply({ t: 'agent', agent: 'codex', payload: { cwd: R, hook_event_name: 'PostToolUse', model: 'm', session_id: 's', tool_name: 'apply_patch', tool_input: { command: patch }, tool_use_id: 'x', tool_response: '' } }), EngineError);
+    assert.throws(
+      () =>
+        e.apply({
+          t: 'agent',
+          agent: 'codex',
+          payload: {
+            cwd: R,
+            hook_event_name: 'PostToolUse',
+            model: 'm',
+            session_id: 's',
+            tool_name: 'apply_patch',
+            tool_input: { command: patch },
+            tool_use_id: 'x',
+            tool_response: '',
+          },
+        }),
+      EngineError,
+    );
     assert.deepEqual(e.paths(), ['a.ts']);
   });
 
   it('skips files outside the trace root and inside .git, and reports malformed payloads as trace errors', () => {
-    const e = applyAll(testEngine(), [header, claude('PostToolUse', 'Write', { file_path: '/etc/passwd', content: 'x' }), claude('PostToolUse', 'Write', { file_path: `${R}/.git/hooks/pre-commit`, content: 'x' })]);
+    const e = applyAll(testEngine(), [
+      header,
+      claude('PostToolUse', 'Write', { file_path: '/etc/passwd', content: 'x' }),
+      claude('PostToolUse', 'Write', { file_path: `${R}/.git/hooks/pre-commit`, content: 'x' }),
+    ]);
     assert.deepEqual(e.paths(), []);
-    assert.throws(() => e.apply(claude('PostToolUse', 'Write', { content: 'x' })), /claude-code payload: Write: tool input has no "file_path"/);
+    assert.throws(
+      () => e.apply(claude('PostToolUse', 'Write', { content: 'x' })),
+      /claude-code payload: Write: tool input has no "file_path"/,
+    );
   });
 
   it('in lenient mode (spool ingestion) skips what does not apply and reports why', () => {
     const e = testEngine();
     const report = e.applyAgentCall(call([{ path: 'u.ts', op: 'replace', replacements: [{ old: 'a', new: 'b' }] }]));
-    assert.deepEqual(report, { changed: [], skipped: [{ path: 'u.ts', reason: 'the file\'s text before the tool ran is not known' }] });
+    assert.deepEqual(report, {
+      changed: [],
+      skipped: [{ path: 'u.ts', reason: "the file's text before the tool ran is not known" }],
+    });
   });
 });
 
@@ -211,18 +335,40 @@ describe('agent attribution helpers', () => {
   const ai: AiOrigin = { id: 'a', tool: 'codex', kind: 'agent', at: '' };
 
   it('diffAttribute keeps kept text (unknown stays unknown) and gives new text the origin', () => {
-    assert.deepEqual(diffAttribute({ text: 'ab', runs: [{ length: 1, origin: UNKNOWN }, { length: 1, origin: HUMAN }] }, 'abc', ai), [
-      { length: 1, origin: UNKNOWN },
-      { length: 1, origin: HUMAN },
-      { length: 1, origin: ai },
-    ]);
+    assert.deepEqual(
+      diffAttribute(
+        {
+          text: 'ab',
+          runs: [
+            { length: 1, origin: UNKNOWN },
+            { length: 1, origin: HUMAN },
+          ],
+        },
+        'abc',
+        ai,
+      ),
+      [
+        { length: 1, origin: UNKNOWN },
+        { length: 1, origin: HUMAN },
+        { length: 1, origin: ai },
+      ],
+    );
   });
 
   it('relabelUnknown only names unknown text', () => {
-    assert.deepEqual(relabelUnknown([{ length: 2, origin: HUMAN }, { length: 2, origin: UNKNOWN }], [{ length: 4, origin: ai }]), [
-      { length: 2, origin: HUMAN },
-      { length: 2, origin: ai },
-    ]);
+    assert.deepEqual(
+      relabelUnknown(
+        [
+          { length: 2, origin: HUMAN },
+          { length: 2, origin: UNKNOWN },
+        ],
+        [{ length: 4, origin: ai }],
+      ),
+      [
+        { length: 2, origin: HUMAN },
+        { length: 2, origin: ai },
+      ],
+    );
   });
 
   it('reverseEdit works back only when the new text is unambiguous', () => {

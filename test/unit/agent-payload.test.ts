@@ -25,7 +25,10 @@ describe('agent payloads: every fixture is a documented shape we read', () => {
     const files = fs.readdirSync(path.join(fixtures, agent)).filter(f => f.endsWith('.json') && f !== 'session.json');
     it(`${agent}: has fixtures and a README naming their sources`, () => {
       assert.ok(files.length >= 4, files.join(', '));
-      assert.match(fs.readFileSync(path.join(fixtures, agent, 'README.md'), 'utf8'), /^<!--\nSources for these payload shapes:/);
+      assert.match(
+        fs.readFileSync(path.join(fixtures, agent, 'README.md'), 'utf8'),
+        /^<!--\nSources for these payload shapes:/,
+      );
     });
     for (const file of files) {
       it(`${agent}/${file} is a relevant call of ${agent}`, () => {
@@ -42,29 +45,63 @@ describe('agent payloads: Claude Code', () => {
   it('reads Write, Edit, MultiEdit, NotebookEdit and Bash with the session, transcript and tool id', () => {
     const w = call('claude-code', 'pre-write.json');
     assert.deepEqual(
-      { agent: w.agent, event: w.event, phase: w.phase, tool: w.tool, session: w.session, toolUseId: w.toolUseId, cwd: w.cwd, origin: w.origin },
-      { agent: 'claude-code', event: 'PreToolUse', phase: 'pre', tool: 'Write', session: '6e1bb1f0-3a0e-4c2b-9d7a-2f4b8c1e5a10', toolUseId: 'toolu_01A', cwd: P, origin: { tool: 'claude-code', kind: 'agent' } },
+      {
+        agent: w.agent,
+        event: w.event,
+        phase: w.phase,
+        tool: w.tool,
+        session: w.session,
+        toolUseId: w.toolUseId,
+        cwd: w.cwd,
+        origin: w.origin,
+      },
+      {
+        agent: 'claude-code',
+        event: 'PreToolUse',
+        phase: 'pre',
+        tool: 'Write',
+        session: '6e1bb1f0-3a0e-4c2b-9d7a-2f4b8c1e5a10',
+        toolUseId: 'toolu_01A',
+        cwd: P,
+        origin: { tool: 'claude-code', kind: 'agent' },
+      },
     );
     assert.match(w.transcriptPath!, /\.jsonl$/);
-    assert.deepEqual(w.edits, [{ path: `${P}/src/claude.ts`, op: 'write', content: 'export const alpha = 1;\nexport const beta = 2;\n' }]);
+    assert.deepEqual(w.edits, [
+      { path: `${P}/src/claude.ts`, op: 'write', content: 'export const alpha = 1;\nexport const beta = 2;\n' },
+    ]);
     assert.deepEqual(call('claude-code', 'post-edit.json').edits, [
-      { path: `${P}/src/app.ts`, op: 'replace', replacements: [{ old: "  console.log('start');\n", new: "  console.log('start');\n  console.log('claude was here');\n" }] },
+      {
+        path: `${P}/src/app.ts`,
+        op: 'replace',
+        replacements: [
+          { old: "  console.log('start');\n", new: "  console.log('start');\n  console.log('claude was here');\n" },
+        ],
+      },
     ]);
     const m = call('claude-code', 'post-multiedit.json').edits[0] as Extract<FileEdit, { op: 'replace' }>;
     assert.equal(m.replacements.length, 2);
     assert.equal(m.replacements[1]!.new, 'export const alpha = 10;');
-    assert.deepEqual(call('claude-code', 'post-notebookedit.json').edits, [{ path: `${P}/analysis.ipynb`, op: 'unknown' }]);
+    assert.deepEqual(call('claude-code', 'post-notebookedit.json').edits, [
+      { path: `${P}/analysis.ipynb`, op: 'unknown' },
+    ]);
     const bash = call('claude-code', 'pre-bash.json');
     assert.deepEqual(bash.shell, { command: "echo 'built by the agent' >> README.md" });
     assert.deepEqual(bash.edits, []);
   });
 
   it('reads replace_all and a failed tool (PostToolUseFailure)', () => {
-    const payload = { ...(fixture('claude-code', 'post-edit.json') as object), hook_event_name: 'PostToolUseFailure', tool_input: { file_path: '/x/a', old_string: 'a', new_string: 'b', replace_all: true } };
+    const payload = {
+      ...(fixture('claude-code', 'post-edit.json') as object),
+      hook_event_name: 'PostToolUseFailure',
+      tool_input: { file_path: '/x/a', old_string: 'a', new_string: 'b', replace_all: true },
+    };
     const c = interpretAgentPayload('claude-code', payload)!;
     assert.equal(c.failed, true);
     assert.equal(isRelevantCall(c), false, 'a failed edit changed nothing');
-    assert.deepEqual((c.edits[0] as Extract<FileEdit, { op: 'replace' }>).replacements, [{ old: 'a', new: 'b', all: true }]);
+    assert.deepEqual((c.edits[0] as Extract<FileEdit, { op: 'replace' }>).replacements, [
+      { old: 'a', new: 'b', all: true },
+    ]);
   });
 
   it('reads a VS Code payload run from ~/.claude/settings.json as VS Code', () => {
@@ -75,20 +112,40 @@ describe('agent payloads: Claude Code', () => {
 
   it('ignores other events and tools that write nothing', () => {
     assert.equal(interpretAgentPayload('claude-code', { hook_event_name: 'Stop', session_id: 's' }), undefined);
-    const read = interpretAgentPayload('claude-code', { hook_event_name: 'PreToolUse', tool_name: 'Read', tool_input: { file_path: '/a' } })!;
+    const read = interpretAgentPayload('claude-code', {
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Read',
+      tool_input: { file_path: '/a' },
+    })!;
     assert.equal(isRelevantCall(read), false);
   });
 
   it('says what is wrong with a malformed payload', () => {
     const bad = (payload: unknown, pattern: RegExp, agent: AgentName = 'claude-code'): void =>
-      assert.throws(() => interpretAgentPayload(agent, payload, { requireEvent: true }), (e: unknown) => e instanceof AgentPayloadError && pattern.test(e.message));
+      assert.throws(
+        () => interpretAgentPayload(agent, payload, { requireEvent: true }),
+        (e: unknown) => e instanceof AgentPayloadError && pattern.test(e.message),
+      );
     bad([1, 2], /must be a JSON object/);
     bad('text', /must be a JSON object/);
     bad({ tool_name: 'Write' }, /no "hook_event_name"/);
     bad({ hook_event_name: 'PreToolUse' }, /no "tool_name"/);
-    bad({ hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { content: 'x' } }, /Write: tool input has no "file_path"/);
-    bad({ hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_input: { file_path: '/a', old_string: 1, new_string: '' } }, /"old_string" must be a string/);
-    bad({ hook_event_name: 'PreToolUse', tool_name: 'MultiEdit', tool_input: { file_path: '/a', edits: [] } }, /"edits" must be a non-empty array/);
+    bad(
+      { hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { content: 'x' } },
+      /Write: tool input has no "file_path"/,
+    );
+    bad(
+      {
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Edit',
+        tool_input: { file_path: '/a', old_string: 1, new_string: '' },
+      },
+      /"old_string" must be a string/,
+    );
+    bad(
+      { hook_event_name: 'PreToolUse', tool_name: 'MultiEdit', tool_input: { file_path: '/a', edits: [] } },
+      /"edits" must be a non-empty array/,
+    );
     bad({ hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: 5 }, /"tool_input" must be an object/);
     bad({ hookName: 'PreToolUse' }, /no "preToolUse" object/, 'cline');
     // Without requireEvent (replay traces carry any payload), a payload without an event is not a tool event.
@@ -100,20 +157,31 @@ describe('agent payloads: Codex', () => {
   it('reads apply_patch from tool_input.command, with the model', () => {
     const add = call('codex', 'pre-apply-patch-add.json');
     assert.equal(add.model, 'gpt-5-codex');
-    assert.deepEqual(add.edits, [{ path: 'src/codex.ts', op: 'write', content: 'export const alpha = 1;\nexport const beta = 2;\n' }]);
+    assert.deepEqual(add.edits, [
+      { path: 'src/codex.ts', op: 'write', content: 'export const alpha = 1;\nexport const beta = 2;\n' },
+    ]);
     assert.deepEqual(call('codex', 'post-apply-patch-update.json').edits, [
       {
         path: 'src/app.ts',
         op: 'replace',
         ordered: true,
-        replacements: [{ old: "  console.log('start');\n}\n", new: "  console.log('start');\n  console.log('codex was here');\n}\n", anchor: 'export function main(): void {' }],
+        replacements: [
+          {
+            old: "  console.log('start');\n}\n",
+            new: "  console.log('start');\n  console.log('codex was here');\n}\n",
+            anchor: 'export function main(): void {',
+          },
+        ],
       },
     ]);
     assert.deepEqual(call('codex', 'pre-bash.json').shell, { command: "echo 'built by the agent' >> README.md" });
   });
 
   it('reads the Edit and Write matcher aliases when they carry a patch', () => {
-    const payload = { ...(fixture('codex', 'post-apply-patch-add.json') as Record<string, unknown>), tool_name: 'Write' };
+    const payload = {
+      ...(fixture('codex', 'post-apply-patch-add.json') as Record<string, unknown>),
+      tool_name: 'Write',
+    };
     assert.equal(interpretAgentPayload('codex', payload)!.edits[0]!.op, 'write');
   });
 });
@@ -123,17 +191,32 @@ describe('agent payloads: Gemini CLI', () => {
     assert.equal(call('gemini-cli', 'before-write-file.json').edits[0]!.op, 'write');
     const r = call('gemini-cli', 'after-replace-2.json');
     assert.equal(r.event, 'AfterTool');
-    assert.deepEqual(r.edits, [{ path: `${P}/src/gemini.ts`, op: 'replace', replacements: [{ old: 'export const beta = 2;\n', new: 'export const beta = 2;\nexport const gamma = 3;\n' }] }]);
+    assert.deepEqual(r.edits, [
+      {
+        path: `${P}/src/gemini.ts`,
+        op: 'replace',
+        replacements: [{ old: 'export const beta = 2;\n', new: 'export const beta = 2;\nexport const gamma = 3;\n' }],
+      },
+    ]);
     assert.equal(call('gemini-cli', 'before-shell.json').shell?.command, "echo 'built by the agent' >> README.md");
   });
 
   it('reads expected_replacements > 1 as every occurrence, an empty old_string as a new file, and tool_response.error as a failure', () => {
     const base = fixture('gemini-cli', 'after-replace-2.json') as Record<string, unknown>;
-    const many = interpretAgentPayload('gemini-cli', { ...base, tool_input: { file_path: '/a', old_string: 'x', new_string: 'y', expected_replacements: 3 } })!;
+    const many = interpretAgentPayload('gemini-cli', {
+      ...base,
+      tool_input: { file_path: '/a', old_string: 'x', new_string: 'y', expected_replacements: 3 },
+    })!;
     assert.equal((many.edits[0] as Extract<FileEdit, { op: 'replace' }>).replacements[0]!.all, true);
-    const create = interpretAgentPayload('gemini-cli', { ...base, tool_input: { file_path: '/a', old_string: '', new_string: 'hello\n' } })!;
+    const create = interpretAgentPayload('gemini-cli', {
+      ...base,
+      tool_input: { file_path: '/a', old_string: '', new_string: 'hello\n' },
+    })!;
     assert.deepEqual(create.edits, [{ path: '/a', op: 'write', content: 'hello\n' }]);
-    const failed = interpretAgentPayload('gemini-cli', { ...base, tool_response: { llmContent: '', error: 'Failed to edit, 0 occurrences found' } })!;
+    const failed = interpretAgentPayload('gemini-cli', {
+      ...base,
+      tool_response: { llmContent: '', error: 'Failed to edit, 0 occurrences found' },
+    })!;
     assert.equal(failed.failed, true);
   });
 });
@@ -141,7 +224,15 @@ describe('agent payloads: Gemini CLI', () => {
 describe('agent payloads: Cursor', () => {
   it('reads afterFileEdit as the agent, afterTabFileEdit as an inline accept with its line', () => {
     const a = call('cursor', 'after-file-edit.json');
-    assert.deepEqual({ session: a.session, model: a.model, cwd: a.cwd, origin: a.origin }, { session: 'b7e3c1d2-5a4f-4e6b-9c8d-1f2e3a4b5c6d', model: 'claude-sonnet-4-20250514', cwd: P, origin: { tool: 'cursor', kind: 'agent' } });
+    assert.deepEqual(
+      { session: a.session, model: a.model, cwd: a.cwd, origin: a.origin },
+      {
+        session: 'b7e3c1d2-5a4f-4e6b-9c8d-1f2e3a4b5c6d',
+        model: 'claude-sonnet-4-20250514',
+        cwd: P,
+        origin: { tool: 'cursor', kind: 'agent' },
+      },
+    );
     const tab = call('cursor', 'after-tab-file-edit.json');
     assert.deepEqual(tab.origin, { tool: 'cursor', kind: 'inline' });
     assert.equal((tab.edits[0] as Extract<FileEdit, { op: 'replace' }>).replacements[0]!.line, 2);
@@ -149,16 +240,28 @@ describe('agent payloads: Cursor', () => {
 
   it('reads Shell tool hooks and beforeShellExecution as shell commands', () => {
     const pre = call('cursor', 'pre-tool-use-shell.json');
-    assert.deepEqual({ phase: pre.phase, toolUseId: pre.toolUseId, shell: pre.shell }, { phase: 'pre', toolUseId: 'tool_7f3e', shell: { command: "echo 'built by the agent' >> README.md" } });
-    assert.equal(call('cursor', 'before-shell-execution.json').shell?.command, "echo 'built by the agent' >> README.md");
-    assert.equal(interpretAgentPayload('cursor', { hook_event_name: 'beforeReadFile', file_path: '/a', content: '' }), undefined);
+    assert.deepEqual(
+      { phase: pre.phase, toolUseId: pre.toolUseId, shell: pre.shell },
+      { phase: 'pre', toolUseId: 'tool_7f3e', shell: { command: "echo 'built by the agent' >> README.md" } },
+    );
+    assert.equal(
+      call('cursor', 'before-shell-execution.json').shell?.command,
+      "echo 'built by the agent' >> README.md",
+    );
+    assert.equal(
+      interpretAgentPayload('cursor', { hook_event_name: 'beforeReadFile', file_path: '/a', content: '' }),
+      undefined,
+    );
   });
 });
 
 describe('agent payloads: Cline', () => {
   it('reads write_to_file, replace_in_file (SEARCH/REPLACE) and execute_command relative to the workspace root', () => {
     const w = call('cline', 'pre-write-to-file.json');
-    assert.deepEqual({ session: w.session, cwd: w.cwd, tool: w.tool }, { session: '1762077590123', cwd: P, tool: 'write_to_file' });
+    assert.deepEqual(
+      { session: w.session, cwd: w.cwd, tool: w.tool },
+      { session: '1762077590123', cwd: P, tool: 'write_to_file' },
+    );
     assert.deepEqual(call('cline', 'post-replace-in-file-2.json').edits, [
       {
         path: 'src/cline.ts',
@@ -179,7 +282,9 @@ describe('agent payloads: Cline', () => {
 
 describe('agent payloads: VS Code', () => {
   it('reads create_file, replace_string_in_file, multi_replace_string_in_file, run_in_terminal', () => {
-    assert.deepEqual(call('vscode', 'pre-create-file.json').edits, [{ path: `${P}/src/vscode.ts`, op: 'write', content: 'export const alpha = 1;\nexport const beta = 2;\n' }]);
+    assert.deepEqual(call('vscode', 'pre-create-file.json').edits, [
+      { path: `${P}/src/vscode.ts`, op: 'write', content: 'export const alpha = 1;\nexport const beta = 2;\n' },
+    ]);
     assert.equal(call('vscode', 'pre-replace-string-in-file.json').session, '8a1f3c5e-7b9d-4f2a-a1c3-e5f7092b4d6c');
     const multi = call('vscode', 'post-multi-replace-string-in-file.json');
     assert.equal(multi.edits.length, 1, 'replacements of one file are one edit');
@@ -190,13 +295,21 @@ describe('agent payloads: VS Code', () => {
   it('reads apply_patch from tool_input.input and insert_edit_into_file as an edit it cannot locate', () => {
     const patch = call('vscode', 'post-apply-patch.json');
     assert.equal(patch.origin.tool, 'ai', 'nothing in this payload says Copilot');
-    assert.deepEqual(patch.edits.map(e => [e.path, e.op]), [[`${P}/src/app.ts`, 'replace']]);
-    assert.deepEqual(call('vscode', 'post-insert-edit-into-file.json').edits, [{ path: `${P}/src/app.ts`, op: 'unknown' }]);
+    assert.deepEqual(
+      patch.edits.map(e => [e.path, e.op]),
+      [[`${P}/src/app.ts`, 'replace']],
+    );
+    assert.deepEqual(call('vscode', 'post-insert-edit-into-file.json').edits, [
+      { path: `${P}/src/app.ts`, op: 'unknown' },
+    ]);
   });
 
   it('names Copilot only when the payload says so', () => {
     assert.equal(call('vscode', 'post-create-file.json').origin.tool, 'copilot');
-    const plain = { ...(fixture('vscode', 'post-create-file.json') as Record<string, unknown>), transcript_path: '/tmp/t.json' };
+    const plain = {
+      ...(fixture('vscode', 'post-create-file.json') as Record<string, unknown>),
+      transcript_path: '/tmp/t.json',
+    };
     assert.equal(interpretAgentPayload('vscode', plain)!.origin.tool, 'ai');
     assert.equal(interpretAgentPayload('vscode', { ...plain, harness: 'GitHub Copilot' })!.origin.tool, 'copilot');
   });
@@ -234,7 +347,11 @@ describe('agent patches', () => {
         ordered: true,
         moveTo: 'c.py',
         replacements: [
-          { old: '    def f(self):\n        return 1\n', new: '    def f(self):\n        return 2\n', anchor: 'class A:' },
+          {
+            old: '    def f(self):\n        return 1\n',
+            new: '    def f(self):\n        return 2\n',
+            anchor: 'class A:',
+          },
           { old: 'x = 1\n\n', new: 'x = 1\n\ny = 2\n', atEnd: true },
         ],
       },
@@ -242,17 +359,23 @@ describe('agent patches', () => {
   });
 
   it('finds the patch inside a heredoc command and refuses what is not a patch', () => {
-    assert.equal(parsePatch("apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: x\n+1\n*** End Patch\nEOF\n").length, 1);
+    assert.equal(
+      parsePatch("apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: x\n+1\n*** End Patch\nEOF\n").length,
+      1,
+    );
     assert.throws(() => parsePatch('diff --git a/x b/x'), PatchFormatError);
     assert.throws(() => parsePatch('*** Begin Patch\n*** Update File: x\n@@\n-a\n'), /no "\*\*\* End Patch"/);
     assert.throws(() => parsePatch('*** Begin Patch\n*** Update File: x\n@@\n?a\n*** End Patch'), /unexpected line/);
   });
 
   it('parses SEARCH/REPLACE blocks in both marker styles', () => {
-    assert.deepEqual(parseSearchReplace('<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n------- SEARCH\n=======\nc\n+++++++ REPLACE'), [
-      { old: 'a\n', new: 'b\n' },
-      { old: '', new: 'c\n' },
-    ]);
+    assert.deepEqual(
+      parseSearchReplace('<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n------- SEARCH\n=======\nc\n+++++++ REPLACE'),
+      [
+        { old: 'a\n', new: 'b\n' },
+        { old: '', new: 'c\n' },
+      ],
+    );
     assert.throws(() => parseSearchReplace('------- SEARCH\na\n======='), /not closed/);
     assert.throws(() => parseSearchReplace('just text'), /no SEARCH\/REPLACE block/);
   });

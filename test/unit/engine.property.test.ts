@@ -41,7 +41,8 @@ interface SimDoc {
   group?: { kind: 'type' | 'backspace'; cursor: number } | undefined;
 }
 
-const aiLabel = (event: string, tool: Tool, kind: AiKind, model?: string): Label => `ai:${event}|${tool}|${kind}|${model ?? ''}`;
+const aiLabel = (event: string, tool: Tool, kind: AiKind, model?: string): Label =>
+  `ai:${event}|${tool}|${kind}|${model ?? ''}`;
 const isAiLabel = (l: Label): boolean => l.startsWith('ai:');
 
 // ---- generated intents ----
@@ -52,10 +53,29 @@ const textArb = (max: number) => fc.string({ unit, minLength: 1, maxLength: max 
 const span = fc.record({ pos: fc.nat(), len: fc.nat({ max: 6 }), text: fc.option(textArb(4), { nil: '' }) });
 
 const intentArb = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ k: fc.constant('type' as const), doc: fc.nat(1), pos: fc.nat(), text: textArb(3), cont: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant('backspace' as const), doc: fc.nat(1), pos: fc.nat(), cont: fc.boolean() }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant('type' as const),
+      doc: fc.nat(1),
+      pos: fc.nat(),
+      text: textArb(3),
+      cont: fc.boolean(),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant('backspace' as const), doc: fc.nat(1), pos: fc.nat(), cont: fc.boolean() }),
+  },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('replace' as const), doc: fc.nat(1), change: span }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('multi' as const), doc: fc.nat(1), changes: fc.array(span, { minLength: 2, maxLength: 3 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('multi' as const),
+      doc: fc.nat(1),
+      changes: fc.array(span, { minLength: 2, maxLength: 3 }),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -68,7 +88,10 @@ const intentArb = fc.oneof(
       dangling: fc.boolean(),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('copy' as const), doc: fc.nat(1), pos: fc.nat(), len: fc.nat({ max: 8 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('copy' as const), doc: fc.nat(1), pos: fc.nat(), len: fc.nat({ max: 8 }) }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -83,7 +106,15 @@ const intentArb = fc.oneof(
   },
   { weight: 4, arbitrary: fc.record({ k: fc.constant('undo' as const), doc: fc.nat(1) }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('redo' as const), doc: fc.nat(1) }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('chat' as const), doc: fc.nat(1), start: fc.boolean(), tool: fc.constantFrom(...TOOLS) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('chat' as const),
+      doc: fc.nat(1),
+      start: fc.boolean(),
+      tool: fc.constantFrom(...TOOLS),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -96,7 +127,14 @@ const intentArb = fc.oneof(
       kind: fc.option(fc.constantFrom<AiKind>('agent', 'chat'), { nil: undefined }),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('disk' as const), doc: fc.nat(1), changes: fc.array(span, { minLength: 1, maxLength: 3 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('disk' as const),
+      doc: fc.nat(1),
+      changes: fc.array(span, { minLength: 1, maxLength: 3 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('reopen' as const), doc: fc.nat(1) }) },
 );
 type Intent = typeof intentArb extends fc.Arbitrary<infer T> ? T : never;
@@ -122,7 +160,12 @@ function toChanges(text: string, spans: readonly { pos: number; len: number; tex
 }
 
 /** Applies changes (bottom to top, offsets before the event) to text and labels. */
-function applyChanges(text: string, labels: Label[], changes: readonly TextChange[], inserted: (c: TextChange, i: number) => Label[]): { text: string; labels: Label[] } {
+function applyChanges(
+  text: string,
+  labels: Label[],
+  changes: readonly TextChange[],
+  inserted: (c: TextChange, i: number) => Label[],
+): { text: string; labels: Label[] } {
   let t = text;
   let l = labels;
   changes.forEach((c, i) => {
@@ -231,7 +274,13 @@ class Session {
   ) {
     this.engine = testEngine(small ? { chunking: { textChunk: 8, runChunk: 4 } } : {});
     this.emit({ t: 'open', path: 'a.ts', text: initial });
-    this.docs.set('a.ts', { text: initial, labels: Array<Label>(initial.length).fill('h'), open: true, undo: [], redo: [] });
+    this.docs.set('a.ts', {
+      text: initial,
+      labels: Array<Label>(initial.length).fill('h'),
+      open: true,
+      undo: [],
+      redo: [],
+    });
   }
 
   private emit(event: ProvenanceEvent): void {
@@ -269,9 +318,19 @@ class Session {
         if (a.startsWith('?')) {
           // Bind the new engine id to the oracle's label if the fields agree and neither is bound yet.
           const [idPart, ...fields] = a.slice(1).split('|');
-          assert.ok(isAiLabel(expected), `${context}: ${path}@${i} engine says AI (${fields.join('/')}), oracle says ${expected}`);
-          assert.equal(fields.join('|'), expected.split('|').slice(1).join('|'), `${context}: ${path}@${i} tool/kind/model`);
-          assert.ok(!this.labelToId.has(expected), `${context}: ${path}@${i} one oracle event ${expected} maps to two engine origins`);
+          assert.ok(
+            isAiLabel(expected),
+            `${context}: ${path}@${i} engine says AI (${fields.join('/')}), oracle says ${expected}`,
+          );
+          assert.equal(
+            fields.join('|'),
+            expected.split('|').slice(1).join('|'),
+            `${context}: ${path}@${i} tool/kind/model`,
+          );
+          assert.ok(
+            !this.labelToId.has(expected),
+            `${context}: ${path}@${i} one oracle event ${expected} maps to two engine origins`,
+          );
           this.idToLabel.set(idPart!, expected);
           this.labelToId.set(expected, idPart!);
           const placeholder = a;
@@ -299,7 +358,8 @@ class Session {
     const next = applyChanges(doc.text, doc.labels, changes, c => {
       const n = c.text.length;
       if (accept) return Array<Label>(n).fill(accept);
-      if (paste !== undefined && c.text === paste) return copied && copied.text === paste ? copied.labels.slice() : Array<Label>(n).fill('h');
+      if (paste !== undefined && c.text === paste)
+        return copied && copied.text === paste ? copied.labels.slice() : Array<Label>(n).fill('h');
       return Array<Label>(n).fill(chat ?? 'h');
     });
     this.emit({ t: 'edit', path, changes });
@@ -321,7 +381,10 @@ class Session {
     if (which === 'undo') {
       element.after = { text: doc.text, labels: doc.labels };
       target = element.before;
-      changes = element.events.length === 1 ? inverse(element.before.text, element.events[0]!) : diffChange(doc.text, target.text);
+      changes =
+        element.events.length === 1
+          ? inverse(element.before.text, element.events[0]!)
+          : diffChange(doc.text, target.text);
       doc.redo.push(element);
     } else {
       target = element.after!;
@@ -386,7 +449,11 @@ class Session {
       case 'multi':
         return this.edit(path, toChanges(doc.text, intent.changes), 'new');
       case 'accept': {
-        this.emit(intent.model !== undefined ? { t: 'accept', kind: intent.kind, tool: intent.tool, model: intent.model } : { t: 'accept', kind: intent.kind, tool: intent.tool });
+        this.emit(
+          intent.model !== undefined
+            ? { t: 'accept', kind: intent.kind, tool: intent.tool, model: intent.model }
+            : { t: 'accept', kind: intent.kind, tool: intent.tool },
+        );
         const kind: AiKind = intent.kind === 'word' || intent.kind === 'line' ? 'partial' : intent.kind;
         this.accept = aiLabel(`accept#${this.step}`, intent.tool, kind, intent.model);
         // A dangling accept waits for whatever edit comes next, on any path.
@@ -397,7 +464,10 @@ class Session {
         const offset = at(intent.pos);
         const length = Math.min(intent.len, len - offset);
         this.emit({ t: 'copy', path, offset, length });
-        this.copied = { text: doc.text.slice(offset, offset + length), labels: doc.labels.slice(offset, offset + length) };
+        this.copied = {
+          text: doc.text.slice(offset, offset + length),
+          labels: doc.labels.slice(offset, offset + length),
+        };
         return;
       }
       case 'paste': {
@@ -427,10 +497,22 @@ class Session {
         const label = intent.ai ? aiLabel(`mark#${this.step}`, intent.tool, intent.kind ?? 'manual') : 'h';
         this.emit(
           intent.ai
-            ? { t: 'mark', path, offset, length, as: 'ai', tool: intent.tool, ...(intent.kind ? { kind: intent.kind } : {}) }
+            ? {
+                t: 'mark',
+                path,
+                offset,
+                length,
+                as: 'ai',
+                tool: intent.tool,
+                ...(intent.kind ? { kind: intent.kind } : {}),
+              }
             : { t: 'mark', path, offset, length, as: 'human' },
         );
-        doc.labels = [...doc.labels.slice(0, offset), ...Array<Label>(length).fill(label), ...doc.labels.slice(offset + length)];
+        doc.labels = [
+          ...doc.labels.slice(0, offset),
+          ...Array<Label>(length).fill(label),
+          ...doc.labels.slice(offset + length),
+        ];
         // Marks are not undoable in VS Code: the oracle's snapshots no longer describe the text, so it stops undoing.
         this.forgetHistory(doc);
         return;
@@ -478,30 +560,45 @@ class Session {
     doc.text = truth.text;
     doc.labels = actual;
     // Re-check from the engine's answer: unknown for new text never turned into anything else.
-    for (let i = 0; i < actual.length; i++) assert.ok(!actual[i]!.startsWith('?'), 'an AI origin nobody created appeared');
+    for (let i = 0; i < actual.length; i++)
+      assert.ok(!actual[i]!.startsWith('?'), 'an AI origin nobody created appeared');
   }
 }
 
 describe('engine against a naive oracle (property)', function () {
   this.timeout(60000);
-  const stats: DiskStats = { undoRedoEvents: 0, keptUnits: 0, keptSameOrigin: 0, newUnits: 0, newLabelledAi: 0, grownAiOrigins: 0 };
+  const stats: DiskStats = {
+    undoRedoEvents: 0,
+    keptUnits: 0,
+    keptSameOrigin: 0,
+    newUnits: 0,
+    newLabelledAi: 0,
+    grownAiOrigins: 0,
+  };
 
   it('agrees with one label per code unit after every event of random sessions', () => {
     fc.assert(
-      fc.property(fc.boolean(), fc.string({ unit, maxLength: 12 }), fc.array(intentArb, { minLength: 1, maxLength: 50, size: 'max' }), (small, initial, intents) => {
-        const session = new Session(small, initial, stats);
-        session.check('open');
-        intents.forEach((intent, i) => {
-          try {
-            session.run(intent);
-            session.check(`after intent ${i + 1} (${intent.k})`);
-          } catch (error) {
-            // Show the event log that led here: it is a replayable trace.
-            const trace = session.log.map(e => JSON.stringify(e)).join('\n');
-            throw new Error(`${error instanceof Error ? error.message : String(error)}\ntrace:\n${trace}`, { cause: error });
-          }
-        });
-      }),
+      fc.property(
+        fc.boolean(),
+        fc.string({ unit, maxLength: 12 }),
+        fc.array(intentArb, { minLength: 1, maxLength: 50, size: 'max' }),
+        (small, initial, intents) => {
+          const session = new Session(small, initial, stats);
+          session.check('open');
+          intents.forEach((intent, i) => {
+            try {
+              session.run(intent);
+              session.check(`after intent ${i + 1} (${intent.k})`);
+            } catch (error) {
+              // Show the event log that led here: it is a replayable trace.
+              const trace = session.log.map(e => JSON.stringify(e)).join('\n');
+              throw new Error(`${error instanceof Error ? error.message : String(error)}\ntrace:\n${trace}`, {
+                cause: error,
+              });
+            }
+          });
+        },
+      ),
       { seed: 20260101, numRuns: 400 },
     );
   });
@@ -511,7 +608,10 @@ describe('engine against a naive oracle (property)', function () {
   });
 
   it('re-anchors disk changes accurately and never labels new text AI (measured over the sessions above)', () => {
-    assert.ok(stats.keptUnits > 500, `too few kept characters measured (${stats.keptUnits}) for the numbers to mean anything`);
+    assert.ok(
+      stats.keptUnits > 500,
+      `too few kept characters measured (${stats.keptUnits}) for the numbers to mean anything`,
+    );
     const accuracy = stats.keptSameOrigin / stats.keptUnits;
     console.log(
       `      re-anchoring: ${(accuracy * 100).toFixed(1)}% of ${stats.keptUnits} kept characters kept their origin; ` +
@@ -520,10 +620,16 @@ describe('engine against a naive oracle (property)', function () {
     // Stated accuracy: at least 94% of the characters a disk change kept keep their origin (95.8% measured with
     // this seed). The rest are characters the diff aligned with an equal character elsewhere: the generator's
     // tiny alphabet makes that far more common than in source code.
-    assert.ok(accuracy >= 0.94, `kept characters with their origin: ${(accuracy * 100).toFixed(1)}% of ${stats.keptUnits}`);
+    assert.ok(
+      accuracy >= 0.94,
+      `kept characters with their origin: ${(accuracy * 100).toFixed(1)}% of ${stats.keptUnits}`,
+    );
     assert.equal(stats.grownAiOrigins, 0, 'an AI origin covered more characters after re-anchoring than before');
     // A new character may only take an AI origin by being aligned with an equal kept character (then a kept one
     // lost it: the count check above holds); measure how often.
-    assert.ok(stats.newLabelledAi / Math.max(1, stats.newUnits) <= 0.05, `new characters labelled AI: ${stats.newLabelledAi} of ${stats.newUnits}`);
+    assert.ok(
+      stats.newLabelledAi / Math.max(1, stats.newUnits) <= 0.05,
+      `new characters labelled AI: ${stats.newLabelledAi} of ${stats.newUnits}`,
+    );
   });
 });

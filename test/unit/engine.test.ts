@@ -8,10 +8,17 @@ import { applyAll, describeRuns, testEngine } from './support';
 const P = 'src/a.ts';
 const open = (text: string, path = P): ProvenanceEvent => ({ t: 'open', path, text });
 const insert = (offset: number, text: string, path = P, reason?: 'undo' | 'redo'): ProvenanceEvent =>
-  reason ? { t: 'edit', path, changes: [{ offset, length: 0, text }], reason } : { t: 'edit', path, changes: [{ offset, length: 0, text }] };
+  reason
+    ? { t: 'edit', path, changes: [{ offset, length: 0, text }], reason }
+    : { t: 'edit', path, changes: [{ offset, length: 0, text }] };
 const remove = (offset: number, length: number, path = P, reason?: 'undo' | 'redo'): ProvenanceEvent =>
-  reason ? { t: 'edit', path, changes: [{ offset, length, text: '' }], reason } : { t: 'edit', path, changes: [{ offset, length, text: '' }] };
-const accept = (kind: 'inline' | 'word' | 'line' | 'nes' = 'inline', tool: 'copilot' | 'cursor' = 'copilot'): ProvenanceEvent => ({ t: 'accept', kind, tool, model: 'gpt-4.1' });
+  reason
+    ? { t: 'edit', path, changes: [{ offset, length, text: '' }], reason }
+    : { t: 'edit', path, changes: [{ offset, length, text: '' }] };
+const accept = (
+  kind: 'inline' | 'word' | 'line' | 'nes' = 'inline',
+  tool: 'copilot' | 'cursor' = 'copilot',
+): ProvenanceEvent => ({ t: 'accept', kind, tool, model: 'gpt-4.1' });
 
 function throwsCode(fn: () => void, code: EngineErrorCode, pattern?: RegExp): void {
   assert.throws(fn, (e: unknown) => {
@@ -34,19 +41,58 @@ describe('engine: edits', () => {
       open('aaa\nbbb\nccc\n'),
       accept(),
       // Multi-cursor: one change per line, the last line first, as VS Code delivers them.
-      { t: 'edit', path: P, changes: [{ offset: 8, length: 1, text: 'X' }, { offset: 4, length: 1, text: 'Y' }, { offset: 0, length: 0, text: 'Z' }] },
+      {
+        t: 'edit',
+        path: P,
+        changes: [
+          { offset: 8, length: 1, text: 'X' },
+          { offset: 4, length: 1, text: 'Y' },
+          { offset: 0, length: 0, text: 'Z' },
+        ],
+      },
     ]);
     assert.equal(e.text(P), 'Zaaa\nYbb\nXcc\n');
-    assert.equal(describeRuns(e, P), 'copilot/inline/gpt-4.1*1 h*4 copilot/inline/gpt-4.1*1 h*3 copilot/inline/gpt-4.1*1 h*3');
+    assert.equal(
+      describeRuns(e, P),
+      'copilot/inline/gpt-4.1*1 h*4 copilot/inline/gpt-4.1*1 h*3 copilot/inline/gpt-4.1*1 h*3',
+    );
     // One accept is one origin, even across changes.
-    const ids = new Set(e.runs(P).filter(r => isAi(r.origin)).map(r => (r.origin as AiOrigin).id));
+    const ids = new Set(
+      e
+        .runs(P)
+        .filter(r => isAi(r.origin))
+        .map(r => (r.origin as AiOrigin).id),
+    );
     assert.equal(ids.size, 1);
   });
 
   it('rejects changes that are not bottom to top, or overlap, and changes nothing', () => {
     const e = applyAll(testEngine(), [open('abcdef')]);
-    throwsCode(() => e.apply({ t: 'edit', path: P, changes: [{ offset: 0, length: 1, text: 'x' }, { offset: 3, length: 1, text: 'y' }] }), 'change-order', /bottom to top/);
-    throwsCode(() => e.apply({ t: 'edit', path: P, changes: [{ offset: 2, length: 2, text: '' }, { offset: 1, length: 2, text: '' }] }), 'change-order');
+    throwsCode(
+      () =>
+        e.apply({
+          t: 'edit',
+          path: P,
+          changes: [
+            { offset: 0, length: 1, text: 'x' },
+            { offset: 3, length: 1, text: 'y' },
+          ],
+        }),
+      'change-order',
+      /bottom to top/,
+    );
+    throwsCode(
+      () =>
+        e.apply({
+          t: 'edit',
+          path: P,
+          changes: [
+            { offset: 2, length: 2, text: '' },
+            { offset: 1, length: 2, text: '' },
+          ],
+        }),
+      'change-order',
+    );
     assert.equal(e.text(P), 'abcdef');
   });
 
@@ -54,7 +100,18 @@ describe('engine: edits', () => {
     const e = applyAll(testEngine(), [open('abc')]);
     throwsCode(() => e.apply(insert(4, 'x')), 'out-of-range', /outside the text, which has 3 UTF-16 code units/);
     throwsCode(() => e.apply(remove(2, 2)), 'out-of-range');
-    throwsCode(() => e.apply({ t: 'edit', path: P, changes: [{ offset: 9, length: 0, text: 'x' }, { offset: 0, length: 0, text: 'y' }] }), 'out-of-range');
+    throwsCode(
+      () =>
+        e.apply({
+          t: 'edit',
+          path: P,
+          changes: [
+            { offset: 9, length: 0, text: 'x' },
+            { offset: 0, length: 0, text: 'y' },
+          ],
+        }),
+      'out-of-range',
+    );
     assert.equal(e.text(P), 'abc');
   });
 
@@ -79,13 +136,18 @@ describe('engine: edits', () => {
 
 describe('engine: capture', () => {
   it('maps accept kinds: inline -> inline, word and line -> partial, nes -> nes', () => {
-    for (const [kind, expected] of [['inline', 'inline'], ['word', 'partial'], ['line', 'partial'], ['nes', 'nes']] as const) {
+    for (const [kind, expected] of [
+      ['inline', 'inline'],
+      ['word', 'partial'],
+      ['line', 'partial'],
+      ['nes', 'nes'],
+    ] as const) {
       const e = applyAll(testEngine(), [open(''), accept(kind, 'cursor'), insert(0, 'x')]);
       assert.equal(describeRuns(e, P), `cursor/${expected}/gpt-4.1*1`);
     }
   });
 
-  it('makes only the next edit event the accept\'s result, whatever its path', () => {
+  it("makes only the next edit event the accept's result, whatever its path", () => {
     const e = applyAll(testEngine(), [open('', 'other'), open(''), accept(), insert(0, 'x', 'other'), insert(0, 'y')]);
     assert.equal(describeRuns(e, 'other'), 'copilot/inline/gpt-4.1*1');
     assert.equal(describeRuns(e, P), 'h*1');
@@ -107,7 +169,14 @@ describe('engine: capture', () => {
   });
 
   it('makes a paste of text that was not copied in the editor human', () => {
-    const e = applyAll(testEngine(), [open('ab'), accept(), insert(0, 'XY'), { t: 'copy', path: P, offset: 0, length: 2 }, { t: 'paste', path: P, text: 'other' }, insert(0, 'other')]);
+    const e = applyAll(testEngine(), [
+      open('ab'),
+      accept(),
+      insert(0, 'XY'),
+      { t: 'copy', path: P, offset: 0, length: 2 },
+      { t: 'paste', path: P, text: 'other' },
+      insert(0, 'other'),
+    ]);
     assert.equal(describeRuns(e, P), 'h*5 copilot/inline/gpt-4.1*2 h*2');
   });
 
@@ -157,13 +226,25 @@ describe('engine: undo and redo', () => {
   const ai = 'copilot/inline/gpt-4.1';
 
   it('brings back deleted AI text as AI on undo', () => {
-    const e = applyAll(testEngine(), [open('ab'), accept(), insert(1, 'XYZ'), remove(0, 4), insert(0, 'aXYZ', P, 'undo')]);
+    const e = applyAll(testEngine(), [
+      open('ab'),
+      accept(),
+      insert(1, 'XYZ'),
+      remove(0, 4),
+      insert(0, 'aXYZ', P, 'undo'),
+    ]);
     assert.equal(e.text(P), 'aXYZb');
     assert.equal(describeRuns(e, P), `h*1 ${ai}*3 h*1`);
   });
 
   it('makes a redo of an AI insertion AI again, not typing', () => {
-    const e = applyAll(testEngine(), [open('ab'), accept(), insert(1, 'XYZ'), remove(1, 3, P, 'undo'), insert(1, 'XYZ', P, 'redo')]);
+    const e = applyAll(testEngine(), [
+      open('ab'),
+      accept(),
+      insert(1, 'XYZ'),
+      remove(1, 3, P, 'undo'),
+      insert(1, 'XYZ', P, 'redo'),
+    ]);
     assert.equal(describeRuns(e, P), `h*1 ${ai}*3 h*1`);
   });
 
@@ -190,11 +271,19 @@ describe('engine: undo and redo', () => {
   });
 
   it('undoes grouped backspaces over AI text in one event', () => {
-    const e = applyAll(testEngine(), [open(''), accept(), insert(0, 'abc'), remove(2, 1), remove(1, 1), remove(0, 1), insert(0, 'abc', P, 'undo')]);
+    const e = applyAll(testEngine(), [
+      open(''),
+      accept(),
+      insert(0, 'abc'),
+      remove(2, 1),
+      remove(1, 1),
+      remove(0, 1),
+      insert(0, 'abc', P, 'undo'),
+    ]);
     assert.equal(describeRuns(e, P), `${ai}*3`);
   });
 
-  it('follows the stack: undo, undo, redo, redo restore each state\'s own origins', () => {
+  it("follows the stack: undo, undo, redo, redo restore each state's own origins", () => {
     // Same text "a" at the same place, first human then AI: a content-only lookup would mix them up.
     const e = applyAll(testEngine(), [open(''), insert(0, 'a'), remove(0, 1), accept(), insert(0, 'a'), remove(0, 1)]);
     e.apply(insert(0, 'a', P, 'undo')); // undo the delete of the AI "a"
@@ -212,13 +301,28 @@ describe('engine: undo and redo', () => {
     const e = applyAll(testEngine(), [
       open('x\ny\n'),
       accept(),
-      { t: 'edit', path: P, changes: [{ offset: 2, length: 1, text: 'AI' }, { offset: 0, length: 1, text: 'AI' }] }, // AI\nAI\n
+      {
+        t: 'edit',
+        path: P,
+        changes: [
+          { offset: 2, length: 1, text: 'AI' },
+          { offset: 0, length: 1, text: 'AI' },
+        ],
+      }, // AI\nAI\n
       { t: 'edit', path: P, changes: [{ offset: 0, length: 6, text: '' }] },
     ]);
     e.apply({ t: 'edit', path: P, changes: [{ offset: 0, length: 0, text: 'AI\nAI\n' }], reason: 'undo' });
     assert.equal(describeRuns(e, P), `${ai}*2 h*1 ${ai}*2 h*1`);
     // Undo the accept as VS Code would: two changes, bottom to top.
-    e.apply({ t: 'edit', path: P, changes: [{ offset: 3, length: 2, text: 'y' }, { offset: 0, length: 2, text: 'x' }], reason: 'undo' });
+    e.apply({
+      t: 'edit',
+      path: P,
+      changes: [
+        { offset: 3, length: 2, text: 'y' },
+        { offset: 0, length: 2, text: 'x' },
+      ],
+      reason: 'undo',
+    });
     assert.equal(e.text(P), 'x\ny\n');
     assert.equal(describeRuns(e, P), 'h*4');
   });
@@ -239,7 +343,11 @@ describe('engine: undo and redo', () => {
       return describeRuns(e, P);
     };
     assert.equal(run(), `${ai}*2`, '102 records deep, within the default limits');
-    assert.equal(run({ records: 10, chars: 1000 }), 'u*2', 'the deletion fell out of a 10-record history: unexplained, so unknown');
+    assert.equal(
+      run({ records: 10, chars: 1000 }),
+      'u*2',
+      'the deletion fell out of a 10-record history: unexplained, so unknown',
+    );
   });
 });
 
@@ -280,7 +388,12 @@ describe('engine: documents', () => {
   });
 
   it('re-anchors a disk change: kept text keeps its origin, new text is unknown', () => {
-    const e = applyAll(testEngine(), [open('keep\n'), accept(), insert(5, 'ai line\n'), { t: 'disk', path: P, text: 'keep\nai line changed\nnew\n' }]);
+    const e = applyAll(testEngine(), [
+      open('keep\n'),
+      accept(),
+      insert(5, 'ai line\n'),
+      { t: 'disk', path: P, text: 'keep\nai line changed\nnew\n' },
+    ]);
     assert.equal(e.text(P), 'keep\nai line changed\nnew\n');
     assert.equal(e.summary(P).lines, 'hmu');
   });
@@ -295,7 +408,12 @@ describe('engine: documents', () => {
   });
 
   it('carries a chat session across a rename', () => {
-    const e = applyAll(testEngine(), [open(''), { t: 'chat', path: P, phase: 'start', tool: 'copilot' }, { t: 'rename', from: P, to: 'b' }, insert(0, 'x', 'b')]);
+    const e = applyAll(testEngine(), [
+      open(''),
+      { t: 'chat', path: P, phase: 'start', tool: 'copilot' },
+      { t: 'rename', from: P, to: 'b' },
+      insert(0, 'x', 'b'),
+    ]);
     assert.equal(describeRuns(e, 'b'), 'copilot/chat*1');
   });
 
@@ -308,9 +426,16 @@ describe('engine: documents', () => {
   it('restores stored runs, and refuses runs that do not cover the text', () => {
     const e = new Engine();
     const origin: AiOrigin = { id: 'x', tool: 'codex', kind: 'agent', at: '2026-01-01T00:00:00.000Z' };
-    e.restore(P, 'abc', [{ length: 1, origin: HUMAN }, { length: 2, origin }]);
+    e.restore(P, 'abc', [
+      { length: 1, origin: HUMAN },
+      { length: 2, origin },
+    ]);
     assert.equal(describeRuns(e, P), 'h*1 codex/agent*2');
-    throwsCode(() => e.restore(P, 'abc', [{ length: 2, origin: HUMAN }]), 'invalid', /cover 2 code units but the text has 3/);
+    throwsCode(
+      () => e.restore(P, 'abc', [{ length: 2, origin: HUMAN }]),
+      'invalid',
+      /cover 2 code units but the text has 3/,
+    );
   });
 
   it('gives AI origins a uuid v4 and an ISO time by default', () => {

@@ -20,7 +20,10 @@ function classes(...pieces: [string, Origin][]): string {
 
 describe('line classes', () => {
   it('classifies all-AI, mixed, unknown and human lines', () => {
-    assert.equal(classes(['ai line\n', copilot], ['human ', HUMAN], ['and ai\n', copilot], ['???\n', UNKNOWN], ['me\n', HUMAN]), 'amuh');
+    assert.equal(
+      classes(['ai line\n', copilot], ['human ', HUMAN], ['and ai\n', copilot], ['???\n', UNKNOWN], ['me\n', HUMAN]),
+      'amuh',
+    );
   });
 
   it('classifies only non-whitespace characters when a line has some', () => {
@@ -45,7 +48,14 @@ describe('line classes', () => {
   it('counts a last line without a line break, and gives an empty text no lines', () => {
     assert.equal(classes(['one\n', HUMAN], ['two', copilot]), 'ha');
     assert.equal(classifyLines('', []).classes, '');
-    assert.deepEqual(summarize(classifyLines('', [])), { lines: '', ai: 0, mixed: 0, human: 0, unknown: 0, segments: [] });
+    assert.deepEqual(summarize(classifyLines('', [])), {
+      lines: '',
+      ai: 0,
+      mixed: 0,
+      human: 0,
+      unknown: 0,
+      segments: [],
+    });
     // A text ending in a line break has no extra empty line after it.
     assert.equal(classes(['x\n', HUMAN]), 'h');
   });
@@ -62,12 +72,13 @@ describe('line classes', () => {
     assert.equal(classes(['😀', copilot], ['\n', HUMAN], ['𝒳', HUMAN], ['🚀\n', copilot]), 'am');
   });
 
-  it('knows the Unicode whitespace that JavaScript\'s \\s knows', () => {
+  it("knows the Unicode whitespace that JavaScript's \\s knows", () => {
     for (const ch of [' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u2028']) {
       assert.ok(isWhitespace(ch.charCodeAt(0)), `U+${ch.charCodeAt(0).toString(16)}`);
       assert.ok(/\s/.test(ch));
     }
-    for (const ch of ['a', '_', '0', '\u200b', '\u0085']) assert.equal(isWhitespace(ch.charCodeAt(0)), /\s/.test(ch), `U+${ch.charCodeAt(0).toString(16)}`);
+    for (const ch of ['a', '_', '0', '\u200b', '\u0085'])
+      assert.equal(isWhitespace(ch.charCodeAt(0)), /\s/.test(ch), `U+${ch.charCodeAt(0).toString(16)}`);
   });
 
   it('accepts a RunList as well as an array', () => {
@@ -82,13 +93,29 @@ describe('line classes', () => {
 
 describe('line summary and segments', () => {
   it('counts lines per class', () => {
-    const { text, runs } = doc(['a\n', copilot], ['b ', HUMAN], ['c\n', copilot], ['d\n', HUMAN], ['e\n', UNKNOWN], ['f\n', HUMAN]);
+    const { text, runs } = doc(
+      ['a\n', copilot],
+      ['b ', HUMAN],
+      ['c\n', copilot],
+      ['d\n', HUMAN],
+      ['e\n', UNKNOWN],
+      ['f\n', HUMAN],
+    );
     const s = summarize(classifyLines(text, runs));
-    assert.deepEqual({ lines: s.lines, ai: s.ai, mixed: s.mixed, human: s.human, unknown: s.unknown }, { lines: 'amhuh', ai: 1, mixed: 1, human: 2, unknown: 1 });
+    assert.deepEqual(
+      { lines: s.lines, ai: s.ai, mixed: s.mixed, human: s.human, unknown: s.unknown },
+      { lines: 'amhuh', ai: 1, mixed: 1, human: 2, unknown: 1 },
+    );
   });
 
   it('groups consecutive lines of the same class and the same tool and kind, across different accepts', () => {
-    const { text, runs } = doc(['one\n', copilot], ['two\n', copilot2], ['three\n', claude], ['4\n', HUMAN], ['five\n', copilot]);
+    const { text, runs } = doc(
+      ['one\n', copilot],
+      ['two\n', copilot2],
+      ['three\n', claude],
+      ['4\n', HUMAN],
+      ['five\n', copilot],
+    );
     assert.deepEqual(summarize(classifyLines(text, runs)).segments, [
       { start: 1, end: 2, class: 'a', tool: 'copilot', kind: 'inline' },
       { start: 3, end: 3, class: 'a', tool: 'claude-code', kind: 'agent' },
@@ -105,12 +132,18 @@ describe('line summary and segments', () => {
   });
 
   it('gives a mixed line the tool and kind with the most characters on it, the first one on a tie', () => {
-    const most = classifyLines(...Object.values(doc(['ab', claude], ['cdef', copilot], ['g\n', HUMAN])) as [string, Run[]]);
+    const most = classifyLines(
+      ...(Object.values(doc(['ab', claude], ['cdef', copilot], ['g\n', HUMAN])) as [string, Run[]]),
+    );
     assert.equal(most.dominant[0], copilot);
-    const tie = classifyLines(...Object.values(doc(['ab', claude], ['cd', copilot], ['g\n', HUMAN])) as [string, Run[]]);
+    const tie = classifyLines(
+      ...(Object.values(doc(['ab', claude], ['cd', copilot], ['g\n', HUMAN])) as [string, Run[]]),
+    );
     assert.equal(tie.dominant[0], claude);
     // Two accepts of one tool and kind add up against a single bigger one of another.
-    const sum = classifyLines(...Object.values(doc(['abc', copilot], ['defg', claude], ['hij', copilot2], ['\n', HUMAN])) as [string, Run[]]);
+    const sum = classifyLines(
+      ...(Object.values(doc(['abc', copilot], ['defg', claude], ['hij', copilot2], ['\n', HUMAN])) as [string, Run[]]),
+    );
     assert.equal(sum.dominant[0], copilot);
     assert.equal(classifyLines('x\n', [{ length: 2, origin: HUMAN }]).dominant[0], undefined);
   });

@@ -8,7 +8,11 @@ const root = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
 
-interface ContributedCommand { command: string; title: string; category?: string }
+interface ContributedCommand {
+  command: string;
+  title: string;
+  category?: string;
+}
 
 describe('package.json manifest', () => {
   const contributed: ContributedCommand[] = manifest.contributes.commands;
@@ -27,7 +31,9 @@ describe('package.json manifest', () => {
   it('contributes the view container and views of ids.ts, with a welcome for each view', () => {
     const containers = manifest.contributes.viewsContainers.activitybar.map((c: { id: string }) => c.id);
     assert.deepEqual(containers, Object.values(ViewContainers));
-    const views = Object.values(manifest.contributes.views as Record<string, { id: string }[]>).flat().map(v => v.id);
+    const views = Object.values(manifest.contributes.views as Record<string, { id: string }[]>)
+      .flat()
+      .map(v => v.id);
     assert.deepEqual(views.sort(), Object.values(Views).sort());
     const welcomed = manifest.contributes.viewsWelcome.map((w: { view: string }) => w.view);
     for (const v of views) assert.ok(welcomed.includes(v), `${v} has no viewsWelcome entry`);
@@ -37,9 +43,11 @@ describe('package.json manifest', () => {
     const known = new Set(contributed.map(c => c.command));
     const menus = Object.values(manifest.contributes.menus ?? {}) as { command: string }[][];
     for (const item of menus.flat()) assert.ok(known.has(item.command), `menu names unknown command ${item.command}`);
-    for (const k of manifest.contributes.keybindings ?? []) assert.ok(known.has(k.command), `keybinding names unknown command ${k.command}`);
+    for (const k of manifest.contributes.keybindings ?? [])
+      assert.ok(known.has(k.command), `keybinding names unknown command ${k.command}`);
     const text = JSON.stringify(nls);
-    for (const m of text.matchAll(/command:(aiProvenance\.[A-Za-z]+)/g)) assert.ok(known.has(m[1]!), `a welcome link names unknown command ${m[1]}`);
+    for (const m of text.matchAll(/command:(aiProvenance\.[A-Za-z]+)/g))
+      assert.ok(known.has(m[1]!), `a welcome link names unknown command ${m[1]}`);
   });
 
   it('resolves every %key% placeholder from package.nls.json, and has no unused keys', () => {
@@ -51,7 +59,10 @@ describe('package.json manifest', () => {
   it('keeps contributes in the conventional order and activates lazily', () => {
     const order = ['configuration', 'commands', 'menus', 'keybindings', 'viewsContainers', 'views', 'viewsWelcome'];
     const present = Object.keys(manifest.contributes).filter(k => order.includes(k));
-    assert.deepEqual(present, order.filter(k => present.includes(k)));
+    assert.deepEqual(
+      present,
+      order.filter(k => present.includes(k)),
+    );
     assert.ok(!manifest.activationEvents.includes('*'), 'activationEvents must not be "*"');
   });
 

@@ -1,6 +1,20 @@
 import * as assert from 'node:assert/strict';
-import { compileGlobs, DEFAULT_POLICY, globProblem, parsePolicy, PolicyError, starterPolicy, validatePolicy } from '../../src/core/review/policy';
-import { loadRoster, matchPrincipal, parseAllowedSigners, RosterError, starterAllowedSigners } from '../../src/core/review/roster';
+import {
+  compileGlobs,
+  DEFAULT_POLICY,
+  globProblem,
+  parsePolicy,
+  PolicyError,
+  starterPolicy,
+  validatePolicy,
+} from '../../src/core/review/policy';
+import {
+  loadRoster,
+  matchPrincipal,
+  parseAllowedSigners,
+  RosterError,
+  starterAllowedSigners,
+} from '../../src/core/review/roster';
 
 // Real public keys (ssh-keygen -t ed25519 / -t rsa / -t ecdsa), used as data only.
 const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINJpAH/bBua0cBhqo3rFQuuDxwq9ojUZLjYr32OcBST5';
@@ -24,7 +38,14 @@ describe('policy.json (design section 6)', () => {
     assert.deepEqual(parsePolicy('{"version":1}'), DEFAULT_POLICY);
     assert.deepEqual(DEFAULT_POLICY, {
       version: 1,
-      signoff: { minAiLines: 1, ignore: [], highRisk: [], highRiskSigners: 2, allowSelfSignoff: false, requireSignature: true },
+      signoff: {
+        minAiLines: 1,
+        ignore: [],
+        highRisk: [],
+        highRiskSigners: 2,
+        allowSelfSignoff: false,
+        requireSignature: true,
+      },
       trailers: { onEveryCommit: false, coAuthoredBy: false },
     });
     const p = parsePolicy('{"signoff":{"highRisk":["infra/**"]},"trailers":{"coAuthoredBy":true}}');
@@ -35,7 +56,14 @@ describe('policy.json (design section 6)', () => {
   it('reads a full policy', () => {
     const text = JSON.stringify({
       version: 1,
-      signoff: { minAiLines: 5, ignore: ['docs/**', '*.md'], highRisk: ['.github/workflows/**'], highRiskSigners: 3, allowSelfSignoff: true, requireSignature: false },
+      signoff: {
+        minAiLines: 5,
+        ignore: ['docs/**', '*.md'],
+        highRisk: ['.github/workflows/**'],
+        highRiskSigners: 3,
+        allowSelfSignoff: true,
+        requireSignature: false,
+      },
       trailers: { onEveryCommit: true, coAuthoredBy: true },
     });
     const p = parsePolicy(text);
@@ -58,7 +86,11 @@ describe('policy.json (design section 6)', () => {
       ['{"version":"1"}', 'version', /must be 1/],
       ['{"versoin":1}', 'versoin', /is not a policy key \(known: version, signoff, trailers\)/],
       ['{"signoff":[]}', 'signoff', /must be an object/],
-      ['{"signoff":{"minAILines":1}}', 'signoff.minAILines', /is not a policy key \(known in signoff: minAiLines, ignore/],
+      [
+        '{"signoff":{"minAILines":1}}',
+        'signoff.minAILines',
+        /is not a policy key \(known in signoff: minAiLines, ignore/,
+      ],
       ['{"signoff":{"minAiLines":0}}', 'signoff.minAiLines', /must be a whole number >= 1 \(got 0\)/],
       ['{"signoff":{"minAiLines":1.5}}', 'signoff.minAiLines', /must be a whole number >= 1/],
       ['{"signoff":{"minAiLines":"3"}}', 'signoff.minAiLines', /must be a whole number >= 1 \(got "3"\)/],
@@ -82,7 +114,10 @@ describe('policy.json (design section 6)', () => {
       assert.match(error.message, message, text);
       if (key) assert.ok(error.message.startsWith(`${key} `), error.message);
     }
-    assert.equal(policyError('{"signoff":{"highRiskSigners":0}}').message, 'signoff.highRiskSigners must be a whole number >= 1 (got 0)');
+    assert.equal(
+      policyError('{"signoff":{"highRiskSigners":0}}').message,
+      'signoff.highRiskSigners must be a whole number >= 1 (got 0)',
+    );
   });
 
   it('reports text that is not JSON, and accepts a byte order mark', () => {
@@ -92,7 +127,10 @@ describe('policy.json (design section 6)', () => {
   });
 
   it('validates an already parsed value the same way', () => {
-    assert.throws(() => validatePolicy({ signoff: { highRiskSigners: -1 } }), /signoff\.highRiskSigners must be a whole number >= 1/);
+    assert.throws(
+      () => validatePolicy({ signoff: { highRiskSigners: -1 } }),
+      /signoff\.highRiskSigners must be a whole number >= 1/,
+    );
   });
 });
 
@@ -153,7 +191,10 @@ describe('globs over repository paths', () => {
     assert.match(globProblem('./src/**')!, /must not start with "\.\/"/);
     assert.match(globProblem(' src')!, /spaces/);
     assert.match(globProblem('a\tb')!, /spaces|control/);
-    assert.throws(() => compileGlobs(['ok', '/bad'], 'signoff.ignore'), /^PolicyError: signoff\.ignore\[1\] is relative to the repository root/);
+    assert.throws(
+      () => compileGlobs(['ok', '/bad'], 'signoff.ignore'),
+      /^PolicyError: signoff\.ignore\[1\] is relative to the repository root/,
+    );
   });
 });
 
@@ -170,7 +211,14 @@ describe('allowed_signers (OpenSSH allowed-signers format)', () => {
     const { entries, problems } = parseAllowedSigners(text);
     assert.deepEqual(problems, []);
     assert.equal(entries.length, 4);
-    assert.deepEqual(entries[0], { line: 3, principals: ['senior@example.com'], certAuthority: false, keyType: 'ssh-ed25519', key: ED25519.split(' ')[1], comment: 'laptop key' });
+    assert.deepEqual(entries[0], {
+      line: 3,
+      principals: ['senior@example.com'],
+      certAuthority: false,
+      keyType: 'ssh-ed25519',
+      key: ED25519.split(' ')[1],
+      comment: 'laptop key',
+    });
     assert.deepEqual(entries[1]!.principals, ['a@example.com', 'b@example.com']);
     assert.deepEqual(entries[1]!.namespaces, ['git', 'file']);
     assert.equal(entries[1]!.validAfter, '20260101');
@@ -214,12 +262,21 @@ describe('allowed_signers (OpenSSH allowed-signers format)', () => {
     assert.match(byLine.get(11)!, /match nobody/);
     assert.match(byLine.get(12)!, /truncated/);
     assert.match(byLine.get(13)!, /appears twice/);
-    assert.throws(() => loadRoster(text), (error: unknown) => error instanceof RosterError && /^line 2: /.test(error.message) && error.problems.length === 12);
+    assert.throws(
+      () => loadRoster(text),
+      (error: unknown) =>
+        error instanceof RosterError && /^line 2: /.test(error.message) && error.problems.length === 12,
+    );
   });
 
   it('maps keys to principals and matches principals the way OpenSSH does', () => {
-    const roster = loadRoster(`senior@example.com,alias@example.com ${ED25519}\n*@example.org,!bad@example.org ${ED25519_B}\n`);
-    assert.deepEqual(roster.entriesForKey('ssh-ed25519', ED25519.split(' ')[1]!).map(e => e.line), [1]);
+    const roster = loadRoster(
+      `senior@example.com,alias@example.com ${ED25519}\n*@example.org,!bad@example.org ${ED25519_B}\n`,
+    );
+    assert.deepEqual(
+      roster.entriesForKey('ssh-ed25519', ED25519.split(' ')[1]!).map(e => e.line),
+      [1],
+    );
     assert.deepEqual(roster.entriesForKey('ssh-ed25519', 'AAAA'), []);
     assert.ok(roster.allows('alias@example.com'));
     assert.ok(roster.allows('anyone@example.org'));

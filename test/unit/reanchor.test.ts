@@ -36,7 +36,10 @@ describe('re-anchoring', () => {
     const line = classifyLines('head\nreturn compute(a, c) + 1;\ntail\n', result.runs);
     assert.equal(line.classes, 'hmh');
     // "return compute(a, " kept as AI, "c) + 1" partly new.
-    assert.equal(letters(result.runs).slice(5, 5 + 'return compute(a, '.length), 'a'.repeat('return compute(a, '.length));
+    assert.equal(
+      letters(result.runs).slice(5, 5 + 'return compute(a, '.length),
+      'a'.repeat('return compute(a, '.length),
+    );
   });
 
   it('handles deletions, a rewrite of everything, and empty texts', () => {

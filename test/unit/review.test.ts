@@ -39,7 +39,10 @@ function aiCommit(n: number, extra: Partial<CommitFacts> = {}): CommitFacts {
     subject: `feat ${n}`,
     author: junior,
     authorTime: 1_700_000_000 + n,
-    attribution: { kind: 'valid', attribution: { added: 10, ai: 4, mixed: 1, unknown: 0, tools: [{ tool: 'copilot', kind: 'inline', lines: 5 }] } },
+    attribution: {
+      kind: 'valid',
+      attribution: { added: 10, ai: 4, mixed: 1, unknown: 0, tools: [{ tool: 'copilot', kind: 'inline', lines: 5 }] },
+    },
     assistedBy: ['Copilot'],
     patchId: patch(n),
     paths: ['src/a.ts'],
@@ -47,7 +50,13 @@ function aiCommit(n: number, extra: Partial<CommitFacts> = {}): CommitFacts {
   };
 }
 
-function signoff(n: number, by: Person, entries: [string, string][], signature: SignatureCheck | 'ok' = 'ok', extra: Partial<SignoffFacts> = {}): SignoffFacts {
+function signoff(
+  n: number,
+  by: Person,
+  entries: [string, string][],
+  signature: SignatureCheck | 'ok' = 'ok',
+  extra: Partial<SignoffFacts> = {},
+): SignoffFacts {
   const trailers: Trailer[] = [
     { key: 'Reviewed-by', value: `${by.name} <${by.email}>` },
     ...entries.map(([p, c]) => ({ key: 'AI-Signoff', value: `${p} ${c}` })),
@@ -59,13 +68,19 @@ function signoff(n: number, by: Person, entries: [string, string][], signature: 
     subject,
     parsed: interpretSignoff(subject, trailers),
     empty: true,
-    signature: signature === 'ok' ? { status: 'verified', principal: by.email, fingerprint: `SHA256:${by.email}` } : signature,
+    signature:
+      signature === 'ok' ? { status: 'verified', principal: by.email, fingerprint: `SHA256:${by.email}` } : signature,
     ...extra,
   };
 }
 
 /** A linear branch of `count` commits (ids 1..count) on top of base id(0). */
-function input(count: number, commits: CommitFacts[], signoffs: SignoffFacts[], extra: Partial<ReviewInput> = {}): ReviewInput {
+function input(
+  count: number,
+  commits: CommitFacts[],
+  signoffs: SignoffFacts[],
+  extra: Partial<ReviewInput> = {},
+): ReviewInput {
   const graph = new Map<string, string[]>();
   for (let i = 1; i <= count; i++) graph.set(id(i), [id(i - 1)]);
   return { policy: DEFAULT_POLICY, roster, graph, commits, signoffs, ...extra };
@@ -85,7 +100,9 @@ describe('review state model (design section 6)', () => {
 
     const signed = computeReview(input(2, [c], [signoff(2, senior, [[patch(1), id(1)]])]));
     assert.equal(signed.commits[0]!.state, 'signed-off');
-    assert.deepEqual(signed.commits[0]!.signers, [{ email: 'senior@x.org', name: 'Sen', fingerprint: 'SHA256:senior@x.org' }]);
+    assert.deepEqual(signed.commits[0]!.signers, [
+      { email: 'senior@x.org', name: 'Sen', fingerprint: 'SHA256:senior@x.org' },
+    ]);
     assert.equal(signed.ok, true);
     assert.deepEqual(signed.signoffs[0]!.covers, [id(1)]);
   });
@@ -116,7 +133,11 @@ describe('review state model (design section 6)', () => {
       [id(2), [id(50)]],
     ]);
     const former = [{ id: id(1), author: junior, authorTime: twin.authorTime }];
-    const r = computeReview({ ...input(0, [twin], [signoff(2, senior, [[patch(1), id(1)]])]), graph, formerCommits: former });
+    const r = computeReview({
+      ...input(0, [twin], [signoff(2, senior, [[patch(1), id(1)]])]),
+      graph,
+      formerCommits: former,
+    });
     assert.equal(r.commits[0]!.state, 'stale');
     const stranger = computeReview({
       ...input(0, [twin], [signoff(2, senior, [[patch(1), id(1)]])]),
@@ -140,7 +161,10 @@ describe('review state model (design section 6)', () => {
     for (const [s, defect] of cases) {
       const r = computeReview(input(2, [aiCommit(1)], [s]));
       assert.equal(r.commits[0]!.state, 'unverified', defect);
-      assert.ok(r.commits[0]!.claims[0]!.defects.includes(defect as never), `${defect}: ${JSON.stringify(r.commits[0]!.claims)}`);
+      assert.ok(
+        r.commits[0]!.claims[0]!.defects.includes(defect as never),
+        `${defect}: ${JSON.stringify(r.commits[0]!.claims)}`,
+      );
       assert.equal(r.ok, false);
     }
   });
@@ -191,15 +215,31 @@ describe('review state model (design section 6)', () => {
     assert.equal(one.commits[0]!.requiredSigners, 2);
     assert.equal(one.commits[0]!.state, 'pending');
 
-    const twice = computeReview(input(3, [c], [signoff(2, senior, [[patch(1), id(1)]]), signoff(3, { ...senior, email: 'Senior@x.org' }, [[patch(1), id(1)]])], { policy: p }));
+    const twice = computeReview(
+      input(
+        3,
+        [c],
+        [
+          signoff(2, senior, [[patch(1), id(1)]]),
+          signoff(3, { ...senior, email: 'Senior@x.org' }, [[patch(1), id(1)]]),
+        ],
+        { policy: p },
+      ),
+    );
     assert.equal(twice.commits[0]!.signers.length, 1);
     assert.equal(twice.commits[0]!.state, 'pending');
 
-    const alias: SignoffFacts = signoff(3, { name: 'Sen', email: 'alias@x.org' }, [[patch(1), id(1)]], { status: 'verified', principal: 'alias@x.org', fingerprint: 'SHA256:senior@x.org' });
+    const alias: SignoffFacts = signoff(3, { name: 'Sen', email: 'alias@x.org' }, [[patch(1), id(1)]], {
+      status: 'verified',
+      principal: 'alias@x.org',
+      fingerprint: 'SHA256:senior@x.org',
+    });
     const sameKey = computeReview(input(3, [c], [signoff(2, senior, [[patch(1), id(1)]]), alias], { policy: p }));
     assert.equal(sameKey.commits[0]!.signers.length, 1, 'the same key under another name is the same person');
 
-    const two = computeReview(input(3, [c], [signoff(2, senior, [[patch(1), id(1)]]), signoff(3, senior2, [[patch(1), id(1)]])], { policy: p }));
+    const two = computeReview(
+      input(3, [c], [signoff(2, senior, [[patch(1), id(1)]]), signoff(3, senior2, [[patch(1), id(1)]])], { policy: p }),
+    );
     assert.equal(two.commits[0]!.state, 'signed-off');
     assert.equal(two.commits[0]!.signers.length, 2);
   });
@@ -207,12 +247,19 @@ describe('review state model (design section 6)', () => {
   it('decides which commits need sign-off: minAiLines, ignore, high-risk over ignore, malformed trailers', () => {
     const p = policy({ minAiLines: 3, ignore: ['docs/**', 'infra/generated/**'], highRisk: ['infra/**'] });
     const commits = [
-      aiCommit(1, { attribution: { kind: 'valid', attribution: { added: 2, ai: 1, mixed: 1, unknown: 0, tools: [] } } }),
+      aiCommit(1, {
+        attribution: { kind: 'valid', attribution: { added: 2, ai: 1, mixed: 1, unknown: 0, tools: [] } },
+      }),
       aiCommit(2, { paths: ['docs/a.md', 'docs/b.md'] }),
       aiCommit(3, { paths: ['docs/a.md', 'src/a.ts'] }),
-      aiCommit(4, { paths: ['infra/generated/x.tf'], attribution: { kind: 'valid', attribution: { added: 1, ai: 1, mixed: 0, unknown: 0, tools: [] } } }),
+      aiCommit(4, {
+        paths: ['infra/generated/x.tf'],
+        attribution: { kind: 'valid', attribution: { added: 1, ai: 1, mixed: 0, unknown: 0, tools: [] } },
+      }),
       aiCommit(5, { attribution: { kind: 'malformed', reason: 'bad' } }),
-      aiCommit(6, { attribution: { kind: 'valid', attribution: { added: 3, ai: 0, mixed: 0, unknown: 3, tools: [] } } }),
+      aiCommit(6, {
+        attribution: { kind: 'valid', attribution: { added: 3, ai: 0, mixed: 0, unknown: 3, tools: [] } },
+      }),
       aiCommit(7, { patchId: undefined }),
     ];
     const r = computeReview(input(7, commits, [], { policy: p }));
@@ -244,16 +291,28 @@ describe('review state model (design section 6)', () => {
     });
     const r = computeReview(input(1, [c], [], { policy: p }));
     assert.equal(r.commits[0]!.aiLines, 2, 'ignored docs lines do not count');
-    assert.equal(r.commits[0]!.highRisk, false, 'a high-risk file the commit touches without AI lines is not high-risk');
-    const onlyDocs = computeReview(input(1, [aiCommit(1, { aiPaths: [{ path: 'docs/a.md', aiLines: 3 }] })], [], { policy: p }));
+    assert.equal(
+      r.commits[0]!.highRisk,
+      false,
+      'a high-risk file the commit touches without AI lines is not high-risk',
+    );
+    const onlyDocs = computeReview(
+      input(1, [aiCommit(1, { aiPaths: [{ path: 'docs/a.md', aiLines: 3 }] })], [], { policy: p }),
+    );
     assert.equal(onlyDocs.commits[0]!.notNeeded, 'ignored');
   });
 
   it('requested when a review request names the commit or its patch', () => {
     const c = aiCommit(1);
-    const byId = computeReview(input(1, [c], [], { requests: [{ at: '2026-01-01T00:00:00Z', to: ['senior@x.org'], commits: [{ id: id(1) }] }] }));
+    const byId = computeReview(
+      input(1, [c], [], { requests: [{ at: '2026-01-01T00:00:00Z', to: ['senior@x.org'], commits: [{ id: id(1) }] }] }),
+    );
     assert.equal(byId.commits[0]!.state, 'requested');
-    const byPatch = computeReview(input(1, [aiCommit(1, { id: id(1) })], [], { requests: [{ at: '2026-01-01T00:00:00Z', to: ['s@x'], commits: [{ id: id(99), patchId: patch(1) }] }] }));
+    const byPatch = computeReview(
+      input(1, [aiCommit(1, { id: id(1) })], [], {
+        requests: [{ at: '2026-01-01T00:00:00Z', to: ['s@x'], commits: [{ id: id(99), patchId: patch(1) }] }],
+      }),
+    );
     assert.equal(byPatch.commits[0]!.state, 'requested');
     const newest = computeReview(
       input(1, [c], [], {
@@ -269,12 +328,25 @@ describe('review state model (design section 6)', () => {
   it('orders the states: signed-off, then unverified, then stale, then requested, then pending', () => {
     const request = { at: '2026-01-01T00:00:00Z', to: ['senior@x.org'], commits: [{ id: id(1) }] };
     const staleAndForged = computeReview(
-      input(3, [aiCommit(1)], [signoff(2, senior, [[patch(77), id(1)]]), signoff(3, senior, [[patch(1), id(1)]], { status: 'unsigned' })], { requests: [request] }),
+      input(
+        3,
+        [aiCommit(1)],
+        [signoff(2, senior, [[patch(77), id(1)]]), signoff(3, senior, [[patch(1), id(1)]], { status: 'unsigned' })],
+        { requests: [request] },
+      ),
     );
     assert.equal(staleAndForged.commits[0]!.state, 'unverified');
-    const staleRequested = computeReview(input(2, [aiCommit(1)], [signoff(2, senior, [[patch(77), id(1)]])], { requests: [request] }));
+    const staleRequested = computeReview(
+      input(2, [aiCommit(1)], [signoff(2, senior, [[patch(77), id(1)]])], { requests: [request] }),
+    );
     assert.equal(staleRequested.commits[0]!.state, 'stale');
-    const all = computeReview(input(3, [aiCommit(1)], [signoff(2, senior, [[patch(1), id(1)]]), signoff(3, senior, [[patch(1), id(1)]], { status: 'unsigned' })]));
+    const all = computeReview(
+      input(
+        3,
+        [aiCommit(1)],
+        [signoff(2, senior, [[patch(1), id(1)]]), signoff(3, senior, [[patch(1), id(1)]], { status: 'unsigned' })],
+      ),
+    );
     assert.equal(all.commits[0]!.state, 'signed-off', 'a valid sign-off wins over a forged one');
   });
 
@@ -291,15 +363,23 @@ describe('review state model (design section 6)', () => {
   });
 
   it('notes when high-risk commits need more signers than the roster has keys', () => {
-    const r = computeReview(input(1, [aiCommit(1, { paths: ['infra/x'] })], [], { policy: policy({ highRisk: ['infra/**'], highRiskSigners: 3 }) }));
+    const r = computeReview(
+      input(1, [aiCommit(1, { paths: ['infra/x'] })], [], {
+        policy: policy({ highRisk: ['infra/**'], highRiskSigners: 3 }),
+      }),
+    );
     assert.deepEqual(r.notes, [{ code: 'signers-exceed-roster', required: 3, available: 2 }]);
   });
 
   it('without requireSignature, a reviewer in the roster counts unsigned; one outside it does not', () => {
     const p = policy({ requireSignature: false });
-    const ok = computeReview(input(2, [aiCommit(1)], [signoff(2, senior, [[patch(1), id(1)]], { status: 'not-required' })], { policy: p }));
+    const ok = computeReview(
+      input(2, [aiCommit(1)], [signoff(2, senior, [[patch(1), id(1)]], { status: 'not-required' })], { policy: p }),
+    );
     assert.equal(ok.commits[0]!.state, 'signed-off');
-    const stranger = computeReview(input(2, [aiCommit(1)], [signoff(2, junior, [[patch(1), id(1)]], { status: 'not-required' })], { policy: p }));
+    const stranger = computeReview(
+      input(2, [aiCommit(1)], [signoff(2, junior, [[patch(1), id(1)]], { status: 'not-required' })], { policy: p }),
+    );
     assert.equal(stranger.commits[0]!.state, 'unverified');
   });
 
@@ -332,7 +412,10 @@ describe('sign-off message (design section 6)', () => {
       formatSignoffMessage({ reviewer: senior, entries, comment: '  Looks right.\r\n\n\n\nChecked the tests.  \n' }),
       `AI sign-off: 2 commits\n\n  Looks right.\n\nChecked the tests.\n\nReviewed-by: Sen <senior@x.org>\nAI-Signoff: ${patch(1)} ${id(1)}\nAI-Signoff: ${patch(2)} ${id(2)}\n`,
     );
-    assert.equal(formatSignoffMessage({ reviewer: { name: 'A <b>', email: 'a@x' }, entries: [entries[0]!] }), `AI sign-off: 1 commit\n\nReviewed-by: A b <a@x>\nAI-Signoff: ${patch(1)} ${id(1)}\n`);
+    assert.equal(
+      formatSignoffMessage({ reviewer: { name: 'A <b>', email: 'a@x' }, entries: [entries[0]!] }),
+      `AI sign-off: 1 commit\n\nReviewed-by: A b <a@x>\nAI-Signoff: ${patch(1)} ${id(1)}\n`,
+    );
     assert.throws(() => formatSignoffMessage({ reviewer: { name: 'x', email: 'not an email' }, entries }));
   });
 
@@ -349,7 +432,11 @@ describe('sign-off message (design section 6)', () => {
       { key: 'reviewed-by', value: 'Sen Ior <senior@x.org>' },
       { key: 'AI-SIGNOFF', value: `${patch(1)} ${id(1)}` },
     ]);
-    assert.deepEqual(good, { reviewer: { name: 'Sen Ior', email: 'senior@x.org' }, entries: [{ patchId: patch(1), commitId: id(1) }], problems: [] });
+    assert.deepEqual(good, {
+      reviewer: { name: 'Sen Ior', email: 'senior@x.org' },
+      entries: [{ patchId: patch(1), commitId: id(1) }],
+      problems: [],
+    });
     const bad = interpretSignoff('AI sign-off: 3 commits', [
       { key: 'Reviewed-by', value: 'nobody' },
       { key: 'AI-Signoff', value: `${patch(1)}` },
@@ -359,14 +446,27 @@ describe('sign-off message (design section 6)', () => {
       bad.problems.map(p => p.code),
       ['entry', 'entry', 'count-mismatch', 'reviewer-malformed'],
     );
-    assert.deepEqual(interpretSignoff('hello', []).problems.map(p => p.code), ['no-entries', 'subject', 'reviewer-missing']);
+    assert.deepEqual(
+      interpretSignoff('hello', []).problems.map(p => p.code),
+      ['no-entries', 'subject', 'reviewer-missing'],
+    );
   });
 });
 
 describe('review requests and packets', () => {
   it('parses stored requests strictly', () => {
-    const r = parseReviewRequest({ at: '2026-01-01T00:00:00Z', to: ['a@x'], by: 'j@x', commits: [{ id: id(1), patchId: patch(1) }] });
-    assert.deepEqual(r, { at: '2026-01-01T00:00:00Z', to: ['a@x'], by: 'j@x', commits: [{ id: id(1), patchId: patch(1) }] });
+    const r = parseReviewRequest({
+      at: '2026-01-01T00:00:00Z',
+      to: ['a@x'],
+      by: 'j@x',
+      commits: [{ id: id(1), patchId: patch(1) }],
+    });
+    assert.deepEqual(r, {
+      at: '2026-01-01T00:00:00Z',
+      to: ['a@x'],
+      by: 'j@x',
+      commits: [{ id: id(1), patchId: patch(1) }],
+    });
     assert.throws(() => parseReviewRequest({ at: 'never', to: [], commits: [] }), /"at"/);
     assert.throws(() => parseReviewRequest({ at: '2026-01-01T00:00:00Z', to: 'a@x', commits: [] }), /"to"/);
     assert.throws(() => parseReviewRequest({ at: '2026-01-01T00:00:00Z', to: [], commits: [{}] }), /"id"/);
@@ -376,14 +476,29 @@ describe('review requests and packets', () => {
     const c = aiCommit(1, {
       subject: 'feat: <script>alert(1)</script> | `x`',
       assistedBy: ['Claude:claude-sonnet-4-5'],
-      aiPaths: [{ path: 'src/a.ts', aiLines: 5, ranges: [{ start: 3, end: 7, tool: 'claude-code', kind: 'agent', model: 'claude-sonnet-4-5' }] }],
+      aiPaths: [
+        {
+          path: 'src/a.ts',
+          aiLines: 5,
+          ranges: [{ start: 3, end: 7, tool: 'claude-code', kind: 'agent', model: 'claude-sonnet-4-5' }],
+        },
+      ],
     });
     const report = computeReview(input(1, [c], []));
-    const text = renderReviewPacket({ commits: report.commits, base: { rev: 'main', id: id(0) }, head: { rev: 'HEAD', id: id(1) }, branch: 'feature/x', signoffCommand: 'ai-provenance sign-off --base main' });
+    const text = renderReviewPacket({
+      commits: report.commits,
+      base: { rev: 'main', id: id(0) },
+      head: { rev: 'HEAD', id: id(1) },
+      branch: 'feature/x',
+      signoffCommand: 'ai-provenance sign-off --base main',
+    });
     assert.match(text, /^# AI sign-off requested: 1 commit on `feature\/x`\n/);
     assert.doesNotMatch(text, /<script>/);
     assert.match(text, /feat: &lt;script&gt;alert\\\(1\\\)&lt;\/script&gt; \\\| \\`x\\`/);
-    assert.match(text, /- Files with AI lines:\n {2}- `src\/a\.ts`: lines 3-7 \(claude-code\/agent\/claude-sonnet-4-5\)/);
+    assert.match(
+      text,
+      /- Files with AI lines:\n {2}- `src\/a\.ts`: lines 3-7 \(claude-code\/agent\/claude-sonnet-4-5\)/,
+    );
     assert.match(text, /Assisted-by \(agents and models\): Claude:claude-sonnet-4-5/);
     assert.match(text, /runs `ai-provenance sign-off --base main`/);
   });

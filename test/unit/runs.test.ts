@@ -19,7 +19,12 @@ function expand(runs: readonly Run[]): Origin[] {
 function assertCanonical(runs: readonly Run[]): void {
   for (let i = 0; i < runs.length; i++) {
     assert.ok(runs[i]!.length > 0, `run ${i} is empty`);
-    if (i > 0) assert.notEqual(runs[i - 1]!.origin, runs[i]!.origin, `runs ${i - 1} and ${i} share an origin and were not merged`);
+    if (i > 0)
+      assert.notEqual(
+        runs[i - 1]!.origin,
+        runs[i]!.origin,
+        `runs ${i - 1} and ${i} share an origin and were not merged`,
+      );
   }
 }
 
@@ -82,8 +87,14 @@ describe('RunList', () => {
 
   it('throws a typed out-of-range error and changes nothing for a range past the end', () => {
     const list = new RunList([{ length: 3, origin: HUMAN }]);
-    assert.throws(() => list.replace(2, 2, []), (e: unknown) => e instanceof EngineError && e.code === 'out-of-range');
-    assert.throws(() => list.replace(-1, 0, []), (e: unknown) => e instanceof EngineError && e.code === 'invalid');
+    assert.throws(
+      () => list.replace(2, 2, []),
+      (e: unknown) => e instanceof EngineError && e.code === 'out-of-range',
+    );
+    assert.throws(
+      () => list.replace(-1, 0, []),
+      (e: unknown) => e instanceof EngineError && e.code === 'invalid',
+    );
     assert.deepEqual(list.toArray(), [{ length: 3, origin: HUMAN }]);
   });
 
@@ -103,7 +114,9 @@ describe('RunList', () => {
     const op = fc.record({
       at: fc.nat(),
       del: fc.nat({ max: 12 }),
-      insert: fc.array(fc.record({ length: fc.integer({ min: 0, max: 4 }), origin: fc.constantFrom(...origins) }), { maxLength: 4 }),
+      insert: fc.array(fc.record({ length: fc.integer({ min: 0, max: 4 }), origin: fc.constantFrom(...origins) }), {
+        maxLength: 4,
+      }),
     });
     fc.assert(
       fc.property(fc.constantFrom(2, 3, 5, 64), fc.array(op, { maxLength: 60 }), (maxRuns, ops) => {
@@ -141,28 +154,37 @@ describe('RunList', () => {
 
 describe('TextBuffer', () => {
   it('replaces, slices and joins like a string (property, small chunks)', () => {
-    const op = fc.record({ at: fc.nat(), del: fc.nat({ max: 20 }), text: fc.string({ maxLength: 12, unit: fc.constantFrom('a', 'b', '\n', '\r\n', '😀') }) });
+    const op = fc.record({
+      at: fc.nat(),
+      del: fc.nat({ max: 20 }),
+      text: fc.string({ maxLength: 12, unit: fc.constantFrom('a', 'b', '\n', '\r\n', '😀') }),
+    });
     fc.assert(
-      fc.property(fc.constantFrom(2, 3, 7, 4096), fc.string({ maxLength: 30 }), fc.array(op, { maxLength: 40 }), (chunk, initial, ops) => {
-        const buffer = new TextBuffer(initial, chunk);
-        let naive = initial;
-        for (const { at, del, text } of ops) {
-          const offset = at % (naive.length + 1);
-          const length = Math.min(del, naive.length - offset);
-          buffer.replace(offset, length, text);
-          naive = naive.slice(0, offset) + text + naive.slice(offset + length);
-          assert.equal(buffer.length, naive.length);
-          const s = at % (naive.length + 1);
-          const e = Math.min(naive.length, s + del);
-          assert.equal(buffer.slice(s, e), naive.slice(s, e));
-        }
-        assert.equal(buffer.toString(), naive);
-        const copy = buffer.clone();
-        assert.ok(copy.equals(buffer));
-        copy.replace(0, 0, 'x');
-        assert.ok(!copy.equals(buffer));
-        assert.equal(buffer.toString(), naive);
-      }),
+      fc.property(
+        fc.constantFrom(2, 3, 7, 4096),
+        fc.string({ maxLength: 30 }),
+        fc.array(op, { maxLength: 40 }),
+        (chunk, initial, ops) => {
+          const buffer = new TextBuffer(initial, chunk);
+          let naive = initial;
+          for (const { at, del, text } of ops) {
+            const offset = at % (naive.length + 1);
+            const length = Math.min(del, naive.length - offset);
+            buffer.replace(offset, length, text);
+            naive = naive.slice(0, offset) + text + naive.slice(offset + length);
+            assert.equal(buffer.length, naive.length);
+            const s = at % (naive.length + 1);
+            const e = Math.min(naive.length, s + del);
+            assert.equal(buffer.slice(s, e), naive.slice(s, e));
+          }
+          assert.equal(buffer.toString(), naive);
+          const copy = buffer.clone();
+          assert.ok(copy.equals(buffer));
+          copy.replace(0, 0, 'x');
+          assert.ok(!copy.equals(buffer));
+          assert.equal(buffer.toString(), naive);
+        },
+      ),
       { seed: 7, numRuns: 300 },
     );
   });
@@ -178,7 +200,13 @@ describe('TextBuffer', () => {
 
   it('throws out-of-range for a slice or replace past the end', () => {
     const b = new TextBuffer('abc');
-    assert.throws(() => b.replace(3, 1, ''), (e: unknown) => e instanceof EngineError && e.code === 'out-of-range');
-    assert.throws(() => b.slice(2, 5), (e: unknown) => e instanceof EngineError);
+    assert.throws(
+      () => b.replace(3, 1, ''),
+      (e: unknown) => e instanceof EngineError && e.code === 'out-of-range',
+    );
+    assert.throws(
+      () => b.slice(2, 5),
+      (e: unknown) => e instanceof EngineError,
+    );
   });
 });

@@ -6,7 +6,8 @@ import { TraceError, parseEvent, replayTrace } from '../../src/core/formats/repl
 const root = path.resolve(__dirname, '..', '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'traces');
 
-const lines = (...events: unknown[]): string => events.map(e => (typeof e === 'string' ? e : JSON.stringify(e))).join('\n') + '\n';
+const lines = (...events: unknown[]): string =>
+  events.map(e => (typeof e === 'string' ? e : JSON.stringify(e))).join('\n') + '\n';
 
 function replayError(trace: string): TraceError {
   try {
@@ -19,13 +20,17 @@ function replayError(trace: string): TraceError {
 }
 
 describe('replay traces: fixtures written by hand from the spec', () => {
-  const traces = fs.readdirSync(fixtures).filter(f => f.endsWith('.jsonl') && fs.existsSync(path.join(fixtures, f.replace(/\.jsonl$/, '.expected.json'))));
+  const traces = fs
+    .readdirSync(fixtures)
+    .filter(f => f.endsWith('.jsonl') && fs.existsSync(path.join(fixtures, f.replace(/\.jsonl$/, '.expected.json'))));
 
   it('has fixtures', () => assert.ok(traces.length >= 4, traces.join(', ')));
 
   for (const file of traces) {
     it(`replays ${file} to its expected output`, () => {
-      const expected = JSON.parse(fs.readFileSync(path.join(fixtures, file.replace(/\.jsonl$/, '.expected.json')), 'utf8'));
+      const expected = JSON.parse(
+        fs.readFileSync(path.join(fixtures, file.replace(/\.jsonl$/, '.expected.json')), 'utf8'),
+      );
       const actual = replayTrace(fs.readFileSync(path.join(fixtures, file), 'utf8'));
       assert.deepEqual(actual, expected);
       // Key order is part of the contract: compare the serialized form too.
@@ -63,7 +68,9 @@ describe('replay traces: output', () => {
   });
 
   it('accepts agent events and files first seen on disk', () => {
-    const out = replayTrace(lines({ t: 'agent', agent: 'codex', payload: { anything: [1, 2] } }, { t: 'disk', path: 'gen.ts', text: 'a\nb' }));
+    const out = replayTrace(
+      lines({ t: 'agent', agent: 'codex', payload: { anything: [1, 2] } }, { t: 'disk', path: 'gen.ts', text: 'a\nb' }),
+    );
     assert.deepEqual(out.files['gen.ts'], { lines: 'uu', ai: 0, mixed: 0, human: 0, unknown: 2, segments: [] });
   });
 });
@@ -78,25 +85,87 @@ describe('replay traces: errors name the line and what is wrong', () => {
     ['unknown key', lines(open, { t: 'edit', path: 'a.ts', changes: [], reson: 'undo' }), 2, /unknown key "reson"/],
     ['missing key', lines({ t: 'open', path: 'a.ts' }), 1, /missing "text"/],
     ['wrong type', lines({ t: 'open', path: 'a.ts', text: 5 }), 1, /"text" must be a string, got 5/],
-    ['negative offset', lines(open, { t: 'copy', path: 'a.ts', offset: -1, length: 1 }), 2, /"offset" must be a whole number >= 0/],
-    ['fractional length', lines(open, { t: 'edit', path: 'a.ts', changes: [{ offset: 0, length: 0.5, text: '' }] }), 2, /change 1: "length" must be a whole number/],
-    ['bad change key', lines(open, { t: 'edit', path: 'a.ts', changes: [{ offset: 0, length: 0, text: '', range: 1 }] }), 2, /unknown key "range"/],
+    [
+      'negative offset',
+      lines(open, { t: 'copy', path: 'a.ts', offset: -1, length: 1 }),
+      2,
+      /"offset" must be a whole number >= 0/,
+    ],
+    [
+      'fractional length',
+      lines(open, { t: 'edit', path: 'a.ts', changes: [{ offset: 0, length: 0.5, text: '' }] }),
+      2,
+      /change 1: "length" must be a whole number/,
+    ],
+    [
+      'bad change key',
+      lines(open, { t: 'edit', path: 'a.ts', changes: [{ offset: 0, length: 0, text: '', range: 1 }] }),
+      2,
+      /unknown key "range"/,
+    ],
     ['changes not an array', lines(open, { t: 'edit', path: 'a.ts', changes: {} }), 2, /"changes" must be an array/],
-    ['bad reason', lines(open, { t: 'edit', path: 'a.ts', changes: [], reason: 'typing' }), 2, /"reason" must be one of "undo", "redo"/],
+    [
+      'bad reason',
+      lines(open, { t: 'edit', path: 'a.ts', changes: [], reason: 'typing' }),
+      2,
+      /"reason" must be one of "undo", "redo"/,
+    ],
     ['unknown tool', lines({ t: 'accept', kind: 'inline', tool: 'skynet' }), 1, /"tool" must be one of "copilot"/],
-    ['unknown accept kind', lines({ t: 'accept', kind: 'all', tool: 'copilot' }), 1, /"kind" must be one of "inline", "word", "line", "nes"/],
+    [
+      'unknown accept kind',
+      lines({ t: 'accept', kind: 'all', tool: 'copilot' }),
+      1,
+      /"kind" must be one of "inline", "word", "line", "nes"/,
+    ],
     ['unknown agent', lines({ t: 'agent', agent: 'hal', payload: {} }), 1, /"agent" must be one of "claude-code"/],
     ['chat start without tool', lines(open, { t: 'chat', path: 'a.ts', phase: 'start' }), 2, /needs "tool"/],
-    ['human mark with a tool', lines(open, { t: 'mark', path: 'a.ts', offset: 0, length: 1, as: 'human', tool: 'copilot' }), 2, /cannot carry/],
+    [
+      'human mark with a tool',
+      lines(open, { t: 'mark', path: 'a.ts', offset: 0, length: 1, as: 'human', tool: 'copilot' }),
+      2,
+      /cannot carry/,
+    ],
     ['header version', lines({ t: 'header', v: 2 }), 1, /"v" must be 1/],
     ['header not first', lines(open, { t: 'header', v: 1 }), 2, /must be the first event/],
-    ['edit on a path never opened', lines(open, { t: 'edit', path: 'b.ts', changes: [{ offset: 0, length: 0, text: 'x' }] }), 2, /b\.ts is not tracked/],
+    [
+      'edit on a path never opened',
+      lines(open, { t: 'edit', path: 'b.ts', changes: [{ offset: 0, length: 0, text: 'x' }] }),
+      2,
+      /b\.ts is not tracked/,
+    ],
     ['save on a path never opened', lines({ t: 'save', path: 'b.ts' }), 1, /b\.ts is not tracked/],
-    ['mark on a path never opened', lines({ t: 'mark', path: 'b.ts', offset: 0, length: 0, as: 'human' }), 1, /not tracked/],
-    ['offset outside the text', lines(open, { t: 'edit', path: 'a.ts', changes: [{ offset: 4, length: 0, text: 'x' }] }), 2, /outside the text, which has 3 UTF-16 code units/],
+    [
+      'mark on a path never opened',
+      lines({ t: 'mark', path: 'b.ts', offset: 0, length: 0, as: 'human' }),
+      1,
+      /not tracked/,
+    ],
+    [
+      'offset outside the text',
+      lines(open, { t: 'edit', path: 'a.ts', changes: [{ offset: 4, length: 0, text: 'x' }] }),
+      2,
+      /outside the text, which has 3 UTF-16 code units/,
+    ],
     ['copy outside the text', lines(open, { t: 'copy', path: 'a.ts', offset: 1, length: 5 }), 2, /outside the text/],
-    ['changes out of order', lines(open, { t: 'edit', path: 'a.ts', changes: [{ offset: 0, length: 0, text: 'x' }, { offset: 2, length: 0, text: 'y' }] }), 2, /bottom to top/],
-    ['edit after close', lines(open, { t: 'close', path: 'a.ts' }, { t: 'edit', path: 'a.ts', changes: [] }), 3, /was closed/],
+    [
+      'changes out of order',
+      lines(open, {
+        t: 'edit',
+        path: 'a.ts',
+        changes: [
+          { offset: 0, length: 0, text: 'x' },
+          { offset: 2, length: 0, text: 'y' },
+        ],
+      }),
+      2,
+      /bottom to top/,
+    ],
+    [
+      'edit after close',
+      lines(open, { t: 'close', path: 'a.ts' }, { t: 'edit', path: 'a.ts', changes: [] }),
+      3,
+      /was closed/,
+    ],
     ['empty path', lines({ t: 'open', path: '', text: '' }), 1, /non-empty path/],
   ];
   for (const [name, trace, line, pattern] of cases) {

@@ -1,35 +1,68 @@
 import * as assert from 'node:assert/strict';
-import { formatAiAttribution, formatAssistedBy, parseAiAttribution, TrailerFormatError } from '../../src/core/formats/trailers';
+import {
+  formatAiAttribution,
+  formatAssistedBy,
+  parseAiAttribution,
+  TrailerFormatError,
+} from '../../src/core/formats/trailers';
 
 describe('commit trailers (design section 5)', () => {
   it('formats AI-Attribution with tools largest first', () => {
     const value = formatAiAttribution({
-      added: 120, ai: 40, mixed: 5, unknown: 3,
+      added: 120,
+      ai: 40,
+      mixed: 5,
+      unknown: 3,
       tools: [
         { tool: 'copilot', kind: 'inline', lines: 12 },
         { tool: 'claude-code', kind: 'agent', lines: 30 },
         { tool: 'copilot', kind: 'partial', lines: 3 },
       ],
     });
-    assert.equal(value, 'v1 added=120 ai=40 mixed=5 unknown=3 tools=claude-code/agent:30,copilot/inline:12,copilot/partial:3');
+    assert.equal(
+      value,
+      'v1 added=120 ai=40 mixed=5 unknown=3 tools=claude-code/agent:30,copilot/inline:12,copilot/partial:3',
+    );
   });
 
   it('orders equal counts by tool then kind, and drops zero entries', () => {
     const value = formatAiAttribution({
-      added: 4, ai: 4, mixed: 0, unknown: 0,
-      tools: [{ tool: 'codex', kind: 'agent', lines: 2 }, { tool: 'ai', kind: 'manual', lines: 2 }, { tool: 'cline', kind: 'agent', lines: 0 }],
+      added: 4,
+      ai: 4,
+      mixed: 0,
+      unknown: 0,
+      tools: [
+        { tool: 'codex', kind: 'agent', lines: 2 },
+        { tool: 'ai', kind: 'manual', lines: 2 },
+        { tool: 'cline', kind: 'agent', lines: 0 },
+      ],
     });
     assert.equal(value, 'v1 added=4 ai=4 mixed=0 unknown=0 tools=ai/manual:2,codex/agent:2');
   });
 
   it('writes an empty tools list when no line is AI', () => {
-    assert.equal(formatAiAttribution({ added: 7, ai: 0, mixed: 0, unknown: 2, tools: [] }), 'v1 added=7 ai=0 mixed=0 unknown=2 tools=');
+    assert.equal(
+      formatAiAttribution({ added: 7, ai: 0, mixed: 0, unknown: 2, tools: [] }),
+      'v1 added=7 ai=0 mixed=0 unknown=2 tools=',
+    );
   });
 
   it('round-trips through the parser', () => {
-    const a = { added: 9, ai: 3, mixed: 1, unknown: 0, tools: [{ tool: 'gemini-cli' as const, kind: 'agent' as const, lines: 4 }] };
+    const a = {
+      added: 9,
+      ai: 3,
+      mixed: 1,
+      unknown: 0,
+      tools: [{ tool: 'gemini-cli' as const, kind: 'agent' as const, lines: 4 }],
+    };
     assert.deepEqual(parseAiAttribution(formatAiAttribution(a)), a);
-    assert.deepEqual(parseAiAttribution('v1 added=0 ai=0 mixed=0 unknown=0 tools='), { added: 0, ai: 0, mixed: 0, unknown: 0, tools: [] });
+    assert.deepEqual(parseAiAttribution('v1 added=0 ai=0 mixed=0 unknown=0 tools='), {
+      added: 0,
+      ai: 0,
+      mixed: 0,
+      unknown: 0,
+      tools: [],
+    });
   });
 
   it('writes one Assisted-by per distinct agent and model, with agent names and clean models', () => {
@@ -62,7 +95,10 @@ describe('commit trailers (design section 5)', () => {
     ['v1 added=1e3 ai=0 mixed=0 unknown=0 tools=', /not a whole number/],
   ] as const) {
     it(`rejects ${value}`, () => {
-      assert.throws(() => parseAiAttribution(value), (e: unknown) => e instanceof TrailerFormatError && reason.test(e.message));
+      assert.throws(
+        () => parseAiAttribution(value),
+        (e: unknown) => e instanceof TrailerFormatError && reason.test(e.message),
+      );
     });
   }
 });

@@ -66,11 +66,18 @@ function oneLine(text: string): string {
   return flat.length > MAX_LINE ? `${flat.slice(0, MAX_LINE)}...` : flat;
 }
 
-async function record(agent: AgentName, context: CommandContext, problems: string[], found: { location?: RepositoryLocation | undefined }): Promise<void> {
+async function record(
+  agent: AgentName,
+  context: CommandContext,
+  problems: string[],
+  found: { location?: RepositoryLocation | undefined },
+): Promise<void> {
   const logger = collectingLogger(problems);
   const input = await readBounded(context.stdin, AGENT_HOOK_LIMITS.payloadBytes);
   if (!input.data) {
-    problems.push(`payload of ${input.bytes} bytes is over the ${AGENT_HOOK_LIMITS.payloadBytes / 1024 / 1024} MB limit; skipped`);
+    problems.push(
+      `payload of ${input.bytes} bytes is over the ${AGENT_HOOK_LIMITS.payloadBytes / 1024 / 1024} MB limit; skipped`,
+    );
     found.location = await locateRepository(context.cwd).catch(() => undefined);
     return;
   }
@@ -105,7 +112,7 @@ async function record(agent: AgentName, context: CommandContext, problems: strin
 
 export const agentHookCommand: Command = {
   name: 'agent-hook',
-  summary: 'what coding agents\' hooks run: records the files an agent\'s tool call writes (payload on stdin)',
+  summary: "what coding agents' hooks run: records the files an agent's tool call writes (payload on stdin)",
   help,
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
     const name = args[0] ?? '';
@@ -123,14 +130,21 @@ export const agentHookCommand: Command = {
       report();
       process.exit(0);
     };
-    const watchdog = setTimeout(() => bail(`gave up after ${WATCHDOG_MS / 1000} s (standard input not closed?)`), WATCHDOG_MS);
+    const watchdog = setTimeout(
+      () => bail(`gave up after ${WATCHDOG_MS / 1000} s (standard input not closed?)`),
+      WATCHDOG_MS,
+    );
     watchdog.unref();
     // This process runs the hook and nothing else: whatever escapes must still end in exit 0 and one line.
     process.on('uncaughtException', error => bail(`internal error: ${error.message}`));
-    process.on('unhandledRejection', reason => bail(`internal error: ${reason instanceof Error ? reason.message : String(reason)}`));
+    process.on('unhandledRejection', reason =>
+      bail(`internal error: ${reason instanceof Error ? reason.message : String(reason)}`),
+    );
     try {
       if (!(AGENTS as readonly string[]).includes(name) || args.length !== 1) {
-        problems.push(`agent-hook takes one AGENT (${AGENTS.join(', ')}), got ${args.length === 0 ? 'none' : args.map(a => JSON.stringify(a)).join(' ')}`);
+        problems.push(
+          `agent-hook takes one AGENT (${AGENTS.join(', ')}), got ${args.length === 0 ? 'none' : args.map(a => JSON.stringify(a)).join(' ')}`,
+        );
         // Drain stdin so the agent's write does not fail.
         await readBounded(context.stdin, 0);
       } else {
@@ -139,7 +153,8 @@ export const agentHookCommand: Command = {
     } catch (error) {
       // Our own bug or an environment failure: the agent goes on; the details go to hooks.log.
       problems.push(`internal error: ${error instanceof Error ? error.message : String(error)}`);
-      if (error instanceof Error && error.stack) appendHooksLog(found.location, `agent-hook ${name}: ${error.stack.replace(/\n/g, '\n  ')}`);
+      if (error instanceof Error && error.stack)
+        appendHooksLog(found.location, `agent-hook ${name}: ${error.stack.replace(/\n/g, '\n  ')}`);
     } finally {
       clearTimeout(watchdog);
     }

@@ -34,7 +34,8 @@ The entries run the stable launcher ${launcherPath().replace(process.env.HOME ??
 
 function parseAgents(names: string[]): AgentName[] {
   for (const n of names) {
-    if (!(AGENTS as readonly string[]).includes(n)) throw new UsageError(`unknown agent "${n}"; agents: ${AGENTS.join(', ')}`);
+    if (!(AGENTS as readonly string[]).includes(n))
+      throw new UsageError(`unknown agent "${n}"; agents: ${AGENTS.join(', ')}`);
   }
   return [...new Set(names)] as AgentName[];
 }
@@ -49,18 +50,22 @@ function report(results: AgentHooksResult[], context: CommandContext, json: bool
   else {
     for (const r of results) {
       if (r.outcome === 'refused') continue;
-      context.stdout.write(`${r.agent}: ${r.outcome} ${show(home, r.file)}${r.backup ? ` (original kept as ${show(home, r.backup)})` : ''}\n`);
+      context.stdout.write(
+        `${r.agent}: ${r.outcome} ${show(home, r.file)}${r.backup ? ` (original kept as ${show(home, r.backup)})` : ''}\n`,
+      );
       for (const note of r.notes ?? []) context.stdout.write(`  note: ${note}\n`);
     }
   }
   const refusals = results.filter(r => r.outcome === 'refused');
-  if (refusals.length > 0) throw new EnvironmentError(refusals.map(r => `${r.agent}: ${r.message ?? 'refused'}`).join('\n'));
+  if (refusals.length > 0)
+    throw new EnvironmentError(refusals.map(r => `${r.agent}: ${r.message ?? 'refused'}`).join('\n'));
   return ExitCode.Ok;
 }
 
 export const agentsCommand: Command = {
   name: 'agents',
-  summary: 'install or uninstall our hooks in coding agents\' configurations (Claude Code, Codex, Gemini CLI, Cursor, Cline, VS Code)',
+  summary:
+    "install or uninstall our hooks in coding agents' configurations (Claude Code, Codex, Gemini CLI, Cursor, Cline, VS Code)",
   help,
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
     const parsed = parseOptions('agents', args, { flags: { user: {}, project: {}, json: {} } }, true);
@@ -68,7 +73,8 @@ export const agentsCommand: Command = {
     if (action !== 'install' && action !== 'uninstall' && action !== 'status') {
       throw new UsageError(`agents takes install, uninstall or status${action ? `, not ${action}` : ''}`);
     }
-    if (parsed.flags.has('user') && parsed.flags.has('project')) throw new UsageError('give --user or --project, not both');
+    if (parsed.flags.has('user') && parsed.flags.has('project'))
+      throw new UsageError('give --user or --project, not both');
     const scope = parsed.flags.has('project') ? 'project' : 'user';
     const options: AgentConfigOptions = { scope };
     if (scope === 'project') options.root = (await locateRepository(context.cwd)).root;
@@ -77,13 +83,17 @@ export const agentsCommand: Command = {
     if (agents.length === 0) {
       agents = action === 'uninstall' ? [...AGENTS] : detectAgents(options);
       if (agents.length === 0) {
-        throw new UsageError(`found no agent configuration folder for the ${scope} scope; name the agents: ${PRODUCT.cli} agents ${action} ${AGENTS.join(' ')}`);
+        throw new UsageError(
+          `found no agent configuration folder for the ${scope} scope; name the agents: ${PRODUCT.cli} agents ${action} ${AGENTS.join(' ')}`,
+        );
       }
     }
     if (action === 'status') {
       const status = agentHooksStatus(agents, { ...options, launcher: launcherPath() });
       if (json) context.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
-      else for (const s of status) context.stdout.write(`${s.agent}: ${s.state} ${s.file}${s.message ? ` (${s.message})` : ''}\n`);
+      else
+        for (const s of status)
+          context.stdout.write(`${s.agent}: ${s.state} ${s.file}${s.message ? ` (${s.message})` : ''}\n`);
       return ExitCode.Ok;
     }
     if (action === 'uninstall') return report(uninstallAgentHooks(agents, options), context, json);

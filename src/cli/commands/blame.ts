@@ -46,9 +46,12 @@ function parsePorcelain(out: string): PorcelainLine[] {
   const lines = out.split('\n');
   const result: PorcelainLine[] = [];
   const filenames = new Map<string, string>();
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     const header = /^([0-9a-f]{40,64}) (\d+) (\d+)/.exec(lines[i] ?? '');
-    if (!header) { i++; continue; }
+    if (!header) {
+      i++;
+      continue;
+    }
     const [, commit, orig, final] = header;
     i++;
     while (i < lines.length && !lines[i]!.startsWith('\t')) {
@@ -56,7 +59,13 @@ function parsePorcelain(out: string): PorcelainLine[] {
       if (l.startsWith('filename ')) filenames.set(commit!, l.slice('filename '.length));
       i++;
     }
-    result.push({ commit: commit!, origLine: Number(orig), finalLine: Number(final), origPath: filenames.get(commit!) ?? '', text: (lines[i] ?? '').slice(1) });
+    result.push({
+      commit: commit!,
+      origLine: Number(orig),
+      finalLine: Number(final),
+      origPath: filenames.get(commit!) ?? '',
+      text: (lines[i] ?? '').slice(1),
+    });
     i++;
   }
   return result;
@@ -75,7 +84,8 @@ export const blameCommand: Command = {
     const location = await locateRepository(context.cwd);
     const absolute = path.resolve(context.cwd, files[0]!);
     const repoPath = path.relative(location.root, absolute).split(path.sep).join('/');
-    if (repoPath.startsWith('..') || path.isAbsolute(repoPath)) throw new UsageError(`${files[0]} is outside the repository at ${location.root}`);
+    if (repoPath.startsWith('..') || path.isAbsolute(repoPath))
+      throw new UsageError(`${files[0]} is outside the repository at ${location.root}`);
     if (!fs.existsSync(absolute)) throw new UsageError(`${files[0]}: no such file in the working tree`);
 
     const blame = await runGit(['blame', '--porcelain', '--', repoPath], { cwd: location.root, okExitCodes: [0, 128] });
@@ -85,7 +95,13 @@ export const blameCommand: Command = {
       // A file git does not track yet: every line is uncommitted.
       const text = fs.readFileSync(absolute, 'utf8');
       const all = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-      porcelain = all.map((t, i) => ({ commit: '0'.repeat(40), origLine: i + 1, finalLine: i + 1, origPath: repoPath, text: t }));
+      porcelain = all.map((t, i) => ({
+        commit: '0'.repeat(40),
+        origLine: i + 1,
+        finalLine: i + 1,
+        origPath: repoPath,
+        text: t,
+      }));
     }
 
     const commits = [...new Set(porcelain.map(p => p.commit).filter(c => !/^0+$/.test(c)))];
@@ -96,11 +112,16 @@ export const blameCommand: Command = {
       try {
         noteLines.set(commit, parseAgentTrace(note));
       } catch (error) {
-        context.logger.warn(`the note on ${commit.slice(0, 12)} is unreadable (${(error as Error).message}); using its trailers`);
+        context.logger.warn(
+          `the note on ${commit.slice(0, 12)} is unreadable (${(error as Error).message}); using its trailers`,
+        );
       }
     }
     for (const commit of commits.filter(c => !noteLines.has(c))) {
-      const value = await git(['log', '-1', `--format=%(trailers:key=${AI_ATTRIBUTION},valueonly,separator=%x00)`, commit], { cwd: location.root });
+      const value = await git(
+        ['log', '-1', `--format=%(trailers:key=${AI_ATTRIBUTION},valueonly,separator=%x00)`, commit],
+        { cwd: location.root },
+      );
       trailerInfo.set(commit, value.split('\0')[0]?.trim() || undefined);
     }
 
@@ -123,19 +144,30 @@ export const blameCommand: Command = {
         if (!working) return { ...base, class: 'u' };
         const cls = working.classes[p.finalLine - 1] as LineClass;
         const d = working.dominant[p.finalLine - 1];
-        return { ...base, class: cls, ...(d ? { tool: d.tool, kind: d.kind, ...(d.model ? { model: d.model } : {}) } : {}) };
+        return {
+          ...base,
+          class: cls,
+          ...(d ? { tool: d.tool, kind: d.kind, ...(d.model ? { model: d.model } : {}) } : {}),
+        };
       }
       const note = noteLines.get(p.commit);
       if (note) {
         const info = note.get(p.origPath)?.get(p.origLine);
         if (!info) return { ...base, class: 'h' };
-        return { ...base, class: info.cls, ...(info.tool ? { tool: info.tool } : {}), ...(info.kind ? { kind: info.kind } : {}), ...(info.model ? { model: info.model } : {}) };
+        return {
+          ...base,
+          class: info.cls,
+          ...(info.tool ? { tool: info.tool } : {}),
+          ...(info.kind ? { kind: info.kind } : {}),
+          ...(info.model ? { model: info.model } : {}),
+        };
       }
       const trailer = trailerInfo.get(p.commit);
       if (trailer) {
         try {
           const a = parseAiAttribution(trailer);
-          if (a.ai + a.mixed > 0) return { ...base, class: '?', tool: a.tools.map(t => `${t.tool}/${t.kind}`).join(',') };
+          if (a.ai + a.mixed > 0)
+            return { ...base, class: '?', tool: a.tools.map(t => `${t.tool}/${t.kind}`).join(',') };
           return { ...base, class: a.unknown > 0 ? 'u' : 'h' };
         } catch {
           return { ...base, class: 'u' };
@@ -150,7 +182,9 @@ export const blameCommand: Command = {
       const width = String(out.length).length;
       for (const l of out) {
         const who = l.tool ? `${l.tool}${l.kind ? `/${l.kind}` : ''}${l.model ? ` ${l.model}` : ''}` : '';
-        context.stdout.write(`${String(l.line).padStart(width)} ${l.class} ${(l.commit ?? 'uncommitted').slice(0, 12).padEnd(12)} ${who.padEnd(28).slice(0, 28)} ${l.text}\n`);
+        context.stdout.write(
+          `${String(l.line).padStart(width)} ${l.class} ${(l.commit ?? 'uncommitted').slice(0, 12).padEnd(12)} ${who.padEnd(28).slice(0, 28)} ${l.text}\n`,
+        );
       }
     }
     return ExitCode.Ok;

@@ -48,7 +48,9 @@ function renderText(review: BranchReview): string {
     `AI sign-off check of ${printable(review.base.rev)}..${printable(review.head.rev)} (${short(review.base.id)}..${short(review.head.id)}): ` +
       `${review.rangeSize} ${review.rangeSize === 1 ? 'commit' : 'commits'}, ${ai} AI-assisted, ${report.needingSignoff} ${report.needingSignoff === 1 ? 'needs' : 'need'} sign-off`,
   );
-  out.push(`policy: ${review.policySource === 'base' ? '.ai-provenance/policy.json at the base' : 'defaults (no .ai-provenance/policy.json at the base)'}`);
+  out.push(
+    `policy: ${review.policySource === 'base' ? '.ai-provenance/policy.json at the base' : 'defaults (no .ai-provenance/policy.json at the base)'}`,
+  );
   for (const note of report.notes) out.push(`note: ${noteText(note, printable(review.base.rev))}`);
   const width = Math.max(...report.commits.filter(c => c.needsSignoff).map(c => c.state!.length), 0);
   for (const c of report.commits) {
@@ -61,7 +63,11 @@ function renderText(review: BranchReview): string {
   }
   const open = openStates(review);
   if (report.ok) {
-    out.push(report.needingSignoff === 0 ? 'OK: no AI change in this range needs sign-off.' : `OK: all ${report.needingSignoff} AI-assisted commits that need sign-off are signed off.`);
+    out.push(
+      report.needingSignoff === 0
+        ? 'OK: no AI change in this range needs sign-off.'
+        : `OK: all ${report.needingSignoff} AI-assisted commits that need sign-off are signed off.`,
+    );
   } else {
     out.push(`FAILED: ${open.length} of ${report.needingSignoff} AI-assisted commits are not signed off.`);
     out.push(
@@ -147,7 +153,8 @@ function renderGithub(review: BranchReview): string {
     const message = `${printable(c.commit.subject)} (${aiLinesText(c)}): ${stateReason(c, review.report.signoffs)}`;
     out.push(`::error ${props.join(',')}::${escapeData(message)}`);
   }
-  for (const note of review.report.notes) out.push(`::warning title=AI sign-off::${escapeData(noteText(note, printable(review.base.rev)))}`);
+  for (const note of review.report.notes)
+    out.push(`::warning title=AI sign-off::${escapeData(noteText(note, printable(review.base.rev)))}`);
   return `${out.join('\n')}${out.length ? '\n' : ''}${renderText(review)}`;
 }
 
@@ -160,7 +167,9 @@ function renderSummary(review: BranchReview): string {
       : `**Failed**: ${openStates(review).length} of ${report.needingSignoff} AI-assisted commits are not signed off.`,
   );
   out.push('');
-  out.push(`Base \`${short(review.base.id)}\` (${escapeMarkdown(review.base.rev)}), head \`${short(review.head.id)}\`; ${review.rangeSize} commits, ${report.commits.length} AI-assisted.`);
+  out.push(
+    `Base \`${short(review.base.id)}\` (${escapeMarkdown(review.base.rev)}), head \`${short(review.head.id)}\`; ${review.rangeSize} commits, ${report.commits.length} AI-assisted.`,
+  );
   for (const note of report.notes) out.push('', `> ${escapeMarkdown(noteText(note, review.base.rev))}`);
   const needing = report.commits.filter(c => c.needsSignoff);
   if (needing.length > 0) {
@@ -171,7 +180,11 @@ function renderSummary(review: BranchReview): string {
       );
     }
   }
-  if (!report.ok) out.push('', `A senior listed in \`${ROSTER_PATH}\` signs off with \`${PRODUCT.cli} sign-off --base ${escapeMarkdown(review.base.rev)}\`.`);
+  if (!report.ok)
+    out.push(
+      '',
+      `A senior listed in \`${ROSTER_PATH}\` signs off with \`${PRODUCT.cli} sign-off --base ${escapeMarkdown(review.base.rev)}\`.`,
+    );
   return `${out.join('\n')}\n\n`;
 }
 
@@ -182,17 +195,30 @@ export const checkCommand: Command = {
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
     const parsed = parseOptions('check', args, { values: { base: {}, head: {}, format: {} } });
     const base = revision(single(parsed, 'base'), '--base');
-    if (!base) throw new UsageError(`check needs --base REV (the branch's base, e.g. --base origin/main); run '${PRODUCT.cli} check --help'`);
+    if (!base)
+      throw new UsageError(
+        `check needs --base REV (the branch's base, e.g. --base origin/main); run '${PRODUCT.cli} check --help'`,
+      );
     const head = revision(single(parsed, 'head'), '--head');
     const format = (single(parsed, 'format') ?? 'text') as Format;
-    if (!['text', 'json', 'github'].includes(format)) throw new UsageError(`--format must be text, json or github (got "${format}")`);
+    if (!['text', 'json', 'github'].includes(format))
+      throw new UsageError(`--format must be text, json or github (got "${format}")`);
     const review = await translateErrors(async () => {
       const location = await locateRepository(context.cwd, { logger: context.logger });
       const requests = await readReviewRequests(location, context.logger).catch(error => {
-        context.logger.warn(`could not read review requests: ${error instanceof Error ? error.message : String(error)}`);
+        context.logger.warn(
+          `could not read review requests: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return [];
       });
-      return reviewBranch({ cwd: context.cwd, base, ...(head ? { head } : {}), logger: context.logger, requests, withPaths: format === 'github' });
+      return reviewBranch({
+        cwd: context.cwd,
+        base,
+        ...(head ? { head } : {}),
+        logger: context.logger,
+        requests,
+        withPaths: format === 'github',
+      });
     });
     if (format === 'json') context.stdout.write(`${JSON.stringify(toJson(review), null, 2)}\n`);
     else if (format === 'github') {
@@ -202,7 +228,9 @@ export const checkCommand: Command = {
         try {
           fs.appendFileSync(summaryFile, renderSummary(review));
         } catch (error) {
-          context.logger.warn(`could not write the job summary to ${summaryFile}: ${error instanceof Error ? error.message : String(error)}`);
+          context.logger.warn(
+            `could not write the job summary to ${summaryFile}: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
     } else context.stdout.write(renderText(review));

@@ -23,10 +23,12 @@ export const exportCommand: Command = {
       const a = args[i]!;
       if (a === '--format') format = args[++i];
       else if (a.startsWith('--format=')) format = a.slice('--format='.length);
-      else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}; usage: ${PRODUCT.cli} export --format agent-trace [RANGE]`);
+      else if (a.startsWith('-'))
+        throw new UsageError(`unknown option ${a}; usage: ${PRODUCT.cli} export --format agent-trace [RANGE]`);
       else rest.push(a);
     }
-    if (format !== 'agent-trace') throw new UsageError(`export needs --format agent-trace${format ? ` (${format} is not a format it knows)` : ''}`);
+    if (format !== 'agent-trace')
+      throw new UsageError(`export needs --format agent-trace${format ? ` (${format} is not a format it knows)` : ''}`);
     if (rest.length > 1) throw new UsageError('export takes at most one RANGE');
     const location = await locateRepository(context.cwd);
     const range = rest[0] ?? 'HEAD';

@@ -4,7 +4,13 @@ import { v4 as uuidv4 } from 'uuid';
 import { buildAgentTrace, firstRecord } from '../../core/formats/git-note';
 import type { Logger } from '../../core/log';
 import { PRODUCT } from '../../core/product';
-import { AI_ATTRIBUTION, ASSISTED_BY, formatAiAttribution, formatAssistedBy, formatCoAuthors } from '../../core/formats/trailers';
+import {
+  AI_ATTRIBUTION,
+  ASSISTED_BY,
+  formatAiAttribution,
+  formatAssistedBy,
+  formatCoAuthors,
+} from '../../core/formats/trailers';
 import { ingestAgentSpool } from '../../io/agents/ingest';
 import { gitCommitArgs, isAmend, sequencerInProgress } from '../../io/git/commit-context';
 import { HOOK_MARKERS } from '../../io/git/hooks';
@@ -34,7 +40,6 @@ These never fail a commit: any problem of ours is logged (stderr and the hooks.l
 the commit goes through unchanged. Exit code: always 0.
 `;
 
-
 /** The commit id's place in a prepared note: split there, so post-commit (sh, in the launcher) can put it in. */
 const HEAD_SLOT = '@@ai-provenance-head@@';
 
@@ -42,7 +47,8 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   const [messageFile, source, sha] = args;
   if (!messageFile) throw new UsageError('prepare-commit-msg needs the message file git passes');
   // A record left by a commit that was aborted must not be taken for this commit's.
-  for (const f of [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree]) fs.rmSync(path.join(location.stateDir, f), { force: true });
+  for (const f of [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree])
+    fs.rmSync(path.join(location.stateDir, f), { force: true });
   fs.rmSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), { force: true });
   if (source === 'merge' || source === 'squash') return void logger.debug(`skipping a ${source} commit`);
   const root = location.root;
@@ -85,25 +91,43 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
     // without it the trailers land mid-message, where git's own trailer parsing (and check) cannot see them.
     const trailerArgs = ['interpret-trailers', '--in-place', '--no-divider', '--if-exists', 'addIfDifferent'];
     for (const value of formatAssistedBy(attribution.agents)) trailerArgs.push('--trailer', `${ASSISTED_BY}: ${value}`);
-    if (policy.coAuthoredBy) for (const value of formatCoAuthors(attribution.agents)) trailerArgs.push('--trailer', `Co-authored-by: ${value}`);
-    trailerArgs.push('--if-exists', 'replace', '--trailer', `${AI_ATTRIBUTION}: ${formatAiAttribution(attribution.attribution)}`);
+    if (policy.coAuthoredBy)
+      for (const value of formatCoAuthors(attribution.agents))
+        trailerArgs.push('--trailer', `Co-authored-by: ${value}`);
+    trailerArgs.push(
+      '--if-exists',
+      'replace',
+      '--trailer',
+      `${AI_ATTRIBUTION}: ${formatAiAttribution(attribution.attribution)}`,
+    );
     trailerArgs.push(file);
     await git(trailerArgs, { cwd: root, logger });
   }
   if (!hasAi && !policy.onEveryCommit) return;
   const tree = await git(['write-tree'], { cwd: root, logger });
-  const record = buildAgentTrace(attribution, { id: uuidv4(), timestamp: new Date().toISOString(), revision: HEAD_SLOT, toolVersion: toolVersion() });
+  const record = buildAgentTrace(attribution, {
+    id: uuidv4(),
+    timestamp: new Date().toISOString(),
+    revision: HEAD_SLOT,
+    toolVersion: toolVersion(),
+  });
   const note = JSON.stringify(record, null, 1) + '\n';
   const slot = note.indexOf(HEAD_SLOT); // vcs.revision comes before any path, so the first one is it
   await ensureDir(location.stateDir);
   await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingTree), tree, false);
-  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNoteTail), note.slice(slot + HEAD_SLOT.length), false);
+  await writeFileAtomic(
+    path.join(location.stateDir, HOOK_MARKERS.pendingNoteTail),
+    note.slice(slot + HEAD_SLOT.length),
+    false,
+  );
   // Last: its presence is what tells post-commit there is a note to write.
   await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNote), note.slice(0, slot), false);
 }
 
 async function commentCharOf(root: string): Promise<string> {
-  const configured = (await runGit(['config', '--get', 'core.commentChar'], { cwd: root, okExitCodes: [0, 1] })).stdout.trim();
+  const configured = (
+    await runGit(['config', '--get', 'core.commentChar'], { cwd: root, okExitCodes: [0, 1] })
+  ).stdout.trim();
   return configured === '' || configured === 'auto' ? '#' : configured;
 }
 
@@ -111,7 +135,10 @@ async function commentCharOf(root: string): Promise<string> {
 function personsText(message: string, commentChar: string): string {
   const scissors = message.search(new RegExp(`^${escapeRegExp(commentChar)} -+ >8 -+$`, 'm'));
   const body = scissors >= 0 ? message.slice(0, scissors) : message;
-  return body.split('\n').filter(line => line.trim() !== '' && !line.startsWith(commentChar) && !OUR_TRAILER.test(line)).join('\n');
+  return body
+    .split('\n')
+    .filter(line => line.trim() !== '' && !line.startsWith(commentChar) && !OUR_TRAILER.test(line))
+    .join('\n');
 }
 
 function hasText(message: string, commentChar: string): boolean {
@@ -138,7 +165,10 @@ async function commitMsg(args: string[], location: RepositoryLocation, logger: L
   const file = path.resolve(messageFile);
   const text = fs.readFileSync(file, 'utf8');
   const commentChar = await commentCharOf(location.root);
-  const withoutOurs = text.split('\n').filter(line => !OUR_TRAILER.test(line)).join('\n');
+  const withoutOurs = text
+    .split('\n')
+    .filter(line => !OUR_TRAILER.test(line))
+    .join('\n');
   const untouched = given !== undefined && personsText(text, commentChar) === personsText(given, commentChar);
   if (hasText(text, commentChar) && !untouched) return;
   fs.writeFileSync(file, withoutOurs);
@@ -154,17 +184,27 @@ async function postCommit(location: RepositoryLocation, logger: Logger): Promise
   const file = (name: string): string => path.join(location.stateDir, name);
   let parts: [string, string, string];
   try {
-    parts = [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree].map(f => fs.readFileSync(file(f), 'utf8')) as [string, string, string];
+    parts = [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree].map(f =>
+      fs.readFileSync(file(f), 'utf8'),
+    ) as [string, string, string];
   } catch {
     return void logger.debug('no pending attribution (the commit was not prepared by us)');
   } finally {
-    for (const f of [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree]) fs.rmSync(file(f), { force: true });
+    for (const f of [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree])
+      fs.rmSync(file(f), { force: true });
   }
   const [head, tail, preparedTree] = parts;
   const commit = await git(['rev-parse', 'HEAD'], { cwd: location.root, logger });
   const tree = await git(['rev-parse', 'HEAD^{tree}'], { cwd: location.root, logger });
-  if (tree !== preparedTree) return void logger.debug(`the commit's tree ${tree} is not the one prepared (${preparedTree}); no note written for ${commit}`);
-  await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', commit], { cwd: location.root, input: head + commit + tail, logger });
+  if (tree !== preparedTree)
+    return void logger.debug(
+      `the commit's tree ${tree} is not the one prepared (${preparedTree}); no note written for ${commit}`,
+    );
+  await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', commit], {
+    cwd: location.root,
+    input: head + commit + tail,
+    logger,
+  });
 }
 
 /**
@@ -175,7 +215,11 @@ async function postCommit(location: RepositoryLocation, logger: Logger): Promise
 async function postRewrite(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
   if (args[0] !== 'amend') return;
   const root = location.root;
-  const note = await runGit(['notes', '--ref', PRODUCT.notesRef, 'show', 'HEAD'], { cwd: root, okExitCodes: [0, 1], logger });
+  const note = await runGit(['notes', '--ref', PRODUCT.notesRef, 'show', 'HEAD'], {
+    cwd: root,
+    okExitCodes: [0, 1],
+    logger,
+  });
   if (note.exitCode !== 0) return;
   const head = await git(['rev-parse', 'HEAD'], { cwd: root, logger });
   const first = firstRecord(note.stdout);
@@ -189,7 +233,11 @@ async function postRewrite(args: string[], location: RepositoryLocation, logger:
     // Only the amended-away commit's record came over: the new commit has no AI lines of its own.
     await git(['notes', '--ref', PRODUCT.notesRef, 'remove', 'HEAD'], { cwd: root, logger });
   } else if (first !== note.stdout) {
-    await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', 'HEAD'], { cwd: root, input: first, logger });
+    await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', 'HEAD'], {
+      cwd: root,
+      input: first,
+      logger,
+    });
   }
 }
 
@@ -200,7 +248,9 @@ export const hookCommand: Command = {
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
     const [name, ...rest] = args;
     if (name !== 'prepare-commit-msg' && name !== 'commit-msg' && name !== 'post-commit' && name !== 'post-rewrite') {
-      throw new UsageError(`hook takes prepare-commit-msg, commit-msg, post-commit or post-rewrite, not ${name ?? 'nothing'}`);
+      throw new UsageError(
+        `hook takes prepare-commit-msg, commit-msg, post-commit or post-rewrite, not ${name ?? 'nothing'}`,
+      );
     }
     let location: RepositoryLocation | undefined;
     try {
@@ -213,7 +263,9 @@ export const hookCommand: Command = {
       // Never fail or block the commit because of us: say it once, log the details, let git go on.
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       appendHooksLog(location, `${name}: ${detail.replace(/\n/g, '\n  ')}`);
-      process.stderr.write(`${PRODUCT.cli}: ${name} could not record AI provenance (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the commit goes on unchanged.${location ? ` Details: ${path.join(location.stateDir, 'hooks.log')}` : ''}\n`);
+      process.stderr.write(
+        `${PRODUCT.cli}: ${name} could not record AI provenance (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the commit goes on unchanged.${location ? ` Details: ${path.join(location.stateDir, 'hooks.log')}` : ''}\n`,
+      );
     }
     return ExitCode.Ok;
   },

@@ -1,8 +1,18 @@
 import * as path from 'node:path';
 import { PRODUCT } from '../../core/product';
 import {
-  ForeignHookError, MANAGED_HOOKS, ensureNotesRewrite, hasNotesRewrite, hookStatus, hooksLocation, installHook, launcherPath, launcherTargetOf,
-  removeNotesRewrite, uninstallHook, writeLauncher,
+  ForeignHookError,
+  MANAGED_HOOKS,
+  ensureNotesRewrite,
+  hasNotesRewrite,
+  hookStatus,
+  hooksLocation,
+  installHook,
+  launcherPath,
+  launcherTargetOf,
+  removeNotesRewrite,
+  uninstallHook,
+  writeLauncher,
 } from '../../io/git/hooks';
 import { locateRepository } from '../../io/git/repository';
 import type { Command, CommandContext } from '../command';
@@ -34,7 +44,10 @@ async function install(context: CommandContext): Promise<ExitCode> {
     }
   }
   if (await ensureNotesRewrite(location.root)) context.stdout.write(`notes.rewriteRef: added ${PRODUCT.notesRef}\n`);
-  if (hooksPath) context.stdout.write(`note: core.hooksPath is ${hooksPath}; a tool that regenerates that folder (husky) may drop our block: run install again, or let the extension do it\n`);
+  if (hooksPath)
+    context.stdout.write(
+      `note: core.hooksPath is ${hooksPath}; a tool that regenerates that folder (husky) may drop our block: run install again, or let the extension do it\n`,
+    );
   if (problems.length) throw new EnvironmentError(problems.join('\n'));
   return ExitCode.Ok;
 }
@@ -55,12 +68,31 @@ async function status(context: CommandContext, json: boolean): Promise<ExitCode>
   const notesRewrite = await hasNotesRewrite(location.root);
   const target = launcherTargetOf(launcher);
   if (json) {
-    context.stdout.write(JSON.stringify({ hooksDir: dir, hooksPath: hooksPath ?? null, launcher, launcherCli: target.cli ?? null, launcherCliExists: target.cliExists, hooks, notesRewrite }, null, 2) + '\n');
+    context.stdout.write(
+      JSON.stringify(
+        {
+          hooksDir: dir,
+          hooksPath: hooksPath ?? null,
+          launcher,
+          launcherCli: target.cli ?? null,
+          launcherCliExists: target.cliExists,
+          hooks,
+          notesRewrite,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
-    for (const h of hooks) context.stdout.write(`${h.hook}: ${h.state}${h.shared ? ' (shared with another hook)' : ''}\n`);
-    context.stdout.write(`hooks folder: ${dir}${hooksPath ? ` (core.hooksPath ${hooksPath})` : ''}\nlauncher: ${launcher}\nnotes.rewriteRef: ${notesRewrite ? 'set' : 'not set'}\n`);
+    for (const h of hooks)
+      context.stdout.write(`${h.hook}: ${h.state}${h.shared ? ' (shared with another hook)' : ''}\n`);
+    context.stdout.write(
+      `hooks folder: ${dir}${hooksPath ? ` (core.hooksPath ${hooksPath})` : ''}\nlauncher: ${launcher}\nnotes.rewriteRef: ${notesRewrite ? 'set' : 'not set'}\n`,
+    );
     if (!target.cliExists) {
-      context.stdout.write(`warning: the launcher ${target.cli ? `runs ${target.cli}, which no longer exists` : 'is missing'}: the hooks do nothing; run '${PRODUCT.cli} hooks install' from an installed CLI, or open VS Code with the extension\n`);
+      context.stdout.write(
+        `warning: the launcher ${target.cli ? `runs ${target.cli}, which no longer exists` : 'is missing'}: the hooks do nothing; run '${PRODUCT.cli} hooks install' from an installed CLI, or open VS Code with the extension\n`,
+      );
     }
   }
   return ExitCode.Ok;
@@ -74,12 +106,19 @@ export const hooksCommand: Command = {
     const [action, ...rest] = args;
     const json = rest.includes('--json');
     const unknown = rest.filter(a => a !== '--json');
-    if (unknown.length) throw new UsageError(`unknown argument ${unknown[0]}; usage: ${PRODUCT.cli} hooks install|uninstall|status [--json]`);
+    if (unknown.length)
+      throw new UsageError(
+        `unknown argument ${unknown[0]}; usage: ${PRODUCT.cli} hooks install|uninstall|status [--json]`,
+      );
     switch (action) {
-      case 'install': return install(context);
-      case 'uninstall': return uninstall(context);
-      case 'status': return status(context, json);
-      default: throw new UsageError(`hooks takes install, uninstall or status${action ? `, not ${action}` : ''}`);
+      case 'install':
+        return install(context);
+      case 'uninstall':
+        return uninstall(context);
+      case 'status':
+        return status(context, json);
+      default:
+        throw new UsageError(`hooks takes install, uninstall or status${action ? `, not ${action}` : ''}`);
     }
   },
 };

@@ -14,4 +14,18 @@ import { signOffCommand } from './sign-off';
 import { statusCommand } from './status';
 
 /** Every command of the CLI, in the order `--help` lists them. */
-export const commands: readonly Command[] = [replayCommand, agentHookCommand, agentsCommand, hooksCommand, hookCommand, statusCommand, blameCommand, logCommand, exportCommand, notesCommand, requestReviewCommand, signOffCommand, checkCommand];
+export const commands: readonly Command[] = [
+  replayCommand,
+  agentHookCommand,
+  agentsCommand,
+  hooksCommand,
+  hookCommand,
+  statusCommand,
+  blameCommand,
+  logCommand,
+  exportCommand,
+  notesCommand,
+  requestReviewCommand,
+  signOffCommand,
+  checkCommand,
+];

@@ -24,7 +24,8 @@ export const logCommand: Command = {
   help,
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
     const parsed = parseOptions('log', args, { flags: { json: {} } }, true);
-    if (parsed.positional.length > 1) throw new UsageError(`log takes at most one RANGE; usage: ${PRODUCT.cli} log [BASE..HEAD] [--json]`);
+    if (parsed.positional.length > 1)
+      throw new UsageError(`log takes at most one RANGE; usage: ${PRODUCT.cli} log [BASE..HEAD] [--json]`);
     const range = parsed.positional[0];
     if (range?.startsWith('-')) throw new UsageError(`log takes a revision range, not "${range}"`);
     return translateErrors(async () => {
@@ -39,26 +40,43 @@ export const logCommand: Command = {
         head = range;
       }
       base ??= await defaultBase(location.root, context.logger);
-      if (!base) throw new UsageError('no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give a range, BASE..HEAD');
+      if (!base)
+        throw new UsageError(
+          'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give a range, BASE..HEAD',
+        );
       const requests = await readReviewRequests(location, context.logger);
-      const review = await reviewBranch({ cwd: location.root, base, head, logger: context.logger, requests, withPaths: true, lineSource: notesLineSource(location.root) });
+      const review = await reviewBranch({
+        cwd: location.root,
+        base,
+        head,
+        logger: context.logger,
+        requests,
+        withPaths: true,
+        lineSource: notesLineSource(location.root),
+      });
       const commits = [...review.report.commits].reverse();
       if (parsed.flags.has('json')) {
-        context.stdout.write(JSON.stringify({
-          base: review.base,
-          head: review.head,
-          commits: commits.map(c => ({
-            id: c.commit.id,
-            subject: c.commit.subject,
-            author: c.commit.author,
-            state: c.needsSignoff ? c.state : 'not-needed',
-            aiLines: c.aiLines ?? null,
-            attribution: c.commit.attribution.kind === 'valid' ? c.commit.attribution.attribution : null,
-            assistedBy: c.commit.assistedBy,
-            files: c.commit.aiPaths ?? (c.commit.paths ?? []).map(p => ({ path: p })),
-            signers: c.signers.map(s => s.email),
-          })),
-        }, null, 2) + '\n');
+        context.stdout.write(
+          JSON.stringify(
+            {
+              base: review.base,
+              head: review.head,
+              commits: commits.map(c => ({
+                id: c.commit.id,
+                subject: c.commit.subject,
+                author: c.commit.author,
+                state: c.needsSignoff ? c.state : 'not-needed',
+                aiLines: c.aiLines ?? null,
+                attribution: c.commit.attribution.kind === 'valid' ? c.commit.attribution.attribution : null,
+                assistedBy: c.commit.assistedBy,
+                files: c.commit.aiPaths ?? (c.commit.paths ?? []).map(p => ({ path: p })),
+                signers: c.signers.map(s => s.email),
+              })),
+            },
+            null,
+            2,
+          ) + '\n',
+        );
         return ExitCode.Ok;
       }
       if (commits.length === 0) {
@@ -66,10 +84,14 @@ export const logCommand: Command = {
         return ExitCode.Ok;
       }
       for (const c of commits) {
-        const state = c.needsSignoff ? c.state ?? 'pending' : 'not-needed';
-        context.stdout.write(`${short(c.commit.id)}  ${state.padEnd(10)}  ${aiLinesText(c).padEnd(20)}  ${c.commit.subject}\n`);
+        const state = c.needsSignoff ? (c.state ?? 'pending') : 'not-needed';
+        context.stdout.write(
+          `${short(c.commit.id)}  ${state.padEnd(10)}  ${aiLinesText(c).padEnd(20)}  ${c.commit.subject}\n`,
+        );
         for (const f of c.commit.aiPaths ?? []) {
-          const ranges = (f.ranges ?? []).map(r => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`)).join(',');
+          const ranges = (f.ranges ?? [])
+            .map(r => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`))
+            .join(',');
           context.stdout.write(`    ${f.path}  ${f.aiLines} AI lines${ranges ? ` (${ranges})` : ''}\n`);
         }
       }

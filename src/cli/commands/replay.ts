@@ -28,7 +28,8 @@ function readTrace(file: string, cwd: string): string {
     return fs.readFileSync(full, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`${file}: no such file; give the path of a trace (.jsonl), or - to read standard input`);
+    if (code === 'ENOENT')
+      throw new UsageError(`${file}: no such file; give the path of a trace (.jsonl), or - to read standard input`);
     if (code === 'EISDIR') throw new UsageError(`${file} is a folder; give the path of a trace file (.jsonl)`);
     throw new UsageError(`${file}: cannot read the trace (${(error as Error).message})`);
   }
@@ -36,14 +37,17 @@ function readTrace(file: string, cwd: string): string {
 
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'replay a provenance trace and print each file\'s AI lines as JSON',
+  summary: "replay a provenance trace and print each file's AI lines as JSON",
   help,
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
     if (args.length !== 1) {
-      throw new UsageError(`replay takes exactly one TRACE (a file, or - for standard input); got ${args.length === 0 ? 'none' : args.join(' ')}`);
+      throw new UsageError(
+        `replay takes exactly one TRACE (a file, or - for standard input); got ${args.length === 0 ? 'none' : args.join(' ')}`,
+      );
     }
     const file = args[0]!;
-    if (file.startsWith('-') && file !== '-') throw new UsageError(`unknown option ${file}; usage: ${PRODUCT.cli} replay TRACE.jsonl`);
+    if (file.startsWith('-') && file !== '-')
+      throw new UsageError(`unknown option ${file}; usage: ${PRODUCT.cli} replay TRACE.jsonl`);
     const name = file === '-' ? 'stdin' : file;
     const trace = file === '-' ? await readAll(context.stdin) : readTrace(file, context.cwd);
     let output;

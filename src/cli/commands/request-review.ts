@@ -29,14 +29,25 @@ export const requestReviewCommand: Command = {
   summary: 'record a request for senior sign-off and print the review packet (markdown)',
   help,
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
-    const parsed = parseOptions('request-review', args, { values: { to: { repeat: true }, base: {}, out: { short: 'o' } } });
-    const to = (parsed.values.get('to') ?? []).flatMap(v => v.split(',')).map(v => v.trim()).filter(Boolean);
-    if (to.length === 0) throw new UsageError(`request-review needs --to EMAIL (one or more seniors from ${ROSTER_PATH})`);
-    for (const email of to) if (!/^[^<>\s@]+@[^<>\s@]+$/.test(email)) throw new UsageError(`--to takes e-mail addresses; "${email}" is not one`);
+    const parsed = parseOptions('request-review', args, {
+      values: { to: { repeat: true }, base: {}, out: { short: 'o' } },
+    });
+    const to = (parsed.values.get('to') ?? [])
+      .flatMap(v => v.split(','))
+      .map(v => v.trim())
+      .filter(Boolean);
+    if (to.length === 0)
+      throw new UsageError(`request-review needs --to EMAIL (one or more seniors from ${ROSTER_PATH})`);
+    for (const email of to)
+      if (!/^[^<>\s@]+@[^<>\s@]+$/.test(email))
+        throw new UsageError(`--to takes e-mail addresses; "${email}" is not one`);
     const out = single(parsed, 'out');
     return translateErrors(async () => {
       const base = revision(single(parsed, 'base'), '--base') ?? (await defaultBase(context.cwd, context.logger));
-      if (!base) throw new UsageError('no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give one with --base REV');
+      if (!base)
+        throw new UsageError(
+          'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give one with --base REV',
+        );
       let result;
       try {
         result = await requestReview({ cwd: context.cwd, base, to, logger: context.logger });
@@ -47,7 +58,9 @@ export const requestReviewCommand: Command = {
       const { review, waiting, packet } = result;
       if (!packet) {
         context.stdout.write(
-          review.report.needingSignoff === 0 ? 'Nothing to request: no AI-assisted commit on this branch needs sign-off.\n' : 'Nothing to request: every AI-assisted commit is signed off.\n',
+          review.report.needingSignoff === 0
+            ? 'Nothing to request: no AI-assisted commit on this branch needs sign-off.\n'
+            : 'Nothing to request: every AI-assisted commit is signed off.\n',
         );
         return ExitCode.Ok;
       }
@@ -56,9 +69,13 @@ export const requestReviewCommand: Command = {
         try {
           fs.writeFileSync(file, packet);
         } catch (error) {
-          throw new UsageError(`cannot write the packet to ${file}: ${error instanceof Error ? error.message : String(error)}`);
+          throw new UsageError(
+            `cannot write the packet to ${file}: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
-        context.stdout.write(`Review requested from ${to.join(', ')} for ${waiting.length} ${waiting.length === 1 ? 'commit' : 'commits'}; packet written to ${file}\n`);
+        context.stdout.write(
+          `Review requested from ${to.join(', ')} for ${waiting.length} ${waiting.length === 1 ? 'commit' : 'commits'}; packet written to ${file}\n`,
+        );
       } else {
         context.stdout.write(packet);
       }

@@ -42,15 +42,22 @@ function commitLine(c: CommitReview): string[] {
     `              ${printable(c.commit.subject).slice(0, 80)}  (${printable(c.commit.author.name)} <${printable(c.commit.author.email)}>)`,
   ];
   const files = c.commit.aiPaths?.map(p => p.path) ?? c.commit.paths ?? [];
-  if (files.length > 0) lines.push(`              files: ${files.slice(0, 8).map(printable).join(', ')}${files.length > 8 ? `, and ${files.length - 8} more` : ''}`);
+  if (files.length > 0)
+    lines.push(
+      `              files: ${files.slice(0, 8).map(printable).join(', ')}${files.length > 8 ? `, and ${files.length - 8} more` : ''}`,
+    );
   return lines;
 }
 
 function describePlan(plan: SignoffPlan): string {
   const out: string[] = [];
   const { signer, review } = plan;
-  out.push(`Signer: ${printable(signer.reviewer.name)} <${signer.reviewer.email}>, ${signer.keyType} key ${signer.fingerprint}`);
-  out.push(`Range:  ${printable(review.base.rev)}..${printable(review.head.rev)} (${short(review.base.id)}..${short(review.head.id)})`);
+  out.push(
+    `Signer: ${printable(signer.reviewer.name)} <${signer.reviewer.email}>, ${signer.keyType} key ${signer.fingerprint}`,
+  );
+  out.push(
+    `Range:  ${printable(review.base.rev)}..${printable(review.head.rev)} (${short(review.base.id)}..${short(review.head.id)})`,
+  );
   out.push('');
   if (plan.targets.length > 0) {
     out.push(`Signing off ${plan.targets.length} ${plan.targets.length === 1 ? 'commit' : 'commits'}:`);
@@ -64,7 +71,10 @@ function describePlan(plan: SignoffPlan): string {
       if (withReason) out.push(`              ${stateReason(c, review.report.signoffs)}`);
     }
   };
-  leftOut('Left out, your own commits (the policy does not allow self sign-off; another senior signs them):', plan.ownCommits);
+  leftOut(
+    'Left out, your own commits (the policy does not allow self sign-off; another senior signs them):',
+    plan.ownCommits,
+  );
   leftOut('Left out, you already signed them off (they wait for more seniors):', plan.alreadySigned);
   leftOut('Left out, they cannot be signed off as they are:', plan.blocked, true);
   if (plan.message) {
@@ -92,18 +102,31 @@ export const signOffCommand: Command = {
   summary: "as a senior, make the SSH-signed sign-off commit for the branch's AI-assisted commits",
   help,
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
-    const parsed = parseOptions('sign-off', args, { values: { base: {}, message: { short: 'm' } }, flags: { yes: { short: 'y' }, 'dry-run': { short: 'n' } } });
+    const parsed = parseOptions('sign-off', args, {
+      values: { base: {}, message: { short: 'm' } },
+      flags: { yes: { short: 'y' }, 'dry-run': { short: 'n' } },
+    });
     const dryRun = parsed.flags.has('dry-run');
     const yes = parsed.flags.has('yes');
     const comment = single(parsed, 'message');
     return translateErrors(async () => {
       const base = revision(single(parsed, 'base'), '--base') ?? (await defaultBase(context.cwd, context.logger));
-      if (!base) throw new UsageError('no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give one with --base REV');
-      const plan = await planSignoff({ cwd: context.cwd, base, logger: context.logger, ...(comment !== undefined ? { comment } : {}) });
+      if (!base)
+        throw new UsageError(
+          'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give one with --base REV',
+        );
+      const plan = await planSignoff({
+        cwd: context.cwd,
+        base,
+        logger: context.logger,
+        ...(comment !== undefined ? { comment } : {}),
+      });
       context.stdout.write(describePlan(plan));
       if (plan.targets.length === 0) {
         if (plan.ownCommits.length > 0 && plan.alreadySigned.length === 0) {
-          throw new UsageError('every commit that waits for sign-off is your own, and the policy does not allow self sign-off: another senior signs them off');
+          throw new UsageError(
+            'every commit that waits for sign-off is your own, and the policy does not allow self sign-off: another senior signs them off',
+          );
         }
         context.stdout.write('Nothing waits for your sign-off.\n');
         return ExitCode.Ok;
@@ -114,8 +137,16 @@ export const signOffCommand: Command = {
       }
       if (!yes) {
         const tty = (context.stdin as NodeJS.ReadStream).isTTY === true;
-        if (!tty) throw new UsageError('standard input is not a terminal: add --yes to sign without a prompt, or --dry-run to only look');
-        if (!(await confirm(context, `Sign off ${plan.targets.length} ${plan.targets.length === 1 ? 'commit' : 'commits'} with your SSH key? [y/N] `))) {
+        if (!tty)
+          throw new UsageError(
+            'standard input is not a terminal: add --yes to sign without a prompt, or --dry-run to only look',
+          );
+        if (
+          !(await confirm(
+            context,
+            `Sign off ${plan.targets.length} ${plan.targets.length === 1 ? 'commit' : 'commits'} with your SSH key? [y/N] `,
+          ))
+        ) {
           context.stdout.write('Not signed.\n');
           return ExitCode.Ok;
         }
@@ -127,7 +158,9 @@ export const signOffCommand: Command = {
             `${'detail' in verified && verified.detail ? `: ${verified.detail}` : ''}); check that git signs with the key listed for you (user.signingkey), then undo it with git reset --soft HEAD~1`,
         );
       }
-      context.stdout.write(`Signed off in ${commit} (${verified.fingerprint ?? plan.signer.fingerprint}). Push the branch so CI sees it.\n`);
+      context.stdout.write(
+        `Signed off in ${commit} (${verified.fingerprint ?? plan.signer.fingerprint}). Push the branch so CI sees it.\n`,
+      );
       return ExitCode.Ok;
     });
   },

@@ -60,7 +60,14 @@ function fileStatus(file: FileAttribution): StatusFile {
     if ((line.cls !== 'a' && line.cls !== 'm') || !line.origin) continue;
     const last = segments[segments.length - 1];
     const o = line.origin;
-    if (last && last.end === line.line - 1 && last.class === line.cls && last.tool === o.tool && last.kind === o.kind && last.model === o.model) {
+    if (
+      last &&
+      last.end === line.line - 1 &&
+      last.class === line.cls &&
+      last.tool === o.tool &&
+      last.kind === o.kind &&
+      last.model === o.model
+    ) {
       last.end = line.line;
       continue;
     }
@@ -71,7 +78,15 @@ function fileStatus(file: FileAttribution): StatusFile {
   const ai = count('a');
   const mixed = count('m');
   const unknown = count('u');
-  return { path: file.path, added: file.added.length, ai, mixed, unknown, human: file.added.length - ai - mixed - unknown, segments };
+  return {
+    path: file.path,
+    added: file.added.length,
+    ai,
+    mixed,
+    unknown,
+    human: file.added.length - ai - mixed - unknown,
+    segments,
+  };
 }
 
 function side(c: CommitAttribution): StatusSide {
@@ -89,10 +104,17 @@ function side(c: CommitAttribution): StatusSide {
 }
 
 function describe(title: string, s: StatusSide): string {
-  const lines = [`${title}: ${s.added} added line(s): ${s.ai} ai, ${s.mixed} mixed, ${s.unknown} unknown, ${s.human} human`];
+  const lines = [
+    `${title}: ${s.added} added line(s): ${s.ai} ai, ${s.mixed} mixed, ${s.unknown} unknown, ${s.human} human`,
+  ];
   for (const f of s.files) {
-    const parts = f.segments.map(g => `${g.tool}/${g.kind}${g.model ? ` (${g.model})` : ''} ${g.class === 'm' ? 'mixed ' : ''}line${g.start === g.end ? ` ${g.start}` : `s ${g.start}-${g.end}`}`);
-    lines.push(`  ${f.path}: +${f.added}, ai ${f.ai}, mixed ${f.mixed}, unknown ${f.unknown}${parts.length ? `; ${parts.join(', ')}` : ''}`);
+    const parts = f.segments.map(
+      g =>
+        `${g.tool}/${g.kind}${g.model ? ` (${g.model})` : ''} ${g.class === 'm' ? 'mixed ' : ''}line${g.start === g.end ? ` ${g.start}` : `s ${g.start}-${g.end}`}`,
+    );
+    lines.push(
+      `  ${f.path}: +${f.added}, ai ${f.ai}, mixed ${f.mixed}, unknown ${f.unknown}${parts.length ? `; ${parts.join(', ')}` : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -111,12 +133,18 @@ export const statusCommand: Command = {
     const index = side(await stagedAttribution(store, root, base, context.logger));
     const worktree = side(await worktreeAttribution(store, root, base, context.logger));
     if (options.flags.has('json')) {
-      const out = { ingested: { records: ingested.records, files: ingested.files, problems: ingested.problems }, index, worktree };
+      const out = {
+        ingested: { records: ingested.records, files: ingested.files, problems: ingested.problems },
+        index,
+        worktree,
+      };
       context.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else {
       const baseName = base === 'HEAD' ? 'HEAD' : 'the empty tree';
       if (ingested.records > 0) context.stdout.write(`ingested ${ingested.records} agent hook record(s)\n`);
-      context.stdout.write(`${describe(`index (staged) against ${baseName}`, index)}\n${describe(`work tree against ${baseName}`, worktree)}\n`);
+      context.stdout.write(
+        `${describe(`index (staged) against ${baseName}`, index)}\n${describe(`work tree against ${baseName}`, worktree)}\n`,
+      );
     }
     return ExitCode.Ok;
   },

@@ -25,7 +25,12 @@ const ok = (value: Attributed): Outcome => ({ ok: true, value });
 const fail = (reason: string): Outcome => ({ ok: false, reason });
 
 /** Stands for "unknown and kept" while re-anchoring, so kept unknown text is not taken for new text. */
-const KEPT_UNKNOWN: AiOrigin = Object.freeze({ id: '\u0000ai-provenance-kept-unknown', tool: 'ai', kind: 'manual', at: '' });
+const KEPT_UNKNOWN: AiOrigin = Object.freeze({
+  id: '\u0000ai-provenance-kept-unknown',
+  tool: 'ai',
+  kind: 'manual',
+  at: '',
+});
 /** Stands for "new text" in a diff whose new text is decided afterwards. */
 const NEW_TEXT: AiOrigin = Object.freeze({ id: '\u0000ai-provenance-new-text', tool: 'ai', kind: 'manual', at: '' });
 
@@ -34,7 +39,8 @@ export function mergeRuns(runs: readonly Run[]): Run[] {
   for (const r of runs) {
     if (r.length <= 0) continue;
     const last = out[out.length - 1];
-    if (last && sameOrigin(last.origin, r.origin)) out[out.length - 1] = { length: last.length + r.length, origin: last.origin };
+    if (last && sameOrigin(last.origin, r.origin))
+      out[out.length - 1] = { length: last.length + r.length, origin: last.origin };
     else out.push({ length: r.length, origin: r.origin });
   }
   return out;
@@ -54,7 +60,12 @@ export function diffAttribute(old: Attributed, newText: string, origin: Origin, 
   if (newText.length === 0) return [];
   const masked = old.runs.map(r => (r.origin === UNKNOWN ? { length: r.length, origin: KEPT_UNKNOWN } : r));
   const { runs } = reanchor(old.text, masked, newText, { timeoutMs });
-  return mergeRuns(runs.map(r => ({ length: r.length, origin: r.origin === UNKNOWN ? origin : r.origin === KEPT_UNKNOWN ? UNKNOWN : r.origin })));
+  return mergeRuns(
+    runs.map(r => ({
+      length: r.length,
+      origin: r.origin === UNKNOWN ? origin : r.origin === KEPT_UNKNOWN ? UNKNOWN : r.origin,
+    })),
+  );
 }
 
 /** The runs of `after` re-anchored from `before`: kept text keeps its origin, the rest is unknown. */
@@ -105,7 +116,12 @@ function lineOf(text: string, offset: number): number {
 function occurrences(text: string, needle: string, from = 0, limit = 1000): number[] {
   const found: number[] = [];
   if (needle === '') return found;
-  for (let i = text.indexOf(needle, from); i !== -1 && found.length < limit; i = text.indexOf(needle, i + needle.length)) found.push(i);
+  for (
+    let i = text.indexOf(needle, from);
+    i !== -1 && found.length < limit;
+    i = text.indexOf(needle, i + needle.length)
+  )
+    found.push(i);
   return found;
 }
 
@@ -251,10 +267,11 @@ export function reverseEdit(after: string, edit: FileEdit): string | undefined {
 function markNewStrings(after: string, edit: FileEdit, origin: Origin, fallback: Origin): Run[] {
   const marks = new Uint8Array(after.length);
   if (edit.op === 'replace') {
-    for (const r of edit.replacements) for (const p of occurrences(after, r.new, 0, Number.MAX_SAFE_INTEGER)) marks.fill(1, p, p + r.new.length);
+    for (const r of edit.replacements)
+      for (const p of occurrences(after, r.new, 0, Number.MAX_SAFE_INTEGER)) marks.fill(1, p, p + r.new.length);
   }
   const runs: Run[] = [];
-  for (let i = 0; i < after.length; ) {
+  for (let i = 0; i < after.length;) {
     let j = i + 1;
     while (j < after.length && marks[j] === marks[i]) j++;
     runs.push({ length: j - i, origin: marks[i] ? origin : fallback });
@@ -270,7 +287,12 @@ function markNewStrings(after: string, edit: FileEdit, origin: Origin, fallback:
  * backwards, then the payload's own words: a write's content is all the agent's; a replacement's new text is
  * the agent's where it occurs.
  */
-export function explainRuns(after: string, edit: FileEdit, origin: Origin, candidates: readonly (string | undefined)[]): Run[] {
+export function explainRuns(
+  after: string,
+  edit: FileEdit,
+  origin: Origin,
+  candidates: readonly (string | undefined)[],
+): Run[] {
   const tries = [...candidates];
   const reversed = reverseEdit(after, edit);
   if (reversed !== undefined) tries.push(reversed);
@@ -293,10 +315,15 @@ export function explainRuns(after: string, edit: FileEdit, origin: Origin, candi
  * `after`; last, a diff of base and `after` whose new text is the agent's (for a replacement only where its new
  * text occurs). Fails when there is no `after` and the payload's edit does not apply.
  */
-export function applyAgentEdit(base: Attributed | undefined, edit: FileEdit, origin: Origin, after: string | undefined): Outcome {
+export function applyAgentEdit(
+  base: Attributed | undefined,
+  edit: FileEdit,
+  origin: Origin,
+  after: string | undefined,
+): Outcome {
   if (edit.op === 'delete') return fail('the tool deleted the file');
   const start = base ?? (edit.op === 'write' ? { text: '', runs: [] } : undefined);
-  const forward = start ? forwardEdit(start, edit, origin) : fail('the file\'s text before the tool ran is not known');
+  const forward = start ? forwardEdit(start, edit, origin) : fail("the file's text before the tool ran is not known");
   if (forward.ok && (after === undefined || forward.value.text === after)) return forward;
   if (after === undefined) return forward;
 
@@ -309,7 +336,10 @@ export function applyAgentEdit(base: Attributed | undefined, edit: FileEdit, ori
   if (forward.ok) return ok({ text: after, runs: reanchorTo(forward.value, after) });
   if (!base) {
     if (edit.op === 'unknown') return ok({ text: after, runs: uniform(after.length, UNKNOWN) });
-    return ok({ text: after, runs: edit.op === 'write' ? uniform(after.length, origin) : markNewStrings(after, edit, origin, UNKNOWN) });
+    return ok({
+      text: after,
+      runs: edit.op === 'write' ? uniform(after.length, origin) : markNewStrings(after, edit, origin, UNKNOWN),
+    });
   }
   if (edit.op === 'replace') {
     // New text of the diff is the agent's only where it lies in a replacement's new text; the rest is unknown.

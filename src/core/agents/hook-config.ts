@@ -65,7 +65,13 @@ export const AGENT_HOOK_LAYOUTS: Readonly<Record<Exclude<AgentName, 'cline'>, Ag
       { event: 'BeforeTool', matcher: 'write_file|replace|run_shell_command' },
       { event: 'AfterTool', matcher: 'write_file|replace|run_shell_command' },
     ],
-    handler: command => ({ name: 'ai-provenance', type: 'command', command, timeout: 10000, description: 'AI Provenance: records the files the agent writes' }),
+    handler: command => ({
+      name: 'ai-provenance',
+      type: 'command',
+      command,
+      timeout: 10000,
+      description: 'AI Provenance: records the files the agent writes',
+    }),
   },
   cursor: {
     agent: 'cursor',
@@ -109,7 +115,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every(k => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+    return (
+      ka.length === kb.length && ka.every(k => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
+    );
   }
   return false;
 }
@@ -195,7 +203,8 @@ export function mergeAgentHooks(config: unknown, layout: AgentHookLayout, comman
   for (const spec of layout.events) {
     const list = (hooks[spec.event] as unknown[] | undefined) ?? [];
     const handler = layout.handler(command);
-    if (layout.shape === 'grouped') list.push(spec.matcher !== undefined ? { matcher: spec.matcher, hooks: [handler] } : { hooks: [handler] });
+    if (layout.shape === 'grouped')
+      list.push(spec.matcher !== undefined ? { matcher: spec.matcher, hooks: [handler] } : { hooks: [handler] });
     else list.push(spec.matcher !== undefined ? { ...handler, matcher: spec.matcher } : handler);
     hooks[spec.event] = list;
   }
@@ -230,7 +239,13 @@ export function agentHookState(config: unknown, layout: AgentHookLayout, command
   const hooks = config.hooks;
   if (!isObject(hooks)) return 'missing';
   const any = Object.values(hooks).some(
-    list => Array.isArray(list) && list.some(e => isOurHandler(e, layout.agent) || (isObject(e) && Array.isArray(e.hooks) && e.hooks.some(h => isOurHandler(h, layout.agent)))),
+    list =>
+      Array.isArray(list) &&
+      list.some(
+        e =>
+          isOurHandler(e, layout.agent) ||
+          (isObject(e) && Array.isArray(e.hooks) && e.hooks.some(h => isOurHandler(h, layout.agent))),
+      ),
   );
   if (!any) return 'missing';
   try {

@@ -66,7 +66,8 @@ export function parsePatch(text: string): FileEdit[] {
       continue;
     }
     let moveTo: string | undefined;
-    if (i < lines.length && lines[i]!.startsWith('*** Move to: ')) moveTo = lines[i++]!.slice('*** Move to: '.length).trim();
+    if (i < lines.length && lines[i]!.startsWith('*** Move to: '))
+      moveTo = lines[i++]!.slice('*** Move to: '.length).trim();
     const replacements: Replacement[] = [];
     let anchor: string | undefined;
     let oldLines: string[] = [];
@@ -118,7 +119,9 @@ export function parsePatch(text: string): FileEdit[] {
         oldLines.push('');
         newLines.push('');
       } else {
-        throw new PatchFormatError(`unexpected line ${i + 1} in the hunk of ${path}: ${JSON.stringify(l.slice(0, 80))}`);
+        throw new PatchFormatError(
+          `unexpected line ${i + 1} in the hunk of ${path}: ${JSON.stringify(l.slice(0, 80))}`,
+        );
       }
       i++;
     }

@@ -74,7 +74,8 @@ function patchEdits(patch: string, tool: string): FileEdit[] {
   try {
     return parsePatch(patch);
   } catch (error) {
-    if (error instanceof PatchFormatError) throw new AgentPayloadError(`${tool}: the patch does not parse (${error.message})`);
+    if (error instanceof PatchFormatError)
+      throw new AgentPayloadError(`${tool}: the patch does not parse (${error.message})`);
     throw error;
   }
 }
@@ -98,17 +99,28 @@ function toolEffect(tool: string, input: Json): ToolEffect {
     case 'Edit':
     case 'MultiEdit': {
       const patch = text(input.command) ?? text(input.patch);
-      if (input.file_path === undefined && patch !== undefined && patch.includes('*** Begin Patch')) return { edits: patchEdits(patch, tool) };
+      if (input.file_path === undefined && patch !== undefined && patch.includes('*** Begin Patch'))
+        return { edits: patchEdits(patch, tool) };
       const path = requireString(input, ['file_path'], tool);
       if (tool === 'Write') return { edits: [{ path, op: 'write', content: requireText(input, 'content', tool) }] };
-      if (tool === 'Edit') return { edits: [{ path, op: 'replace', replacements: [replacement(input, 'old_string', 'new_string', tool)] }] };
+      if (tool === 'Edit')
+        return {
+          edits: [{ path, op: 'replace', replacements: [replacement(input, 'old_string', 'new_string', tool)] }],
+        };
       const list = input.edits;
-      if (!Array.isArray(list) || list.length === 0) throw new AgentPayloadError(`${tool}: tool input "edits" must be a non-empty array`);
+      if (!Array.isArray(list) || list.length === 0)
+        throw new AgentPayloadError(`${tool}: tool input "edits" must be a non-empty array`);
       return {
-        edits: [{ path, op: 'replace', replacements: list.map((e, i) => {
-          if (!isObject(e)) throw new AgentPayloadError(`${tool}: edits[${i}] must be an object`);
-          return replacement(e, 'old_string', 'new_string', `${tool} edits[${i}]`);
-        }) }],
+        edits: [
+          {
+            path,
+            op: 'replace',
+            replacements: list.map((e, i) => {
+              if (!isObject(e)) throw new AgentPayloadError(`${tool}: edits[${i}] must be an object`);
+              return replacement(e, 'old_string', 'new_string', `${tool} edits[${i}]`);
+            }),
+          },
+        ],
       };
     }
     case 'NotebookEdit':
@@ -122,12 +134,21 @@ function toolEffect(tool: string, input: Json): ToolEffect {
     // Codex, VS Code, Cline: the patch format
     case 'apply_patch': {
       const patch = text(input.command) ?? text(input.patch) ?? text(input.input);
-      if (patch === undefined) throw new AgentPayloadError(`${tool}: tool input has no patch ("command", "patch" or "input")`);
+      if (patch === undefined)
+        throw new AgentPayloadError(`${tool}: tool input has no patch ("command", "patch" or "input")`);
       return { edits: patchEdits(patch, tool) };
     }
     // Gemini CLI
     case 'write_file':
-      return { edits: [{ path: requireString(input, ['file_path', 'path'], tool), op: 'write', content: requireText(input, 'content', tool) }] };
+      return {
+        edits: [
+          {
+            path: requireString(input, ['file_path', 'path'], tool),
+            op: 'write',
+            content: requireText(input, 'content', tool),
+          },
+        ],
+      };
     case 'replace': {
       const path = requireString(input, ['file_path', 'path'], tool);
       const oldString = requireText(input, 'old_string', tool);
@@ -141,24 +162,46 @@ function toolEffect(tool: string, input: Json): ToolEffect {
     }
     // Cline
     case 'write_to_file':
-      return { edits: [{ path: requireString(input, ['path'], tool), op: 'write', content: requireText(input, 'content', tool) }] };
+      return {
+        edits: [
+          { path: requireString(input, ['path'], tool), op: 'write', content: requireText(input, 'content', tool) },
+        ],
+      };
     case 'replace_in_file': {
       const path = requireString(input, ['path'], tool);
       try {
-        return { edits: [{ path, op: 'replace', replacements: parseSearchReplace(requireText(input, 'diff', tool)), ordered: true }] };
+        return {
+          edits: [
+            { path, op: 'replace', replacements: parseSearchReplace(requireText(input, 'diff', tool)), ordered: true },
+          ],
+        };
       } catch (error) {
-        if (error instanceof PatchFormatError) throw new AgentPayloadError(`${tool}: the diff does not parse (${error.message})`);
+        if (error instanceof PatchFormatError)
+          throw new AgentPayloadError(`${tool}: the diff does not parse (${error.message})`);
         throw error;
       }
     }
     // VS Code (Copilot's agent tools)
     case 'create_file':
-      return { edits: [{ path: requireString(input, ['filePath'], tool), op: 'write', content: requireText(input, 'content', tool) }] };
+      return {
+        edits: [
+          { path: requireString(input, ['filePath'], tool), op: 'write', content: requireText(input, 'content', tool) },
+        ],
+      };
     case 'replace_string_in_file':
-      return { edits: [{ path: requireString(input, ['filePath'], tool), op: 'replace', replacements: [replacement(input, 'oldString', 'newString', tool)] }] };
+      return {
+        edits: [
+          {
+            path: requireString(input, ['filePath'], tool),
+            op: 'replace',
+            replacements: [replacement(input, 'oldString', 'newString', tool)],
+          },
+        ],
+      };
     case 'multi_replace_string_in_file': {
       const list = input.replacements;
-      if (!Array.isArray(list) || list.length === 0) throw new AgentPayloadError(`${tool}: tool input "replacements" must be a non-empty array`);
+      if (!Array.isArray(list) || list.length === 0)
+        throw new AgentPayloadError(`${tool}: tool input "replacements" must be a non-empty array`);
       const byFile = new Map<string, Replacement[]>();
       list.forEach((r, i) => {
         if (!isObject(r)) throw new AgentPayloadError(`${tool}: replacements[${i}] must be an object`);
@@ -175,7 +218,11 @@ function toolEffect(tool: string, input: Json): ToolEffect {
     case 'editFiles': {
       const files = input.files;
       if (!Array.isArray(files)) return NONE;
-      return { edits: files.filter((f): f is string => typeof f === 'string' && f !== '').map(path => ({ path, op: 'unknown' as const })) };
+      return {
+        edits: files
+          .filter((f): f is string => typeof f === 'string' && f !== '')
+          .map(path => ({ path, op: 'unknown' as const })),
+      };
     }
     default:
       return NONE;
@@ -218,7 +265,11 @@ function toolInput(payload: Json, key: string, tool: string): Json {
 }
 
 /** Claude Code, Codex, Gemini CLI and VS Code share this envelope (snake_case or VS Code's camelCase names). */
-function toolEnvelope(payload: Json, phases: Record<string, { phase: AgentPhase; failed?: boolean }>, strict: boolean): Envelope | undefined {
+function toolEnvelope(
+  payload: Json,
+  phases: Record<string, { phase: AgentPhase; failed?: boolean }>,
+  strict: boolean,
+): Envelope | undefined {
   const event = label(payload.hook_event_name) ?? label(payload.hookEventName);
   if (event === undefined) {
     if (strict) throw new AgentPayloadError('the payload has no "hook_event_name"');
@@ -243,7 +294,11 @@ function toolEnvelope(payload: Json, phases: Record<string, { phase: AgentPhase;
   return env;
 }
 
-const CLAUDE_PHASES = { PreToolUse: { phase: 'pre' }, PostToolUse: { phase: 'post' }, PostToolUseFailure: { phase: 'post', failed: true } } as const;
+const CLAUDE_PHASES = {
+  PreToolUse: { phase: 'pre' },
+  PostToolUse: { phase: 'post' },
+  PostToolUseFailure: { phase: 'post', failed: true },
+} as const;
 const GEMINI_PHASES = { BeforeTool: { phase: 'pre' }, AfterTool: { phase: 'post' } } as const;
 
 /** VS Code names the agent only through its harness; Copilot when the payload says so, else an AI we cannot name. */
@@ -303,7 +358,8 @@ function interpretCursor(payload: Json, strict: boolean): AgentCall | undefined 
         if (!isObject(e)) throw new AgentPayloadError(`${event}: edits[${i}] must be an object`);
         const r = replacement(e, 'old_string', 'new_string', `${event} edits[${i}]`);
         const range = e.range;
-        if (isObject(range) && typeof range.start_line_number === 'number' && Number.isInteger(range.start_line_number)) r.line = range.start_line_number;
+        if (isObject(range) && typeof range.start_line_number === 'number' && Number.isInteger(range.start_line_number))
+          r.line = range.start_line_number;
         return r;
       });
       call.edits = replacements.length > 0 ? [{ path, op: 'replace', replacements }] : [{ path, op: 'unknown' }];
@@ -348,7 +404,12 @@ function interpretCline(payload: Json, strict: boolean): AgentCall | undefined {
   if (!isObject(data)) throw new AgentPayloadError(`${event} payload has no "${key}" object`);
   const tool = label(data.toolName);
   if (tool === undefined) throw new AgentPayloadError(`${event} payload has no "${key}.toolName"`);
-  const env: Envelope = { event, phase: key === 'preToolUse' ? 'pre' : 'post', tool, input: toolInput(data, 'parameters', tool) };
+  const env: Envelope = {
+    event,
+    phase: key === 'preToolUse' ? 'pre' : 'post',
+    tool,
+    input: toolInput(data, 'parameters', tool),
+  };
   if (data.success === false) env.failed = true;
   const session = label(payload.taskId);
   if (session !== undefined) env.session = session;
@@ -370,13 +431,18 @@ export interface InterpretOptions {
  * that does not write files). Throws AgentPayloadError, with what is wrong, for a tool event whose fields are
  * not in the agent's documented shape.
  */
-export function interpretAgentPayload(agent: AgentName, payload: unknown, options: InterpretOptions = {}): AgentCall | undefined {
+export function interpretAgentPayload(
+  agent: AgentName,
+  payload: unknown,
+  options: InterpretOptions = {},
+): AgentCall | undefined {
   if (!isObject(payload)) throw new AgentPayloadError('the payload must be a JSON object');
   const strict = options.requireEvent === true;
   switch (agent) {
     case 'claude-code':
     case 'codex': {
-      if (payload.hook_event_name === undefined && payload.hookEventName !== undefined) return interpretAgentPayload('vscode', payload, options);
+      if (payload.hook_event_name === undefined && payload.hookEventName !== undefined)
+        return interpretAgentPayload('vscode', payload, options);
       const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
       return env && fromEnvelope(agent, env, { tool: agent, kind: 'agent' });
     }
@@ -384,7 +450,8 @@ export function interpretAgentPayload(agent: AgentName, payload: unknown, option
       const env = toolEnvelope(payload, GEMINI_PHASES, strict);
       if (!env) return undefined;
       const response = payload.tool_response;
-      if (isObject(response) && response.error !== undefined && response.error !== null && response.error !== '') env.failed = true;
+      if (isObject(response) && response.error !== undefined && response.error !== null && response.error !== '')
+        env.failed = true;
       return fromEnvelope('gemini-cli', env, { tool: 'gemini-cli', kind: 'agent' });
     }
     case 'cursor':

@@ -81,7 +81,11 @@ function parseEdit(v: unknown, where: string): FileEdit {
       return withMove({ path, op: 'write', content: str(v.content, `${where}.content`) });
     case 'replace': {
       if (!Array.isArray(v.replacements)) throw new AgentRecordError(`${where}.replacements must be an array`);
-      const e: FileEdit = { path, op: 'replace', replacements: v.replacements.map((r, i) => parseReplacement(r, `${where}.replacements[${i}]`)) };
+      const e: FileEdit = {
+        path,
+        op: 'replace',
+        replacements: v.replacements.map((r, i) => parseReplacement(r, `${where}.replacements[${i}]`)),
+      };
       if (v.ordered === true) e.ordered = true;
       return withMove(e);
     }
@@ -96,10 +100,12 @@ function parseEdit(v: unknown, where: string): FileEdit {
 
 function parseCall(v: unknown): AgentCall {
   if (!isObject(v)) throw new AgentRecordError('call must be an object');
-  if (typeof v.agent !== 'string' || !(AGENTS as readonly string[]).includes(v.agent)) throw new AgentRecordError('call.agent is not a known agent');
+  if (typeof v.agent !== 'string' || !(AGENTS as readonly string[]).includes(v.agent))
+    throw new AgentRecordError('call.agent is not a known agent');
   if (v.phase !== 'pre' && v.phase !== 'post') throw new AgentRecordError('call.phase must be pre or post');
   const origin = v.origin;
-  if (!isObject(origin) || !isTool(origin.tool) || !isAiKind(origin.kind)) throw new AgentRecordError('call.origin must name a known tool and kind');
+  if (!isObject(origin) || !isTool(origin.tool) || !isAiKind(origin.kind))
+    throw new AgentRecordError('call.origin must name a known tool and kind');
   if (!Array.isArray(v.edits)) throw new AgentRecordError('call.edits must be an array');
   const call: AgentCall = {
     agent: v.agent as AgentName,
@@ -137,12 +143,20 @@ function parseFile(v: unknown, where: string): AgentFileSnapshot {
 
 /** Validates a record read back from the spool. Throws AgentRecordError naming the bad field. */
 export function parseAgentSpoolRecord(value: unknown): AgentSpoolRecord {
-  if (!isObject(value) || value.type !== AGENT_RECORD_TYPE) throw new AgentRecordError(`not an ${AGENT_RECORD_TYPE} record`);
-  if (value.v !== AGENT_RECORD_VERSION) throw new AgentRecordError(`unknown ${AGENT_RECORD_TYPE} record version ${JSON.stringify(value.v)}`);
+  if (!isObject(value) || value.type !== AGENT_RECORD_TYPE)
+    throw new AgentRecordError(`not an ${AGENT_RECORD_TYPE} record`);
+  if (value.v !== AGENT_RECORD_VERSION)
+    throw new AgentRecordError(`unknown ${AGENT_RECORD_TYPE} record version ${JSON.stringify(value.v)}`);
   const at = str(value.at, 'at');
   if (Number.isNaN(Date.parse(at))) throw new AgentRecordError('at must be an ISO time');
   if (!Array.isArray(value.files)) throw new AgentRecordError('files must be an array');
-  return { type: AGENT_RECORD_TYPE, v: AGENT_RECORD_VERSION, at, call: parseCall(value.call), files: value.files.map((f, i) => parseFile(f, `files[${i}]`)) };
+  return {
+    type: AGENT_RECORD_TYPE,
+    v: AGENT_RECORD_VERSION,
+    at,
+    call: parseCall(value.call),
+    files: value.files.map((f, i) => parseFile(f, `files[${i}]`)),
+  };
 }
 
 /** The record's file texts by path, as `Engine.applyAgentCall` takes them. */

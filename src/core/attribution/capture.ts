@@ -108,7 +108,10 @@ export class Capture {
     if (paste !== undefined) this.pastes.delete(path);
 
     if (accepted) {
-      const fields: { tool: Tool; kind: AiKind; model?: string } = { tool: accepted.tool, kind: acceptKind(accepted.kind) };
+      const fields: { tool: Tool; kind: AiKind; model?: string } = {
+        tool: accepted.tool,
+        kind: acceptKind(accepted.kind),
+      };
       if (accepted.model !== undefined) fields.model = accepted.model;
       const origin = this.origins.ai(fields);
       return changes.map(c => (c.text.length > 0 ? [{ length: c.text.length, origin }] : []));

@@ -4,7 +4,13 @@
  * the valid prefix as far as `offset` needs, then binary-searches it. Returns the chunk holding `offset` (the
  * last chunk for the end of the text) and the new `validTo`. Needs at least one chunk.
  */
-export function findChunk(starts: number[], validTo: number, count: number, lengthOf: (i: number) => number, offset: number): [index: number, validTo: number] {
+export function findChunk(
+  starts: number[],
+  validTo: number,
+  count: number,
+  lengthOf: (i: number) => number,
+  offset: number,
+): [index: number, validTo: number] {
   let v = validTo;
   while (v < count - 1 && starts[v]! + lengthOf(v) <= offset) {
     starts[v + 1] = starts[v]! + lengthOf(v);

@@ -1,6 +1,22 @@
 import { v4 as uuidv4 } from 'uuid';
-import { applyAgentEdit, explainRuns, forwardEdit, matchLineEnds, reanchorTo, relabelUnknown, uniform, type Attributed } from '../agents/apply';
-import { callPaths, isRelevantCall, mapCallPaths, type AgentCall, type AgentFileTexts, type FileEdit } from '../agents/call';
+import {
+  applyAgentEdit,
+  explainRuns,
+  forwardEdit,
+  matchLineEnds,
+  reanchorTo,
+  relabelUnknown,
+  uniform,
+  type Attributed,
+} from '../agents/apply';
+import {
+  callPaths,
+  isRelevantCall,
+  mapCallPaths,
+  type AgentCall,
+  type AgentFileTexts,
+  type FileEdit,
+} from '../agents/call';
 import { rootRelative } from '../agents/paths';
 import { AgentPayloadError, interpretAgentPayload } from '../agents/payload';
 import { Capture } from './capture';
@@ -117,12 +133,19 @@ export class Engine {
       case 'edit':
         return this.edit(event);
       case 'accept':
-        this.capture.accept(event.model !== undefined ? { kind: event.kind, tool: event.tool, model: event.model } : { kind: event.kind, tool: event.tool });
+        this.capture.accept(
+          event.model !== undefined
+            ? { kind: event.kind, tool: event.tool, model: event.model }
+            : { kind: event.kind, tool: event.tool },
+        );
         return;
       case 'copy': {
         const doc = this.openDoc(event.path, 'copy');
         checkRange(event.offset, event.length, doc.text.length, `copy from ${event.path}`);
-        this.capture.copy(doc.text.slice(event.offset, event.offset + event.length), doc.runs.slice(event.offset, event.length));
+        this.capture.copy(
+          doc.text.slice(event.offset, event.offset + event.length),
+          doc.runs.slice(event.offset, event.length),
+        );
         return;
       }
       case 'paste':
@@ -224,7 +247,10 @@ export class Engine {
         const doc = this.docs.get(path);
         if (!doc) {
           if (t.before !== undefined) {
-            const created = this.newDoc(before, RunList.uniform(before.length, UNKNOWN, this.options.chunking?.runChunk));
+            const created = this.newDoc(
+              before,
+              RunList.uniform(before.length, UNKNOWN, this.options.chunking?.runChunk),
+            );
             created.open = false;
             created.agentBefore = before;
             this.docs.set(path, created);
@@ -279,11 +305,15 @@ export class Engine {
   restore(path: string, text: string, runs: readonly Run[]): void {
     let total = 0;
     for (const r of runs) {
-      if (!Number.isInteger(r.length) || r.length < 0) throw new EngineError('invalid', `stored runs for ${path} have a bad length ${r.length}`);
+      if (!Number.isInteger(r.length) || r.length < 0)
+        throw new EngineError('invalid', `stored runs for ${path} have a bad length ${r.length}`);
       total += r.length;
     }
     if (total !== text.length) {
-      throw new EngineError('invalid', `stored runs for ${path} cover ${total} code units but the text has ${text.length}`);
+      throw new EngineError(
+        'invalid',
+        `stored runs for ${path} cover ${total} code units but the text has ${text.length}`,
+      );
     }
     const doc = this.newDoc(text, new RunList(runs, this.options.chunking?.runChunk));
     doc.open = false;
@@ -297,7 +327,8 @@ export class Engine {
     try {
       call = interpretAgentPayload(event.agent, event.payload);
     } catch (error) {
-      if (error instanceof AgentPayloadError) throw new EngineError('invalid', `${event.agent} payload: ${error.message}`);
+      if (error instanceof AgentPayloadError)
+        throw new EngineError('invalid', `${event.agent} payload: ${error.message}`);
       throw error;
     }
     this.agentRecords.push({ agent: event.agent, payload: event.payload });
@@ -309,16 +340,26 @@ export class Engine {
   }
 
   /** Plans one file's agent edit; returns why it cannot be applied, or undefined. */
-  private planAgentEdit(plan: AgentPlan, given: FileEdit, files: ReadonlyMap<string, AgentFileTexts>, origin: AiOrigin, shell: boolean): string | undefined {
+  private planAgentEdit(
+    plan: AgentPlan,
+    given: FileEdit,
+    files: ReadonlyMap<string, AgentFileTexts>,
+    origin: AiOrigin,
+    shell: boolean,
+  ): string | undefined {
     if (given.op === 'delete') return undefined; // nothing left to attribute; what we knew stays until the file is seen again
-    const edit = matchLineEnds(given, files.get(given.path)?.after ?? files.get(given.path)?.before ?? plan.view(given.path)?.text);
+    const edit = matchLineEnds(
+      given,
+      files.get(given.path)?.after ?? files.get(given.path)?.before ?? plan.view(given.path)?.text,
+    );
     const target = 'moveTo' in edit && edit.moveTo !== undefined ? edit.moveTo : edit.path;
     const at = files.get(edit.path);
     const afterTexts = files.get(target) ?? at;
     if (afterTexts?.afterMissing) return 'the file is gone after the tool ran';
     const after = afterTexts?.after;
     const state = plan.view(edit.path);
-    if (target !== edit.path && plan.view(target)?.open) return `the tool moved it to ${target}, which is open in the editor`;
+    if (target !== edit.path && plan.view(target)?.open)
+      return `the tool moved it to ${target}, which is open in the editor`;
     const before = at?.before ?? (at?.beforeMissing ? '' : undefined) ?? state?.agentBefore;
 
     if (state?.open) {
@@ -346,7 +387,8 @@ export class Engine {
         plan.relabel(edit.path, explainRuns(after, edit, origin, [state.beforeDisk?.text, before]));
         return undefined;
       }
-      const explained = after === undefined && target === edit.path ? explainDiskChange(state, edit, origin) : undefined;
+      const explained =
+        after === undefined && target === edit.path ? explainDiskChange(state, edit, origin) : undefined;
       if (explained) {
         plan.relabel(edit.path, explained);
         return undefined;
@@ -354,12 +396,16 @@ export class Engine {
     }
 
     let base: Attributed | undefined;
-    if (before !== undefined) base = { text: before, runs: state ? reanchorTo(state, before) : uniform(before.length, UNKNOWN) };
+    if (before !== undefined)
+      base = { text: before, runs: state ? reanchorTo(state, before) : uniform(before.length, UNKNOWN) };
     else if (state && !shell) base = { text: state.text, runs: state.runs };
     if (shell && base === undefined) {
       // A shell command changed a file whose text before it is not known: what it did is not known either.
-      if (after === undefined) return 'the file\'s text after the command is not known';
-      plan.set(edit.path, target, { text: after, runs: state ? reanchorTo(state, after) : uniform(after.length, UNKNOWN) });
+      if (after === undefined) return "the file's text after the command is not known";
+      plan.set(edit.path, target, {
+        text: after,
+        runs: state ? reanchorTo(state, after) : uniform(after.length, UNKNOWN),
+      });
       return undefined;
     }
     const outcome = applyAgentEdit(base, edit, origin, after);
@@ -372,7 +418,8 @@ export class Engine {
   setAgentState(from: string, to: string, value: Attributed): void {
     let doc = this.docs.get(from);
     if (doc && from !== to) {
-      if (this.docs.get(to)?.open) throw new EngineError('path-in-use', `cannot move ${from} to ${to}: ${to} is open in the editor`);
+      if (this.docs.get(to)?.open)
+        throw new EngineError('path-in-use', `cannot move ${from} to ${to}: ${to} is open in the editor`);
       this.docs.delete(from);
       this.capture.renamed(from, to);
       this.docs.set(to, doc);
@@ -454,7 +501,9 @@ export class Engine {
   }
 
   private reanchor(doc: TrackedDocument, text: string): void {
-    const result = reanchor(doc.text.toString(), doc.runs.toArray(), text, { timeoutMs: this.options.reanchorTimeoutMs ?? 3000 });
+    const result = reanchor(doc.text.toString(), doc.runs.toArray(), text, {
+      timeoutMs: this.options.reanchorTimeoutMs ?? 3000,
+    });
     doc.text = new TextBuffer(text, this.options.chunking?.textChunk);
     doc.runs = new RunList(result.runs, this.options.chunking?.runChunk);
     // The editor's undo stack no longer describes this text; stale records would only cost failed searches.
@@ -509,7 +558,10 @@ export class Engine {
     const doc = this.openDoc(event.path, 'mark');
     checkRange(event.offset, event.length, doc.text.length, `mark on ${event.path}`);
     if (event.as === 'human' && (event.tool !== undefined || event.kind !== undefined || event.model !== undefined)) {
-      throw new EngineError('invalid', `mark as human on ${event.path} cannot carry tool, kind or model; those describe AI`);
+      throw new EngineError(
+        'invalid',
+        `mark as human on ${event.path} cannot carry tool, kind or model; those describe AI`,
+      );
     }
     if (event.length === 0) return;
     let origin: Origin = HUMAN;
@@ -525,7 +577,10 @@ export class Engine {
     const doc = this.doc(from, 'rename');
     if (from === to) return;
     if (this.docs.get(to)?.open) {
-      throw new EngineError('path-in-use', `cannot rename ${from} to ${to}: ${to} is open in the editor; close it first`);
+      throw new EngineError(
+        'path-in-use',
+        `cannot rename ${from} to ${to}: ${to} is open in the editor; close it first`,
+      );
     }
     this.docs.delete(from);
     this.docs.set(to, doc);
@@ -535,12 +590,17 @@ export class Engine {
   // ---- helpers ----
 
   private newDoc(text: string, runs: RunList): TrackedDocument {
-    return new TrackedDocument(new TextBuffer(text, this.options.chunking?.textChunk), runs, this.options.history ?? DEFAULT_HISTORY_LIMITS);
+    return new TrackedDocument(
+      new TextBuffer(text, this.options.chunking?.textChunk),
+      runs,
+      this.options.history ?? DEFAULT_HISTORY_LIMITS,
+    );
   }
 
   private doc(path: string, what = 'query'): TrackedDocument {
     const doc = this.docs.get(path);
-    if (!doc) throw new EngineError('unknown-path', `${what}: ${path} is not tracked; it needs an open (or disk) event first`);
+    if (!doc)
+      throw new EngineError('unknown-path', `${what}: ${path} is not tracked; it needs an open (or disk) event first`);
     return doc;
   }
 
@@ -590,7 +650,13 @@ class AgentPlan {
     if (staged !== undefined) return staged ?? undefined;
     const doc = this.docs.get(path);
     if (!doc) return undefined;
-    return { text: doc.text.toString(), runs: doc.runs.toArray(), open: doc.open, beforeDisk: doc.beforeDisk, agentBefore: doc.agentBefore };
+    return {
+      text: doc.text.toString(),
+      runs: doc.runs.toArray(),
+      open: doc.open,
+      beforeDisk: doc.beforeDisk,
+      agentBefore: doc.agentBefore,
+    };
   }
 
   set(from: string, to: string, value: Attributed): void {
@@ -602,7 +668,13 @@ class AgentPlan {
   relabel(path: string, runs: Run[]): void {
     this.actions.push({ kind: 'relabel', path, runs });
     const current = this.view(path);
-    if (current) this.staged.set(path, { ...current, runs: relabelUnknown(current.runs, runs), beforeDisk: undefined, agentBefore: undefined });
+    if (current)
+      this.staged.set(path, {
+        ...current,
+        runs: relabelUnknown(current.runs, runs),
+        beforeDisk: undefined,
+        agentBefore: undefined,
+      });
   }
 
   pending(path: string, after: string, runs: Run[]): void {

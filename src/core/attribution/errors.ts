@@ -30,7 +30,10 @@ export class EngineError extends Error {
 /** Throws an out-of-range error unless `[offset, offset + length)` lies within a text of `size` code units. */
 export function checkRange(offset: number, length: number, size: number, what: string): void {
   if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0) {
-    throw new EngineError('invalid', `${what}: offset and length must be whole numbers >= 0 (got offset ${offset}, length ${length})`);
+    throw new EngineError(
+      'invalid',
+      `${what}: offset and length must be whole numbers >= 0 (got offset ${offset}, length ${length})`,
+    );
   }
   if (offset + length > size) {
     throw new EngineError(

@@ -19,18 +19,60 @@ export type AcceptKind = (typeof ACCEPT_KINDS)[number];
 export const AGENTS = ['claude-code', 'codex', 'gemini-cli', 'cursor', 'cline', 'vscode'] as const;
 export type AgentName = (typeof AGENTS)[number];
 
-export interface HeaderEvent { t: 'header'; v: 1; root?: string }
+export interface HeaderEvent {
+  t: 'header';
+  v: 1;
+  root?: string;
+}
 /** The editor opened a file: its text is human unless `origin` says `unknown`. */
-export interface OpenEvent { t: 'open'; path: string; text: string; origin?: 'human' | 'unknown' }
+export interface OpenEvent {
+  t: 'open';
+  path: string;
+  text: string;
+  origin?: 'human' | 'unknown';
+}
 /** One VS Code change event; `reason` is VS Code's TextDocumentChangeReason for undo and redo. */
-export interface EditEvent { t: 'edit'; path: string; changes: TextChange[]; reason?: 'undo' | 'redo' }
-export interface AcceptEvent { t: 'accept'; kind: AcceptKind; tool: Tool; model?: string }
-export interface CopyEvent { t: 'copy'; path: string; offset: number; length: number }
-export interface PasteEvent { t: 'paste'; path: string; text: string }
+export interface EditEvent {
+  t: 'edit';
+  path: string;
+  changes: TextChange[];
+  reason?: 'undo' | 'redo';
+}
+export interface AcceptEvent {
+  t: 'accept';
+  kind: AcceptKind;
+  tool: Tool;
+  model?: string;
+}
+export interface CopyEvent {
+  t: 'copy';
+  path: string;
+  offset: number;
+  length: number;
+}
+export interface PasteEvent {
+  t: 'paste';
+  path: string;
+  text: string;
+}
 /** An in-editor chat or agent edit session on a path starts (needs `tool`) or ends. */
-export interface ChatEvent { t: 'chat'; path: string; phase: 'start' | 'end'; tool?: Tool; model?: string }
-export interface DiskEvent { t: 'disk'; path: string; text: string }
-export interface AgentEvent { t: 'agent'; agent: AgentName; payload: unknown }
+export interface ChatEvent {
+  t: 'chat';
+  path: string;
+  phase: 'start' | 'end';
+  tool?: Tool;
+  model?: string;
+}
+export interface DiskEvent {
+  t: 'disk';
+  path: string;
+  text: string;
+}
+export interface AgentEvent {
+  t: 'agent';
+  agent: AgentName;
+  payload: unknown;
+}
 /**
  * A person (or a recorded trace restoring its starting state) sets the origin of a range. For `as: "ai"`, `tool`
  * defaults to `ai` (an AI we cannot name) and `kind` to `manual`; `as: "human"` takes neither.
@@ -45,9 +87,19 @@ export interface MarkEvent {
   kind?: AiKind;
   model?: string;
 }
-export interface SaveEvent { t: 'save'; path: string }
-export interface CloseEvent { t: 'close'; path: string }
-export interface RenameEvent { t: 'rename'; from: string; to: string }
+export interface SaveEvent {
+  t: 'save';
+  path: string;
+}
+export interface CloseEvent {
+  t: 'close';
+  path: string;
+}
+export interface RenameEvent {
+  t: 'rename';
+  from: string;
+  to: string;
+}
 
 export type ProvenanceEvent =
   | HeaderEvent

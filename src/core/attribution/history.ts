@@ -103,7 +103,13 @@ export class History {
     return this.replay(this.redoStack, this.undoStack, current, target, 'redo');
   }
 
-  private replay(from: EditRecord[], to: EditRecord[], current: DocumentState, target: TextBuffer, direction: 'undo' | 'redo'): DocumentState | undefined {
+  private replay(
+    from: EditRecord[],
+    to: EditRecord[],
+    current: DocumentState,
+    target: TextBuffer,
+    direction: 'undo' | 'redo',
+  ): DocumentState | undefined {
     if (from.length === 0) return undefined;
     const scratch: DocumentState = { text: current.text.clone(), runs: current.runs.clone() };
     const delta = target.length - current.text.length;
@@ -138,7 +144,10 @@ export class History {
     // Drop the oldest undo records, at least a tenth at a time so a full history does not cost a shift per keystroke.
     const batch = Math.max(1, Math.ceil(records / 10));
     let i = 0;
-    while (i < this.undoStack.length && (i < batch || this.undoStack.length - i + this.redoStack.length > records || this.chars > chars)) {
+    while (
+      i < this.undoStack.length &&
+      (i < batch || this.undoStack.length - i + this.redoStack.length > records || this.chars > chars)
+    ) {
       this.chars -= recordChars(this.undoStack[i]!);
       i++;
     }
@@ -150,7 +159,11 @@ export class History {
  * Steps `state` through `record`: backwards for an undo (each change's inserted text goes back to what it
  * removed, last change first), forwards for a redo. Undefined if the text is not what the step expects.
  */
-function step(record: EditRecord, state: DocumentState, direction: 'undo' | 'redo'): { delta: number; taken: (readonly Run[])[] } | undefined {
+function step(
+  record: EditRecord,
+  state: DocumentState,
+  direction: 'undo' | 'redo',
+): { delta: number; taken: (readonly Run[])[] } | undefined {
   const undo = direction === 'undo';
   const n = record.changes.length;
   const taken: (readonly Run[])[] = new Array<readonly Run[]>(n);
@@ -158,7 +171,9 @@ function step(record: EditRecord, state: DocumentState, direction: 'undo' | 'red
   for (let k = 0; k < n; k++) {
     const j = undo ? n - 1 - k : k;
     const c = record.changes[j]!;
-    const [fromText, toText, toRuns] = undo ? [c.insertedText, c.removedText, c.removedRuns] : [c.removedText, c.insertedText, c.insertedRuns];
+    const [fromText, toText, toRuns] = undo
+      ? [c.insertedText, c.removedText, c.removedRuns]
+      : [c.removedText, c.insertedText, c.insertedRuns];
     const end = c.offset + fromText.length;
     if (end > state.text.length || state.text.slice(c.offset, end) !== fromText) return undefined;
     taken[j] = state.runs.slice(c.offset, fromText.length);

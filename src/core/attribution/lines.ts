@@ -89,7 +89,15 @@ class LineTally {
     if (typeof origin === 'string') return;
     let g = this.groups.find(x => x.tool === origin.tool && x.kind === origin.kind);
     if (!g) {
-      g = { tool: origin.tool, kind: origin.kind, origin, significant: 0, all: 0, firstSignificant: Infinity, firstAny: this.order++ };
+      g = {
+        tool: origin.tool,
+        kind: origin.kind,
+        origin,
+        significant: 0,
+        all: 0,
+        firstSignificant: Infinity,
+        firstAny: this.order++,
+      };
       this.groups.push(g);
     }
     if (g.significant === 0 && significant > 0) g.firstSignificant = this.order++;
@@ -114,7 +122,9 @@ class LineTally {
       for (const g of this.groups) {
         const n = useSignificant ? g.significant : g.all;
         const bestN = best ? (useSignificant ? best.significant : best.all) : -1;
-        const earlier = best !== undefined && (useSignificant ? g.firstSignificant < best.firstSignificant : g.firstAny < best.firstAny);
+        const earlier =
+          best !== undefined &&
+          (useSignificant ? g.firstSignificant < best.firstSignificant : g.firstAny < best.firstAny);
         if (n > bestN || (n === bestN && earlier)) best = g;
       }
       dominant = best?.origin;
@@ -155,7 +165,9 @@ export function classifyLines(text: string, runs: readonly Run[] | RunList): Lin
   if (Array.isArray(runs)) for (const r of runs as readonly Run[]) visit(r.length, r.origin);
   else (runs as RunList).forEach(visit);
   if (pos !== text.length) {
-    throw new RangeError(`runs cover ${pos} code units but the text has ${text.length}: the attribution is out of step with the text`);
+    throw new RangeError(
+      `runs cover ${pos} code units but the text has ${text.length}: the attribution is out of step with the text`,
+    );
   }
   if (!tally.empty) {
     const [cls, d] = tally.finish();

@@ -67,7 +67,12 @@ export interface OriginFactory {
 export function originFactory(newId: () => string, now: () => Date): OriginFactory {
   return {
     ai({ tool, kind, model, session }) {
-      const origin: { -readonly [K in keyof AiOrigin]: AiOrigin[K] } = { id: newId(), tool, kind, at: now().toISOString() };
+      const origin: { -readonly [K in keyof AiOrigin]: AiOrigin[K] } = {
+        id: newId(),
+        tool,
+        kind,
+        at: now().toISOString(),
+      };
       // Only present keys: stored state and JSON output stay free of `"model": undefined` noise.
       if (model !== undefined) origin.model = model;
       if (session !== undefined) origin.session = session;

@@ -34,7 +34,8 @@ class RunBuilder {
     if (length <= 0) return;
     this.length += length;
     const last = this.runs[this.runs.length - 1];
-    if (last && sameOrigin(last.origin, origin)) this.runs[this.runs.length - 1] = { length: last.length + length, origin: last.origin };
+    if (last && sameOrigin(last.origin, origin))
+      this.runs[this.runs.length - 1] = { length: last.length + length, origin: last.origin };
     else this.runs.push({ length, origin });
   }
 }
@@ -76,12 +77,21 @@ function commonPrefix(a: string, b: string): number {
 function commonSuffix(a: string, b: string, max: number): number {
   let i = 0;
   const block = 4096;
-  while (i + block <= max && a.slice(a.length - i - block, a.length - i) === b.slice(b.length - i - block, b.length - i)) i += block;
+  while (
+    i + block <= max &&
+    a.slice(a.length - i - block, a.length - i) === b.slice(b.length - i - block, b.length - i)
+  )
+    i += block;
   while (i < max && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
   return i;
 }
 
-export function reanchor(oldText: string, oldRuns: readonly Run[], newText: string, options: ReanchorOptions = {}): ReanchorResult {
+export function reanchor(
+  oldText: string,
+  oldRuns: readonly Run[],
+  newText: string,
+  options: ReanchorOptions = {},
+): ReanchorResult {
   const deadline = Date.now() + (options.timeoutMs ?? 3000);
   const prefix = commonPrefix(oldText, newText);
   const suffix = commonSuffix(oldText, newText, Math.min(oldText.length, newText.length) - prefix);
@@ -105,7 +115,9 @@ export function reanchor(oldText: string, oldRuns: readonly Run[], newText: stri
   }
   new OldRuns(oldRuns).copy(oldText.length - suffix, suffix, out);
   if (out.length !== newText.length) {
-    throw new Error(`re-anchoring produced runs of ${out.length} code units for a text of ${newText.length}: this is a bug`);
+    throw new Error(
+      `re-anchoring produced runs of ${out.length} code units for a text of ${newText.length}: this is a bug`,
+    );
   }
   return { runs: out.runs, complete };
 }
@@ -114,7 +126,13 @@ export function reanchor(oldText: string, oldRuns: readonly Run[], newText: stri
  * The runs of `newMid`, from a line diff against `oldMid` (which starts at old offset `base`) refined by tokens.
  * Undefined if the line diff timed out or its result does not add up.
  */
-function diffMiddle(oldMid: string, newMid: string, cursor: OldRuns, base: number, deadline: number): ReanchorResult | undefined {
+function diffMiddle(
+  oldMid: string,
+  newMid: string,
+  cursor: OldRuns,
+  base: number,
+  deadline: number,
+): ReanchorResult | undefined {
   const remaining = (): number => Math.max(1, deadline - Date.now());
   const lines = diffLines(oldMid, newMid, { timeout: remaining() });
   if (!lines) return undefined;
@@ -156,7 +174,14 @@ function diffMiddle(oldMid: string, newMid: string, cursor: OldRuns, base: numbe
 }
 
 /** Emits the runs of one token-diffed block; false (having emitted nothing) if the diff does not add up. */
-function emitTokens(changes: Change[], removed: string, added: string, cursor: OldRuns, oldBase: number, out: RunBuilder): boolean {
+function emitTokens(
+  changes: Change[],
+  removed: string,
+  added: string,
+  cursor: OldRuns,
+  oldBase: number,
+  out: RunBuilder,
+): boolean {
   // Check first: a half-emitted block would leave the runs out of step with the text.
   let o = 0;
   let n = 0;

@@ -30,7 +30,8 @@ export class RunList {
 
   /** `maxRuns` bounds a chunk; small values are for tests that exercise chunk boundaries. */
   constructor(runs: Iterable<Run> = [], maxRuns = 64) {
-    if (!Number.isInteger(maxRuns) || maxRuns < 2) throw new RangeError(`maxRuns must be an integer >= 2, got ${maxRuns}`);
+    if (!Number.isInteger(maxRuns) || maxRuns < 2)
+      throw new RangeError(`maxRuns must be an integer >= 2, got ${maxRuns}`);
     this.maxRuns = maxRuns;
     const lengths: number[] = [];
     const origins: Origin[] = [];
@@ -62,7 +63,8 @@ export class RunList {
       for (let i = 0; i < c.lengths.length; i++) {
         // Neighbouring chunks may meet at equal origins only transiently; merge on the way out to be safe.
         const last = out[out.length - 1];
-        if (last && sameOrigin(last.origin, c.origins[i]!)) out[out.length - 1] = { length: last.length + c.lengths[i]!, origin: last.origin };
+        if (last && sameOrigin(last.origin, c.origins[i]!))
+          out[out.length - 1] = { length: last.length + c.lengths[i]!, origin: last.origin };
         else out.push({ length: c.lengths[i]!, origin: c.origins[i]! });
       }
     }
@@ -101,7 +103,8 @@ export class RunList {
       const take = Math.min(runEnd, end) - pos;
       const origin = c.origins[i]!;
       const last = out[out.length - 1];
-      if (last && sameOrigin(last.origin, origin)) out[out.length - 1] = { length: last.length + take, origin: last.origin };
+      if (last && sameOrigin(last.origin, origin))
+        out[out.length - 1] = { length: last.length + take, origin: last.origin };
       else out.push({ length: take, origin });
       pos += take;
       runStart = runEnd;
@@ -253,7 +256,6 @@ export class RunList {
     this.validTo = validTo;
     return index;
   }
-
 }
 
 /** Appends a run to parallel arrays, merging with the last one when the origins match; skips empty runs. */

@@ -23,7 +23,8 @@ export class TextBuffer {
 
   /** `maxChunk` is the chunk size in code units; small values are for tests that exercise chunk boundaries. */
   constructor(text = '', maxChunk = 4096) {
-    if (!Number.isInteger(maxChunk) || maxChunk < 2) throw new RangeError(`maxChunk must be an integer >= 2, got ${maxChunk}`);
+    if (!Number.isInteger(maxChunk) || maxChunk < 2)
+      throw new RangeError(`maxChunk must be an integer >= 2, got ${maxChunk}`);
     this.maxChunk = maxChunk;
     this.targetChunk = Math.max(1, maxChunk >> 1);
     this.chunks = this.split(text);
@@ -150,5 +151,4 @@ export class TextBuffer {
     this.validTo = validTo;
     return index;
   }
-
 }

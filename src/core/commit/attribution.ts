@@ -96,7 +96,11 @@ export function summarizeCommit(files: readonly FileAttribution[]): CommitAttrib
       entry.lines++;
       tools.set(key, entry);
       const agentKey = `${origin.tool}\0${origin.model ?? ''}`;
-      if (!agents.has(agentKey)) agents.set(agentKey, origin.model === undefined ? { tool: origin.tool } : { tool: origin.tool, model: origin.model });
+      if (!agents.has(agentKey))
+        agents.set(
+          agentKey,
+          origin.model === undefined ? { tool: origin.tool } : { tool: origin.tool, model: origin.model },
+        );
     }
   }
   attribution.tools = [...tools.values()];

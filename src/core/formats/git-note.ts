@@ -74,7 +74,10 @@ export function buildAgentTrace(commit: CommitAttribution, identity: TraceIdenti
   const files: TraceFile[] = [];
   const vendorFiles: { path: string; conversations: VendorConversation[] }[] = [];
   for (const file of commit.files) {
-    const groups = new Map<string, { type: ContributorType; model?: string; vendor: VendorConversation; lines: number[] }>();
+    const groups = new Map<
+      string,
+      { type: ContributorType; model?: string; vendor: VendorConversation; lines: number[] }
+    >();
     for (const line of file.added as readonly AddedLine[]) {
       const type = TYPE_OF[line.cls];
       if (!type) continue;
@@ -97,7 +100,10 @@ export function buildAgentTrace(commit: CommitAttribution, identity: TraceIdenti
     const conversations: TraceConversation[] = [];
     const vendor: VendorConversation[] = [];
     for (const g of groups.values()) {
-      conversations.push({ contributor: g.model !== undefined ? { type: g.type, model_id: g.model } : { type: g.type }, ranges: toRanges(g.lines) });
+      conversations.push({
+        contributor: g.model !== undefined ? { type: g.type, model_id: g.model } : { type: g.type },
+        ranges: toRanges(g.lines),
+      });
       vendor.push(g.vendor);
     }
     files.push({ path: file.path, conversations });
@@ -148,16 +154,19 @@ export function parseAgentTrace(text: string): Map<string, Map<number, NoteLine>
     throw new AgentTraceFormatError(`the note is not JSON: ${(error as Error).message}`);
   }
   const r = record as Partial<AgentTraceRecord>;
-  if (typeof r !== 'object' || r === null || !Array.isArray(r.files)) throw new AgentTraceFormatError('the note has no files array');
+  if (typeof r !== 'object' || r === null || !Array.isArray(r.files))
+    throw new AgentTraceFormatError('the note has no files array');
   const vendorFiles = (r.metadata as AgentTraceRecord['metadata'] | undefined)?.[VENDOR_KEY]?.files;
   const out = new Map<string, Map<number, NoteLine>>();
   r.files.forEach((file, fi) => {
-    if (typeof file?.path !== 'string' || !Array.isArray(file.conversations)) throw new AgentTraceFormatError(`files[${fi}] is malformed`);
+    if (typeof file?.path !== 'string' || !Array.isArray(file.conversations))
+      throw new AgentTraceFormatError(`files[${fi}] is malformed`);
     const lines = out.get(file.path) ?? new Map<number, NoteLine>();
     const vendorConversations = vendorFiles?.[fi]?.path === file.path ? vendorFiles[fi]!.conversations : undefined;
     file.conversations.forEach((conv, ci) => {
       const type = conv?.contributor?.type;
-      const cls: LineClass | undefined = type === 'ai' ? 'a' : type === 'mixed' ? 'm' : type === 'unknown' ? 'u' : undefined;
+      const cls: LineClass | undefined =
+        type === 'ai' ? 'a' : type === 'mixed' ? 'm' : type === 'unknown' ? 'u' : undefined;
       if (!cls || !Array.isArray(conv.ranges)) return;
       const v = vendorConversations?.[ci];
       const info: NoteLine = { cls };

@@ -86,7 +86,9 @@ class Fields {
 
   literal<T extends string>(key: string, values: readonly T[]): T {
     const v = this.obj[key];
-    return typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : this.fail(key, `one of ${oneOf(values)}`);
+    return typeof v === 'string' && (values as readonly string[]).includes(v)
+      ? (v as T)
+      : this.fail(key, `one of ${oneOf(values)}`);
   }
 
   optionalLiteral<T extends string>(key: string, values: readonly T[]): T | undefined {
@@ -99,12 +101,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function parseChanges(value: unknown): TextChange[] {
-  if (!Array.isArray(value)) throw new Error(`"edit" event: "changes" must be an array of {offset, length, text}, got ${quote(value)}`);
+  if (!Array.isArray(value))
+    throw new Error(`"edit" event: "changes" must be an array of {offset, length, text}, got ${quote(value)}`);
   return value.map((c: unknown, i) => {
     const where = `"edit" event: change ${i + 1}`;
     if (!isObject(c)) throw new Error(`${where} must be an object {offset, length, text}, got ${quote(c)}`);
     for (const key of Object.keys(c)) {
-      if (key !== 'offset' && key !== 'length' && key !== 'text') throw new Error(`${where} has unknown key "${key}"; a change has offset, length, text`);
+      if (key !== 'offset' && key !== 'length' && key !== 'text')
+        throw new Error(`${where} has unknown key "${key}"; a change has offset, length, text`);
     }
     const f = new Fields(c, where);
     return { offset: f.count('offset'), length: f.count('length'), text: f.string('text') };
@@ -122,7 +126,8 @@ export function parseEvent(line: string): ProvenanceEvent {
   if (!isObject(value)) throw new Error(`an event must be a JSON object, got ${quote(value)}`);
   const t = value.t;
   if (typeof t !== 'string') throw new Error(`an event needs "t", its type: one of ${oneOf(Object.keys(SHAPES))}`);
-  if (!Object.prototype.hasOwnProperty.call(SHAPES, t)) throw new Error(`unknown event type ${quote(t)}; known types: ${oneOf(Object.keys(SHAPES))}`);
+  if (!Object.prototype.hasOwnProperty.call(SHAPES, t))
+    throw new Error(`unknown event type ${quote(t)}; known types: ${oneOf(Object.keys(SHAPES))}`);
   const type = t as EventType;
   const shape = SHAPES[type];
   for (const key of Object.keys(value)) {
@@ -137,7 +142,8 @@ export function parseEvent(line: string): ProvenanceEvent {
   const f = new Fields(value, `"${type}" event`);
   switch (type) {
     case 'header': {
-      if (value.v !== 1) throw new Error(`"header" event: "v" must be 1 (the only trace version), got ${quote(value.v)}`);
+      if (value.v !== 1)
+        throw new Error(`"header" event: "v" must be 1 (the only trace version), got ${quote(value.v)}`);
       const root = f.optionalString('root');
       return root === undefined ? { t: 'header', v: 1 } : { t: 'header', v: 1, root };
     }
@@ -151,7 +157,12 @@ export function parseEvent(line: string): ProvenanceEvent {
     }
     case 'accept': {
       const model = f.optionalString('model');
-      return { t: 'accept', kind: f.literal('kind', ACCEPT_KINDS), tool: f.literal('tool', TOOLS), ...(model !== undefined ? { model } : {}) };
+      return {
+        t: 'accept',
+        kind: f.literal('kind', ACCEPT_KINDS),
+        tool: f.literal('tool', TOOLS),
+        ...(model !== undefined ? { model } : {}),
+      };
     }
     case 'copy':
       return { t: 'copy', path: f.path('path'), offset: f.count('offset'), length: f.count('length') };
@@ -162,7 +173,13 @@ export function parseEvent(line: string): ProvenanceEvent {
       const tool = f.optionalLiteral('tool', TOOLS);
       const model = f.optionalString('model');
       if (phase === 'start' && tool === undefined) throw new Error(`"chat" start needs "tool": one of ${oneOf(TOOLS)}`);
-      return { t: 'chat', path: f.path('path'), phase, ...(tool ? { tool } : {}), ...(model !== undefined ? { model } : {}) };
+      return {
+        t: 'chat',
+        path: f.path('path'),
+        phase,
+        ...(tool ? { tool } : {}),
+        ...(model !== undefined ? { model } : {}),
+      };
     }
     case 'disk':
       return { t: 'disk', path: f.path('path'), text: f.string('text') };
@@ -227,7 +244,8 @@ export function runTrace(trace: string, options: EngineOptions = {}): Engine {
     } catch (error) {
       throw new TraceError(lineNumber, error instanceof Error ? error.message : String(error));
     }
-    if (event.t === 'header' && seenEvent) throw new TraceError(lineNumber, '"header" must be the first event of a trace');
+    if (event.t === 'header' && seenEvent)
+      throw new TraceError(lineNumber, '"header" must be the first event of a trace');
     seenEvent = true;
     try {
       engine.apply(event);

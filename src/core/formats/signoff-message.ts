@@ -56,10 +56,6 @@ export function parsePerson(value: string): Person {
   return { name: m[1]!.trim(), email: m[2]! };
 }
 
-export function formatPerson(person: Person): string {
-  return `${person.name} <${person.email}>`;
-}
-
 /** `<patch-id> <commit-id>`; throws when either is not a full lower-case object id. */
 export function parseSignoffEntry(value: string): SignoffEntry {
   const parts = value.trim().split(/ +/);
@@ -71,13 +67,20 @@ export function parseSignoffEntry(value: string): SignoffEntry {
 
 /** A name as a trailer can carry it: one line, no angle brackets. */
 export function cleanName(name: string): string {
-  return name.replace(/[<>\r\n\0]/g, ' ').replace(/\s+/g, ' ').trim();
+  return name
+    .replace(/[<>\r\n\0]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The reviewer's comment as a paragraph block: no NULs or CRs, no trailing spaces, at most one blank line in a row. */
 export function cleanComment(comment: string | undefined): string {
   if (comment === undefined) return '';
-  const lines = comment.replace(/\0/g, '').replace(/\r\n?/g, '\n').split('\n').map(l => l.replace(/\s+$/, ''));
+  const lines = comment
+    .replace(/\0/g, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map(l => l.replace(/\s+$/, ''));
   const out: string[] = [];
   for (const line of lines) {
     if (line === '' && (out.length === 0 || out[out.length - 1] === '')) continue;
@@ -88,15 +91,23 @@ export function cleanComment(comment: string | undefined): string {
 }
 
 /** The full message of a sign-off commit, ending with a newline. */
-export function formatSignoffMessage(input: { reviewer: Person; entries: readonly SignoffEntry[]; comment?: string }): string {
+export function formatSignoffMessage(input: {
+  reviewer: Person;
+  entries: readonly SignoffEntry[];
+  comment?: string;
+}): string {
   const name = cleanName(input.reviewer.name);
   const email = input.reviewer.email;
   if (!/^[^<>\s]+@[^<>\s]+$/.test(email)) throw new Error(`"${email}" is not an e-mail address`);
   for (const e of input.entries) {
-    if (!isObjectId(e.patchId) || !isObjectId(e.commitId)) throw new Error(`bad sign-off entry ${e.patchId} ${e.commitId}`);
+    if (!isObjectId(e.patchId) || !isObjectId(e.commitId))
+      throw new Error(`bad sign-off entry ${e.patchId} ${e.commitId}`);
   }
   const comment = cleanComment(input.comment);
-  const trailers = [`${REVIEWED_BY}: ${name ? `${name} ` : ''}<${email}>`, ...input.entries.map(e => `${AI_SIGNOFF}: ${e.patchId} ${e.commitId}`)];
+  const trailers = [
+    `${REVIEWED_BY}: ${name ? `${name} ` : ''}<${email}>`,
+    ...input.entries.map(e => `${AI_SIGNOFF}: ${e.patchId} ${e.commitId}`),
+  ];
   return [signoffSubject(input.entries.length), '', ...(comment ? [comment, ''] : []), ...trailers].join('\n') + '\n';
 }
 

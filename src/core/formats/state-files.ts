@@ -19,7 +19,10 @@ export type FormatProblem = 'syntax' | 'version' | 'shape';
 /** A local-state file is unusable. `message` says why, in words a person reading the log can act on. */
 export class StateFormatError extends Error {
   override readonly name = 'StateFormatError';
-  constructor(readonly problem: FormatProblem, message: string) {
+  constructor(
+    readonly problem: FormatProblem,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -83,11 +86,6 @@ export function isBlobId(value: unknown): value is string {
   return typeof value === 'string' && BLOB_ID.test(value);
 }
 
-/** The length of a blob id in the given object format. */
-export function blobIdLength(format: ObjectFormat): number {
-  return format === 'sha1' ? 40 : 64;
-}
-
 /**
  * A repository path as the store accepts it: non-empty, relative, `/`-separated, no NUL, no `.`/`..` segments.
  * The store keys files by it; letting `a/../b` and `b` name different entries would split one file's history.
@@ -113,7 +111,10 @@ export function parseVersioned(text: string, expected: number = STATE_FORMAT_VER
   if (!isObject(value)) throw new StateFormatError('syntax', 'not a JSON object');
   if (!('version' in value)) throw new StateFormatError('version', 'it has no "version" field');
   if (value.version !== expected) {
-    throw new StateFormatError('version', `unknown version ${JSON.stringify(value.version)} (this build reads version ${expected})`);
+    throw new StateFormatError(
+      'version',
+      `unknown version ${JSON.stringify(value.version)} (this build reads version ${expected})`,
+    );
   }
   return value;
 }

@@ -63,11 +63,13 @@ export function decodeRuns(value: unknown, expectedLength?: number): Run[] {
   v.runs.forEach((item: unknown, i: number) => {
     if (!Array.isArray(item) || item.length !== 2) throw new RunsFormatError(`runs[${i}] must be [length, origin]`);
     const [length, ref] = item as [unknown, unknown];
-    if (typeof length !== 'number' || !Number.isInteger(length) || length <= 0) throw new RunsFormatError(`runs[${i}] length must be a positive whole number`);
+    if (typeof length !== 'number' || !Number.isInteger(length) || length <= 0)
+      throw new RunsFormatError(`runs[${i}] length must be a positive whole number`);
     let origin: Origin;
     if (ref === 'h') origin = HUMAN;
     else if (ref === 'u') origin = UNKNOWN;
-    else if (typeof ref === 'number' && Number.isInteger(ref) && ref >= 0 && ref < origins.length) origin = origins[ref]!;
+    else if (typeof ref === 'number' && Number.isInteger(ref) && ref >= 0 && ref < origins.length)
+      origin = origins[ref]!;
     else throw new RunsFormatError(`runs[${i}] origin must be "h", "u" or an index into origins`);
     const last = runs[runs.length - 1];
     if (last && last.origin === origin) runs[runs.length - 1] = { length: last.length + length, origin };

@@ -76,7 +76,10 @@ export function formatAssistedBy(agents: readonly AgentModel[]): string[] {
 /** A trailer value that does not follow the grammar. `reason` says what is wrong with it. */
 export class TrailerFormatError extends Error {
   override readonly name = 'TrailerFormatError';
-  constructor(readonly value: string, readonly reason: string) {
+  constructor(
+    readonly value: string,
+    readonly reason: string,
+  ) {
     super(`malformed ${AI_ATTRIBUTION} trailer "${value.slice(0, 200)}": ${reason}`);
   }
 }
@@ -104,7 +107,13 @@ export function parseAiAttribution(value: string): Attribution {
     if (!COUNT.test(raw)) throw new TrailerFormatError(value, `${key}=${raw} is not a whole number`);
     return Number(raw);
   };
-  const result: Attribution = { added: count('added'), ai: count('ai'), mixed: count('mixed'), unknown: count('unknown'), tools: [] };
+  const result: Attribution = {
+    added: count('added'),
+    ai: count('ai'),
+    mixed: count('mixed'),
+    unknown: count('unknown'),
+    tools: [],
+  };
   const tools = seen.get('tools');
   if (tools === undefined) throw new TrailerFormatError(value, 'tools= is missing');
   for (const item of tools === '' ? [] : tools.split(',')) {

@@ -8,13 +8,19 @@ import type { CommitReview, ReviewRequest } from './review';
 
 /** Escapes text for markdown prose and table cells (no raw HTML, no emphasis, no links, no table breaks). */
 export function escapeMarkdown(text: string): string {
-  return printable(text).replace(/[\\`*_{}[\]()<>#+!|~&]/g, c => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
+  return printable(text).replace(/[\\`*_{}[\]()<>#+!|~&]/g, c =>
+    c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`,
+  );
 }
 
 /** Control characters (terminal escapes, NUL, CR) shown as `\xNN`; everything else kept. */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\n/g, ' ');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+      .replace(/\n/g, ' ')
+  );
 }
 
 /** A path in backticks, safe whatever it holds. */
@@ -58,12 +64,18 @@ export function renderReviewPacket(input: PacketInput): string {
   const { commits } = input;
   const out: string[] = [];
   const n = commits.length;
-  out.push(`# AI sign-off requested: ${n} ${n === 1 ? 'commit' : 'commits'}${input.branch ? ` on ${code(input.branch)}` : ''}`);
+  out.push(
+    `# AI sign-off requested: ${n} ${n === 1 ? 'commit' : 'commits'}${input.branch ? ` on ${code(input.branch)}` : ''}`,
+  );
   out.push('');
-  out.push(`Base ${code(input.base.rev)} (${short(input.base.id)}), head ${code(input.head.rev)} (${short(input.head.id)}).`);
+  out.push(
+    `Base ${code(input.base.rev)} (${short(input.base.id)}), head ${code(input.head.rev)} (${short(input.head.id)}).`,
+  );
   if (input.request) {
     const by = input.request.by ? ` by ${escapeMarkdown(input.request.by)}` : '';
-    out.push(`Requested${by} from ${input.request.to.map(escapeMarkdown).join(', ')} on ${escapeMarkdown(input.request.at)}.`);
+    out.push(
+      `Requested${by} from ${input.request.to.map(escapeMarkdown).join(', ')} on ${escapeMarkdown(input.request.at)}.`,
+    );
   }
   out.push('');
   if (n === 0) {
@@ -86,18 +98,30 @@ export function renderReviewPacket(input: PacketInput): string {
     out.push(`- Commit: ${code(c.commit.id)}`);
     if (c.commit.patchId) out.push(`- Patch id: ${code(c.commit.patchId)}`);
     out.push(`- AI lines: ${lineSummary(c)}; tools: ${escapeMarkdown(tools(c))}`);
-    if (c.commit.assistedBy.length > 0) out.push(`- Assisted-by (agents and models): ${c.commit.assistedBy.map(escapeMarkdown).join(', ')}`);
-    if (c.highRisk) out.push(`- High-risk paths: ${c.highRiskPaths.map(code).join(', ')} (needs ${c.requiredSigners} distinct seniors)`);
-    if (c.signers.length > 0) out.push(`- Signed off so far by: ${c.signers.map(s => escapeMarkdown(s.email)).join(', ')}`);
+    if (c.commit.assistedBy.length > 0)
+      out.push(`- Assisted-by (agents and models): ${c.commit.assistedBy.map(escapeMarkdown).join(', ')}`);
+    if (c.highRisk)
+      out.push(
+        `- High-risk paths: ${c.highRiskPaths.map(code).join(', ')} (needs ${c.requiredSigners} distinct seniors)`,
+      );
+    if (c.signers.length > 0)
+      out.push(`- Signed off so far by: ${c.signers.map(s => escapeMarkdown(s.email)).join(', ')}`);
     const perFile = new Map((c.commit.aiPaths ?? []).map(p => [p.path, p]));
     const files = c.commit.aiPaths ? c.commit.aiPaths.map(p => p.path) : (c.commit.paths ?? []);
     if (files.length > 0) {
-      out.push(c.commit.aiPaths ? '- Files with AI lines:' : '- Files changed (line-level AI data not recorded for this commit):');
+      out.push(
+        c.commit.aiPaths
+          ? '- Files with AI lines:'
+          : '- Files changed (line-level AI data not recorded for this commit):',
+      );
       for (const file of files) {
         const known = perFile.get(file);
         const ranges = known?.ranges?.length
           ? `: lines ${known.ranges
-              .map(r => `${r.start}${r.end !== r.start ? `-${r.end}` : ''}${r.tool ? ` (${escapeMarkdown([r.tool, r.kind, r.model].filter(Boolean).join('/'))})` : ''}`)
+              .map(
+                r =>
+                  `${r.start}${r.end !== r.start ? `-${r.end}` : ''}${r.tool ? ` (${escapeMarkdown([r.tool, r.kind, r.model].filter(Boolean).join('/'))})` : ''}`,
+              )
               .join(', ')}`
           : known
             ? `: ${known.aiLines} AI lines`

@@ -97,14 +97,18 @@ function flag(value: unknown, key: string, fallback: boolean): boolean {
 
 function globList(value: unknown, key: string): readonly string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new PolicyError(key, `must be a list of glob patterns, e.g. ["docs/**"] (got ${describe(value)})`);
-  return Object.freeze(value.map((item: unknown, i) => {
-    const itemKey = `${key}[${i}]`;
-    if (typeof item !== 'string') throw new PolicyError(itemKey, `must be a glob pattern string (got ${describe(item)})`);
-    const problem = globProblem(item);
-    if (problem) throw new PolicyError(itemKey, `${problem} (got ${describe(item)})`);
-    return item;
-  }));
+  if (!Array.isArray(value))
+    throw new PolicyError(key, `must be a list of glob patterns, e.g. ["docs/**"] (got ${describe(value)})`);
+  return Object.freeze(
+    value.map((item: unknown, i) => {
+      const itemKey = `${key}[${i}]`;
+      if (typeof item !== 'string')
+        throw new PolicyError(itemKey, `must be a glob pattern string (got ${describe(item)})`);
+      const problem = globProblem(item);
+      if (problem) throw new PolicyError(itemKey, `${problem} (got ${describe(item)})`);
+      return item;
+    }),
+  );
 }
 
 /** Validates a parsed policy document. Throws PolicyError naming the first bad key. */
@@ -112,11 +116,21 @@ export function validatePolicy(value: unknown): Policy {
   if (!isObject(value)) throw new PolicyError('', `the policy must be a JSON object (got ${describe(value)})`);
   checkKeys(value, '', ['version', 'signoff', 'trailers']);
   if (value.version !== undefined && value.version !== POLICY_VERSION) {
-    throw new PolicyError('version', `must be ${POLICY_VERSION} (got ${describe(value.version)}); this ai-provenance reads policy version ${POLICY_VERSION}`);
+    throw new PolicyError(
+      'version',
+      `must be ${POLICY_VERSION} (got ${describe(value.version)}); this ai-provenance reads policy version ${POLICY_VERSION}`,
+    );
   }
   const signoff = value.signoff ?? {};
   if (!isObject(signoff)) throw new PolicyError('signoff', `must be an object (got ${describe(signoff)})`);
-  checkKeys(signoff, 'signoff', ['minAiLines', 'ignore', 'highRisk', 'highRiskSigners', 'allowSelfSignoff', 'requireSignature']);
+  checkKeys(signoff, 'signoff', [
+    'minAiLines',
+    'ignore',
+    'highRisk',
+    'highRiskSigners',
+    'allowSelfSignoff',
+    'requireSignature',
+  ]);
   const trailers = value.trailers ?? {};
   if (!isObject(trailers)) throw new PolicyError('trailers', `must be an object (got ${describe(trailers)})`);
   checkKeys(trailers, 'trailers', ['onEveryCommit', 'coAuthoredBy']);
@@ -145,7 +159,10 @@ export function parsePolicy(text: string): Policy {
     // A UTF-8 byte order mark is what some editors write; it is not part of the JSON.
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    throw new PolicyError('', `the policy is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PolicyError(
+      '',
+      `the policy is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return validatePolicy(value);
 }
@@ -190,7 +207,8 @@ export function globProblem(pattern: string): string | undefined {
   if (pattern.startsWith('/')) return 'is relative to the repository root and must not start with "/"';
   if (pattern.startsWith('./')) return 'is relative to the repository root and must not start with "./"';
   if (pattern.includes('\\')) return 'must use "/" between folders and no "\\"';
-  if ([...pattern].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return 'must not contain control characters';
+  if ([...pattern].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+    return 'must not contain control characters';
   return undefined;
 }
 

@@ -36,7 +36,13 @@ export interface AiPathLines {
   readonly path: string;
   /** ai + mixed lines of this file in this commit. */
   readonly aiLines: number;
-  readonly ranges?: readonly { readonly start: number; readonly end: number; readonly tool?: string; readonly kind?: string; readonly model?: string }[];
+  readonly ranges?: readonly {
+    readonly start: number;
+    readonly end: number;
+    readonly tool?: string;
+    readonly kind?: string;
+    readonly model?: string;
+  }[];
 }
 
 /**
@@ -259,7 +265,14 @@ function ancestry(graph: ReadonlyMap<string, readonly string[]>): (from: string,
  * person listed as senior@ and alias@ cannot author as one and sign off as the other).
  */
 export function isSigner(signer: Signer, email: string): boolean {
-  return sameEmail(signer.email, email) || (signer.principals !== undefined && matchPrincipal(signer.principals.map(p => p.toLowerCase()), email.toLowerCase()));
+  return (
+    sameEmail(signer.email, email) ||
+    (signer.principals !== undefined &&
+      matchPrincipal(
+        signer.principals.map(p => p.toLowerCase()),
+        email.toLowerCase(),
+      ))
+  );
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -382,7 +395,8 @@ export function computeReview(input: ReviewInput): ReviewReport {
   const claimsOf = new Map<string, Claim[]>();
   for (const s of signoffs) {
     const matched = new Map<string, { match: Claim['match']; listedPatchId?: string }>();
-    for (const e of s.facts.parsed.entries) for (const c of byPatch.get(e.patchId) ?? []) matched.set(c.id, { match: 'patch' });
+    for (const e of s.facts.parsed.entries)
+      for (const c of byPatch.get(e.patchId) ?? []) matched.set(c.id, { match: 'patch' });
     for (const e of s.facts.parsed.entries) {
       const same = byId.get(e.commitId);
       for (const c of same ? [same, ...twinsOf(e.commitId)] : twinsOf(e.commitId)) {
@@ -473,11 +487,13 @@ export function signoffTargets(report: ReviewReport): CommitReview[] {
 
 /** Parses one stored review request (local state); throws when its shape is wrong. */
 export function parseReviewRequest(value: unknown): ReviewRequest {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('a review request must be an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('a review request must be an object');
   const v = value as Record<string, unknown>;
   const str = (x: unknown): x is string => typeof x === 'string';
   if (!str(v.at) || Number.isNaN(Date.parse(v.at))) throw new Error('review request: "at" must be an ISO time');
-  if (!Array.isArray(v.to) || !v.to.every(str)) throw new Error('review request: "to" must be a list of e-mail addresses');
+  if (!Array.isArray(v.to) || !v.to.every(str))
+    throw new Error('review request: "to" must be a list of e-mail addresses');
   if (!Array.isArray(v.commits)) throw new Error('review request: "commits" must be a list');
   const commits = v.commits.map((c: unknown) => {
     const o = c as Record<string, unknown> | null;

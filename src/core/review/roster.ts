@@ -129,7 +129,9 @@ function parseOptions(value: string): ParsedOptions | { error: string } {
     }
     const raw = eq < 0 ? undefined : option.slice(eq + 1);
     if (raw === undefined || raw.length < 2 || !raw.startsWith('"') || !raw.endsWith('"')) {
-      return { error: `${name} needs a value in double quotes, e.g. ${name}="${name === 'namespaces' ? 'git' : '20260101'}"` };
+      return {
+        error: `${name} needs a value in double quotes, e.g. ${name}="${name === 'namespaces' ? 'git' : '20260101'}"`,
+      };
     }
     const inner = raw.slice(1, -1);
     if (name === 'namespaces') {
@@ -185,7 +187,8 @@ export function parseAllowedSigners(text: string): { entries: RosterEntry[]; pro
       problems.push({ line, message });
     };
     const text = (index === 0 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw).replace(/\r$/, '');
-    if ([...text].some(c => (c.charCodeAt(0) < 0x20 && c !== '\t') || c.charCodeAt(0) === 0x7f)) return fail('the line contains control characters');
+    if ([...text].some(c => (c.charCodeAt(0) < 0x20 && c !== '\t') || c.charCodeAt(0) === 0x7f))
+      return fail('the line contains control characters');
     let at = skipSpace(text, 0);
     if (at >= text.length || text[at] === '#') return;
 
@@ -193,9 +196,12 @@ export function parseAllowedSigners(text: string): { entries: RosterEntry[]; pro
     if ('error' in principalField) return fail(principalField.error);
     const principals = principalField.value.split(',');
     if (principalField.value === '' || principals.some(p => p.trim() === '' || p !== p.trim())) {
-      return fail('the principals (first field) must be a comma-separated list of e-mail addresses or patterns without spaces');
+      return fail(
+        'the principals (first field) must be a comma-separated list of e-mail addresses or patterns without spaces',
+      );
     }
-    if (principals.every(p => p.startsWith('!'))) return fail('the principals only exclude (every pattern starts with "!"), so they match nobody');
+    if (principals.every(p => p.startsWith('!')))
+      return fail('the principals only exclude (every pattern starts with "!"), so they match nobody');
     at = skipSpace(text, principalField.end);
     if (at >= text.length) return fail('a key type and key must follow the principals');
 
@@ -219,7 +225,8 @@ export function parseAllowedSigners(text: string): { entries: RosterEntry[]; pro
     const keyType = next.value;
     at = skipSpace(text, next.end);
     const keyField = takeField(text, at);
-    if ('error' in keyField || keyField.value === '') return fail(`the ${keyType} key (base64) is missing after the key type`);
+    if ('error' in keyField || keyField.value === '')
+      return fail(`the ${keyType} key (base64) is missing after the key type`);
     const keyProblem = keyBlobProblem(keyType, keyField.value);
     if (keyProblem) return fail(keyProblem);
     const comment = text.slice(skipSpace(text, keyField.end)).trim();
@@ -300,7 +307,12 @@ export class Roster {
   /** Whether some entry names `email` (case-insensitive for a person typing an address; patterns apply). */
   allowsEmail(email: string): boolean {
     const lower = email.toLowerCase();
-    return this.entries.some(e => matchPrincipal(e.principals.map(p => p.toLowerCase()), lower));
+    return this.entries.some(e =>
+      matchPrincipal(
+        e.principals.map(p => p.toLowerCase()),
+        lower,
+      ),
+    );
   }
 
   /** The plain (pattern-free, non-negated) principals, in file order, without duplicates. */

@@ -1,7 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
-import { ensureNotesRewrite, hookStatus, hooksLocation, installHook, launcherPath, MANAGED_HOOKS, writeLauncher } from '../../io/git/hooks';
+import {
+  ensureNotesRewrite,
+  hookStatus,
+  hooksLocation,
+  installHook,
+  launcherPath,
+  MANAGED_HOOKS,
+  writeLauncher,
+} from '../../io/git/hooks';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { Disposable } from '../platform/lifecycle';
 
@@ -58,7 +66,8 @@ export class GitHooksSetup extends Disposable {
       const states = MANAGED_HOOKS.map(h => hookStatus(dir, h, launcher));
       if (consent === 'installed' || states.some(s => s.state === 'installed' || s.state === 'outdated')) {
         writeLauncher(this.launcherTarget());
-        for (const s of states) if (s.state !== 'installed' && s.state !== 'foreign') installHook(dir, s.hook, launcher);
+        for (const s of states)
+          if (s.state !== 'installed' && s.state !== 'foreign') installHook(dir, s.hook, launcher);
         continue;
       }
       void this.ask(location);
@@ -79,10 +88,14 @@ export class GitHooksSetup extends Disposable {
     if (answer === install) {
       try {
         await this.install(location.root);
-        void vscode.window.showInformationMessage(vscode.l10n.t('AI Provenance git hooks installed in {0}.', path.basename(location.root)));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('AI Provenance git hooks installed in {0}.', path.basename(location.root)),
+        );
       } catch (error) {
         this.logger.error(error as Error);
-        void vscode.window.showErrorMessage(vscode.l10n.t('Could not install the git hooks: {0}', (error as Error).message));
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t('Could not install the git hooks: {0}', (error as Error).message),
+        );
       }
     } else if (answer === never) {
       await this.context.globalState.update(this.key(location.root), 'declined' satisfies Consent);

@@ -5,7 +5,14 @@ import type { Logger } from '../../core/log';
 import { starterPolicy } from '../../core/review/policy';
 import { starterAllowedSigners } from '../../core/review/roster';
 import { requestReview, ReviewRequestError } from '../../io/review/request-review';
-import { createSignoff, planSignoff, PolicyFileError, POLICY_PATH, ROSTER_PATH, SignoffRefusedError } from '../../io/review/signoff';
+import {
+  createSignoff,
+  planSignoff,
+  PolicyFileError,
+  POLICY_PATH,
+  ROSTER_PATH,
+  SignoffRefusedError,
+} from '../../io/review/signoff';
 import type { GitHubReviewer } from '../platform/github';
 import type { SignoffModel } from '../views/signoff-model';
 
@@ -13,11 +20,14 @@ import type { SignoffModel } from '../views/signoff-model';
 async function readyState(model: SignoffModel) {
   const state = await model.refresh();
   if (state.kind === 'ready') return state;
-  const message = state.kind === 'noRepository'
-    ? vscode.l10n.t('Open a folder in a git repository first.')
-    : state.kind === 'noBase'
-      ? vscode.l10n.t('No base branch found (origin/HEAD, origin/main, main, ...): set aiProvenance.baseBranch.')
-      : state.kind === 'error' ? state.message : vscode.l10n.t('Still loading; try again in a moment.');
+  const message =
+    state.kind === 'noRepository'
+      ? vscode.l10n.t('Open a folder in a git repository first.')
+      : state.kind === 'noBase'
+        ? vscode.l10n.t('No base branch found (origin/HEAD, origin/main, main, ...): set aiProvenance.baseBranch.')
+        : state.kind === 'error'
+          ? state.message
+          : vscode.l10n.t('Still loading; try again in a moment.');
   void vscode.window.showWarningMessage(message);
   return undefined;
 }
@@ -27,22 +37,42 @@ async function readyState(model: SignoffModel) {
  * where the branch has a GitHub pull request, ask GitHub too (reviewers, `ai-assisted` label, the packet as a
  * comment) with VS Code's GitHub sign-in.
  */
-export async function requestSeniorReview(model: SignoffModel, github: GitHubReviewer, logger: Logger, preset?: string[]): Promise<{ packet: string; to: string[] } | undefined> {
+export async function requestSeniorReview(
+  model: SignoffModel,
+  github: GitHubReviewer,
+  logger: Logger,
+  preset?: string[],
+): Promise<{ packet: string; to: string[] } | undefined> {
   const state = await readyState(model);
   if (!state) return undefined;
   const roster = state.review.roster;
   if (!roster || roster.isEmpty) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('{0} has no {1}: there is no senior to ask. Add the seniors\u2019 SSH keys there first (AI Provenance: Create Starter Policy).', state.base, ROSTER_PATH));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        '{0} has no {1}: there is no senior to ask. Add the seniors\u2019 SSH keys there first (AI Provenance: Create Starter Policy).',
+        state.base,
+        ROSTER_PATH,
+      ),
+    );
     return undefined;
   }
   if (state.waiting.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No AI-assisted commit on this branch waits for sign-off.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('No AI-assisted commit on this branch waits for sign-off.'),
+    );
     return undefined;
   }
-  const to = preset ?? (await vscode.window.showQuickPick(roster.plainPrincipals().map(label => ({ label })), {
-    canPickMany: true,
-    title: vscode.l10n.t('Ask which seniors to sign off {0} commit(s)?', state.waiting.length),
-  }))?.map(p => p.label);
+  const to =
+    preset ??
+    (
+      await vscode.window.showQuickPick(
+        roster.plainPrincipals().map(label => ({ label })),
+        {
+          canPickMany: true,
+          title: vscode.l10n.t('Ask which seniors to sign off {0} commit(s)?', state.waiting.length),
+        },
+      )
+    )?.map(p => p.label);
   if (!to || to.length === 0) return undefined;
   let result;
   try {
@@ -60,16 +90,20 @@ export async function requestSeniorReview(model: SignoffModel, github: GitHubRev
   await vscode.window.showTextDocument(packetDoc, { preview: false });
   const onGitHub = await github.requestOnPullRequest(state.location.root, to, result.packet).catch((error: unknown) => {
     logger.warn(`GitHub review request: ${(error as Error).message}`);
-    void vscode.window.showWarningMessage(vscode.l10n.t('The request is recorded, but GitHub could not be asked: {0}', (error as Error).message));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('The request is recorded, but GitHub could not be asked: {0}', (error as Error).message),
+    );
     return undefined;
   });
   const copy = vscode.l10n.t('Copy Packet');
-  void vscode.window.showInformationMessage(
-    onGitHub
-      ? vscode.l10n.t('Review requested from {0} on pull request #{1}.', to.join(', '), onGitHub.number)
-      : vscode.l10n.t('Review requested from {0}: share the review packet with them.', to.join(', ')),
-    copy,
-  ).then(answer => (answer === copy ? vscode.env.clipboard.writeText(result.packet!) : undefined));
+  void vscode.window
+    .showInformationMessage(
+      onGitHub
+        ? vscode.l10n.t('Review requested from {0} on pull request #{1}.', to.join(', '), onGitHub.number)
+        : vscode.l10n.t('Review requested from {0}: share the review packet with them.', to.join(', ')),
+      copy,
+    )
+    .then(answer => (answer === copy ? vscode.env.clipboard.writeText(result.packet!) : undefined));
   return { packet: result.packet, to };
 }
 
@@ -93,18 +127,39 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
   }
   if (plan.targets.length === 0 || !plan.message) {
     const why = [
-      plan.ownCommits.length ? vscode.l10n.t('{0} are your own commits (the policy does not allow signing off your own)', plan.ownCommits.length) : '',
+      plan.ownCommits.length
+        ? vscode.l10n.t(
+            '{0} are your own commits (the policy does not allow signing off your own)',
+            plan.ownCommits.length,
+          )
+        : '',
       plan.alreadySigned.length ? vscode.l10n.t('{0} you have signed off already', plan.alreadySigned.length) : '',
       plan.blocked.length ? vscode.l10n.t('{0} cannot be signed off as they are', plan.blocked.length) : '',
-    ].filter(Boolean).join('; ');
-    void vscode.window.showInformationMessage(why ? vscode.l10n.t('Nothing for you to sign off: {0}.', why) : vscode.l10n.t('Nothing waits for sign-off on this branch.'));
+    ]
+      .filter(Boolean)
+      .join('; ');
+    void vscode.window.showInformationMessage(
+      why
+        ? vscode.l10n.t('Nothing for you to sign off: {0}.', why)
+        : vscode.l10n.t('Nothing waits for sign-off on this branch.'),
+    );
     return undefined;
   }
   const detail = [
-    vscode.l10n.t('Signer: {0} <{1}> (key {2})', plan.signer.reviewer.name ?? '', plan.signer.reviewer.email, plan.signer.fingerprint),
+    vscode.l10n.t(
+      'Signer: {0} <{1}> (key {2})',
+      plan.signer.reviewer.name ?? '',
+      plan.signer.reviewer.email,
+      plan.signer.fingerprint,
+    ),
     '',
-    ...plan.targets.map(t => `${t.commit.id.slice(0, 12)}  ${t.commit.subject}\n    ${vscode.l10n.t('by {0}, {1} AI lines, patch {2}', t.commit.author.email, t.aiLines ?? '?', t.commit.patchId?.slice(0, 12) ?? '-')}`),
-    ...(plan.ownCommits.length ? ['', vscode.l10n.t('Left out, your own: {0}', plan.ownCommits.map(c => c.commit.id.slice(0, 12)).join(', '))] : []),
+    ...plan.targets.map(
+      t =>
+        `${t.commit.id.slice(0, 12)}  ${t.commit.subject}\n    ${vscode.l10n.t('by {0}, {1} AI lines, patch {2}', t.commit.author.email, t.aiLines ?? '?', t.commit.patchId?.slice(0, 12) ?? '-')}`,
+    ),
+    ...(plan.ownCommits.length
+      ? ['', vscode.l10n.t('Left out, your own: {0}', plan.ownCommits.map(c => c.commit.id.slice(0, 12)).join(', '))]
+      : []),
   ].join('\n');
   if (confirm) {
     const yes = vscode.l10n.t('Sign Off');
@@ -119,14 +174,30 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
     const { commit, verified } = await createSignoff(plan, logger);
     void model.refresh();
     if (verified.status !== 'verified') {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Sign-off commit {0} was made, but its signature does not verify against {1} at {2} ({3}).', commit.slice(0, 12), ROSTER_PATH, state.base, verified.status));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          'Sign-off commit {0} was made, but its signature does not verify against {1} at {2} ({3}).',
+          commit.slice(0, 12),
+          ROSTER_PATH,
+          state.base,
+          verified.status,
+        ),
+      );
     } else {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Signed off {0} commit(s) in {1}. Push the branch so CI sees it.', plan.targets.length, commit.slice(0, 12)));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'Signed off {0} commit(s) in {1}. Push the branch so CI sees it.',
+          plan.targets.length,
+          commit.slice(0, 12),
+        ),
+      );
     }
     return commit;
   } catch (error) {
     logger.error(error as Error);
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not make the sign-off commit: {0}', (error as Error).message));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Could not make the sign-off commit: {0}', (error as Error).message),
+    );
     return undefined;
   }
 }
@@ -134,7 +205,10 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
 /** Create Starter Policy: writes .ai-provenance/policy.json and allowed_signers where missing, and opens them. */
 export async function createStarterPolicy(root: string): Promise<void> {
   const written: string[] = [];
-  for (const [rel, text] of [[POLICY_PATH, starterPolicy()], [ROSTER_PATH, starterAllowedSigners()]] as const) {
+  for (const [rel, text] of [
+    [POLICY_PATH, starterPolicy()],
+    [ROSTER_PATH, starterAllowedSigners()],
+  ] as const) {
     const file = path.join(root, rel);
     if (fs.existsSync(file)) continue;
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -146,7 +220,9 @@ export async function createStarterPolicy(root: string): Promise<void> {
   }
   void vscode.window.showInformationMessage(
     written.length
-      ? vscode.l10n.t('Starter policy written. List each senior in allowed_signers as "email ssh-ed25519 AAAA…" (their public signing key), then commit both files to the base branch: sign-offs are checked against the base.')
+      ? vscode.l10n.t(
+          'Starter policy written. List each senior in allowed_signers as "email ssh-ed25519 AAAA…" (their public signing key), then commit both files to the base branch: sign-offs are checked against the base.',
+        )
       : vscode.l10n.t('The policy files exist already; they are open.'),
   );
 }

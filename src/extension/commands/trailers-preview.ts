@@ -18,14 +18,23 @@ export async function previewTrailers(folder: string, logger: Logger): Promise<T
   const base = (await commitExists(location.root, 'HEAD')) ? 'HEAD' : await emptyTree(location.root);
   const result = await stagedAttribution(openRunsStore(location, logger), location.root, base, logger);
   const a = result.attribution;
-  const trailers = a.ai + a.mixed > 0
-    ? [...formatAssistedBy(result.agents).map(v => `${ASSISTED_BY}: ${v}`), `${AI_ATTRIBUTION}: ${formatAiAttribution(a)}`]
-    : [];
+  const trailers =
+    a.ai + a.mixed > 0
+      ? [
+          ...formatAssistedBy(result.agents).map(v => `${ASSISTED_BY}: ${v}`),
+          `${AI_ATTRIBUTION}: ${formatAiAttribution(a)}`,
+        ]
+      : [];
   return { root: location.root, trailers, added: a.added, aiLines: a.ai + a.mixed };
 }
 
-interface GitInputBox { value: string }
-interface GitRepository { rootUri: vscode.Uri; inputBox: GitInputBox }
+interface GitInputBox {
+  value: string;
+}
+interface GitRepository {
+  rootUri: vscode.Uri;
+  inputBox: GitInputBox;
+}
 interface GitApi {
   repositories: GitRepository[];
   openRepository?(root: vscode.Uri): Promise<GitRepository | null>;
@@ -37,7 +46,11 @@ export async function scmRepository(root: string): Promise<GitRepository | undef
   if (!ext) return undefined;
   const api = (ext.isActive ? ext.exports : await ext.activate()).getAPI(1);
   // The git extension discovers repositories in the background: ask for this one if it has not yet.
-  return api.repositories.find(r => r.rootUri.fsPath === root) ?? (await api.openRepository?.(vscode.Uri.file(root))) ?? undefined;
+  return (
+    api.repositories.find(r => r.rootUri.fsPath === root) ??
+    (await api.openRepository?.(vscode.Uri.file(root))) ??
+    undefined
+  );
 }
 
 /** Adds trailers to a commit message after a blank line, each once; an older AI-Attribution is replaced. */

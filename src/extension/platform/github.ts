@@ -11,7 +11,10 @@ export interface GitHubSettings {
 
 /** owner/name of a GitHub remote URL (https, ssh or scp-like), for the hosts we know, else undefined. */
 export function parseGitHubRemote(url: string, hosts: readonly string[]): { owner: string; repo: string } | undefined {
-  const m = /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/(?:[^@/]+@)?|[^@/\s]+@)([^/:]+)(?::\d+)?[/:]([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(url.trim());
+  const m =
+    /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/(?:[^@/]+@)?|[^@/\s]+@)([^/:]+)(?::\d+)?[/:]([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(
+      url.trim(),
+    );
   if (!m || !hosts.includes(m[1]!.toLowerCase())) return undefined;
   return { owner: m[2]!, repo: m[3]! };
 }
@@ -27,9 +30,13 @@ export class GitHubReviewer {
    * refuses the sign-in consent dialog in test runs.
    */
   tokenSource: () => Promise<string> = async () =>
-    (await vscode.authentication.getSession(this.settings().authProvider, ['repo'], { createIfNone: true })).accessToken;
+    (await vscode.authentication.getSession(this.settings().authProvider, ['repo'], { createIfNone: true }))
+      .accessToken;
 
-  constructor(private readonly settings: () => GitHubSettings, private readonly logger: Logger) {}
+  constructor(
+    private readonly settings: () => GitHubSettings,
+    private readonly logger: Logger,
+  ) {}
 
   /** Remote hosts that are GitHub: github.com, and the API's own host (a GitHub Enterprise server). */
   private hosts(): string[] {
@@ -38,24 +45,38 @@ export class GitHubReviewer {
   }
 
   /** Returns the pull request asked, or undefined when the remote is not GitHub or the branch has no open pull request. */
-  async requestOnPullRequest(root: string, emails: readonly string[], packet: string): Promise<{ number: number } | undefined> {
+  async requestOnPullRequest(
+    root: string,
+    emails: readonly string[],
+    packet: string,
+  ): Promise<{ number: number } | undefined> {
     const remote = await runGit(['remote', 'get-url', 'origin'], { cwd: root, okExitCodes: [0, 2, 128] });
     const repo = remote.exitCode === 0 ? parseGitHubRemote(remote.stdout, this.hosts()) : undefined;
     if (!repo) return undefined;
-    const branch = (await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: root, okExitCodes: [0, 1] })).stdout.trim();
+    const branch = (
+      await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: root, okExitCodes: [0, 1] })
+    ).stdout.trim();
     if (!branch) return undefined;
     const api = this.client(await this.tokenSource());
     const base = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
-    const pulls = await api.get<{ number: number }[]>(`${base}/pulls?state=open&head=${encodeURIComponent(`${repo.owner}:${branch}`)}`);
+    const pulls = await api.get<{ number: number }[]>(
+      `${base}/pulls?state=open&head=${encodeURIComponent(`${repo.owner}:${branch}`)}`,
+    );
     const pr = pulls[0];
     if (!pr) return undefined;
     const logins: string[] = [];
     for (const email of emails) {
-      const found = await api.get<{ items?: { login: string }[] }>(`/search/users?q=${encodeURIComponent(`${email} in:email`)}`);
-      const login = found.items?.[0]?.login ?? (await vscode.window.showInputBox({
-        title: vscode.l10n.t('GitHub account of {0}', email),
-        prompt: vscode.l10n.t('GitHub does not show which account has this address; type the login to request the review from.'),
-      }));
+      const found = await api.get<{ items?: { login: string }[] }>(
+        `/search/users?q=${encodeURIComponent(`${email} in:email`)}`,
+      );
+      const login =
+        found.items?.[0]?.login ??
+        (await vscode.window.showInputBox({
+          title: vscode.l10n.t('GitHub account of {0}', email),
+          prompt: vscode.l10n.t(
+            'GitHub does not show which account has this address; type the login to request the review from.',
+          ),
+        }));
       if (login) logins.push(login);
     }
     if (logins.length) await api.post(`${base}/pulls/${pr.number}/requested_reviewers`, { reviewers: logins });
@@ -81,10 +102,15 @@ export class GitHubReviewer {
       });
       if (!response.ok) {
         const text = await response.text().catch(() => '');
-        throw new Error(`GitHub ${method} ${path.split('?')[0]}: ${response.status} ${response.statusText}${text ? ` (${text.slice(0, 200)})` : ''}`);
+        throw new Error(
+          `GitHub ${method} ${path.split('?')[0]}: ${response.status} ${response.statusText}${text ? ` (${text.slice(0, 200)})` : ''}`,
+        );
       }
       return (response.status === 204 ? undefined : await response.json()) as T;
     };
-    return { get: <T>(p: string) => call<T>('GET', p), post: <T>(p: string, body: unknown) => call<T>('POST', p, body) };
+    return {
+      get: <T>(p: string) => call<T>('GET', p),
+      post: <T>(p: string, body: unknown) => call<T>('POST', p, body),
+    };
   }
 }

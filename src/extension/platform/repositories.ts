@@ -27,7 +27,9 @@ export class Repositories {
     let found = this.byFolder.get(folder);
     if (!found) {
       found = locateRepository(folder).catch(error => {
-        this.logger.debug(`${folder} is not in a git repository (${(error as Error).message}); its attribution is kept in memory only`);
+        this.logger.debug(
+          `${folder} is not in a git repository (${(error as Error).message}); its attribution is kept in memory only`,
+        );
         return undefined;
       });
       this.byFolder.set(folder, found);
@@ -44,7 +46,10 @@ export class Repositories {
       }
       this.realFolders.set(folder, real);
     }
-    const repoPath = path.relative(location.root, path.join(real, path.basename(file))).split(path.sep).join('/');
+    const repoPath = path
+      .relative(location.root, path.join(real, path.basename(file)))
+      .split(path.sep)
+      .join('/');
     if (repoPath.startsWith('../') || repoPath === '..' || path.isAbsolute(repoPath)) return undefined;
     let store = this.stores.get(location.stateDir);
     if (!store) {

@@ -34,11 +34,13 @@ export class Settings extends Disposable {
   constructor() {
     super();
     this.current = Settings.read();
-    this.register(vscode.workspace.onDidChangeConfiguration(e => {
-      if (!e.affectsConfiguration('aiProvenance')) return;
-      this.current = Settings.read();
-      this.changed.fire(this.current);
-    }));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration(e => {
+        if (!e.affectsConfiguration('aiProvenance')) return;
+        this.current = Settings.read();
+        this.changed.fire(this.current);
+      }),
+    );
   }
 
   get values(): SettingsValues {

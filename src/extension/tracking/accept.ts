@@ -50,7 +50,11 @@ export class AcceptController extends Disposable {
   private readonly shadows = new Map<string, vscode.Disposable>();
   private shadowing = false;
 
-  constructor(private readonly tracker: ProvenanceTracker, private readonly tool: () => Tool, private readonly logger: Logger) {
+  constructor(
+    private readonly tracker: ProvenanceTracker,
+    private readonly tool: () => Tool,
+    private readonly logger: Logger,
+  ) {
     super();
   }
 
@@ -64,7 +68,9 @@ export class AcceptController extends Disposable {
     // edit suggestion only moved the cursor): the next keystroke must not be taken for the AI's.
     this.tracker.cancelAccept(editor.document);
     const accepted = await outcome;
-    this.logger.debug(`${command}: ${accepted ? 'accepted text attributed to AI' : 'no edit followed (nothing accepted, or a jump)'}`);
+    this.logger.debug(
+      `${command}: ${accepted ? 'accepted text attributed to AI' : 'no edit followed (nothing accepted, or a jump)'}`,
+    );
   }
 
   /** Runs VS Code's command itself, stepping aside if we shadow its id. */
@@ -96,7 +102,10 @@ export class AcceptController extends Disposable {
   private shadow(command: string): void {
     if (this.shadows.has(command)) return;
     const kind = (Object.keys(BUILTIN_ACCEPT) as AcceptKind[]).find(k => BUILTIN_ACCEPT[k] === command)!;
-    this.shadows.set(command, vscode.commands.registerCommand(command, () => this.accept(kind)));
+    this.shadows.set(
+      command,
+      vscode.commands.registerCommand(command, () => this.accept(kind)),
+    );
   }
 
   override dispose(): void {

@@ -20,7 +20,10 @@ export class AgentSpoolWatcher extends Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly running = new Map<string, Promise<void>>();
 
-  constructor(private readonly tracker: ProvenanceTracker, private readonly logger: Logger) {
+  constructor(
+    private readonly tracker: ProvenanceTracker,
+    private readonly logger: Logger,
+  ) {
     super();
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.watchFolders()));
     void this.watchFolders();
@@ -55,10 +58,13 @@ export class AgentSpoolWatcher extends Disposable {
 
   private schedule(location: RepositoryLocation): void {
     if (this.timers.has(location.stateDir)) return;
-    this.timers.set(location.stateDir, setTimeout(() => {
-      this.timers.delete(location.stateDir);
-      void this.ingest(location);
-    }, DEBOUNCE_MS));
+    this.timers.set(
+      location.stateDir,
+      setTimeout(() => {
+        this.timers.delete(location.stateDir);
+        void this.ingest(location);
+      }, DEBOUNCE_MS),
+    );
   }
 
   /** Ingests now (one run per repository at a time; a request during a run runs again after it). */
@@ -70,9 +76,13 @@ export class AgentSpoolWatcher extends Disposable {
         enginePath: repoPath => path.join(location.root, ...repoPath.split('/')),
       });
       if (result.records > 0) this.logger.info(`ingested ${result.records} agent hook record(s)`);
-      for (const p of this.tracker.openPaths()) if (p.startsWith(location.root + path.sep)) this.tracker.notifyChanged(p);
+      for (const p of this.tracker.openPaths())
+        if (p.startsWith(location.root + path.sep)) this.tracker.notifyChanged(p);
     });
-    this.running.set(location.stateDir, next.catch(() => undefined));
+    this.running.set(
+      location.stateDir,
+      next.catch(() => undefined),
+    );
     await next;
   }
 

@@ -14,7 +14,10 @@ export const CHAT_EDITING_SCHEME = 'chat-editing-text-model';
 export class ChatEditingWatcher extends Disposable {
   private readonly sessions = new Map<string, number>();
 
-  constructor(private readonly tracker: ProvenanceTracker, private readonly tool: () => Tool) {
+  constructor(
+    private readonly tracker: ProvenanceTracker,
+    private readonly tool: () => Tool,
+  ) {
     super();
     this.register(vscode.workspace.onDidOpenTextDocument(doc => this.opened(doc)));
     this.register(vscode.workspace.onDidCloseTextDocument(doc => this.closed(doc)));

@@ -12,7 +12,11 @@ const COPY_MIME = 'application/vnd.ai-provenance.copy';
 export class ProvenancePasteProvider implements vscode.DocumentPasteEditProvider {
   constructor(private readonly tracker: ProvenanceTracker) {}
 
-  prepareDocumentPaste(document: vscode.TextDocument, ranges: readonly vscode.Range[], dataTransfer: vscode.DataTransfer): void {
+  prepareDocumentPaste(
+    document: vscode.TextDocument,
+    ranges: readonly vscode.Range[],
+    dataTransfer: vscode.DataTransfer,
+  ): void {
     // One range: its origins can follow it. Several (multi-cursor copy) paste as joined text: treated as human.
     if (ranges.length !== 1 || ranges[0]!.isEmpty) return;
     const offset = document.offsetAt(ranges[0]!.start);

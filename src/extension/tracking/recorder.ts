@@ -12,7 +12,12 @@ import { isAi } from '../../core/attribution/origin';
 export class TraceRecorder {
   private readonly fd: number;
 
-  constructor(readonly file: string, private readonly root: string, engine: Engine, openPaths: readonly string[]) {
+  constructor(
+    readonly file: string,
+    private readonly root: string,
+    engine: Engine,
+    openPaths: readonly string[],
+  ) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.fd = fs.openSync(file, 'w');
     this.line({ t: 'header', v: 1, root });
@@ -30,7 +35,16 @@ export class TraceRecorder {
     for (const run of engine.runs(absolute)) {
       if (isAi(run.origin)) {
         const o = run.origin;
-        this.line({ t: 'mark', path: rel, offset, length: run.length, as: 'ai', tool: o.tool, kind: o.kind, ...(o.model !== undefined ? { model: o.model } : {}) });
+        this.line({
+          t: 'mark',
+          path: rel,
+          offset,
+          length: run.length,
+          as: 'ai',
+          tool: o.tool,
+          kind: o.kind,
+          ...(o.model !== undefined ? { model: o.model } : {}),
+        });
       } else if (run.origin === 'human') {
         human.push([offset, run.length]);
       }

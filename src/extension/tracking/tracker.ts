@@ -79,7 +79,10 @@ export class ProvenanceTracker extends Disposable {
   /** When set, the time each change event takes in our handler, in microseconds (npm run bench). */
   private timings: number[] | undefined;
 
-  constructor(private readonly repos: Repositories, private readonly logger: Logger) {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly logger: Logger,
+  ) {
     super();
     this.register(vscode.workspace.onDidOpenTextDocument(doc => this.track(doc)));
     this.register(vscode.workspace.onDidChangeTextDocument(e => this.onChange(e)));
@@ -95,7 +98,8 @@ export class ProvenanceTracker extends Disposable {
 
   /** Resolves once every open document's stored attribution has been loaded (tests, commands). */
   async ready(): Promise<void> {
-    for (let i = 0; i < 100 && [...this.docs.values()].some(d => !d.ready); i++) await new Promise(r => setTimeout(r, 20));
+    for (let i = 0; i < 100 && [...this.docs.values()].some(d => !d.ready); i++)
+      await new Promise(r => setTimeout(r, 20));
   }
 
   isTracked(path: string): boolean {
@@ -145,16 +149,29 @@ export class ProvenanceTracker extends Disposable {
 
   chat(path: string, phase: 'start' | 'end', tool: AcceptEvent['tool'], model?: string): void {
     if (!this.engine.has(path)) return;
-    this.apply(phase === 'start' ? { t: 'chat', path, phase, tool, ...(model !== undefined ? { model } : {}) } : { t: 'chat', path, phase });
+    this.apply(
+      phase === 'start'
+        ? { t: 'chat', path, phase, tool, ...(model !== undefined ? { model } : {}) }
+        : { t: 'chat', path, phase },
+    );
   }
 
-  mark(doc: vscode.TextDocument, ranges: readonly vscode.Range[], as: 'ai' | 'human', tool: AcceptEvent['tool']): number {
+  mark(
+    doc: vscode.TextDocument,
+    ranges: readonly vscode.Range[],
+    as: 'ai' | 'human',
+    tool: AcceptEvent['tool'],
+  ): number {
     let marked = 0;
     for (const range of ranges) {
       if (range.isEmpty) continue;
       const offset = doc.offsetAt(range.start);
       const length = doc.offsetAt(range.end) - offset;
-      this.apply(as === 'ai' ? { t: 'mark', path: doc.uri.fsPath, offset, length, as, tool } : { t: 'mark', path: doc.uri.fsPath, offset, length, as });
+      this.apply(
+        as === 'ai'
+          ? { t: 'mark', path: doc.uri.fsPath, offset, length, as, tool }
+          : { t: 'mark', path: doc.uri.fsPath, offset, length, as },
+      );
       marked++;
     }
     if (marked) {
@@ -205,7 +222,8 @@ export class ProvenanceTracker extends Disposable {
     void this.load(path, text, doc.languageId)
       .catch(error => {
         this.logger.warn(`could not load the stored attribution of ${path}: ${(error as Error).message}`);
-        if (!this.engine.has(path) || this.engine.isOpen(path)) this.safeApply({ t: 'open', path, text, origin: 'unknown' });
+        if (!this.engine.has(path) || this.engine.isOpen(path))
+          this.safeApply({ t: 'open', path, text, origin: 'unknown' });
       })
       .finally(() => {
         state.ready = true;
@@ -260,7 +278,12 @@ export class ProvenanceTracker extends Disposable {
   profileChanges(): { stop(): number[] } {
     const timings: number[] = [];
     this.timings = timings;
-    return { stop: () => { if (this.timings === timings) this.timings = undefined; return timings; } };
+    return {
+      stop: () => {
+        if (this.timings === timings) this.timings = undefined;
+        return timings;
+      },
+    };
   }
 
   private onChange(e: vscode.TextDocumentChangeEvent): void {
@@ -277,7 +300,12 @@ export class ProvenanceTracker extends Disposable {
     const state = this.docs.get(path);
     if (!state) return this.track(doc);
     const events: ProvenanceEvent[] = [];
-    const reason = e.reason === vscode.TextDocumentChangeReason.Undo ? 'undo' : e.reason === vscode.TextDocumentChangeReason.Redo ? 'redo' : undefined;
+    const reason =
+      e.reason === vscode.TextDocumentChangeReason.Undo
+        ? 'undo'
+        : e.reason === vscode.TextDocumentChangeReason.Redo
+          ? 'redo'
+          : undefined;
     const reload = reason === undefined && !doc.isDirty && this.accept?.path !== path && matchesDisk(doc);
     if (reload) {
       // Not typed: the file was reloaded because it changed on disk.
@@ -294,12 +322,22 @@ export class ProvenanceTracker extends Disposable {
       // some keybindings) still insert exactly the copied text, in one change, soon after the copy. Typing inserts
       // one character; a completion or a rename inserting the same text is not a single fresh change like that.
       const copied = this.lastCopied;
-      if (paste === undefined && copied && Date.now() - copied.at < PASTE_WINDOW_MS && e.contentChanges.length === 1 && e.contentChanges[0]!.text === copied.text) {
+      if (
+        paste === undefined &&
+        copied &&
+        Date.now() - copied.at < PASTE_WINDOW_MS &&
+        e.contentChanges.length === 1 &&
+        e.contentChanges[0]!.text === copied.text
+      ) {
         paste = copied.text;
         this.lastCopied = undefined;
       }
       if (paste !== undefined) events.push({ t: 'paste', path, text: paste });
-      const changes: TextChange[] = e.contentChanges.map(c => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
+      const changes: TextChange[] = e.contentChanges.map(c => ({
+        offset: c.rangeOffset,
+        length: c.rangeLength,
+        text: c.text,
+      }));
       events.push(reason ? { t: 'edit', path, changes, reason } : { t: 'edit', path, changes });
     }
     if (state.ready) for (const event of events) this.apply(event);
@@ -402,7 +440,11 @@ export class ProvenanceTracker extends Disposable {
   private resync(path: string): void {
     const doc = vscode.workspace.textDocuments.find(d => d.uri.fsPath === path);
     if (!doc) return;
-    this.safeApply(this.engine.has(path) ? { t: 'disk', path, text: doc.getText() } : { t: 'open', path, text: doc.getText(), origin: 'unknown' });
+    this.safeApply(
+      this.engine.has(path)
+        ? { t: 'disk', path, text: doc.getText() }
+        : { t: 'open', path, text: doc.getText(), origin: 'unknown' },
+    );
     this.changed.fire(path);
   }
 

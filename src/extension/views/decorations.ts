@@ -21,23 +21,31 @@ export class Decorations extends Disposable implements vscode.HoverProvider {
   /** Paths shown in an editor, kept current from VS Code's events: the typing path must not ask for them. */
   private visible = new Set<string>();
 
-  constructor(extensionUri: vscode.Uri, private readonly tracker: ProvenanceTracker, private readonly settings: Settings) {
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly tracker: ProvenanceTracker,
+    private readonly settings: Settings,
+  ) {
     super();
     const color = new vscode.ThemeColor('aiProvenance.aiLineForeground');
-    this.ai = this.register(vscode.window.createTextEditorDecorationType({
-      gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', 'gutter-ai.svg'),
-      gutterIconSize: 'contain',
-      overviewRulerColor: color,
-      overviewRulerLane: vscode.OverviewRulerLane.Left,
-      isWholeLine: true,
-    }));
-    this.mixed = this.register(vscode.window.createTextEditorDecorationType({
-      gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', 'gutter-mixed.svg'),
-      gutterIconSize: 'contain',
-      overviewRulerColor: new vscode.ThemeColor('aiProvenance.mixedLineForeground'),
-      overviewRulerLane: vscode.OverviewRulerLane.Left,
-      isWholeLine: true,
-    }));
+    this.ai = this.register(
+      vscode.window.createTextEditorDecorationType({
+        gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', 'gutter-ai.svg'),
+        gutterIconSize: 'contain',
+        overviewRulerColor: color,
+        overviewRulerLane: vscode.OverviewRulerLane.Left,
+        isWholeLine: true,
+      }),
+    );
+    this.mixed = this.register(
+      vscode.window.createTextEditorDecorationType({
+        gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', 'gutter-mixed.svg'),
+        gutterIconSize: 'contain',
+        overviewRulerColor: new vscode.ThemeColor('aiProvenance.mixedLineForeground'),
+        overviewRulerLane: vscode.OverviewRulerLane.Left,
+        isWholeLine: true,
+      }),
+    );
     this.register(tracker.onDidChange(path => this.schedule(path)));
     this.register(vscode.window.onDidChangeVisibleTextEditors(() => this.scheduleAll()));
     this.updateVisible();
@@ -109,7 +117,9 @@ export class Decorations extends Disposable implements vscode.HoverProvider {
     if (!doc.isDirty) {
       const commit = await committedIn(path, position.line + 1);
       md.appendMarkdown('\n\n');
-      md.appendMarkdown(commit ? vscode.l10n.t('Committed in {0}', commit.slice(0, 12)) : vscode.l10n.t('Not committed yet'));
+      md.appendMarkdown(
+        commit ? vscode.l10n.t('Committed in {0}', commit.slice(0, 12)) : vscode.l10n.t('Not committed yet'),
+      );
     }
     return new vscode.Hover(md, doc.lineAt(position.line).range);
   }
@@ -122,14 +132,19 @@ export class Decorations extends Disposable implements vscode.HoverProvider {
 
 /** The commit that last changed line `line` (1-based) of the saved file, or undefined when it is not committed. */
 async function committedIn(file: string, line: number): Promise<string | undefined> {
-  const r = await runGit(['blame', '--porcelain', '-L', `${line},${line}`, '--', nodePath.basename(file)], { cwd: nodePath.dirname(file), okExitCodes: [0, 128] }).catch(() => undefined);
+  const r = await runGit(['blame', '--porcelain', '-L', `${line},${line}`, '--', nodePath.basename(file)], {
+    cwd: nodePath.dirname(file),
+    okExitCodes: [0, 128],
+  }).catch(() => undefined);
   const id = r?.exitCode === 0 ? /^([0-9a-f]{40,64}) /.exec(r.stdout)?.[1] : undefined;
   return id && !/^0+$/.test(id) ? id : undefined;
 }
 
 export function describe(cls: 'a' | 'm', origin: AiOrigin): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(cls === 'a' ? vscode.l10n.t('**AI-written line**') : vscode.l10n.t('**Mixed line**: AI and human edits'));
+  md.appendMarkdown(
+    cls === 'a' ? vscode.l10n.t('**AI-written line**') : vscode.l10n.t('**Mixed line**: AI and human edits'),
+  );
   md.appendMarkdown('\n\n');
   md.appendMarkdown(vscode.l10n.t('Tool: {0} · Kind: {1}', origin.tool, origin.kind));
   if (origin.model) md.appendMarkdown(vscode.l10n.t(' · Model: {0}', origin.model));

@@ -12,8 +12,19 @@ export type SignoffNode =
   | { kind: 'uncommittedFile'; file: UncommittedFile }
   | { kind: 'hunk'; file: UncommittedFile; hunk: UncommittedHunk }
   | { kind: 'commit'; review: CommitReview }
-  | { kind: 'commitFile'; review: CommitReview; path: string; aiLines?: number; ranges: { start: number; end: number; tool?: string; kind?: string; model?: string }[] }
-  | { kind: 'range'; review: CommitReview; path: string; range: { start: number; end: number; tool?: string; kind?: string; model?: string } };
+  | {
+      kind: 'commitFile';
+      review: CommitReview;
+      path: string;
+      aiLines?: number;
+      ranges: { start: number; end: number; tool?: string; kind?: string; model?: string }[];
+    }
+  | {
+      kind: 'range';
+      review: CommitReview;
+      path: string;
+      range: { start: number; end: number; tool?: string; kind?: string; model?: string };
+    };
 
 const STATE_ICONS: Record<ReviewState, string> = {
   pending: 'circle-large-outline',
@@ -25,12 +36,18 @@ const STATE_ICONS: Record<ReviewState, string> = {
 
 function stateLabel(state: ReviewState | undefined): string {
   switch (state) {
-    case 'pending': return vscode.l10n.t('pending');
-    case 'requested': return vscode.l10n.t('review requested');
-    case 'signed-off': return vscode.l10n.t('signed off');
-    case 'stale': return vscode.l10n.t('stale: changed after sign-off');
-    case 'unverified': return vscode.l10n.t('unverified sign-off');
-    default: return '';
+    case 'pending':
+      return vscode.l10n.t('pending');
+    case 'requested':
+      return vscode.l10n.t('review requested');
+    case 'signed-off':
+      return vscode.l10n.t('signed off');
+    case 'stale':
+      return vscode.l10n.t('stale: changed after sign-off');
+    case 'unverified':
+      return vscode.l10n.t('unverified sign-off');
+    default:
+      return '';
   }
 }
 
@@ -51,7 +68,9 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
 
   constructor(private readonly model: SignoffModel) {
     super();
-    this.treeView = this.register(vscode.window.createTreeView(Views.needsSignoff, { treeDataProvider: this, showCollapseAll: true }));
+    this.treeView = this.register(
+      vscode.window.createTreeView(Views.needsSignoff, { treeDataProvider: this, showCollapseAll: true }),
+    );
     this.register(model.onDidChange(state => this.update(state)));
     this.update(model.state);
   }
@@ -61,10 +80,18 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     if (state.kind === 'ready') {
       const waiting = state.waiting.length + state.uncommitted.length;
       key = waiting === 0 ? 'nothingWaiting' : 'waiting';
-      this.treeView.badge = waiting ? { value: waiting, tooltip: vscode.l10n.t('{0} AI-written change(s) wait for sign-off', waiting) } : undefined;
-      setMessage(this.treeView, state.review.roster && !state.review.roster.isEmpty
-        ? undefined
-        : vscode.l10n.t('{0} lists no seniors (.ai-provenance/allowed_signers): nothing can be signed off yet.', state.base));
+      this.treeView.badge = waiting
+        ? { value: waiting, tooltip: vscode.l10n.t('{0} AI-written change(s) wait for sign-off', waiting) }
+        : undefined;
+      setMessage(
+        this.treeView,
+        state.review.roster && !state.review.roster.isEmpty
+          ? undefined
+          : vscode.l10n.t(
+              '{0} lists no seniors (.ai-provenance/allowed_signers): nothing can be signed off yet.',
+              state.base,
+            ),
+      );
     } else {
       this.treeView.badge = undefined;
       setMessage(this.treeView, state.kind === 'error' ? state.message : undefined);
@@ -99,50 +126,84 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
       }
       case 'hunk': {
         const h = node.hunk;
-        const item = new vscode.TreeItem(h.start === h.end ? vscode.l10n.t('line {0}', h.start) : vscode.l10n.t('lines {0}–{1}', h.start, h.end));
+        const item = new vscode.TreeItem(
+          h.start === h.end ? vscode.l10n.t('line {0}', h.start) : vscode.l10n.t('lines {0}–{1}', h.start, h.end),
+        );
         item.id = `hunk:${node.file.repoPath}:${h.start}`;
-        item.description = [h.class === 'm' ? vscode.l10n.t('mixed') : '', `${h.tool}/${h.kind}`, h.model ?? ''].filter(Boolean).join(' · ');
+        item.description = [h.class === 'm' ? vscode.l10n.t('mixed') : '', `${h.tool}/${h.kind}`, h.model ?? '']
+          .filter(Boolean)
+          .join(' · ');
         item.iconPath = new vscode.ThemeIcon('sparkle');
         item.contextValue = 'hunk';
         item.command = {
           command: 'vscode.open',
           title: vscode.l10n.t('Show the lines'),
-          arguments: [vscode.Uri.file(node.file.file), { selection: new vscode.Range(h.start - 1, 0, h.end - 1, Number.MAX_SAFE_INTEGER) }],
+          arguments: [
+            vscode.Uri.file(node.file.file),
+            { selection: new vscode.Range(h.start - 1, 0, h.end - 1, Number.MAX_SAFE_INTEGER) },
+          ],
         };
         return item;
       }
       case 'commit': {
         const c = node.review;
-        const item = new vscode.TreeItem(c.commit.subject || c.commit.id.slice(0, 12), vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          c.commit.subject || c.commit.id.slice(0, 12),
+          vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = `commit:${c.commit.id}`;
         const signers = c.requiredSigners > 1 ? ` (${c.signers.length}/${c.requiredSigners})` : '';
         item.description = `${c.commit.id.slice(0, 8)} · ${stateLabel(c.state)}${signers}`;
         item.iconPath = new vscode.ThemeIcon(c.state ? STATE_ICONS[c.state] : 'circle-large-outline');
-        item.tooltip = new vscode.MarkdownString([
-          `**${c.commit.subject}**`,
-          `${c.commit.author.name ?? ''} <${c.commit.author.email}> · ${c.commit.id}`,
-          vscode.l10n.t('State: {0}', stateLabel(c.state)),
-          c.aiLines !== undefined ? vscode.l10n.t('AI lines: {0}', c.aiLines) : vscode.l10n.t('AI-Attribution trailer unreadable'),
-          c.highRisk ? vscode.l10n.t('High-risk paths: {0} (needs {1} seniors)', c.highRiskPaths.join(', '), c.requiredSigners) : '',
-          c.signers.length ? vscode.l10n.t('Signed off by: {0}', c.signers.map(s => s.email).join(', ')) : '',
-          c.request ? vscode.l10n.t('Review requested from {0} on {1}', c.request.to.join(', '), c.request.at) : '',
-        ].filter(Boolean).join('\n\n'));
+        item.tooltip = new vscode.MarkdownString(
+          [
+            `**${c.commit.subject}**`,
+            `${c.commit.author.name ?? ''} <${c.commit.author.email}> · ${c.commit.id}`,
+            vscode.l10n.t('State: {0}', stateLabel(c.state)),
+            c.aiLines !== undefined
+              ? vscode.l10n.t('AI lines: {0}', c.aiLines)
+              : vscode.l10n.t('AI-Attribution trailer unreadable'),
+            c.highRisk
+              ? vscode.l10n.t('High-risk paths: {0} (needs {1} seniors)', c.highRiskPaths.join(', '), c.requiredSigners)
+              : '',
+            c.signers.length ? vscode.l10n.t('Signed off by: {0}', c.signers.map(s => s.email).join(', ')) : '',
+            c.request ? vscode.l10n.t('Review requested from {0} on {1}', c.request.to.join(', '), c.request.at) : '',
+          ]
+            .filter(Boolean)
+            .join('\n\n'),
+        );
         item.contextValue = `commit+${c.state ?? 'none'}`;
         return item;
       }
       case 'commitFile': {
-        const item = new vscode.TreeItem(vscode.Uri.file(path.join(root, ...node.path.split('/'))), node.ranges.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          vscode.Uri.file(path.join(root, ...node.path.split('/'))),
+          node.ranges.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `commitFile:${node.review.commit.id}:${node.path}`;
-        item.description = node.aiLines !== undefined ? vscode.l10n.t('{0} AI lines', node.aiLines) : vscode.l10n.t('touched (no line-level record)');
+        item.description =
+          node.aiLines !== undefined
+            ? vscode.l10n.t('{0} AI lines', node.aiLines)
+            : vscode.l10n.t('touched (no line-level record)');
         item.contextValue = 'commitFile';
-        item.command = this.diffCommand(root, node.review, node.path, node.ranges[0]?.start ?? 1, node.ranges[0]?.end ?? 1);
+        item.command = this.diffCommand(
+          root,
+          node.review,
+          node.path,
+          node.ranges[0]?.start ?? 1,
+          node.ranges[0]?.end ?? 1,
+        );
         return item;
       }
       case 'range': {
         const r = node.range;
-        const item = new vscode.TreeItem(r.start === r.end ? vscode.l10n.t('line {0}', r.start) : vscode.l10n.t('lines {0}–{1}', r.start, r.end));
+        const item = new vscode.TreeItem(
+          r.start === r.end ? vscode.l10n.t('line {0}', r.start) : vscode.l10n.t('lines {0}–{1}', r.start, r.end),
+        );
         item.id = `range:${node.review.commit.id}:${node.path}:${r.start}`;
-        item.description = [r.tool && r.kind ? `${r.tool}/${r.kind}` : r.tool ?? '', r.model ?? ''].filter(Boolean).join(' · ');
+        item.description = [r.tool && r.kind ? `${r.tool}/${r.kind}` : (r.tool ?? ''), r.model ?? '']
+          .filter(Boolean)
+          .join(' · ');
         item.iconPath = new vscode.ThemeIcon('sparkle');
         item.contextValue = 'range';
         item.command = this.diffCommand(root, node.review, node.path, r.start, r.end);
@@ -152,7 +213,13 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
   }
 
   /** Opens the commit's change to the file, at the AI lines. */
-  private diffCommand(root: string, review: CommitReview, repoPath: string, start: number, end: number): vscode.Command {
+  private diffCommand(
+    root: string,
+    review: CommitReview,
+    repoPath: string,
+    start: number,
+    end: number,
+  ): vscode.Command {
     const id = review.commit.id;
     const parent = review.commit.parents[0] ?? id;
     return {
@@ -173,7 +240,10 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     const walk = (nodes: SignoffNode[], depth: number): void => {
       for (const n of nodes) {
         const item = this.getTreeItem(n);
-        const label = typeof item.label === 'string' ? item.label : item.label?.label ?? (item.resourceUri ? path.basename(item.resourceUri.fsPath) : '');
+        const label =
+          typeof item.label === 'string'
+            ? item.label
+            : (item.label?.label ?? (item.resourceUri ? path.basename(item.resourceUri.fsPath) : ''));
         out.push(`${'  '.repeat(depth)}${label}${item.description ? ` — ${String(item.description)}` : ''}`);
         walk(this.getChildren(n), depth + 1);
       }
@@ -187,11 +257,18 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     if (state.kind !== 'ready') return [];
     if (!node) {
       const roots: SignoffNode[] = [];
-      if (state.uncommitted.length) roots.push({ kind: 'group', id: 'uncommitted', label: vscode.l10n.t('Uncommitted') });
+      if (state.uncommitted.length)
+        roots.push({ kind: 'group', id: 'uncommitted', label: vscode.l10n.t('Uncommitted') });
       const shown = state.review.report.commits.filter(c => c.needsSignoff);
-      if (shown.length) roots.push({ kind: 'group', id: 'commits', label: vscode.l10n.t('Commits ahead of {0}', state.base) });
+      if (shown.length)
+        roots.push({ kind: 'group', id: 'commits', label: vscode.l10n.t('Commits ahead of {0}', state.base) });
       if (roots.length && (!state.review.roster || state.review.roster.isEmpty)) {
-        roots.push({ kind: 'notice', id: 'no-roster', label: vscode.l10n.t('Create a starter policy and roster'), command: { command: 'aiProvenance.createStarterPolicy', title: '' } });
+        roots.push({
+          kind: 'notice',
+          id: 'no-roster',
+          label: vscode.l10n.t('Create a starter policy and roster'),
+          command: { command: 'aiProvenance.createStarterPolicy', title: '' },
+        });
       }
       return roots;
     }
@@ -199,12 +276,22 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
       case 'group':
         return node.id === 'uncommitted'
           ? state.uncommitted.map(file => ({ kind: 'uncommittedFile', file }))
-          : [...state.review.report.commits].filter(c => c.needsSignoff).reverse().map(review => ({ kind: 'commit', review }));
+          : [...state.review.report.commits]
+              .filter(c => c.needsSignoff)
+              .reverse()
+              .map(review => ({ kind: 'commit', review }));
       case 'uncommittedFile':
         return node.file.hunks.map(hunk => ({ kind: 'hunk', file: node.file, hunk }));
       case 'commit': {
         const c = node.review;
-        if (c.commit.aiPaths) return c.commit.aiPaths.map(p => ({ kind: 'commitFile', review: c, path: p.path, aiLines: p.aiLines, ranges: [...(p.ranges ?? [])] }));
+        if (c.commit.aiPaths)
+          return c.commit.aiPaths.map(p => ({
+            kind: 'commitFile',
+            review: c,
+            path: p.path,
+            aiLines: p.aiLines,
+            ranges: [...(p.ranges ?? [])],
+          }));
         return (c.commit.paths ?? []).map(p => ({ kind: 'commitFile', review: c, path: p, ranges: [] }));
       }
       case 'commitFile':

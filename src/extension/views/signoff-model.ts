@@ -32,7 +32,14 @@ export type SignoffState =
   | { kind: 'noRepository' }
   | { kind: 'noBase'; root: string }
   | { kind: 'error'; root?: string; message: string }
-  | { kind: 'ready'; location: RepositoryLocation; base: string; review: BranchReview; uncommitted: UncommittedFile[]; waiting: CommitReview[] };
+  | {
+      kind: 'ready';
+      location: RepositoryLocation;
+      base: string;
+      review: BranchReview;
+      uncommitted: UncommittedFile[];
+      waiting: CommitReview[];
+    };
 
 const DEBOUNCE_MS = 600;
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -51,7 +58,11 @@ export class SignoffModel extends Disposable {
   private running: Promise<void> | undefined;
   private again = false;
 
-  constructor(private readonly tracker: ProvenanceTracker, private readonly baseSetting: () => string, private readonly logger: Logger) {
+  constructor(
+    private readonly tracker: ProvenanceTracker,
+    private readonly baseSetting: () => string,
+    private readonly logger: Logger,
+  ) {
     super();
     this.register(tracker.onDidChange(() => this.schedule()));
   }
@@ -120,7 +131,14 @@ export class SignoffModel extends Disposable {
       const base = this.baseSetting() || (await defaultBase(location.root, this.logger));
       if (!base) return { kind: 'noBase', root: location.root };
       const requests = await readReviewRequests(location, this.logger);
-      const review = await reviewBranch({ cwd: location.root, base, logger: this.logger, requests, withPaths: true, lineSource: notesLineSource(location.root) });
+      const review = await reviewBranch({
+        cwd: location.root,
+        base,
+        logger: this.logger,
+        requests,
+        withPaths: true,
+        lineSource: notesLineSource(location.root),
+      });
       const uncommitted = await this.uncommitted(location);
       const waiting = review.report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off');
       return { kind: 'ready', location, base, review, uncommitted, waiting };
@@ -132,7 +150,10 @@ export class SignoffModel extends Disposable {
 
   /** Files changed since HEAD whose AI lines are known: from the editor when it tracks them, else the store. */
   private async uncommitted(location: RepositoryLocation): Promise<UncommittedFile[]> {
-    const status = await runGit(['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: location.root, logger: this.logger });
+    const status = await runGit(['status', '--porcelain=v1', '-z', '--untracked-files=all'], {
+      cwd: location.root,
+      logger: this.logger,
+    });
     const paths: string[] = [];
     const entries = splitNul(status.stdout);
     for (let i = 0; i < entries.length; i++) {

@@ -12,16 +12,23 @@ export class AiShareStatusBar extends Disposable {
   shown = false;
   private shownPath: string | undefined;
 
-  constructor(private readonly tracker: ProvenanceTracker, private readonly settings: Settings) {
+  constructor(
+    private readonly tracker: ProvenanceTracker,
+    private readonly settings: Settings,
+  ) {
     super();
-    this.item = this.register(vscode.window.createStatusBarItem('aiProvenance.aiShare', vscode.StatusBarAlignment.Right, 100));
+    this.item = this.register(
+      vscode.window.createStatusBarItem('aiProvenance.aiShare', vscode.StatusBarAlignment.Right, 100),
+    );
     this.item.name = vscode.l10n.t('AI Provenance: AI lines');
     this.item.command = Commands.openSidebar;
     this.register(vscode.window.onDidChangeActiveTextEditor(() => this.update()));
     // Compared with the path update() last showed: the typing path does not ask VS Code for the active editor.
-    this.register(tracker.onDidChange(path => {
-      if (path === this.shownPath) this.schedule();
-    }));
+    this.register(
+      tracker.onDidChange(path => {
+        if (path === this.shownPath) this.schedule();
+      }),
+    );
     this.register(settings.onDidChange(() => this.update()));
     this.update();
   }
@@ -46,7 +53,13 @@ export class AiShareStatusBar extends Disposable {
     const total = s.ai + s.mixed + s.human + s.unknown;
     const share = total === 0 ? 0 : Math.round(((s.ai + s.mixed) / total) * 100);
     this.item.text = `$(sparkle) ${vscode.l10n.t('AI {0}%', share)}`;
-    this.item.tooltip = vscode.l10n.t('{0} AI, {1} mixed, {2} human, {3} unknown lines in this file. Click to open AI Provenance.', s.ai, s.mixed, s.human, s.unknown);
+    this.item.tooltip = vscode.l10n.t(
+      '{0} AI, {1} mixed, {2} human, {3} unknown lines in this file. Click to open AI Provenance.',
+      s.ai,
+      s.mixed,
+      s.human,
+      s.unknown,
+    );
     this.item.show();
     this.shown = true;
   }

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { callPaths, mapCallPaths, type AgentCall } from '../../core/agents/call';
-import { AGENT_RECORD_TYPE, AGENT_RECORD_VERSION, type AgentFileSnapshot, type AgentSpoolRecord } from '../../core/agents/record';
+import {
+  AGENT_RECORD_TYPE,
+  AGENT_RECORD_VERSION,
+  type AgentFileSnapshot,
+  type AgentSpoolRecord,
+} from '../../core/agents/record';
 import type { Logger } from '../../core/log';
 import { isRepoPath } from '../../core/formats/state-files';
 import { git, splitNul } from '../git/git';
@@ -85,7 +90,10 @@ function existingFolder(p: string): string | undefined {
   }
 }
 
-async function findRepository(candidates: (string | undefined)[], logger: Logger): Promise<RepositoryLocation | undefined> {
+async function findRepository(
+  candidates: (string | undefined)[],
+  logger: Logger,
+): Promise<RepositoryLocation | undefined> {
   const tried = new Set<string>();
   for (const candidate of candidates) {
     if (candidate === undefined || !path.isAbsolute(candidate) || hasGitSegment(candidate)) continue;
@@ -102,7 +110,11 @@ async function findRepository(candidates: (string | undefined)[], logger: Logger
 }
 
 /** A payload path as a repository path, or why it is refused. */
-export function resolvePayloadPath(p: string, baseDir: string, realRoot: string): { repoPath: string; abs: string } | { problem: string } {
+export function resolvePayloadPath(
+  p: string,
+  baseDir: string,
+  realRoot: string,
+): { repoPath: string; abs: string } | { problem: string } {
   const shown = JSON.stringify(p.length > 200 ? `${p.slice(0, 200)}...` : p);
   if (p === '' || p.includes('\0')) return { problem: `refused path ${shown}: not a file path` };
   const abs = path.resolve(baseDir, p);
@@ -124,9 +136,11 @@ export function resolvePayloadPath(p: string, baseDir: string, realRoot: string)
   }
   const real = path.join(realDir, ...tail);
   const rel = path.relative(realRoot, real);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return { problem: `refused path ${shown}: outside the repository` };
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel))
+    return { problem: `refused path ${shown}: outside the repository` };
   const repoPath = rel.split(path.sep).join('/');
-  if (!isRepoPath(repoPath) || hasGitSegment(repoPath)) return { problem: `refused path ${shown}: inside a .git folder or not a plain path` };
+  if (!isRepoPath(repoPath) || hasGitSegment(repoPath))
+    return { problem: `refused path ${shown}: inside a .git folder or not a plain path` };
   try {
     const st = fs.lstatSync(real);
     if (st.isSymbolicLink()) return { problem: `refused path ${shown}: a symbolic link` };
@@ -219,8 +233,15 @@ interface ShellSnapshot {
 }
 
 /** `git status` entries with their stat: the cheap picture of what differs from the index. */
-async function statusEntries(root: string, limits: AgentHookLimits, logger: Logger): Promise<{ entries: Map<string, StatusEntry>; truncated: boolean }> {
-  const out = await git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all'], { cwd: root, logger });
+async function statusEntries(
+  root: string,
+  limits: AgentHookLimits,
+  logger: Logger,
+): Promise<{ entries: Map<string, StatusEntry>; truncated: boolean }> {
+  const out = await git(
+    ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all'],
+    { cwd: root, logger },
+  );
   const entries = new Map<string, StatusEntry>();
   let truncated = false;
   for (const item of splitNul(out)) {
@@ -249,7 +270,10 @@ async function statusEntries(root: string, limits: AgentHookLimits, logger: Logg
 }
 
 function snapshotFile(location: RepositoryLocation, call: AgentCall): string {
-  const key = createHash('sha256').update(`${call.agent}\0${call.session ?? ''}\0${call.toolUseId ?? call.shell?.command ?? ''}`).digest('hex').slice(0, 32);
+  const key = createHash('sha256')
+    .update(`${call.agent}\0${call.session ?? ''}\0${call.toolUseId ?? call.shell?.command ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
   return path.join(location.stateDir, SHELL_SNAPSHOT_DIR, `${key}.json`);
 }
 
@@ -270,11 +294,18 @@ function removeStaleSnapshots(dir: string): void {
   }
 }
 
-async function shellPre(location: RepositoryLocation, call: AgentCall, limits: AgentHookLimits, now: Date, logger: Logger): Promise<void> {
+async function shellPre(
+  location: RepositoryLocation,
+  call: AgentCall,
+  limits: AgentHookLimits,
+  now: Date,
+  logger: Logger,
+): Promise<void> {
   const { entries, truncated } = await statusEntries(location.root, limits, logger);
   let kept = 0;
   for (const [p, entry] of entries) {
-    if (!entry.dirty || entry.missing || entry.size > limits.fileBytes || kept + entry.size > limits.shellSnapshotBytes) continue;
+    if (!entry.dirty || entry.missing || entry.size > limits.fileBytes || kept + entry.size > limits.shellSnapshotBytes)
+      continue;
     const read = readTextFile(path.join(location.root, p), limits.fileBytes);
     if ('text' in read) {
       entry.text = read.text;
@@ -298,10 +329,18 @@ function readSnapshot(file: string): ShellSnapshot | undefined {
   }
 }
 
-async function shellPost(location: RepositoryLocation, call: AgentCall, limits: AgentHookLimits, problems: string[], logger: Logger): Promise<AgentFileSnapshot[]> {
+async function shellPost(
+  location: RepositoryLocation,
+  call: AgentCall,
+  limits: AgentHookLimits,
+  problems: string[],
+  logger: Logger,
+): Promise<AgentFileSnapshot[]> {
   const snapshot = readSnapshot(snapshotFile(location, call));
   if (!snapshot) {
-    problems.push('no work tree snapshot from before the command (is the pre-tool hook installed?); its changes stay unattributed');
+    problems.push(
+      'no work tree snapshot from before the command (is the pre-tool hook installed?); its changes stay unattributed',
+    );
     return [];
   }
   const { entries: now } = await statusEntries(location.root, limits, logger);
@@ -336,7 +375,10 @@ async function shellPost(location: RepositoryLocation, call: AgentCall, limits: 
   });
   const indexBlobs = new Map<string, string>();
   if (fromIndex.length > 0) {
-    const out = await git(['ls-files', '-s', '-z', '--', ...fromIndex.map(p => `:(literal)${p}`)], { cwd: location.root, logger });
+    const out = await git(['ls-files', '-s', '-z', '--', ...fromIndex.map(p => `:(literal)${p}`)], {
+      cwd: location.root,
+      logger,
+    });
     for (const item of splitNul(out)) {
       const m = /^\d{6} ([0-9a-f]+) 0\t(.+)$/s.exec(item);
       if (m) indexBlobs.set(m[2]!, m[1]!);
@@ -386,11 +428,17 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
   const baseDir = call.cwd !== undefined && path.isAbsolute(call.cwd) ? call.cwd : options.cwd;
   const firstPath = call.edits[0]?.path;
   const location = await findRepository(
-    [call.cwd !== undefined && path.isAbsolute(call.cwd) ? call.cwd : undefined, firstPath !== undefined ? path.resolve(baseDir, firstPath) : undefined, options.cwd],
+    [
+      call.cwd !== undefined && path.isAbsolute(call.cwd) ? call.cwd : undefined,
+      firstPath !== undefined ? path.resolve(baseDir, firstPath) : undefined,
+      options.cwd,
+    ],
     options.logger,
   );
   if (!location) {
-    problems.push(`no git repository at ${call.cwd ?? options.cwd}${firstPath !== undefined ? ` or ${firstPath}` : ''}`);
+    problems.push(
+      `no git repository at ${call.cwd ?? options.cwd}${firstPath !== undefined ? ` or ${firstPath}` : ''}`,
+    );
     return { problems };
   }
   const realRoot = fs.realpathSync(location.root);
@@ -409,7 +457,13 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
     if (model !== undefined) mapped.model = model;
   }
   const now = options.now?.() ?? new Date();
-  const record: AgentSpoolRecord = { type: AGENT_RECORD_TYPE, v: AGENT_RECORD_VERSION, at: now.toISOString(), call: mapped, files: [] };
+  const record: AgentSpoolRecord = {
+    type: AGENT_RECORD_TYPE,
+    v: AGENT_RECORD_VERSION,
+    at: now.toISOString(),
+    call: mapped,
+    files: [],
+  };
   if (mapped.shell) {
     if (mapped.phase === 'pre') await shellPre(location, mapped, limits, now, options.logger);
     else record.files = await shellPost(location, mapped, limits, problems, options.logger);

@@ -70,8 +70,10 @@ const CLINE_HOOKS = ['PreToolUse', 'PostToolUse'] as const;
 const CLINE_MARKER = '# ai-provenance: managed by AI Provenance';
 
 const NOTES: Partial<Record<AgentName, string>> = {
-  codex: 'Codex runs hooks when its hooks feature is on (config.toml [features] hooks = true in versions where it is off by default); apply_patch hooks need a recent Codex',
-  'gemini-cli': 'Gemini CLI runs hooks when its hooks system is enabled (/settings, "Enable Hooks System", or tools.enableHooks)',
+  codex:
+    'Codex runs hooks when its hooks feature is on (config.toml [features] hooks = true in versions where it is off by default); apply_patch hooks need a recent Codex',
+  'gemini-cli':
+    'Gemini CLI runs hooks when its hooks system is enabled (/settings, "Enable Hooks System", or tools.enableHooks)',
   cursor: 'restart Cursor so it loads the hooks',
   vscode: 'VS Code agent hooks are a preview (1.109 and later)',
 };
@@ -105,7 +107,9 @@ export function agentConfigFile(agent: AgentName, options: AgentConfigOptions): 
     case 'cline':
       return project ? path.join(b, '.clinerules', 'hooks') : path.join(b, 'Documents', 'Cline', 'Rules', 'Hooks');
     case 'vscode':
-      return project ? path.join(b, '.github', 'hooks', `${PRODUCT.cli}.json`) : path.join(b, '.copilot', 'hooks', `${PRODUCT.cli}.json`);
+      return project
+        ? path.join(b, '.github', 'hooks', `${PRODUCT.cli}.json`)
+        : path.join(b, '.copilot', 'hooks', `${PRODUCT.cli}.json`);
   }
 }
 
@@ -118,7 +122,8 @@ export function detectAgents(options: AgentConfigOptions): AgentName[] {
     'gemini-cli': ['.gemini'],
     cursor: ['.cursor'],
     cline: options.scope === 'project' ? ['.clinerules'] : [path.join('Documents', 'Cline')],
-    vscode: options.scope === 'project' ? [path.join('.github', 'hooks')] : ['.copilot', path.join('.vscode', 'extensions')],
+    vscode:
+      options.scope === 'project' ? [path.join('.github', 'hooks')] : ['.copilot', path.join('.vscode', 'extensions')],
   };
   return AGENTS.filter(agent => marks[agent].some(m => fs.existsSync(path.join(b, m))));
 }
@@ -151,7 +156,9 @@ function parseConfig(file: string, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new AgentConfigError(`${file} is not valid JSON (${(error as Error).message}); it was left as it is. Fix it, or add our hook entry by hand`);
+    throw new AgentConfigError(
+      `${file} is not valid JSON (${(error as Error).message}); it was left as it is. Fix it, or add our hook entry by hand`,
+    );
   }
 }
 
@@ -161,7 +168,10 @@ function serialize(config: unknown, original: string | undefined): string {
 }
 
 function refused(agent: AgentName, options: AgentConfigOptions, file: string, error: unknown): AgentHooksResult {
-  const message = error instanceof AgentConfigError && !error.message.startsWith(file) ? `${file}: ${error.message}; it was left as it is` : (error as Error).message;
+  const message =
+    error instanceof AgentConfigError && !error.message.startsWith(file)
+      ? `${file}: ${error.message}; it was left as it is`
+      : (error as Error).message;
   return { agent, scope: options.scope, file, outcome: 'refused', message };
 }
 
@@ -184,7 +194,9 @@ function installCline(options: AgentInstallOptions): AgentHooksResult {
     const file = path.join(dir, hook);
     const existing = readTextIfExists(file);
     if (existing !== undefined && !existing.includes(CLINE_MARKER)) {
-      problems.push(`${file} is someone else's hook; it was left as it is. Have it pass its standard input to: ${agentHookCommandLine(options.launcher, 'cline')}`);
+      problems.push(
+        `${file} is someone else's hook; it was left as it is. Have it pass its standard input to: ${agentHookCommandLine(options.launcher, 'cline')}`,
+      );
       continue;
     }
     if (existing === script) {
@@ -195,7 +207,8 @@ function installCline(options: AgentInstallOptions): AgentHooksResult {
     fs.chmodSync(file, 0o755);
     outcomes.push(existing === undefined ? 'created' : 'updated');
   }
-  if (problems.length > 0) return { agent: 'cline', scope: options.scope, file: dir, outcome: 'refused', message: problems.join('\n') };
+  if (problems.length > 0)
+    return { agent: 'cline', scope: options.scope, file: dir, outcome: 'refused', message: problems.join('\n') };
   const outcome = outcomes.includes('created') ? 'created' : outcomes.includes('updated') ? 'updated' : 'unchanged';
   return { agent: 'cline', scope: options.scope, file: dir, outcome };
 }
@@ -253,7 +266,8 @@ export function uninstallAgentHooks(agents: readonly AgentName[], options: Agent
       if (original === undefined) return { agent, scope: options.scope, file, outcome: 'absent' };
       const removed = removeAgentHooks(parseConfig(file, original), AGENT_HOOK_LAYOUTS[agent]);
       if (!removed.changed) return { agent, scope: options.scope, file, outcome: 'absent' };
-      if (removed.empty && !fs.existsSync(file + BACKUP_SUFFIX)) fs.rmSync(file, { force: true }); // we created it
+      if (removed.empty && !fs.existsSync(file + BACKUP_SUFFIX))
+        fs.rmSync(file, { force: true }); // we created it
       else writeAtomic(file, serialize(removed.config, original));
       return { agent, scope: options.scope, file, outcome: 'removed' };
     } catch (error) {
@@ -278,12 +292,22 @@ export function agentHooksStatus(agents: readonly AgentName[], options: AgentIns
       if (agent === 'cline') {
         const scripts = CLINE_HOOKS.map(h => readTextIfExists(path.join(file, h)));
         const ours = scripts.filter(s => s !== undefined && s.includes(CLINE_MARKER));
-        const state: AgentHookState = ours.length === 0 ? 'missing' : scripts.every(s => s === clineScript(options.launcher)) ? 'installed' : 'outdated';
+        const state: AgentHookState =
+          ours.length === 0
+            ? 'missing'
+            : scripts.every(s => s === clineScript(options.launcher))
+              ? 'installed'
+              : 'outdated';
         return { agent, scope: options.scope, file, state };
       }
       const text = readTextIfExists(file);
       const config = text === undefined ? undefined : parseConfig(file, text);
-      return { agent, scope: options.scope, file, state: agentHookState(config, AGENT_HOOK_LAYOUTS[agent], agentHookCommandLine(options.launcher, agent)) };
+      return {
+        agent,
+        scope: options.scope,
+        file,
+        state: agentHookState(config, AGENT_HOOK_LAYOUTS[agent], agentHookCommandLine(options.launcher, agent)),
+      };
     } catch (error) {
       return { agent, scope: options.scope, file, state: 'broken', message: (error as Error).message };
     }

@@ -2,7 +2,13 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { reanchorTo } from '../../core/agents/apply';
 import { callPaths, mapCallPaths, type AgentCall, type AgentFileTexts } from '../../core/agents/call';
-import { AgentRecordError, isAgentSpoolRecord, parseAgentSpoolRecord, recordFileTexts, type AgentSpoolRecord } from '../../core/agents/record';
+import {
+  AgentRecordError,
+  isAgentSpoolRecord,
+  parseAgentSpoolRecord,
+  recordFileTexts,
+  type AgentSpoolRecord,
+} from '../../core/agents/record';
 import { Engine } from '../../core/attribution/engine';
 import { EngineError } from '../../core/attribution/errors';
 import type { Logger } from '../../core/log';
@@ -52,7 +58,11 @@ export interface AgentIngestResult {
 }
 
 /** The call and texts restricted to some paths (for splitting a record between the editor and the store). */
-function restrict(call: AgentCall, files: Map<string, AgentFileTexts>, keep: (p: string) => boolean): { call: AgentCall; files: Map<string, AgentFileTexts> } {
+function restrict(
+  call: AgentCall,
+  files: Map<string, AgentFileTexts>,
+  keep: (p: string) => boolean,
+): { call: AgentCall; files: Map<string, AgentFileTexts> } {
   return {
     call: { ...call, edits: call.edits.filter(e => keep(e.path)) },
     files: new Map([...files].filter(([p]) => keep(p))),
@@ -97,7 +107,9 @@ class StoreIngest {
       if (blob && !isBinary(blob)) text = blob.toString('utf8');
     }
     if (text === undefined) {
-      this.logger.debug(`${repoPath}: the text of its latest attribution record (${latest.blob}) is gone; starting from the hook's snapshots`);
+      this.logger.debug(
+        `${repoPath}: the text of its latest attribution record (${latest.blob}) is gone; starting from the hook's snapshots`,
+      );
       return;
     }
     try {
@@ -108,7 +120,11 @@ class StoreIngest {
     }
   }
 
-  apply(call: AgentCall, files: Map<string, AgentFileTexts>, at: string): { changed: string[]; skipped: { path: string; reason: string }[] } {
+  apply(
+    call: AgentCall,
+    files: Map<string, AgentFileTexts>,
+    at: string,
+  ): { changed: string[]; skipped: { path: string; reason: string }[] } {
     return this.engine.applyAgentCall(call, { files, at });
   }
 
@@ -141,7 +157,11 @@ async function hasClaims(spoolDir: string): Promise<boolean> {
  * Drains the spool's agent hook records into the runs store (and, with `options.engine`, into the editor's
  * open documents). Never throws for a bad record or a failed drain: those are logged and reported.
  */
-export async function ingestAgentSpool(location: RepositoryLocation, logger: Logger, options: AgentIngestOptions = {}): Promise<AgentIngestResult> {
+export async function ingestAgentSpool(
+  location: RepositoryLocation,
+  logger: Logger,
+  options: AgentIngestOptions = {},
+): Promise<AgentIngestResult> {
   const result: AgentIngestResult = { records: 0, files: [], skipped: [], problems: [] };
   const problem = (message: string): void => {
     result.problems.push(message);
@@ -155,54 +175,64 @@ export async function ingestAgentSpool(location: RepositoryLocation, logger: Log
     // Nothing to do is the common case (every commit asks): look before taking the lock.
     if ((await spool.pending()).length === 0 && !(await hasClaims(spool.dir))) return result;
     // One ingestion at a time: two processes loading, changing and storing the same file would lose one's edit.
-    const drained = await store.withLock('agent-ingest', () => spool.drain(async entry => {
-      if (!isAgentSpoolRecord(entry.record)) {
-        others.push(entry.record);
-        return;
-      }
-      let record: AgentSpoolRecord;
-      try {
-        record = parseAgentSpoolRecord(entry.record);
-      } catch (error) {
-        if (!(error instanceof AgentRecordError)) throw error;
-        problem(`dropped agent hook record ${entry.name}: ${error.message}`);
-        return;
-      }
-      const texts = recordFileTexts(record);
-      let call = record.call;
-      let files = texts;
-      const editor = options.engine;
-      if (editor) {
-        const toEngine = options.enginePath ?? ((p: string) => p);
-        const open = (p: string): boolean => editor.isOpen(toEngine(p));
-        const mine = restrict(call, files, open);
-        if (mine.call.edits.length > 0 || mine.files.size > 0) {
+    const drained = await store.withLock('agent-ingest', () =>
+      spool.drain(
+        async entry => {
+          if (!isAgentSpoolRecord(entry.record)) {
+            others.push(entry.record);
+            return;
+          }
+          let record: AgentSpoolRecord;
           try {
-            const engineFiles = new Map([...mine.files].map(([p, t]) => [toEngine(p), t]));
-            const report = editor.applyAgentCall(mapCallPaths(mine.call, toEngine), { files: engineFiles, at: record.at });
+            record = parseAgentSpoolRecord(entry.record);
+          } catch (error) {
+            if (!(error instanceof AgentRecordError)) throw error;
+            problem(`dropped agent hook record ${entry.name}: ${error.message}`);
+            return;
+          }
+          const texts = recordFileTexts(record);
+          let call = record.call;
+          let files = texts;
+          const editor = options.engine;
+          if (editor) {
+            const toEngine = options.enginePath ?? ((p: string) => p);
+            const open = (p: string): boolean => editor.isOpen(toEngine(p));
+            const mine = restrict(call, files, open);
+            if (mine.call.edits.length > 0 || mine.files.size > 0) {
+              try {
+                const engineFiles = new Map([...mine.files].map(([p, t]) => [toEngine(p), t]));
+                const report = editor.applyAgentCall(mapCallPaths(mine.call, toEngine), {
+                  files: engineFiles,
+                  at: record.at,
+                });
+                result.skipped.push(...report.skipped);
+              } catch (error) {
+                if (!(error instanceof EngineError)) throw error;
+                problem(`agent hook record ${entry.name} on open files: ${error.message}`);
+              }
+            }
+            ({ call, files } = restrict(call, files, p => !open(p)));
+          }
+          for (const p of new Set([...callPaths(call), ...files.keys()])) await ingest.load(p, files.get(p));
+          try {
+            const report = ingest.apply(call, files, record.at);
             result.skipped.push(...report.skipped);
+            for (const p of report.changed) await ingest.persist(p);
           } catch (error) {
             if (!(error instanceof EngineError)) throw error;
-            problem(`agent hook record ${entry.name} on open files: ${error.message}`);
+            problem(`agent hook record ${entry.name}: ${error.message}`);
+            return;
           }
-        }
-        ({ call, files } = restrict(call, files, p => !open(p)));
-      }
-      for (const p of new Set([...callPaths(call), ...files.keys()])) await ingest.load(p, files.get(p));
-      try {
-        const report = ingest.apply(call, files, record.at);
-        result.skipped.push(...report.skipped);
-        for (const p of report.changed) await ingest.persist(p);
-      } catch (error) {
-        if (!(error instanceof EngineError)) throw error;
-        problem(`agent hook record ${entry.name}: ${error.message}`);
-        return;
-      }
-      result.records++;
-    }, options.max !== undefined ? { max: options.max } : {}));
+          result.records++;
+        },
+        options.max !== undefined ? { max: options.max } : {},
+      ),
+    );
     if (drained.failure) {
       const e = drained.failure.error;
-      problem(`stopped ingesting agent hook records at ${drained.failure.name}: ${e instanceof Error ? e.message : String(e)}`);
+      problem(
+        `stopped ingesting agent hook records at ${drained.failure.name}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   } catch (error) {
     problem(`could not ingest agent hook records: ${error instanceof Error ? error.message : String(error)}`);
@@ -211,7 +241,9 @@ export async function ingestAgentSpool(location: RepositoryLocation, logger: Log
     try {
       await spool.append(record);
     } catch (error) {
-      problem(`could not put back a spool record of another kind: ${error instanceof Error ? error.message : String(error)}`);
+      problem(
+        `could not put back a spool record of another kind: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   result.files = [...ingest.written].sort();

@@ -61,7 +61,10 @@ export async function runsForStaged(
     const runs = decode(latest, known.length);
     if (!runs) continue;
     const mapped = reanchor(known, runs, text);
-    if (!mapped.complete) logger.warn(`${change.path}: the staged text differs too much from the tracked text to map all of it; the rest counts as unknown`);
+    if (!mapped.complete)
+      logger.warn(
+        `${change.path}: the staged text differs too much from the tracked text to map all of it; the rest counts as unknown`,
+      );
     return mapped.runs;
   }
   return undefined;
@@ -80,14 +83,32 @@ async function textOfBlob(store: RunsStore, root: string, repoPath: string, blob
 }
 
 /** Everything staged against `base`, attributed line by line. */
-export async function stagedAttribution(store: RunsStore, root: string, base: string, logger: Logger): Promise<CommitAttribution> {
+export async function stagedAttribution(
+  store: RunsStore,
+  root: string,
+  base: string,
+  logger: Logger,
+): Promise<CommitAttribution> {
   const changes = await stagedChanges(root, base, { logger });
-  const blobs = await readBlobs(root, changes.flatMap(c => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])), { logger });
+  const blobs = await readBlobs(
+    root,
+    changes.flatMap(c => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])),
+    { logger },
+  );
   const texts = changes.flatMap(change => {
     const next = blobs.get(change.newBlob);
     const previous = change.oldBlob ? blobs.get(change.oldBlob) : undefined;
     if (!next || isBinary(next) || (previous && isBinary(previous))) return [];
-    return [{ change, file: { path: change.path, oldText: previous ? previous.toString('utf8') : '', newText: next.toString('utf8') } as StagedText }];
+    return [
+      {
+        change,
+        file: {
+          path: change.path,
+          oldText: previous ? previous.toString('utf8') : '',
+          newText: next.toString('utf8'),
+        } as StagedText,
+      },
+    ];
   });
   // The records are small files: read them several at a time, so a large commit waits on the disk less.
   await pooled(texts, 16, async ({ change, file }) => {

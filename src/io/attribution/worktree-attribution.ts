@@ -22,10 +22,13 @@ const ZERO = /^0+$/;
 
 /** Regular files of the work tree that differ from `base` (renames followed), and untracked files not ignored. */
 export async function worktreeChanges(root: string, base: string, logger?: Logger): Promise<WorktreeChange[]> {
-  const out = await git(['diff', '--raw', '-z', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', base, '--'], { cwd: root, logger });
+  const out = await git(['diff', '--raw', '-z', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', base, '--'], {
+    cwd: root,
+    logger,
+  });
   const parts = splitNul(out);
   const changes: WorktreeChange[] = [];
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     const header = parts[i++]!;
     const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(header);
     if (!m) throw new Error(`unexpected git diff --raw output: ${header.slice(0, 100)}`);
@@ -45,9 +48,18 @@ export async function worktreeChanges(root: string, base: string, logger?: Logge
 }
 
 /** Everything in the work tree that differs from `base`, attributed line by line from the runs store. */
-export async function worktreeAttribution(store: RunsStore, root: string, base: string, logger: Logger): Promise<CommitAttribution> {
+export async function worktreeAttribution(
+  store: RunsStore,
+  root: string,
+  base: string,
+  logger: Logger,
+): Promise<CommitAttribution> {
   const changes = await worktreeChanges(root, base, logger);
-  const old = await readBlobs(root, changes.flatMap(c => (c.oldBlob ? [c.oldBlob] : [])), { logger });
+  const old = await readBlobs(
+    root,
+    changes.flatMap(c => (c.oldBlob ? [c.oldBlob] : [])),
+    { logger },
+  );
   const files: StagedText[] = [];
   for (const change of changes) {
     let content: Buffer;

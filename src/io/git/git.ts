@@ -48,7 +48,9 @@ export class GitError extends Error {
   private static describe(args: readonly string[], exitCode: number | null, stderr: string): string {
     const what = `git ${args.join(' ')}`;
     const said = stderr.trim().split('\n').filter(Boolean).slice(0, 3).join(' / ');
-    return exitCode === null ? `${what} could not run${said ? `: ${said}` : ''}` : `${what} failed (exit ${exitCode})${said ? `: ${said}` : ''}`;
+    return exitCode === null
+      ? `${what} could not run${said ? `: ${said}` : ''}`
+      : `${what} failed (exit ${exitCode})${said ? `: ${said}` : ''}`;
   }
 }
 
@@ -56,7 +58,13 @@ export class GitError extends Error {
 const FIXED_CONFIG = ['-c', 'core.quotepath=false', '-c', 'color.ui=false', '-c', 'core.pager=cat'];
 
 function fixedEnv(extra: Record<string, string | undefined> | undefined): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C', LANG: 'C', GCM_INTERACTIVE: 'NEVER', GIT_TERMINAL_PROMPT: '0' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LC_ALL: 'C',
+    LANG: 'C',
+    GCM_INTERACTIVE: 'NEVER',
+    GIT_TERMINAL_PROMPT: '0',
+  };
   delete env.GIT_PAGER;
   for (const [key, value] of Object.entries(extra ?? {})) {
     if (value === undefined) delete env[key];
@@ -107,11 +115,20 @@ export function gitBuffer(args: readonly string[], options: GitRunOptions): Prom
     const child = execFile(
       'git',
       [...FIXED_CONFIG, ...args],
-      { cwd: options.cwd, env: fixedEnv(options.env), encoding: 'buffer', maxBuffer: 4 * 1024 * 1024 * 1024, timeout: options.timeoutMs ?? 0, windowsHide: true },
+      {
+        cwd: options.cwd,
+        env: fixedEnv(options.env),
+        encoding: 'buffer',
+        maxBuffer: 4 * 1024 * 1024 * 1024,
+        timeout: options.timeoutMs ?? 0,
+        windowsHide: true,
+      },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const code = typeof error.code === 'number' ? error.code : null;
-        reject(new GitError(args, code, stderr.toString('utf8') || (code === null ? error.message : ''), options.cwd, error));
+        reject(
+          new GitError(args, code, stderr.toString('utf8') || (code === null ? error.message : ''), options.cwd, error),
+        );
       },
     );
     if (options.input !== undefined) child.stdin?.end(options.input);

@@ -22,7 +22,10 @@ const SHELLS = /^#!\s*(\/usr)?\/bin\/(env\s+)?(sh|bash|dash|zsh|ksh|ash)(\s|$)/;
 /** Where our per-user files live: $AI_PROVENANCE_HOME, else $XDG_DATA_HOME/ai-provenance, else ~/.local/share/ai-provenance. */
 export function dataHome(env: NodeJS.ProcessEnv = process.env): string {
   if (env.AI_PROVENANCE_HOME) return path.resolve(env.AI_PROVENANCE_HOME);
-  const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(os.homedir(), '.local', 'share');
+  const xdg =
+    env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME)
+      ? env.XDG_DATA_HOME
+      : path.join(os.homedir(), '.local', 'share');
   return path.join(xdg, PRODUCT.cli);
 }
 
@@ -94,7 +97,12 @@ export function launcherTargetOf(file: string = launcherPath()): { cli?: string;
   // The launcher writes each value with shQuote: 'value', a single quote inside as '\''.
   const value = (name: string): string | undefined => {
     const line = text.split('\n').find(l => l.startsWith(`${name}='`) && l.endsWith("'"));
-    return line === undefined ? undefined : line.slice(name.length + 2, -1).split(`'\\''`).join("'");
+    return line === undefined
+      ? undefined
+      : line
+          .slice(name.length + 2, -1)
+          .split(`'\\''`)
+          .join("'");
   };
   const cli = value('cli');
   const node = value('node');
@@ -225,9 +233,16 @@ export function hookStatus(dir: string, hook: ManagedHook, launcher: string): Ho
 /** Thrown when a hook file is not a shell script: we will not edit another language's file. */
 export class ForeignHookError extends Error {
   override readonly name = 'ForeignHookError';
-  constructor(readonly file: string, readonly shebang: string, readonly hook: ManagedHook, readonly launcher: string) {
-    super(`${file} is not a shell script we can edit (${shebang.slice(0, 60)}), so AI Provenance leaves it as it is. ` +
-      `Have it run: ${shQuote(launcher)} hook ${hook} with the same arguments git gave it (failures of that call can be ignored).`);
+  constructor(
+    readonly file: string,
+    readonly shebang: string,
+    readonly hook: ManagedHook,
+    readonly launcher: string,
+  ) {
+    super(
+      `${file} is not a shell script we can edit (${shebang.slice(0, 60)}), so AI Provenance leaves it as it is. ` +
+        `Have it run: ${shQuote(launcher)} hook ${hook} with the same arguments git gave it (failures of that call can be ignored).`,
+    );
   }
 }
 
@@ -235,7 +250,11 @@ export class ForeignHookError extends Error {
  * Adds (or refreshes) our block in one hook file: after the shebang of an existing shell hook, or as a new
  * `#!/bin/sh` file. Returns what it did. File mode: existing modes kept, execute bits added.
  */
-export function installHook(dir: string, hook: ManagedHook, launcher: string): 'created' | 'added' | 'updated' | 'unchanged' {
+export function installHook(
+  dir: string,
+  hook: ManagedHook,
+  launcher: string,
+): 'created' | 'added' | 'updated' | 'unchanged' {
   const status = hookStatus(dir, hook, launcher);
   const block = asBytes(hookBlock(hook, launcher));
   fs.mkdirSync(dir, { recursive: true });
@@ -254,12 +273,23 @@ export function installHook(dir: string, hook: ManagedHook, launcher: string): '
     outcome = 'updated';
   } else if (status.state === 'foreign') {
     const link = fs.lstatSync(status.file).isSymbolicLink();
-    throw new ForeignHookError(status.file, link ? `a link to ${fs.readlinkSync(status.file)}` : isForeign(existing) && !existing.startsWith('#!') ? 'a program' : existing.split('\n', 1)[0] ?? '', hook, launcher);
+    throw new ForeignHookError(
+      status.file,
+      link
+        ? `a link to ${fs.readlinkSync(status.file)}`
+        : isForeign(existing) && !existing.startsWith('#!')
+          ? 'a program'
+          : (existing.split('\n', 1)[0] ?? ''),
+      hook,
+      launcher,
+    );
   } else {
     const newline = existing.indexOf('\n');
     const hasShebang = existing.startsWith('#!');
     next = hasShebang
-      ? newline < 0 ? `${existing}\n${block}\n` : existing.slice(0, newline + 1) + block + '\n' + existing.slice(newline + 1)
+      ? newline < 0
+        ? `${existing}\n${block}\n`
+        : existing.slice(0, newline + 1) + block + '\n' + existing.slice(newline + 1)
       : `${block}\n${existing}`;
     outcome = 'added';
   }

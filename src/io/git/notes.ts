@@ -42,7 +42,8 @@ export async function fetchNotes(root: string, remote: string): Promise<NotesSyn
   const side = `refs/notes/${PRODUCT.cli}-remote/${remote}`;
   const fetched = await runGit(['fetch', remote, `+${PRODUCT.notesRef}:${side}`], { cwd: root, okExitCodes: [0, 128] });
   if (fetched.exitCode !== 0) {
-    if (/couldn't find remote ref/i.test(fetched.stderr)) return { remote, output: `${remote} has no ${PRODUCT.notesRef} yet` };
+    if (/couldn't find remote ref/i.test(fetched.stderr))
+      return { remote, output: `${remote} has no ${PRODUCT.notesRef} yet` };
     throw new Error(`git fetch ${remote} ${PRODUCT.notesRef} failed: ${fetched.stderr.trim()}`);
   }
   const merged = await git(['notes', '--ref', PRODUCT.notesRef, 'merge', '-s', 'ours', '--quiet', side], { cwd: root });
@@ -75,8 +76,22 @@ export function notesLineSource(root: string): AiLineSource {
             if (info.cls !== 'a' && info.cls !== 'm') continue;
             aiLines++;
             const last = ranges[ranges.length - 1];
-            if (last && last.end === line - 1 && last.tool === info.tool && last.kind === info.kind && last.model === info.model) last.end = line;
-            else ranges.push({ start: line, end: line, ...(info.tool ? { tool: info.tool } : {}), ...(info.kind ? { kind: info.kind } : {}), ...(info.model ? { model: info.model } : {}) });
+            if (
+              last &&
+              last.end === line - 1 &&
+              last.tool === info.tool &&
+              last.kind === info.kind &&
+              last.model === info.model
+            )
+              last.end = line;
+            else
+              ranges.push({
+                start: line,
+                end: line,
+                ...(info.tool ? { tool: info.tool } : {}),
+                ...(info.kind ? { kind: info.kind } : {}),
+                ...(info.model ? { model: info.model } : {}),
+              });
           }
           if (aiLines > 0) files.push({ path, aiLines, ranges });
         }

@@ -13,12 +13,20 @@ export interface RepositoryLocation {
 /** The folder is not inside a git work tree. */
 export class NotARepositoryError extends Error {
   override readonly name = 'NotARepositoryError';
-  constructor(readonly folder: string, cause?: unknown) {
-    super(`${folder} is not inside a git work tree: run this from a repository, or point at one with -C DIR`, { cause });
+  constructor(
+    readonly folder: string,
+    cause?: unknown,
+  ) {
+    super(`${folder} is not inside a git work tree: run this from a repository, or point at one with -C DIR`, {
+      cause,
+    });
   }
 }
 
-export async function locateRepository(cwd: string, options: Omit<GitRunOptions, 'cwd'> = {}): Promise<RepositoryLocation> {
+export async function locateRepository(
+  cwd: string,
+  options: Omit<GitRunOptions, 'cwd'> = {},
+): Promise<RepositoryLocation> {
   let out: string;
   try {
     out = await git(['rev-parse', '--show-toplevel', '--git-path', PRODUCT.stateDirName], { ...options, cwd });

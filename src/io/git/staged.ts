@@ -29,11 +29,18 @@ export async function commitExists(root: string, rev: string): Promise<boolean> 
  * Regular files whose staged content differs from `base` (a commit or tree), renames followed. Submodules,
  * symbolic links and deletions are left out: they add no lines of text.
  */
-export async function stagedChanges(root: string, base: string, options: Omit<GitRunOptions, 'cwd'> = {}): Promise<StagedChange[]> {
-  const out = await git(['diff', '--cached', '--raw', '-z', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', base, '--'], { ...options, cwd: root });
+export async function stagedChanges(
+  root: string,
+  base: string,
+  options: Omit<GitRunOptions, 'cwd'> = {},
+): Promise<StagedChange[]> {
+  const out = await git(
+    ['diff', '--cached', '--raw', '-z', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', base, '--'],
+    { ...options, cwd: root },
+  );
   const parts = splitNul(out);
   const changes: StagedChange[] = [];
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     const header = parts[i++]!;
     const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(header);
     if (!m) throw new Error(`unexpected git diff --raw output: ${header.slice(0, 100)}`);
@@ -52,7 +59,11 @@ export async function stagedChanges(root: string, base: string, options: Omit<Gi
 }
 
 /** Reads many blobs in one `git cat-file --batch`. Missing ids are absent from the result. */
-export async function readBlobs(root: string, ids: readonly string[], options: Omit<GitRunOptions, 'cwd'> = {}): Promise<Map<string, Buffer>> {
+export async function readBlobs(
+  root: string,
+  ids: readonly string[],
+  options: Omit<GitRunOptions, 'cwd'> = {},
+): Promise<Map<string, Buffer>> {
   const unique = [...new Set(ids)];
   const result = new Map<string, Buffer>();
   if (unique.length === 0) return result;

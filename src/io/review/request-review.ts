@@ -11,7 +11,10 @@ import { reviewBranch, ROSTER_PATH, type BranchReview } from './signoff';
 /** A review request that cannot be made as asked; `reason` says which rule, the message what to do. */
 export class ReviewRequestError extends Error {
   override readonly name = 'ReviewRequestError';
-  constructor(readonly reason: 'no-roster' | 'not-in-roster', message: string) {
+  constructor(
+    readonly reason: 'no-roster' | 'not-in-roster',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -30,18 +33,36 @@ export interface ReviewRequestResult {
  * records the request in local state (those commits show as `requested`) and renders the review packet.
  * Shared by `ai-provenance request-review` and the editor's Request Senior Review.
  */
-export async function requestReview(options: { cwd: string; base: string; to: readonly string[]; logger: Logger }): Promise<ReviewRequestResult> {
+export async function requestReview(options: {
+  cwd: string;
+  base: string;
+  to: readonly string[];
+  logger: Logger;
+}): Promise<ReviewRequestResult> {
   const { cwd, base, to, logger } = options;
   const location = await locateRepository(cwd, { logger });
   const requests = await readReviewRequests(location, logger);
-  const review = await reviewBranch({ cwd, base, logger, requests, withPaths: true, lineSource: notesLineSource(location.root) });
+  const review = await reviewBranch({
+    cwd,
+    base,
+    logger,
+    requests,
+    withPaths: true,
+    lineSource: notesLineSource(location.root),
+  });
   if (!review.roster || review.roster.isEmpty) {
-    throw new ReviewRequestError('no-roster', `${base} has no ${ROSTER_PATH} (or it lists nobody): there is no senior to ask; add the seniors' SSH keys there first`);
+    throw new ReviewRequestError(
+      'no-roster',
+      `${base} has no ${ROSTER_PATH} (or it lists nobody): there is no senior to ask; add the seniors' SSH keys there first`,
+    );
   }
   const unknown = to.filter(email => !review.roster!.allowsEmail(email));
   if (unknown.length > 0) {
     const known = review.roster.plainPrincipals();
-    throw new ReviewRequestError('not-in-roster', `not in ${ROSTER_PATH} at ${base}: ${unknown.join(', ')}; the seniors listed there are: ${known.length > 0 ? known.join(', ') : '(patterns only)'}`);
+    throw new ReviewRequestError(
+      'not-in-roster',
+      `not in ${ROSTER_PATH} at ${base}: ${unknown.join(', ')}; the seniors listed there are: ${known.length > 0 ? known.join(', ') : '(patterns only)'}`,
+    );
   }
   const waiting = review.report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off');
   if (waiting.length === 0) return { review, waiting };
@@ -56,7 +77,9 @@ export async function requestReview(options: { cwd: string; base: string; to: re
     commits: waiting.map(c => ({ id: c.commit.id, ...(c.commit.patchId ? { patchId: c.commit.patchId } : {}) })),
   };
   await recordReviewRequest(location, logger, request);
-  const branch = (await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: review.root, logger, okExitCodes: [0, 1] })).stdout.trim();
+  const branch = (
+    await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: review.root, logger, okExitCodes: [0, 1] })
+  ).stdout.trim();
   const shown: CommitReview[] = waiting.map(c => (c.state === 'pending' ? { ...c, state: 'requested', request } : c));
   const packet = renderReviewPacket({
     commits: shown,

@@ -20,6 +20,12 @@ export async function readReviewRequests(location: RepositoryLocation, logger: L
 }
 
 /** Appends `request`; returns every request now recorded. */
-export async function recordReviewRequest(location: RepositoryLocation, logger: Logger, request: ReviewRequest): Promise<ReviewRequest[]> {
-  return new StateStore(location, logger).updateList(REVIEW_REQUESTS_DOCUMENT, parseReviewRequest, items => [...items, request].slice(-KEEP));
+export async function recordReviewRequest(
+  location: RepositoryLocation,
+  logger: Logger,
+  request: ReviewRequest,
+): Promise<ReviewRequest[]> {
+  return new StateStore(location, logger).updateList(REVIEW_REQUESTS_DOCUMENT, parseReviewRequest, items =>
+    [...items, request].slice(-KEEP),
+  );
 }

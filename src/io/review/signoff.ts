@@ -75,7 +75,14 @@ const PATCH_DIFF_ARGS = [
   '--submodule=short',
   '--diff-merges=first-parent',
 ];
-const PINNED_CONFIG = ['-c', 'diff.relative=false', '-c', 'diff.suppressBlankEmpty=false', '-c', 'core.bigFileThreshold=512m'];
+const PINNED_CONFIG = [
+  '-c',
+  'diff.relative=false',
+  '-c',
+  'diff.suppressBlankEmpty=false',
+  '-c',
+  'core.bigFileThreshold=512m',
+];
 /** git's trailer parsing with the default separator only, whatever trailer.separators says. */
 const TRAILER_CONFIG = ['-c', 'trailer.separators=:'];
 
@@ -111,7 +118,15 @@ export class PolicyFileError extends Error {
 export class SignoffRefusedError extends Error {
   override readonly name = 'SignoffRefusedError';
   constructor(
-    readonly code: 'no-roster' | 'not-ssh' | 'no-signing-key' | 'bad-signing-key' | 'key-not-in-roster' | 'staged-changes' | 'moved' | 'no-identity',
+    readonly code:
+      | 'no-roster'
+      | 'not-ssh'
+      | 'no-signing-key'
+      | 'bad-signing-key'
+      | 'key-not-in-roster'
+      | 'staged-changes'
+      | 'moved'
+      | 'no-identity',
     message: string,
   ) {
     super(message);
@@ -162,11 +177,14 @@ export interface ReviewOptions {
 // Revisions and the base's policy
 
 async function resolveCommit(root: string, rev: string, logger: Logger): Promise<string | undefined> {
-  const { stdout, exitCode } = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], {
-    cwd: root,
-    logger,
-    okExitCodes: [0, 1, 128],
-  });
+  const { stdout, exitCode } = await runGit(
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`],
+    {
+      cwd: root,
+      logger,
+      okExitCodes: [0, 1, 128],
+    },
+  );
   const id = stdout.trim();
   return exitCode === 0 && isObjectId(id) ? id : undefined;
 }
@@ -178,7 +196,12 @@ interface RepoFacts {
 }
 
 async function repoFacts(root: string, logger: Logger): Promise<RepoFacts> {
-  const out = (await git(['rev-parse', '--show-object-format', '--is-shallow-repository', '--git-path', 'shallow'], { cwd: root, logger })).split('\n');
+  const out = (
+    await git(['rev-parse', '--show-object-format', '--is-shallow-repository', '--git-path', 'shallow'], {
+      cwd: root,
+      logger,
+    })
+  ).split('\n');
   return {
     objectFormat: out[0] === 'sha256' ? 'sha256' : 'sha1',
     shallow: out[1] === 'true',
@@ -194,9 +217,18 @@ function unknownRevision(code: 'unknown-base' | 'unknown-head', rev: string, sha
   return new BranchReviewError(code, `the ${what} revision '${rev}' is not a commit in this repository: ${fix}`);
 }
 
-async function readBlobAt(root: string, base: string, entry: { mode: string; oid: string; path: string }, logger: Logger): Promise<string> {
+async function readBlobAt(
+  root: string,
+  base: string,
+  entry: { mode: string; oid: string; path: string },
+  logger: Logger,
+): Promise<string> {
   if (entry.mode !== '100644' && entry.mode !== '100755') {
-    throw new PolicyFileError(entry.path, base, new Error('must be a regular file (it is a link, folder or submodule at base)'));
+    throw new PolicyFileError(
+      entry.path,
+      base,
+      new Error('must be a regular file (it is a link, folder or submodule at base)'),
+    );
   }
   const text = await git(['cat-file', 'blob', entry.oid], { cwd: root, logger });
   if (text.includes('\uFFFD')) throw new PolicyFileError(entry.path, base, new Error('is not UTF-8 text'));
@@ -204,8 +236,16 @@ async function readBlobAt(root: string, base: string, entry: { mode: string; oid
 }
 
 /** Reads policy.json and allowed_signers as committed at `baseId`. Throws PolicyFileError when one is invalid. */
-export async function readBasePolicy(root: string, baseId: string, baseName: string, logger: Logger = nullLogger): Promise<BasePolicy> {
-  const listing = await git(['ls-tree', '-z', '--full-tree', baseId, '--', POLICY_PATH, ROSTER_PATH], { cwd: root, logger });
+export async function readBasePolicy(
+  root: string,
+  baseId: string,
+  baseName: string,
+  logger: Logger = nullLogger,
+): Promise<BasePolicy> {
+  const listing = await git(['ls-tree', '-z', '--full-tree', baseId, '--', POLICY_PATH, ROSTER_PATH], {
+    cwd: root,
+    logger,
+  });
   const entries = new Map<string, { mode: string; oid: string; path: string }>();
   for (const record of splitNul(listing)) {
     const m = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(record);
@@ -261,7 +301,17 @@ function parseTrailer(text: string): Trailer | undefined {
 
 async function logRange(root: string, baseId: string, headId: string, logger: Logger): Promise<LoggedCommit[]> {
   const out = await git(
-    [...TRAILER_CONFIG, 'log', '--no-show-signature', '--no-color', '--topo-order', '--reverse', `--format=${LOG_FORMAT}`, `${baseId}..${headId}`, '--'],
+    [
+      ...TRAILER_CONFIG,
+      'log',
+      '--no-show-signature',
+      '--no-color',
+      '--topo-order',
+      '--reverse',
+      `--format=${LOG_FORMAT}`,
+      `${baseId}..${headId}`,
+      '--',
+    ],
     { cwd: root, logger },
   );
   if (out === '') return [];
@@ -274,7 +324,10 @@ async function logRange(root: string, baseId: string, headId: string, logger: Lo
       author: { name: name ?? '', email: email ?? '' },
       authorTime: Number(time),
       subject: subject ?? '',
-      trailers: trailers.filter(t => t !== '').map(parseTrailer).filter((t): t is Trailer => t !== undefined),
+      trailers: trailers
+        .filter(t => t !== '')
+        .map(parseTrailer)
+        .filter((t): t is Trailer => t !== undefined),
     };
   });
 }
@@ -306,15 +359,32 @@ export interface PatchIds {
  * Patch ids of `commits` (first-parent diff for merges) in one `git log -p` and one `git patch-id` run. git writes
  * the log to a file (`--output`) and patch-id reads it as bytes: diffs of non-UTF-8 files keep every byte.
  */
-export async function patchIds(root: string, commits: readonly string[], scratchDir: string, logger: Logger = nullLogger): Promise<PatchIds> {
+export async function patchIds(
+  root: string,
+  commits: readonly string[],
+  scratchDir: string,
+  logger: Logger = nullLogger,
+): Promise<PatchIds> {
   const result: PatchIds = { ids: new Map(), withNul: new Set() };
   if (commits.length === 0) return result;
   const file = path.join(scratchDir, `log-${process.pid}-${Date.now()}.patch`);
-  await runGit([...PINNED_CONFIG, 'log', '--stdin', '--no-walk=unsorted', '--no-show-signature', ...PATCH_DIFF_ARGS, '--format=commit %H', `--output=${file}`], {
-    cwd: root,
-    input: `${commits.join('\n')}\n`,
-    logger,
-  });
+  await runGit(
+    [
+      ...PINNED_CONFIG,
+      'log',
+      '--stdin',
+      '--no-walk=unsorted',
+      '--no-show-signature',
+      ...PATCH_DIFF_ARGS,
+      '--format=commit %H',
+      `--output=${file}`,
+    ],
+    {
+      cwd: root,
+      input: `${commits.join('\n')}\n`,
+      logger,
+    },
+  );
   const bytes = await fsp.readFile(file);
   await fsp.rm(file, { force: true });
   if (bytes.includes(0)) {
@@ -325,7 +395,14 @@ export async function patchIds(root: string, commits: readonly string[], scratch
     for (let at = bytes.indexOf(marker); at >= 0; at = bytes.indexOf(marker, at + 1)) starts.push(at + 1);
     starts.forEach((start, i) => {
       const end = starts[i + 1] ?? bytes.length;
-      if (bytes.subarray(start, end).includes(0)) result.withNul.add(bytes.subarray(start + 7, start + 7 + 64).toString('latin1').split('\n')[0]!.trim());
+      if (bytes.subarray(start, end).includes(0))
+        result.withNul.add(
+          bytes
+            .subarray(start + 7, start + 7 + 64)
+            .toString('latin1')
+            .split('\n')[0]!
+            .trim(),
+        );
     });
   }
   const out = await git([...PATCH_ID_ARGS], { cwd: root, input: bytes, logger });
@@ -337,11 +414,25 @@ export async function patchIds(root: string, commits: readonly string[], scratch
 }
 
 /** The files each commit touches (first parent for merges), one `git log --name-only` run. */
-export async function touchedPaths(root: string, commits: readonly string[], logger: Logger = nullLogger): Promise<Map<string, string[]>> {
+export async function touchedPaths(
+  root: string,
+  commits: readonly string[],
+  logger: Logger = nullLogger,
+): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
   if (commits.length === 0) return result;
   const out = await git(
-    ['log', '--stdin', '--no-walk=unsorted', '--no-show-signature', '-z', '--name-only', '--no-renames', '--diff-merges=first-parent', '--format=%x00%H'],
+    [
+      'log',
+      '--stdin',
+      '--no-walk=unsorted',
+      '--no-show-signature',
+      '-z',
+      '--name-only',
+      '--no-renames',
+      '--diff-merges=first-parent',
+      '--format=%x00%H',
+    ],
     { cwd: root, input: `${commits.join('\n')}\n`, logger },
   );
   // Tokens: "" <id> then paths; a path is never empty, so "" always starts a commit.
@@ -369,7 +460,10 @@ export async function touchedPaths(root: string, commits: readonly string[], log
 // Signatures of sign-off commits
 
 /** A commit object split the way git splits it to verify (commit.c, parse_buffer_signed_by_header). */
-export function splitSignedCommit(raw: Buffer, objectFormat: 'sha1' | 'sha256'): { payload: Buffer; signature?: string } {
+export function splitSignedCommit(
+  raw: Buffer,
+  objectFormat: 'sha1' | 'sha256',
+): { payload: Buffer; signature?: string } {
   const header = objectFormat === 'sha256' ? 'gpgsig-sha256' : 'gpgsig';
   const payload: Buffer[] = [];
   const signature: Buffer[] = [];
@@ -405,11 +499,18 @@ export function splitSignedCommit(raw: Buffer, objectFormat: 'sha1' | 'sha256'):
     if (!otherSignature) payload.push(line);
     at = next;
   }
-  return { payload: Buffer.concat(payload), ...(signature.length > 0 ? { signature: Buffer.concat(signature).toString('latin1') } : {}) };
+  return {
+    payload: Buffer.concat(payload),
+    ...(signature.length > 0 ? { signature: Buffer.concat(signature).toString('latin1') } : {}),
+  };
 }
 
 /** Raw commit objects; undefined for one that cannot be had byte-exactly (not UTF-8: the git runner decodes text). */
-async function rawCommits(root: string, ids: readonly string[], logger: Logger): Promise<Map<string, Buffer | undefined>> {
+async function rawCommits(
+  root: string,
+  ids: readonly string[],
+  logger: Logger,
+): Promise<Map<string, Buffer | undefined>> {
   const result = new Map<string, Buffer | undefined>();
   if (ids.length === 0) return result;
   const text = await git(['cat-file', '--batch'], { cwd: root, input: `${ids.join('\n')}\n`, logger });
@@ -420,7 +521,8 @@ async function rawCommits(root: string, ids: readonly string[], logger: Logger):
       const nl = bytes.indexOf(0x0a, at);
       const head = bytes.subarray(at, nl).toString('latin1').split(' ');
       const size = Number(head[2]);
-      if (head[0] !== id || head[1] !== 'commit' || !Number.isSafeInteger(size)) throw new Error(`unexpected git cat-file output for ${id}`);
+      if (head[0] !== id || head[1] !== 'commit' || !Number.isSafeInteger(size))
+        throw new Error(`unexpected git cat-file output for ${id}`);
       result.set(id, bytes.subarray(nl + 1, nl + 1 + size));
       at = nl + 1 + size + 1;
     }
@@ -438,7 +540,11 @@ async function rawCommits(root: string, ids: readonly string[], logger: Logger):
 
 /** The principals the roster lists for the key with this fingerprint (not certificate authorities). */
 function principalsOfKey(roster: Roster, fingerprint: string): string[] {
-  return [...new Set(roster.entries.filter(e => !e.certAuthority && keyFingerprint(e.key) === fingerprint).flatMap(e => e.principals))];
+  return [
+    ...new Set(
+      roster.entries.filter(e => !e.certAuthority && keyFingerprint(e.key) === fingerprint).flatMap(e => e.principals),
+    ),
+  ];
 }
 
 /**
@@ -470,7 +576,8 @@ async function checkSignatures(input: {
   const { basePolicy, logger } = input;
   const result = new Map<string, SignatureCheck>();
   const toVerify = input.candidates.filter(c => {
-    if (!basePolicy.roster || basePolicy.roster.isEmpty || basePolicy.rosterText === undefined) result.set(c.id, { status: 'no-roster' });
+    if (!basePolicy.roster || basePolicy.roster.isEmpty || basePolicy.rosterText === undefined)
+      result.set(c.id, { status: 'no-roster' });
     else if (!c.wellFormed || c.reviewerEmail === undefined) result.set(c.id, { status: 'not-checked' });
     else if (!basePolicy.policy.signoff.requireSignature) result.set(c.id, { status: 'not-required' });
     else return true;
@@ -479,7 +586,11 @@ async function checkSignatures(input: {
   if (toVerify.length === 0) return result;
   const allowed = path.join(input.scratchDir, 'allowed_signers');
   await fsp.writeFile(allowed, basePolicy.rosterText!, { mode: 0o600 });
-  const raws = await rawCommits(input.root, toVerify.map(c => c.id), logger);
+  const raws = await rawCommits(
+    input.root,
+    toVerify.map(c => c.id),
+    logger,
+  );
   await pooled(toVerify, input.concurrency, async (c, i) => {
     const raw = raws.get(c.id);
     if (!raw) {
@@ -497,12 +608,23 @@ async function checkSignatures(input: {
     }
     const fast = verifiedInProcess(signature, payload, basePolicy.roster!, c.reviewerEmail!);
     if (fast) {
-      result.set(c.id, { status: 'verified', principal: c.reviewerEmail!, fingerprint: fast, keyPrincipals: principalsOfKey(basePolicy.roster!, fast) });
+      result.set(c.id, {
+        status: 'verified',
+        principal: c.reviewerEmail!,
+        fingerprint: fast,
+        keyPrincipals: principalsOfKey(basePolicy.roster!, fast),
+      });
       return;
     }
     const signatureFile = path.join(input.scratchDir, `sig-${i}`);
     await fsp.writeFile(signatureFile, signature, { mode: 0o600 });
-    const outcome = await verifySshSignature({ allowedSignersFile: allowed, principal: c.reviewerEmail!, signatureFile, payload, logger });
+    const outcome = await verifySshSignature({
+      allowedSignersFile: allowed,
+      principal: c.reviewerEmail!,
+      signatureFile,
+      payload,
+      logger,
+    });
     if (outcome.ok) {
       const keyPrincipals = outcome.fingerprint ? principalsOfKey(basePolicy.roster!, outcome.fingerprint) : undefined;
       result.set(c.id, {
@@ -512,7 +634,11 @@ async function checkSignatures(input: {
         ...(keyPrincipals ? { keyPrincipals } : {}),
       });
     } else if (outcome.signatureValid) {
-      result.set(c.id, { status: 'unknown-signer', detail: outcome.detail, ...(outcome.fingerprint ? { fingerprint: outcome.fingerprint } : {}) });
+      result.set(c.id, {
+        status: 'unknown-signer',
+        detail: outcome.detail,
+        ...(outcome.fingerprint ? { fingerprint: outcome.fingerprint } : {}),
+      });
     } else {
       result.set(c.id, { status: 'bad-signature', detail: outcome.detail });
     }
@@ -530,11 +656,14 @@ async function formerCommits(root: string, ids: readonly string[], logger: Logge
     .filter(p => p[1] === 'commit' && isObjectId(p[0]!))
     .map(p => p[0]!);
   if (present.length === 0) return [];
-  const out = await git(['log', '--stdin', '--no-walk=unsorted', '--no-show-signature', '--format=%H%x00%an%x00%ae%x00%at'], {
-    cwd: root,
-    input: `${present.join('\n')}\n`,
-    logger,
-  });
+  const out = await git(
+    ['log', '--stdin', '--no-walk=unsorted', '--no-show-signature', '--format=%H%x00%an%x00%ae%x00%at'],
+    {
+      cwd: root,
+      input: `${present.join('\n')}\n`,
+      logger,
+    },
+  );
   return out
     .split('\n')
     .filter(Boolean)
@@ -546,7 +675,12 @@ async function formerCommits(root: string, ids: readonly string[], logger: Logge
 
 async function readShallow(file: string): Promise<Set<string>> {
   try {
-    return new Set((await fsp.readFile(file, 'utf8')).split('\n').map(s => s.trim()).filter(Boolean));
+    return new Set(
+      (await fsp.readFile(file, 'utf8'))
+        .split('\n')
+        .map(s => s.trim())
+        .filter(Boolean),
+    );
   } catch {
     return new Set();
   }
@@ -571,7 +705,10 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
   const base: RevisionRef = { rev: options.base, id: baseId };
   const head: RevisionRef = { rev: headName, id: headId };
 
-  const [basePolicy, logged] = await Promise.all([readBasePolicy(root, baseId, options.base, logger), logRange(root, baseId, headId, logger)]);
+  const [basePolicy, logged] = await Promise.all([
+    readBasePolicy(root, baseId, options.base, logger),
+    logRange(root, baseId, headId, logger),
+  ]);
 
   if (facts.shallow) {
     // A commit of the range whose parents this clone does not have: the range may be cut short, so no answer.
@@ -587,14 +724,21 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
   }
 
   const graph = new Map(logged.map(c => [c.id, c.parents] as const));
-  const aiLogged = logged.map(c => ({ c, attribution: attributionOf(c.trailers) })).filter(x => x.attribution.kind !== 'none');
+  const aiLogged = logged
+    .map(c => ({ c, attribution: attributionOf(c.trailers) }))
+    .filter(x => x.attribution.kind !== 'none');
   const candidates = logged
     .filter(c => isSignoffCandidate(c.subject, c.trailers))
     .map(c => ({ c, parsed: interpretSignoff(c.subject, c.trailers) }));
   const lineSource = options.lineSource ?? trailerCountsOnly;
-  const needPaths = options.withPaths === true || basePolicy.policy.signoff.ignore.length > 0 || basePolicy.policy.signoff.highRisk.length > 0;
+  const needPaths =
+    options.withPaths === true ||
+    basePolicy.policy.signoff.ignore.length > 0 ||
+    basePolicy.policy.signoff.highRisk.length > 0;
   const inRange = new Set(logged.map(c => c.id));
-  const listedOutside = [...new Set(candidates.flatMap(s => s.parsed.entries.map(e => e.commitId)).filter(id => !inRange.has(id)))];
+  const listedOutside = [
+    ...new Set(candidates.flatMap(s => s.parsed.entries.map(e => e.commitId)).filter(id => !inRange.has(id))),
+  ];
 
   const tmp = await scratch();
   try {
@@ -664,9 +808,15 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
  * origin/main or origin/master, else a local main or master that is not the current branch.
  */
 export async function defaultBase(cwd: string, logger: Logger = nullLogger): Promise<string | undefined> {
-  const symbolic = await runGit(['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'], { cwd, logger, okExitCodes: [0, 1, 128] });
+  const symbolic = await runGit(['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'], {
+    cwd,
+    logger,
+    okExitCodes: [0, 1, 128],
+  });
   if (symbolic.exitCode === 0 && symbolic.stdout.trim()) return symbolic.stdout.trim();
-  const current = (await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd, logger, okExitCodes: [0, 1, 128] })).stdout.trim();
+  const current = (
+    await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd, logger, okExitCodes: [0, 1, 128] })
+  ).stdout.trim();
   for (const candidate of ['origin/main', 'origin/master', 'main', 'master']) {
     if (candidate === current) continue;
     const ref = candidate.startsWith('origin/') ? `refs/remotes/${candidate}` : `refs/heads/${candidate}`;
@@ -708,11 +858,14 @@ export interface SignoffPlan {
 }
 
 async function gitConfig(root: string, logger: Logger): Promise<Map<string, string>> {
-  const { stdout } = await runGit(['config', '-z', '--get-regexp', '^(gpg\\.format|user\\.signingkey|user\\.name|user\\.email)$'], {
-    cwd: root,
-    logger,
-    okExitCodes: [0, 1],
-  });
+  const { stdout } = await runGit(
+    ['config', '-z', '--get-regexp', '^(gpg\\.format|user\\.signingkey|user\\.name|user\\.email)$'],
+    {
+      cwd: root,
+      logger,
+      okExitCodes: [0, 1],
+    },
+  );
   const values = new Map<string, string>();
   for (const record of splitNul(stdout)) {
     const nl = record.indexOf('\n');
@@ -722,7 +875,11 @@ async function gitConfig(root: string, logger: Logger): Promise<Map<string, stri
 }
 
 /** Who would sign: the key in git's signing setup, and the roster principal it belongs to. Throws SignoffRefusedError. */
-export async function signingIdentity(root: string, review: BasePolicy & { base: RevisionRef }, logger: Logger = nullLogger): Promise<SigningIdentity> {
+export async function signingIdentity(
+  root: string,
+  review: BasePolicy & { base: RevisionRef },
+  logger: Logger = nullLogger,
+): Promise<SigningIdentity> {
   const roster = review.roster;
   if (!roster || roster.isEmpty) {
     throw new SignoffRefusedError(
@@ -732,17 +889,25 @@ export async function signingIdentity(root: string, review: BasePolicy & { base:
   }
   const config = await gitConfig(root, logger);
   if ((config.get('gpg.format') ?? 'openpgp') !== 'ssh') {
-    throw new SignoffRefusedError('not-ssh', 'sign-offs are SSH-signed: run git config gpg.format ssh (and set user.signingkey to your SSH public key)');
+    throw new SignoffRefusedError(
+      'not-ssh',
+      'sign-offs are SSH-signed: run git config gpg.format ssh (and set user.signingkey to your SSH public key)',
+    );
   }
   const signingKey = config.get('user.signingkey');
   if (!signingKey) {
-    throw new SignoffRefusedError('no-signing-key', 'git has no signing key: run git config user.signingkey ~/.ssh/id_ed25519.pub (the key listed for you in allowed_signers)');
+    throw new SignoffRefusedError(
+      'no-signing-key',
+      'git has no signing key: run git config user.signingkey ~/.ssh/id_ed25519.pub (the key listed for you in allowed_signers)',
+    );
   }
   const key = await resolveSigningKey(signingKey, root, logger);
   if ('problem' in key) throw new SignoffRefusedError('bad-signing-key', key.problem);
   const fingerprint = keyFingerprint(key.key);
   // Entries limited to other namespaces (namespaces="file") cannot sign git commits.
-  const entries = roster.entriesForKey(key.keyType, key.key).filter(e => e.namespaces === undefined || e.namespaces.includes('git'));
+  const entries = roster
+    .entriesForKey(key.keyType, key.key)
+    .filter(e => e.namespaces === undefined || e.namespaces.includes('git'));
   const plain = entries.flatMap(e => e.principals).filter(p => !/[*?!]/.test(p));
   if (plain.length === 0) {
     throw new SignoffRefusedError(
@@ -754,13 +919,31 @@ export async function signingIdentity(root: string, review: BasePolicy & { base:
   const email = config.get('user.email');
   const principal = plain.find(p => email !== undefined && p.toLowerCase() === email.toLowerCase()) ?? plain[0]!;
   const name = (config.get('user.name') ?? '').trim() || principal;
-  return { reviewer: { name, email: principal }, keyType: key.keyType, key: key.key, fingerprint, principals: [...new Set(entries.flatMap(e => e.principals))] };
+  return {
+    reviewer: { name, email: principal },
+    keyType: key.keyType,
+    key: key.key,
+    fingerprint,
+    principals: [...new Set(entries.flatMap(e => e.principals))],
+  };
 }
 
 /** Works out what `sign-off` would sign, without changing anything. Throws SignoffRefusedError when it cannot. */
-export async function planSignoff(options: { cwd: string; base: string; comment?: string; logger?: Logger; lineSource?: AiLineSource }): Promise<SignoffPlan> {
+export async function planSignoff(options: {
+  cwd: string;
+  base: string;
+  comment?: string;
+  logger?: Logger;
+  lineSource?: AiLineSource;
+}): Promise<SignoffPlan> {
   const logger = options.logger ?? nullLogger;
-  const review = await reviewBranch({ cwd: options.cwd, base: options.base, logger, withPaths: true, ...(options.lineSource ? { lineSource: options.lineSource } : {}) });
+  const review = await reviewBranch({
+    cwd: options.cwd,
+    base: options.base,
+    logger,
+    withPaths: true,
+    ...(options.lineSource ? { lineSource: options.lineSource } : {}),
+  });
   const signer = await signingIdentity(review.root, review, logger);
   const me: Signer = { email: signer.reviewer.email, fingerprint: signer.fingerprint, principals: signer.principals };
   const same = (email: string): boolean => isSigner(me, email);
@@ -768,7 +951,11 @@ export async function planSignoff(options: { cwd: string; base: string; comment?
   const blocked = candidates.filter(c => c.blocker !== undefined);
   const open = signoffTargets(review.report);
   const own = review.policy.signoff.allowSelfSignoff ? [] : open.filter(c => same(c.commit.author.email));
-  const alreadySigned = open.filter(c => !own.includes(c) && c.signers.some(s => sameEmailOf(s.email, signer.reviewer.email) || s.fingerprint === signer.fingerprint));
+  const alreadySigned = open.filter(
+    c =>
+      !own.includes(c) &&
+      c.signers.some(s => sameEmailOf(s.email, signer.reviewer.email) || s.fingerprint === signer.fingerprint),
+  );
   const targets = open.filter(c => !own.includes(c) && !alreadySigned.includes(c));
   const plan: SignoffPlan = { review, signer, targets, ownCommits: own, alreadySigned, blocked };
   if (targets.length > 0) {
@@ -786,18 +973,35 @@ export async function planSignoff(options: { cwd: string; base: string; comment?
  * checks that what landed is the sign-off that was shown: empty, the same message, and verifying against the base's
  * roster. Returns the new commit id. Throws SignoffRefusedError when the branch moved or changes are staged.
  */
-export async function createSignoff(plan: SignoffPlan, logger: Logger = nullLogger): Promise<{ commit: string; verified: SignatureCheck }> {
+export async function createSignoff(
+  plan: SignoffPlan,
+  logger: Logger = nullLogger,
+): Promise<{ commit: string; verified: SignatureCheck }> {
   if (!plan.message) throw new Error('nothing to sign off');
   const root = plan.review.root;
   const headNow = await resolveCommit(root, 'HEAD', logger);
   if (headNow !== plan.review.head.id) {
-    throw new SignoffRefusedError('moved', `HEAD moved while the sign-off was prepared (now ${headNow?.slice(0, 12) ?? 'unborn'}): run sign-off again`);
+    throw new SignoffRefusedError(
+      'moved',
+      `HEAD moved while the sign-off was prepared (now ${headNow?.slice(0, 12) ?? 'unborn'}): run sign-off again`,
+    );
   }
-  const staged = await runGit(['diff', '--cached', '--quiet', '--ignore-submodules=none'], { cwd: root, logger, okExitCodes: [0, 1] });
+  const staged = await runGit(['diff', '--cached', '--quiet', '--ignore-submodules=none'], {
+    cwd: root,
+    logger,
+    okExitCodes: [0, 1],
+  });
   if (staged.exitCode === 1) {
-    throw new SignoffRefusedError('staged-changes', 'changes are staged, and a sign-off must be an empty commit: commit, unstage (git restore --staged .) or stash them first');
+    throw new SignoffRefusedError(
+      'staged-changes',
+      'changes are staged, and a sign-off must be an empty commit: commit, unstage (git restore --staged .) or stash them first',
+    );
   }
-  await runGit(['commit', '--allow-empty', '-S', '--cleanup=verbatim', '--quiet', '-F', '-'], { cwd: root, input: plan.message, logger });
+  await runGit(['commit', '--allow-empty', '-S', '--cleanup=verbatim', '--quiet', '-F', '-'], {
+    cwd: root,
+    input: plan.message,
+    logger,
+  });
   const commit = await git(['rev-parse', 'HEAD'], { cwd: root, logger });
   const review = await reviewBranch({ cwd: root, base: plan.review.base.id, head: commit, logger });
   const mine = review.report.signoffs.find(s => s.facts.id === commit);

@@ -81,7 +81,11 @@ export interface PublicKey {
 
 /** Parses `keytype base64 [comment]` (an id_*.pub file or a `key::` literal); undefined when it is not one. */
 export function parsePublicKey(text: string): PublicKey | undefined {
-  const line = text.replace(/^key::/, '').trim().split('\n')[0]!.trim();
+  const line = text
+    .replace(/^key::/, '')
+    .trim()
+    .split('\n')[0]!
+    .trim();
   const [keyType, key, ...rest] = line.split(/\s+/);
   if (!keyType || !key || !(KEY_TYPES as readonly string[]).includes(keyType)) return undefined;
   if (keyBlobProblem(keyType, key)) return undefined;
@@ -93,10 +97,15 @@ export function parsePublicKey(text: string): PublicKey | undefined {
  * The public key named by git's `user.signingkey` for `gpg.format=ssh`: a `key::` literal, a literal public key, a
  * `.pub` file, or a private key file (its `.pub` beside it, else `ssh-keygen -y` with an empty passphrase).
  */
-export async function resolveSigningKey(signingKey: string, cwd: string, logger?: Logger): Promise<PublicKey | { problem: string }> {
+export async function resolveSigningKey(
+  signingKey: string,
+  cwd: string,
+  logger?: Logger,
+): Promise<PublicKey | { problem: string }> {
   const literal = parsePublicKey(signingKey);
   if (literal) return literal;
-  if (signingKey.startsWith('key::')) return { problem: `user.signingkey holds "${signingKey.slice(0, 40)}…", which is not an SSH public key` };
+  if (signingKey.startsWith('key::'))
+    return { problem: `user.signingkey holds "${signingKey.slice(0, 40)}…", which is not an SSH public key` };
   const file = path.resolve(cwd, signingKey.replace(/^~(?=$|[\\/])/, os.homedir()));
   const candidates = file.endsWith('.pub') ? [file] : [`${file}.pub`, file];
   for (const candidate of candidates) {
@@ -114,12 +123,13 @@ export async function resolveSigningKey(signingKey: string, cwd: string, logger?
     const key = derived.exitCode === 0 ? parsePublicKey(derived.stdout) : undefined;
     if (key) return key;
   }
-  return { problem: `user.signingkey names ${file}, which is not a readable SSH public key (or a private key with its .pub beside it)` };
+  return {
+    problem: `user.signingkey names ${file}, which is not a readable SSH public key (or a private key with its .pub beside it)`,
+  };
 }
 
 export type VerifyOutcome =
-  | { ok: true; fingerprint?: string }
-  | { ok: false; signatureValid: boolean; fingerprint?: string; detail: string };
+  { ok: true; fingerprint?: string } | { ok: false; signatureValid: boolean; fingerprint?: string; detail: string };
 
 const FINGERPRINT = /\bkey (SHA256:[A-Za-z0-9+/]+)/;
 
@@ -153,4 +163,3 @@ export async function verifySshSignature(input: {
   const fingerprint = alone.exitCode === 0 ? FINGERPRINT.exec(alone.stdout + alone.stderr)?.[1] : undefined;
   return { ok: false, signatureValid: alone.exitCode === 0, ...(fingerprint ? { fingerprint } : {}), detail };
 }
-

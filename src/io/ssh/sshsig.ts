@@ -52,7 +52,9 @@ function sshString(data: Buffer | string): Buffer {
 
 /** Parses an armored SSH signature; undefined when it is not one this code reads exactly. */
 export function parseSshSignature(armored: string): SshSignature | undefined {
-  const m = /^-----BEGIN SSH SIGNATURE-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END SSH SIGNATURE-----\r?\n?$/.exec(armored.trim() + '\n');
+  const m = /^-----BEGIN SSH SIGNATURE-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END SSH SIGNATURE-----\r?\n?$/.exec(
+    armored.trim() + '\n',
+  );
   if (!m) return undefined;
   try {
     const r = new Reader(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
@@ -67,7 +69,15 @@ export function parseSshSignature(armored: string): SshSignature | undefined {
     const signature = sigBlob.string();
     if (!sigBlob.done) return undefined;
     const keyType = new Reader(publicKey).string().toString('utf8');
-    return { publicKey: publicKey.toString('base64'), publicKeyType: keyType, namespace, reserved, hashAlgorithm, signatureType, signature };
+    return {
+      publicKey: publicKey.toString('base64'),
+      publicKeyType: keyType,
+      namespace,
+      reserved,
+      hashAlgorithm,
+      signatureType,
+      signature,
+    };
   } catch {
     return undefined;
   }
@@ -78,7 +88,8 @@ export function parseSshSignature(armored: string): SshSignature | undefined {
  * belongs to is the caller's roster question.) False means "not shown here": ask ssh-keygen.
  */
 export function verifyEd25519(sig: SshSignature, message: Buffer, namespace: string): boolean {
-  if (sig.publicKeyType !== 'ssh-ed25519' || sig.signatureType !== 'ssh-ed25519' || sig.namespace !== namespace) return false;
+  if (sig.publicKeyType !== 'ssh-ed25519' || sig.signatureType !== 'ssh-ed25519' || sig.namespace !== namespace)
+    return false;
   if (sig.reserved.length !== 0 || (sig.hashAlgorithm !== 'sha512' && sig.hashAlgorithm !== 'sha256')) return false;
   if (sig.signature.length !== 64) return false;
   const key = new Reader(Buffer.from(sig.publicKey, 'base64'));
@@ -91,9 +102,18 @@ export function verifyEd25519(sig: SshSignature, message: Buffer, namespace: str
     return false;
   }
   const digest = createHash(sig.hashAlgorithm).update(message).digest();
-  const signed = Buffer.concat([MAGIC, sshString(namespace), sshString(sig.reserved), sshString(sig.hashAlgorithm), sshString(digest)]);
+  const signed = Buffer.concat([
+    MAGIC,
+    sshString(namespace),
+    sshString(sig.reserved),
+    sshString(sig.hashAlgorithm),
+    sshString(digest),
+  ]);
   try {
-    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+    const publicKey = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
+      format: 'jwk',
+    });
     return verify(null, signed, publicKey, sig.signature);
   } catch {
     return false;

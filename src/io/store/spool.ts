@@ -163,7 +163,10 @@ export class Spool<T = unknown> {
    * Hands waiting records to `handler`, oldest first, deleting each after its handler resolved. Records appended
    * while the drain runs are left for the next drain. Safe to run in several processes at once.
    */
-  async drain(handler: (entry: SpoolEntry<T>) => void | Promise<void>, options: DrainOptions = {}): Promise<DrainResult> {
+  async drain(
+    handler: (entry: SpoolEntry<T>) => void | Promise<void>,
+    options: DrainOptions = {},
+  ): Promise<DrainResult> {
     const result: DrainResult = { delivered: 0, quarantined: 0 };
     await this.recoverClaims();
     await removeStaleTemps(this.dir, this.staleTempMs);
@@ -216,7 +219,12 @@ export class Spool<T = unknown> {
   }
 
   private serialize(record: T): string {
-    const envelope: SpoolEnvelope<T> = { version: STATE_FORMAT_VERSION, at: new Date().toISOString(), pid: process.pid, record };
+    const envelope: SpoolEnvelope<T> = {
+      version: STATE_FORMAT_VERSION,
+      at: new Date().toISOString(),
+      pid: process.pid,
+      record,
+    };
     return JSON.stringify(envelope) + '\n';
   }
 
@@ -258,11 +266,15 @@ export class Spool<T = unknown> {
       const claimed = path.join(this.claimDir, claimName);
       const pid = Number(pidText);
       const abandoned =
-        pid === process.pid ? !claimsInFlight.has(claimed) : !isProcessAlive(pid) || now - Number(claimedAt) > this.staleClaimMs;
+        pid === process.pid
+          ? !claimsInFlight.has(claimed)
+          : !isProcessAlive(pid) || now - Number(claimedAt) > this.staleClaimMs;
       if (!abandoned) continue;
       try {
         await fsp.rename(claimed, path.join(this.dir, name));
-        this.context.logger.info(`returned spool record ${name}, claimed by a drain (process ${pid}) that did not finish, to the spool.`);
+        this.context.logger.info(
+          `returned spool record ${name}, claimed by a drain (process ${pid}) that did not finish, to the spool.`,
+        );
       } catch (error) {
         if (!isMissing(error)) throw new StateStoreError('recover', claimed, error);
       }

@@ -71,7 +71,11 @@ const FILE_MODE = 0o600;
 /** An operating-system failure while reading or writing local state (not a corrupt file: those are moved aside). */
 export class StateStoreError extends Error {
   override readonly name = 'StateStoreError';
-  constructor(readonly operation: string, readonly file: string, cause: unknown) {
+  constructor(
+    readonly operation: string,
+    readonly file: string,
+    cause: unknown,
+  ) {
     super(`could not ${operation} ${file}: ${describeError(cause)}`, { cause });
   }
 
@@ -84,7 +88,11 @@ export class StateStoreError extends Error {
 /** Another process held a lock for longer than the caller was willing to wait. */
 export class LockTimeoutError extends Error {
   override readonly name = 'LockTimeoutError';
-  constructor(readonly lockFile: string, readonly waitedMs: number, readonly holder: LockInfo | undefined) {
+  constructor(
+    readonly lockFile: string,
+    readonly waitedMs: number,
+    readonly holder: LockInfo | undefined,
+  ) {
     super(
       `timed out after ${waitedMs} ms waiting for ${lockFile}` +
         (holder ? `, held by process ${holder.pid} on ${holder.host} since ${holder.at}` : ''),
@@ -432,7 +440,13 @@ export async function withLockFile<T>(
 async function acquireLock(lockFile: string, token: string, options: LockOptions, logger: Logger): Promise<void> {
   const dir = path.dirname(lockFile);
   await ensureDir(dir);
-  const info: LockInfo = { version: STATE_FORMAT_VERSION, pid: process.pid, host: os.hostname(), at: new Date().toISOString(), token };
+  const info: LockInfo = {
+    version: STATE_FORMAT_VERSION,
+    pid: process.pid,
+    host: os.hostname(),
+    at: new Date().toISOString(),
+    token,
+  };
   const temp = path.join(dir, tempName(path.basename(lockFile)));
   try {
     await fsp.writeFile(temp, JSON.stringify(info), { mode: FILE_MODE, flag: 'wx' });
@@ -451,7 +465,8 @@ async function acquireLock(lockFile: string, token: string, options: LockOptions
         await breakLock(lockFile, seen, staleBecause, logger);
         continue;
       }
-      if (Date.now() - started >= options.timeoutMs) throw new LockTimeoutError(lockFile, Date.now() - started, seen.holder);
+      if (Date.now() - started >= options.timeoutMs)
+        throw new LockTimeoutError(lockFile, Date.now() - started, seen.holder);
       await delay(pause + Math.random() * pause);
       pause = Math.min(pause * 2, 50);
     }
@@ -468,7 +483,8 @@ async function placeLock(temp: string, lockFile: string): Promise<boolean> {
   } catch (error) {
     const code = errorCode(error);
     if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw new StateStoreError('create lock', lockFile, error);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS')
+      throw new StateStoreError('create lock', lockFile, error);
   }
   // A file system without hard links: an exclusive copy is still exclusive, only not complete in one step (a
   // reader may see it empty for a moment; such a lock is judged by its age alone).
@@ -583,7 +599,11 @@ export class StateStore<R = unknown> {
   private readonly lockOptions: LockOptions;
   private format: Promise<ObjectFormat> | undefined;
 
-  constructor(location: RepositoryLocation, private readonly logger: Logger, options: StateStoreOptions<R> = {}) {
+  constructor(
+    location: RepositoryLocation,
+    private readonly logger: Logger,
+    options: StateStoreOptions<R> = {},
+  ) {
     this.stateDir = location.stateDir;
     this.root = location.root;
     this.context = { stateDir: this.stateDir, logger };
@@ -626,7 +646,13 @@ export class StateStore<R = unknown> {
     checkBlobId(blob);
     const dir = this.pathDir(repoPath);
     await ensureDir(dir);
-    const record: RunsRecord<R> = { version: STATE_FORMAT_VERSION, path: repoPath, blob, savedAt: new Date().toISOString(), runs };
+    const record: RunsRecord<R> = {
+      version: STATE_FORMAT_VERSION,
+      path: repoPath,
+      blob,
+      savedAt: new Date().toISOString(),
+      runs,
+    };
     const text = JSON.stringify(record) + '\n';
     const file = path.join(dir, `${blob}.json`);
     await writeFileAtomic(file, text, this.durable);
@@ -688,7 +714,8 @@ export class StateStore<R = unknown> {
       const file = path.join(runsDir, key, STATE_LAYOUT.latest);
       const pointer = await readStateFile(this.context, file, text => {
         const value = parseLatestPointer(parseVersioned(text));
-        if (pathKey(value.path) !== key) throw new StateFormatError('shape', `it names ${value.path}, which belongs elsewhere`);
+        if (pathKey(value.path) !== key)
+          throw new StateFormatError('shape', `it names ${value.path}, which belongs elsewhere`);
         return value;
       });
       if (pointer) tracked.push({ path: pointer.path, blob: pointer.blob, savedAt: pointer.savedAt });
@@ -706,7 +733,8 @@ export class StateStore<R = unknown> {
       const file = path.join(runsDir, key, `${blob}.json`);
       const record = await readStateFile(this.context, file, text => {
         const value = parseRunsRecord(parseVersioned(text), this.parseRuns);
-        if (value.blob !== blob || pathKey(value.path) !== key) throw new StateFormatError('shape', 'it is filed under the wrong path or blob');
+        if (value.blob !== blob || pathKey(value.path) !== key)
+          throw new StateFormatError('shape', 'it is filed under the wrong path or blob');
         return value;
       });
       if (record) found.push(record);
@@ -720,7 +748,10 @@ export class StateStore<R = unknown> {
    * has more than that many records. Writes call it with twice `keepPerPath`, so a path holds at most
    * `2 × keepPerPath` records (plus the latest, plus any younger than the grace period).
    */
-  async prune(repoPath: string, options: { keep?: number; graceMs?: number; onlyAbove?: number } = {}): Promise<number> {
+  async prune(
+    repoPath: string,
+    options: { keep?: number; graceMs?: number; onlyAbove?: number } = {},
+  ): Promise<number> {
     checkRepoPath(repoPath);
     const keep = Math.max(1, Math.floor(options.keep ?? this.keepPerPath));
     const graceMs = options.graceMs ?? this.pruneGraceMs;
@@ -766,7 +797,11 @@ export class StateStore<R = unknown> {
    * Reads `<stateDir>/<name>` (a plain `*.json` file name), which must carry `"version": version`; `parse` gets
    * the object and throws when its shape is wrong. Absent or unusable (moved aside): `undefined`.
    */
-  async readJson<T>(name: string, version: number, parse: (value: Record<string, unknown>) => T): Promise<T | undefined> {
+  async readJson<T>(
+    name: string,
+    version: number,
+    parse: (value: Record<string, unknown>) => T,
+  ): Promise<T | undefined> {
     const file = this.documentFile(name);
     return readStateFile(this.context, file, text => {
       const value = parseVersioned(text, version);
@@ -813,7 +848,11 @@ export class StateStore<R = unknown> {
   }
 
   /** Locked read-modify-write of a versioned list; returns the items written. */
-  async updateList<T>(name: string, parseItem: PayloadParser<T>, update: (items: T[]) => T[] | Promise<T[]>): Promise<T[]> {
+  async updateList<T>(
+    name: string,
+    parseItem: PayloadParser<T>,
+    update: (items: T[]) => T[] | Promise<T[]>,
+  ): Promise<T[]> {
     const doc = await this.updateJson<ListDocument<T>>(
       name,
       STATE_FORMAT_VERSION,
@@ -826,7 +865,12 @@ export class StateStore<R = unknown> {
   /** Runs `body` holding the named lock (`<stateDir>/locks/<name>.lock`); for callers with their own multi-file updates. */
   async withLock<T>(name: string, body: () => Promise<T>): Promise<T> {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new TypeError(`not a lock name: ${JSON.stringify(name)}`);
-    return withLockFile(path.join(this.stateDir, STATE_LAYOUT.locks, `${name}.lock`), this.lockOptions, this.logger, body);
+    return withLockFile(
+      path.join(this.stateDir, STATE_LAYOUT.locks, `${name}.lock`),
+      this.lockOptions,
+      this.logger,
+      body,
+    );
   }
 
   /**
@@ -846,7 +890,8 @@ export class StateStore<R = unknown> {
   }
 
   private documentFile(name: string): string {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.json$/.test(name)) throw new TypeError(`not a state document name: ${JSON.stringify(name)}`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.json$/.test(name))
+      throw new TypeError(`not a state document name: ${JSON.stringify(name)}`);
     return path.join(this.stateDir, name);
   }
 

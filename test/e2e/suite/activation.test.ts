@@ -21,7 +21,8 @@ describe('extension in a real VS Code', () => {
     const extension = vscode.extensions.getExtension('ai-provenance.ai-provenance')!;
     const contributed: { command: string }[] = extension.packageJSON.contributes.commands;
     assert.ok(contributed.length > 0);
-    for (const { command } of contributed) assert.ok(registered.has(command), `${command} is contributed but not registered`);
+    for (const { command } of contributed)
+      assert.ok(registered.has(command), `${command} is contributed but not registered`);
     for (const id of Object.values(Commands)) assert.ok(registered.has(id), `${id} is not registered`);
   });
 
@@ -31,14 +32,20 @@ describe('extension in a real VS Code', () => {
     // The view's own focus command exists only once VS Code knows the view.
     await vscode.commands.executeCommand(`${Views.needsSignoff}.focus`);
     if (!harnessAvailable()) this.skip();
-    await waitFor(async () => (await queryDom(`.pane-header[aria-label*="Needs Sign-off"], .pane-header:has(h3[title*="Needs Sign-off"])`)).count > 0,
-      'the Needs Sign-off view header');
+    await waitFor(
+      async () =>
+        (await queryDom(`.pane-header[aria-label*="Needs Sign-off"], .pane-header:has(h3[title*="Needs Sign-off"])`))
+          .count > 0,
+      'the Needs Sign-off view header',
+    );
     // The workspace is a repository on main with no remote: nothing to compare with, and the view says how to fix it.
     await waitFor(async () => {
       const welcome = await queryDom('.welcome-view-content');
       return welcome.elements.some(e => e.text.includes('No base branch found'));
     }, 'the welcome text of the view');
-    const activity = await queryDom(`.activitybar .action-item a[aria-label^="AI Provenance"], .activitybar [id="workbench.view.extension.${ViewContainers.main}"]`);
+    const activity = await queryDom(
+      `.activitybar .action-item a[aria-label^="AI Provenance"], .activitybar [id="workbench.view.extension.${ViewContainers.main}"]`,
+    );
     assert.ok(activity.count > 0, 'no AI Provenance entry in the activity bar');
   });
 
@@ -46,7 +53,10 @@ describe('extension in a real VS Code', () => {
     await activeExtension();
     await vscode.commands.executeCommand(Commands.showLog);
     if (!harnessAvailable()) return;
-    await waitFor(async () => (await queryDom('.monaco-editor .view-lines')).elements.some(e => e.text.includes('AI Provenance activated')),
-      'the activation line in the output view');
+    await waitFor(
+      async () =>
+        (await queryDom('.monaco-editor .view-lines')).elements.some(e => e.text.includes('AI Provenance activated')),
+      'the activation line in the output view',
+    );
   });
 });

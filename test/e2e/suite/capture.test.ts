@@ -42,17 +42,24 @@ async function expectLines(uri: vscode.Uri, expected: string, what: string): Pro
 
 /** Offers `suggestion` as ghost text at the cursor of the given document only. */
 function offerSuggestion(uri: vscode.Uri, suggestion: string): vscode.Disposable {
-  return vscode.languages.registerInlineCompletionItemProvider({ scheme: 'file' }, {
-    provideInlineCompletionItems(doc, position) {
-      if (doc.uri.toString() !== uri.toString()) return [];
-      return [new vscode.InlineCompletionItem(suggestion, new vscode.Range(position, position))];
+  return vscode.languages.registerInlineCompletionItemProvider(
+    { scheme: 'file' },
+    {
+      provideInlineCompletionItems(doc, position) {
+        if (doc.uri.toString() !== uri.toString()) return [];
+        return [new vscode.InlineCompletionItem(suggestion, new vscode.Range(position, position))];
+      },
     },
-  });
+  );
 }
 
 async function showGhostText(): Promise<void> {
   await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-  if (harnessAvailable()) await waitFor(async () => (await queryDom('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text')).count > 0, 'ghost text to show');
+  if (harnessAvailable())
+    await waitFor(
+      async () => (await queryDom('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text')).count > 0,
+      'ghost text to show',
+    );
 }
 
 async function typeText(text: string): Promise<void> {
@@ -282,10 +289,16 @@ describe('capture in a real VS Code', function () {
     await expectLines(editor.document.uri, 'aaau', 'marked');
     // Only "c" was marked on line 3, not its line break: a line is classified by its non-blank characters.
     const ranges = api.decorated(editor.document);
-    assert.deepEqual(ranges.ai.map(r => r.start.line), [0, 1, 2]);
+    assert.deepEqual(
+      ranges.ai.map(r => r.start.line),
+      [0, 1, 2],
+    );
     await waitFor(() => api.statusBarText() === '$(sparkle) AI 75%', 'the status bar text');
     if (harnessAvailable()) {
-      await waitFor(async () => (await queryDom('.statusbar-item')).elements.some(e => e.text.includes('AI 75%')), 'the status bar item in the DOM');
+      await waitFor(
+        async () => (await queryDom('.statusbar-item')).elements.some(e => e.text.includes('AI 75%')),
+        'the status bar item in the DOM',
+      );
       await harness('/screenshot', { name: 'decorations' });
     }
   });
@@ -311,7 +324,9 @@ describe('capture in a real VS Code', function () {
     const { api } = await activeExtension();
     const shown = api.summary(uri)!;
     await vscode.commands.executeCommand(Commands.stopRecordingTrace);
-    const out = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'replay', traceFile], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'replay', traceFile], {
+      encoding: 'utf8',
+    });
     const replayed = JSON.parse(out) as { files: Record<string, { lines: string; segments: unknown[] }> };
     const rel = path.relative(vscode.workspace.workspaceFolders![0]!.uri.fsPath, uri.fsPath).split(path.sep).join('/');
     assert.ok(replayed.files[rel], `the trace has no ${rel}: ${Object.keys(replayed.files).join(', ')}`);

@@ -6,12 +6,21 @@ import * as vscode from 'vscode';
 import { Commands } from '../../../src/extension/platform/ids';
 import { activeExtension, waitFor } from './util';
 
-interface GitRepository { rootUri: vscode.Uri; inputBox: { value: string }; status(): Promise<void>; state: { indexChanges: unknown[] } }
+interface GitRepository {
+  rootUri: vscode.Uri;
+  inputBox: { value: string };
+  status(): Promise<void>;
+  state: { indexChanges: unknown[] };
+}
 
 async function gitRepository(root: string): Promise<GitRepository> {
   const ext = vscode.extensions.getExtension<{ getAPI(v: 1): { repositories: GitRepository[] } }>('vscode.git')!;
   const api = (ext.isActive ? ext.exports : await ext.activate()).getAPI(1);
-  await waitFor(() => api.repositories.some(r => r.rootUri.fsPath === root), 'the git extension to find the repository', 20000);
+  await waitFor(
+    () => api.repositories.some(r => r.rootUri.fsPath === root),
+    'the git extension to find the repository',
+    20000,
+  );
   return api.repositories.find(r => r.rootUri.fsPath === root)!;
 }
 
@@ -29,7 +38,9 @@ describe('commits from VS Code', function () {
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
     const { api } = await activeExtension();
     await api.ready();
-    await editor.edit(b => b.insert(new vscode.Position(0, 0), 'export const answer = 42;\nexport const question = "?";\n'));
+    await editor.edit(b =>
+      b.insert(new vscode.Position(0, 0), 'export const answer = 42;\nexport const question = "?";\n'),
+    );
     editor.selection = new vscode.Selection(0, 0, 1, 0);
     await vscode.commands.executeCommand(Commands.markAsAi, 'copilot');
     await vscode.commands.executeCommand('workbench.action.files.save');
@@ -41,25 +52,51 @@ describe('commits from VS Code', function () {
     await waitFor(() => repo.state.indexChanges.length > 0, 'the staged change to show in Source Control');
 
     // Preview, and put the trailers into the commit message box.
-    const preview = await vscode.commands.executeCommand<{ trailers: string[]; root: string }>(Commands.previewTrailers);
-    assert.deepEqual(preview?.trailers, ['Assisted-by: Copilot', 'AI-Attribution: v1 added=2 ai=1 mixed=0 unknown=0 tools=copilot/manual:1'], JSON.stringify(preview));
+    const preview = await vscode.commands.executeCommand<{ trailers: string[]; root: string }>(
+      Commands.previewTrailers,
+    );
+    assert.deepEqual(
+      preview?.trailers,
+      ['Assisted-by: Copilot', 'AI-Attribution: v1 added=2 ai=1 mixed=0 unknown=0 tools=copilot/manual:1'],
+      JSON.stringify(preview),
+    );
     assert.equal(preview?.root, root);
     repo.inputBox.value = 'Add the answer';
     assert.equal(await vscode.commands.executeCommand(Commands.addTrailersToCommitMessage), true);
-    assert.equal(repo.inputBox.value, 'Add the answer\n\nAssisted-by: Copilot\nAI-Attribution: v1 added=2 ai=1 mixed=0 unknown=0 tools=copilot/manual:1');
+    assert.equal(
+      repo.inputBox.value,
+      'Add the answer\n\nAssisted-by: Copilot\nAI-Attribution: v1 added=2 ai=1 mixed=0 unknown=0 tools=copilot/manual:1',
+    );
 
     const before = git('rev-parse', 'HEAD').trim();
     await vscode.commands.executeCommand('git.commit');
     await waitFor(() => git('rev-parse', 'HEAD').trim() !== before, 'the commit', 30000);
     const message = git('log', '-1', '--format=%B');
-    assert.equal(message.trim(), 'Add the answer\n\nAssisted-by: Copilot\nAI-Attribution: v1 added=2 ai=1 mixed=0 unknown=0 tools=copilot/manual:1');
+    assert.equal(
+      message.trim(),
+      'Add the answer\n\nAssisted-by: Copilot\nAI-Attribution: v1 added=2 ai=1 mixed=0 unknown=0 tools=copilot/manual:1',
+    );
     const note = JSON.parse(git('notes', '--ref', 'refs/notes/ai-provenance', 'show', 'HEAD'));
     assert.equal(note.vcs.revision, git('rev-parse', 'HEAD').trim());
-    assert.deepEqual(note.files.map((f: { path: string }) => f.path), ['src/feature.ts']);
+    assert.deepEqual(
+      note.files.map((f: { path: string }) => f.path),
+      ['src/feature.ts'],
+    );
     // The editor still shows the committed AI line, and its hover says it is committed.
     assert.equal(api.summary(editor.document.uri)?.lines, 'ah');
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(0, 3));
-    const text = hovers.flatMap(h => h.contents.map(c => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-    assert.match(text, new RegExp(`AI-written line[\\s\\S]*Tool: copilot · Kind: manual[\\s\\S]*Committed in ${git('rev-parse', 'HEAD').trim().slice(0, 12)}`));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      new vscode.Position(0, 3),
+    );
+    const text = hovers
+      .flatMap(h => h.contents.map(c => (typeof c === 'string' ? c : 'value' in c ? c.value : '')))
+      .join('\n');
+    assert.match(
+      text,
+      new RegExp(
+        `AI-written line[\\s\\S]*Tool: copilot · Kind: manual[\\s\\S]*Committed in ${git('rev-parse', 'HEAD').trim().slice(0, 12)}`,
+      ),
+    );
   });
 });

@@ -17,15 +17,19 @@ interface TestResult {
  * check runs. `npm run bench` runs only the `*.bench.test.js` files (E2E_BENCH_FILE names their output).
  */
 function selectFiles(dir: string): string[] {
-  const files = fs.readdirSync(dir).filter(f => f.endsWith('.test.js')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.test.js'))
+    .sort();
   const reloaded = !!process.env.E2E_RELOAD_FILE && fs.existsSync(process.env.E2E_RELOAD_FILE);
   const bench = (f: string): boolean => f.endsWith('.bench.test.js');
   if (process.env.E2E_BENCH_FILE) return files.filter(bench).map(f => path.join(dir, f));
-  const chosen = process.env.E2E_MODE === 'vsix'
-    ? files.filter(f => f === 'packaged.test.js')
-    : reloaded
-      ? files.filter(f => f.endsWith('.after-reload.test.js'))
-      : files.filter(f => f !== 'packaged.test.js' && !f.endsWith('.after-reload.test.js') && !bench(f));
+  const chosen =
+    process.env.E2E_MODE === 'vsix'
+      ? files.filter(f => f === 'packaged.test.js')
+      : reloaded
+        ? files.filter(f => f.endsWith('.after-reload.test.js'))
+        : files.filter(f => f !== 'packaged.test.js' && !f.endsWith('.after-reload.test.js') && !bench(f));
   return chosen.map(f => path.join(dir, f));
 }
 
@@ -48,12 +52,15 @@ export function run(): Promise<void> {
         vscodeVersion,
         results,
       };
-      if (process.env.E2E_RESULTS_FILE) fs.writeFileSync(process.env.E2E_RESULTS_FILE, JSON.stringify(summary, null, 2));
+      if (process.env.E2E_RESULTS_FILE)
+        fs.writeFileSync(process.env.E2E_RESULTS_FILE, JSON.stringify(summary, null, 2));
       if (failures > 0) reject(new Error(`${failures} test(s) failed`));
       else resolve();
     });
     runner.on('pass', t => results.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration ?? 0 }));
-    runner.on('fail', (t, error: Error) => results.push({ title: t.fullTitle(), state: 'failed', error: String(error?.stack ?? error) }));
+    runner.on('fail', (t, error: Error) =>
+      results.push({ title: t.fullTitle(), state: 'failed', error: String(error?.stack ?? error) }),
+    );
     runner.on('pending', t => results.push({ title: t.fullTitle(), state: 'pending' }));
   });
 }

@@ -11,6 +11,8 @@ describe('after a window reload', () => {
     await api.ready();
     await waitFor(() => api.summary(saved) !== undefined, 'the file to be tracked');
     assert.equal(api.summary(saved)!.lines, 'uau');
-    assert.deepEqual(api.summary(saved)!.segments, [{ start: 2, end: 2, class: 'a', tool: 'claude-code', kind: 'manual' }]);
+    assert.deepEqual(api.summary(saved)!.segments, [
+      { start: 2, end: 2, class: 'a', tool: 'claude-code', kind: 'manual' },
+    ]);
   });
 });

@@ -10,7 +10,12 @@ import { activeExtension, waitFor } from './util';
 
 const cli = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
 
-interface Recorded { method: string; url: string; auth?: string; body?: unknown }
+interface Recorded {
+  method: string;
+  url: string;
+  auth?: string;
+  body?: unknown;
+}
 
 /** A stand-in for GitHub's REST API on 127.0.0.1 that answers what a pull request review request needs. */
 async function fakeGitHub(): Promise<{ url: string; requests: Recorded[]; close(): void }> {
@@ -19,16 +24,29 @@ async function fakeGitHub(): Promise<{ url: string; requests: Recorded[]; close(
     let data = '';
     req.on('data', c => (data += c));
     req.on('end', () => {
-      requests.push({ method: req.method!, url: req.url!, ...(req.headers.authorization ? { auth: req.headers.authorization } : {}), ...(data ? { body: JSON.parse(data) } : {}) });
-      const json = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+      requests.push({
+        method: req.method!,
+        url: req.url!,
+        ...(req.headers.authorization ? { auth: req.headers.authorization } : {}),
+        ...(data ? { body: JSON.parse(data) } : {}),
+      });
+      const json = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
       if (req.method === 'GET' && req.url!.startsWith('/repos/acme/app/pulls?')) return json(200, [{ number: 7 }]);
-      if (req.method === 'GET' && req.url!.startsWith('/search/users?')) return json(200, { items: [{ login: 'senior-gh' }] });
+      if (req.method === 'GET' && req.url!.startsWith('/search/users?'))
+        return json(200, { items: [{ login: 'senior-gh' }] });
       if (req.method === 'POST') return json(201, {});
       json(404, { message: 'Not Found' });
     });
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, requests, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    requests,
+    close: () => server.close(),
+  };
 }
 
 describe('senior sign-off from the editor', function () {
@@ -50,7 +68,10 @@ describe('senior sign-off from the editor', function () {
     // main: the team's roster and policy.
     git('switch', '-q', 'main');
     fs.mkdirSync(path.join(root, '.ai-provenance'), { recursive: true });
-    fs.writeFileSync(path.join(root, '.ai-provenance', 'allowed_signers'), `senior@example.invalid ${fs.readFileSync(`${senior}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
+    fs.writeFileSync(
+      path.join(root, '.ai-provenance', 'allowed_signers'),
+      `senior@example.invalid ${fs.readFileSync(`${senior}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')}\n`,
+    );
     fs.writeFileSync(path.join(root, '.ai-provenance', 'policy.json'), JSON.stringify({ version: 1 }));
     git('add', '.ai-provenance');
     git('commit', '-q', '-m', 'Add the sign-off roster');
@@ -63,7 +84,9 @@ describe('senior sign-off from the editor', function () {
     fs.writeFileSync(file, '');
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
     await api.ready();
-    await editor.edit(b => b.insert(new vscode.Position(0, 0), 'export function discount(p: number) {\n  return p * 0.9;\n}\n'));
+    await editor.edit(b =>
+      b.insert(new vscode.Position(0, 0), 'export function discount(p: number) {\n  return p * 0.9;\n}\n'),
+    );
     editor.selection = new vscode.Selection(0, 0, 3, 0);
     await vscode.commands.executeCommand(Commands.markAsAi, 'claude-code');
     await vscode.commands.executeCommand('workbench.action.files.save');
@@ -75,7 +98,10 @@ describe('senior sign-off from the editor', function () {
     // The sidebar shows it as pending; CI would refuse the branch.
     let state = await api.signoffState();
     assert.equal(state.kind, 'ready');
-    assert.ok(api.signoffRows().some(r => /Add a discount — [0-9a-f]{8} · pending/.test(r)), api.signoffRows().join('\n'));
+    assert.ok(
+      api.signoffRows().some(r => /Add a discount — [0-9a-f]{8} · pending/.test(r)),
+      api.signoffRows().join('\n'),
+    );
     assert.equal(spawnSync(process.execPath, [cli, 'check', '--base', 'main'], { cwd: root }).status, 1);
 
     // The junior requests review; the branch has a pull request on GitHub (a local stand-in here).
@@ -87,20 +113,31 @@ describe('senior sign-off from the editor', function () {
       git('remote', 'add', 'origin', 'https://github.com/acme/app.git');
       await config.update('aiProvenance.github.apiUrl', github.url, vscode.ConfigurationTarget.Global);
       await config.update('aiProvenance.baseBranch', 'main', vscode.ConfigurationTarget.Global);
-      const requested = await vscode.commands.executeCommand<{ packet: string; to: string[] }>(Commands.requestReview, ['senior@example.invalid']);
-      assert.ok(requested?.packet.includes('Add a discount'), 'the review packet names the commit');
-      assert.deepEqual(github.requests.map(r => `${r.method} ${r.url.split('?')[0]}`), [
-        'GET /repos/acme/app/pulls',
-        'GET /search/users',
-        'POST /repos/acme/app/pulls/7/requested_reviewers',
-        'POST /repos/acme/app/issues/7/labels',
-        'POST /repos/acme/app/issues/7/comments',
+      const requested = await vscode.commands.executeCommand<{ packet: string; to: string[] }>(Commands.requestReview, [
+        'senior@example.invalid',
       ]);
-      assert.ok(github.requests.every(r => r.auth === 'Bearer test-token'), 'every GitHub call carries the VS Code sign-in');
+      assert.ok(requested?.packet.includes('Add a discount'), 'the review packet names the commit');
+      assert.deepEqual(
+        github.requests.map(r => `${r.method} ${r.url.split('?')[0]}`),
+        [
+          'GET /repos/acme/app/pulls',
+          'GET /search/users',
+          'POST /repos/acme/app/pulls/7/requested_reviewers',
+          'POST /repos/acme/app/issues/7/labels',
+          'POST /repos/acme/app/issues/7/comments',
+        ],
+      );
+      assert.ok(
+        github.requests.every(r => r.auth === 'Bearer test-token'),
+        'every GitHub call carries the VS Code sign-in',
+      );
       assert.deepEqual(github.requests[2]!.body, { reviewers: ['senior-gh'] });
       assert.deepEqual(github.requests[3]!.body, { labels: ['ai-assisted'] });
       assert.equal((github.requests[4]!.body as { body: string }).body, requested!.packet);
-      await waitFor(() => api.signoffRows().some(r => /Add a discount — .* review requested/.test(r)), 'the requested state in the sidebar');
+      await waitFor(
+        () => api.signoffRows().some(r => /Add a discount — .* review requested/.test(r)),
+        'the requested state in the sidebar',
+      );
 
       // The junior cannot sign off their own work with a key outside the roster.
       git('config', 'gpg.format', 'ssh');
@@ -113,13 +150,20 @@ describe('senior sign-off from the editor', function () {
       git('config', 'user.signingkey', `${senior}.pub`);
       const signoff = await vscode.commands.executeCommand<string>(Commands.signOff, { confirm: false });
       assert.ok(signoff, 'no sign-off commit was made');
-      assert.match(git('log', '-1', '--format=%B'), /^AI sign-off: 1 commit[\s\S]*Reviewed-by: Senior Dev <senior@example.invalid>\nAI-Signoff: [0-9a-f]{40} [0-9a-f]{40}/);
+      assert.match(
+        git('log', '-1', '--format=%B'),
+        /^AI sign-off: 1 commit[\s\S]*Reviewed-by: Senior Dev <senior@example.invalid>\nAI-Signoff: [0-9a-f]{40} [0-9a-f]{40}/,
+      );
       state = await api.signoffState();
-      assert.ok(api.signoffRows().some(r => /Add a discount — .* signed off/.test(r)), api.signoffRows().join('\n'));
+      assert.ok(
+        api.signoffRows().some(r => /Add a discount — .* signed off/.test(r)),
+        api.signoffRows().join('\n'),
+      );
       assert.equal(spawnSync(process.execPath, [cli, 'check', '--base', 'main'], { cwd: root }).status, 0);
     } finally {
       github.close();
-      for (const k of ['aiProvenance.github.apiUrl', 'aiProvenance.baseBranch']) await config.update(k, undefined, vscode.ConfigurationTarget.Global);
+      for (const k of ['aiProvenance.github.apiUrl', 'aiProvenance.baseBranch'])
+        await config.update(k, undefined, vscode.ConfigurationTarget.Global);
       fs.rmSync(keys, { recursive: true, force: true });
     }
   });

@@ -15,7 +15,10 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, what: stri
 }
 
 /** The extension under test, activated. */
-export async function activeExtension(): Promise<{ extension: vscode.Extension<AiProvenanceApi>; api: AiProvenanceApi }> {
+export async function activeExtension(): Promise<{
+  extension: vscode.Extension<AiProvenanceApi>;
+  api: AiProvenanceApi;
+}> {
   const extension = vscode.extensions.getExtension<AiProvenanceApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not installed in this VS Code`);
   const api = extension.isActive ? extension.exports : await extension.activate();
