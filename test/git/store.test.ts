@@ -10,6 +10,7 @@ import type { ObjectFormat } from '../../src/core/formats/state-files';
 import { runGit } from '../../src/io/git/git';
 import { locateRepository, type RepositoryLocation } from '../../src/io/git/repository';
 import { Spool, type SpoolEntry } from '../../src/io/store/spool';
+import { withSeed } from '../support/seed';
 import { STATE_LAYOUT, StateStore, computeBlobId, pathKey } from '../../src/io/store/store';
 import {
   BIG_PATH,
@@ -533,99 +534,100 @@ describe('local state store (git/store, git/spool)', () => {
   });
 
   describe('crash safety', () => {
-    it('a writer killed at random moments loses nothing and leaves nothing corrupt', async () => {
-      const store = new StateStore(location, logger, { objectFormat: 'sha1' });
-      const spool = new Spool<ChildRecord>(location, logger, { parse: parseChildRecord });
-      const lastSpool = new Map<string, number>();
-      let lastJson: { tag: string; i: number } | undefined;
-      let lastRuns: { tag: string; i: number } | undefined;
-      let lastCounter = 0;
+    it('a writer killed at random moments loses nothing and leaves nothing corrupt', async () =>
+      withSeed('crash safety', async random => {
+        const store = new StateStore(location, logger, { objectFormat: 'sha1' });
+        const spool = new Spool<ChildRecord>(location, logger, { parse: parseChildRecord });
+        const lastSpool = new Map<string, number>();
+        let lastJson: { tag: string; i: number } | undefined;
+        let lastRuns: { tag: string; i: number } | undefined;
+        let lastCounter = 0;
 
-      for (let round = 0; round < 6; round++) {
-        const tag = `r${round}`;
-        // Kill at a random moment: after a random number of completed writes plus a random fraction of the time one
-        // write takes, so the kill lands anywhere inside a write (open, write, fsync, rename, lock, prune).
-        const killAfter = 4 + Math.floor(Math.random() * 24);
-        const killDelayMs = Math.random() * 15;
-        let lines = 0;
-        const child = await runChild(['kill-loop', location.stateDir, tag], (line, kill) => {
-          const [kind, n] = line.split(' ') as [string, string];
-          if (kind === 'spool') lastSpool.set(tag, Number(n));
-          if (kind === 'json') lastJson = { tag, i: Number(n) };
-          if (kind === 'runs') lastRuns = { tag, i: Number(n) };
-          if (kind === 'counter') lastCounter = Number(n);
-          if (++lines === killAfter) setTimeout(kill, killDelayMs);
-        });
-        assert.equal(
-          child.signal,
-          'SIGKILL',
-          `round ${round}: the child should have been killed; stderr: ${child.stderr}`,
-        );
-        assert.doesNotMatch(child.stderr, /unusable|error/, child.stderr);
+        for (let round = 0; round < 6; round++) {
+          const tag = `r${round}`;
+          // Kill at a random moment: after a random number of completed writes plus a random fraction of the time one
+          // write takes, so the kill lands anywhere inside a write (open, write, fsync, rename, lock, prune).
+          const killAfter = 4 + Math.floor(random() * 24);
+          const killDelayMs = random() * 15;
+          let lines = 0;
+          const child = await runChild(['kill-loop', location.stateDir, tag], (line, kill) => {
+            const [kind, n] = line.split(' ') as [string, string];
+            if (kind === 'spool') lastSpool.set(tag, Number(n));
+            if (kind === 'json') lastJson = { tag, i: Number(n) };
+            if (kind === 'runs') lastRuns = { tag, i: Number(n) };
+            if (kind === 'counter') lastCounter = Number(n);
+            if (++lines === killAfter) setTimeout(kill, killDelayMs);
+          });
+          assert.equal(
+            child.signal,
+            'SIGKILL',
+            `round ${round}: the child should have been killed; stderr: ${child.stderr}`,
+          );
+          assert.doesNotMatch(child.stderr, /unusable|error/, child.stderr);
 
-        // Every record file that exists parses (pending() lists record names only; read them raw).
-        for (const name of await spool.pending()) {
-          const raw = JSON.parse(fs.readFileSync(path.join(spool.dir, name), 'utf8')) as {
-            version: number;
-            record: unknown;
-          };
-          assert.equal(raw.version, 1);
-          parseChildRecord(raw.record);
+          // Every record file that exists parses (pending() lists record names only; read them raw).
+          for (const name of await spool.pending()) {
+            const raw = JSON.parse(fs.readFileSync(path.join(spool.dir, name), 'utf8')) as {
+              version: number;
+              record: unknown;
+            };
+            assert.equal(raw.version, 1);
+            parseChildRecord(raw.record);
+          }
+          // The document is the last completed version or the one after it, complete.
+          const doc = await store.readJson<BigDoc>(DOC_FILE, 1, value => value as unknown as BigDoc);
+          assert.ok(doc && lastJson, `round ${round}: the document must be readable`);
+          assert.equal(doc.digest, digest(doc.tag, doc.i, doc.pad));
+          assert.ok(
+            doc.tag === lastJson.tag && (doc.i === lastJson.i || doc.i === lastJson.i + 1),
+            `doc ${doc.tag}:${doc.i}, last written ${lastJson.tag}:${lastJson.i}`,
+          );
+          // The runs index names a complete record of the last or the next text.
+          const record = await store.readLatest(BIG_PATH);
+          assert.ok(record && lastRuns, `round ${round}: the latest runs record must be readable`);
+          const runs = record.runs as { tag: string; i: number; digest: string };
+          assert.ok(
+            runs.tag === lastRuns.tag && (runs.i === lastRuns.i || runs.i === lastRuns.i + 1),
+            `runs ${runs.tag}:${runs.i}`,
+          );
+          assert.equal(record.blob, computeBlobId(bigText(runs.tag, runs.i)));
+          assert.equal(runs.digest, digest(bigText(runs.tag, runs.i)));
+          // The locked counter lost no completed increment (a killed holder's lock is broken by the next writer).
+          const counter = await store.readJson(COUNTER_FILE, 1, parseCounter);
+          assert.ok(
+            counter && (counter.count === lastCounter || counter.count === lastCounter + 1),
+            `counter ${counter?.count} after ${lastCounter}`,
+          );
+          assert.deepEqual(corruptFiles(location), []);
         }
-        // The document is the last completed version or the one after it, complete.
-        const doc = await store.readJson<BigDoc>(DOC_FILE, 1, value => value as unknown as BigDoc);
-        assert.ok(doc && lastJson, `round ${round}: the document must be readable`);
-        assert.equal(doc.digest, digest(doc.tag, doc.i, doc.pad));
-        assert.ok(
-          doc.tag === lastJson.tag && (doc.i === lastJson.i || doc.i === lastJson.i + 1),
-          `doc ${doc.tag}:${doc.i}, last written ${lastJson.tag}:${lastJson.i}`,
-        );
-        // The runs index names a complete record of the last or the next text.
-        const record = await store.readLatest(BIG_PATH);
-        assert.ok(record && lastRuns, `round ${round}: the latest runs record must be readable`);
-        const runs = record.runs as { tag: string; i: number; digest: string };
-        assert.ok(
-          runs.tag === lastRuns.tag && (runs.i === lastRuns.i || runs.i === lastRuns.i + 1),
-          `runs ${runs.tag}:${runs.i}`,
-        );
-        assert.equal(record.blob, computeBlobId(bigText(runs.tag, runs.i)));
-        assert.equal(runs.digest, digest(bigText(runs.tag, runs.i)));
-        // The locked counter lost no completed increment (a killed holder's lock is broken by the next writer).
-        const counter = await store.readJson(COUNTER_FILE, 1, parseCounter);
-        assert.ok(
-          counter && (counter.count === lastCounter || counter.count === lastCounter + 1),
-          `counter ${counter?.count} after ${lastCounter}`,
-        );
-        assert.deepEqual(corruptFiles(location), []);
-      }
 
-      // Nothing appended was lost, and nothing was delivered twice.
-      const delivered = new Map<string, number[]>();
-      const result = await spool.drain(entry => {
-        delivered.set(entry.record.tag, [...(delivered.get(entry.record.tag) ?? []), entry.record.i]);
-      });
-      assert.equal(result.quarantined, 0);
-      for (const [tag, last] of lastSpool) {
-        const got = delivered.get(tag) ?? [];
-        // The record being written when the kill came may or may not have made it; all before it did, in order.
-        assert.ok(
-          got.length === last + 1 || got.length === last + 2,
-          `${tag}: ${got.length} records, last acknowledged ${last}`,
-        );
+        // Nothing appended was lost, and nothing was delivered twice.
+        const delivered = new Map<string, number[]>();
+        const result = await spool.drain(entry => {
+          delivered.set(entry.record.tag, [...(delivered.get(entry.record.tag) ?? []), entry.record.i]);
+        });
+        assert.equal(result.quarantined, 0);
+        for (const [tag, last] of lastSpool) {
+          const got = delivered.get(tag) ?? [];
+          // The record being written when the kill came may or may not have made it; all before it did, in order.
+          assert.ok(
+            got.length === last + 1 || got.length === last + 2,
+            `${tag}: ${got.length} records, last acknowledged ${last}`,
+          );
+          assert.deepEqual(
+            got,
+            Array.from({ length: got.length }, (_, i) => i),
+          );
+        }
+        // Temporary files left by the kills are ignored above and removed by cleanup.
+        await store.cleanup(0);
+        await spool.cleanup(0);
         assert.deepEqual(
-          got,
-          Array.from({ length: got.length }, (_, i) => i),
+          walk(location.stateDir).filter(name => path.basename(name).startsWith('.')),
+          [],
         );
-      }
-      // Temporary files left by the kills are ignored above and removed by cleanup.
-      await store.cleanup(0);
-      await spool.cleanup(0);
-      assert.deepEqual(
-        walk(location.stateDir).filter(name => path.basename(name).startsWith('.')),
-        [],
-      );
-      assert.deepEqual(logger.warnings(), []);
-    });
+        assert.deepEqual(logger.warnings(), []);
+      }));
   });
 
   describe('concurrency', () => {
