@@ -32,6 +32,13 @@ const { values: opts } = parseArgs({ options: { vsix: { type: 'string' } } });
 const mode = opts.vsix ? 'vsix' : 'dev';
 const timeoutMs = Number(process.env.E2E_TIMEOUT_MS ?? 300000);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The only global git configuration the suite's git sees: a file of the run's own. */
+function testGitConfig(dir) {
+  const file = path.join(dir, 'gitconfig');
+  fs.writeFileSync(file, '[init]\n\tdefaultBranch = main\n');
+  return file;
+}
 const artifactsDir = path.join(repoRoot, '.test-artifacts', `e2e-${mode}`);
 fs.rmSync(artifactsDir, { recursive: true, force: true });
 
@@ -202,6 +209,9 @@ async function main() {
       E2E_RELOAD_FILE: reloadFile,
       // the launcher the git hooks call goes here, not into the home folder of whoever runs the tests
       AI_PROVENANCE_HOME: path.join(tmp, 'ai-provenance-home'),
+      // git in the suite's temporary repositories reads no developer or machine configuration (as in test/support/isolate.ts)
+      GIT_CONFIG_GLOBAL: testGitConfig(tmp),
+      GIT_CONFIG_NOSYSTEM: '1',
       ...(process.env.E2E_GREP ? { E2E_GREP: process.env.E2E_GREP } : {}),
       ...(process.env.E2E_BENCH_FILE ? { E2E_BENCH_FILE: process.env.E2E_BENCH_FILE } : {}),
     },
