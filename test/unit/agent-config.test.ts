@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  AGENT_HOOK_LAYOUTS,
+  jsonHookLayout,
   AgentConfigError,
   agentHookState,
   deepEqual,
@@ -12,7 +12,7 @@ import {
 import { AgentRecordError, parseAgentSpoolRecord, recordFileTexts } from '../../src/core/agents/record';
 
 const CMD = "'/home/dev/.local/share/ai-provenance/bin/ai-provenance' agent-hook claude-code";
-const claude = AGENT_HOOK_LAYOUTS['claude-code'];
+const claude = jsonHookLayout('claude-code')!;
 
 const theirs = {
   model: 'opus',
@@ -71,7 +71,7 @@ describe('agent hook configs: merging our entries (pure)', () => {
   });
 
   it("creates a new file's content from nothing, and says when removing leaves nothing", () => {
-    const cursor = AGENT_HOOK_LAYOUTS.cursor;
+    const cursor = jsonHookLayout('cursor')!;
     const fresh = mergeAgentHooks(undefined, cursor, "'/l/ai-provenance' agent-hook cursor").config as {
       version: number;
       hooks: Record<string, unknown[]>;

@@ -1,4 +1,4 @@
-import type { AgentName } from '../attribution/events';
+import { HOOK_AGENTS, type AgentName, type JsonHookLayout } from './table';
 
 /**
  * Our entries in the agents' JSON hook configurations, merged into whatever the file holds (pure: the file I/O
@@ -19,80 +19,14 @@ export class AgentConfigError extends Error {
 
 type Json = Record<string, unknown>;
 
-export interface HookEventSpec {
-  event: string;
-  /** Tool matcher, where the agent supports one. */
-  matcher?: string;
+/** A JSON hook layout from the agent table, bound to its agent (our entries are recognised by the agent's name). */
+export type AgentHookLayout = JsonHookLayout & { readonly agent: AgentName };
+
+/** The agent's JSON hook layout, or undefined when its hooks are not a JSON file (Cline's executable files). */
+export function jsonHookLayout(agent: AgentName): AgentHookLayout | undefined {
+  const hooks = HOOK_AGENTS[agent].hooks;
+  return hooks.shape === 'executable-files' ? undefined : { ...hooks, agent };
 }
-
-export interface AgentHookLayout {
-  agent: AgentName;
-  shape: 'grouped' | 'flat';
-  events: HookEventSpec[];
-  /** The handler object for our command (without the matcher). */
-  handler(command: string): Json;
-  /** Top-level keys a file needs (Cursor's `version`); added when absent, never changed. */
-  scaffold?: Json;
-}
-
-const CLAUDE_TOOLS = 'Write|Edit|MultiEdit|NotebookEdit|Bash';
-
-/** The JSON-configured agents (Cline's hooks are executable files: src/io/agents/config-files.ts). */
-export const AGENT_HOOK_LAYOUTS: Readonly<Record<Exclude<AgentName, 'cline'>, AgentHookLayout>> = {
-  'claude-code': {
-    agent: 'claude-code',
-    shape: 'grouped',
-    events: [
-      { event: 'PreToolUse', matcher: CLAUDE_TOOLS },
-      { event: 'PostToolUse', matcher: CLAUDE_TOOLS },
-      { event: 'PostToolUseFailure', matcher: 'Bash' },
-    ],
-    handler: command => ({ type: 'command', command, timeout: 10 }),
-  },
-  codex: {
-    agent: 'codex',
-    shape: 'grouped',
-    events: [
-      { event: 'PreToolUse', matcher: 'Bash|apply_patch' },
-      { event: 'PostToolUse', matcher: 'Bash|apply_patch' },
-    ],
-    handler: command => ({ type: 'command', command, timeout: 10 }),
-  },
-  'gemini-cli': {
-    agent: 'gemini-cli',
-    shape: 'grouped',
-    events: [
-      { event: 'BeforeTool', matcher: 'write_file|replace|run_shell_command' },
-      { event: 'AfterTool', matcher: 'write_file|replace|run_shell_command' },
-    ],
-    handler: command => ({
-      name: 'ai-provenance',
-      type: 'command',
-      command,
-      timeout: 10000,
-      description: 'AI Provenance: records the files the agent writes',
-    }),
-  },
-  cursor: {
-    agent: 'cursor',
-    shape: 'flat',
-    scaffold: { version: 1 },
-    events: [
-      { event: 'afterFileEdit' },
-      { event: 'afterTabFileEdit' },
-      { event: 'preToolUse', matcher: 'Shell' },
-      { event: 'postToolUse', matcher: 'Shell' },
-      { event: 'postToolUseFailure', matcher: 'Shell' },
-    ],
-    handler: command => ({ command, timeout: 10 }),
-  },
-  vscode: {
-    agent: 'vscode',
-    shape: 'flat',
-    events: [{ event: 'PreToolUse' }, { event: 'PostToolUse' }],
-    handler: command => ({ type: 'command', command, timeout: 10 }),
-  },
-};
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

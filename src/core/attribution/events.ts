@@ -1,3 +1,4 @@
+import type { AgentName } from '../agents/table';
 import type { AiKind, Tool } from './origin';
 
 /**
@@ -15,9 +16,8 @@ export interface TextChange {
 export const ACCEPT_KINDS = ['inline', 'word', 'line', 'nes'] as const;
 export type AcceptKind = (typeof ACCEPT_KINDS)[number];
 
-/** The agents whose hooks the CLI knows (design.md section 9). */
-export const AGENTS = ['claude-code', 'codex', 'gemini-cli', 'cursor', 'cline', 'vscode'] as const;
-export type AgentName = (typeof AGENTS)[number];
+/** The agents whose hooks the CLI knows live in the agent table. */
+export { AGENTS, type AgentName } from '../agents/table';
 
 export interface HeaderEvent {
   t: 'header';

@@ -1,3 +1,5 @@
+import { TOOLS, type Tool } from '../agents/table';
+
 /**
  * Who wrote a character (design.md section 2). `human` and `unknown` are plain strings so that the common case
  * costs nothing: every human run in every document shares the same value, and equality is `===`. AI origins are
@@ -5,9 +7,8 @@
  * came from that event: runs that touch and share an origin merge back into one.
  */
 
-/** Tool slugs: what produced AI text. `ai` means an AI we cannot name. */
-export const TOOLS = ['copilot', 'claude-code', 'codex', 'gemini-cli', 'cursor', 'cline', 'continue', 'ai'] as const;
-export type Tool = (typeof TOOLS)[number];
+/** Tool slugs (what produced AI text) live in the agent table, with everything else known about each tool. */
+export { TOOLS, type Tool } from '../agents/table';
 
 /** How AI text arrived (design.md section 2). */
 export const AI_KINDS = ['inline', 'partial', 'nes', 'chat', 'agent', 'manual'] as const;

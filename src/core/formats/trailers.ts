@@ -1,3 +1,4 @@
+import { TOOL_TABLE } from '../agents/table';
 import { AI_KINDS, TOOLS, type AiKind, type Tool } from '../attribution/origin';
 
 /**
@@ -12,18 +13,6 @@ import { AI_KINDS, TOOLS, type AiKind, type Tool } from '../attribution/origin';
 
 export const ASSISTED_BY = 'Assisted-by';
 export const AI_ATTRIBUTION = 'AI-Attribution';
-
-/** The agent names of `Assisted-by`, one per tool slug: no spaces, no colons. */
-export const AGENT_NAMES: Readonly<Record<Tool, string>> = {
-  copilot: 'Copilot',
-  'claude-code': 'Claude',
-  codex: 'Codex',
-  'gemini-cli': 'Gemini',
-  cursor: 'Cursor',
-  cline: 'Cline',
-  continue: 'Continue',
-  ai: 'AI',
-};
 
 export interface ToolLines {
   tool: Tool;
@@ -68,7 +57,7 @@ export function formatAssistedBy(agents: readonly AgentModel[]): string[] {
   const values = new Set<string>();
   for (const { tool, model } of agents) {
     const m = cleanModel(model);
-    values.add(m ? `${AGENT_NAMES[tool]}:${m}` : AGENT_NAMES[tool]);
+    values.add(m ? `${TOOL_TABLE[tool].trailerName}:${m}` : TOOL_TABLE[tool].trailerName);
   }
   return [...values].sort();
 }
@@ -130,15 +119,7 @@ export function parseAiAttribution(value: string): Attribution {
   return result;
 }
 
-/**
- * `Co-authored-by` identities of agents whose own tools sign their commits so (written only when the policy's
- * trailers.coAuthoredBy asks: it changes the forge's contributor graph). Agents without a known identity get none.
- */
-export const CO_AUTHORS: Partial<Readonly<Record<Tool, string>>> = {
-  'claude-code': 'Claude <noreply@anthropic.com>',
-  copilot: 'Copilot <175728472+Copilot@users.noreply.github.com>',
-};
-
+/** `Co-authored-by` values for the agents whose row in the agent table has an identity (policy opt-in only). */
 export function formatCoAuthors(agents: readonly AgentModel[]): string[] {
-  return [...new Set(agents.map(a => CO_AUTHORS[a.tool]).filter((v): v is string => v !== undefined))].sort();
+  return [...new Set(agents.map(a => TOOL_TABLE[a.tool].coAuthor).filter((v): v is string => v !== undefined))].sort();
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AGENTS, type AgentName } from '../../core/attribution/events';
+import { AGENTS, HOOK_AGENTS, type AgentName } from '../../core/agents/table';
 import type { Logger } from '../../core/log';
 import {
   agentHooksStatus,
@@ -13,14 +13,7 @@ import { launcherPath } from '../../io/git/hooks';
 import { writeLauncher } from '../../io/git/hooks';
 import { locateRepository } from '../../io/git/repository';
 
-const LABELS: Record<AgentName, string> = {
-  'claude-code': 'Claude Code',
-  codex: 'Codex',
-  'gemini-cli': 'Gemini CLI',
-  cursor: 'Cursor',
-  cline: 'Cline',
-  vscode: 'VS Code agent',
-};
+const label = (agent: AgentName): string => HOOK_AGENTS[agent].displayName;
 
 /**
  * "Set Up Agent Hooks": the person picks the agents and where (their user settings, or this repository's), is
@@ -41,7 +34,7 @@ export async function setUpAgentHooks(
   const detected = new Set(detectAgents({ scope: 'user' }));
   const picked = await vscode.window.showQuickPick(
     AGENTS.map(agent => ({
-      label: LABELS[agent],
+      label: label(agent),
       agent,
       picked: detected.has(agent),
       ...(detected.has(agent) ? { description: vscode.l10n.t('found on this machine') } : {}),
@@ -66,7 +59,7 @@ export async function setUpAgentHooks(
   const consent = await vscode.window.showInformationMessage(
     vscode.l10n.t(
       'AI Provenance will add a hook entry to the configuration of {0} ({1}). The hook records which files the agent writes, locally; it never blocks the agent. A backup of each file is kept, and the command Remove Agent Hooks takes them out again.',
-      agents.map(a => LABELS[a]).join(', '),
+      agents.map(a => label(a)).join(', '),
       where.scope === 'user' ? vscode.l10n.t('user settings') : vscode.l10n.t('this repository'),
     ),
     { modal: true },
@@ -80,10 +73,10 @@ export async function setUpAgentHooks(
   const refused = results.filter(r => r.outcome === 'refused');
   const notes = results.flatMap(r => r.notes ?? []);
   if (refused.length)
-    void vscode.window.showWarningMessage(refused.map(r => `${LABELS[r.agent]}: ${r.message}`).join('\n'));
+    void vscode.window.showWarningMessage(refused.map(r => `${label(r.agent)}: ${r.message}`).join('\n'));
   else
     void vscode.window.showInformationMessage(
-      [vscode.l10n.t('Agent hooks set up for {0}.', agents.map(a => LABELS[a]).join(', ')), ...notes].join(' '),
+      [vscode.l10n.t('Agent hooks set up for {0}.', agents.map(a => label(a)).join(', ')), ...notes].join(' '),
     );
   return results;
 }
@@ -113,7 +106,7 @@ export async function removeAgentHooks(
   const answer = await vscode.window.showInformationMessage(
     vscode.l10n.t(
       'Remove the AI Provenance hook entries of {0}? Other hooks and settings stay.',
-      found.map(f => `${LABELS[f.agent]} (${f.scope})`).join(', '),
+      found.map(f => `${label(f.agent)} (${f.scope})`).join(', '),
     ),
     { modal: true },
     yes,

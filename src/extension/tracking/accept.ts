@@ -2,31 +2,17 @@ import * as vscode from 'vscode';
 import type { AcceptKind } from '../../core/attribution/events';
 import type { Logger } from '../../core/log';
 import type { Tool } from '../../core/attribution/origin';
+import { toolFromExtensions } from '../../core/agents/table';
 import { Disposable } from '../platform/lifecycle';
 import { ProvenanceTracker } from './tracker';
 
 /**
- * AI extensions we can recognise, by extension id. The inline completion API does not say which provider a
- * suggestion came from, so the installed AI extension is recorded as a hint; with none, or several, the tool is
- * `ai` (an AI we cannot name).
+ * The tool inline suggestions are credited to when the setting says `auto`. The inline completion API does not
+ * say which provider a suggestion came from, so the installed AI extension (the agent table's extension ids) is
+ * the hint; with none, or several, the tool is `ai` (an AI we cannot name).
  */
-const KNOWN_AI_EXTENSIONS: readonly [string, Tool][] = [
-  ['github.copilot', 'copilot'],
-  ['github.copilot-chat', 'copilot'],
-  ['continue.continue', 'continue'],
-  ['saoudrizwan.claude-dev', 'cline'],
-  ['anthropic.claude-code', 'claude-code'],
-  ['openai.chatgpt', 'codex'],
-  ['google.geminicodeassist', 'gemini-cli'],
-];
-
 export function detectTool(): Tool {
-  const found = new Set<Tool>();
-  for (const ext of vscode.extensions.all) {
-    const tool = KNOWN_AI_EXTENSIONS.find(([id]) => id === ext.id.toLowerCase())?.[1];
-    if (tool) found.add(tool);
-  }
-  return found.size === 1 ? [...found][0]! : 'ai';
+  return toolFromExtensions(vscode.extensions.all.map(ext => ext.id));
 }
 
 /** VS Code's own accept commands. */

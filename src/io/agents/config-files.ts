@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  AGENT_HOOK_LAYOUTS,
+  jsonHookLayout,
+  type AgentHookLayout,
   AgentConfigError,
   agentHookState,
   detectIndent,
@@ -10,7 +11,7 @@ import {
   removeAgentHooks,
   type AgentHookState,
 } from '../../core/agents/hook-config';
-import { AGENTS, type AgentName } from '../../core/attribution/events';
+import { AGENTS, HOOK_AGENTS, type AgentName } from '../../core/agents/table';
 import { PRODUCT } from '../../core/product';
 import { shQuote } from '../git/hooks';
 import { readTextIfExists } from '../store/files';
@@ -66,17 +67,8 @@ export interface AgentHooksResult {
 }
 
 export const BACKUP_SUFFIX = '.ai-provenance.bak';
-const CLINE_HOOKS = ['PreToolUse', 'PostToolUse'] as const;
+const CLINE_HOOKS = HOOK_AGENTS.cline.hooks.events.map(e => e.event);
 const CLINE_MARKER = '# ai-provenance: managed by AI Provenance';
-
-const NOTES: Partial<Record<AgentName, string>> = {
-  codex:
-    'Codex runs hooks when its hooks feature is on (config.toml [features] hooks = true in versions where it is off by default); apply_patch hooks need a recent Codex',
-  'gemini-cli':
-    'Gemini CLI runs hooks when its hooks system is enabled (/settings, "Enable Hooks System", or tools.enableHooks)',
-  cursor: 'restart Cursor so it loads the hooks',
-  vscode: 'VS Code agent hooks are a preview (1.109 and later)',
-};
 
 /** The command an agent's hook entry runs. */
 export function agentHookCommandLine(launcher: string, agent: AgentName): string {
@@ -91,41 +83,24 @@ function base(options: AgentConfigOptions): string {
   return options.home ?? os.homedir();
 }
 
-/** Where an agent's hook configuration lives for a scope (for Cline: the hooks folder). */
+/** Where an agent's hook configuration lives for a scope (for Cline: the hooks folder). From the agent table. */
 export function agentConfigFile(agent: AgentName, options: AgentConfigOptions): string {
-  const b = base(options);
-  const project = options.scope === 'project';
-  switch (agent) {
-    case 'claude-code':
-      return path.join(b, '.claude', 'settings.json');
-    case 'codex':
-      return path.join(b, '.codex', 'hooks.json');
-    case 'gemini-cli':
-      return path.join(b, '.gemini', 'settings.json');
-    case 'cursor':
-      return path.join(b, '.cursor', 'hooks.json');
-    case 'cline':
-      return project ? path.join(b, '.clinerules', 'hooks') : path.join(b, 'Documents', 'Cline', 'Rules', 'Hooks');
-    case 'vscode':
-      return project
-        ? path.join(b, '.github', 'hooks', `${PRODUCT.cli}.json`)
-        : path.join(b, '.copilot', 'hooks', `${PRODUCT.cli}.json`);
-  }
+  return path.join(base(options), ...HOOK_AGENTS[agent].configPath[options.scope]);
 }
 
-/** Agents that look installed for a scope: their configuration folder exists. */
+/** Agents that look installed for a scope: one of their marker folders (agent table) exists. */
 export function detectAgents(options: AgentConfigOptions): AgentName[] {
   const b = base(options);
-  const marks: Record<AgentName, string[]> = {
-    'claude-code': ['.claude'],
-    codex: ['.codex'],
-    'gemini-cli': ['.gemini'],
-    cursor: ['.cursor'],
-    cline: options.scope === 'project' ? ['.clinerules'] : [path.join('Documents', 'Cline')],
-    vscode:
-      options.scope === 'project' ? [path.join('.github', 'hooks')] : ['.copilot', path.join('.vscode', 'extensions')],
-  };
-  return AGENTS.filter(agent => marks[agent].some(m => fs.existsSync(path.join(b, m))));
+  return AGENTS.filter(agent =>
+    HOOK_AGENTS[agent].installedMarks[options.scope].some(m => fs.existsSync(path.join(b, ...m))),
+  );
+}
+
+/** The agent's JSON hook layout; only called for agents whose hooks are a JSON file. */
+function jsonLayout(agent: AgentName): AgentHookLayout {
+  const layout = jsonHookLayout(agent);
+  if (!layout) throw new AgentConfigError(`${HOOK_AGENTS[agent].displayName}'s hooks are not a JSON file`);
+  return layout;
 }
 
 /** Writes atomically, keeping an existing file's mode. */
@@ -233,7 +208,7 @@ export function installAgentHooks(agents: readonly AgentName[], options: AgentIn
     const file = agentConfigFile(agent, options);
     try {
       const result = agent === 'cline' ? installCline(options) : installJson(agent, file, options);
-      const note = NOTES[agent];
+      const note = HOOK_AGENTS[agent].installNote;
       if (note && result.outcome !== 'refused') result.notes = [note];
       return result;
     } catch (error) {
@@ -243,7 +218,7 @@ export function installAgentHooks(agents: readonly AgentName[], options: AgentIn
 }
 
 function installJson(agent: Exclude<AgentName, 'cline'>, file: string, options: AgentInstallOptions): AgentHooksResult {
-  const layout = AGENT_HOOK_LAYOUTS[agent];
+  const layout = jsonLayout(agent);
   const original = readTextIfExists(file);
   const config = original === undefined ? undefined : parseConfig(file, original);
   const merged = mergeAgentHooks(config, layout, agentHookCommandLine(options.launcher, agent));
@@ -264,7 +239,7 @@ export function uninstallAgentHooks(agents: readonly AgentName[], options: Agent
       if (agent === 'cline') return uninstallCline(options);
       const original = readTextIfExists(file);
       if (original === undefined) return { agent, scope: options.scope, file, outcome: 'absent' };
-      const removed = removeAgentHooks(parseConfig(file, original), AGENT_HOOK_LAYOUTS[agent]);
+      const removed = removeAgentHooks(parseConfig(file, original), jsonLayout(agent));
       if (!removed.changed) return { agent, scope: options.scope, file, outcome: 'absent' };
       if (removed.empty && !fs.existsSync(file + BACKUP_SUFFIX))
         fs.rmSync(file, { force: true }); // we created it
@@ -306,7 +281,7 @@ export function agentHooksStatus(agents: readonly AgentName[], options: AgentIns
         agent,
         scope: options.scope,
         file,
-        state: agentHookState(config, AGENT_HOOK_LAYOUTS[agent], agentHookCommandLine(options.launcher, agent)),
+        state: agentHookState(config, jsonLayout(agent), agentHookCommandLine(options.launcher, agent)),
       };
     } catch (error) {
       return { agent, scope: options.scope, file, state: 'broken', message: (error as Error).message };
