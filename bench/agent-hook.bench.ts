@@ -18,7 +18,7 @@ function timeSpawn(args: string[], input: string): number {
 }
 
 /**
- * One agent hook invocation (design.md section 3: "a hook never blocks or slows the agent noticeably"): the
+ * One agent hook invocation (docs/capture.md: "a hook never blocks or slows the agent noticeably"): the
  * wall time of `ai-provenance agent-hook claude-code` with a PostToolUse Edit payload on stdin, in a real
  * repository (it finds the repository, reads the file, appends a spool record), against `node -e 0` (the floor
  * for any Node hook), interleaved in the same run. Budget: median under 2 times the floor.

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { median, nowMicros, withBudget, type Benchmark, type BenchResult } from './harness';
 
 /**
- * Budget (design.md section 8): `check` over 2,000 commits costs at most 2 times
+ * Budget (docs/budgets.md): `check` over 2,000 commits costs at most 2 times
  * `git log -p base..head | git patch-id --stable` alone. The repository: a base holding the roster, then 100 blocks
  * of 5 AI commits (AI-Attribution trailers), 14 human commits and one SSH-signed sign-off of the block's 5 AI
  * commits: 2,000 commits, 500 with AI lines, 100 sign-offs. Commits are written with `git fast-import`; each

@@ -86,7 +86,7 @@ function changeEvent(): BenchResult {
     budget: {
       metric: 'medianMicros',
       max: 20,
-      description: 'one change event at most 20 microseconds at the median (design.md section 8)',
+      description: 'one change event at most 20 microseconds at the median (docs/budgets.md)',
     },
   });
 }

@@ -10,7 +10,7 @@ export interface BenchResult {
   description: string;
   /** The measured numbers, units in the key (e.g. medianMicros, bytes). */
   metrics: Record<string, number>;
-  /** The budget from design.md section 8, if any. */
+  /** The budget from docs/budgets.md, if any. */
   budget?: { metric: string; max: number; description: string };
   /** Whether the budget metric is within the budget (absent when there is no budget). */
   withinBudget?: boolean;

@@ -1,4 +1,4 @@
-/** The CLI's exit codes (design.md section 9): scripts and CI depend on these numbers. */
+/** The CLI's exit codes (docs/formats.md, command line): scripts and CI depend on these numbers. */
 export const enum ExitCode {
   /** Success. */
   Ok = 0,

@@ -1,4 +1,4 @@
-/** Names that other tools, scripts and tests rely on (design.md, "Names"). One place, so they never drift. */
+/** Names that other tools, scripts and tests rely on (docs/architecture.md). One place, so they never drift. */
 export const PRODUCT = {
   /** The CLI's name and the npm package name. */
   cli: 'ai-provenance',

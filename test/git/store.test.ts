@@ -1,4 +1,4 @@
-// Local state (design.md section 4) against real git in temporary repositories, with real child processes for the
+// Local state (docs/local-state.md) against real git in temporary repositories, with real child processes for the
 // crash and concurrency guarantees.
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';

@@ -32,7 +32,7 @@ function policyError(text: string): PolicyError {
   assert.fail(`expected a PolicyError for ${text}`);
 }
 
-describe('policy.json (design section 6)', () => {
+describe('policy.json (docs/review.md)', () => {
   it('gives every default for an empty object, and for each missing key', () => {
     assert.deepEqual(parsePolicy('{}'), DEFAULT_POLICY);
     assert.deepEqual(parsePolicy('{"version":1}'), DEFAULT_POLICY);

@@ -90,7 +90,7 @@ function policy(signoff: Record<string, unknown>): Policy {
   return validatePolicy({ signoff });
 }
 
-describe('review state model (design section 6)', () => {
+describe('review state model (docs/review.md)', () => {
   it('pending without sign-off; signed-off by a verified senior who is not the author', () => {
     const c = aiCommit(1);
     const pending = computeReview(input(1, [c], []));
@@ -400,7 +400,7 @@ describe('review state model (design section 6)', () => {
   });
 });
 
-describe('sign-off message (design section 6)', () => {
+describe('sign-off message (docs/formats.md)', () => {
   it('formats exactly as the contract says, with and without comments', () => {
     const entries = [
       { patchId: patch(1), commitId: id(1) },

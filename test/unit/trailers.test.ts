@@ -6,7 +6,7 @@ import {
   TrailerFormatError,
 } from '../../src/core/formats/trailers';
 
-describe('commit trailers (design section 5)', () => {
+describe('commit trailers (docs/formats.md)', () => {
   it('formats AI-Attribution with tools largest first', () => {
     const value = formatAiAttribution({
       added: 120,

@@ -4,7 +4,7 @@ import { reanchor } from '../attribution/reanchor';
 import { RunList } from '../attribution/runs';
 
 /**
- * What an agent's tool call did to one file's attribution (design.md sections 2 and 3). Pure functions over a
+ * What an agent's tool call did to one file's attribution (docs/attribution.md and docs/capture.md). Pure functions over a
  * text and its runs; the engine decides which text is the base and commits the result.
  *
  * Exact where the payload says what changed: a replacement is located in the text (old_string, a patch hunk,

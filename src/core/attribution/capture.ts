@@ -2,7 +2,7 @@ import type { AcceptKind, TextChange } from './events';
 import { HUMAN, type AiKind, type AiOrigin, type OriginFactory, type Run, type Tool } from './origin';
 
 /**
- * The capture state machine (design.md sections 3 and 7): remembers the signals that arrive just before an edit
+ * The capture state machine (docs/capture.md and docs/formats.md, replay traces): remembers the signals that arrive just before an edit
  * (an accept, a paste, a chat session, a copy) and decides the origin of the text that edit inserts.
  *
  * Rules, in order of precedence, for one edit event that is not an undo or redo:

@@ -30,8 +30,8 @@ import { RunList } from './runs';
 import { TextBuffer } from './text';
 
 /**
- * The attribution engine: every tracked document's text and runs, fed by the normalized events of design.md
- * section 7. The extension, the CLI's replay and the tests all drive this one class, through `apply`.
+ * The attribution engine: every tracked document's text and runs, fed by the normalized events of
+ * the replay traces of docs/formats.md. The extension, the CLI's replay and the tests all drive this one class, through `apply`.
  *
  * Lifecycle of a path: `open` (the editor opened it) or `disk` (seen changing outside the editor) makes it
  * tracked. `close` keeps it tracked but not open: its attribution is still known and still reported, and a
@@ -223,7 +223,7 @@ export class Engine {
   }
 
   /**
-   * Applies an agent's tool call (design.md sections 2, 3 and 7): a pre-tool call brings closed files to the
+   * Applies an agent's tool call (docs/attribution.md, docs/capture.md, and the replay traces of docs/formats.md): a pre-tool call brings closed files to the
    * hook's snapshot (text changed since the last known text is `unknown`); a post-tool call attributes the delta
    * of each file to the agent, exactly where the payload says what changed. Paths are this engine's paths.
    *
@@ -494,7 +494,7 @@ export class Engine {
     }
     const old = known.text.toString();
     if (old === text) return;
-    // Kept for an agent's post-tool payload that may arrive after the change it caused (design.md section 7).
+    // Kept for an agent's post-tool payload that may arrive after the change it caused (docs/formats.md, replay traces).
     known.beforeDisk = { text: old, runs: known.runs.toArray() };
     this.reanchor(known, text);
     this.applyPending(known);

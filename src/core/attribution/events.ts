@@ -2,7 +2,7 @@ import type { AgentName } from '../agents/table';
 import type { AiKind, Tool } from './origin';
 
 /**
- * The normalized events of design.md section 7: what the capture adapters (extension, agent hooks, tests)
+ * The normalized events of the replay traces in docs/formats.md: what the capture adapters (extension, agent hooks, tests)
  * feed the engine, and what a replay trace holds one per line. Paths are the editor's paths, as given.
  */
 

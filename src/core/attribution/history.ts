@@ -3,7 +3,7 @@ import type { RunList } from './runs';
 import type { TextBuffer } from './text';
 
 /**
- * Undo and redo (design.md section 2: "undo/redo must restore the origin the text had").
+ * Undo and redo (docs/attribution.md: "undo/redo must restore the origin the text had").
  *
  * What VS Code does: its undo stack holds elements, each the inverse of one or more change events (consecutive
  * typing, or consecutive backspaces, are grouped into one element until the cursor jumps or an undo stop is

@@ -2,7 +2,7 @@ import type { AiKind, AiOrigin, Origin, Run, Tool } from './origin';
 import type { RunList } from './runs';
 
 /**
- * Line classes (design.md section 2).
+ * Line classes (docs/attribution.md).
  *
  * A line is its characters including its line break. Only `\n` ends a line: `\r\n` is one break (the `\r` is
  * whitespace inside the line) and a lone `\r` is an ordinary whitespace character, not a break. That is how git
@@ -37,7 +37,7 @@ export interface Segment {
   kind: AiKind;
 }
 
-/** The replay output of one file (design.md section 7); key order is the contract's. */
+/** The replay output of one file (docs/formats.md, replay traces); key order is the contract's. */
 export interface FileSummary {
   lines: string;
   ai: number;

@@ -1,7 +1,7 @@
 import { TOOLS, type Tool } from '../agents/table';
 
 /**
- * Who wrote a character (design.md section 2). `human` and `unknown` are plain strings so that the common case
+ * Who wrote a character (docs/attribution.md). `human` and `unknown` are plain strings so that the common case
  * costs nothing: every human run in every document shares the same value, and equality is `===`. AI origins are
  * objects created once per insertion event (one accept, one chat session, one mark), shared by every run that
  * came from that event: runs that touch and share an origin merge back into one.
@@ -10,7 +10,7 @@ import { TOOLS, type Tool } from '../agents/table';
 /** Tool slugs (what produced AI text) live in the agent table, with everything else known about each tool. */
 export { TOOLS, type Tool } from '../agents/table';
 
-/** How AI text arrived (design.md section 2). */
+/** How AI text arrived (docs/attribution.md). */
 export const AI_KINDS = ['inline', 'partial', 'nes', 'chat', 'agent', 'manual'] as const;
 export type AiKind = (typeof AI_KINDS)[number];
 

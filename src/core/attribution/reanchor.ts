@@ -2,7 +2,7 @@ import { diffLines, diffWordsWithSpace, type Change } from 'diff';
 import { UNKNOWN, sameOrigin, type Origin, type Run } from './origin';
 
 /**
- * Re-anchoring (design.md section 2): the text changed outside the editor with no known source. Diff the last
+ * Re-anchoring (docs/attribution.md): the text changed outside the editor with no known source. Diff the last
  * known text against the new one, kept text keeps its origin, new text is `unknown`. Unexplained text is never AI.
  *
  * Steps, cheapest first, so a small change to a 10 MB file costs two string scans:

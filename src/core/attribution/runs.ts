@@ -10,7 +10,7 @@ import { findChunk } from './chunks';
  * Layout: runs live in chunks of at most `maxRuns` (parallel arrays of lengths and origins, plus the chunk's
  * total length). A change event locates its chunk by binary search over lazily maintained chunk offsets and
  * rewrites that chunk only, so one edit costs O(log chunks + maxRuns) whatever the file's size: the budget is
- * 20 microseconds on a 5,000-line file with 2,000 AI runs (design.md section 8). A flat array would have to
+ * 20 microseconds on a 5,000-line file with 2,000 AI runs (docs/budgets.md). A flat array would have to
  * shift every later run's offset on each keystroke; a balanced tree would meet the budget too, with more code.
  */
 interface Chunk {

@@ -6,7 +6,7 @@ import { findChunk } from './chunks';
  *
  * Why not one string: replacing a range of a JavaScript string copies the whole string (V8 flattens the rope on
  * the next slice), about 15 microseconds for a 5,000-line file: most of the engine's budget for one change event
- * (design.md section 8), and far worse for a 10 MB file. Here an edit rebuilds one chunk. The offset of each
+ * (docs/budgets.md), and far worse for a 10 MB file. Here an edit rebuilds one chunk. The offset of each
  * chunk is kept as a prefix sum that is recomputed lazily from the first chunk an edit touched, so typing at
  * one place costs O(chunk) and a far jump costs one pass over the chunk list, not over the text.
  */

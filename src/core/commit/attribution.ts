@@ -4,7 +4,7 @@ import { UNKNOWN, type AiOrigin, type Run } from '../attribution/origin';
 import type { AgentModel, Attribution, ToolLines } from '../formats/trailers';
 
 /**
- * What a commit adds, line by line, and who wrote it (design.md section 5): the staged text of each file with
+ * What a commit adds, line by line, and who wrote it (docs/commits.md): the staged text of each file with
  * its attribution, diffed against the text it replaces; only added lines count.
  */
 

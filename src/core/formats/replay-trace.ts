@@ -5,7 +5,7 @@ import type { FileSummary } from '../attribution/lines';
 import { AI_KINDS, TOOLS } from '../attribution/origin';
 
 /**
- * Replay traces (design.md section 7): one JSON event per line. `parseTraceLine` turns a line into a typed
+ * Replay traces (docs/formats.md): one JSON event per line. `parseTraceLine` turns a line into a typed
  * event or says exactly what is wrong with it; `replayTrace` feeds a whole trace to a fresh engine and returns
  * the attribution of every tracked file.
  *

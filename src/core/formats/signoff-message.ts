@@ -1,5 +1,5 @@
 /**
- * The sign-off commit message of design.md section 6, a contract:
+ * The sign-off commit message of docs/formats.md, a contract:
  *
  *   AI sign-off: <n> commit(s)
  *

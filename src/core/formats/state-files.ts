@@ -1,5 +1,5 @@
 /**
- * On-disk formats of the per-worktree local state (design.md section 4): the shapes, their version, and the
+ * On-disk formats of the per-worktree local state (docs/local-state.md): the shapes, their version, and the
  * validation that decides whether a file is usable. Pure: no I/O. `src/io/store/store.ts` and `src/io/store/spool.ts` do the
  * reading and writing; a file that fails validation here is moved aside there, never half-trusted.
  *

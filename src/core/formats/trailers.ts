@@ -2,7 +2,7 @@ import { TOOL_TABLE } from '../agents/table';
 import { AI_KINDS, TOOLS, type AiKind, type Tool } from '../attribution/origin';
 
 /**
- * The commit trailers of design.md section 5, a contract other tools parse:
+ * The commit trailers of docs/formats.md, a contract other tools parse:
  *
  *   Assisted-by: <Agent>[:<model>]
  *   AI-Attribution: v1 added=<n> ai=<n> mixed=<n> unknown=<n> tools=<tool>/<kind>:<lines>[,<tool>/<kind>:<lines>...]

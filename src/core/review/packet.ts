@@ -1,7 +1,7 @@
 import type { CommitReview, ReviewRequest } from './review';
 
 /**
- * The review packet of design.md section 6: markdown a senior reads before signing off (commits, files, AI line
+ * The review packet of docs/review.md: markdown a senior reads before signing off (commits, files, AI line
  * ranges where known, tools, models). Used by `ai-provenance request-review` and by the extension's "Request senior
  * review". Every value from a commit is escaped: a subject cannot inject markup, links or HTML.
  */

@@ -1,7 +1,7 @@
 import { Minimatch, type MinimatchOptions } from 'minimatch';
 
 /**
- * The repository policy of design.md section 6: `.ai-provenance/policy.json`, read from the base revision of the
+ * The repository policy of docs/review.md: `.ai-provenance/policy.json`, read from the base revision of the
  * branch under review. Every key is optional; the defaults below are the contract. An unknown key or a bad value is
  * a PolicyError naming the key path (`signoff.highRiskSigners`), never silently ignored: a typo in a policy must not
  * turn the gate off.

@@ -4,7 +4,7 @@ import type { ParsedSignoff, Person } from '../formats/signoff-message';
 import type { Attribution } from '../formats/trailers';
 
 /**
- * The review state of a branch (design.md section 6), computed from facts the git layer gathered: the commits of
+ * The review state of a branch (docs/review.md), computed from facts the git layer gathered: the commits of
  * base..head, the sign-off commits among them with the result of verifying their signatures, the base's policy and
  * roster, and the review requests recorded locally. Pure: the same facts always give the same report.
  *

@@ -16,7 +16,7 @@ import { Disposable } from '../platform/lifecycle';
 type Consent = 'installed' | 'declined';
 
 /**
- * The git hooks, from the editor (design.md section 5): asked once per repository, with an explanation, never
+ * The git hooks, from the editor (docs/commits.md): asked once per repository, with an explanation, never
  * installed silently. Once a person said yes, the extension keeps them working: it points the launcher at its
  * own CLI on every start (so updates and a GUI-launched VS Code without `node` on PATH keep working) and puts
  * our block back where a tool such as husky regenerated the hook files.

@@ -11,7 +11,7 @@ import type { ProvenanceTracker } from './tracker';
 const DEBOUNCE_MS = 150;
 
 /**
- * Agent hooks append records to the spool of their repository (design.md section 3, signal 1). The extension
+ * Agent hooks append records to the spool of their repository (docs/capture.md, signal 1). The extension
  * watches each workspace repository's spool and ingests at once: files open in the editor take the records in
  * memory (they label the text the file reload brings), closed files go to the store.
  */

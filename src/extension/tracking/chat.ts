@@ -4,7 +4,7 @@ import { Disposable } from '../platform/lifecycle';
 import type { ProvenanceTracker } from './tracker';
 
 /**
- * In-editor chat and agent edits (design.md section 3, signal 3), best effort for VS Code 1.100 to 1.108: while a
+ * In-editor chat and agent edits (docs/capture.md, signal 3), best effort for VS Code 1.100 to 1.108: while a
  * chat editing session holds a file, VS Code keeps a `chat-editing-text-model:` document whose path is the
  * file's. Edits to the file while such a document is open are the chat's. VS Code 1.109+ agent hooks report
  * edits exactly through `ai-provenance agent-hook vscode`.

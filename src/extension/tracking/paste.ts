@@ -5,7 +5,7 @@ import type { ProvenanceTracker } from './tracker';
 const COPY_MIME = 'application/vnd.ai-provenance.copy';
 
 /**
- * Copy and paste inside the editor (design.md section 3, signal 4). On copy, the origins of the copied text are
+ * Copy and paste inside the editor (docs/capture.md, signal 4). On copy, the origins of the copied text are
  * remembered; on paste, the tracker is told which text is about to land, and the engine gives it the copied
  * origins when it is that same text (else a paste is human). We never change what is pasted: no edits returned.
  */

@@ -5,7 +5,7 @@ import type { ProvenanceEvent } from '../../core/attribution/events';
 import { isAi } from '../../core/attribution/origin';
 
 /**
- * Writes the live session as a replay trace (design.md section 7): every normalized event the tracker applies,
+ * Writes the live session as a replay trace (docs/formats.md, replay traces): every normalized event the tracker applies,
  * paths relative to `root`. It starts with the files already tracked, as `open` events with `mark` events that
  * give back the AI origins they held, so replaying the file gives what the editor showed.
  */

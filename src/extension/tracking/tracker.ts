@@ -58,7 +58,7 @@ interface PendingAccept {
 
 /**
  * The extension's adapter around the core engine: turns VS Code's document events into normalized events
- * (design.md section 7), keeps the attribution of every open file, stores it per repository on save, close and
+ * (docs/formats.md, replay traces), keeps the attribution of every open file, stores it per repository on save, close and
  * idle, and gives it back when a file opens again (same text: exact; changed text: re-anchored).
  *
  * The typing path is onDidChangeTextDocument -> apply: converting the change list and applying it. Everything

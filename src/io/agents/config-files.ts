@@ -17,7 +17,7 @@ import { shQuote } from '../git/hooks';
 import { readTextIfExists } from '../store/files';
 
 /**
- * Our entries in each agent's user or project hook configuration (design.md section 9, `agents install`).
+ * Our entries in each agent's user or project hook configuration (docs/formats.md, command line: `agents install`).
  * The CLI calls these, and the extension calls them after asking the person's consent.
  *
  * Locations (from the agents' documentation):

@@ -21,7 +21,7 @@ import { isBinary, readBlobs } from '../git/staged';
 import { STATE_LAYOUT } from '../store/store';
 
 /**
- * Spool ingestion for files the editor does not hold open (design.md sections 3 and 4): drains the agent hook
+ * Spool ingestion for files the editor does not hold open (docs/capture.md and docs/local-state.md): drains the agent hook
  * records of the spool and, file by file, brings the stored attribution up to date.
  *
  * For each record, oldest first: every file it names is loaded once from the runs store (the latest record of

@@ -6,7 +6,7 @@ import { git, runGit } from './git';
 import { readTextIfExists } from '../store/files';
 
 /**
- * The managed git hooks (design.md section 5). Our code goes into each hook file as one marked block placed
+ * The managed git hooks (docs/commits.md). Our code goes into each hook file as one marked block placed
  * right after the shebang, so it runs even when the rest of the file ends with `exit` (husky 9's hooks do),
  * and a hook someone else wrote keeps working unchanged below it. Uninstall removes exactly the block.
  * The block calls a launcher at a stable path (see launcherPath) that we keep pointing at the current CLI.

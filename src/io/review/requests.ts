@@ -4,7 +4,7 @@ import type { RepositoryLocation } from '../git/repository';
 import { StateStore, STATE_LAYOUT } from '../store/store';
 
 /**
- * Review requests, recorded in the per-worktree local state (design.md section 4):
+ * Review requests, recorded in the per-worktree local state (docs/local-state.md):
  * `$(git rev-parse --git-path ai-provenance)/review-requests.json`, a versioned list written atomically under a
  * lock by the state store, so two windows and the CLI never lose each other's requests. A corrupt file is moved
  * aside with a warning by the store and reads as no requests.

@@ -51,7 +51,7 @@ export const POLICY_PATH = '.ai-provenance/policy.json';
 export const ROSTER_PATH = '.ai-provenance/allowed_signers';
 
 /**
- * The patch id variant of design.md section 6. Note: `--stable` ignores whitespace, so an indentation-only change
+ * The patch id variant of docs/formats.md (sign-off commits). Note: `--stable` ignores whitespace, so an indentation-only change
  * (meaningful in Python or YAML) keeps the patch id; `--verbatim` (git 2.39 has it) would not. The contract says
  * `--stable`; changing this constant changes every AI-Signoff ever written.
  */

@@ -26,7 +26,7 @@ import { git } from '../git/git';
 import type { RepositoryLocation } from '../git/repository';
 
 /**
- * Per-worktree local state (design.md section 4), under `$(git rev-parse --git-path ai-provenance)`:
+ * Per-worktree local state (docs/local-state.md), under `$(git rev-parse --git-path ai-provenance)`:
  *
  * ```
  * <stateDir>/
