@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { splitSignedCommit } from '../../src/io/review/signoff';
+import { splitSignedCommit } from '../../src/io/review/signatures';
 import { keyFingerprint, parsePublicKey } from '../../src/io/ssh/ssh';
 
 const HEAD =

@@ -2,7 +2,7 @@ import { PRODUCT } from '../../core/product';
 import { notesLineSource } from '../../io/git/notes';
 import { locateRepository } from '../../io/git/repository';
 import { readReviewRequests } from '../../io/review/requests';
-import { defaultBase, reviewBranch } from '../../io/review/signoff';
+import { defaultBase, reviewBranch } from '../../io/review/branch-review';
 import type { Command, CommandContext } from '../command';
 import { ExitCode, UsageError } from '../exit';
 import { parseOptions } from '../parse-args';

@@ -5,14 +5,8 @@ import type { Logger } from '../../core/log';
 import { starterPolicy } from '../../core/review/policy';
 import { starterAllowedSigners } from '../../core/review/roster';
 import { requestReview, ReviewRequestError } from '../../io/review/request-review';
-import {
-  createSignoff,
-  planSignoff,
-  PolicyFileError,
-  POLICY_PATH,
-  ROSTER_PATH,
-  SignoffRefusedError,
-} from '../../io/review/signoff';
+import { createSignoff, planSignoff, SignoffRefusedError } from '../../io/review/signoff';
+import { PolicyFileError, POLICY_PATH, ROSTER_PATH } from '../../io/review/base-policy';
 import type { GitHubReviewer } from '../platform/github';
 import type { SignoffModel } from '../views/signoff-model';
 

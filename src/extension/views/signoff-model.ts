@@ -10,7 +10,7 @@ import { notesLineSource } from '../../io/git/notes';
 import { openRunsStore } from '../../io/attribution/staged-attribution';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { readReviewRequests } from '../../io/review/requests';
-import { defaultBase, reviewBranch, type BranchReview } from '../../io/review/signoff';
+import { defaultBase, reviewBranch, type BranchReview } from '../../io/review/branch-review';
 import { Disposable } from '../platform/lifecycle';
 import type { ProvenanceTracker } from '../tracking/tracker';
 

@@ -6,7 +6,8 @@ import { runGit } from '../git/git';
 import { notesLineSource } from '../git/notes';
 import { locateRepository } from '../git/repository';
 import { readReviewRequests, recordReviewRequest } from './requests';
-import { reviewBranch, ROSTER_PATH, type BranchReview } from './signoff';
+import { reviewBranch, type BranchReview } from './branch-review';
+import { ROSTER_PATH } from './base-policy';
 
 /** A review request that cannot be made as asked; `reason` says which rule, the message what to do. */
 export class ReviewRequestError extends Error {

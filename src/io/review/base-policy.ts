@@ -1,0 +1,178 @@
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Logger } from '../../core/log';
+import { nullLogger } from '../../core/log';
+import { DEFAULT_POLICY, parsePolicy, PolicyError, type Policy } from '../../core/review/policy';
+import { loadRoster, RosterError, type Roster } from '../../core/review/roster';
+import { isObjectId } from '../../core/formats/signoff-message';
+import { git, runGit, splitNul } from '../git/git';
+
+/**
+ * The base of a review, resolved from git: revisions, whether the clone is shallow, and the policy and roster
+ * read from the BASE revision (`git ls-tree` + `git cat-file`), never from the branch or the work tree.
+ */
+
+export const POLICY_PATH = '.ai-provenance/policy.json';
+export const ROSTER_PATH = '.ai-provenance/allowed_signers';
+
+/** git cannot answer the question as asked: unknown revision, shallow history. The message says how to fix it. */
+export class BranchReviewError extends Error {
+  override readonly name = 'BranchReviewError';
+  constructor(
+    readonly code: 'unknown-base' | 'unknown-head' | 'shallow',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The base's policy or roster is not valid; `cause` names the key (PolicyError) or the lines (RosterError). */
+export class PolicyFileError extends Error {
+  override readonly name = 'PolicyFileError';
+  constructor(
+    readonly file: string,
+    readonly base: string,
+    readonly problem: PolicyError | RosterError | Error,
+  ) {
+    super(`${file} at ${base}: ${problem.message}`);
+  }
+
+  /** The policy key at fault, for a PolicyError. */
+  get key(): string | undefined {
+    return this.problem instanceof PolicyError ? this.problem.key : undefined;
+  }
+}
+
+export interface RevisionRef {
+  /** As the person named it. */
+  rev: string;
+  id: string;
+}
+
+export interface BasePolicy {
+  policy: Policy;
+  /** `base`: read from the base's policy.json; `default`: the base has none. */
+  policySource: 'base' | 'default';
+  roster: Roster | undefined;
+  /** The roster file's text as committed at base (what ssh-keygen verifies against). */
+  rosterText: string | undefined;
+}
+
+export async function resolveCommit(root: string, rev: string, logger: Logger): Promise<string | undefined> {
+  const { stdout, exitCode } = await runGit(
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`],
+    {
+      cwd: root,
+      logger,
+      okExitCodes: [0, 1, 128],
+    },
+  );
+  const id = stdout.trim();
+  return exitCode === 0 && isObjectId(id) ? id : undefined;
+}
+
+interface RepoFacts {
+  objectFormat: 'sha1' | 'sha256';
+  shallow: boolean;
+  shallowFile: string;
+}
+
+export async function repoFacts(root: string, logger: Logger): Promise<RepoFacts> {
+  const out = (
+    await git(['rev-parse', '--show-object-format', '--is-shallow-repository', '--git-path', 'shallow'], {
+      cwd: root,
+      logger,
+    })
+  ).split('\n');
+  return {
+    objectFormat: out[0] === 'sha256' ? 'sha256' : 'sha1',
+    shallow: out[1] === 'true',
+    shallowFile: path.resolve(root, out[2] ?? '.git/shallow'),
+  };
+}
+
+export function unknownRevision(
+  code: 'unknown-base' | 'unknown-head',
+  rev: string,
+  shallow: boolean,
+): BranchReviewError {
+  const what = code === 'unknown-base' ? 'base' : 'head';
+  const fix = shallow
+    ? `this clone is shallow: fetch the history (git fetch --unshallow origin, or in GitHub Actions actions/checkout with fetch-depth: 0)`
+    : `fetch it (e.g. git fetch origin ${rev.replace(/^origin\//, '')}) or name a commit that exists here`;
+  return new BranchReviewError(code, `the ${what} revision '${rev}' is not a commit in this repository: ${fix}`);
+}
+
+async function readBlobAt(
+  root: string,
+  base: string,
+  entry: { mode: string; oid: string; path: string },
+  logger: Logger,
+): Promise<string> {
+  if (entry.mode !== '100644' && entry.mode !== '100755') {
+    throw new PolicyFileError(
+      entry.path,
+      base,
+      new Error('must be a regular file (it is a link, folder or submodule at base)'),
+    );
+  }
+  const text = await git(['cat-file', 'blob', entry.oid], { cwd: root, logger });
+  if (text.includes('\uFFFD')) throw new PolicyFileError(entry.path, base, new Error('is not UTF-8 text'));
+  return text;
+}
+
+/** Reads policy.json and allowed_signers as committed at `baseId`. Throws PolicyFileError when one is invalid. */
+export async function readBasePolicy(
+  root: string,
+  baseId: string,
+  baseName: string,
+  logger: Logger = nullLogger,
+): Promise<BasePolicy> {
+  const listing = await git(['ls-tree', '-z', '--full-tree', baseId, '--', POLICY_PATH, ROSTER_PATH], {
+    cwd: root,
+    logger,
+  });
+  const entries = new Map<string, { mode: string; oid: string; path: string }>();
+  for (const record of splitNul(listing)) {
+    const m = /^(\d+) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(record);
+    if (m) entries.set(m[4]!, { mode: m[1]!, oid: m[3]!, path: m[4]! });
+  }
+  const policyEntry = entries.get(POLICY_PATH);
+  const rosterEntry = entries.get(ROSTER_PATH);
+  const [policyText, rosterText] = await Promise.all([
+    policyEntry ? readBlobAt(root, baseName, policyEntry, logger) : undefined,
+    rosterEntry ? readBlobAt(root, baseName, rosterEntry, logger) : undefined,
+  ]);
+  let policy: Policy = DEFAULT_POLICY;
+  if (policyText !== undefined) {
+    try {
+      policy = parsePolicy(policyText);
+    } catch (error) {
+      if (error instanceof PolicyError) throw new PolicyFileError(POLICY_PATH, baseName, error);
+      throw error;
+    }
+  }
+  let roster: Roster | undefined;
+  if (rosterText !== undefined) {
+    try {
+      roster = loadRoster(rosterText);
+    } catch (error) {
+      if (error instanceof RosterError) throw new PolicyFileError(ROSTER_PATH, baseName, error);
+      throw error;
+    }
+  }
+  return { policy, policySource: policyText === undefined ? 'default' : 'base', roster, rosterText };
+}
+
+export async function readShallow(file: string): Promise<Set<string>> {
+  try {
+    return new Set(
+      (await fsp.readFile(file, 'utf8'))
+        .split('\n')
+        .map(s => s.trim())
+        .filter(Boolean),
+    );
+  } catch {
+    return new Set();
+  }
+}

@@ -1,0 +1,200 @@
+import {
+  BasePolicy,
+  BranchReviewError,
+  RevisionRef,
+  readBasePolicy,
+  readShallow,
+  repoFacts,
+  resolveCommit,
+  unknownRevision,
+} from './base-policy';
+import { attributionOf, formerCommits, logRange, patchIds, scratch, touchedPaths } from './range';
+import { checkSignatures } from './signatures';
+import * as os from 'node:os';
+import type { Logger } from '../../core/log';
+import { nullLogger } from '../../core/log';
+import {
+  computeReview,
+  trailerCountsOnly,
+  type AiLineSource,
+  type CommitFacts,
+  type ReviewReport,
+  type ReviewRequest,
+  type SignoffFacts,
+} from '../../core/review/review';
+import { interpretSignoff, isSignoffCandidate, trailerValues } from '../../core/formats/signoff-message';
+import { ASSISTED_BY } from '../../core/formats/trailers';
+import { runGit } from '../git/git';
+import { locateRepository } from '../git/repository';
+
+/**
+ * Gathers the facts of a branch's review from git and hands them to the pure model (src/core/review/review.ts):
+ * - policy and roster from the BASE revision (`git ls-tree` + `git cat-file`), never the branch or the work tree;
+ * - base..head with git's own trailer parsing (`%(trailers)`), so trailer look-alikes in a body count for nothing;
+ * - patch ids of the AI commits and sign-off candidates in one `git log -p | git patch-id --stable` pass, with the
+ *   diff options pinned so a person's diff config cannot change a patch id, the log bytes kept exact (written by
+ *   git to a file, fed to patch-id as bytes: no text decoding in between);
+ * - sign-off signatures from the raw commit objects, verified with ssh-keygen against the base's allowed_signers.
+ */
+
+export interface BranchReview extends BasePolicy {
+  root: string;
+  base: RevisionRef;
+  head: RevisionRef;
+  /** Every commit of base..head, oldest first. */
+  rangeSize: number;
+  report: ReviewReport;
+  lineSource: string;
+}
+
+export interface ReviewOptions {
+  cwd: string;
+  base: string;
+  head?: string;
+  logger?: Logger;
+  /** Per-file AI line data (git notes, later); default: trailer counts only. */
+  lineSource?: AiLineSource;
+  /** Review requests to match (`requested` state); default: none. */
+  requests?: readonly ReviewRequest[];
+  /** Load the files each AI commit touches even when the policy has no globs (review packets, annotations). */
+  withPaths?: boolean;
+  /** How many ssh-keygen processes may run at once. */
+  concurrency?: number;
+}
+
+/** Reviews base..head: every AI commit with its state. Throws BranchReviewError, PolicyFileError, GitError, SshKeygenError. */
+export async function reviewBranch(options: ReviewOptions): Promise<BranchReview> {
+  const logger = options.logger ?? nullLogger;
+  const location = await locateRepository(options.cwd, { logger });
+  const root = location.root;
+  const headName = options.head ?? 'HEAD';
+  const [facts, baseId, headId] = await Promise.all([
+    repoFacts(root, logger),
+    resolveCommit(root, options.base, logger),
+    resolveCommit(root, headName, logger),
+  ]);
+  if (!baseId) throw unknownRevision('unknown-base', options.base, facts.shallow);
+  if (!headId) throw unknownRevision('unknown-head', headName, facts.shallow);
+  const base: RevisionRef = { rev: options.base, id: baseId };
+  const head: RevisionRef = { rev: headName, id: headId };
+
+  const [basePolicy, logged] = await Promise.all([
+    readBasePolicy(root, baseId, options.base, logger),
+    logRange(root, baseId, headId, logger),
+  ]);
+
+  if (facts.shallow) {
+    // A commit of the range whose parents this clone does not have: the range may be cut short, so no answer.
+    const cut = await readShallow(facts.shallowFile);
+    const cutInRange = logged.filter(c => cut.has(c.id));
+    if (cutInRange.length > 0) {
+      throw new BranchReviewError(
+        'shallow',
+        `this clone is shallow and its history stops inside ${options.base}..${headName} (at ${cutInRange[0]!.id.slice(0, 12)}), so the commits to check are not all here: ` +
+          'run git fetch --unshallow (or git fetch --deepen=N), or in GitHub Actions use actions/checkout with fetch-depth: 0',
+      );
+    }
+  }
+
+  const graph = new Map(logged.map(c => [c.id, c.parents] as const));
+  const aiLogged = logged
+    .map(c => ({ c, attribution: attributionOf(c.trailers) }))
+    .filter(x => x.attribution.kind !== 'none');
+  const candidates = logged
+    .filter(c => isSignoffCandidate(c.subject, c.trailers))
+    .map(c => ({ c, parsed: interpretSignoff(c.subject, c.trailers) }));
+  const lineSource = options.lineSource ?? trailerCountsOnly;
+  const needPaths =
+    options.withPaths === true ||
+    basePolicy.policy.signoff.ignore.length > 0 ||
+    basePolicy.policy.signoff.highRisk.length > 0;
+  const inRange = new Set(logged.map(c => c.id));
+  const listedOutside = [
+    ...new Set(candidates.flatMap(s => s.parsed.entries.map(e => e.commitId)).filter(id => !inRange.has(id))),
+  ];
+
+  const tmp = await scratch();
+  try {
+    const aiIds = aiLogged.map(x => x.c.id);
+    const [patches, paths, former, perFile, signatures] = await Promise.all([
+      patchIds(root, [...aiIds, ...candidates.map(s => s.c.id).filter(id => !aiIds.includes(id))], tmp.dir, logger),
+      needPaths ? touchedPaths(root, aiIds, logger) : Promise.resolve(undefined),
+      formerCommits(root, listedOutside, logger),
+      aiIds.length > 0 ? lineSource.lines(aiIds) : Promise.resolve(new Map()),
+      checkSignatures({
+        root,
+        candidates: candidates.map(s => ({
+          id: s.c.id,
+          wellFormed: s.parsed.problems.length === 0,
+          ...(s.parsed.reviewer ? { reviewerEmail: s.parsed.reviewer.email } : {}),
+        })),
+        basePolicy,
+        objectFormat: facts.objectFormat,
+        scratchDir: tmp.dir,
+        concurrency: options.concurrency ?? Math.max(2, Math.min(16, os.availableParallelism?.() ?? os.cpus().length)),
+        logger,
+      }),
+    ]);
+    const commits: CommitFacts[] = aiLogged.map(({ c, attribution }) => {
+      const patchId = patches.ids.get(c.id);
+      const filePaths = paths?.get(c.id);
+      const aiPaths = perFile.get(c.id);
+      return {
+        id: c.id,
+        parents: c.parents,
+        subject: c.subject,
+        author: c.author,
+        authorTime: c.authorTime,
+        attribution,
+        assistedBy: trailerValues(c.trailers, ASSISTED_BY),
+        ...(patchId ? { patchId } : {}),
+        ...(patches.withNul.has(c.id) ? { patchHasNul: true } : {}),
+        ...(filePaths ? { paths: filePaths } : {}),
+        ...(aiPaths ? { aiPaths } : {}),
+      };
+    });
+    const signoffs: SignoffFacts[] = candidates.map(({ c, parsed }) => ({
+      id: c.id,
+      parents: c.parents,
+      subject: c.subject,
+      parsed,
+      empty: !patches.ids.has(c.id),
+      signature: signatures.get(c.id) ?? { status: 'not-checked' },
+    }));
+    const report = computeReview({
+      policy: basePolicy.policy,
+      roster: basePolicy.roster,
+      graph,
+      commits,
+      signoffs,
+      formerCommits: former,
+      requests: options.requests ?? [],
+    });
+    return { ...basePolicy, root, base, head, rangeSize: logged.length, report, lineSource: lineSource.name };
+  } finally {
+    await tmp.dispose();
+  }
+}
+
+/**
+ * The base a branch is reviewed against when none is given: the remote's default branch (origin/HEAD), else
+ * origin/main or origin/master, else a local main or master that is not the current branch.
+ */
+export async function defaultBase(cwd: string, logger: Logger = nullLogger): Promise<string | undefined> {
+  const symbolic = await runGit(['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'], {
+    cwd,
+    logger,
+    okExitCodes: [0, 1, 128],
+  });
+  if (symbolic.exitCode === 0 && symbolic.stdout.trim()) return symbolic.stdout.trim();
+  const current = (
+    await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd, logger, okExitCodes: [0, 1, 128] })
+  ).stdout.trim();
+  for (const candidate of ['origin/main', 'origin/master', 'main', 'master']) {
+    if (candidate === current) continue;
+    const ref = candidate.startsWith('origin/') ? `refs/remotes/${candidate}` : `refs/heads/${candidate}`;
+    const found = await runGit(['rev-parse', '--verify', '--quiet', ref], { cwd, logger, okExitCodes: [0, 1] });
+    if (found.exitCode === 0) return candidate;
+  }
+  return undefined;
+}

@@ -1,0 +1,255 @@
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Logger } from '../../core/log';
+import { nullLogger } from '../../core/log';
+import { type AttributionFact, type FormerCommit } from '../../core/review/review';
+import { isObjectId, trailerValues, type Person, type Trailer } from '../../core/formats/signoff-message';
+import { AI_ATTRIBUTION, parseAiAttribution } from '../../core/formats/trailers';
+import { git, runGit } from '../git/git';
+
+/**
+ * The commits of base..head as the review needs them: read with git's own trailer parsing (`%(trailers)`), so
+ * trailer look-alikes in a body count for nothing; patch ids of the AI commits and sign-off candidates in one
+ * `git log -p | git patch-id --stable` pass, with the diff options pinned so a person's diff config cannot change a
+ * patch id and the log bytes kept exact (written by git to a file, fed to patch-id as bytes); the files each commit
+ * touches; and commits a sign-off lists that are no longer on the branch (rebased twins).
+ */
+
+/**
+ * The patch id variant of docs/formats.md (sign-off commits). Note: `--stable` ignores whitespace, so an indentation-only change
+ * (meaningful in Python or YAML) keeps the patch id; `--verbatim` (git 2.39 has it) would not. The contract says
+ * `--stable`; changing this constant changes every AI-Signoff ever written.
+ */
+export const PATCH_ID_ARGS = ['patch-id', '--stable'] as const;
+
+/** Diff options for patch ids: independent of diff.* config, exact for binary files (full blob ids). */
+const PATCH_DIFF_ARGS = [
+  '-p',
+  '--no-color',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--full-index',
+  '--no-renames',
+  '--diff-algorithm=myers',
+  '--indent-heuristic',
+  '-U3',
+  '--inter-hunk-context=0',
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
+  '--ignore-submodules=none',
+  '--submodule=short',
+  '--diff-merges=first-parent',
+];
+const PINNED_CONFIG = [
+  '-c',
+  'diff.relative=false',
+  '-c',
+  'diff.suppressBlankEmpty=false',
+  '-c',
+  'core.bigFileThreshold=512m',
+];
+/** git's trailer parsing with the default separator only, whatever trailer.separators says. */
+const TRAILER_CONFIG = ['-c', 'trailer.separators=:'];
+
+interface LoggedCommit {
+  id: string;
+  parents: string[];
+  author: Person;
+  authorTime: number;
+  subject: string;
+  trailers: Trailer[];
+}
+
+/** One line per commit: fields NUL-separated, trailers (unfolded, so no newline) NUL-separated at the end. */
+const LOG_FORMAT = '%H%x00%P%x00%an%x00%ae%x00%at%x00%s%x00%(trailers:only,unfold,separator=%x00)';
+
+function parseTrailer(text: string): Trailer | undefined {
+  const colon = text.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { key: text.slice(0, colon).trim(), value: text.slice(colon + 1).trim() };
+}
+
+export async function logRange(root: string, baseId: string, headId: string, logger: Logger): Promise<LoggedCommit[]> {
+  const out = await git(
+    [
+      ...TRAILER_CONFIG,
+      'log',
+      '--no-show-signature',
+      '--no-color',
+      '--topo-order',
+      '--reverse',
+      `--format=${LOG_FORMAT}`,
+      `${baseId}..${headId}`,
+      '--',
+    ],
+    { cwd: root, logger },
+  );
+  if (out === '') return [];
+  return out.split('\n').map(line => {
+    const [id, parents, name, email, time, subject, ...trailers] = line.split('\0');
+    if (!id || !isObjectId(id)) throw new Error(`unexpected git log output: ${JSON.stringify(line.slice(0, 200))}`);
+    return {
+      id,
+      parents: parents ? parents.split(' ') : [],
+      author: { name: name ?? '', email: email ?? '' },
+      authorTime: Number(time),
+      subject: subject ?? '',
+      trailers: trailers
+        .filter(t => t !== '')
+        .map(parseTrailer)
+        .filter((t): t is Trailer => t !== undefined),
+    };
+  });
+}
+
+export function attributionOf(trailers: readonly Trailer[]): AttributionFact {
+  const values = trailerValues(trailers, AI_ATTRIBUTION);
+  if (values.length === 0) return { kind: 'none' };
+  if (values.length > 1) return { kind: 'malformed', reason: `${values.length} ${AI_ATTRIBUTION} trailers` };
+  try {
+    return { kind: 'valid', attribution: parseAiAttribution(values[0]!) };
+  } catch (error) {
+    return { kind: 'malformed', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A temporary folder private to this process, removed by `dispose`. */
+export async function scratch(): Promise<{ dir: string; dispose(): Promise<void> }> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'ai-provenance-'));
+  return { dir, dispose: () => fsp.rm(dir, { recursive: true, force: true }) };
+}
+
+export interface PatchIds {
+  ids: Map<string, string>;
+  /** Commits whose diff holds NUL bytes (git patch-id does not hash past a NUL). */
+  withNul: Set<string>;
+}
+
+/**
+ * Patch ids of `commits` (first-parent diff for merges) in one `git log -p` and one `git patch-id` run. git writes
+ * the log to a file (`--output`) and patch-id reads it as bytes: diffs of non-UTF-8 files keep every byte.
+ */
+export async function patchIds(
+  root: string,
+  commits: readonly string[],
+  scratchDir: string,
+  logger: Logger = nullLogger,
+): Promise<PatchIds> {
+  const result: PatchIds = { ids: new Map(), withNul: new Set() };
+  if (commits.length === 0) return result;
+  const file = path.join(scratchDir, `log-${process.pid}-${Date.now()}.patch`);
+  await runGit(
+    [
+      ...PINNED_CONFIG,
+      'log',
+      '--stdin',
+      '--no-walk=unsorted',
+      '--no-show-signature',
+      ...PATCH_DIFF_ARGS,
+      '--format=commit %H',
+      `--output=${file}`,
+    ],
+    {
+      cwd: root,
+      input: `${commits.join('\n')}\n`,
+      logger,
+    },
+  );
+  const bytes = await fsp.readFile(file);
+  await fsp.rm(file, { force: true });
+  if (bytes.includes(0)) {
+    // Which commits: records start at lines "commit <id>" (a diff line never starts with "commit ").
+    const marker = Buffer.from('\ncommit ');
+    const starts: number[] = [];
+    if (bytes.subarray(0, 7).toString('latin1') === 'commit ') starts.push(0);
+    for (let at = bytes.indexOf(marker); at >= 0; at = bytes.indexOf(marker, at + 1)) starts.push(at + 1);
+    starts.forEach((start, i) => {
+      const end = starts[i + 1] ?? bytes.length;
+      if (bytes.subarray(start, end).includes(0))
+        result.withNul.add(
+          bytes
+            .subarray(start + 7, start + 7 + 64)
+            .toString('latin1')
+            .split('\n')[0]!
+            .trim(),
+        );
+    });
+  }
+  const out = await git([...PATCH_ID_ARGS], { cwd: root, input: bytes, logger });
+  for (const line of out.split('\n')) {
+    const [patchId, commitId] = line.trim().split(' ');
+    if (patchId && commitId && isObjectId(patchId) && isObjectId(commitId)) result.ids.set(commitId, patchId);
+  }
+  return result;
+}
+
+/** The files each commit touches (first parent for merges), one `git log --name-only` run. */
+export async function touchedPaths(
+  root: string,
+  commits: readonly string[],
+  logger: Logger = nullLogger,
+): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  if (commits.length === 0) return result;
+  const out = await git(
+    [
+      'log',
+      '--stdin',
+      '--no-walk=unsorted',
+      '--no-show-signature',
+      '-z',
+      '--name-only',
+      '--no-renames',
+      '--diff-merges=first-parent',
+      '--format=%x00%H',
+    ],
+    { cwd: root, input: `${commits.join('\n')}\n`, logger },
+  );
+  // Tokens: "" <id> then paths; a path is never empty, so "" always starts a commit.
+  const tokens = out.split('\0');
+  let current: string[] | undefined;
+  let first = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token === '') {
+      const id = tokens[i + 1];
+      if (id === undefined || id === '') continue;
+      current = [];
+      result.set(id, current);
+      first = true;
+      i++;
+    } else if (current) {
+      current.push(first && token.startsWith('\n') ? token.slice(1) : token);
+      first = false;
+    }
+  }
+  return result;
+}
+
+/** Author and time of listed commits that are not in the range but exist here: to recognise rebased twins. */
+export async function formerCommits(root: string, ids: readonly string[], logger: Logger): Promise<FormerCommit[]> {
+  if (ids.length === 0) return [];
+  const check = await git(['cat-file', '--batch-check'], { cwd: root, input: `${ids.join('\n')}\n`, logger });
+  const present = check
+    .split('\n')
+    .map(l => l.split(' '))
+    .filter(p => p[1] === 'commit' && isObjectId(p[0]!))
+    .map(p => p[0]!);
+  if (present.length === 0) return [];
+  const out = await git(
+    ['log', '--stdin', '--no-walk=unsorted', '--no-show-signature', '--format=%H%x00%an%x00%ae%x00%at'],
+    {
+      cwd: root,
+      input: `${present.join('\n')}\n`,
+      logger,
+    },
+  );
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map(line => {
+      const [id, name, email, time] = line.split('\0');
+      return { id: id!, author: { name: name ?? '', email: email ?? '' }, authorTime: Number(time) };
+    });
+}
