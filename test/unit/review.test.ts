@@ -279,8 +279,9 @@ describe('review state model (docs/review.md)', () => {
     assert.equal(r.needingSignoff, 3);
   });
 
-  it('uses per-file AI lines when a source knows them', () => {
+  it('decides from the trailer and the touched paths, never from line ranges in notes (the review profile)', () => {
     const p = policy({ ignore: ['docs/**'], highRisk: ['auth/**'] });
+    // The note (aiPaths) says the AI lines are in docs and src only; the commit also touches auth/login.ts.
     const c = aiCommit(1, {
       paths: ['docs/a.md', 'src/a.ts', 'auth/login.ts'],
       aiPaths: [
@@ -289,17 +290,20 @@ describe('review state model (docs/review.md)', () => {
         { path: 'auth/login.ts', aiLines: 0 },
       ],
     });
-    const r = computeReview(input(1, [c], [], { policy: p }));
-    assert.equal(r.commits[0]!.aiLines, 2, 'ignored docs lines do not count');
-    assert.equal(
-      r.commits[0]!.highRisk,
-      false,
-      'a high-risk file the commit touches without AI lines is not high-risk',
-    );
+    const withNote = computeReview(input(1, [c], [], { policy: p })).commits[0]!;
+    const { aiPaths: _note, ...withoutNoteFacts } = c;
+    const withoutNote = computeReview(input(1, [withoutNoteFacts], [], { policy: p })).commits[0]!;
+    for (const r of [withNote, withoutNote]) {
+      assert.equal(r.aiLines, 5, 'the trailer counts');
+      assert.equal(r.highRisk, true, 'a touched high-risk path makes it high-risk, whatever a note says');
+      assert.deepEqual(r.highRiskPaths, ['auth/login.ts']);
+      assert.equal(r.requiredSigners, p.signoff.highRiskSigners);
+    }
+    // A note that puts every AI line in an ignored path does not make the commit ignored when its files are unknown.
     const onlyDocs = computeReview(
       input(1, [aiCommit(1, { aiPaths: [{ path: 'docs/a.md', aiLines: 3 }] })], [], { policy: p }),
     );
-    assert.equal(onlyDocs.commits[0]!.notNeeded, 'ignored');
+    assert.equal(onlyDocs.commits[0]!.needsSignoff, true);
   });
 
   it('requested when a review request names the commit or its patch', () => {

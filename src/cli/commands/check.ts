@@ -89,7 +89,8 @@ function toJson(review: BranchReview): unknown {
     head: { rev: review.head.rev, commit: review.head.id },
     policy: { source: review.policySource, signoff: review.policy.signoff },
     roster: { present: review.roster !== undefined, keys: review.roster?.signerCapacity() ?? 0 },
-    lineSource: review.lineSource,
+    // Where the review profile reads AI lines from: always the trailers (kept for readers of version 1).
+    lineSource: 'trailers',
     summary: {
       commits: review.rangeSize,
       aiCommits: report.commits.length,

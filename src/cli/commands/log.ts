@@ -1,8 +1,6 @@
 import { PRODUCT } from '../../core/product';
-import { notesLineSource } from '../../io/git/notes';
 import { locateRepository } from '../../io/git/repository';
-import { readReviewRequests } from '../../io/review/requests';
-import { defaultBase, reviewBranch } from '../../io/review/branch-review';
+import { defaultBase, reviewWithDetails } from '../../io/review/branch-review';
 import type { Command, CommandContext } from '../command';
 import { ExitCode, UsageError } from '../exit';
 import { parseOptions } from '../parse-args';
@@ -44,16 +42,7 @@ export const logCommand: Command = {
         throw new UsageError(
           'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give a range, BASE..HEAD',
         );
-      const requests = await readReviewRequests(location, context.logger);
-      const review = await reviewBranch({
-        cwd: location.root,
-        base,
-        head,
-        logger: context.logger,
-        requests,
-        withPaths: true,
-        lineSource: notesLineSource(location.root),
-      });
+      const review = await reviewWithDetails({ location, base, head, logger: context.logger });
       const commits = [...review.report.commits].reverse();
       if (parsed.flags.has('json')) {
         context.stdout.write(

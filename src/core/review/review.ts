@@ -1,4 +1,5 @@
 import { policyMatchers, type Policy } from './policy';
+import { reviewNeed, type NotNeededReason } from './profile';
 import { matchPrincipal, type Roster } from './roster';
 import type { ParsedSignoff, Person } from '../formats/signoff-message';
 import type { Attribution } from '../formats/trailers';
@@ -8,8 +9,7 @@ import type { Attribution } from '../formats/trailers';
  * base..head, the sign-off commits among them with the result of verifying their signatures, the base's policy and
  * roster, and the review requests recorded locally. Pure: the same facts always give the same report.
  *
- * A commit needs sign-off when its AI-Attribution (or per-file AI line data) shows ai+mixed lines the policy does
- * not ignore. It is signed off when sign-off commits that descend from it list its current patch id, verify, are
+ * Whether a commit needs sign-off, and whether it is high-risk, is the review profile's decision (profile.ts). It is signed off when sign-off commits that descend from it list its current patch id, verify, are
  * not by its author (unless allowed), and come from enough distinct signers (highRiskSigners for a high-risk
  * commit, else one). Otherwise its state is, in this order:
  * - `unverified`: a sign-off claims it (by patch id, or by commit id with another patch) but does not count: not
@@ -46,20 +46,15 @@ export interface AiPathLines {
 }
 
 /**
- * Where per-file AI line data comes from. Today the commit trailer carries counts only, so the default source
- * knows nothing per file and path decisions use the files a commit touches; the git-notes reader
- * (refs/notes/ai-provenance, Agent Trace JSON) plugs in here for precise per-file lines.
+ * Where per-file AI line ranges come from for display (the git notes on refs/notes/ai-provenance). Never used to
+ * decide whether a commit needs sign-off: that is the review profile's (profile.ts), from what travels with the
+ * commit.
  */
 export interface AiLineSource {
   readonly name: string;
   /** Per-file AI lines of the commits it knows; commits it does not know are absent from the map. */
   lines(commitIds: readonly string[]): Promise<ReadonlyMap<string, readonly AiPathLines[]>>;
 }
-
-export const trailerCountsOnly: AiLineSource = {
-  name: 'trailers',
-  lines: () => Promise.resolve(new Map()),
-};
 
 export interface CommitFacts {
   readonly id: string;
@@ -77,7 +72,7 @@ export interface CommitFacts {
   readonly patchHasNul?: boolean;
   /** Files the commit touches (first parent); undefined when not loaded. */
   readonly paths?: readonly string[];
-  /** Per-file AI lines from an AiLineSource; undefined when the source does not know this commit. */
+  /** Per-file AI line ranges from the notes, for display only (never for decisions); undefined when unknown. */
   readonly aiPaths?: readonly AiPathLines[];
 }
 
@@ -183,14 +178,12 @@ export interface Claim {
   readonly listedPatchId?: string;
 }
 
-export type NotNeededReason = 'no-ai-lines' | 'below-threshold' | 'ignored' | 'no-changes';
-
 export interface CommitReview {
   readonly commit: CommitFacts;
   readonly needsSignoff: boolean;
   /** When no sign-off is needed: why not. */
   readonly notNeeded?: NotNeededReason;
-  /** ai + mixed lines that count (outside ignored paths when per-file data exists); undefined when the trailer is malformed. */
+  /** ai + mixed lines the review profile counted; undefined when the trailer is malformed. */
   readonly aiLines?: number;
   readonly highRisk: boolean;
   readonly highRiskPaths: readonly string[];
@@ -334,36 +327,6 @@ function distinctSigners(signers: readonly Signer[]): Signer[] {
   return groups.map(g => g[g.length - 1]!);
 }
 
-interface NeedDecision {
-  needsSignoff: boolean;
-  notNeeded?: NotNeededReason;
-  aiLines?: number;
-  highRiskPaths: string[];
-}
-
-function decideNeed(c: CommitFacts, input: ReviewInput, matchers: ReturnType<typeof policyMatchers>): NeedDecision {
-  if (c.patchId === undefined) return { needsSignoff: false, notNeeded: 'no-changes', highRiskPaths: [] };
-  // Per-file data (notes) says precisely where AI lines are; otherwise the files the commit touches stand in.
-  const perFile = c.aiPaths?.filter(p => p.aiLines > 0);
-  const paths = perFile ? perFile.map(p => p.path) : (c.paths ?? []);
-  const highRiskPaths = paths.filter(p => matchers.highRisk.matches(p));
-  // A path both ignored and high-risk is high-risk: the stricter rule wins.
-  const ignored = (p: string): boolean => matchers.ignore.matches(p) && !matchers.highRisk.matches(p);
-  if (paths.length > 0 && paths.every(ignored)) return { needsSignoff: false, notNeeded: 'ignored', highRiskPaths };
-  if (c.attribution.kind === 'malformed') return { needsSignoff: true, highRiskPaths };
-  const aiLines = perFile
-    ? perFile.filter(p => !ignored(p.path)).reduce((sum, p) => sum + p.aiLines, 0)
-    : c.attribution.kind === 'valid'
-      ? c.attribution.attribution.ai + c.attribution.attribution.mixed
-      : 0;
-  if (aiLines === 0) return { needsSignoff: false, notNeeded: 'no-ai-lines', aiLines, highRiskPaths };
-  // Any AI line in a high-risk path needs sign-off, whatever minAiLines says.
-  if (highRiskPaths.length === 0 && aiLines < input.policy.signoff.minAiLines) {
-    return { needsSignoff: false, notNeeded: 'below-threshold', aiLines, highRiskPaths };
-  }
-  return { needsSignoff: true, aiLines, highRiskPaths };
-}
-
 /** Computes the review report. */
 export function computeReview(input: ReviewInput): ReviewReport {
   const matchers = policyMatchers(input.policy);
@@ -422,7 +385,7 @@ export function computeReview(input: ReviewInput): ReviewReport {
   }
 
   const commits: CommitReview[] = input.commits.map(c => {
-    const need = decideNeed(c, input, matchers);
+    const need = reviewNeed(c, input.policy, matchers);
     const highRisk = need.highRiskPaths.length > 0;
     const requiredSigners = highRisk ? highRiskSigners : 1;
     const claims = claimsOf.get(c.id) ?? [];

@@ -6,11 +6,9 @@ import type { Logger } from '../../core/log';
 import type { CommitReview } from '../../core/review/review';
 import { decodeRuns } from '../../core/formats/stored-runs';
 import { runGit, splitNul } from '../../io/git/git';
-import { notesLineSource } from '../../io/git/notes';
 import { openRunsStore } from '../../io/attribution/staged-attribution';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
-import { readReviewRequests } from '../../io/review/requests';
-import { defaultBase, reviewBranch, type BranchReview } from '../../io/review/branch-review';
+import { defaultBase, reviewWithDetails, type BranchReview } from '../../io/review/branch-review';
 import { Disposable } from '../platform/lifecycle';
 import type { ProvenanceTracker } from '../tracking/tracker';
 
@@ -130,15 +128,7 @@ export class SignoffModel extends Disposable {
     try {
       const base = this.baseSetting() || (await defaultBase(location.root, this.logger));
       if (!base) return { kind: 'noBase', root: location.root };
-      const requests = await readReviewRequests(location, this.logger);
-      const review = await reviewBranch({
-        cwd: location.root,
-        base,
-        logger: this.logger,
-        requests,
-        withPaths: true,
-        lineSource: notesLineSource(location.root),
-      });
+      const review = await reviewWithDetails({ location, base, logger: this.logger });
       const uncommitted = await this.uncommitted(location);
       const waiting = review.report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off');
       return { kind: 'ready', location, base, review, uncommitted, waiting };

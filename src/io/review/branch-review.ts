@@ -15,8 +15,6 @@ import type { Logger } from '../../core/log';
 import { nullLogger } from '../../core/log';
 import {
   computeReview,
-  trailerCountsOnly,
-  type AiLineSource,
   type CommitFacts,
   type ReviewReport,
   type ReviewRequest,
@@ -26,6 +24,9 @@ import { interpretSignoff, isSignoffCandidate, trailerValues } from '../../core/
 import { ASSISTED_BY } from '../../core/formats/trailers';
 import { runGit } from '../git/git';
 import { locateRepository } from '../git/repository';
+import { notesLineSource } from '../git/notes';
+import { readReviewRequests } from './requests';
+import type { RepositoryLocation } from '../git/repository';
 
 /**
  * Gathers the facts of a branch's review from git and hands them to the pure model (src/core/review/review.ts):
@@ -44,7 +45,6 @@ export interface BranchReview extends BasePolicy {
   /** Every commit of base..head, oldest first. */
   rangeSize: number;
   report: ReviewReport;
-  lineSource: string;
 }
 
 export interface ReviewOptions {
@@ -52,8 +52,11 @@ export interface ReviewOptions {
   base: string;
   head?: string;
   logger?: Logger;
-  /** Per-file AI line data (git notes, later); default: trailer counts only. */
-  lineSource?: AiLineSource;
+  /**
+   * Also read each AI commit's line ranges from the notes, to show where its AI lines are (sidebar, log, review
+   * packets). Display only: whether a commit needs sign-off is the review profile's decision, which never reads notes.
+   */
+  ranges?: boolean;
   /** Review requests to match (`requested` state); default: none. */
   requests?: readonly ReviewRequest[];
   /** Load the files each AI commit touches even when the policy has no globs (review packets, annotations). */
@@ -103,7 +106,6 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
   const candidates = logged
     .filter(c => isSignoffCandidate(c.subject, c.trailers))
     .map(c => ({ c, parsed: interpretSignoff(c.subject, c.trailers) }));
-  const lineSource = options.lineSource ?? trailerCountsOnly;
   const needPaths =
     options.withPaths === true ||
     basePolicy.policy.signoff.ignore.length > 0 ||
@@ -120,7 +122,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
       patchIds(root, [...aiIds, ...candidates.map(s => s.c.id).filter(id => !aiIds.includes(id))], tmp.dir, logger),
       needPaths ? touchedPaths(root, aiIds, logger) : Promise.resolve(undefined),
       formerCommits(root, listedOutside, logger),
-      aiIds.length > 0 ? lineSource.lines(aiIds) : Promise.resolve(new Map()),
+      aiIds.length > 0 && options.ranges === true ? notesLineSource(root).lines(aiIds) : Promise.resolve(new Map()),
       checkSignatures({
         root,
         candidates: candidates.map(s => ({
@@ -170,10 +172,32 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
       formerCommits: former,
       requests: options.requests ?? [],
     });
-    return { ...basePolicy, root, base, head, rangeSize: logged.length, report, lineSource: lineSource.name };
+    return { ...basePolicy, root, base, head, rangeSize: logged.length, report };
   } finally {
     await tmp.dispose();
   }
+}
+
+/**
+ * The review as people read it (the sidebar, `log`, request-review): the gate's decisions exactly as `check` makes
+ * them, plus the review requests recorded on this machine and each AI commit's line ranges from the notes.
+ */
+export async function reviewWithDetails(options: {
+  location: RepositoryLocation;
+  base: string;
+  head?: string | undefined;
+  logger: Logger;
+}): Promise<BranchReview> {
+  const { location, base, head, logger } = options;
+  return reviewBranch({
+    cwd: location.root,
+    base,
+    ...(head !== undefined ? { head } : {}),
+    logger,
+    requests: await readReviewRequests(location, logger),
+    withPaths: true,
+    ranges: true,
+  });
 }
 
 /**

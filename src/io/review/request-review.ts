@@ -3,10 +3,9 @@ import { PRODUCT } from '../../core/product';
 import type { CommitReview, ReviewRequest } from '../../core/review/review';
 import { renderReviewPacket } from '../../core/review/packet';
 import { runGit } from '../git/git';
-import { notesLineSource } from '../git/notes';
 import { locateRepository } from '../git/repository';
-import { readReviewRequests, recordReviewRequest } from './requests';
-import { reviewBranch, type BranchReview } from './branch-review';
+import { recordReviewRequest } from './requests';
+import { reviewWithDetails, type BranchReview } from './branch-review';
 import { ROSTER_PATH } from './base-policy';
 
 /** A review request that cannot be made as asked; `reason` says which rule, the message what to do. */
@@ -42,15 +41,7 @@ export async function requestReview(options: {
 }): Promise<ReviewRequestResult> {
   const { cwd, base, to, logger } = options;
   const location = await locateRepository(cwd, { logger });
-  const requests = await readReviewRequests(location, logger);
-  const review = await reviewBranch({
-    cwd,
-    base,
-    logger,
-    requests,
-    withPaths: true,
-    lineSource: notesLineSource(location.root),
-  });
+  const review = await reviewWithDetails({ location, base, logger });
   if (!review.roster || review.roster.isEmpty) {
     throw new ReviewRequestError(
       'no-roster',

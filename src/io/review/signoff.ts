@@ -5,7 +5,6 @@ import { nullLogger } from '../../core/log';
 import {
   isSigner,
   signoffTargets,
-  type AiLineSource,
   type CommitReview,
   type SignatureCheck,
   type Signer,
@@ -143,7 +142,6 @@ export async function planSignoff(options: {
   base: string;
   comment?: string;
   logger?: Logger;
-  lineSource?: AiLineSource;
 }): Promise<SignoffPlan> {
   const logger = options.logger ?? nullLogger;
   const review = await reviewBranch({
@@ -151,7 +149,7 @@ export async function planSignoff(options: {
     base: options.base,
     logger,
     withPaths: true,
-    ...(options.lineSource ? { lineSource: options.lineSource } : {}),
+    ranges: true,
   });
   const signer = await signingIdentity(review.root, review, logger);
   const me: Signer = { email: signer.reviewer.email, fingerprint: signer.fingerprint, principals: signer.principals };
