@@ -13,9 +13,11 @@ export const enum ExitCode {
 /** Bad usage or input. The message is shown as is and must say what to do. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly cliExitCode = ExitCode.Usage;
 }
 
 /** git or the environment failed. The message is shown as is and must say what to do. */
 export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';
+  readonly cliExitCode = ExitCode.Environment;
 }

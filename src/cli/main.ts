@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PRODUCT } from '../core/product';
-import { GitError } from '../io/git/git';
-import { NotARepositoryError } from '../io/git/repository';
 import type { Command, CommandContext } from './command';
 import { commands } from './commands/index';
-import { EnvironmentError, ExitCode, UsageError } from './exit';
+import { ExitCode, UsageError } from './exit';
+import { cliFailure } from '../core/errors';
 import { stderrLogger } from './logger';
 import { toolVersion } from './version';
 
@@ -100,13 +99,13 @@ export async function main(argv: string[], context: Omit<CommandContext, 'cwd'> 
     }
     return await parsed.command.run(parsed.args, { ...context, cwd: parsed.cwd });
   } catch (error) {
-    if (error instanceof UsageError) {
-      err(error.message);
-      return ExitCode.Usage;
-    }
-    if (error instanceof NotARepositoryError || error instanceof EnvironmentError || error instanceof GitError) {
-      err(error.message);
-      return ExitCode.Environment;
+    // The one place errors become exit codes: each error that a person can act on declares its code (core/errors.ts).
+    const failure = cliFailure(error);
+    if (failure) {
+      err(
+        `${failure.headline ? `${failure.headline}: ` : ''}${failure.message}${failure.hint ? `\n${failure.hint}` : ''}`,
+      );
+      return failure.cliExitCode;
     }
     err(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     err('this is a bug in ai-provenance; please report it with the command you ran');

@@ -1,13 +1,7 @@
 import type { Claim, CommitReview, ReviewNote, SignoffDefect, SignoffReview } from '../core/review/review';
 import { printable } from '../core/review/packet';
 import type { SignoffMessageProblem } from '../core/formats/signoff-message';
-import { GitError } from '../io/git/git';
-import { NotARepositoryError } from '../io/git/repository';
-import { BranchReviewError, PolicyFileError, ROSTER_PATH } from '../io/review/base-policy';
-import { SignoffRefusedError } from '../io/review/signoff';
-import { SshKeygenError } from '../io/ssh/ssh';
-import { LockTimeoutError, StateStoreError } from '../io/store/store';
-import { EnvironmentError, UsageError } from './exit';
+import { ROSTER_PATH } from '../io/review/base-policy';
 
 /** Words for the review model's codes: what the CLI prints (the extension renders its own, localized). */
 
@@ -118,21 +112,5 @@ export function noteText(note: ReviewNote, base: string): string {
       return `${ROSTER_PATH} at ${base} lists nobody: nothing can be signed off`;
     case 'signers-exceed-roster':
       return `high-risk commits need ${note.required} distinct seniors but ${ROSTER_PATH} at ${base} has only ${note.available} keys`;
-  }
-}
-
-/** Runs a command body, turning the review errors into the CLI's exit-code errors (2: input, 3: environment). */
-export async function translateErrors<T>(body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    if (error instanceof PolicyFileError) throw new UsageError(`bad policy: ${error.message}`);
-    if (error instanceof SignoffRefusedError) throw new UsageError(`cannot sign off: ${error.message}`);
-    if (error instanceof BranchReviewError || error instanceof SshKeygenError)
-      throw new EnvironmentError(error.message);
-    if (error instanceof StateStoreError || error instanceof LockTimeoutError)
-      throw new EnvironmentError(error.message);
-    if (error instanceof NotARepositoryError || error instanceof GitError) throw error;
-    throw error;
   }
 }

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot, runCli, TempRepo } from '../support/git-fixture';
@@ -57,6 +58,56 @@ describe('ai-provenance CLI contract', () => {
       const r = runCli(['--version'], { cwd: path.join(repo.dir, 'deep', 'er') });
       assert.equal(r.status, 0);
       assert.equal(r.stdout.trim(), version);
+    } finally {
+      repo.dispose();
+    }
+  });
+});
+
+describe('errors carry their exit code (src/cli/main.ts maps once)', () => {
+  /** Puts a folder where the state store expects a file: reading it fails with EISDIR, an environment failure. */
+  function unreadableRecord(repo: TempRepo, file: string, which: 'latest' | 'blob'): void {
+    const key = createHash('sha1').update(file, 'utf8').digest('hex');
+    const name = which === 'latest' ? 'latest.json' : `${repo.git('hash-object', file).trim()}.json`;
+    fs.mkdirSync(path.join(repo.dir, '.git', 'ai-provenance', 'runs', key, name), { recursive: true });
+  }
+
+  for (const [command, which] of [
+    ['status', 'latest'],
+    ['blame', 'blob'],
+  ] as const) {
+    it(`a local state file ${command} cannot read is exit 3 with what to do, not an internal error`, () => {
+      const repo = new TempRepo();
+      try {
+        repo.write('a.txt', 'hi\n');
+        repo.commitAll('init');
+        repo.write('a.txt', 'hi\nmore\n');
+        unreadableRecord(repo, 'a.txt', which);
+        const r = runCli(command === 'status' ? ['status'] : ['blame', 'a.txt'], { cwd: repo.dir });
+        assert.equal(r.status, 3, r.stderr);
+        assert.match(r.stderr, /could not read .*ai-provenance.*EISDIR/);
+        assert.match(r.stderr, /check the file's permissions and the disk's free space/);
+        assert.doesNotMatch(r.stderr, /internal error|this is a bug/);
+      } finally {
+        repo.dispose();
+      }
+    });
+  }
+
+  it('a bad policy is exit 2 and says "bad policy", from check and from log alike', () => {
+    const repo = new TempRepo();
+    try {
+      repo.write('.ai-provenance/policy.json', '{"version": 1, "signoff": {"minAiLine": 1}}');
+      repo.commitAll('policy');
+      repo.git('checkout', '-q', '-b', 'feature');
+      for (const args of [
+        ['check', '--base', 'main'],
+        ['log', 'main..HEAD'],
+      ]) {
+        const r = runCli(args, { cwd: repo.dir });
+        assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, /^ai-provenance: bad policy: .*signoff\.minAiLine/m, args.join(' '));
+      }
     } finally {
       repo.dispose();
     }

@@ -9,7 +9,7 @@ import { ROSTER_PATH } from '../../io/review/base-policy';
 import type { Command, CommandContext } from '../command';
 import { ExitCode, UsageError } from '../exit';
 import { parseOptions, revision, single } from '../parse-args';
-import { aiLinesText, messageProblemText, noteText, short, stateReason, translateErrors } from '../review-text';
+import { aiLinesText, messageProblemText, noteText, short, stateReason } from '../review-text';
 
 const help = `Usage: ${PRODUCT.cli} check --base REV [--head REV] [--format text|json|github]
 
@@ -205,22 +205,18 @@ export const checkCommand: Command = {
     const format = (single(parsed, 'format') ?? 'text') as Format;
     if (!['text', 'json', 'github'].includes(format))
       throw new UsageError(`--format must be text, json or github (got "${format}")`);
-    const review = await translateErrors(async () => {
-      const location = await locateRepository(context.cwd, { logger: context.logger });
-      const requests = await readReviewRequests(location, context.logger).catch(error => {
-        context.logger.warn(
-          `could not read review requests: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        return [];
-      });
-      return reviewBranch({
-        cwd: context.cwd,
-        base,
-        ...(head ? { head } : {}),
-        logger: context.logger,
-        requests,
-        withPaths: format === 'github',
-      });
+    const location = await locateRepository(context.cwd, { logger: context.logger });
+    const requests = await readReviewRequests(location, context.logger).catch(error => {
+      context.logger.warn(`could not read review requests: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    });
+    const review = await reviewBranch({
+      cwd: context.cwd,
+      base,
+      ...(head ? { head } : {}),
+      logger: context.logger,
+      requests,
+      withPaths: format === 'github',
     });
     if (format === 'json') context.stdout.write(`${JSON.stringify(toJson(review), null, 2)}\n`);
     else if (format === 'github') {

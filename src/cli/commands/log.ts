@@ -4,7 +4,7 @@ import { defaultBase, reviewWithDetails } from '../../io/review/branch-review';
 import type { Command, CommandContext } from '../command';
 import { ExitCode, UsageError } from '../exit';
 import { parseOptions } from '../parse-args';
-import { aiLinesText, short, translateErrors } from '../review-text';
+import { aiLinesText, short } from '../review-text';
 
 const help = `Usage: ${PRODUCT.cli} log [RANGE] [--json]
 
@@ -26,65 +26,61 @@ export const logCommand: Command = {
       throw new UsageError(`log takes at most one RANGE; usage: ${PRODUCT.cli} log [BASE..HEAD] [--json]`);
     const range = parsed.positional[0];
     if (range?.startsWith('-')) throw new UsageError(`log takes a revision range, not "${range}"`);
-    return translateErrors(async () => {
-      const location = await locateRepository(context.cwd, { logger: context.logger });
-      let base: string | undefined;
-      let head = 'HEAD';
-      if (range?.includes('..')) {
-        const [left, right] = range.split(/\.\.\.?/);
-        base = left || 'HEAD';
-        head = right || 'HEAD';
-      } else if (range) {
-        head = range;
-      }
-      base ??= await defaultBase(location.root, context.logger);
-      if (!base)
-        throw new UsageError(
-          'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give a range, BASE..HEAD',
-        );
-      const review = await reviewWithDetails({ location, base, head, logger: context.logger });
-      const commits = [...review.report.commits].reverse();
-      if (parsed.flags.has('json')) {
-        context.stdout.write(
-          JSON.stringify(
-            {
-              base: review.base,
-              head: review.head,
-              commits: commits.map(c => ({
-                id: c.commit.id,
-                subject: c.commit.subject,
-                author: c.commit.author,
-                state: c.needsSignoff ? c.state : 'not-needed',
-                aiLines: c.aiLines ?? null,
-                attribution: c.commit.attribution.kind === 'valid' ? c.commit.attribution.attribution : null,
-                assistedBy: c.commit.assistedBy,
-                files: c.commit.aiPaths ?? (c.commit.paths ?? []).map(p => ({ path: p })),
-                signers: c.signers.map(s => s.email),
-              })),
-            },
-            null,
-            2,
-          ) + '\n',
-        );
-        return ExitCode.Ok;
-      }
-      if (commits.length === 0) {
-        context.stdout.write(`No commit with AI lines in ${review.base.rev}..${review.head.rev}.\n`);
-        return ExitCode.Ok;
-      }
-      for (const c of commits) {
-        const state = c.needsSignoff ? (c.state ?? 'pending') : 'not-needed';
-        context.stdout.write(
-          `${short(c.commit.id)}  ${state.padEnd(10)}  ${aiLinesText(c).padEnd(20)}  ${c.commit.subject}\n`,
-        );
-        for (const f of c.commit.aiPaths ?? []) {
-          const ranges = (f.ranges ?? [])
-            .map(r => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`))
-            .join(',');
-          context.stdout.write(`    ${f.path}  ${f.aiLines} AI lines${ranges ? ` (${ranges})` : ''}\n`);
-        }
-      }
+    const location = await locateRepository(context.cwd, { logger: context.logger });
+    let base: string | undefined;
+    let head = 'HEAD';
+    if (range?.includes('..')) {
+      const [left, right] = range.split(/\.\.\.?/);
+      base = left || 'HEAD';
+      head = right || 'HEAD';
+    } else if (range) {
+      head = range;
+    }
+    base ??= await defaultBase(location.root, context.logger);
+    if (!base)
+      throw new UsageError(
+        'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give a range, BASE..HEAD',
+      );
+    const review = await reviewWithDetails({ location, base, head, logger: context.logger });
+    const commits = [...review.report.commits].reverse();
+    if (parsed.flags.has('json')) {
+      context.stdout.write(
+        JSON.stringify(
+          {
+            base: review.base,
+            head: review.head,
+            commits: commits.map(c => ({
+              id: c.commit.id,
+              subject: c.commit.subject,
+              author: c.commit.author,
+              state: c.needsSignoff ? c.state : 'not-needed',
+              aiLines: c.aiLines ?? null,
+              attribution: c.commit.attribution.kind === 'valid' ? c.commit.attribution.attribution : null,
+              assistedBy: c.commit.assistedBy,
+              files: c.commit.aiPaths ?? (c.commit.paths ?? []).map(p => ({ path: p })),
+              signers: c.signers.map(s => s.email),
+            })),
+          },
+          null,
+          2,
+        ) + '\n',
+      );
       return ExitCode.Ok;
-    });
+    }
+    if (commits.length === 0) {
+      context.stdout.write(`No commit with AI lines in ${review.base.rev}..${review.head.rev}.\n`);
+      return ExitCode.Ok;
+    }
+    for (const c of commits) {
+      const state = c.needsSignoff ? (c.state ?? 'pending') : 'not-needed';
+      context.stdout.write(
+        `${short(c.commit.id)}  ${state.padEnd(10)}  ${aiLinesText(c).padEnd(20)}  ${c.commit.subject}\n`,
+      );
+      for (const f of c.commit.aiPaths ?? []) {
+        const ranges = (f.ranges ?? []).map(r => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`)).join(',');
+        context.stdout.write(`    ${f.path}  ${f.aiLines} AI lines${ranges ? ` (${ranges})` : ''}\n`);
+      }
+    }
+    return ExitCode.Ok;
   },
 };

@@ -1,13 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PRODUCT } from '../../core/product';
-import { requestReview, ReviewRequestError } from '../../io/review/request-review';
+import { requestReview } from '../../io/review/request-review';
 import { defaultBase } from '../../io/review/branch-review';
 import { ROSTER_PATH } from '../../io/review/base-policy';
 import type { Command, CommandContext } from '../command';
 import { ExitCode, UsageError } from '../exit';
 import { parseOptions, revision, single } from '../parse-args';
-import { translateErrors } from '../review-text';
 
 const help = `Usage: ${PRODUCT.cli} request-review --to EMAIL... [--base REV] [--out FILE]
 
@@ -43,44 +42,36 @@ export const requestReviewCommand: Command = {
       if (!/^[^<>\s@]+@[^<>\s@]+$/.test(email))
         throw new UsageError(`--to takes e-mail addresses; "${email}" is not one`);
     const out = single(parsed, 'out');
-    return translateErrors(async () => {
-      const base = revision(single(parsed, 'base'), '--base') ?? (await defaultBase(context.cwd, context.logger));
-      if (!base)
-        throw new UsageError(
-          'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give one with --base REV',
-        );
-      let result;
-      try {
-        result = await requestReview({ cwd: context.cwd, base, to, logger: context.logger });
-      } catch (error) {
-        if (error instanceof ReviewRequestError) throw new UsageError(error.message);
-        throw error;
-      }
-      const { review, waiting, packet } = result;
-      if (!packet) {
-        context.stdout.write(
-          review.report.needingSignoff === 0
-            ? 'Nothing to request: no AI-assisted commit on this branch needs sign-off.\n'
-            : 'Nothing to request: every AI-assisted commit is signed off.\n',
-        );
-        return ExitCode.Ok;
-      }
-      if (out) {
-        const file = path.resolve(context.cwd, out);
-        try {
-          fs.writeFileSync(file, packet);
-        } catch (error) {
-          throw new UsageError(
-            `cannot write the packet to ${file}: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        }
-        context.stdout.write(
-          `Review requested from ${to.join(', ')} for ${waiting.length} ${waiting.length === 1 ? 'commit' : 'commits'}; packet written to ${file}\n`,
-        );
-      } else {
-        context.stdout.write(packet);
-      }
+    const base = revision(single(parsed, 'base'), '--base') ?? (await defaultBase(context.cwd, context.logger));
+    if (!base)
+      throw new UsageError(
+        'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give one with --base REV',
+      );
+    const result = await requestReview({ cwd: context.cwd, base, to, logger: context.logger });
+    const { review, waiting, packet } = result;
+    if (!packet) {
+      context.stdout.write(
+        review.report.needingSignoff === 0
+          ? 'Nothing to request: no AI-assisted commit on this branch needs sign-off.\n'
+          : 'Nothing to request: every AI-assisted commit is signed off.\n',
+      );
       return ExitCode.Ok;
-    });
+    }
+    if (out) {
+      const file = path.resolve(context.cwd, out);
+      try {
+        fs.writeFileSync(file, packet);
+      } catch (error) {
+        throw new UsageError(
+          `cannot write the packet to ${file}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      context.stdout.write(
+        `Review requested from ${to.join(', ')} for ${waiting.length} ${waiting.length === 1 ? 'commit' : 'commits'}; packet written to ${file}\n`,
+      );
+    } else {
+      context.stdout.write(packet);
+    }
+    return ExitCode.Ok;
   },
 };

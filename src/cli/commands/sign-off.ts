@@ -7,7 +7,7 @@ import { defaultBase } from '../../io/review/branch-review';
 import type { Command, CommandContext } from '../command';
 import { EnvironmentError, ExitCode, UsageError } from '../exit';
 import { parseOptions, revision, single } from '../parse-args';
-import { aiLinesText, short, stateReason, translateErrors } from '../review-text';
+import { aiLinesText, short, stateReason } from '../review-text';
 
 const help = `Usage: ${PRODUCT.cli} sign-off [--base REV] [--message TEXT] [--yes] [--dry-run]
 
@@ -110,59 +110,57 @@ export const signOffCommand: Command = {
     const dryRun = parsed.flags.has('dry-run');
     const yes = parsed.flags.has('yes');
     const comment = single(parsed, 'message');
-    return translateErrors(async () => {
-      const base = revision(single(parsed, 'base'), '--base') ?? (await defaultBase(context.cwd, context.logger));
-      if (!base)
-        throw new UsageError(
-          'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give one with --base REV',
-        );
-      const plan = await planSignoff({
-        cwd: context.cwd,
-        base,
-        logger: context.logger,
-        ...(comment !== undefined ? { comment } : {}),
-      });
-      context.stdout.write(describePlan(plan));
-      if (plan.targets.length === 0) {
-        if (plan.ownCommits.length > 0 && plan.alreadySigned.length === 0) {
-          throw new UsageError(
-            'every commit that waits for sign-off is your own, and the policy does not allow self sign-off: another senior signs them off',
-          );
-        }
-        context.stdout.write('Nothing waits for your sign-off.\n');
-        return ExitCode.Ok;
-      }
-      if (dryRun) {
-        context.stdout.write('Dry run: nothing was signed.\n');
-        return ExitCode.Ok;
-      }
-      if (!yes) {
-        const tty = (context.stdin as NodeJS.ReadStream).isTTY === true;
-        if (!tty)
-          throw new UsageError(
-            'standard input is not a terminal: add --yes to sign without a prompt, or --dry-run to only look',
-          );
-        if (
-          !(await confirm(
-            context,
-            `Sign off ${plan.targets.length} ${plan.targets.length === 1 ? 'commit' : 'commits'} with your SSH key? [y/N] `,
-          ))
-        ) {
-          context.stdout.write('Not signed.\n');
-          return ExitCode.Ok;
-        }
-      }
-      const { commit, verified } = await createSignoff(plan, context.logger);
-      if (verified.status !== 'verified') {
-        throw new EnvironmentError(
-          `the sign-off commit ${commit} was made but does not verify against the base's roster (${verified.status}` +
-            `${'detail' in verified && verified.detail ? `: ${verified.detail}` : ''}); check that git signs with the key listed for you (user.signingkey), then undo it with git reset --soft HEAD~1`,
-        );
-      }
-      context.stdout.write(
-        `Signed off in ${commit} (${verified.fingerprint ?? plan.signer.fingerprint}). Push the branch so CI sees it.\n`,
+    const base = revision(single(parsed, 'base'), '--base') ?? (await defaultBase(context.cwd, context.logger));
+    if (!base)
+      throw new UsageError(
+        'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give one with --base REV',
       );
-      return ExitCode.Ok;
+    const plan = await planSignoff({
+      cwd: context.cwd,
+      base,
+      logger: context.logger,
+      ...(comment !== undefined ? { comment } : {}),
     });
+    context.stdout.write(describePlan(plan));
+    if (plan.targets.length === 0) {
+      if (plan.ownCommits.length > 0 && plan.alreadySigned.length === 0) {
+        throw new UsageError(
+          'every commit that waits for sign-off is your own, and the policy does not allow self sign-off: another senior signs them off',
+        );
+      }
+      context.stdout.write('Nothing waits for your sign-off.\n');
+      return ExitCode.Ok;
+    }
+    if (dryRun) {
+      context.stdout.write('Dry run: nothing was signed.\n');
+      return ExitCode.Ok;
+    }
+    if (!yes) {
+      const tty = (context.stdin as NodeJS.ReadStream).isTTY === true;
+      if (!tty)
+        throw new UsageError(
+          'standard input is not a terminal: add --yes to sign without a prompt, or --dry-run to only look',
+        );
+      if (
+        !(await confirm(
+          context,
+          `Sign off ${plan.targets.length} ${plan.targets.length === 1 ? 'commit' : 'commits'} with your SSH key? [y/N] `,
+        ))
+      ) {
+        context.stdout.write('Not signed.\n');
+        return ExitCode.Ok;
+      }
+    }
+    const { commit, verified } = await createSignoff(plan, context.logger);
+    if (verified.status !== 'verified') {
+      throw new EnvironmentError(
+        `the sign-off commit ${commit} was made but does not verify against the base's roster (${verified.status}` +
+          `${'detail' in verified && verified.detail ? `: ${verified.detail}` : ''}); check that git signs with the key listed for you (user.signingkey), then undo it with git reset --soft HEAD~1`,
+      );
+    }
+    context.stdout.write(
+      `Signed off in ${commit} (${verified.fingerprint ?? plan.signer.fingerprint}). Push the branch so CI sees it.\n`,
+    );
+    return ExitCode.Ok;
   },
 };

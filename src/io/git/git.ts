@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { Logger } from '../../core/log';
 import { nullLogger } from '../../core/log';
+import { ENVIRONMENT_EXIT } from '../../core/errors';
 
 /**
  * The one place that runs git. Always an argument array (never a shell string), a fixed environment so output
@@ -30,6 +31,7 @@ export interface GitResult {
 /** git failed to start, or exited with a code the caller did not expect. */
 export class GitError extends Error {
   override readonly name = 'GitError';
+  readonly cliExitCode = ENVIRONMENT_EXIT;
   constructor(
     readonly args: readonly string[],
     readonly exitCode: number | null,

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { PRODUCT } from '../../core/product';
 import { GitError, git, type GitRunOptions } from './git';
+import { ENVIRONMENT_EXIT } from '../../core/errors';
 
 /** The repository a command works in: its top-level folder and where our local state lives. */
 export interface RepositoryLocation {
@@ -12,6 +13,7 @@ export interface RepositoryLocation {
 
 /** The folder is not inside a git work tree. */
 export class NotARepositoryError extends Error {
+  readonly cliExitCode = ENVIRONMENT_EXIT;
   override readonly name = 'NotARepositoryError';
   constructor(
     readonly folder: string,

@@ -6,6 +6,7 @@ import { DEFAULT_POLICY, parsePolicy, PolicyError, type Policy } from '../../cor
 import { loadRoster, RosterError, type Roster } from '../../core/review/roster';
 import { isObjectId } from '../../core/formats/signoff-message';
 import { git, runGit, splitNul } from '../git/git';
+import { ENVIRONMENT_EXIT, USAGE_EXIT } from '../../core/errors';
 
 /**
  * The base of a review, resolved from git: revisions, whether the clone is shallow, and the policy and roster
@@ -18,6 +19,7 @@ export const ROSTER_PATH = '.ai-provenance/allowed_signers';
 /** git cannot answer the question as asked: unknown revision, shallow history. The message says how to fix it. */
 export class BranchReviewError extends Error {
   override readonly name = 'BranchReviewError';
+  readonly cliExitCode = ENVIRONMENT_EXIT;
   constructor(
     readonly code: 'unknown-base' | 'unknown-head' | 'shallow',
     message: string,
@@ -29,6 +31,8 @@ export class BranchReviewError extends Error {
 /** The base's policy or roster is not valid; `cause` names the key (PolicyError) or the lines (RosterError). */
 export class PolicyFileError extends Error {
   override readonly name = 'PolicyFileError';
+  readonly cliExitCode = USAGE_EXIT;
+  readonly headline = 'bad policy';
   constructor(
     readonly file: string,
     readonly base: string,

@@ -7,9 +7,11 @@ import { locateRepository } from '../git/repository';
 import { recordReviewRequest } from './requests';
 import { reviewWithDetails, type BranchReview } from './branch-review';
 import { ROSTER_PATH } from './base-policy';
+import { USAGE_EXIT } from '../../core/errors';
 
 /** A review request that cannot be made as asked; `reason` says which rule, the message what to do. */
 export class ReviewRequestError extends Error {
+  readonly cliExitCode = USAGE_EXIT;
   override readonly name = 'ReviewRequestError';
   constructor(
     readonly reason: 'no-roster' | 'not-in-roster',

@@ -12,6 +12,7 @@ import {
 import { formatSignoffMessage, type Person } from '../../core/formats/signoff-message';
 import { git, runGit, splitNul } from '../git/git';
 import { keyFingerprint, resolveSigningKey } from '../ssh/ssh';
+import { USAGE_EXIT } from '../../core/errors';
 
 /**
  * Making a sign-off: who would sign (the signing key, and its principal in the base's roster), what the sign-off
@@ -21,6 +22,8 @@ import { keyFingerprint, resolveSigningKey } from '../ssh/ssh';
 /** The sign-off cannot be made as asked; the message says why and what to do. */
 export class SignoffRefusedError extends Error {
   override readonly name = 'SignoffRefusedError';
+  readonly cliExitCode = USAGE_EXIT;
+  readonly headline = 'cannot sign off';
   constructor(
     readonly code:
       | 'no-roster'

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Logger } from '../../core/log';
 import { nullLogger } from '../../core/log';
 import { KEY_TYPES, keyBlobProblem } from '../../core/review/roster';
+import { ENVIRONMENT_EXIT } from '../../core/errors';
 
 /**
  * The one place that runs ssh-keygen (OpenSSH 8.2 or later: `-Y verify`, `-Y check-novalidate`): argument arrays,
@@ -15,6 +16,7 @@ import { KEY_TYPES, keyBlobProblem } from '../../core/review/roster';
 
 /** ssh-keygen could not run, or timed out. */
 export class SshKeygenError extends Error {
+  readonly cliExitCode = ENVIRONMENT_EXIT;
   override readonly name = 'SshKeygenError';
   constructor(message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });

@@ -24,6 +24,7 @@ import {
 } from '../../core/formats/state-files';
 import { git } from '../git/git';
 import type { RepositoryLocation } from '../git/repository';
+import { ENVIRONMENT_EXIT } from '../../core/errors';
 
 /**
  * Per-worktree local state (docs/local-state.md), under `$(git rev-parse --git-path ai-provenance)`:
@@ -71,6 +72,9 @@ const FILE_MODE = 0o600;
 /** An operating-system failure while reading or writing local state (not a corrupt file: those are moved aside). */
 export class StateStoreError extends Error {
   override readonly name = 'StateStoreError';
+  readonly cliExitCode = ENVIRONMENT_EXIT;
+  readonly hint =
+    "AI Provenance keeps its local state there: check the file's permissions and the disk's free space; do not delete it, it holds attribution";
   constructor(
     readonly operation: string,
     readonly file: string,
@@ -88,6 +92,8 @@ export class StateStoreError extends Error {
 /** Another process held a lock for longer than the caller was willing to wait. */
 export class LockTimeoutError extends Error {
   override readonly name = 'LockTimeoutError';
+  readonly cliExitCode = ENVIRONMENT_EXIT;
+  readonly hint = 'another AI Provenance process is updating the same file: try again in a moment';
   constructor(
     readonly lockFile: string,
     readonly waitedMs: number,
