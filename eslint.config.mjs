@@ -18,6 +18,14 @@ const nodeIo = [
   'node:https',
 ];
 const banned = (groups, message) => groups.map(group => ({ group: [group], message }));
+const noProcesses = ['child_process', 'node:child_process'].map(name => ({
+  name,
+  message: 'Processes start only in src/io/process (runProcess: argument arrays, timeouts, EPIPE-safe stdin).',
+}));
+const rawRunner = banned(
+  ['**/io/process/**', '**/io/git/git'],
+  'Ask git through a named function of src/io/git (one parser per output), not the raw runner.',
+);
 const noVscode = {
   name: 'vscode',
   message: 'Only src/extension may import vscode: keep logic editor-free (docs/architecture.md).',
@@ -64,10 +72,14 @@ export default tseslint.config(
   },
   {
     files: ['src/io/**/*.ts'],
+    ignores: ['src/io/process/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noVscode], patterns: banned(['**/cli/**', '**/extension/**'], 'src/io may import only src/core.') },
+        {
+          paths: [noVscode, ...noProcesses],
+          patterns: banned(['**/cli/**', '**/extension/**'], 'src/io may import only src/core.'),
+        },
       ],
     },
   },
@@ -76,7 +88,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noVscode], patterns: banned(['**/extension/**'], 'src/cli may import only src/core and src/io.') },
+        {
+          paths: [noVscode, ...noProcesses],
+          patterns: [...banned(['**/extension/**'], 'src/cli may import only src/core and src/io.'), ...rawRunner],
+        },
       ],
     },
   },
@@ -85,7 +100,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: banned(['**/cli/**'], 'src/extension may import src/core and src/io, not the CLI.') },
+        {
+          paths: noProcesses,
+          patterns: [
+            ...banned(['**/cli/**'], 'src/extension may import src/core and src/io, not the CLI.'),
+            ...rawRunner,
+          ],
+        },
       ],
       'no-console': 'error',
     },

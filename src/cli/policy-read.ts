@@ -1,7 +1,7 @@
 import type { Logger } from '../core/log';
 import { DEFAULT_POLICY, parsePolicy, PolicyError, type TrailerPolicy } from '../core/review/policy';
 import { PRODUCT } from '../core/product';
-import { runGit } from '../io/git/git';
+import { fileAtHead } from '../io/git/queries';
 
 /**
  * The trailer settings of the repository policy, read from HEAD (what the team committed). Trailers are
@@ -9,10 +9,10 @@ import { runGit } from '../io/git/git';
  * names the bad key: a commit is never blocked by a policy mistake.
  */
 export async function readTrailerPolicy(root: string, logger: Logger): Promise<TrailerPolicy> {
-  const r = await runGit(['show', `HEAD:${PRODUCT.policyDir}/policy.json`], { cwd: root, okExitCodes: [0, 128] });
-  if (r.exitCode !== 0) return DEFAULT_POLICY.trailers;
+  const text = await fileAtHead(root, `${PRODUCT.policyDir}/policy.json`, logger);
+  if (text === undefined) return DEFAULT_POLICY.trailers;
   try {
-    return parsePolicy(r.stdout).trailers;
+    return parsePolicy(text).trailers;
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     logger.warn(`${PRODUCT.policyDir}/policy.json at HEAD: ${error.message}; the trailers use the default policy`);

@@ -2,10 +2,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GitError, git, runGit, splitNul } from '../../src/io/git/git';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { GIT_TIMEOUT_MS, GitError, git, runGit } from '../../src/io/git/git';
+import { ProcessError, runProcess } from '../../src/io/process/run';
+import { blameFile, statusOf } from '../../src/io/git/queries';
+import { stagedChanges } from '../../src/io/git/staged';
 import { locateRepository, NotARepositoryError } from '../../src/io/git/repository';
 import type { Logger } from '../../src/core/log';
-import { TempRepo } from '../support/git-fixture';
+import { repoRoot, TempRepo } from '../support/git-fixture';
+import { splitNul } from '../../src/io/git/parse';
 
 describe('git runner against real git', () => {
   let repo: TempRepo;
@@ -110,6 +115,115 @@ describe('git runner against real git', () => {
       );
     } finally {
       fs.rmSync(plain, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the process runner (src/io/process/run.ts)', () => {
+  let repo: TempRepo;
+  beforeEach(() => {
+    repo = new TempRepo();
+  });
+  afterEach(() => repo.dispose());
+
+  it('survives git exiting before it read a large stdin (EPIPE), in a process of its own', () => {
+    // A separate Node process: an unguarded EPIPE is an uncaught exception that would end the whole process
+    // (the editor's extension host, a hook) rather than fail one call.
+    const script = `
+      const { runGit } = require(${JSON.stringify(path.join(repoRoot, 'out', 'src', 'io', 'git', 'git.js'))});
+      runGit(['rev-parse', '--verify', '--quiet', 'no-such-ref'], {
+        cwd: ${JSON.stringify(repo.dir)},
+        input: Buffer.alloc(64 * 1024 * 1024, 120),
+        okExitCodes: [0, 1],
+      }).then(r => console.log('exit ' + r.exitCode), e => console.log('rejected ' + e.message));
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'exit 1', 'the exit code of git is the answer');
+    assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+  });
+
+  it('stops a process that runs past its timeout and says so', async () => {
+    await assert.rejects(runProcess('sleep', ['30'], { timeoutMs: 300 }), (error: unknown) => {
+      assert.ok(error instanceof ProcessError);
+      assert.equal(error.timedOut, true);
+      assert.match(error.message, /^sleep 30 timed out and was stopped$/);
+      return true;
+    });
+  });
+
+  it('gives git calls a timeout: a git blocked on a FIFO nobody writes is stopped, as a GitError that says so', async () => {
+    const fifo = path.join(repo.dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    await assert.rejects(runGit(['hash-object', '--', fifo], { cwd: repo.dir, timeoutMs: 500 }), (error: unknown) => {
+      assert.ok(error instanceof GitError);
+      assert.equal(error.timedOut, true);
+      assert.equal(error.message, `git hash-object -- ${fifo} timed out and was stopped`);
+      return true;
+    });
+    assert.ok(GIT_TIMEOUT_MS > 0 && Number.isFinite(GIT_TIMEOUT_MS), 'every git call has a finite default');
+  });
+
+  it('says a program is missing, with bytes or text output', async () => {
+    await assert.rejects(runProcess('ai-provenance-no-such-program', []), /was not found: install it/);
+    const bytes = await runProcess(
+      'git',
+      [
+        'cat-file',
+        'blob',
+        await git(['hash-object', '-w', '--stdin'], { cwd: repo.dir, input: Buffer.from([0xff, 0x00, 0x41]) }),
+      ],
+      {
+        cwd: repo.dir,
+        encoding: 'buffer',
+      },
+    );
+    assert.deepEqual([...bytes.stdout], [0xff, 0x00, 0x41]);
+  });
+});
+
+describe('git output parsers on live git output', () => {
+  it('read renames, deletions, untracked files and odd names exactly as git prints them', async () => {
+    const repo = new TempRepo();
+    try {
+      repo.write('a b.txt', 'one\ntwo\n');
+      repo.write('keep.txt', 'x\n');
+      repo.write('gone.txt', 'gone\n');
+      repo.commitAll('init');
+      fs.mkdirSync(path.join(repo.dir, 'dir'));
+      repo.git('mv', 'a b.txt', 'dir/é\nn.txt');
+      repo.git('rm', '-q', 'gone.txt');
+      repo.write('keep.txt', 'x\ny\n');
+      repo.git('add', 'keep.txt');
+      repo.write('untracked.txt', 'new\n');
+      assert.deepEqual(
+        (await statusOf(repo.dir)).map(e => [e.index, e.worktree, e.path, e.oldPath]),
+        [
+          ['R', ' ', 'dir/é\nn.txt', 'a b.txt'],
+          ['D', ' ', 'gone.txt', undefined],
+          ['M', ' ', 'keep.txt', undefined],
+          ['?', '?', 'untracked.txt', undefined],
+        ],
+      );
+      assert.deepEqual(
+        (await stagedChanges(repo.dir, 'HEAD')).map(c => [c.status, c.path, c.oldPath]),
+        [
+          ['R', 'dir/é\nn.txt', 'a b.txt'],
+          ['M', 'keep.txt', undefined],
+        ],
+      );
+      repo.git('commit', '-q', '-m', 'two');
+      const blame = await blameFile(repo.dir, 'keep.txt');
+      assert.deepEqual(
+        blame?.map(l => [l.finalLine, l.text, l.origPath]),
+        [
+          [1, 'x', 'keep.txt'],
+          [2, 'y', 'keep.txt'],
+        ],
+      );
+      assert.equal(await blameFile(repo.dir, 'untracked.txt'), undefined, 'a file git does not track');
+    } finally {
+      repo.dispose();
     }
   });
 });

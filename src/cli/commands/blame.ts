@@ -6,7 +6,7 @@ import { classifyLines, type LineReport } from '../../core/attribution/lines';
 import { PRODUCT } from '../../core/product';
 import { decodeRuns } from '../../core/formats/stored-runs';
 import { AI_ATTRIBUTION, parseAiAttribution } from '../../core/formats/trailers';
-import { git, runGit } from '../../io/git/git';
+import { blameFile, trailerOf } from '../../io/git/queries';
 import { readNotes } from '../../io/git/notes';
 import { openRunsStore } from '../../io/attribution/staged-attribution';
 import { locateRepository } from '../../io/git/repository';
@@ -33,44 +33,6 @@ interface BlameLine {
   text: string;
 }
 
-interface PorcelainLine {
-  commit: string;
-  origLine: number;
-  finalLine: number;
-  origPath: string;
-  text: string;
-}
-
-/** Parses `git blame --porcelain`: commit headers appear once, later lines refer back to them. */
-function parsePorcelain(out: string): PorcelainLine[] {
-  const lines = out.split('\n');
-  const result: PorcelainLine[] = [];
-  const filenames = new Map<string, string>();
-  for (let i = 0; i < lines.length;) {
-    const header = /^([0-9a-f]{40,64}) (\d+) (\d+)/.exec(lines[i] ?? '');
-    if (!header) {
-      i++;
-      continue;
-    }
-    const [, commit, orig, final] = header;
-    i++;
-    while (i < lines.length && !lines[i]!.startsWith('\t')) {
-      const l = lines[i]!;
-      if (l.startsWith('filename ')) filenames.set(commit!, l.slice('filename '.length));
-      i++;
-    }
-    result.push({
-      commit: commit!,
-      origLine: Number(orig),
-      finalLine: Number(final),
-      origPath: filenames.get(commit!) ?? '',
-      text: (lines[i] ?? '').slice(1),
-    });
-    i++;
-  }
-  return result;
-}
-
 export const blameCommand: Command = {
   name: 'blame',
   summary: 'per line of a file: ai, mixed, human or unknown, with tool, kind, model and commit',
@@ -88,10 +50,8 @@ export const blameCommand: Command = {
       throw new UsageError(`${files[0]} is outside the repository at ${location.root}`);
     if (!fs.existsSync(absolute)) throw new UsageError(`${files[0]}: no such file in the working tree`);
 
-    const blame = await runGit(['blame', '--porcelain', '--', repoPath], { cwd: location.root, okExitCodes: [0, 128] });
-    let porcelain: PorcelainLine[];
-    if (blame.exitCode === 0) porcelain = parsePorcelain(blame.stdout);
-    else {
+    let porcelain = await blameFile(location.root, repoPath, context.logger);
+    if (!porcelain) {
       // A file git does not track yet: every line is uncommitted.
       const text = fs.readFileSync(absolute, 'utf8');
       const all = text === '' ? [] : text.replace(/\n$/, '').split('\n');
@@ -118,11 +78,7 @@ export const blameCommand: Command = {
       }
     }
     for (const commit of commits.filter(c => !noteLines.has(c))) {
-      const value = await git(
-        ['log', '-1', `--format=%(trailers:key=${AI_ATTRIBUTION},valueonly,separator=%x00)`, commit],
-        { cwd: location.root },
-      );
-      trailerInfo.set(commit, value.split('\0')[0]?.trim() || undefined);
+      trailerInfo.set(commit, await trailerOf(location.root, commit, AI_ATTRIBUTION, context.logger));
     }
 
     // Uncommitted lines: the editor's record of the working file, if it matches the file as it is now.

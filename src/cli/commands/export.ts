@@ -1,6 +1,6 @@
 import { firstRecord } from '../../core/formats/git-note';
 import { PRODUCT } from '../../core/product';
-import { git } from '../../io/git/git';
+import { commitsOf } from '../../io/git/queries';
 import { readNotes } from '../../io/git/notes';
 import { locateRepository } from '../../io/git/repository';
 import type { Command, CommandContext } from '../command';
@@ -32,7 +32,7 @@ export const exportCommand: Command = {
     if (rest.length > 1) throw new UsageError('export takes at most one RANGE');
     const location = await locateRepository(context.cwd);
     const range = rest[0] ?? 'HEAD';
-    const commits = (await git(['rev-list', range, '--'], { cwd: location.root })).split('\n').filter(Boolean);
+    const commits = await commitsOf(location.root, range, context.logger);
     const notes = await readNotes(location.root, commits);
     const records: unknown[] = [];
     for (const commit of commits) {

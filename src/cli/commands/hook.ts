@@ -14,7 +14,8 @@ import {
 import { ingestAgentSpool } from '../../io/agents/ingest';
 import { gitCommitArgs, isAmend, sequencerInProgress } from '../../io/git/commit-context';
 import { HOOK_MARKERS } from '../../io/git/hooks';
-import { git, runGit } from '../../io/git/git';
+import { addTrailers, commentChar as commentCharOf, revParse, writeTree } from '../../io/git/queries';
+import { noteOf, removeNote, writeNote } from '../../io/git/notes';
 import { openRunsStore, stagedAttribution } from '../../io/attribution/staged-attribution';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { commitExists, emptyTree } from '../../io/git/staged';
@@ -89,22 +90,22 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
     }
     // --no-divider: a "---" line in a message is not the start of a patch (git commit --trailer does the same);
     // without it the trailers land mid-message, where git's own trailer parsing (and check) cannot see them.
-    const trailerArgs = ['interpret-trailers', '--in-place', '--no-divider', '--if-exists', 'addIfDifferent'];
-    for (const value of formatAssistedBy(attribution.agents)) trailerArgs.push('--trailer', `${ASSISTED_BY}: ${value}`);
-    if (policy.coAuthoredBy)
-      for (const value of formatCoAuthors(attribution.agents))
-        trailerArgs.push('--trailer', `Co-authored-by: ${value}`);
-    trailerArgs.push(
-      '--if-exists',
-      'replace',
-      '--trailer',
-      `${AI_ATTRIBUTION}: ${formatAiAttribution(attribution.attribution)}`,
+    const assisted = formatAssistedBy(attribution.agents).map(value => `${ASSISTED_BY}: ${value}`);
+    const coAuthors = policy.coAuthoredBy
+      ? formatCoAuthors(attribution.agents).map(value => `Co-authored-by: ${value}`)
+      : [];
+    await addTrailers(
+      root,
+      file,
+      [
+        { ifExists: 'addIfDifferent', trailers: [...assisted, ...coAuthors] },
+        { ifExists: 'replace', trailers: [`${AI_ATTRIBUTION}: ${formatAiAttribution(attribution.attribution)}`] },
+      ],
+      logger,
     );
-    trailerArgs.push(file);
-    await git(trailerArgs, { cwd: root, logger });
   }
   if (!hasAi && !policy.onEveryCommit) return;
-  const tree = await git(['write-tree'], { cwd: root, logger });
+  const tree = await writeTree(root, logger);
   const record = buildAgentTrace(attribution, {
     id: uuidv4(),
     timestamp: new Date().toISOString(),
@@ -122,13 +123,6 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   );
   // Last: its presence is what tells post-commit there is a note to write.
   await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNote), note.slice(0, slot), false);
-}
-
-async function commentCharOf(root: string): Promise<string> {
-  const configured = (
-    await runGit(['config', '--get', 'core.commentChar'], { cwd: root, okExitCodes: [0, 1] })
-  ).stdout.trim();
-  return configured === '' || configured === 'auto' ? '#' : configured;
 }
 
 /** A message's lines of the person's: not blank, not comments, not the scissors part, not our trailers. */
@@ -194,17 +188,13 @@ async function postCommit(location: RepositoryLocation, logger: Logger): Promise
       fs.rmSync(file(f), { force: true });
   }
   const [head, tail, preparedTree] = parts;
-  const commit = await git(['rev-parse', 'HEAD'], { cwd: location.root, logger });
-  const tree = await git(['rev-parse', 'HEAD^{tree}'], { cwd: location.root, logger });
+  const commit = await revParse(location.root, 'HEAD', logger);
+  const tree = await revParse(location.root, 'HEAD^{tree}', logger);
   if (tree !== preparedTree)
     return void logger.debug(
       `the commit's tree ${tree} is not the one prepared (${preparedTree}); no note written for ${commit}`,
     );
-  await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', commit], {
-    cwd: location.root,
-    input: head + commit + tail,
-    logger,
-  });
+  await writeNote(location.root, commit, head + commit + tail, logger);
 }
 
 /**
@@ -215,14 +205,10 @@ async function postCommit(location: RepositoryLocation, logger: Logger): Promise
 async function postRewrite(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
   if (args[0] !== 'amend') return;
   const root = location.root;
-  const note = await runGit(['notes', '--ref', PRODUCT.notesRef, 'show', 'HEAD'], {
-    cwd: root,
-    okExitCodes: [0, 1],
-    logger,
-  });
-  if (note.exitCode !== 0) return;
-  const head = await git(['rev-parse', 'HEAD'], { cwd: root, logger });
-  const first = firstRecord(note.stdout);
+  const note = await noteOf(root, 'HEAD', logger);
+  if (note === undefined) return;
+  const head = await revParse(root, 'HEAD', logger);
+  const first = firstRecord(note);
   let revision: unknown;
   try {
     revision = (JSON.parse(first) as { vcs?: { revision?: unknown } }).vcs?.revision;
@@ -231,13 +217,9 @@ async function postRewrite(args: string[], location: RepositoryLocation, logger:
   }
   if (revision !== head) {
     // Only the amended-away commit's record came over: the new commit has no AI lines of its own.
-    await git(['notes', '--ref', PRODUCT.notesRef, 'remove', 'HEAD'], { cwd: root, logger });
-  } else if (first !== note.stdout) {
-    await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', 'HEAD'], {
-      cwd: root,
-      input: first,
-      logger,
-    });
+    await removeNote(root, 'HEAD', logger);
+  } else if (first !== note) {
+    await writeNote(root, 'HEAD', first, logger);
   }
 }
 

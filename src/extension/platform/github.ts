@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
-import { runGit } from '../../io/git/git';
+import { currentBranch, remoteUrl } from '../../io/git/queries';
 
 export interface GitHubSettings {
   /** REST API root: https://api.github.com, or a GitHub Enterprise server's /api/v3. */
@@ -50,12 +50,10 @@ export class GitHubReviewer {
     emails: readonly string[],
     packet: string,
   ): Promise<{ number: number } | undefined> {
-    const remote = await runGit(['remote', 'get-url', 'origin'], { cwd: root, okExitCodes: [0, 2, 128] });
-    const repo = remote.exitCode === 0 ? parseGitHubRemote(remote.stdout, this.hosts()) : undefined;
+    const remote = await remoteUrl(root, 'origin');
+    const repo = remote !== undefined ? parseGitHubRemote(remote, this.hosts()) : undefined;
     if (!repo) return undefined;
-    const branch = (
-      await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: root, okExitCodes: [0, 1] })
-    ).stdout.trim();
+    const branch = await currentBranch(root);
     if (!branch) return undefined;
     const api = this.client(await this.tokenSource());
     const base = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;

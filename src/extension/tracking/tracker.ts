@@ -6,7 +6,7 @@ import type { Logger } from '../../core/log';
 import { isAi, type Run } from '../../core/attribution/origin';
 import { decodeRuns } from '../../core/formats/stored-runs';
 import { encodeRuns } from '../../core/formats/stored-runs';
-import { git } from '../../io/git/git';
+import { writeBlob } from '../../io/git/queries';
 import { readBlobs, isBinary } from '../../io/git/staged';
 import { Disposable } from '../platform/lifecycle';
 import type { TraceRecorder } from './recorder';
@@ -493,7 +493,7 @@ export class ProvenanceTracker extends Disposable {
     await repo.store.writeRuns(repo.repoPath, text, encodeRuns(runs));
     if (runs.some(r => isAi(r.origin))) {
       // Lets a later session re-anchor from this text when the file has changed meanwhile.
-      await git(['hash-object', '-w', '--stdin'], { cwd: repo.location.root, input: text });
+      await writeBlob(repo.location.root, text);
     }
   }
 

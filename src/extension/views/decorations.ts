@@ -1,6 +1,5 @@
-import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
-import { runGit } from '../../io/git/git';
+import { commitOfLine } from '../../io/git/queries';
 import type { LineReport } from '../../core/attribution/lines';
 import type { AiOrigin } from '../../core/attribution/origin';
 import { Disposable } from '../platform/lifecycle';
@@ -131,13 +130,8 @@ export class Decorations extends Disposable implements vscode.HoverProvider {
 }
 
 /** The commit that last changed line `line` (1-based) of the saved file, or undefined when it is not committed. */
-async function committedIn(file: string, line: number): Promise<string | undefined> {
-  const r = await runGit(['blame', '--porcelain', '-L', `${line},${line}`, '--', nodePath.basename(file)], {
-    cwd: nodePath.dirname(file),
-    okExitCodes: [0, 128],
-  }).catch(() => undefined);
-  const id = r?.exitCode === 0 ? /^([0-9a-f]{40,64}) /.exec(r.stdout)?.[1] : undefined;
-  return id && !/^0+$/.test(id) ? id : undefined;
+function committedIn(file: string, line: number): Promise<string | undefined> {
+  return commitOfLine(file, line).catch(() => undefined);
 }
 
 export function describe(cls: 'a' | 'm', origin: AiOrigin): vscode.MarkdownString {

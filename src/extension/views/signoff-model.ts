@@ -5,7 +5,7 @@ import { classifyLines, summarize, type Segment } from '../../core/attribution/l
 import type { Logger } from '../../core/log';
 import type { CommitReview } from '../../core/review/review';
 import { decodeRuns } from '../../core/formats/stored-runs';
-import { runGit, splitNul } from '../../io/git/git';
+import { statusOf } from '../../io/git/queries';
 import { openRunsStore } from '../../io/attribution/staged-attribution';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { defaultBase, reviewWithDetails, type BranchReview } from '../../io/review/branch-review';
@@ -140,19 +140,10 @@ export class SignoffModel extends Disposable {
 
   /** Files changed since HEAD whose AI lines are known: from the editor when it tracks them, else the store. */
   private async uncommitted(location: RepositoryLocation): Promise<UncommittedFile[]> {
-    const status = await runGit(['status', '--porcelain=v1', '-z', '--untracked-files=all'], {
-      cwd: location.root,
-      logger: this.logger,
-    });
-    const paths: string[] = [];
-    const entries = splitNul(status.stdout);
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i]!;
-      const code = entry.slice(0, 2);
-      if (code.includes('R') || code.includes('C')) i++; // the next record is the old name
-      if (code.includes('D')) continue;
-      paths.push(entry.slice(3));
-    }
+    // Deleted files have no lines; a renamed file is listed under its new path.
+    const paths = (await statusOf(location.root, this.logger))
+      .filter(e => e.index !== 'D' && e.worktree !== 'D')
+      .map(e => e.path);
     const store = openRunsStore(location, this.logger);
     const files: UncommittedFile[] = [];
     for (const repoPath of paths.sort()) {

@@ -10,10 +10,11 @@ import {
 } from '../../core/agents/record';
 import type { Logger } from '../../core/log';
 import { isRepoPath } from '../../core/formats/state-files';
-import { git, splitNul } from '../git/git';
+import { git } from '../git/git';
 import { NotARepositoryError, locateRepository, type RepositoryLocation } from '../git/repository';
 import { isBinary, readBlobs } from '../git/staged';
 import { ensureDirSync, writeFileAtomicSync } from '../store/store';
+import { splitNul, parseStatus } from '../git/parse';
 
 /**
  * The I/O half of an agent hook: from an interpreted call (src/core/agents/payload.ts) to one spool record.
@@ -244,15 +245,11 @@ async function statusEntries(
   );
   const entries = new Map<string, StatusEntry>();
   let truncated = false;
-  for (const item of splitNul(out)) {
-    if (item.length < 4) continue;
+  for (const { index: x, worktree: y, path: p } of parseStatus(out)) {
     if (entries.size >= limits.shellStatusEntries) {
       truncated = true;
       break;
     }
-    const x = item[0]!;
-    const y = item[1]!;
-    const p = item.slice(3);
     if (!isRepoPath(p)) continue;
     const untracked = x === '?';
     const entry: StatusEntry = { size: 0, mtimeMs: 0, dirty: untracked || y !== ' ', untracked };

@@ -2,9 +2,10 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { attributeCommit, type CommitAttribution, type StagedText } from '../../core/commit/attribution';
 import type { Logger } from '../../core/log';
-import { git, splitNul } from '../git/git';
+import { git } from '../git/git';
 import { runsForStaged, type RunsStore } from './staged-attribution';
 import { isBinary, readBlobs, type StagedChange } from '../git/staged';
+import { splitNul, parseRawDiff, isNullBlob } from '../git/parse';
 
 /**
  * The work tree's changes against a base commit, attributed line by line the way the commit hook attributes the
@@ -18,28 +19,18 @@ interface WorktreeChange {
   status: StagedChange['status'];
 }
 
-const ZERO = /^0+$/;
-
 /** Regular files of the work tree that differ from `base` (renames followed), and untracked files not ignored. */
 export async function worktreeChanges(root: string, base: string, logger?: Logger): Promise<WorktreeChange[]> {
   const out = await git(['diff', '--raw', '-z', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', base, '--'], {
     cwd: root,
     logger,
   });
-  const parts = splitNul(out);
   const changes: WorktreeChange[] = [];
-  for (let i = 0; i < parts.length;) {
-    const header = parts[i++]!;
-    const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(header);
-    if (!m) throw new Error(`unexpected git diff --raw output: ${header.slice(0, 100)}`);
-    const [, , newMode, oldBlob, , status] = m;
-    const twoPaths = status === 'R' || status === 'C';
-    const first = parts[i++]!;
-    const second = twoPaths ? parts[i++]! : undefined;
-    if (status === 'D' || !newMode!.startsWith('100') || !['A', 'M', 'R', 'C', 'T'].includes(status!)) continue;
-    const change: WorktreeChange = { status: status as StagedChange['status'], path: second ?? first };
-    if (second !== undefined) change.oldPath = first;
-    if (!ZERO.test(oldBlob!)) change.oldBlob = oldBlob!;
+  for (const e of parseRawDiff(out)) {
+    if (e.status === 'D' || !e.newMode.startsWith('100') || !['A', 'M', 'R', 'C', 'T'].includes(e.status)) continue;
+    const change: WorktreeChange = { status: e.status as StagedChange['status'], path: e.path };
+    if (e.oldPath !== undefined) change.oldPath = e.oldPath;
+    if (!isNullBlob(e.oldBlob)) change.oldBlob = e.oldBlob;
     changes.push(change);
   }
   const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard'], { cwd: root, logger });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFile } from 'node:child_process';
+import { runProcess } from '../process/run';
 import { git } from './git';
 
 /**
@@ -31,13 +31,13 @@ function readCmdline(pid: number): Promise<{ argv: string[]; ppid: number } | un
       return Promise.resolve(undefined);
     }
   }
-  return new Promise(resolve => {
-    execFile('ps', ['-o', 'ppid=,args=', '-p', String(pid)], { encoding: 'utf8' }, (error, stdout) => {
-      if (error) return resolve(undefined);
+  return runProcess('ps', ['-o', 'ppid=,args=', '-p', String(pid)], { timeoutMs: 5000 }).then(
+    ({ stdout }) => {
       const m = /^\s*(\d+)\s+(.*)$/.exec(stdout.trim());
-      resolve(m ? { ppid: Number(m[1]), argv: m[2]!.split(/\s+/) } : undefined);
-    });
-  });
+      return m ? { ppid: Number(m[1]), argv: m[2]!.split(/\s+/) } : undefined;
+    },
+    () => undefined,
+  );
 }
 
 /** The argument list of the nearest `git ... commit ...` ancestor process, or undefined. */

@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
 import type { Logger } from '../../core/log';
-import { nullLogger } from '../../core/log';
+import { DEFAULT_TIMEOUT_MS, ProcessError, runProcess } from '../process/run';
 import { ENVIRONMENT_EXIT } from '../../core/errors';
 
 /**
- * The one place that runs git. Always an argument array (never a shell string), a fixed environment so output
- * is stable and parseable, and a typed error that carries what git said.
+ * How git is run: through the process runner (src/io/process/run.ts: argument arrays, a timeout, EPIPE-safe
+ * stdin), with fixed options and a fixed environment so output is stable and parseable, and a typed GitError that
+ * carries what git said.
  */
 
 export interface GitRunOptions {
@@ -17,7 +17,7 @@ export interface GitRunOptions {
   env?: Record<string, string | undefined>;
   /** Exit codes that are answers rather than failures (e.g. 1 for `git diff --quiet`). */
   okExitCodes?: readonly number[];
-  /** Kill git after this many milliseconds. */
+  /** Kill git after this many milliseconds; default GIT_TIMEOUT_MS. */
   timeoutMs?: number | undefined;
   logger?: Logger | undefined;
 }
@@ -39,22 +39,31 @@ export class GitError extends Error {
     readonly cwd: string,
     cause?: unknown,
   ) {
-    super(GitError.describe(args, exitCode, stderr), cause === undefined ? undefined : { cause });
+    super(GitError.describe(args, exitCode, stderr, cause), cause === undefined ? undefined : { cause });
   }
 
-  /** True when git itself could not be run (not installed, or the folder does not exist). */
+  /** True when git itself could not be run (not installed, or the folder does not exist), or was stopped. */
   get notRunnable(): boolean {
     return this.exitCode === null;
   }
 
-  private static describe(args: readonly string[], exitCode: number | null, stderr: string): string {
+  /** True when git ran past its timeout and was stopped. */
+  get timedOut(): boolean {
+    return this.cause instanceof ProcessError && this.cause.timedOut;
+  }
+
+  private static describe(args: readonly string[], exitCode: number | null, stderr: string, cause: unknown): string {
     const what = `git ${args.join(' ')}`;
+    if (cause instanceof ProcessError && cause.timedOut) return `${what} timed out and was stopped`;
     const said = stderr.trim().split('\n').filter(Boolean).slice(0, 3).join(' / ');
     return exitCode === null
       ? `${what} could not run${said ? `: ${said}` : ''}`
       : `${what} failed (exit ${exitCode})${said ? `: ${said}` : ''}`;
   }
 }
+
+/** Every git call has a timeout: a hook must never hang a commit forever. Callers may give a shorter one. */
+export const GIT_TIMEOUT_MS = DEFAULT_TIMEOUT_MS;
 
 /** Options every git call gets: no colour, no pager, raw (unquoted) paths. */
 const FIXED_CONFIG = ['-c', 'core.quotepath=false', '-c', 'color.ui=false', '-c', 'core.pager=cat'];
@@ -75,77 +84,56 @@ function fixedEnv(extra: Record<string, string | undefined> | undefined): NodeJS
   return env;
 }
 
-export function runGit(args: readonly string[], options: GitRunOptions): Promise<GitResult> {
-  const logger = options.logger ?? nullLogger;
-  const ok = options.okExitCodes ?? [0];
-  const fullArgs = [...FIXED_CONFIG, ...args];
-  logger.trace(`git ${args.join(' ')} (in ${options.cwd})`);
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      fullArgs,
-      {
-        cwd: options.cwd,
-        env: fixedEnv(options.env),
-        encoding: 'utf8',
-        maxBuffer: 1024 * 1024 * 1024,
-        timeout: options.timeoutMs ?? 0,
-        windowsHide: true,
-      },
-      (error, stdout, stderr) => {
-        if (!error) {
-          resolve({ stdout, stderr, exitCode: 0 });
-          return;
-        }
-        const code = typeof error.code === 'number' ? error.code : null;
-        if (code !== null && ok.includes(code)) {
-          resolve({ stdout, stderr, exitCode: code });
-          return;
-        }
-        reject(new GitError(args, code, stderr || (code === null ? error.message : ''), options.cwd, error));
-      },
-    );
-    if (options.input !== undefined) child.stdin?.end(options.input);
-  });
+/** Turns the runner's error into a GitError (same message; `timedOut` when git was stopped). */
+function gitError(args: readonly string[], cwd: string, error: unknown): unknown {
+  if (!(error instanceof ProcessError)) return error;
+  return new GitError(
+    args,
+    error.exitCode,
+    error.reason === 'exit' ? error.stderr : error.stderr || error.message,
+    cwd,
+    error,
+  );
+}
+
+export async function runGit(args: readonly string[], options: GitRunOptions): Promise<GitResult> {
+  options.logger?.trace(`git ${args.join(' ')} (in ${options.cwd})`);
+  try {
+    return await runProcess('git', [...FIXED_CONFIG, ...args], {
+      cwd: options.cwd,
+      env: fixedEnv(options.env),
+      input: options.input,
+      okExitCodes: options.okExitCodes,
+      timeoutMs: options.timeoutMs ?? GIT_TIMEOUT_MS,
+      // Logged above without the fixed options, as the person would type it.
+      logger: undefined,
+    });
+  } catch (error) {
+    throw gitError(args, options.cwd, error);
+  }
 }
 
 /** Runs git and returns stdout as bytes: for file contents, which need not be UTF-8. */
-export function gitBuffer(args: readonly string[], options: GitRunOptions): Promise<Buffer> {
-  const logger = options.logger ?? nullLogger;
-  logger.trace(`git ${args.join(' ')} (in ${options.cwd})`);
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      [...FIXED_CONFIG, ...args],
-      {
-        cwd: options.cwd,
-        env: fixedEnv(options.env),
-        encoding: 'buffer',
-        maxBuffer: 4 * 1024 * 1024 * 1024,
-        timeout: options.timeoutMs ?? 0,
-        windowsHide: true,
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const code = typeof error.code === 'number' ? error.code : null;
-        reject(
-          new GitError(args, code, stderr.toString('utf8') || (code === null ? error.message : ''), options.cwd, error),
-        );
-      },
-    );
-    if (options.input !== undefined) child.stdin?.end(options.input);
-  });
+export async function gitBuffer(args: readonly string[], options: GitRunOptions): Promise<Buffer> {
+  options.logger?.trace(`git ${args.join(' ')} (in ${options.cwd})`);
+  try {
+    const result = await runProcess('git', [...FIXED_CONFIG, ...args], {
+      cwd: options.cwd,
+      env: fixedEnv(options.env),
+      input: options.input,
+      timeoutMs: options.timeoutMs ?? GIT_TIMEOUT_MS,
+      maxBuffer: 4 * 1024 * 1024 * 1024,
+      logger: undefined,
+      encoding: 'buffer',
+    });
+    return result.stdout;
+  } catch (error) {
+    throw gitError(args, options.cwd, error);
+  }
 }
 
 /** Runs git and returns stdout with one trailing newline removed. */
 export async function git(args: readonly string[], options: GitRunOptions): Promise<string> {
   const { stdout } = await runGit(args, options);
   return stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout;
-}
-
-/** Splits `-z` output into its NUL-terminated records. */
-export function splitNul(output: string): string[] {
-  const parts = output.split('\0');
-  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
-  return parts;
 }

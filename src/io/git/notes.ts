@@ -3,6 +3,7 @@ import { PRODUCT } from '../../core/product';
 import type { AiLineSource, AiPathLines } from '../../core/review/review';
 import { git, runGit } from './git';
 import { readBlobs } from './staged';
+import type { Logger } from '../../core/log';
 
 /** The notes on refs/notes/ai-provenance for the given commits (full ids), read in two git calls. */
 export async function readNotes(root: string, commits: readonly string[]): Promise<Map<string, string>> {
@@ -100,4 +101,20 @@ export function notesLineSource(root: string): AiLineSource {
       return out;
     },
   };
+}
+
+/** Sets the note of `rev` on refs/notes/ai-provenance to `text` (replacing any). */
+export async function writeNote(root: string, rev: string, text: string, logger?: Logger): Promise<void> {
+  await git(['notes', '--ref', PRODUCT.notesRef, 'add', '-f', '-F', '-', rev], { cwd: root, input: text, logger });
+}
+
+/** The note of `rev` on refs/notes/ai-provenance, or undefined when it has none. */
+export async function noteOf(root: string, rev: string, logger?: Logger): Promise<string | undefined> {
+  const r = await runGit(['notes', '--ref', PRODUCT.notesRef, 'show', rev], { cwd: root, okExitCodes: [0, 1], logger });
+  return r.exitCode === 0 ? r.stdout : undefined;
+}
+
+/** Removes the note of `rev` on refs/notes/ai-provenance. */
+export async function removeNote(root: string, rev: string, logger?: Logger): Promise<void> {
+  await git(['notes', '--ref', PRODUCT.notesRef, 'remove', rev], { cwd: root, logger });
 }

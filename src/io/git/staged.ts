@@ -1,4 +1,5 @@
-import { git, gitBuffer, runGit, splitNul, type GitRunOptions } from './git';
+import { git, gitBuffer, runGit, type GitRunOptions } from './git';
+import { parseRawDiff, isNullBlob } from './parse';
 
 /** What `git diff --cached --raw` says about one staged file. */
 export interface StagedChange {
@@ -11,8 +12,6 @@ export interface StagedChange {
   oldBlob?: string;
   newBlob: string;
 }
-
-const ZERO = /^0+$/;
 
 /** The id of the empty tree in this repository's object format (a first commit diffs against it). */
 export async function emptyTree(root: string): Promise<string> {
@@ -38,21 +37,13 @@ export async function stagedChanges(
     ['diff', '--cached', '--raw', '-z', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', base, '--'],
     { ...options, cwd: root },
   );
-  const parts = splitNul(out);
   const changes: StagedChange[] = [];
-  for (let i = 0; i < parts.length;) {
-    const header = parts[i++]!;
-    const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(header);
-    if (!m) throw new Error(`unexpected git diff --raw output: ${header.slice(0, 100)}`);
-    const [, , newMode, oldBlob, newBlob, status] = m;
-    const twoPaths = status === 'R' || status === 'C';
-    const first = parts[i++]!;
-    const second = twoPaths ? parts[i++]! : undefined;
-    if (status === 'D' || !newMode!.startsWith('100')) continue;
-    if (!['A', 'M', 'R', 'C', 'T'].includes(status!)) continue;
-    const change: StagedChange = { status: status as StagedChange['status'], path: second ?? first, newBlob: newBlob! };
-    if (second !== undefined) change.oldPath = first;
-    if (!ZERO.test(oldBlob!)) change.oldBlob = oldBlob!;
+  for (const e of parseRawDiff(out)) {
+    if (e.status === 'D' || !e.newMode.startsWith('100')) continue;
+    if (!['A', 'M', 'R', 'C', 'T'].includes(e.status)) continue;
+    const change: StagedChange = { status: e.status as StagedChange['status'], path: e.path, newBlob: e.newBlob };
+    if (e.oldPath !== undefined) change.oldPath = e.oldPath;
+    if (!isNullBlob(e.oldBlob)) change.oldBlob = e.oldBlob;
     changes.push(change);
   }
   return changes;

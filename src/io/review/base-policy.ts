@@ -5,8 +5,9 @@ import { nullLogger } from '../../core/log';
 import { DEFAULT_POLICY, parsePolicy, PolicyError, type Policy } from '../../core/review/policy';
 import { loadRoster, RosterError, type Roster } from '../../core/review/roster';
 import { isObjectId } from '../../core/formats/signoff-message';
-import { git, runGit, splitNul } from '../git/git';
+import { git, runGit } from '../git/git';
 import { ENVIRONMENT_EXIT, USAGE_EXIT } from '../../core/errors';
+import { splitNul } from '../git/parse';
 
 /**
  * The base of a review, resolved from git: revisions, whether the clone is shallow, and the policy and roster

@@ -7,6 +7,7 @@ import { type AttributionFact, type FormerCommit } from '../../core/review/revie
 import { isObjectId, trailerValues, type Person, type Trailer } from '../../core/formats/signoff-message';
 import { AI_ATTRIBUTION, parseAiAttribution } from '../../core/formats/trailers';
 import { git, runGit } from '../git/git';
+import { parseNameOnlyLog } from '../git/parse';
 
 /**
  * The commits of base..head as the review needs them: read with git's own trailer parsing (`%(trailers)`), so
@@ -206,25 +207,7 @@ export async function touchedPaths(
     ],
     { cwd: root, input: `${commits.join('\n')}\n`, logger },
   );
-  // Tokens: "" <id> then paths; a path is never empty, so "" always starts a commit.
-  const tokens = out.split('\0');
-  let current: string[] | undefined;
-  let first = false;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (token === '') {
-      const id = tokens[i + 1];
-      if (id === undefined || id === '') continue;
-      current = [];
-      result.set(id, current);
-      first = true;
-      i++;
-    } else if (current) {
-      current.push(first && token.startsWith('\n') ? token.slice(1) : token);
-      first = false;
-    }
-  }
-  return result;
+  return parseNameOnlyLog(out);
 }
 
 /** Author and time of listed commits that are not in the range but exist here: to recognise rebased twins. */

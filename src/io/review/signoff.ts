@@ -10,9 +10,10 @@ import {
   type Signer,
 } from '../../core/review/review';
 import { formatSignoffMessage, type Person } from '../../core/formats/signoff-message';
-import { git, runGit, splitNul } from '../git/git';
+import { git, runGit } from '../git/git';
 import { keyFingerprint, resolveSigningKey } from '../ssh/ssh';
 import { USAGE_EXIT } from '../../core/errors';
+import { splitNul } from '../git/parse';
 
 /**
  * Making a sign-off: who would sign (the signing key, and its principal in the base's roster), what the sign-off

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Logger } from '../../core/log';
-import { nullLogger } from '../../core/log';
 import { KEY_TYPES, keyBlobProblem } from '../../core/review/roster';
 import { ENVIRONMENT_EXIT } from '../../core/errors';
+import { ProcessError, runProcess } from '../process/run';
 
 /**
  * The one place that runs ssh-keygen (OpenSSH 8.2 or later: `-Y verify`, `-Y check-novalidate`): argument arrays,
@@ -35,38 +34,26 @@ export interface SshRunOptions {
   logger?: Logger | undefined;
 }
 
-export function runSshKeygen(args: readonly string[], options: SshRunOptions = {}): Promise<SshResult> {
-  const logger = options.logger ?? nullLogger;
-  logger.trace(`ssh-keygen ${args.join(' ')}`);
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'ssh-keygen',
-      [...args],
-      {
-        env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
-        encoding: 'utf8',
-        maxBuffer: 16 * 1024 * 1024,
-        timeout: options.timeoutMs ?? 30_000,
-        windowsHide: true,
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ stdout, stderr, exitCode: 0 });
-        if (typeof error.code === 'number') return resolve({ stdout, stderr, exitCode: error.code });
-        const missing = error.code === 'ENOENT';
-        reject(
-          new SshKeygenError(
-            missing
-              ? 'ssh-keygen was not found: install OpenSSH 8.2 or later (sign-offs are SSH signatures) and make sure it is on PATH'
-              : `ssh-keygen ${args.join(' ')} failed: ${error.killed ? 'timed out' : error.message}`,
-            error,
-          ),
-        );
-      },
+export async function runSshKeygen(args: readonly string[], options: SshRunOptions = {}): Promise<SshResult> {
+  try {
+    // Every exit code is an answer (verify says "bad signature" with 255); stdin is written EPIPE-safe by the runner.
+    return await runProcess('ssh-keygen', args, {
+      env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+      input: options.input ?? '',
+      okExitCodes: 'any',
+      timeoutMs: options.timeoutMs ?? 30_000,
+      maxBuffer: 16 * 1024 * 1024,
+      logger: options.logger,
+    });
+  } catch (error) {
+    if (!(error instanceof ProcessError)) throw error;
+    throw new SshKeygenError(
+      error.reason === 'not-found'
+        ? 'ssh-keygen was not found: install OpenSSH 8.2 or later (sign-offs are SSH signatures) and make sure it is on PATH'
+        : `ssh-keygen ${args.join(' ')} failed: ${error.timedOut ? 'timed out' : error.message}`,
+      error,
     );
-    // ssh-keygen may exit before reading all of stdin (a bad signature file): that EPIPE is not our failure.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(options.input ?? '');
-  });
+  }
 }
 
 /** `SHA256:<base64, no padding>` of a public key blob, as ssh-keygen prints it. */

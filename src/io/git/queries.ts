@@ -1,0 +1,117 @@
+import * as path from 'node:path';
+import type { Logger } from '../../core/log';
+import { git, runGit } from './git';
+import { parseBlamePorcelain, parseStatus, type BlameLine, type StatusEntry } from './parse';
+
+/**
+ * The questions the CLI and the extension ask git, each a named function: they never build a git command line
+ * themselves (lint enforces it), so each output is parsed once (parse.ts) and each command has one owner.
+ */
+
+/** `git blame --porcelain` of a file as it is in the work tree; undefined when git does not track it. */
+export async function blameFile(root: string, repoPath: string, logger?: Logger): Promise<BlameLine[] | undefined> {
+  const r = await runGit(['blame', '--porcelain', '--', repoPath], { cwd: root, okExitCodes: [0, 128], logger });
+  return r.exitCode === 0 ? parseBlamePorcelain(r.stdout) : undefined;
+}
+
+/** The commit that last changed line `line` (1-based) of the saved `file`; undefined when not committed yet. */
+export async function commitOfLine(file: string, line: number, logger?: Logger): Promise<string | undefined> {
+  const r = await runGit(['blame', '--porcelain', '-L', `${line},${line}`, '--', path.basename(file)], {
+    cwd: path.dirname(file),
+    okExitCodes: [0, 128],
+    logger,
+  });
+  if (r.exitCode !== 0) return undefined;
+  const id = parseBlamePorcelain(r.stdout)[0]?.commit;
+  return id && !/^0+$/.test(id) ? id : undefined;
+}
+
+/** The first value of trailer `key` in `commit`'s message, by git's own trailer parsing. */
+export async function trailerOf(
+  root: string,
+  commit: string,
+  key: string,
+  logger?: Logger,
+): Promise<string | undefined> {
+  const value = await git(['log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`, commit, '--'], {
+    cwd: root,
+    logger,
+  });
+  return value.split('\0')[0]?.trim() || undefined;
+}
+
+/** The commits of a revision range, newest first. */
+export async function commitsOf(root: string, range: string, logger?: Logger): Promise<string[]> {
+  return (await git(['rev-list', range, '--'], { cwd: root, logger })).split('\n').filter(Boolean);
+}
+
+/** `git status` of the work tree: every changed and untracked file (untracked folders listed file by file). */
+export async function statusOf(root: string, logger?: Logger): Promise<StatusEntry[]> {
+  const r = await runGit(['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: root, logger });
+  return parseStatus(r.stdout);
+}
+
+/** The URL of a remote, or undefined when there is no such remote. */
+export async function remoteUrl(root: string, remote: string, logger?: Logger): Promise<string | undefined> {
+  const r = await runGit(['remote', 'get-url', remote], { cwd: root, okExitCodes: [0, 2, 128], logger });
+  return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
+}
+
+/** The short name of the checked-out branch, or undefined on a detached HEAD. */
+export async function currentBranch(root: string, logger?: Logger): Promise<string | undefined> {
+  const r = await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: root, okExitCodes: [0, 1, 128], logger });
+  return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
+}
+
+/** Stores `text` in the object database as a blob (so a later re-anchoring finds it); returns its id. */
+export async function writeBlob(root: string, text: string | Buffer, logger?: Logger): Promise<string> {
+  return git(['hash-object', '-w', '--stdin'], { cwd: root, input: text, logger });
+}
+
+/** The text of `repoPath` in the commit HEAD points at; undefined when there is no such file (or no commit). */
+export async function fileAtHead(root: string, repoPath: string, logger?: Logger): Promise<string | undefined> {
+  const r = await runGit(['show', `HEAD:${repoPath}`], { cwd: root, okExitCodes: [0, 128], logger });
+  return r.exitCode === 0 ? r.stdout : undefined;
+}
+
+/** The id `rev` names (`git rev-parse`); throws a GitError when it names nothing. */
+export async function revParse(root: string, rev: string, logger?: Logger): Promise<string> {
+  return git(['rev-parse', '--verify', '--end-of-options', rev], { cwd: root, logger });
+}
+
+/** Writes the index as a tree object and returns its id. */
+export async function writeTree(root: string, logger?: Logger): Promise<string> {
+  return git(['write-tree'], { cwd: root, logger });
+}
+
+/** The comment character of commit messages (`core.commentChar`; `#` when unset or `auto`). */
+export async function commentChar(root: string, logger?: Logger): Promise<string> {
+  const configured = (
+    await runGit(['config', '--get', 'core.commentChar'], { cwd: root, okExitCodes: [0, 1], logger })
+  ).stdout.trim();
+  return configured === '' || configured === 'auto' ? '#' : configured;
+}
+
+/** One `--if-exists` group of trailers for interpretTrailers. */
+export interface TrailerGroup {
+  ifExists: 'addIfDifferent' | 'replace';
+  /** `Key: value` lines. */
+  trailers: readonly string[];
+}
+
+/** Adds trailers to a commit message file in place, as `git interpret-trailers` does (no `---` divider). */
+export async function addTrailers(
+  root: string,
+  messageFile: string,
+  groups: readonly TrailerGroup[],
+  logger?: Logger,
+): Promise<void> {
+  const args = ['interpret-trailers', '--in-place', '--no-divider'];
+  for (const group of groups) {
+    if (group.trailers.length === 0) continue;
+    args.push('--if-exists', group.ifExists);
+    for (const trailer of group.trailers) args.push('--trailer', trailer);
+  }
+  args.push(messageFile);
+  await git(args, { cwd: root, logger });
+}
