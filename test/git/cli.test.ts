@@ -86,7 +86,7 @@ describe('errors carry their exit code (src/cli/main.ts maps once)', () => {
         const r = runCli(command === 'status' ? ['status'] : ['blame', 'a.txt'], { cwd: repo.dir });
         assert.equal(r.status, 3, r.stderr);
         assert.match(r.stderr, /could not read .*ai-provenance.*EISDIR/);
-        assert.match(r.stderr, /check the file's permissions and the disk's free space/);
+        assert.match(r.stderr, /check the file's and its folder's permissions and the disk's free space/);
         assert.doesNotMatch(r.stderr, /internal error|this is a bug/);
       } finally {
         repo.dispose();

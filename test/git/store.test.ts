@@ -11,7 +11,9 @@ import { runGit } from '../../src/io/git/git';
 import { locateRepository, type RepositoryLocation } from '../../src/io/git/repository';
 import { Spool, type SpoolEntry } from '../../src/io/store/spool';
 import { withSeed } from '../support/seed';
-import { STATE_LAYOUT, StateStore, computeBlobId, pathKey } from '../../src/io/store/store';
+import { STATE_LAYOUT } from '../../src/io/store/state-file';
+import { StateStore, pathKey } from '../../src/io/store/state-store';
+import { computeBlobId } from '../../src/io/store/blob-id';
 import {
   BIG_PATH,
   COUNTER_FILE,

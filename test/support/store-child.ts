@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Logger } from '../../src/core/log';
 import { Spool } from '../../src/io/store/spool';
-import { StateStore } from '../../src/io/store/store';
+import { StateStore } from '../../src/io/store/state-store';
 
 export interface ChildRecord {
   tag: string;

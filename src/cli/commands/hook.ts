@@ -19,7 +19,7 @@ import { noteOf, removeNote, writeNote } from '../../io/git/notes';
 import { openRunsStore, stagedAttribution } from '../../io/attribution/staged-attribution';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { commitExists, emptyTree } from '../../io/git/staged';
-import { ensureDir, writeFileAtomic } from '../../io/store/store';
+import { ensureDir, writeFileAtomic } from '../../io/store/atomic-file';
 import type { Command, CommandContext } from '../command';
 import { ExitCode, UsageError } from '../exit';
 import { readTrailerPolicy } from '../policy-read';
@@ -115,14 +115,13 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   const note = JSON.stringify(record, null, 1) + '\n';
   const slot = note.indexOf(HEAD_SLOT); // vcs.revision comes before any path, so the first one is it
   await ensureDir(location.stateDir);
-  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingTree), tree, false);
+  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingTree), tree);
   await writeFileAtomic(
     path.join(location.stateDir, HOOK_MARKERS.pendingNoteTail),
     note.slice(slot + HEAD_SLOT.length),
-    false,
   );
   // Last: its presence is what tells post-commit there is a note to write.
-  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNote), note.slice(0, slot), false);
+  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNote), note.slice(0, slot));
 }
 
 /** A message's lines of the person's: not blank, not comments, not the scissors part, not our trailers. */

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { ingestAgentSpool } from '../../io/agents/ingest';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
-import { STATE_LAYOUT } from '../../io/store/store';
+import { STATE_LAYOUT } from '../../io/store/state-file';
 import { Disposable } from '../platform/lifecycle';
 import type { ProvenanceTracker } from './tracker';
 

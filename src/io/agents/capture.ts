@@ -13,7 +13,7 @@ import { isRepoPath } from '../../core/formats/state-files';
 import { git } from '../git/git';
 import { NotARepositoryError, locateRepository, type RepositoryLocation } from '../git/repository';
 import { isBinary, readBlobs } from '../git/staged';
-import { ensureDirSync, writeFileAtomicSync } from '../store/store';
+import { ensureDirSync, writeFileAtomicSync } from '../store/atomic-file';
 import { splitNul, parseStatus } from '../git/parse';
 
 /**
@@ -313,7 +313,7 @@ async function shellPre(
   const file = snapshotFile(location, call);
   ensureDirSync(path.dirname(file));
   removeStaleSnapshots(path.dirname(file));
-  writeFileAtomicSync(file, JSON.stringify(snapshot), false);
+  writeFileAtomicSync(file, JSON.stringify(snapshot));
 }
 
 function readSnapshot(file: string): ShellSnapshot | undefined {

@@ -15,6 +15,7 @@ import { AGENTS, HOOK_AGENTS, type AgentName } from '../../core/agents/table';
 import { PRODUCT } from '../../core/product';
 import { shQuote } from '../git/hooks';
 import { readTextIfExists } from '../store/files';
+import { writeFileAtomicSync } from '../store/atomic-file';
 
 /**
  * Our entries in each agent's user or project hook configuration (docs/formats.md, command line: `agents install`).
@@ -103,19 +104,10 @@ function jsonLayout(agent: AgentName): AgentHookLayout {
   return layout;
 }
 
-/** Writes atomically, keeping an existing file's mode. */
+/** Writes atomically, keeping an existing file's mode (a new file gets `mode`, else the usual 0644). */
 function writeAtomic(file: string, text: string, mode?: number): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  let keep = mode;
-  try {
-    keep = fs.statSync(file).mode & 0o7777;
-  } catch {
-    // new file
-  }
-  const temp = `${file}.${process.pid}.ai-provenance.tmp`;
-  fs.writeFileSync(temp, text, keep !== undefined ? { mode: keep } : {});
-  if (keep !== undefined) fs.chmodSync(temp, keep);
-  fs.renameSync(temp, file);
+  writeFileAtomicSync(file, text, { mode: mode ?? 0o644, keepMode: true });
 }
 
 /** Copies the original before our first change; returns where, when a copy exists. */
@@ -179,7 +171,6 @@ function installCline(options: AgentInstallOptions): AgentHooksResult {
       continue;
     }
     writeAtomic(file, script, 0o755);
-    fs.chmodSync(file, 0o755);
     outcomes.push(existing === undefined ? 'created' : 'updated');
   }
   if (problems.length > 0)

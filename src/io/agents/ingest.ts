@@ -18,7 +18,7 @@ import { openRunsStore, type RunsStore } from '../attribution/staged-attribution
 import type { RepositoryLocation } from '../git/repository';
 import { Spool } from '../store/spool';
 import { isBinary, readBlobs } from '../git/staged';
-import { STATE_LAYOUT } from '../store/store';
+import { STATE_LAYOUT } from '../store/state-file';
 
 /**
  * Spool ingestion for files the editor does not hold open (docs/capture.md and docs/local-state.md): drains the agent hook

@@ -9,7 +9,7 @@ import type { RunsRecord } from '../../core/formats/state-files';
 import type { RepositoryLocation } from '../git/repository';
 import { isBinary, readBlobs, stagedChanges, type StagedChange } from '../git/staged';
 import { pooled } from '../../core/pool';
-import { StateStore } from '../store/store';
+import { StateStore } from '../store/state-store';
 
 /** The store of attribution runs, as the engine writes them (src/core/formats/stored-runs.ts). */
 export type RunsStore = StateStore<StoredRuns>;

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { PRODUCT } from '../../core/product';
 import { git, runGit } from './git';
 import { readTextIfExists } from '../store/files';
+import { writeFileAtomicSync } from '../store/atomic-file';
 
 /**
  * The managed git hooks (docs/commits.md). Our code goes into each hook file as one marked block placed
@@ -81,9 +82,7 @@ cli=${shQuote(target.cli)}
 ELECTRON_RUN_AS_NODE=1 exec "$node" "$cli" "$@"
 `;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, script, { mode: 0o755 });
-  fs.renameSync(temp, file);
+  writeFileAtomicSync(file, script, { mode: 0o755 });
   return file;
 }
 
@@ -314,17 +313,9 @@ export function uninstallHook(dir: string, hook: ManagedHook): 'removed' | 'dele
   return 'removed';
 }
 
+/** Hook files are read and written as latin1, so every byte of someone else's hook comes back as it was. */
 function writeKeepingMode(file: string, text: string): void {
-  let mode = 0o755;
-  try {
-    mode = fs.statSync(file).mode & 0o7777;
-  } catch {
-    // new file
-  }
-  const temp = `${file}.ai-provenance.${process.pid}.tmp`;
-  fs.writeFileSync(temp, text, { mode, encoding: 'latin1' });
-  fs.chmodSync(temp, mode);
-  fs.renameSync(temp, file);
+  writeFileAtomicSync(file, Buffer.from(text, 'latin1'), { mode: 0o755, keepMode: true });
 }
 
 function ensureExecutable(file: string): void {

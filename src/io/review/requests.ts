@@ -1,7 +1,8 @@
 import type { Logger } from '../../core/log';
 import { parseReviewRequest, type ReviewRequest } from '../../core/review/review';
 import type { RepositoryLocation } from '../git/repository';
-import { StateStore, STATE_LAYOUT } from '../store/store';
+import { StateStore } from '../store/state-store';
+import { STATE_LAYOUT } from '../store/state-file';
 
 /**
  * Review requests, recorded in the per-worktree local state (docs/local-state.md):

@@ -10,20 +10,18 @@ import {
   type SpoolEnvelope,
 } from '../../core/formats/state-files';
 import type { RepositoryLocation } from '../git/repository';
+import { STATE_LAYOUT, readStateFile, type StateContext } from './state-file';
 import {
-  STATE_LAYOUT,
   StateStoreError,
   ensureDir,
   ensureDirSync,
   isMissing,
-  isProcessAlive,
   randomHex,
-  readStateFile,
   removeStaleTemps,
   writeFileAtomic,
   writeFileAtomicSync,
-  type StateContext,
-} from './store';
+} from './atomic-file';
+import { isProcessAlive } from './lock';
 
 /**
  * The spool: a folder that any number of processes append records to at the same time without ever losing one
@@ -131,7 +129,7 @@ export class Spool<T = unknown> {
   async append(record: T): Promise<string> {
     const name = nextRecordName();
     await ensureDir(this.dir);
-    await writeFileAtomic(path.join(this.dir, name), this.serialize(record), this.durable);
+    await writeFileAtomic(path.join(this.dir, name), this.serialize(record), { durable: this.durable });
     return name;
   }
 
@@ -143,7 +141,7 @@ export class Spool<T = unknown> {
   appendSync(record: T): string {
     const name = nextRecordName();
     ensureDirSync(this.dir);
-    writeFileAtomicSync(path.join(this.dir, name), this.serialize(record), this.durable);
+    writeFileAtomicSync(path.join(this.dir, name), this.serialize(record), { durable: this.durable });
     return name;
   }
 
