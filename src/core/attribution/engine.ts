@@ -1,14 +1,6 @@
 import { v4 as uuidv4 } from 'uuid';
-import {
-  applyAgentEdit,
-  explainRuns,
-  forwardEdit,
-  matchLineEnds,
-  reanchorTo,
-  relabelUnknown,
-  uniform,
-  type Attributed,
-} from '../agents/apply';
+import { relabelUnknown, type Attributed } from '../agents/apply';
+import { AgentPlan, planAgentEdit, type AgentAction, type PlannedState } from '../agents/plan';
 import {
   callPaths,
   isRelevantCall,
@@ -20,8 +12,8 @@ import {
 import { rootRelative } from '../agents/paths';
 import { AgentPayloadError, interpretAgentPayload } from '../agents/payload';
 import { Capture } from './capture';
-import { EngineError, checkRange } from './errors';
-import type { AgentEvent, AgentName, EditEvent, MarkEvent, ProvenanceEvent, TextChange } from './events';
+import { EngineError, checkRange, validateChanges } from './errors';
+import type { AgentEvent, AgentName, EditEvent, MarkEvent, ProvenanceEvent } from './events';
 import { DEFAULT_HISTORY_LIMITS, History, type ChangeRecord, type HistoryLimits } from './history';
 import { classifyLines, summarize, type FileSummary, type LineReport } from './lines';
 import { HUMAN, UNKNOWN, originFactory, type AiOrigin, type Origin, type OriginFactory, type Run } from './origin';
@@ -44,8 +36,12 @@ import { TextBuffer } from './text';
  * EngineError and leaves the engine as it was.
  *
  * Agent hook payloads (`agent` events of a trace, and spool records through `applyAgentCall`) are read by
- * src/core/agents/payload.ts and applied by `applyAgentCall`: the same code for replays, the CLI's spool
- * ingestion and the extension.
+ * src/core/agents/payload.ts, planned by src/core/agents/plan.ts (a list of actions, plain data) and applied here:
+ * the same code for replays, the CLI's spool ingestion and the extension.
+ *
+ * About 560 lines, on purpose: the document state (text, runs, undo history, pending signals) is private to this
+ * class so that no other code can change one without the others; what can live outside it (text and run storage,
+ * history, capture, line classes, re-anchoring, agent planning) already does.
  */
 export interface EngineOptions {
   /** Fresh ids for AI origins: uuid v4 unless a test wants determinism. */
@@ -281,14 +277,14 @@ export class Engine {
       return report;
     }
 
-    const plan = new AgentPlan(this.docs);
+    const plan = new AgentPlan(path => this.plannedView(path));
     for (const edit of edits) {
-      const reason = this.planAgentEdit(plan, edit, files, origin, call.shell !== undefined);
+      const reason = planAgentEdit(plan, edit, files, origin, call.shell !== undefined);
       if (reason === undefined) continue;
       if (options.strict) throw new EngineError('invalid', `${call.agent} ${call.tool} on ${edit.path}: ${reason}`);
       report.skipped.push({ path: edit.path, reason });
     }
-    report.changed = plan.commit(this);
+    report.changed = this.applyAgentActions(plan.actions);
     return report;
   }
 
@@ -339,83 +335,56 @@ export class Engine {
     this.applyAgentCall(mapped, { strict: true });
   }
 
-  /** Plans one file's agent edit; returns why it cannot be applied, or undefined. */
-  private planAgentEdit(
-    plan: AgentPlan,
-    given: FileEdit,
-    files: ReadonlyMap<string, AgentFileTexts>,
-    origin: AiOrigin,
-    shell: boolean,
-  ): string | undefined {
-    if (given.op === 'delete') return undefined; // nothing left to attribute; what we knew stays until the file is seen again
-    const edit = matchLineEnds(
-      given,
-      files.get(given.path)?.after ?? files.get(given.path)?.before ?? plan.view(given.path)?.text,
-    );
-    const target = 'moveTo' in edit && edit.moveTo !== undefined ? edit.moveTo : edit.path;
-    const at = files.get(edit.path);
-    const afterTexts = files.get(target) ?? at;
-    if (afterTexts?.afterMissing) return 'the file is gone after the tool ran';
-    const after = afterTexts?.after;
-    const state = plan.view(edit.path);
-    if (target !== edit.path && plan.view(target)?.open)
-      return `the tool moved it to ${target}, which is open in the editor`;
-    const before = at?.before ?? (at?.beforeMissing ? '' : undefined) ?? state?.agentBefore;
-
-    if (state?.open) {
-      if (target !== edit.path) return 'the file is open in the editor and the tool moved it';
-      if (after !== undefined) {
-        const runs = explainRuns(after, edit, origin, [state.beforeDisk?.text, before, state.text]);
-        if (state.text === after) plan.relabel(edit.path, runs);
-        else plan.pending(edit.path, after, runs);
-        return undefined;
-      }
-      const explained = explainDiskChange(state, edit, origin);
-      if (explained) {
-        plan.relabel(edit.path, explained);
-        return undefined;
-      }
-      const f = forwardEdit({ text: state.text, runs: uniform(state.text.length, UNKNOWN) }, edit, origin);
-      if (!f.ok) return f.reason;
-      plan.pending(edit.path, f.value.text, f.value.runs);
-      return undefined;
-    }
-
-    if (state) {
-      // Already at the agent's text (a disk event brought it, or the record is delivered again): explain it.
-      if (after !== undefined && state.text === after && target === edit.path) {
-        plan.relabel(edit.path, explainRuns(after, edit, origin, [state.beforeDisk?.text, before]));
-        return undefined;
-      }
-      const explained =
-        after === undefined && target === edit.path ? explainDiskChange(state, edit, origin) : undefined;
-      if (explained) {
-        plan.relabel(edit.path, explained);
-        return undefined;
-      }
-    }
-
-    let base: Attributed | undefined;
-    if (before !== undefined)
-      base = { text: before, runs: state ? reanchorTo(state, before) : uniform(before.length, UNKNOWN) };
-    else if (state && !shell) base = { text: state.text, runs: state.runs };
-    if (shell && base === undefined) {
-      // A shell command changed a file whose text before it is not known: what it did is not known either.
-      if (after === undefined) return "the file's text after the command is not known";
-      plan.set(edit.path, target, {
-        text: after,
-        runs: state ? reanchorTo(state, after) : uniform(after.length, UNKNOWN),
-      });
-      return undefined;
-    }
-    const outcome = applyAgentEdit(base, edit, origin, after);
-    if (!outcome.ok) return outcome.reason;
-    plan.set(edit.path, target, outcome.value);
-    return undefined;
+  /** What agent planning sees of a tracked path (src/core/agents/plan.ts): a copy, never the document itself. */
+  private plannedView(path: string): PlannedState | undefined {
+    const doc = this.docs.get(path);
+    if (!doc) return undefined;
+    return {
+      text: doc.text.toString(),
+      runs: doc.runs.toArray(),
+      open: doc.open,
+      beforeDisk: doc.beforeDisk,
+      agentBefore: doc.agentBefore,
+    };
   }
 
-  /** @internal Used by AgentPlan to commit: replace a tracked path's text and runs, creating it closed if new. */
-  setAgentState(from: string, to: string, value: Attributed): void {
+  /** Applies a planned agent call's actions, in order; returns the paths they touched. */
+  private applyAgentActions(actions: readonly AgentAction[]): string[] {
+    const touched = new Set<string>();
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'set':
+          this.setAgentState(a.from, a.to, a.value);
+          touched.add(a.to);
+          break;
+        case 'relabel': {
+          const doc = this.docs.get(a.path);
+          if (doc) {
+            doc.runs = new RunList(relabelUnknown(doc.runs.toArray(), a.runs), this.options.chunking?.runChunk);
+            doc.beforeDisk = undefined;
+            doc.agentBefore = undefined;
+          }
+          touched.add(a.path);
+          break;
+        }
+        case 'pending': {
+          // An agent edit of an open document: it names the author of its text when that text arrives.
+          const doc = this.docs.get(a.path);
+          if (doc) {
+            doc.pending.push({ after: a.after, runs: a.runs });
+            if (doc.pending.length > PENDING_LIMIT) doc.pending.shift();
+            doc.agentBefore = undefined;
+          }
+          touched.add(a.path);
+          break;
+        }
+      }
+    }
+    return [...touched];
+  }
+
+  /** Replaces a tracked path's text and runs (moving it when the tool moved the file), creating it closed if new. */
+  private setAgentState(from: string, to: string, value: Attributed): void {
     let doc = this.docs.get(from);
     if (doc && from !== to) {
       if (this.docs.get(to)?.open)
@@ -437,24 +406,6 @@ export class Engine {
       doc.runs = new RunList(value.runs, this.options.chunking?.runChunk);
     }
     doc.beforeDisk = undefined;
-    doc.agentBefore = undefined;
-  }
-
-  /** @internal Used by AgentPlan to commit: new runs for a path's current text. */
-  relabelAgentState(path: string, runs: Run[]): void {
-    const doc = this.docs.get(path);
-    if (!doc) return;
-    doc.runs = new RunList(relabelUnknown(doc.runs.toArray(), runs), this.options.chunking?.runChunk);
-    doc.beforeDisk = undefined;
-    doc.agentBefore = undefined;
-  }
-
-  /** @internal Used by AgentPlan to commit: an agent edit of an open document, applied when its text arrives. */
-  addAgentPending(path: string, after: string, runs: Run[]): void {
-    const doc = this.docs.get(path);
-    if (!doc) return;
-    doc.pending.push({ after, runs });
-    if (doc.pending.length > PENDING_LIMIT) doc.pending.shift();
     doc.agentBefore = undefined;
   }
 
@@ -612,111 +563,3 @@ export class Engine {
 }
 
 const NO_RUNS: readonly Run[] = Object.freeze([]);
-
-/**
- * When a disk event changed the document since the last agent call and the edit applies to the text before that
- * event, the edit explains the change: the agent's text, mapped onto the current text (what else the disk event
- * brought stays unknown). Undefined when there was no such disk event or the edit does not apply to it.
- */
-function explainDiskChange(state: PlannedState, edit: FileEdit, origin: AiOrigin): Run[] | undefined {
-  if (!state.beforeDisk) return undefined;
-  const before = state.beforeDisk.text;
-  const f = forwardEdit({ text: before, runs: uniform(before.length, UNKNOWN) }, edit, origin);
-  if (!f.ok) return undefined;
-  return f.value.text === state.text ? f.value.runs : reanchorTo(f.value, state.text);
-}
-
-/** What planning sees of a path: the document's state, or what an earlier edit of the same call planned. */
-interface PlannedState extends Attributed {
-  open: boolean;
-  beforeDisk: Attributed | undefined;
-  agentBefore: string | undefined;
-}
-
-type PlannedAction =
-  | { kind: 'set'; from: string; to: string; value: Attributed }
-  | { kind: 'relabel'; path: string; runs: Run[] }
-  | { kind: 'pending'; path: string; after: string; runs: Run[] };
-
-/** The planned effect of one agent call, computed without changing the engine, then committed at once. */
-class AgentPlan {
-  private readonly actions: PlannedAction[] = [];
-  private readonly staged = new Map<string, PlannedState | null>();
-
-  constructor(private readonly docs: ReadonlyMap<string, TrackedDocument>) {}
-
-  view(path: string): PlannedState | undefined {
-    const staged = this.staged.get(path);
-    if (staged !== undefined) return staged ?? undefined;
-    const doc = this.docs.get(path);
-    if (!doc) return undefined;
-    return {
-      text: doc.text.toString(),
-      runs: doc.runs.toArray(),
-      open: doc.open,
-      beforeDisk: doc.beforeDisk,
-      agentBefore: doc.agentBefore,
-    };
-  }
-
-  set(from: string, to: string, value: Attributed): void {
-    this.actions.push({ kind: 'set', from, to, value });
-    if (from !== to) this.staged.set(from, null);
-    this.staged.set(to, { ...value, open: false, beforeDisk: undefined, agentBefore: undefined });
-  }
-
-  relabel(path: string, runs: Run[]): void {
-    this.actions.push({ kind: 'relabel', path, runs });
-    const current = this.view(path);
-    if (current)
-      this.staged.set(path, {
-        ...current,
-        runs: relabelUnknown(current.runs, runs),
-        beforeDisk: undefined,
-        agentBefore: undefined,
-      });
-  }
-
-  pending(path: string, after: string, runs: Run[]): void {
-    this.actions.push({ kind: 'pending', path, after, runs });
-  }
-
-  /** Applies the plan; returns the paths it touched. */
-  commit(engine: Engine): string[] {
-    const touched = new Set<string>();
-    for (const a of this.actions) {
-      if (a.kind === 'set') {
-        engine.setAgentState(a.from, a.to, a.value);
-        touched.add(a.to);
-      } else if (a.kind === 'relabel') {
-        engine.relabelAgentState(a.path, a.runs);
-        touched.add(a.path);
-      } else {
-        engine.addAgentPending(a.path, a.after, a.runs);
-        touched.add(a.path);
-      }
-    }
-    return [...touched];
-  }
-}
-
-/**
- * Checks one change event against a text of `size` code units: whole numbers, in range, and in VS Code's order
- * (bottom to top, not overlapping), so applying them one after the other with their original offsets is right.
- */
-export function validateChanges(changes: readonly TextChange[], size: number, path: string): void {
-  let limit = size;
-  for (let i = 0; i < changes.length; i++) {
-    const c = changes[i]!;
-    if (typeof c.text !== 'string') throw new EngineError('invalid', `edit on ${path}: change ${i + 1} has no text`);
-    checkRange(c.offset, c.length, size, `edit on ${path}, change ${i + 1}`);
-    if (c.offset + c.length > limit) {
-      throw new EngineError(
-        'change-order',
-        `edit on ${path}: change ${i + 1} (offset ${c.offset}, length ${c.length}) overlaps or follows change ${i}, which starts at ${limit}; ` +
-          'changes must come bottom to top, as VS Code delivers them',
-      );
-    }
-    limit = c.offset;
-  }
-}
