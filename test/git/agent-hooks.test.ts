@@ -9,7 +9,7 @@ import { Engine } from '../../src/core/attribution/engine';
 import { AGENTS, type AgentName } from '../../src/core/attribution/events';
 import { nullLogger } from '../../src/core/log';
 import { ingestAgentSpool } from '../../src/io/agents/ingest';
-import { openRunsStore } from '../../src/io/attribution/staged-attribution';
+import { openRunsStore } from '../../src/io/attribution/runs-store';
 import { locateRepository } from '../../src/io/git/repository';
 import { Spool } from '../../src/io/store/spool';
 import { cliPath, repoRoot, runCli, TempRepo, type CliResult } from '../support/git-fixture';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { nullLogger } from '../../src/core/log';
 import { HUMAN, type AiOrigin, type Run } from '../../src/core/attribution/origin';
 import { encodeRuns } from '../../src/core/formats/stored-runs';
-import { openRunsStore } from '../../src/io/attribution/staged-attribution';
+import { openRunsStore } from '../../src/io/attribution/runs-store';
 import { locateRepository } from '../../src/io/git/repository';
 import { runCli, TempRepo } from './git-fixture';
 

@@ -8,7 +8,7 @@ import { decodeRuns } from '../../core/formats/stored-runs';
 import { AI_ATTRIBUTION, parseAiAttribution } from '../../core/formats/trailers';
 import { blameFile, trailerOf } from '../../io/git/queries';
 import { readNotes } from '../../io/git/notes';
-import { openRunsStore } from '../../io/attribution/staged-attribution';
+import { openRunsStore } from '../../io/attribution/runs-store';
 import { locateRepository } from '../../io/git/repository';
 import type { Command, CommandContext } from '../command';
 import { ExitCode, UsageError } from '../exit';

@@ -16,7 +16,8 @@ import { gitCommitArgs, isAmend, sequencerInProgress } from '../../io/git/commit
 import { HOOK_MARKERS } from '../../io/git/hooks';
 import { addTrailers, commentChar as commentCharOf, revParse, writeTree } from '../../io/git/queries';
 import { noteOf, removeNote, writeNote } from '../../io/git/notes';
-import { openRunsStore, stagedAttribution } from '../../io/attribution/staged-attribution';
+import { stagedAttribution } from '../../io/attribution/staged-attribution';
+import { openRunsStore } from '../../io/attribution/runs-store';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { commitExists, emptyTree } from '../../io/git/staged';
 import { ensureDir, writeFileAtomic } from '../../io/store/atomic-file';

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { AI_ATTRIBUTION, ASSISTED_BY, formatAiAttribution, formatAssistedBy } from '../../core/formats/trailers';
-import { openRunsStore, stagedAttribution } from '../../io/attribution/staged-attribution';
+import { stagedAttribution } from '../../io/attribution/staged-attribution';
+import { openRunsStore } from '../../io/attribution/runs-store';
 import { locateRepository } from '../../io/git/repository';
 import { commitExists, emptyTree } from '../../io/git/staged';
 

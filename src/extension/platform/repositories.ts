@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../../core/log';
-import { openRunsStore, type RunsStore } from '../../io/attribution/staged-attribution';
+import { openRunsStore, type RunsStore } from '../../io/attribution/runs-store';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 
 export interface FileRepository {

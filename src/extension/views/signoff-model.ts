@@ -6,7 +6,7 @@ import type { Logger } from '../../core/log';
 import type { CommitReview } from '../../core/review/review';
 import { decodeRuns } from '../../core/formats/stored-runs';
 import { statusOf } from '../../io/git/queries';
-import { openRunsStore } from '../../io/attribution/staged-attribution';
+import { openRunsStore } from '../../io/attribution/runs-store';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { defaultBase, reviewWithDetails, type BranchReview } from '../../io/review/branch-review';
 import { Disposable } from '../platform/lifecycle';

@@ -12,21 +12,21 @@ import {
 import { Engine } from '../../core/attribution/engine';
 import { EngineError } from '../../core/attribution/errors';
 import type { Logger } from '../../core/log';
-import { RunsFormatError, decodeRuns, encodeRuns } from '../../core/formats/stored-runs';
+import { encodeRuns } from '../../core/formats/stored-runs';
 import { AGENT_HOOK_LIMITS, readTextFile } from './capture';
-import { openRunsStore, type RunsStore } from '../attribution/staged-attribution';
+import { openRunsStore, type RunsStore } from '../attribution/runs-store';
 import type { RepositoryLocation } from '../git/repository';
 import { Spool } from '../store/spool';
-import { isBinary, readBlobs } from '../git/staged';
+import { bestRecord } from '../attribution/best-record';
 import { STATE_LAYOUT } from '../store/state-file';
 
 /**
  * Spool ingestion for files the editor does not hold open (docs/capture.md and docs/local-state.md): drains the agent hook
  * records of the spool and, file by file, brings the stored attribution up to date.
  *
- * For each record, oldest first: every file it names is loaded once from the runs store (the latest record of
- * the path, whose text is the work tree file when its blob matches, else a text the records carry, else git's
- * object database), the record's call is applied by the engine exactly as a replay applies it, and the result is
+ * For each record, oldest first: every file it names is loaded once from the runs store (the best record for
+ * its work tree text, src/io/attribution/best-record.ts: exact, else the latest with the text it describes), the
+ * record's call is applied by the engine exactly as a replay applies it, and the result is
  * written back for the file's current work tree text (re-anchored when the work tree moved on since), so the
  * commit hook and `status` find it by blob id. A record is removed from the spool only after its effect is
  * stored; a crash in between delivers it again, and applying a record twice changes nothing.
@@ -84,39 +84,28 @@ class StoreIngest {
     return path.join(this.location.root, ...repoPath.split('/'));
   }
 
-  /** Loads a path's latest stored attribution into the engine, once. */
+  /** Loads the best stored record of a path (best-record.ts) into the engine, once: for its work tree text first. */
   async load(repoPath: string, texts: AgentFileTexts | undefined): Promise<void> {
     if (this.loaded.has(repoPath)) return;
     this.loaded.add(repoPath);
-    const latest = await this.store.readLatest(repoPath);
-    if (!latest) return;
-    const candidates: string[] = [];
     const disk = readTextFile(this.abs(repoPath), AGENT_HOOK_LIMITS.fileBytes);
-    if ('text' in disk) candidates.push(disk.text);
-    if (texts?.before !== undefined) candidates.push(texts.before);
-    if (texts?.after !== undefined) candidates.push(texts.after);
-    let text: string | undefined;
-    for (const c of candidates) {
-      if ((await this.store.blobId(c)) === latest.blob) {
-        text = c;
-        break;
-      }
-    }
-    if (text === undefined) {
-      const blob = (await readBlobs(this.location.root, [latest.blob], { logger: this.logger })).get(latest.blob);
-      if (blob && !isBinary(blob)) text = blob.toString('utf8');
-    }
-    if (text === undefined) {
-      this.logger.debug(
-        `${repoPath}: the text of its latest attribution record (${latest.blob}) is gone; starting from the hook's snapshots`,
-      );
+    const candidates = [texts?.before, texts?.after].filter((t): t is string => t !== undefined);
+    const found = await bestRecord(this.store, {
+      paths: [repoPath],
+      text: 'text' in disk ? disk.text : undefined,
+      candidates,
+      root: this.location.root,
+      logger: this.logger,
+    });
+    if (!found) {
+      this.logger.debug(`${repoPath}: no usable attribution record; starting from the hook's snapshots`);
       return;
     }
     try {
-      this.engine.restore(repoPath, text, decodeRuns(latest.runs, text.length));
+      this.engine.restore(repoPath, found.text, found.runs);
     } catch (error) {
-      if (!(error instanceof RunsFormatError || error instanceof EngineError)) throw error;
-      this.logger.warn(`ignoring the attribution record of ${repoPath} (${latest.blob}): ${error.message}`);
+      if (!(error instanceof EngineError)) throw error;
+      this.logger.warn(`ignoring the attribution record of ${repoPath} (${found.blob}): ${error.message}`);
     }
   }
 

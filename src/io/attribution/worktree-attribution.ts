@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { attributeCommit, type CommitAttribution, type StagedText } from '../../core/commit/attribution';
 import type { Logger } from '../../core/log';
 import { git } from '../git/git';
-import { runsForStaged, type RunsStore } from './staged-attribution';
+import { runsForStaged } from './staged-attribution';
+import { type RunsStore } from './runs-store';
 import { isBinary, readBlobs, type StagedChange } from '../git/staged';
 import { splitNul, parseRawDiff, isNullBlob } from '../git/parse';
 

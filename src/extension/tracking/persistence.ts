@@ -1,0 +1,125 @@
+import type { Engine } from '../../core/attribution/engine';
+import type { Logger } from '../../core/log';
+import { isAi, type Run } from '../../core/attribution/origin';
+import { encodeRuns } from '../../core/formats/stored-runs';
+import { writeBlob } from '../../io/git/queries';
+import type { Repositories } from '../platform/repositories';
+
+/** A dirty document's attribution is saved this long after its last change, so a crash loses little. */
+const IDLE_PERSIST_MS = 3000;
+
+interface PathState {
+  /**
+   * Whether something happened in the editor since the attribution was loaded (an edit, a mark, an agent's edit
+   * shown here). Only then is it stored: storing what was just loaded, or a reload's re-anchoring, would
+   * overwrite an exact record with less (AI text turned unknown).
+   */
+  edited: boolean;
+  idle?: ReturnType<typeof setTimeout> | undefined;
+  lastChange?: number;
+}
+
+/**
+ * Storing the attribution of open documents in their repository's local state (docs/local-state.md): on save,
+ * close, rename, after a few idle seconds, and on flush; keyed by the blob id of the text, and for AI text the
+ * text itself too (as a git blob), so a later re-anchoring finds it.
+ */
+export class Persistence {
+  private readonly states = new Map<string, PathState>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly repos: Repositories,
+    private readonly logger: Logger,
+  ) {}
+
+  opened(path: string): void {
+    this.states.set(path, { edited: false });
+  }
+
+  /** Something happened to `path` in the editor: its attribution is worth storing. */
+  edited(path: string): void {
+    const state = this.states.get(path);
+    if (state) state.edited = true;
+  }
+
+  /**
+   * Stores a file's attribution once it has been idle for IDLE_PERSIST_MS. On the typing path this only notes
+   * the time: one timer per document checks, and re-arms while changes keep coming.
+   */
+  schedule(path: string): void {
+    const state = this.states.get(path);
+    if (!state) return;
+    state.lastChange = Date.now();
+    if (state.idle) return;
+    const check = (): void => {
+      const wait = (state.lastChange ?? 0) + IDLE_PERSIST_MS - Date.now();
+      if (wait > 0) {
+        state.idle = setTimeout(check, wait);
+        return;
+      }
+      state.idle = undefined;
+      this.persistSoon(path);
+    };
+    state.idle = setTimeout(check, IDLE_PERSIST_MS);
+  }
+
+  /**
+   * Stores the document's attribution if it was edited; `force` stores it anyway (a rename). The text and runs are
+   * taken now, so the document may be forgotten right after.
+   */
+  persistSoon(path: string, force = false, state = this.states.get(path)): void {
+    if (!this.engine.has(path) || (!force && !state?.edited)) return;
+    if (state) state.edited = false;
+    const text = this.engine.text(path);
+    const runs = this.engine.runs(path);
+    const p = this.persist(path, text, runs).catch(error => {
+      if (state) state.edited = true;
+      this.logger.warn(`could not store the attribution of ${path}: ${(error as Error).message}`);
+    });
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  /** The document closed: stores it when asked (and edited), then forgets its timers. */
+  closed(path: string, store: boolean): void {
+    const state = this.states.get(path);
+    if (!state) return;
+    if (state.idle) clearTimeout(state.idle);
+    this.states.delete(path);
+    if (store) this.persistSoon(path, false, state);
+  }
+
+  /** A file renamed while closed: its stored record follows it. */
+  async moveStored(from: string, to: string): Promise<void> {
+    const [oldRepo, newRepo] = await Promise.all([this.repos.forFile(from), this.repos.forFile(to)]);
+    if (!oldRepo || !newRepo || oldRepo.location.stateDir !== newRepo.location.stateDir) return;
+    const latest = await oldRepo.store.readLatest(oldRepo.repoPath);
+    if (latest) await newRepo.store.writeRunsForBlob(newRepo.repoPath, latest.blob, latest.runs);
+  }
+
+  /** Stores every open document now and waits for all stores to finish (deactivate, tests). */
+  async flush(): Promise<void> {
+    for (const [path, state] of this.states) {
+      if (state.idle) clearTimeout(state.idle);
+      state.idle = undefined;
+      this.persistSoon(path, false, state);
+    }
+    await Promise.all([...this.inFlight]);
+  }
+
+  dispose(): void {
+    for (const state of this.states.values()) if (state.idle) clearTimeout(state.idle);
+  }
+
+  private async persist(path: string, text: string, runs: Run[]): Promise<void> {
+    const repo = await this.repos.forFile(path);
+    if (!repo) return;
+    await repo.store.writeRuns(repo.repoPath, text, encodeRuns(runs));
+    if (runs.some(r => isAi(r.origin))) {
+      // Lets a later session re-anchor from this text when the file has changed meanwhile.
+      await writeBlob(repo.location.root, text);
+    }
+  }
+}
