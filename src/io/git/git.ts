@@ -75,6 +75,8 @@ function fixedEnv(extra: Record<string, string | undefined> | undefined): NodeJS
     LANG: 'C',
     GCM_INTERACTIVE: 'NEVER',
     GIT_TERMINAL_PROMPT: '0',
+    // refs/replace can make a commit look like another one: provenance and sign-offs are about the real objects.
+    GIT_NO_REPLACE_OBJECTS: '1',
   };
   delete env.GIT_PAGER;
   for (const [key, value] of Object.entries(extra ?? {})) {

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../../core/log';
 import { git, runGit } from './git';
@@ -114,4 +115,38 @@ export async function addTrailers(
   }
   args.push(messageFile);
   await git(args, { cwd: root, logger });
+}
+
+/**
+ * Every ref git's name resolution could take `name` for (gitrevisions: `$GIT_DIR/<name>`, `refs/<name>`,
+ * `refs/tags/<name>`, `refs/heads/<name>`, `refs/remotes/<name>`, `refs/remotes/<name>/HEAD`), plus `object` when
+ * it is also the start of an object id. git picks the first silently (a tag `main` beats the branch `main`); a
+ * gate must not: more than one answer means the name is ambiguous. Only the name part of a revision is looked at
+ * (`origin/main` of `origin/main~2`); full object ids and `refs/...` names are never ambiguous.
+ */
+export async function refsNamedBy(root: string, rev: string, logger?: Logger): Promise<string[]> {
+  const name = /^(.*?)(?:[~^:]|@\{|$)/.exec(rev)?.[1] ?? '';
+  if (name === '' || name === '@' || /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(name) || name.startsWith('refs/'))
+    return [];
+  const candidates = [
+    `refs/${name}`,
+    `refs/tags/${name}`,
+    `refs/heads/${name}`,
+    `refs/remotes/${name}`,
+    `refs/remotes/${name}/HEAD`,
+  ];
+  const listed = await runGit(['for-each-ref', '--format=%(refname)', '--', ...candidates], { cwd: root, logger });
+  const listedRefs = new Set(listed.stdout.split('\n'));
+  // In the order git tries them: the first is what git would silently take.
+  const found = candidates.filter(ref => listedRefs.has(ref));
+  if (/^[A-Z][A-Z0-9_]*$/.test(name)) {
+    // HEAD, FETCH_HEAD, ORIG_HEAD...: a file in the git folder comes first of all.
+    const file = await git(['rev-parse', '--git-path', name], { cwd: root, logger });
+    if (name === 'HEAD' || fs.existsSync(path.resolve(root, file))) found.unshift(`$GIT_DIR/${name}`);
+  }
+  if (/^[0-9a-f]{4,63}$/.test(name)) {
+    const objects = await runGit(['rev-parse', `--disambiguate=${name}`], { cwd: root, okExitCodes: [0, 128], logger });
+    if (objects.stdout.trim() !== '') found.push('object');
+  }
+  return [...new Set(found)];
 }

@@ -8,6 +8,7 @@ import { isObjectId } from '../../core/formats/signoff-message';
 import { git, runGit } from '../git/git';
 import { ENVIRONMENT_EXIT, USAGE_EXIT } from '../../core/errors';
 import { splitNul } from '../git/parse';
+import { refsNamedBy } from '../git/queries';
 
 /**
  * The base of a review, resolved from git: revisions, whether the clone is shallow, and the policy and roster
@@ -17,15 +18,19 @@ import { splitNul } from '../git/parse';
 export const POLICY_PATH = '.ai-provenance/policy.json';
 export const ROSTER_PATH = '.ai-provenance/allowed_signers';
 
-/** git cannot answer the question as asked: unknown revision, shallow history. The message says how to fix it. */
+/** git cannot answer the question as asked: unknown or ambiguous revision, shallow history. The message says how to fix it. */
 export class BranchReviewError extends Error {
   override readonly name = 'BranchReviewError';
-  readonly cliExitCode = ENVIRONMENT_EXIT;
   constructor(
-    readonly code: 'unknown-base' | 'unknown-head' | 'shallow',
+    readonly code: 'unknown-base' | 'unknown-head' | 'shallow' | 'ambiguous',
     message: string,
   ) {
     super(message);
+  }
+
+  /** An ambiguous name is bad input (exit 2); the others are what the clone lacks (exit 3). */
+  get cliExitCode(): 2 | 3 {
+    return this.code === 'ambiguous' ? USAGE_EXIT : ENVIRONMENT_EXIT;
   }
 }
 
@@ -74,6 +79,34 @@ export async function resolveCommit(root: string, rev: string, logger: Logger): 
   );
   const id = stdout.trim();
   return exitCode === 0 && isObjectId(id) ? id : undefined;
+}
+
+/**
+ * Resolves a revision the person gave for a review (`--base`, `--head`) to one commit, refusing a name git could
+ * take for more than one thing: a pushed tag `main` next to the branch, a local branch `origin/main` next to the
+ * remote one. Git would pick one silently; the gate says which names clash and how to pick.
+ */
+export async function resolveReviewRevision(
+  root: string,
+  which: 'base' | 'head',
+  rev: string,
+  logger: Logger,
+): Promise<string | undefined> {
+  const refs = await refsNamedBy(root, rev, logger);
+  if (refs.length > 1) {
+    const shown = refs.map(r => (r === 'object' ? 'an object id' : r)).join(', ');
+    // Suggest a branch (remote first): a base is a branch, and tags are what get pushed to confuse it.
+    const full =
+      refs.find(r => r.startsWith('refs/remotes/')) ??
+      refs.find(r => r.startsWith('refs/heads/')) ??
+      refs.find(r => r.startsWith('refs/')) ??
+      refs[0]!;
+    throw new BranchReviewError(
+      'ambiguous',
+      `the ${which} "${rev}" is ambiguous: it names ${shown}. Give the full name of the one you mean, e.g. --${which} ${full.replace(/^\$GIT_DIR\//, '')}`,
+    );
+  }
+  return resolveCommit(root, rev, logger);
 }
 
 interface RepoFacts {

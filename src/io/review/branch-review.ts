@@ -5,7 +5,7 @@ import {
   readBasePolicy,
   readShallow,
   repoFacts,
-  resolveCommit,
+  resolveReviewRevision,
   unknownRevision,
 } from './base-policy';
 import { attributionOf, formerCommits, logRange, patchIds, scratch, touchedPaths } from './range';
@@ -25,6 +25,7 @@ import { ASSISTED_BY } from '../../core/formats/trailers';
 import { runGit } from '../git/git';
 import { locateRepository } from '../git/repository';
 import { notesLineSource } from '../git/notes';
+import { refsNamedBy } from '../git/queries';
 import { readReviewRequests } from './requests';
 import type { RepositoryLocation } from '../git/repository';
 
@@ -73,8 +74,8 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
   const headName = options.head ?? 'HEAD';
   const [facts, baseId, headId] = await Promise.all([
     repoFacts(root, logger),
-    resolveCommit(root, options.base, logger),
-    resolveCommit(root, headName, logger),
+    resolveReviewRevision(root, 'base', options.base, logger),
+    resolveReviewRevision(root, 'head', headName, logger),
   ]);
   if (!baseId) throw unknownRevision('unknown-base', options.base, facts.shallow);
   if (!headId) throw unknownRevision('unknown-head', headName, facts.shallow);
@@ -205,12 +206,17 @@ export async function reviewWithDetails(options: {
  * origin/main or origin/master, else a local main or master that is not the current branch.
  */
 export async function defaultBase(cwd: string, logger: Logger = nullLogger): Promise<string | undefined> {
-  const symbolic = await runGit(['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'], {
+  // The short name people know, unless another ref shares it (a tag "main"): then the full name, never a guess.
+  const named = async (short: string, full: string): Promise<string> =>
+    (await refsNamedBy(cwd, short, logger)).length > 1 ? full : short;
+  const symbolic = await runGit(['symbolic-ref', '-q', 'refs/remotes/origin/HEAD'], {
     cwd,
     logger,
     okExitCodes: [0, 1, 128],
   });
-  if (symbolic.exitCode === 0 && symbolic.stdout.trim()) return symbolic.stdout.trim();
+  const target = symbolic.stdout.trim();
+  if (symbolic.exitCode === 0 && target.startsWith('refs/remotes/'))
+    return named(target.slice('refs/remotes/'.length), target);
   const current = (
     await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd, logger, okExitCodes: [0, 1, 128] })
   ).stdout.trim();
@@ -218,7 +224,7 @@ export async function defaultBase(cwd: string, logger: Logger = nullLogger): Pro
     if (candidate === current) continue;
     const ref = candidate.startsWith('origin/') ? `refs/remotes/${candidate}` : `refs/heads/${candidate}`;
     const found = await runGit(['rev-parse', '--verify', '--quiet', ref], { cwd, logger, okExitCodes: [0, 1] });
-    if (found.exitCode === 0) return candidate;
+    if (found.exitCode === 0) return named(candidate, ref);
   }
   return undefined;
 }
