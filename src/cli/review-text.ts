@@ -1,3 +1,4 @@
+import { PRODUCT } from '../core/product';
 import type { Claim, CommitReview, ReviewNote, SignoffDefect, SignoffReview } from '../core/review/review';
 import { printable } from '../core/review/packet';
 import type { SignoffMessageProblem } from '../core/formats/signoff-message';
@@ -99,9 +100,25 @@ export function stateReason(c: CommitReview, signoffs: readonly SignoffReview[])
 
 export function aiLinesText(c: CommitReview): string {
   const a = c.commit.attribution;
-  if (a.kind === 'malformed') return 'AI lines unknown (malformed AI-Attribution)';
-  if (a.kind !== 'valid') return 'AI lines from notes';
-  return `ai=${a.attribution.ai} mixed=${a.attribution.mixed}`;
+  const lines =
+    a.kind === 'malformed'
+      ? 'AI lines unknown (malformed AI-Attribution)'
+      : a.kind === 'valid'
+        ? `ai=${a.attribution.ai} mixed=${a.attribution.mixed}`
+        : 'no AI-Attribution';
+  const reason = c.needReason;
+  if (!reason) return lines;
+  if (reason.code === 'policy-change') return `${lines}; changes ${PRODUCT.policyDir}/ (the seniors or the policy)`;
+  switch (reason.why) {
+    case 'credited-agent':
+      return `${lines}; unattested: an AI agent is credited (${[...c.commit.assistedBy, ...(c.commit.agentCoAuthors ?? [])].map(printable).join(', ')}) but AI-Attribution says no AI line`;
+    case 'note-disagrees':
+      return `${lines}; unattested: its line-level note records ${c.commit.noteAiLines ?? 0} AI lines`;
+    case 'no-trailer':
+      return `${lines}; unattested: the policy asks every commit for an AI-Attribution trailer (was it made without the hooks?)`;
+    case 'signoff-with-changes':
+      return `${lines}; unattested: its subject says sign-off but it changes files`;
+  }
 }
 
 export function noteText(note: ReviewNote, base: string): string {

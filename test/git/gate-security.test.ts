@@ -1,5 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { junior, rosterLine, senior, show, signoffReposPerTest, type SignoffRepo } from '../support/signoff-fixture';
+import {
+  as,
+  attribution,
+  junior,
+  rosterLine,
+  senior,
+  show,
+  signoffReposPerTest,
+  type SignoffRepo,
+} from '../support/signoff-fixture';
 
 /**
  * Ways around the gate that forge nothing (issue 17), each tried with real git, real keys and the built CLI.
@@ -61,5 +70,106 @@ describe('security: the gate misses no AI change', () => {
     const result = r.check();
     assert.equal(result.status, 1, show(result));
     assert.match(result.stdout, /pending\s+[0-9a-f]{10}\s+feat: src\/a\.ts/);
+  });
+});
+
+describe('security: evidence of AI the trailer does not show makes a commit need a senior', () => {
+  const repo = signoffReposPerTest();
+
+  interface JsonCommit {
+    commit: string;
+    needsSignoff: boolean;
+    state: string | null;
+    needReason: { code: string; why?: string } | null;
+  }
+  const gate = (r: SignoffRepo): { status: number | null; commits: JsonCommit[]; raw: string } => {
+    const result = r.check('--format', 'json');
+    return {
+      status: result.status,
+      commits: (JSON.parse(result.stdout) as { commits: JsonCommit[] }).commits,
+      raw: show(result),
+    };
+  };
+
+  it("a change to the gate's own files (adding oneself to the seniors) needs a senior, with no AI line in it", () => {
+    const r = repo();
+    const id = r.commitAs(junior(), 'chore: roster\n', {
+      files: { '.ai-provenance/allowed_signers': rosterLine(senior(), junior()) },
+    });
+    const g = gate(r);
+    assert.equal(g.status, 1, g.raw);
+    assert.deepEqual(
+      g.commits.map(c => [c.commit, c.needsSignoff, c.state, c.needReason]),
+      [[id, true, 'pending', { code: 'policy-change' }]],
+    );
+    assert.match(r.check().stdout, /changes \.ai-provenance\/ \(the seniors or the policy\)/);
+    assert.equal(r.signOff(senior()).status, 0, 'a senior signs it off like AI code');
+    assert.equal(r.check().status, 0);
+  });
+
+  for (const [what, message] of [
+    ['Assisted-by without AI-Attribution', 'feat: helper\n\nAssisted-by: Claude:claude-sonnet-4\n'],
+    ["an agent's own Co-Authored-By", 'feat: helper\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n'],
+    [
+      'Assisted-by with an AI-Attribution of no AI line',
+      `feat: helper\n\nAssisted-by: Codex\n${attribution(0, 0, 3)}\n`,
+    ],
+  ] as const) {
+    it(`a commit crediting an agent is unattested: ${what}`, () => {
+      const r = repo();
+      r.commitAs(junior(), message, { files: { 'src/helper.ts': 'a\nb\nc\n' } });
+      const g = gate(r);
+      assert.equal(g.status, 1, g.raw);
+      assert.deepEqual(g.commits[0]?.needReason, { code: 'unattested', why: 'credited-agent' });
+    });
+  }
+
+  it('a trailer stripped by an amend, while the note still records AI lines, is unattested', () => {
+    const r = repo();
+    const ai = r.aiCommit(junior(), 'src/a.ts', 3);
+    const note = JSON.stringify({
+      version: '0.1.0',
+      id: '00000000-0000-4000-8000-000000000000',
+      timestamp: '2026-11-24T00:00:00.000Z',
+      vcs: { type: 'git', revision: ai },
+      tool: { name: 'ai-provenance', version: '0.1.0' },
+      files: [
+        {
+          path: 'src/a.ts',
+          conversations: [{ contributor: { type: 'ai' }, ranges: [{ start_line: 1, end_line: 3 }] }],
+        },
+      ],
+    });
+    r.git('notes', '--ref', 'refs/notes/ai-provenance', 'add', '-m', note, ai);
+    r.git('config', 'notes.rewriteRef', 'refs/notes/ai-provenance');
+    r.run([...as(junior()), 'commit', '-q', '--amend', '--no-gpg-sign', '-m', 'feat: src/a.ts by hand, honest']);
+    const g = gate(r);
+    assert.equal(g.status, 1, g.raw);
+    assert.deepEqual(g.commits[0]?.needReason, { code: 'unattested', why: 'note-disagrees' });
+  });
+
+  it('with trailers.onEveryCommit, a commit made without the hooks is unattested; one with a trailer is not', () => {
+    const r = repo({ policy: { version: 1, trailers: { onEveryCommit: true } } });
+    const bare = r.commitAs(junior(), 'fix: typo\n', { files: { 'src/b.ts': 'x\n' } });
+    r.commitAs(junior(), `fix: another\n\n${attribution(0, 0, 1)}\n`, { files: { 'src/c.ts': 'y\n' } });
+    const g = gate(r);
+    assert.equal(g.status, 1, g.raw);
+    assert.deepEqual(
+      g.commits.filter(c => c.needsSignoff).map(c => [c.commit, c.needReason]),
+      [[bare, { code: 'unattested', why: 'no-trailer' }]],
+    );
+  });
+
+  it('a commit whose subject says "AI sign-off" but which changes files is reviewed, not skipped', () => {
+    const r = repo();
+    const id = r.commitAs(junior(), 'AI sign-off: 1 commit\n\nReviewed-by: Jun Ior <junior@example.com>\n', {
+      files: { 'src/sneaky.ts': 'eval(input)\n' },
+    });
+    const g = gate(r);
+    assert.equal(g.status, 1, g.raw);
+    assert.deepEqual(
+      g.commits.map(c => [c.commit, c.needsSignoff, c.needReason]),
+      [[id, true, { code: 'unattested', why: 'signoff-with-changes' }]],
+    );
   });
 });

@@ -119,6 +119,10 @@ function toJson(review: BranchReview): unknown {
       blocker: c.blocker ?? null,
       paths: c.commit.paths ?? null,
       request: c.request ?? null,
+      needReason: c.needReason ?? null,
+      noteAiLines: c.commit.noteAiLines ?? null,
+      agentCoAuthors: c.commit.agentCoAuthors ?? [],
+      touchesPolicy: c.commit.touchesPolicy === true,
     })),
     signoffs: report.signoffs.map(s => ({
       commit: s.facts.id,

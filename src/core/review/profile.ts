@@ -7,19 +7,40 @@ import type { AttributionFact } from './review';
  * computeReview, and no caller can choose another: a sidebar that said "signed off" while CI failed would teach
  * people to ignore one of them.
  *
- * It reads only what travels with the commit through every push and CI clone:
+ * It reads what travels with the commit through every push and CI clone:
  * - how many AI lines: the AI-Attribution trailer (ai + mixed); a trailer that does not parse, or more than one,
  *   counts as AI (a damaged record must not read as none);
  * - where: the files the commit touches. High-risk when any of them matches `highRisk`; left out as ignored only
- *   when every one of them matches `ignore` (a path both ignored and high-risk is high-risk).
- * Line-level notes are not read here: CI clones do not fetch notes by default, so a decision that used them would
- * depend on the clone, and a note is written on the author's machine. They are for display only (ranges).
+ *   when every one of them matches `ignore` (a path both ignored and high-risk is high-risk);
+ * - the gate's own files: a commit that changes `.ai-provenance/` (the roster, the policy) needs a senior's sign-off
+ *   like AI code, whatever its lines: else a branch with no AI lines could add its author to the seniors;
+ * - and whatever else says an AI took part, which can only ask for more review, never less. The commit is
+ *   **unattested** (needs sign-off whatever the thresholds, since its count cannot be trusted) when the evidence
+ *   disagrees: an agent is credited (`Assisted-by`, an agent's `Co-authored-by`) but the trailer is missing or says
+ *   no AI line; its line-level note records more AI lines than its trailer (a trailer stripped by an amend or a
+ *   reword); the policy asks for a trailer on every commit (`trailers.onEveryCommit`) and it has none; or its
+ *   subject says "AI sign-off" but it changes files (the commit hook skips sign-offs, so nothing attributed them).
+ * Notes are not fetched by CI clones by default, so where they are present they can add review; where they are
+ * not, the trailer decides. They also show where the AI lines are (ranges).
  */
 
 export type NotNeededReason = 'no-ai-lines' | 'below-threshold' | 'ignored' | 'no-changes';
 
+/** Why a commit needs sign-off when its AI lines alone would not say so. */
+export type NeedReason =
+  | { readonly code: 'policy-change' }
+  | {
+      readonly code: 'unattested';
+      readonly why: 'credited-agent' | 'note-disagrees' | 'no-trailer' | 'signoff-with-changes';
+    };
+
 export interface ProfileInput {
   readonly attribution: AttributionFact;
+  readonly assistedBy?: readonly string[] | undefined;
+  readonly agentCoAuthors?: readonly string[] | undefined;
+  readonly noteAiLines?: number | undefined;
+  readonly touchesPolicy?: boolean | undefined;
+  readonly signoffWithChanges?: boolean | undefined;
   /** The commit's patch id; undefined when its diff is empty. */
   readonly patchId?: string | undefined;
   /** Files the commit touches; undefined when not loaded (the policy has no path rules). */
@@ -33,17 +54,36 @@ export interface NeedDecision {
   readonly aiLines?: number;
   /** Touched paths that make the commit high-risk. */
   readonly highRiskPaths: string[];
+  readonly reason?: NeedReason;
+}
+
+/** Unattested: the evidence that an AI took part disagrees with the trailer (see the comment at the top). */
+function unattested(commit: ProfileInput, policy: Policy, trailerAi: number | undefined): NeedReason | undefined {
+  if (commit.signoffWithChanges) return { code: 'unattested', why: 'signoff-with-changes' };
+  const credited = (commit.assistedBy?.length ?? 0) > 0 || (commit.agentCoAuthors?.length ?? 0) > 0;
+  if (credited && (trailerAi ?? 0) === 0) return { code: 'unattested', why: 'credited-agent' };
+  if (commit.noteAiLines !== undefined && commit.noteAiLines > (trailerAi ?? 0))
+    return { code: 'unattested', why: 'note-disagrees' };
+  if (policy.trailers.onEveryCommit && commit.attribution.kind === 'none')
+    return { code: 'unattested', why: 'no-trailer' };
+  return undefined;
 }
 
 export function reviewNeed(commit: ProfileInput, policy: Policy, matchers: PolicyMatchers): NeedDecision {
   if (commit.patchId === undefined) return { needsSignoff: false, notNeeded: 'no-changes', highRiskPaths: [] };
   const paths = commit.paths ?? [];
   const highRiskPaths = paths.filter(p => matchers.highRisk.matches(p));
+  if (commit.touchesPolicy) return { needsSignoff: true, highRiskPaths, reason: { code: 'policy-change' } };
   const ignored = (p: string): boolean => matchers.ignore.matches(p) && !matchers.highRisk.matches(p);
   if (paths.length > 0 && paths.every(ignored)) return { needsSignoff: false, notNeeded: 'ignored', highRiskPaths };
   if (commit.attribution.kind === 'malformed') return { needsSignoff: true, highRiskPaths };
-  const aiLines =
-    commit.attribution.kind === 'valid' ? commit.attribution.attribution.ai + commit.attribution.attribution.mixed : 0;
+  const trailerAi =
+    commit.attribution.kind === 'valid'
+      ? commit.attribution.attribution.ai + commit.attribution.attribution.mixed
+      : undefined;
+  const reason = unattested(commit, policy, trailerAi);
+  const aiLines = Math.max(trailerAi ?? 0, commit.noteAiLines ?? 0);
+  if (reason) return { needsSignoff: true, aiLines, highRiskPaths, reason };
   if (aiLines === 0) return { needsSignoff: false, notNeeded: 'no-ai-lines', aiLines, highRiskPaths };
   // Any AI line in a commit that touches a high-risk path needs sign-off, whatever minAiLines says.
   if (highRiskPaths.length === 0 && aiLines < policy.signoff.minAiLines) {

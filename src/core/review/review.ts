@@ -1,5 +1,5 @@
 import { policyMatchers, type Policy } from './policy';
-import { reviewNeed, type NotNeededReason } from './profile';
+import { reviewNeed, type NeedReason, type NotNeededReason } from './profile';
 import { matchPrincipal, type Roster } from './roster';
 import type { ParsedSignoff, Person } from '../formats/signoff-message';
 import type { Attribution } from '../formats/trailers';
@@ -74,6 +74,14 @@ export interface CommitFacts {
   readonly paths?: readonly string[];
   /** Per-file AI line ranges from the notes, for display only (never for decisions); undefined when unknown. */
   readonly aiPaths?: readonly AiPathLines[];
+  /** The commit changes the gate's own files (`.ai-provenance/`): it needs a senior like AI code does. */
+  readonly touchesPolicy?: boolean;
+  /** ai + mixed lines its line-level note records; undefined when it has no readable note. */
+  readonly noteAiLines?: number;
+  /** `Co-authored-by` values that name an AI agent (the agent table's identities). */
+  readonly agentCoAuthors?: readonly string[];
+  /** Its subject says sign-off but it changes files: the commit hook skipped it, so nothing attributed them. */
+  readonly signoffWithChanges?: boolean;
 }
 
 /** The result of checking a sign-off commit's signature against the base's roster. */
@@ -185,6 +193,8 @@ export interface CommitReview {
   readonly notNeeded?: NotNeededReason;
   /** ai + mixed lines the review profile counted; undefined when the trailer is malformed. */
   readonly aiLines?: number;
+  /** Why it needs sign-off when that is not (only) its AI lines: it changes the gate's files, or is unattested. */
+  readonly needReason?: NeedReason;
   readonly highRisk: boolean;
   readonly highRiskPaths: readonly string[];
   readonly requiredSigners: number;
@@ -408,6 +418,7 @@ export function computeReview(input: ReviewInput): ReviewReport {
       needsSignoff: need.needsSignoff,
       ...(need.notNeeded ? { notNeeded: need.notNeeded } : {}),
       ...(need.aiLines !== undefined ? { aiLines: need.aiLines } : {}),
+      ...(need.reason ? { needReason: need.reason } : {}),
       highRisk,
       highRiskPaths: need.highRiskPaths,
       requiredSigners,

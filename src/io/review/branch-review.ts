@@ -8,7 +8,16 @@ import {
   resolveReviewRevision,
   unknownRevision,
 } from './base-policy';
-import { attributionOf, formerCommits, logRange, patchIds, scratch, touchedPaths } from './range';
+import {
+  agentCoAuthors,
+  attributionOf,
+  formerCommits,
+  logRange,
+  patchIds,
+  policyCommits,
+  scratch,
+  touchedPaths,
+} from './range';
 import { checkSignatures } from './signatures';
 import * as os from 'node:os';
 import type { Logger } from '../../core/log';
@@ -53,11 +62,6 @@ export interface ReviewOptions {
   base: string;
   head?: string;
   logger?: Logger;
-  /**
-   * Also read each AI commit's line ranges from the notes, to show where its AI lines are (sidebar, log, review
-   * packets). Display only: whether a commit needs sign-off is the review profile's decision, which never reads notes.
-   */
-  ranges?: boolean;
   /** Review requests to match (`requested` state); default: none. */
   requests?: readonly ReviewRequest[];
   /** Load the files each AI commit touches even when the policy has no globs (review packets, annotations). */
@@ -101,12 +105,39 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
   }
 
   const graph = new Map(logged.map(c => [c.id, c.parents] as const));
-  const aiLogged = logged
-    .map(c => ({ c, attribution: attributionOf(c.trailers) }))
-    .filter(x => x.attribution.kind !== 'none');
   const candidates = logged
     .filter(c => isSignoffCandidate(c.subject, c.trailers))
     .map(c => ({ c, parsed: interpretSignoff(c.subject, c.trailers) }));
+  const candidateIds = new Set(candidates.map(s => s.c.id));
+  const others = logged.filter(c => !candidateIds.has(c.id));
+  // Every commit's evidence that an AI took part (the review profile, src/core/review/profile.ts).
+  const [touchingPolicy, notes] = await Promise.all([
+    policyCommits(root, baseId, headId, logger),
+    notesLineSource(root).lines(others.map(c => c.id)),
+  ]);
+  const onEveryCommit = basePolicy.policy.trailers.onEveryCommit;
+  const evidence = others
+    .map(c => {
+      const aiPaths = notes.get(c.id);
+      return {
+        c,
+        attribution: attributionOf(c.trailers),
+        assistedBy: trailerValues(c.trailers, ASSISTED_BY),
+        coAuthors: agentCoAuthors(c.trailers),
+        touchesPolicy: touchingPolicy.has(c.id),
+        aiPaths,
+        noteAiLines: aiPaths?.reduce((n, p) => n + p.aiLines, 0),
+      };
+    })
+    .filter(
+      x =>
+        x.attribution.kind !== 'none' ||
+        x.assistedBy.length > 0 ||
+        x.coAuthors.length > 0 ||
+        x.touchesPolicy ||
+        (x.noteAiLines ?? 0) > 0 ||
+        onEveryCommit,
+    );
   const needPaths =
     options.withPaths === true ||
     basePolicy.policy.signoff.ignore.length > 0 ||
@@ -118,12 +149,11 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
 
   const tmp = await scratch();
   try {
-    const aiIds = aiLogged.map(x => x.c.id);
-    const [patches, paths, former, perFile, signatures] = await Promise.all([
-      patchIds(root, [...aiIds, ...candidates.map(s => s.c.id).filter(id => !aiIds.includes(id))], tmp.dir, logger),
-      needPaths ? touchedPaths(root, aiIds, logger) : Promise.resolve(undefined),
+    const reviewedIds = evidence.map(x => x.c.id);
+    const [patches, paths, former, signatures] = await Promise.all([
+      patchIds(root, [...reviewedIds, ...candidateIds], tmp.dir, logger),
+      needPaths ? touchedPaths(root, [...reviewedIds, ...candidateIds], logger) : Promise.resolve(undefined),
       formerCommits(root, listedOutside, logger),
-      aiIds.length > 0 && options.ranges === true ? notesLineSource(root).lines(aiIds) : Promise.resolve(new Map()),
       checkSignatures({
         root,
         candidates: candidates.map(s => ({
@@ -138,24 +168,47 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
         logger,
       }),
     ]);
-    const commits: CommitFacts[] = aiLogged.map(({ c, attribution }) => {
+    const factsOf = (x: (typeof evidence)[number], signoffWithChanges = false): CommitFacts => {
+      const { c } = x;
       const patchId = patches.ids.get(c.id);
       const filePaths = paths?.get(c.id);
-      const aiPaths = perFile.get(c.id);
       return {
         id: c.id,
         parents: c.parents,
         subject: c.subject,
         author: c.author,
         authorTime: c.authorTime,
-        attribution,
-        assistedBy: trailerValues(c.trailers, ASSISTED_BY),
+        attribution: x.attribution,
+        assistedBy: x.assistedBy,
+        ...(x.coAuthors.length > 0 ? { agentCoAuthors: x.coAuthors } : {}),
+        ...(x.touchesPolicy ? { touchesPolicy: true } : {}),
+        ...(x.noteAiLines !== undefined ? { noteAiLines: x.noteAiLines } : {}),
+        ...(signoffWithChanges ? { signoffWithChanges: true } : {}),
         ...(patchId ? { patchId } : {}),
         ...(patches.withNul.has(c.id) ? { patchHasNul: true } : {}),
         ...(filePaths ? { paths: filePaths } : {}),
-        ...(aiPaths ? { aiPaths } : {}),
+        ...(x.aiPaths ? { aiPaths: x.aiPaths } : {}),
       };
-    });
+    };
+    // A "sign-off" that changes files skipped the commit hook (it takes the subject for a sign-off): its changes are
+    // attributed by nobody, so it is reviewed like any unattested commit.
+    const disguised = candidates
+      .filter(s => patches.ids.has(s.c.id))
+      .map(s =>
+        factsOf(
+          {
+            c: s.c,
+            attribution: attributionOf(s.c.trailers),
+            assistedBy: trailerValues(s.c.trailers, ASSISTED_BY),
+            coAuthors: agentCoAuthors(s.c.trailers),
+            touchesPolicy: touchingPolicy.has(s.c.id),
+            aiPaths: undefined,
+            noteAiLines: undefined,
+          },
+          true,
+        ),
+      );
+    const commits: CommitFacts[] = [...evidence.map(x => factsOf(x)), ...disguised];
     const signoffs: SignoffFacts[] = candidates.map(({ c, parsed }) => ({
       id: c.id,
       parents: c.parents,
@@ -197,7 +250,6 @@ export async function reviewWithDetails(options: {
     logger,
     requests: await readReviewRequests(location, logger),
     withPaths: true,
-    ranges: true,
   });
 }
 

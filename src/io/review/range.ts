@@ -8,6 +8,8 @@ import { isObjectId, trailerValues, type Person, type Trailer } from '../../core
 import { AI_ATTRIBUTION, parseAiAttribution } from '../../core/formats/trailers';
 import { git, runGit } from '../git/git';
 import { parseNameOnlyLog } from '../git/parse';
+import { PRODUCT } from '../../core/product';
+import { TOOLS, TOOL_TABLE } from '../../core/agents/table';
 
 /**
  * The commits of base..head as the review needs them: read with git's own trailer parsing (`%(trailers)`), so
@@ -235,4 +237,35 @@ export async function formerCommits(root: string, ids: readonly string[], logger
       const [id, name, email, time] = line.split('\0');
       return { id: id!, author: { name: name ?? '', email: email ?? '' }, authorTime: Number(time) };
     });
+}
+
+/** The commits of base..head that change the gate's own files (`.ai-provenance/`), by a path-limited log. */
+export async function policyCommits(
+  root: string,
+  baseId: string,
+  headId: string,
+  logger: Logger = nullLogger,
+): Promise<Set<string>> {
+  const out = await git(
+    ['log', '--full-history', '--no-renames', '--format=%H', `${baseId}..${headId}`, '--', `${PRODUCT.policyDir}/`],
+    { cwd: root, logger },
+  );
+  return new Set(out.split('\n').filter(Boolean));
+}
+
+/** `Co-authored-by` values that name an AI agent: an identity of the agent table, or an agent's name. */
+export function agentCoAuthors(trailers: readonly Trailer[]): string[] {
+  const identities = TOOLS.flatMap(t => {
+    const row = TOOL_TABLE[t];
+    const email = row.coAuthor ? /<([^>]+)>/.exec(row.coAuthor)?.[1]?.toLowerCase() : undefined;
+    return [...(email ? [email] : []), ...(t === 'ai' ? [] : [row.trailerName.toLowerCase()])];
+  });
+  return trailerValues(trailers, 'Co-authored-by').filter(value => {
+    const email = /<([^>]*)>/.exec(value)?.[1]?.toLowerCase();
+    const name = value
+      .replace(/<[^>]*>/, '')
+      .trim()
+      .toLowerCase();
+    return (email !== undefined && identities.includes(email)) || identities.includes(name);
+  });
 }

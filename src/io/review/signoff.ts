@@ -153,7 +153,6 @@ export async function planSignoff(options: {
     base: options.base,
     logger,
     withPaths: true,
-    ranges: true,
   });
   const signer = await signingIdentity(review.root, review, logger);
   const me: Signer = { email: signer.reviewer.email, fingerprint: signer.fingerprint, principals: signer.principals };
