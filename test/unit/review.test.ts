@@ -259,6 +259,7 @@ describe('review state model (docs/review.md)', () => {
       aiCommit(5, { attribution: { kind: 'malformed', reason: 'bad' } }),
       aiCommit(6, {
         attribution: { kind: 'valid', attribution: { added: 3, ai: 0, mixed: 0, unknown: 3, tools: [] } },
+        assistedBy: [],
       }),
       aiCommit(7, { patchId: undefined }),
     ];
@@ -277,6 +278,12 @@ describe('review state model (docs/review.md)', () => {
     );
     assert.equal(r.commits[4]!.aiLines, undefined);
     assert.equal(r.needingSignoff, 3);
+    // The same commit crediting an agent contradicts itself: unattested, whatever minAiLines says.
+    const credited = computeReview(input(6, [{ ...commits[5]!, assistedBy: ['Copilot'] }], [], { policy: p }));
+    assert.deepEqual(
+      [credited.commits[0]!.needsSignoff, credited.commits[0]!.needReason],
+      [true, { code: 'unattested', why: 'credited-agent' }],
+    );
   });
 
   it('decides from the trailer and the touched paths, never from line ranges in notes (the review profile)', () => {
