@@ -72,6 +72,30 @@ describe('SSH signatures verified in-process against ssh-keygen', function () {
     assert.equal(verifyEd25519(ec!, message, 'git'), false, 'non-Ed25519 keys are left to ssh-keygen');
   });
 
+  it('leaves every re-armored variant to ssh-keygen: never verified here what ssh-keygen refuses', () => {
+    const message = Buffer.from('tree 1\n\nAI sign-off: 1 commit\n');
+    const genuine = sign(path.join(dir, 'a'), message);
+    const body = genuine.split('\n').slice(1, -2);
+    const variants: Record<string, string> = {
+      genuine,
+      crlf: genuine.replace(/\n/g, '\r\n'),
+      'one long line': `-----BEGIN SSH SIGNATURE-----\n${body.join('')}\n-----END SSH SIGNATURE-----\n`,
+      'no final newline': genuine.replace(/\n$/, ''),
+      'leading space': ` ${genuine}`,
+      'text before': `hello\n${genuine}`,
+      'spaces in base64': genuine.replace(/\n(?!-)/, ' \n'),
+      'blank line inside': genuine.replace('-----\n', '-----\n\n'),
+    };
+    for (const [name, armored] of Object.entries(variants)) {
+      const parsed = parseSshSignature(armored);
+      const here = parsed !== undefined && verifyEd25519(parsed, message, 'git');
+      const keygen = sshKeygenSays(path.join(dir, 'a.pub'), armored, message);
+      // The fast path may say "verified" only where ssh-keygen does; saying less just asks ssh-keygen.
+      assert.ok(!here || keygen, `${name}: verified in-process but ssh-keygen refuses it`);
+    }
+    assert.equal(verifyEd25519(parseSshSignature(genuine)!, message, 'git'), true, 'the genuine one stays fast');
+  });
+
   it('does not parse what is not an armored SSHSIG', () => {
     assert.equal(parseSshSignature('-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----'), undefined);
     assert.equal(parseSshSignature('-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----'), undefined);

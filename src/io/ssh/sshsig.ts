@@ -52,9 +52,10 @@ function sshString(data: Buffer | string): Buffer {
 
 /** Parses an armored SSH signature; undefined when it is not one this code reads exactly. */
 export function parseSshSignature(armored: string): SshSignature | undefined {
-  const m = /^-----BEGIN SSH SIGNATURE-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END SSH SIGNATURE-----\r?\n?$/.exec(
-    armored.trim() + '\n',
-  );
+  // Only the armor ssh-keygen itself reads: LF line ends, base64 lines, nothing around the markers but line ends.
+  // Anything looser (CRLF, spaces, text before the marker) is left to ssh-keygen, which refuses what it refuses: this
+  // path may only ever agree with it.
+  const m = /^-----BEGIN SSH SIGNATURE-----\n([A-Za-z0-9+/=\n]+)-----END SSH SIGNATURE-----\n?$/.exec(armored);
   if (!m) return undefined;
   try {
     const r = new Reader(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
