@@ -111,13 +111,17 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     });
     assert.equal(result.status, 0, show(result));
     assert.match(result.stdout, /^# AI sign-off requested: 1 commit on `feature`/);
-    assert.match(result.stdout, /Requested by junior@example\.com from senior@example\.com, senior2@example\.com on /);
-    assert.match(result.stdout, /feat: parser &lt;b&gt;\\\|x\\\|&lt;\/b&gt;/, 'the subject is escaped');
+    // Markdown-escaped by construction: an address cannot become a mailto link.
+    assert.match(
+      result.stdout,
+      /Requested by junior\\@example\\\.com from senior\\@example\\\.com, senior2\\@example\\\.com on /,
+    );
+    assert.match(result.stdout, /feat\\: parser &lt;b&gt;\\\|x\\\|&lt;\\\/b&gt;/, 'the subject is escaped');
     assert.match(
       result.stdout,
       /- Files changed \(line-level AI data not recorded for this commit\):\n {2}- `src\/a\.ts`/,
     );
-    assert.match(result.stdout, /Assisted-by \(agents and models\): Copilot:gpt-4\.1/);
+    assert.match(result.stdout, /Assisted-by \(agents and models\): Copilot\\:gpt\\-4\\\.1/);
     assert.match(result.stdout, /3 AI \+ 0 mixed of 3 added/);
 
     const stateDir = path.join(r.dir, '.git', 'ai-provenance');
@@ -249,7 +253,7 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
       assert.match(
         written,
         new RegExp(
-          `\\| pending \\| \`${a.slice(0, 10)}\` \\| feat: infra, with: odd%chars \\| Jun Ior \\| ai=2 mixed=0 \\(high-risk\\) \\|`,
+          `\\| pending \\| \`${a.slice(0, 10)}\` \\| feat\\\\: infra\\\\, with\\\\: odd\\\\%chars \\| Jun Ior \\| ai\\\\=2 mixed\\\\=0 \\(high-risk\\) \\|`,
         ),
       );
     } finally {

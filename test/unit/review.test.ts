@@ -503,12 +503,38 @@ describe('review requests and packets', () => {
     });
     assert.match(text, /^# AI sign-off requested: 1 commit on `feature\/x`\n/);
     assert.doesNotMatch(text, /<script>/);
-    assert.match(text, /feat: &lt;script&gt;alert\\\(1\\\)&lt;\/script&gt; \\\| \\`x\\`/);
+    assert.match(text, /feat\\: &lt;script&gt;alert\\\(1\\\)&lt;\\\/script&gt; \\\| \\`x\\`/);
     assert.match(
       text,
-      /- Files with AI lines:\n {2}- `src\/a\.ts`: lines 3-7 \(claude-code\/agent\/claude-sonnet-4-5\)/,
+      /- Files with AI lines:\n {2}- `src\/a\.ts`: lines 3-7 \(claude\\-code\\\/agent\\\/claude\\-sonnet\\-4\\-5\)/,
     );
-    assert.match(text, /Assisted-by \(agents and models\): Claude:claude-sonnet-4-5/);
+    assert.match(text, /Assisted-by \(agents and models\): Claude\\:claude\\-sonnet\\-4\\-5/);
     assert.match(text, /runs `ai-provenance sign-off --base main`/);
+  });
+
+  it('shows a senior what is really there: no code span break-out, no links, bidi and invisible characters visible', () => {
+    const c = aiCommit(1, {
+      subject: 'fix: see https://evil.example/x and www.evil.example, ping admin@evil.example \u202eTXT.exe',
+      aiPaths: [
+        { path: 'src/a``b`c.ts', aiLines: 1 },
+        { path: '`start.ts', aiLines: 1 },
+        { path: 'zero\u200bwidth.ts', aiLines: 1 },
+      ],
+    });
+    const text = renderReviewPacket({
+      commits: computeReview(input(1, [c], [])).commits,
+      base: { rev: 'main', id: id(0) },
+      head: { rev: 'HEAD', id: id(1) },
+      signoffCommand: 'ai-provenance sign-off --base main',
+    });
+    // A fence longer than the longest backtick run inside, padded when the text starts or ends with one.
+    assert.ok(text.includes('- ```src/a``b`c.ts```'), text);
+    assert.ok(text.includes('- `` `start.ts ``'), text);
+    assert.ok(text.includes('zero\\u200bwidth.ts'), 'a zero-width space is shown as its code');
+    assert.ok(!/[\u202e\u200b]/.test(text), 'no invisible or reordering character reaches the reader');
+    assert.ok(text.includes('\\u202eTXT\\.exe'));
+    // No autolink can form: the scheme's colon, the www dot and the @ are escaped.
+    assert.ok(!/https:\/\/|www\.evil|admin@/.test(text), text);
+    assert.ok(text.includes('https\\:\\/\\/evil\\.example'));
   });
 });

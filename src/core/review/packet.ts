@@ -6,28 +6,43 @@ import type { CommitReview, ReviewRequest } from './review';
  * review". Every value from a commit is escaped: a subject cannot inject markup, links or HTML.
  */
 
-/** Escapes text for markdown prose and table cells (no raw HTML, no emphasis, no links, no table breaks). */
+/**
+ * Escapes text for markdown prose and table cells, by construction: every ASCII punctuation character is
+ * backslash-escaped (CommonMark renders an escaped punctuation character as itself), and `<`, `>`, `&` become
+ * entities. No emphasis, link, autolink (`https\://`, `www\.`, `a\@b`), HTML, heading, list or table break can
+ * come out of it, whatever a commit subject or file name holds.
+ */
 export function escapeMarkdown(text: string): string {
-  return printable(text).replace(/[\\`*_{}[\]()<>#+!|~&]/g, c =>
+  return printable(text).replace(/[!-/:-@[-`{-~]/g, c =>
     c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`,
   );
 }
 
-/** Control characters (terminal escapes, NUL, CR) shown as `\xNN`; everything else kept. */
+/**
+ * Characters a reader cannot see or that reorder what they see: control characters (terminal escapes, NUL, CR),
+ * bidirectional overrides and isolates (a "Trojan Source" file name or subject), zero-width characters, line and
+ * paragraph separators. Each is shown as its code (`\x1b`, `\u202e`) so a senior sees that it is there.
+ */
 export function printable(text: string): string {
   return (
     text
       // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+      .replace(
+        /[\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g,
+        c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )
       .replace(/\n/g, ' ')
   );
 }
 
-/** A path in backticks, safe whatever it holds. */
+/** A path in a code span, safe whatever it holds: a fence longer than any run of backticks in it. */
 function code(text: string): string {
   const clean = printable(text);
-  const fence = clean.includes('`') ? '``' : '`';
-  return `${fence}${clean.includes('`') ? ` ${clean} ` : clean}${fence}`;
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map(run => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${clean}${pad}${fence}`;
 }
 
 function short(id: string): string {
