@@ -29,6 +29,8 @@ export function printable(text: string): string {
       // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
       .replace(
+        // Listed by code on purpose, combining variation selectors included: each one found is made visible.
+        // eslint-disable-next-line no-misleading-character-class
         /[\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g,
         c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
       )
