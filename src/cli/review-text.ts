@@ -105,7 +105,9 @@ export function aiLinesText(c: CommitReview): string {
       ? 'AI lines unknown (malformed AI-Attribution)'
       : a.kind === 'valid'
         ? `ai=${a.attribution.ai} mixed=${a.attribution.mixed}`
-        : 'no AI-Attribution';
+        : a.kind === 'failed'
+          ? 'AI-Attribution: hook failed'
+          : 'no AI-Attribution';
   const reason = c.needReason;
   if (!reason) return lines;
   if (reason.code === 'policy-change') return `${lines}; changes ${PRODUCT.policyDir}/ (the seniors or the policy)`;
@@ -118,6 +120,10 @@ export function aiLinesText(c: CommitReview): string {
       return `${lines}; unattested: the policy asks every commit for an AI-Attribution trailer (was it made without the hooks?)`;
     case 'signoff-with-changes':
       return `${lines}; unattested: its subject says sign-off but it changes files`;
+    case 'hook-failed':
+      return `${lines}; unattested: the commit hook failed, so its AI lines are not known`;
+    case 'incomplete':
+      return `${lines}; unattested: the commit hook could not attribute ${c.commit.attribution.kind === 'valid' ? (c.commit.attribution.attribution.skipped ?? 0) : 0} of its files`;
   }
 }
 

@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runCli } from '../support/git-fixture';
+import { ai, claude, hookedRepoPerTest } from '../support/hooked-repo';
 import {
   as,
   attribution,
@@ -171,5 +175,41 @@ describe('security: evidence of AI the trailer does not show makes a commit need
       g.commits.map(c => [c.commit, c.needsSignoff, c.needReason]),
       [[id, true, { code: 'unattested', why: 'signoff-with-changes' }]],
     );
+  });
+});
+
+describe('security: the commit hook never fails open', () => {
+  const repo = hookedRepoPerTest();
+  const aiText = 'export const a = 1;\nexport const b = 2;\n';
+
+  it('a file name the store refuses costs only that file: the others keep their AI lines, the trailer says skipped', async () => {
+    const r = repo();
+    await r.track('src/ai.ts', aiText, [ai(aiText, claude)]);
+    r.write('docs\\notes.md', 'a note\n');
+    r.write('C:notes.txt', 'another\n');
+    r.git('add', '-A');
+    r.commit('-m', 'feat: odd names');
+    const [value] = r.trailers('AI-Attribution');
+    assert.match(value ?? '', /^v1 added=4 ai=2 mixed=0 unknown=2 tools=claude-code\/agent:2 skipped=2$/);
+    const checked = runCli(['check', '--base', 'HEAD~1', '--format', 'json'], { cwd: r.dir });
+    assert.equal(checked.status, 1, checked.stderr);
+    const [commit] = (JSON.parse(checked.stdout) as { commits: { needReason: unknown }[] }).commits;
+    assert.deepEqual(commit?.needReason, { code: 'unattested', why: 'incomplete' });
+  });
+
+  it('a hook that fails leaves "AI-Attribution: v1 failed", which check sends to a senior; the commit goes on', async () => {
+    const r = repo();
+    await r.track('src/ai.ts', aiText, [ai(aiText, claude)]);
+    r.git('add', '-A');
+    // The state folder is a file now: the hook cannot hand its note over to post-commit.
+    const stateDir = path.join(r.dir, '.git', 'ai-provenance');
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    fs.writeFileSync(stateDir, 'not a folder');
+    const message = r.commit('-m', 'feat: while the hook fails');
+    assert.match(message, /^feat: while the hook fails\n/, 'the commit went through');
+    assert.deepEqual(r.trailers('AI-Attribution'), ['v1 failed']);
+    const checked = runCli(['check', '--base', 'HEAD~1'], { cwd: r.dir });
+    assert.equal(checked.status, 1, checked.stderr);
+    assert.match(checked.stdout, /unattested: the commit hook failed/);
   });
 });

@@ -101,4 +101,27 @@ describe('commit trailers (docs/formats.md)', () => {
       );
     });
   }
+
+  it('says how many files the hook skipped, only when some were, and reads it back strictly', () => {
+    const base = {
+      added: 4,
+      ai: 2,
+      mixed: 0,
+      unknown: 2,
+      tools: [{ tool: 'codex' as const, kind: 'agent' as const, lines: 2 }],
+    };
+    assert.equal(formatAiAttribution(base), 'v1 added=4 ai=2 mixed=0 unknown=2 tools=codex/agent:2');
+    const skipped = formatAiAttribution({ ...base, skipped: 1 });
+    assert.equal(skipped, 'v1 added=4 ai=2 mixed=0 unknown=2 tools=codex/agent:2 skipped=1');
+    assert.equal(parseAiAttribution(skipped).skipped, 1);
+    assert.equal(
+      parseAiAttribution('v1 added=4 ai=2 mixed=0 unknown=2 tools=codex/agent:2').skipped,
+      undefined,
+      'records before 0.2',
+    );
+    assert.throws(
+      () => parseAiAttribution(`${formatAiAttribution(base)} skipped=some`),
+      /skipped=some is not a whole number/,
+    );
+  });
 });

@@ -7,6 +7,7 @@ import { PRODUCT } from '../../core/product';
 import {
   AI_ATTRIBUTION,
   ASSISTED_BY,
+  FAILED_ATTRIBUTION,
   formatAiAttribution,
   formatAssistedBy,
   formatCoAuthors,
@@ -173,6 +174,23 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Replaces our trailer in the message with the failure value; a failure here is logged and nothing more. */
+async function markFailed(location: RepositoryLocation, messageFile: string, logger: Logger): Promise<void> {
+  try {
+    const file = path.resolve(messageFile);
+    const message = fs.readFileSync(file, 'utf8');
+    if (/^AI sign-off: /.test(message)) return;
+    await addTrailers(
+      location.root,
+      file,
+      [{ ifExists: 'replace', trailers: [`${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}`] }],
+      logger,
+    );
+  } catch (error) {
+    appendHooksLog(location, `prepare-commit-msg: could not mark the commit as unattributed either: ${String(error)}`);
+  }
+}
+
 /** What the launcher does in sh for post-commit, for a CLI run directly (e.g. a hook that calls node itself). */
 async function postCommit(location: RepositoryLocation, logger: Logger): Promise<void> {
   const file = (name: string): string => path.join(location.stateDir, name);
@@ -242,9 +260,11 @@ export const hookCommand: Command = {
       else if (name === 'post-commit') await postCommit(location, context.logger);
       else await postRewrite(rest, location, context.logger);
     } catch (error) {
-      // Never fail or block the commit because of us: say it once, log the details, let git go on.
+      // Never fail or block the commit because of us: say it once, log the details, let git go on. But never fail
+      // open either: the message gets `AI-Attribution: v1 failed`, which makes `check` ask a senior to look.
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       appendHooksLog(location, `${name}: ${detail.replace(/\n/g, '\n  ')}`);
+      if (name === 'prepare-commit-msg' && location && rest[0]) await markFailed(location, rest[0], context.logger);
       process.stderr.write(
         `${PRODUCT.cli}: ${name} could not record AI provenance (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the commit goes on unchanged.${location ? ` Details: ${path.join(location.stateDir, 'hooks.log')}` : ''}\n`,
       );

@@ -9,6 +9,11 @@ import { AI_KINDS, TOOLS, type AiKind, type Tool } from '../attribution/origin';
  *
  * `tools` lists ai+mixed lines per tool/kind, largest first (ties by tool, then kind, so the text is stable).
  * When a commit has no ai or mixed line (the policy's trailers.onEveryCommit) the list is empty: `tools=`.
+ *
+ * Since 0.2, two ways for the hook to say it could not do its whole job (read by `check` as "unattested", so a
+ * senior looks; trailers written before 0.2 never carry them and read as before):
+ *   `... tools=<...> skipped=<n>`   n staged files could not be attributed; their lines are counted as unknown
+ *   `AI-Attribution: v1 failed`     the hook failed; nothing about the commit's lines is known
  */
 
 export const ASSISTED_BY = 'Assisted-by';
@@ -27,7 +32,12 @@ export interface Attribution {
   mixed: number;
   unknown: number;
   tools: ToolLines[];
+  /** Staged files the hook could not attribute (their lines are in `unknown`); absent or 0 when none. */
+  skipped?: number;
 }
+
+/** The value the hook writes when it failed: the commit's lines are not known at all. */
+export const FAILED_ATTRIBUTION = 'v1 failed';
 
 export interface AgentModel {
   tool: Tool;
@@ -49,7 +59,8 @@ export function formatAiAttribution(a: Attribution): string {
   const tools = sortTools(a.tools.filter(t => t.lines > 0))
     .map(t => `${t.tool}/${t.kind}:${t.lines}`)
     .join(',');
-  return `v1 added=${a.added} ai=${a.ai} mixed=${a.mixed} unknown=${a.unknown} tools=${tools}`;
+  const skipped = a.skipped ? ` skipped=${a.skipped}` : '';
+  return `v1 added=${a.added} ai=${a.ai} mixed=${a.mixed} unknown=${a.unknown} tools=${tools}${skipped}`;
 }
 
 /** One `Assisted-by` value per distinct agent and model, in a stable order. */
@@ -103,6 +114,11 @@ export function parseAiAttribution(value: string): Attribution {
     unknown: count('unknown'),
     tools: [],
   };
+  const skipped = seen.get('skipped');
+  if (skipped !== undefined) {
+    if (!COUNT.test(skipped)) throw new TrailerFormatError(value, `skipped=${skipped} is not a whole number`);
+    if (Number(skipped) > 0) result.skipped = Number(skipped);
+  }
   const tools = seen.get('tools');
   if (tools === undefined) throw new TrailerFormatError(value, 'tools= is missing');
   for (const item of tools === '' ? [] : tools.split(',')) {

@@ -54,9 +54,13 @@ function short(id: string): string {
 function lineSummary(c: CommitReview): string {
   const a = c.commit.attribution;
   if (a.kind === 'malformed') return `unreadable AI-Attribution (${escapeMarkdown(a.reason)})`;
-  if (a.kind !== 'valid') return 'no AI-Attribution';
-  const { ai, mixed, added } = a.attribution;
-  return `${ai} AI + ${mixed} mixed of ${added} added`;
+  if (a.kind === 'failed') return 'unknown: the commit hook failed';
+  const unattested = c.needReason?.code === 'unattested' ? ' (unattested: see check)' : '';
+  const policy = c.needReason?.code === 'policy-change' ? ' (changes .ai-provenance/)' : '';
+  if (a.kind !== 'valid') return `no AI-Attribution${unattested}${policy}`;
+  const { ai, mixed, added, skipped } = a.attribution;
+  const missing = skipped ? `, ${skipped} files not attributed` : '';
+  return `${ai} AI + ${mixed} mixed of ${added} added${missing}${unattested}${policy}`;
 }
 
 function tools(c: CommitReview): string {

@@ -19,7 +19,8 @@ import type { AttributionFact } from './review';
  *   disagrees: an agent is credited (`Assisted-by`, an agent's `Co-authored-by`) but the trailer is missing or says
  *   no AI line; its line-level note records more AI lines than its trailer (a trailer stripped by an amend or a
  *   reword); the policy asks for a trailer on every commit (`trailers.onEveryCommit`) and it has none; or its
- *   subject says "AI sign-off" but it changes files (the commit hook skips sign-offs, so nothing attributed them).
+ *   subject says "AI sign-off" but it changes files (the commit hook skips sign-offs, so nothing attributed them);
+ *   or the commit hook says it failed (`v1 failed`) or could not attribute some files (`skipped=`).
  * Notes are not fetched by CI clones by default, so where they are present they can add review; where they are
  * not, the trailer decides. They also show where the AI lines are (ranges).
  */
@@ -31,7 +32,8 @@ export type NeedReason =
   | { readonly code: 'policy-change' }
   | {
       readonly code: 'unattested';
-      readonly why: 'credited-agent' | 'note-disagrees' | 'no-trailer' | 'signoff-with-changes';
+      readonly why:
+        'credited-agent' | 'note-disagrees' | 'no-trailer' | 'signoff-with-changes' | 'hook-failed' | 'incomplete';
     };
 
 export interface ProfileInput {
@@ -60,6 +62,9 @@ export interface NeedDecision {
 /** Unattested: the evidence that an AI took part disagrees with the trailer (see the comment at the top). */
 function unattested(commit: ProfileInput, policy: Policy, trailerAi: number | undefined): NeedReason | undefined {
   if (commit.signoffWithChanges) return { code: 'unattested', why: 'signoff-with-changes' };
+  if (commit.attribution.kind === 'failed') return { code: 'unattested', why: 'hook-failed' };
+  if (commit.attribution.kind === 'valid' && (commit.attribution.attribution.skipped ?? 0) > 0)
+    return { code: 'unattested', why: 'incomplete' };
   const credited = (commit.assistedBy?.length ?? 0) > 0 || (commit.agentCoAuthors?.length ?? 0) > 0;
   if (credited && (trailerAi ?? 0) === 0) return { code: 'unattested', why: 'credited-agent' };
   if (commit.noteAiLines !== undefined && commit.noteAiLines > (trailerAi ?? 0))

@@ -28,6 +28,8 @@ export type { Person } from '../formats/signoff-message';
 export type AttributionFact =
   | { readonly kind: 'none' }
   | { readonly kind: 'valid'; readonly attribution: Attribution }
+  /** The commit hook failed (`AI-Attribution: v1 failed`): nothing is known about its lines. */
+  | { readonly kind: 'failed' }
   /** Unparseable, or more than one AI-Attribution trailer: counts as AI (a damaged trailer must not read as none). */
   | { readonly kind: 'malformed'; readonly reason: string };
 

@@ -59,9 +59,22 @@ export async function stagedAttribution(
     ];
   });
   // The records are small files: read them several at a time, so a large commit waits on the disk less.
+  // One file that cannot be looked up (a name the store refuses, a record it cannot read) must not cost the others
+  // their attribution: its lines count as unknown, and the trailer says how many files were skipped (`skipped=`),
+  // which makes `check` ask a senior to look.
+  const skipped: string[] = [];
   await pooled(texts, 16, async ({ change, file }) => {
-    const runs = await runsForStaged(store, root, change, file.newText, logger);
-    if (runs) file.runs = runs;
+    try {
+      const runs = await runsForStaged(store, root, change, file.newText, logger);
+      if (runs) file.runs = runs;
+    } catch (error) {
+      skipped.push(change.path);
+      logger.warn(
+        `${change.path}: its attribution could not be read (${(error as Error).message}); counted as unknown`,
+      );
+    }
   });
-  return attributeCommit(texts.map(t => t.file));
+  const result = attributeCommit(texts.map(t => t.file));
+  if (skipped.length > 0) result.attribution.skipped = skipped.length;
+  return result;
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../../core/log';
 import { nullLogger } from '../../core/log';
 import { type AttributionFact, type FormerCommit } from '../../core/review/review';
 import { isObjectId, trailerValues, type Person, type Trailer } from '../../core/formats/signoff-message';
-import { AI_ATTRIBUTION, parseAiAttribution } from '../../core/formats/trailers';
+import { AI_ATTRIBUTION, FAILED_ATTRIBUTION, parseAiAttribution } from '../../core/formats/trailers';
 import { git, runGit } from '../git/git';
 import { parseNameOnlyLog } from '../git/parse';
 import { PRODUCT } from '../../core/product';
@@ -110,6 +110,7 @@ export function attributionOf(trailers: readonly Trailer[]): AttributionFact {
   const values = trailerValues(trailers, AI_ATTRIBUTION);
   if (values.length === 0) return { kind: 'none' };
   if (values.length > 1) return { kind: 'malformed', reason: `${values.length} ${AI_ATTRIBUTION} trailers` };
+  if (values[0]!.trim() === FAILED_ATTRIBUTION) return { kind: 'failed' };
   try {
     return { kind: 'valid', attribution: parseAiAttribution(values[0]!) };
   } catch (error) {
