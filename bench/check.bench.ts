@@ -6,7 +6,7 @@ import { median, nowMicros, withBudget, type Benchmark, type BenchResult } from 
 
 /**
  * Budget (docs/budgets.md): `check` over 2,000 commits costs at most 2 times
- * `git log -p base..head | git patch-id --stable` alone. The repository: a base holding the roster, then 100 blocks
+ * `git log -p base..head | git patch-id --verbatim` alone. The repository: a base holding the roster, then 100 blocks
  * of 5 AI commits (AI-Attribution trailers), 14 human commits and one SSH-signed sign-off of the block's 5 AI
  * commits: 2,000 commits, 500 with AI lines, 100 sign-offs. Commits are written with `git fast-import`; each
  * sign-off is a real signed commit object (`ssh-keygen -Y sign` over the payload, `git hash-object`).
@@ -104,7 +104,7 @@ function buildRepository(dir: string, key: string): { base: string; head: string
       { cwd: dir, maxBuffer: 1 << 30 },
     );
     const patchIds = new Map(
-      execFileSync('git', ['patch-id', '--stable'], { cwd: dir, input: log, encoding: 'utf8' })
+      execFileSync('git', ['patch-id', '--verbatim'], { cwd: dir, input: log, encoding: 'utf8' })
         .trim()
         .split('\n')
         .map(l => l.split(' ').reverse() as [string, string]),
@@ -118,11 +118,11 @@ function buildRepository(dir: string, key: string): { base: string; head: string
   return { base, head: tip };
 }
 
-/** `git log -p base..head | git patch-id --stable`, piped in Node; resolves with the patch-id output's length. */
+/** `git log -p base..head | git patch-id --verbatim`, piped in Node; resolves with the patch-id output's length. */
 function baseline(cwd: string, base: string, head: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const log = spawn('git', ['log', '-p', `${base}..${head}`], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
-    const patchId = spawn('git', ['patch-id', '--stable'], { cwd, stdio: ['pipe', 'pipe', 'inherit'] });
+    const patchId = spawn('git', ['patch-id', '--verbatim'], { cwd, stdio: ['pipe', 'pipe', 'inherit'] });
     log.stdout.pipe(patchId.stdin);
     let bytes = 0;
     patchId.stdout.on('data', (chunk: Buffer) => (bytes += chunk.length));
@@ -210,7 +210,7 @@ export const benchmark: Benchmark = {
           name: 'check.gate',
           description:
             `'ai-provenance check' (the built CLI, process start included) over ${commits} commits (500 with AI lines, 100 SSH-signed ` +
-            `sign-offs, each verified by its own ssh-keygen -Y verify) against 'git log -p base..head | git patch-id --stable', ` +
+            `sign-offs, each verified by its own ssh-keygen -Y verify) against 'git log -p base..head | git patch-id --verbatim', ` +
             `${runs} interleaved runs each; ratio = median wall time over median wall time, minRatio = fastest over fastest, ` +
             'cpuRatio = median CPU time of the processes (Linux)',
           metrics: {
@@ -230,7 +230,11 @@ export const benchmark: Benchmark = {
               : {}),
             buildRepositoryMs: buildMs,
           },
-          budget: { metric: 'ratio', max: 2, description: 'check costs at most 2x git log -p | git patch-id --stable' },
+          budget: {
+            metric: 'ratio',
+            max: 2,
+            description: 'check costs at most 2x git log -p | git patch-id --verbatim',
+          },
         }),
       ];
     } finally {

@@ -334,7 +334,7 @@ describe('commit hooks with real git', function () {
     assert.ok(fs.lstatSync(path.join(hooks, 'commit-msg')).isSymbolicLink());
   });
 
-  it('lets the commit through unchanged when our state is broken, and says so once', async () => {
+  it('lets the commit through when our state is broken, says so once, and marks it for review', async () => {
     await repo.track('c.txt', 'z\n', [ai('z\n', copilot)]);
     repo.git('add', 'c.txt');
     // Break the state folder: it becomes a file.
@@ -349,9 +349,9 @@ describe('commit hooks with real git', function () {
     assert.equal(r.status, 0, r.stderr);
     assert.match(
       r.stderr,
-      /ai-provenance: prepare-commit-msg could not record AI provenance \(.*\); the commit goes on unchanged/,
+      /ai-provenance: prepare-commit-msg could not record AI provenance \(.*\); the commit goes on, marked AI-Attribution: v1 failed so that check asks a senior to look/,
     );
-    assert.equal(repo.git('log', '-1', '--format=%B').trimEnd(), 'still commits');
+    assert.equal(repo.git('log', '-1', '--format=%B').trimEnd(), 'still commits\n\nAI-Attribution: v1 failed');
     assert.equal(fs.readFileSync(stateDir, 'utf8'), 'not a folder', 'our broken state was overwritten');
   });
 

@@ -213,3 +213,52 @@ describe('security: the commit hook never fails open', () => {
     assert.match(checked.stdout, /unattested: the commit hook failed/);
   });
 });
+
+describe('security: a sign-off is bound to the change as written, whitespace included', () => {
+  const repo = signoffReposPerTest();
+  const date = '1767225600 +0000';
+
+  function stablePatchId(r: SignoffRepo, commit: string): string {
+    const patch = r.run(['log', '-p', '--full-index', '--no-renames', '--format=commit %H', '-1', commit]);
+    return r.run(['patch-id', '--stable'], { input: patch }).split(' ')[0]!;
+  }
+  function aiPython(r: SignoffRepo, text: string): string {
+    r.write('src/app.py', text);
+    r.git('add', '-A');
+    r.run([...as(junior()), 'commit', '-q', '--no-gpg-sign', '-m', `feat: app\n\n${attribution(2)}\n`], {
+      env: { GIT_AUTHOR_DATE: date },
+    });
+    return r.head();
+  }
+  const legacySignoff = (patchId: string, commit: string): string =>
+    `AI sign-off: 1 commit\n\nReviewed-by: Sen Ior <senior@example.com>\nAI-Signoff: ${patchId} ${commit}\n`;
+
+  it('a sign-off made before 0.2 (a --stable id) still counts for the exact commit it names', () => {
+    const r = repo();
+    const a = aiPython(r, 'def f():\n    return 1\n');
+    r.commitAs(senior(), legacySignoff(stablePatchId(r, a), a), { sign: true, allowEmpty: true });
+    const result = r.check();
+    assert.equal(result.status, 0, show(result));
+  });
+
+  it('but not for a re-indented copy of it: that copy waits for a new sign-off', () => {
+    const r = repo();
+    const a = aiPython(r, 'def f():\n    return 1\n');
+    const legacy = stablePatchId(r, a);
+    r.git('tag', 'reviewed', a); // the reviewed commit stays in the repository
+    r.git('reset', '-q', '--hard', 'main');
+    const copy = aiPython(r, 'def f():\n  return 1\n'); // same author and time: a rebased twin, re-indented
+    assert.equal(stablePatchId(r, copy), legacy, '--stable cannot tell them apart');
+    r.commitAs(senior(), legacySignoff(legacy, a), { sign: true, allowEmpty: true });
+    const result = r.check('--format', 'json');
+    assert.equal(result.status, 1, show(result));
+    const commits = (JSON.parse(result.stdout) as { commits: { commit: string; state: string }[] }).commits;
+    assert.deepEqual(
+      commits.map(c => [c.commit, c.state]),
+      [[copy, 'stale']],
+    );
+    // A sign-off made now lists the verbatim id and covers the copy.
+    assert.equal(r.signOff(senior()).status, 0);
+    assert.equal(r.check().status, 0);
+  });
+});

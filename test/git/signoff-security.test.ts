@@ -63,7 +63,7 @@ describe('sign-off forgeries leave check at 1 (real keys, real signatures)', () 
     r.write('src/a.ts', 'x\n');
     r.git('add', '-A');
     // The author can even compute the patch id in advance; the trailer is still only text.
-    const patchId = execFileSync('git', ['patch-id', '--stable'], {
+    const patchId = execFileSync('git', ['patch-id', '--verbatim'], {
       cwd: r.dir,
       input: execFileSync('git', ['diff', '--cached', '--full-index', '--no-renames'], { cwd: r.dir }),
       encoding: 'utf8',

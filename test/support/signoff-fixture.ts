@@ -162,7 +162,7 @@ export class SignoffRepo extends TempRepo {
       ['log', '-p', '--full-index', '--no-renames', '--format=commit %H', '-1', commit],
       { cwd: this.dir },
     );
-    return execFileSync('git', ['patch-id', '--stable'], { cwd: this.dir, input: patch, encoding: 'utf8' }).split(
+    return execFileSync('git', ['patch-id', '--verbatim'], { cwd: this.dir, input: patch, encoding: 'utf8' }).split(
       ' ',
     )[0]!;
   }

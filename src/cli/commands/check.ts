@@ -16,7 +16,7 @@ const help = `Usage: ${PRODUCT.cli} check --base REV [--head REV] [--format text
 The CI gate: checks that every AI-assisted commit in REV..HEAD that needs a senior's sign-off has one.
 
 A commit needs sign-off when its AI-Attribution trailer shows AI lines the policy does not ignore. It is signed
-off when an empty sign-off commit later on the branch lists its patch id (git patch-id --stable) and is SSH-signed
+off when an empty sign-off commit later on the branch lists its patch id (git patch-id --verbatim) and is SSH-signed
 by a senior listed in .ai-provenance/allowed_signers who is not its author; high-risk commits need the policy's
 number of distinct seniors. The policy and the roster are read from the BASE revision, never from the branch.
 States: pending, requested, signed-off, stale (the patch changed after the sign-off), unverified (a sign-off that

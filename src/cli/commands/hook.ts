@@ -40,7 +40,8 @@ What the managed git hooks call ('${PRODUCT.cli} hooks install' sets them up):
   post-rewrite        after an amend, keeps only the new commit's record in its note (git appends the old one)
 
 These never fail a commit: any problem of ours is logged (stderr and the hooks.log in the state folder) and
-the commit goes through unchanged. Exit code: always 0.
+the commit goes through, with "AI-Attribution: v1 failed" when prepare-commit-msg could not attribute it (check
+then asks a senior to look). Exit code: always 0.
 `;
 
 /** The commit id's place in a prepared note: split there, so post-commit (sh, in the launcher) can put it in. */
@@ -266,7 +267,7 @@ export const hookCommand: Command = {
       appendHooksLog(location, `${name}: ${detail.replace(/\n/g, '\n  ')}`);
       if (name === 'prepare-commit-msg' && location && rest[0]) await markFailed(location, rest[0], context.logger);
       process.stderr.write(
-        `${PRODUCT.cli}: ${name} could not record AI provenance (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the commit goes on unchanged.${location ? ` Details: ${path.join(location.stateDir, 'hooks.log')}` : ''}\n`,
+        `${PRODUCT.cli}: ${name} could not record AI provenance (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the commit goes on${name === 'prepare-commit-msg' ? `, marked ${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION} so that check asks a senior to look` : ''}.${location ? ` Details: ${path.join(location.stateDir, 'hooks.log')}` : ''}\n`,
       );
     }
     return ExitCode.Ok;

@@ -8,7 +8,7 @@
  *   Reviewed-by: <Name> <email>
  *   AI-Signoff: <patch-id> <commit-id>
  *
- * one `AI-Signoff` per reviewed commit, the patch id from `git patch-id --stable`. This module writes the message
+ * one `AI-Signoff` per reviewed commit, the patch id from `git patch-id --verbatim` (`--stable` before 0.2). This module writes the message
  * and interprets the trailers git parsed out of one (the caller hands over git's own trailer parsing, never a
  * regular expression over the whole message).
  */

@@ -68,8 +68,13 @@ export interface CommitFacts {
   readonly attribution: AttributionFact;
   /** `Assisted-by` values. */
   readonly assistedBy: readonly string[];
-  /** `git patch-id --stable` of the commit's diff (first-parent diff for a merge); undefined when the diff is empty. */
+  /** `git patch-id --verbatim` of the commit's diff (first-parent diff for a merge); undefined when the diff is empty. */
   readonly patchId?: string | undefined;
+  /**
+   * `git patch-id --stable` of the diff, loaded only when a sign-off lists this very commit (by its id) with a patch
+   * id that is not its verbatim one: a sign-off made before 0.2. The commit id pins the content, so it still counts.
+   */
+  readonly legacyPatchId?: string | undefined;
   /** The diff holds NUL bytes, which git patch-id does not hash: a patch id cannot pin the change. */
   readonly patchHasNul?: boolean;
   /** Files the commit touches (first parent); undefined when not loaded. */
@@ -374,6 +379,9 @@ export function computeReview(input: ReviewInput): ReviewReport {
       for (const c of byPatch.get(e.patchId) ?? []) matched.set(c.id, { match: 'patch' });
     for (const e of s.facts.parsed.entries) {
       const same = byId.get(e.commitId);
+      // A sign-off from before 0.2 names the exact commit with its --stable id: that commit, unchanged, was reviewed.
+      if (same?.legacyPatchId !== undefined && same.legacyPatchId === e.patchId && !matched.has(same.id))
+        matched.set(same.id, { match: 'patch' });
       for (const c of same ? [same, ...twinsOf(e.commitId)] : twinsOf(e.commitId)) {
         if (!matched.has(c.id)) matched.set(c.id, { match: 'stale', listedPatchId: e.patchId });
       }

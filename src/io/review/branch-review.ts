@@ -42,7 +42,7 @@ import type { RepositoryLocation } from '../git/repository';
  * Gathers the facts of a branch's review from git and hands them to the pure model (src/core/review/review.ts):
  * - policy and roster from the BASE revision (`git ls-tree` + `git cat-file`), never the branch or the work tree;
  * - base..head with git's own trailer parsing (`%(trailers)`), so trailer look-alikes in a body count for nothing;
- * - patch ids of the AI commits and sign-off candidates in one `git log -p | git patch-id --stable` pass, with the
+ * - patch ids of the AI commits and sign-off candidates in one `git log -p | git patch-id --verbatim` pass, with the
  *   diff options pinned so a person's diff config cannot change a patch id, the log bytes kept exact (written by
  *   git to a file, fed to patch-id as bytes: no text decoding in between);
  * - sign-off signatures from the raw commit objects, verified with ssh-keygen against the base's allowed_signers.
@@ -168,9 +168,22 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
         logger,
       }),
     ]);
+    // Sign-offs made before 0.2 list --stable patch ids: compute those only for the commits such a sign-off names.
+    const reviewedSet = new Set(reviewedIds);
+    const legacyWanted = [
+      ...new Set(
+        candidates
+          .flatMap(cand => cand.parsed.entries)
+          .filter(e => reviewedSet.has(e.commitId) && patches.ids.get(e.commitId) !== e.patchId)
+          .map(e => e.commitId),
+      ),
+    ];
+    const legacy =
+      legacyWanted.length > 0 ? await patchIds(root, legacyWanted, tmp.dir, logger, 'legacy-stable') : undefined;
     const factsOf = (x: (typeof evidence)[number], signoffWithChanges = false): CommitFacts => {
       const { c } = x;
       const patchId = patches.ids.get(c.id);
+      const legacyPatchId = legacy?.ids.get(c.id);
       const filePaths = paths?.get(c.id);
       return {
         id: c.id,
@@ -185,6 +198,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
         ...(x.noteAiLines !== undefined ? { noteAiLines: x.noteAiLines } : {}),
         ...(signoffWithChanges ? { signoffWithChanges: true } : {}),
         ...(patchId ? { patchId } : {}),
+        ...(legacyPatchId && legacyPatchId !== patchId ? { legacyPatchId } : {}),
         ...(patches.withNul.has(c.id) ? { patchHasNul: true } : {}),
         ...(filePaths ? { paths: filePaths } : {}),
         ...(x.aiPaths ? { aiPaths: x.aiPaths } : {}),

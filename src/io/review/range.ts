@@ -14,17 +14,18 @@ import { TOOLS, TOOL_TABLE } from '../../core/agents/table';
 /**
  * The commits of base..head as the review needs them: read with git's own trailer parsing (`%(trailers)`), so
  * trailer look-alikes in a body count for nothing; patch ids of the AI commits and sign-off candidates in one
- * `git log -p | git patch-id --stable` pass, with the diff options pinned so a person's diff config cannot change a
+ * `git log -p | git patch-id --verbatim` pass, with the diff options pinned so a person's diff config cannot change a
  * patch id and the log bytes kept exact (written by git to a file, fed to patch-id as bytes); the files each commit
  * touches; and commits a sign-off lists that are no longer on the branch (rebased twins).
  */
 
 /**
- * The patch id variant of docs/formats.md (sign-off commits). Note: `--stable` ignores whitespace, so an indentation-only change
- * (meaningful in Python or YAML) keeps the patch id; `--verbatim` (git 2.39 has it) would not. The contract says
- * `--stable`; changing this constant changes every AI-Signoff ever written.
+ * The patch id of docs/formats.md (sign-off commits): `--verbatim`, so whitespace counts (a re-indent can change what
+ * Python or YAML does after the senior saw it). Until 0.2 it was `--stable`; see LEGACY_PATCH_ID_ARGS.
  */
-export const PATCH_ID_ARGS = ['patch-id', '--stable'] as const;
+export const PATCH_ID_ARGS = ['patch-id', '--verbatim'] as const;
+/** What sign-offs made before 0.2 list: whitespace-blind ids, honoured only for the exact commit they name. */
+const LEGACY_PATCH_ID_ARGS = ['patch-id', '--stable'] as const;
 
 /** Diff options for patch ids: independent of diff.* config, exact for binary files (full blob ids). */
 const PATCH_DIFF_ARGS = [
@@ -139,6 +140,7 @@ export async function patchIds(
   commits: readonly string[],
   scratchDir: string,
   logger: Logger = nullLogger,
+  variant: 'verbatim' | 'legacy-stable' = 'verbatim',
 ): Promise<PatchIds> {
   const result: PatchIds = { ids: new Map(), withNul: new Set() };
   if (commits.length === 0) return result;
@@ -180,7 +182,11 @@ export async function patchIds(
         );
     });
   }
-  const out = await git([...PATCH_ID_ARGS], { cwd: root, input: bytes, logger });
+  const out = await git([...(variant === 'verbatim' ? PATCH_ID_ARGS : LEGACY_PATCH_ID_ARGS)], {
+    cwd: root,
+    input: bytes,
+    logger,
+  });
   for (const line of out.split('\n')) {
     const [patchId, commitId] = line.trim().split(' ');
     if (patchId && commitId && isObjectId(patchId) && isObjectId(commitId)) result.ids.set(commitId, patchId);
