@@ -111,6 +111,8 @@ export function aiLinesText(c: CommitReview): string {
   const reason = c.needReason;
   if (!reason) return lines;
   if (reason.code === 'policy-change') return `${lines}; changes ${PRODUCT.policyDir}/ (the seniors or the policy)`;
+  if (reason.code === 'branch-threshold')
+    return `${lines}; below minAiLines alone, but the branch has ${reason.branchAiLines} AI lines`;
   switch (reason.why) {
     case 'credited-agent':
       return `${lines}; unattested: an AI agent is credited (${[...c.commit.assistedBy, ...(c.commit.agentCoAuthors ?? [])].map(printable).join(', ')}) but AI-Attribution says no AI line`;

@@ -191,6 +191,14 @@ describe('review state model (docs/review.md)', () => {
     assert.equal(allowed.commits[0]!.state, 'signed-off');
   });
 
+  it('an author address that only looks different is still the signer (full-width, invisible characters, spaces)', () => {
+    for (const lookalike of ['ｓｅｎｉｏｒ@x.org', 'sen\u200bior@x.org', ' senior@x.org\u202e', 'Senior@X.ORG']) {
+      const own = aiCommit(1, { author: { name: 'Sen', email: lookalike } });
+      const r = computeReview(input(2, [own], [signoff(2, senior, [[patch(1), id(1)]])]));
+      assert.deepEqual(r.commits[0]!.claims[0]!.defects, ['self-signoff'], JSON.stringify(lookalike));
+    }
+  });
+
   it('a signer whose key is listed under several addresses is each of them (no self sign-off under an alias)', () => {
     const own = aiCommit(1, { author: senior });
     const alias: SignoffFacts = signoff(2, { name: 'Sen', email: 'alias@x.org' }, [[patch(1), id(1)]], {
@@ -244,7 +252,7 @@ describe('review state model (docs/review.md)', () => {
     assert.equal(two.commits[0]!.signers.length, 2);
   });
 
-  it('decides which commits need sign-off: minAiLines, ignore, high-risk over ignore, malformed trailers', () => {
+  it('decides which commits need sign-off: minAiLines per commit and per branch, ignore, high-risk over ignore, malformed trailers', () => {
     const p = policy({ minAiLines: 3, ignore: ['docs/**', 'infra/generated/**'], highRisk: ['infra/**'] });
     const commits = [
       aiCommit(1, {
@@ -267,7 +275,8 @@ describe('review state model (docs/review.md)', () => {
     assert.deepEqual(
       r.commits.map(c => [c.needsSignoff, c.notNeeded ?? c.state, c.highRisk]),
       [
-        [false, 'below-threshold', false],
+        // Below minAiLines alone, but the branch's AI lines together reach it.
+        [true, 'pending', false],
         [false, 'ignored', false],
         [true, 'pending', false],
         [true, 'pending', true],
@@ -276,13 +285,36 @@ describe('review state model (docs/review.md)', () => {
         [false, 'no-changes', false],
       ],
     );
+    assert.deepEqual(r.commits[0]!.needReason, { code: 'branch-threshold', branchAiLines: 8 });
     assert.equal(r.commits[4]!.aiLines, undefined);
-    assert.equal(r.needingSignoff, 3);
+    assert.equal(r.needingSignoff, 4);
+    // Alone on its branch, the small commit stays below the threshold.
+    const alone = computeReview(input(1, [commits[0]!], [], { policy: p }));
+    assert.equal(alone.commits[0]!.notNeeded, 'below-threshold');
     // The same commit crediting an agent contradicts itself: unattested, whatever minAiLines says.
     const credited = computeReview(input(6, [{ ...commits[5]!, assistedBy: ['Copilot'] }], [], { policy: p }));
     assert.deepEqual(
       [credited.commits[0]!.needsSignoff, credited.commits[0]!.needReason],
       [true, { code: 'unattested', why: 'credited-agent' }],
+    );
+  });
+
+  it('a change split into commits each below minAiLines still needs sign-off when together they reach it', () => {
+    const p = policy({ minAiLines: 10 });
+    const small = (n: number): CommitFacts =>
+      aiCommit(n, {
+        attribution: { kind: 'valid', attribution: { added: 4, ai: 4, mixed: 0, unknown: 0, tools: [] } },
+      });
+    const two = computeReview(input(2, [small(1), small(2)], [], { policy: p }));
+    assert.deepEqual(
+      two.commits.map(c => c.needsSignoff),
+      [false, false],
+      '8 lines in all: below 10',
+    );
+    const three = computeReview(input(3, [small(1), small(2), small(3)], [], { policy: p }));
+    assert.deepEqual(
+      three.commits.map(c => [c.needsSignoff, c.needReason]),
+      [1, 2, 3].map(() => [true, { code: 'branch-threshold', branchAiLines: 12 }]),
     );
   });
 

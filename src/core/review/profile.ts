@@ -30,6 +30,8 @@ export type NotNeededReason = 'no-ai-lines' | 'below-threshold' | 'ignored' | 'n
 /** Why a commit needs sign-off when its AI lines alone would not say so. */
 export type NeedReason =
   | { readonly code: 'policy-change' }
+  /** Below minAiLines alone, but the branch's AI lines together reach it (computeReview decides this one). */
+  | { readonly code: 'branch-threshold'; readonly branchAiLines: number }
   | {
       readonly code: 'unattested';
       readonly why:

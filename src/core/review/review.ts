@@ -279,8 +279,8 @@ export function isSigner(signer: Signer, email: string): boolean {
     sameEmail(signer.email, email) ||
     (signer.principals !== undefined &&
       matchPrincipal(
-        signer.principals.map(p => p.toLowerCase()),
-        email.toLowerCase(),
+        signer.principals.map(p => normalizeAddress(p)),
+        normalizeAddress(email),
       ))
   );
 }
@@ -291,8 +291,21 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/**
+ * An address as a person sees it: compatibility-normalized (full-width and other look-alike forms folded), without
+ * invisible characters (zero-width, bidirectional controls), trimmed, lower-case. The author field of a commit is
+ * not authenticated; this only stops an address that merely looks different from passing for another person.
+ */
+export function normalizeAddress(email: string): string {
+  return email
+    .normalize('NFKC')
+    .replace(/[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, '')
+    .trim()
+    .toLowerCase();
+}
+
 function sameEmail(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return normalizeAddress(a) === normalizeAddress(b);
 }
 
 /** Defects of a sign-off that hold whatever commit it lists. */
@@ -404,8 +417,21 @@ export function computeReview(input: ReviewInput): ReviewReport {
     }
   }
 
+  // minAiLines holds for the branch as a whole too: a change split into small commits is still one change.
+  const needs = new Map(input.commits.map(c => [c.id, reviewNeed(c, input.policy, matchers)] as const));
+  const branchAiLines = [...needs.values()]
+    .filter(n => n.needsSignoff || n.notNeeded === 'below-threshold')
+    .reduce((sum, n) => sum + (n.aiLines ?? 0), 0);
+  if (branchAiLines >= input.policy.signoff.minAiLines) {
+    for (const [id, n] of needs) {
+      if (n.notNeeded !== 'below-threshold') continue;
+      const { notNeeded: _below, ...rest } = n;
+      needs.set(id, { ...rest, needsSignoff: true, reason: { code: 'branch-threshold', branchAiLines } });
+    }
+  }
+
   const commits: CommitReview[] = input.commits.map(c => {
-    const need = reviewNeed(c, input.policy, matchers);
+    const need = needs.get(c.id)!;
     const highRisk = need.highRiskPaths.length > 0;
     const requiredSigners = highRisk ? highRiskSigners : 1;
     const claims = claimsOf.get(c.id) ?? [];
