@@ -593,6 +593,32 @@ describe('agent hooks with the built CLI and real git', function () {
         [['src/app.ts', 2, 1, 1]],
       );
     });
+
+    it("keeps an agent's lines through a later edit outside the editor: the text it stored is in git's object database", () => {
+      repo.hook('claude-code', edit(repo.dir, 'PreToolUse'));
+      const agentText = "export function main(): void {\n  console.log('start');\n  agent();\n}\n";
+      repo.write('src/app.ts', agentText);
+      repo.hook('claude-code', edit(repo.dir, 'PostToolUse'));
+      assert.equal(
+        repo.status().ingested.records,
+        2,
+        'ingested (pre and post), as an editor or a hook would, before the next edit',
+      );
+      const blob = repo.git('hash-object', 'src/app.ts').trim();
+      assert.equal(repo.git('cat-file', '-t', blob).trim(), 'blob', 'the ingested text is kept as a git blob');
+      // Then a terminal editor (or a formatter) changes the file, and the person commits.
+      repo.write('src/app.ts', `// by hand\n${agentText}`);
+      repo.git('add', '-A');
+      assert.equal(repo.cli(['hooks', 'install']).status, 0);
+      execFileSync('git', ['commit', '-q', '-m', 'agent, then by hand'], {
+        cwd: repo.dir,
+        env: { ...process.env, ...repo.env },
+        stdio: 'pipe',
+      });
+      assert.deepEqual(repo.trailers('AI-Attribution'), [
+        'v1 added=2 ai=1 mixed=0 unknown=1 tools=claude-code/agent:1',
+      ]);
+    });
   });
 
   describe('replay of traces with agent events', () => {

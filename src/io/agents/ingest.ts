@@ -13,6 +13,8 @@ import { Engine } from '../../core/attribution/engine';
 import { EngineError } from '../../core/attribution/errors';
 import type { Logger } from '../../core/log';
 import { encodeRuns } from '../../core/formats/stored-runs';
+import { isAi } from '../../core/attribution/origin';
+import { writeBlob } from '../git/queries';
 import { AGENT_HOOK_LIMITS, readTextFile } from './capture';
 import { openRunsStore, type RunsStore } from '../attribution/runs-store';
 import type { RepositoryLocation } from '../git/repository';
@@ -129,6 +131,9 @@ class StoreIngest {
       text = disk.text;
     }
     await this.store.writeRuns(repoPath, text, encodeRuns(runs));
+    // The record describes this text: keep the text too, as the editor does, or the next change outside the editor
+    // finds a record whose text is gone and every AI line in it turns unknown.
+    if (runs.some(r => isAi(r.origin))) await writeBlob(this.location.root, text, this.logger);
     this.written.add(repoPath);
   }
 }
