@@ -262,3 +262,20 @@ describe('security: a sign-off is bound to the change as written, whitespace inc
     assert.equal(r.check().status, 0);
   });
 });
+
+describe("security: the gate reads trailers as every git does, whatever the runner's config", () => {
+  const repo = signoffReposPerTest();
+
+  it("a CI runner's core.commentChar does not hide a trailer block that a # line follows", () => {
+    const r = repo();
+    // What a committer with core.commentChar=auto gets: the trailers, then a body line starting with #.
+    r.commitAs(junior(), `fix: thing\n\n${attribution(3)}\n\n#1 is the issue\n`, {
+      files: { 'src/a.ts': 'a\nb\nc\n' },
+    });
+    const result = r.cli(['check', '--base', 'main'], {
+      env: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.commentChar', GIT_CONFIG_VALUE_0: ';' },
+    });
+    assert.equal(result.status, 1, show(result));
+    assert.match(result.stdout, /pending\s+[0-9a-f]{10}\s+fix: thing/);
+  });
+});

@@ -53,8 +53,12 @@ const PINNED_CONFIG = [
   '-c',
   'core.bigFileThreshold=512m',
 ];
-/** git's trailer parsing with the default separator only, whatever trailer.separators says. */
-const TRAILER_CONFIG = ['-c', 'trailer.separators=:'];
+/**
+ * git's trailer parsing as every default git reads it, whatever this machine's config says: the default separator
+ * only, and `#` as the comment character (a CI runner with core.commentChar=';' would otherwise stop seeing trailers
+ * that a `#` line follows, and read an AI commit as human).
+ */
+const TRAILER_CONFIG = ['-c', 'trailer.separators=:', '-c', 'core.commentChar=#'];
 
 interface LoggedCommit {
   id: string;
