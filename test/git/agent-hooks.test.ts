@@ -594,6 +594,35 @@ describe('agent hooks with the built CLI and real git', function () {
       );
     });
 
+    it('keeps the lines of a file the agent wrote and that was then moved, editor closed, before any ingestion', () => {
+      const write = (event: string): string =>
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: event,
+          tool_name: 'Write',
+          tool_use_id: 'w',
+          tool_input: {
+            file_path: `${repo.dir}/src/new.ts`,
+            content: 'export const made = 1;\nexport const by = 2;\n',
+          },
+        });
+      repo.hook('claude-code', write('PreToolUse'));
+      repo.write('src/new.ts', 'export const made = 1;\nexport const by = 2;\n');
+      repo.hook('claude-code', write('PostToolUse'));
+      fs.renameSync(path.join(repo.dir, 'src/new.ts'), path.join(repo.dir, 'src/moved.ts'));
+      repo.git('add', '-A');
+      assert.equal(repo.cli(['hooks', 'install']).status, 0);
+      execFileSync('git', ['commit', '-q', '-m', 'agent file, moved'], {
+        cwd: repo.dir,
+        env: { ...process.env, ...repo.env },
+        stdio: 'pipe',
+      });
+      assert.deepEqual(repo.trailers('AI-Attribution'), [
+        'v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2',
+      ]);
+    });
+
     it("keeps an agent's lines through a later edit outside the editor: the text it stored is in git's object database", () => {
       repo.hook('claude-code', edit(repo.dir, 'PreToolUse'));
       const agentText = "export function main(): void {\n  console.log('start');\n  agent();\n}\n";

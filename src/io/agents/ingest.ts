@@ -119,14 +119,16 @@ class StoreIngest {
     return this.engine.applyAgentCall(call, { files, at });
   }
 
-  /** Stores a path's attribution for its current work tree text. */
+  /** Stores a path's attribution for its current work tree text (or, when the file is gone, for the last text known). */
   async persist(repoPath: string): Promise<void> {
     if (!this.engine.has(repoPath)) return;
     const disk = readTextFile(this.abs(repoPath), AGENT_HOOK_LIMITS.fileBytes);
-    if (!('text' in disk)) return; // deleted, binary or too large: nothing to attribute
+    if ('note' in disk) return; // binary or too large: nothing to attribute
     let text = this.engine.text(repoPath);
     let runs = this.engine.runs(repoPath);
-    if (disk.text !== text) {
+    // A file moved or deleted since the tool ran keeps the record of the text the tool left, keyed by that text:
+    // where the text turns up again (the file moved, or came back), the commit hook finds it by its blob id.
+    if ('text' in disk && disk.text !== text) {
       runs = reanchorTo({ text, runs }, disk.text);
       text = disk.text;
     }
