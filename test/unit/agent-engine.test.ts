@@ -210,6 +210,17 @@ describe('agent calls in the engine: what nobody saw is unknown', () => {
     assert.equal(e.summary('new.txt').lines, 'a');
   });
 
+  it("a shell command on an open document names the author of what it changed only, not of every unknown character", () => {
+    const e = applyAll(testEngine(), [
+      { t: 'open', path: 'o.txt', text: 'a\nb\n', origin: 'unknown' },
+      { t: 'disk', path: 'o.txt', text: 'a\nb\nc\n' },
+    ]);
+    e.applyAgentCall(call([], { tool: 'Bash', shell: { command: 'echo c >> o.txt' } }), {
+      files: texts({ 'o.txt': { before: 'a\nb\n', after: 'a\nb\nc\n' } }),
+    });
+    assert.equal(e.summary('o.txt').lines, 'uua');
+  });
+
   it('matches an edit sent with \\n to a file with CRLF line ends', () => {
     const e = testEngine();
     e.restore('w.txt', 'a\r\nb\r\n', [{ length: 6, origin: HUMAN }]);

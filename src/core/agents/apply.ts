@@ -301,7 +301,14 @@ export function explainRuns(
     const r = forwardEdit({ text: before, runs: uniform(before.length, UNKNOWN) }, edit, origin);
     if (r.ok && r.value.text === after) return r.value.runs;
   }
-  if (edit.op === 'write' || edit.op === 'unknown') return uniform(after.length, origin);
+  if (edit.op === 'write' || edit.op === 'unknown') {
+    // A whole-file write or a shell command: what differs from the text before is the agent's, the rest stays
+    // unknown. All of `after` only when no text before is known at all (a new file).
+    const before = candidates.find((c): c is string => c !== undefined && c !== after);
+    if (before !== undefined)
+      return diffAttribute({ text: before, runs: uniform(before.length, UNKNOWN) }, after, origin);
+    return candidates.some(c => c === after) ? uniform(after.length, UNKNOWN) : uniform(after.length, origin);
+  }
   return markNewStrings(after, edit, origin, UNKNOWN);
 }
 
