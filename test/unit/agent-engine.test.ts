@@ -210,7 +210,7 @@ describe('agent calls in the engine: what nobody saw is unknown', () => {
     assert.equal(e.summary('new.txt').lines, 'a');
   });
 
-  it("a shell command on an open document names the author of what it changed only, not of every unknown character", () => {
+  it('a shell command on an open document names the author of what it changed only, not of every unknown character', () => {
     const e = applyAll(testEngine(), [
       { t: 'open', path: 'o.txt', text: 'a\nb\n', origin: 'unknown' },
       { t: 'disk', path: 'o.txt', text: 'a\nb\nc\n' },
