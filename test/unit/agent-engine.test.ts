@@ -221,6 +221,21 @@ describe('agent calls in the engine: what nobody saw is unknown', () => {
     assert.equal(e.summary('o.txt').lines, 'uua');
   });
 
+  it("a shell command that moves a file (mv, git mv) keeps its text's origin: a person's file does not become the agent's", () => {
+    const e = testEngine();
+    e.restore('mine.txt', 'by hand\n', [{ length: 8, origin: HUMAN }]);
+    e.applyAgentCall(call([], { tool: 'Bash', shell: { command: 'mv mine.txt moved.txt' } }), {
+      files: texts({
+        'mine.txt': { before: 'by hand\n', afterMissing: true },
+        'moved.txt': { beforeMissing: true, after: 'by hand\n' },
+        'made.txt': { beforeMissing: true, after: 'new\n' },
+      }),
+    });
+    assert.equal(e.summary('moved.txt').lines, 'h', 'moved, not written');
+    assert.equal(e.has('mine.txt'), false);
+    assert.equal(e.summary('made.txt').lines, 'a', 'a file the command made is still its own');
+  });
+
   it('matches an edit sent with \\n to a file with CRLF line ends', () => {
     const e = testEngine();
     e.restore('w.txt', 'a\r\nb\r\n', [{ length: 6, origin: HUMAN }]);

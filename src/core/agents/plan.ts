@@ -157,3 +157,31 @@ export class AgentPlan {
     this.actions.push({ kind: 'pending', path, after, runs });
   }
 }
+
+/**
+ * Files a shell command moved: a path that did not exist before the command and holds, after it, exactly the text
+ * a path that is gone after it held before (in the hook's snapshot, or as this engine knows it). Returns the new
+ * path -> the old path. Only one-to-one matches count: two vanished files with the same text are not guessed at.
+ */
+export function shellMoves(files: ReadonlyMap<string, AgentFileTexts>, plan: AgentPlan): Map<string, string> {
+  const vanished = [...files]
+    .filter(([, t]) => t.afterMissing === true)
+    .map(([path, t]) => ({
+      path,
+      text: t.before ?? plan.view(path)?.text,
+    }));
+  const moves = new Map<string, string>();
+  for (const [path, t] of files) {
+    if (t.after === undefined || !(t.beforeMissing === true || (t.before === undefined && !plan.view(path)))) continue;
+    const same = vanished.filter(v => v.text === t.after);
+    if (same.length === 1) moves.set(path, same[0]!.path);
+  }
+  return moves;
+}
+
+/** Plans a move of `from` to `to`: the text keeps the origins it had there (unknown where nothing was known). */
+export function planMove(plan: AgentPlan, from: string, to: string, text: string): void {
+  const known = plan.view(from);
+  const runs = known ? (known.text === text ? known.runs : reanchorTo(known, text)) : uniform(text.length, UNKNOWN);
+  plan.set(from, to, { text, runs });
+}

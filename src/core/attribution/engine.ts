@@ -1,6 +1,6 @@
 import { v4 as uuidv4 } from 'uuid';
 import { relabelUnknown, type Attributed } from '../agents/apply';
-import { AgentPlan, planAgentEdit, type AgentAction, type PlannedState } from '../agents/plan';
+import { AgentPlan, planAgentEdit, planMove, shellMoves, type AgentAction, type PlannedState } from '../agents/plan';
 import {
   callPaths,
   isRelevantCall,
@@ -278,7 +278,14 @@ export class Engine {
     }
 
     const plan = new AgentPlan(path => this.plannedView(path));
+    // A shell command that moved a file (mv, git mv) did not write its text: the text keeps the origin it had.
+    const moves = call.shell ? shellMoves(files, plan) : new Map<string, string>();
     for (const edit of edits) {
+      const from = moves.get(edit.path);
+      if (from !== undefined) {
+        planMove(plan, from, edit.path, files.get(edit.path)!.after!);
+        continue;
+      }
       const reason = planAgentEdit(plan, edit, files, origin, call.shell !== undefined);
       if (reason === undefined) continue;
       if (options.strict) throw new EngineError('invalid', `${call.agent} ${call.tool} on ${edit.path}: ${reason}`);
