@@ -623,6 +623,98 @@ describe('agent hooks with the built CLI and real git', function () {
       ]);
     });
 
+    it("keeps the AI lines of an uncommitted file the agent then moves with git mv, and a person's file it moves stays the person's", () => {
+      const write = (event: string): string =>
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: event,
+          tool_name: 'Write',
+          tool_use_id: 'w',
+          tool_input: {
+            file_path: `${repo.dir}/src/new.ts`,
+            content: 'export const made = 1;\nexport const by = 2;\n',
+          },
+        });
+      const bash = (event: string, command: string): string =>
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: event,
+          tool_name: 'Bash',
+          tool_use_id: `b-${command}`,
+          tool_input: { command },
+        });
+      repo.hook('claude-code', write('PreToolUse'));
+      repo.write('src/new.ts', 'export const made = 1;\nexport const by = 2;\n');
+      repo.hook('claude-code', write('PostToolUse'));
+      repo.git('add', 'src/new.ts');
+      assert.equal(repo.status().ingested.records, 2);
+      repo.write('notes/mine.md', 'written by a person\n');
+      repo.hook(
+        'claude-code',
+        bash('PreToolUse', 'git mv src/new.ts src/moved.ts && mv notes/mine.md notes/theirs.md'),
+      );
+      repo.git('mv', 'src/new.ts', 'src/moved.ts');
+      fs.renameSync(path.join(repo.dir, 'notes/mine.md'), path.join(repo.dir, 'notes/theirs.md'));
+      repo.hook(
+        'claude-code',
+        bash('PostToolUse', 'git mv src/new.ts src/moved.ts && mv notes/mine.md notes/theirs.md'),
+      );
+      repo.git('add', '-A');
+      assert.equal(repo.cli(['hooks', 'install']).status, 0);
+      execFileSync('git', ['commit', '-q', '-m', 'moved by the agent'], {
+        cwd: repo.dir,
+        env: { ...process.env, ...repo.env },
+        stdio: 'pipe',
+      });
+      // 2 AI lines moved, 1 line of the person's: unknown (no record of who wrote it), never the agent's.
+      assert.deepEqual(repo.trailers('AI-Attribution'), [
+        'v1 added=3 ai=2 mixed=0 unknown=1 tools=claude-code/agent:2',
+      ]);
+    });
+
+    it('keeps the AI lines of an untracked file the agent wrote and then moved with a plain mv', () => {
+      const write = (event: string): string =>
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: event,
+          tool_name: 'Write',
+          tool_use_id: 'w',
+          tool_input: {
+            file_path: `${repo.dir}/src/new.ts`,
+            content: 'export const made = 1;\nexport const by = 2;\n',
+          },
+        });
+      const bash = (event: string): string =>
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: event,
+          tool_name: 'Bash',
+          tool_use_id: 'b',
+          tool_input: { command: 'mv src/new.ts src/moved.ts' },
+        });
+      repo.hook('claude-code', write('PreToolUse'));
+      repo.write('src/new.ts', 'export const made = 1;\nexport const by = 2;\n');
+      repo.hook('claude-code', write('PostToolUse'));
+      assert.equal(repo.status().ingested.records, 2);
+      repo.hook('claude-code', bash('PreToolUse'));
+      fs.renameSync(path.join(repo.dir, 'src/new.ts'), path.join(repo.dir, 'src/moved.ts'));
+      repo.hook('claude-code', bash('PostToolUse'));
+      repo.git('add', '-A');
+      assert.equal(repo.cli(['hooks', 'install']).status, 0);
+      execFileSync('git', ['commit', '-q', '-m', 'moved by the agent'], {
+        cwd: repo.dir,
+        env: { ...process.env, ...repo.env },
+        stdio: 'pipe',
+      });
+      assert.deepEqual(repo.trailers('AI-Attribution'), [
+        'v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2',
+      ]);
+    });
+
     it("keeps an agent's lines through a later edit outside the editor: the text it stored is in git's object database", () => {
       repo.hook('claude-code', edit(repo.dir, 'PreToolUse'));
       const agentText = "export function main(): void {\n  console.log('start');\n  agent();\n}\n";

@@ -343,13 +343,16 @@ async function shellPost(
   const { entries: now } = await statusEntries(location.root, limits, logger);
   const before = new Map(Object.entries(snapshot.entries));
   const changed: string[] = [];
+  const vanished: { path: string; size: number; mtimeMs: number }[] = [];
   for (const p of new Set([...before.keys(), ...now.keys()])) {
     const was = before.get(p);
     let st: fs.Stats;
     try {
       st = fs.lstatSync(path.join(location.root, p));
     } catch {
-      continue; // deleted: nothing left to attribute
+      // Deleted: nothing left to attribute, but remembered, so a file that turns up under another name is a move.
+      if (was && !was.missing) vanished.push({ path: p, size: was.size, mtimeMs: was.mtimeMs });
+      continue;
     }
     if (!st.isFile()) continue;
     if (was) {
@@ -401,9 +404,14 @@ async function shellPost(
       continue;
     }
     const was = before.get(p);
-    if (was?.missing) file.beforeMissing = true;
+    const isNew = was?.missing === true || (!was && !snapshot.truncated && now.get(p)?.untracked === true);
+    // mv keeps a file's size and modification time: a new file that matches exactly one vanished file is that file,
+    // moved, not written; its text is as it was (the engine moves what it knows of it).
+    const movedFrom = isNew ? sameFile(vanished, path.join(location.root, p)) : undefined;
+    if (movedFrom !== undefined) file.before = file.after;
+    else if (was?.missing) file.beforeMissing = true;
     else if (was?.text !== undefined) file.before = was.text;
-    else if (!was && !snapshot.truncated && now.get(p)?.untracked) file.beforeMissing = true;
+    else if (isNew) file.beforeMissing = true;
     else {
       const blob = indexBlobs.get(p);
       const content = blob ? blobs.get(blob) : undefined;
@@ -411,7 +419,23 @@ async function shellPost(
     }
     files.push(file);
   }
+  for (const v of vanished) files.push({ path: v.path, afterMissing: true });
   return files;
+}
+
+/** The one vanished file with the size and modification time `file` has now, if there is exactly one. */
+function sameFile(
+  vanished: readonly { path: string; size: number; mtimeMs: number }[],
+  file: string,
+): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+  const same = vanished.filter(v => v.size === st.size && v.mtimeMs === st.mtimeMs);
+  return same.length === 1 ? same[0]!.path : undefined;
 }
 
 /**
