@@ -540,6 +540,44 @@ describe('agent hooks with the built CLI and real git', function () {
         },
       });
 
+    /** A Claude Code Write of `content` to src/new.ts, as its hook sends it. */
+    const writeNew = (event: string, content: string): string =>
+      JSON.stringify({
+        session_id: 's',
+        cwd: repo.dir,
+        hook_event_name: event,
+        tool_name: 'Write',
+        tool_use_id: 'w',
+        tool_input: { file_path: `${repo.dir}/src/new.ts`, content },
+      });
+    /** A Claude Code Bash call, as its hook sends it. */
+    const bash = (event: string, command: string): string =>
+      JSON.stringify({
+        session_id: 's',
+        cwd: repo.dir,
+        hook_event_name: event,
+        tool_name: 'Bash',
+        tool_use_id: `b-${command}`,
+        tool_input: { command },
+      });
+    const made = 'export const made = 1;\nexport const by = 2;\n';
+    /** The agent writes src/new.ts (pre, the write, post), as a session would. */
+    const agentWritesNew = (): void => {
+      repo.hook('claude-code', writeNew('PreToolUse', made));
+      repo.write('src/new.ts', made);
+      repo.hook('claude-code', writeNew('PostToolUse', made));
+    };
+    /** Commits everything with our git hooks installed. */
+    const commitWithHooks = (message: string): void => {
+      repo.git('add', '-A');
+      assert.equal(repo.cli(['hooks', 'install']).status, 0);
+      execFileSync('git', ['commit', '-q', '-m', message], {
+        cwd: repo.dir,
+        env: { ...process.env, ...repo.env },
+        stdio: 'pipe',
+      });
+    };
+
     it("gives files open in the editor's engine the records' effect in memory, stores the rest, and leaves other records in the spool", async () => {
       const location = await locateRepository(repo.dir);
       new Spool(location, nullLogger).appendSync({ type: 'something-else', value: 1 });
@@ -595,79 +633,25 @@ describe('agent hooks with the built CLI and real git', function () {
     });
 
     it('keeps the lines of a file the agent wrote and that was then moved, editor closed, before any ingestion', () => {
-      const write = (event: string): string =>
-        JSON.stringify({
-          session_id: 's',
-          cwd: repo.dir,
-          hook_event_name: event,
-          tool_name: 'Write',
-          tool_use_id: 'w',
-          tool_input: {
-            file_path: `${repo.dir}/src/new.ts`,
-            content: 'export const made = 1;\nexport const by = 2;\n',
-          },
-        });
-      repo.hook('claude-code', write('PreToolUse'));
-      repo.write('src/new.ts', 'export const made = 1;\nexport const by = 2;\n');
-      repo.hook('claude-code', write('PostToolUse'));
+      agentWritesNew();
       fs.renameSync(path.join(repo.dir, 'src/new.ts'), path.join(repo.dir, 'src/moved.ts'));
-      repo.git('add', '-A');
-      assert.equal(repo.cli(['hooks', 'install']).status, 0);
-      execFileSync('git', ['commit', '-q', '-m', 'agent file, moved'], {
-        cwd: repo.dir,
-        env: { ...process.env, ...repo.env },
-        stdio: 'pipe',
-      });
+      commitWithHooks('agent file, moved');
       assert.deepEqual(repo.trailers('AI-Attribution'), [
         'v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2',
       ]);
     });
 
     it("keeps the AI lines of an uncommitted file the agent then moves with git mv, and a person's file it moves stays the person's", () => {
-      const write = (event: string): string =>
-        JSON.stringify({
-          session_id: 's',
-          cwd: repo.dir,
-          hook_event_name: event,
-          tool_name: 'Write',
-          tool_use_id: 'w',
-          tool_input: {
-            file_path: `${repo.dir}/src/new.ts`,
-            content: 'export const made = 1;\nexport const by = 2;\n',
-          },
-        });
-      const bash = (event: string, command: string): string =>
-        JSON.stringify({
-          session_id: 's',
-          cwd: repo.dir,
-          hook_event_name: event,
-          tool_name: 'Bash',
-          tool_use_id: `b-${command}`,
-          tool_input: { command },
-        });
-      repo.hook('claude-code', write('PreToolUse'));
-      repo.write('src/new.ts', 'export const made = 1;\nexport const by = 2;\n');
-      repo.hook('claude-code', write('PostToolUse'));
+      agentWritesNew();
       repo.git('add', 'src/new.ts');
       assert.equal(repo.status().ingested.records, 2);
       repo.write('notes/mine.md', 'written by a person\n');
-      repo.hook(
-        'claude-code',
-        bash('PreToolUse', 'git mv src/new.ts src/moved.ts && mv notes/mine.md notes/theirs.md'),
-      );
+      const command = 'git mv src/new.ts src/moved.ts && mv notes/mine.md notes/theirs.md';
+      repo.hook('claude-code', bash('PreToolUse', command));
       repo.git('mv', 'src/new.ts', 'src/moved.ts');
       fs.renameSync(path.join(repo.dir, 'notes/mine.md'), path.join(repo.dir, 'notes/theirs.md'));
-      repo.hook(
-        'claude-code',
-        bash('PostToolUse', 'git mv src/new.ts src/moved.ts && mv notes/mine.md notes/theirs.md'),
-      );
-      repo.git('add', '-A');
-      assert.equal(repo.cli(['hooks', 'install']).status, 0);
-      execFileSync('git', ['commit', '-q', '-m', 'moved by the agent'], {
-        cwd: repo.dir,
-        env: { ...process.env, ...repo.env },
-        stdio: 'pipe',
-      });
+      repo.hook('claude-code', bash('PostToolUse', command));
+      commitWithHooks('moved by the agent');
       // 2 AI lines moved, 1 line of the person's: unknown (no record of who wrote it), never the agent's.
       assert.deepEqual(repo.trailers('AI-Attribution'), [
         'v1 added=3 ai=2 mixed=0 unknown=1 tools=claude-code/agent:2',
@@ -675,41 +659,12 @@ describe('agent hooks with the built CLI and real git', function () {
     });
 
     it('keeps the AI lines of an untracked file the agent wrote and then moved with a plain mv', () => {
-      const write = (event: string): string =>
-        JSON.stringify({
-          session_id: 's',
-          cwd: repo.dir,
-          hook_event_name: event,
-          tool_name: 'Write',
-          tool_use_id: 'w',
-          tool_input: {
-            file_path: `${repo.dir}/src/new.ts`,
-            content: 'export const made = 1;\nexport const by = 2;\n',
-          },
-        });
-      const bash = (event: string): string =>
-        JSON.stringify({
-          session_id: 's',
-          cwd: repo.dir,
-          hook_event_name: event,
-          tool_name: 'Bash',
-          tool_use_id: 'b',
-          tool_input: { command: 'mv src/new.ts src/moved.ts' },
-        });
-      repo.hook('claude-code', write('PreToolUse'));
-      repo.write('src/new.ts', 'export const made = 1;\nexport const by = 2;\n');
-      repo.hook('claude-code', write('PostToolUse'));
+      agentWritesNew();
       assert.equal(repo.status().ingested.records, 2);
-      repo.hook('claude-code', bash('PreToolUse'));
+      repo.hook('claude-code', bash('PreToolUse', 'mv src/new.ts src/moved.ts'));
       fs.renameSync(path.join(repo.dir, 'src/new.ts'), path.join(repo.dir, 'src/moved.ts'));
-      repo.hook('claude-code', bash('PostToolUse'));
-      repo.git('add', '-A');
-      assert.equal(repo.cli(['hooks', 'install']).status, 0);
-      execFileSync('git', ['commit', '-q', '-m', 'moved by the agent'], {
-        cwd: repo.dir,
-        env: { ...process.env, ...repo.env },
-        stdio: 'pipe',
-      });
+      repo.hook('claude-code', bash('PostToolUse', 'mv src/new.ts src/moved.ts'));
+      commitWithHooks('moved by the agent');
       assert.deepEqual(repo.trailers('AI-Attribution'), [
         'v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2',
       ]);

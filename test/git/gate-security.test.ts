@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { runCli } from '../support/git-fixture';
 import { ai, claude, hookedRepoPerTest } from '../support/hooked-repo';
 import {
+  agentTraceNote,
   as,
   attribution,
   junior,
@@ -131,20 +132,7 @@ describe('security: evidence of AI the trailer does not show makes a commit need
   it('a trailer stripped by an amend, while the note still records AI lines, is unattested', () => {
     const r = repo();
     const ai = r.aiCommit(junior(), 'src/a.ts', 3);
-    const note = JSON.stringify({
-      version: '0.1.0',
-      id: '00000000-0000-4000-8000-000000000000',
-      timestamp: '2026-11-24T00:00:00.000Z',
-      vcs: { type: 'git', revision: ai },
-      tool: { name: 'ai-provenance', version: '0.1.0' },
-      files: [
-        {
-          path: 'src/a.ts',
-          conversations: [{ contributor: { type: 'ai' }, ranges: [{ start_line: 1, end_line: 3 }] }],
-        },
-      ],
-    });
-    r.git('notes', '--ref', 'refs/notes/ai-provenance', 'add', '-m', note, ai);
+    r.git('notes', '--ref', 'refs/notes/ai-provenance', 'add', '-m', agentTraceNote(ai, 'src/a.ts', 1, 3), ai);
     r.git('config', 'notes.rewriteRef', 'refs/notes/ai-provenance');
     r.run([...as(junior()), 'commit', '-q', '--amend', '--no-gpg-sign', '-m', 'feat: src/a.ts by hand, honest']);
     const g = gate(r);

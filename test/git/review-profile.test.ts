@@ -2,7 +2,15 @@ import * as assert from 'node:assert/strict';
 import { nullLogger } from '../../src/core/log';
 import { locateRepository } from '../../src/io/git/repository';
 import { reviewWithDetails } from '../../src/io/review/branch-review';
-import { attribution, junior, senior, senior2, show, signoffReposPerTest } from '../support/signoff-fixture';
+import {
+  agentTraceNote,
+  attribution,
+  junior,
+  senior,
+  senior2,
+  show,
+  signoffReposPerTest,
+} from '../support/signoff-fixture';
 
 /**
  * One review profile: `check` (the CI gate) and what the sidebar, `log` and request-review show (reviewWithDetails,
@@ -29,26 +37,7 @@ describe('check and the sidebar agree (one review profile)', () => {
       files: { 'src/a.ts': 'one\ntwo\nthree\n', 'infra/deploy.yml': 'replicas: 3\n' },
     });
     // The line-level note, as the hook writes it: AI lines 1-3 of src/a.ts, nothing in infra/.
-    const note = {
-      version: '0.1.0',
-      id: '00000000-0000-4000-8000-000000000000',
-      timestamp: '2026-11-24T00:00:00.000Z',
-      vcs: { type: 'git', revision: id },
-      tool: { name: 'ai-provenance', version: '0.1.0' },
-      files: [
-        {
-          path: 'src/a.ts',
-          conversations: [{ contributor: { type: 'ai' }, ranges: [{ start_line: 1, end_line: 3 }] }],
-        },
-      ],
-      metadata: {
-        'dev.ai-provenance': {
-          attribution: 'v1 added=4 ai=3 mixed=0 unknown=0 tools=copilot/inline:3',
-          files: [{ path: 'src/a.ts', conversations: [{ tool: 'copilot', kind: 'inline' }] }],
-        },
-      },
-    };
-    r.git('notes', '--ref', 'refs/notes/ai-provenance', 'add', '-m', JSON.stringify(note), id);
+    r.git('notes', '--ref', 'refs/notes/ai-provenance', 'add', '-m', agentTraceNote(id, 'src/a.ts', 1, 3), id);
     const signed = r.signOff(senior());
     assert.equal(signed.status, 0, show(signed));
 

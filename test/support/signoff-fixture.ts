@@ -81,6 +81,26 @@ export function attribution(ai: number, mixed = 0, added = ai + mixed): string {
   return `AI-Attribution: v1 added=${added} ai=${ai} mixed=${mixed} unknown=0 tools=${tools}`;
 }
 
+/** A line-level note as the post-commit hook writes it: lines start..end of `file` are AI (copilot, inline). */
+export function agentTraceNote(commit: string, file: string, start: number, end: number): string {
+  return JSON.stringify({
+    version: '0.1.0',
+    id: '00000000-0000-4000-8000-000000000000',
+    timestamp: '2026-11-24T00:00:00.000Z',
+    vcs: { type: 'git', revision: commit },
+    tool: { name: 'ai-provenance', version: '0.1.0' },
+    files: [
+      { path: file, conversations: [{ contributor: { type: 'ai' }, ranges: [{ start_line: start, end_line: end }] }] },
+    ],
+    metadata: {
+      'dev.ai-provenance': {
+        attribution: `v1 added=${end - start + 1} ai=${end - start + 1} mixed=0 unknown=0 tools=copilot/inline:${end - start + 1}`,
+        files: [{ path: file, conversations: [{ tool: 'copilot', kind: 'inline' }] }],
+      },
+    },
+  });
+}
+
 export function rosterLine(...people: Person[]): string {
   return people.map(p => `${p.email} ${p.publicKey}`).join('\n') + '\n';
 }
