@@ -39,7 +39,7 @@ import { TextBuffer } from './text';
  * src/core/agents/payload.ts, planned by src/core/agents/plan.ts (a list of actions, plain data) and applied here:
  * the same code for replays, the CLI's spool ingestion and the extension.
  *
- * About 560 lines, on purpose: the document state (text, runs, undo history, pending signals) is private to this
+ * About 570 lines, on purpose: the document state (text, runs, undo history, pending signals) is private to this
  * class so that no other code can change one without the others; what can live outside it (text and run storage,
  * history, capture, line classes, re-anchoring, agent planning) already does.
  */
