@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { firstRecord } from '../../src/core/formats/git-note';
 import { runCli } from '../support/git-fixture';
 import { ai, claude, hookedRepoPerTest } from '../support/hooked-repo';
 import {
@@ -199,6 +200,172 @@ describe('security: the commit hook never fails open', () => {
     const checked = runCli(['check', '--base', 'HEAD~1'], { cwd: r.dir });
     assert.equal(checked.status, 1, checked.stderr);
     assert.match(checked.stdout, /unattested: the commit hook failed/);
+  });
+});
+
+describe('security: a commit made from other commits carries the AI lines it brings', () => {
+  const repo = hookedRepoPerTest();
+  const aiLines = 'export function total(xs: number[]) {\n  return xs.reduce((a, b) => a + b, 0);\n}\n';
+
+  interface Checked {
+    commits: { id: string; subject: string; needsSignoff: boolean; needReason?: unknown }[];
+  }
+  function checkJson(r: ReturnType<typeof repo>, base: string): { status: number | null; report: Checked } {
+    const result = runCli(['check', '--base', base, '--format', 'json'], { cwd: r.dir });
+    assert.ok(result.status === 0 || result.status === 1, result.stderr);
+    return { status: result.status, report: JSON.parse(result.stdout) as Checked };
+  }
+  const noteLines = (r: ReturnType<typeof repo>, rev = 'HEAD'): string[] => {
+    const note = r.note(rev);
+    if (!note) return [];
+    // After a rebase git appends the old commit's record to ours; readers take the first (firstRecord).
+    const record = JSON.parse(firstRecord(note)) as {
+      files: { path: string; conversations: { contributor: { type: string }; ranges: { start_line: number; end_line: number }[] }[] }[];
+    };
+    return record.files.flatMap(f =>
+      f.conversations.flatMap(c => c.ranges.map(x => `${f.path}:${x.start_line}-${x.end_line}:${c.contributor.type}`)),
+    );
+  };
+
+  /** main gets a human line at the end of calc.ts, topic an agent's function there: a conflict. */
+  async function conflictingBranches(r: ReturnType<typeof repo>): Promise<string> {
+    r.write('calc.ts', '// calc\n');
+    r.git('add', '-A');
+    r.commit('-m', 'calc');
+    r.git('switch', '-q', '-c', 'topic');
+    await r.track('calc.ts', `// calc\n${aiLines}`, [{ length: 8, origin: 'human' }, ai(aiLines, claude)]);
+    r.git('add', '-A');
+    r.commit('-m', 'feat: total, by the agent');
+    const topic = r.git('rev-parse', 'HEAD').trim();
+    r.git('switch', '-q', 'main');
+    r.write('calc.ts', '// calc\nexport const zero = 0;\n');
+    r.git('add', '-A');
+    r.commit('-m', 'zero');
+    return topic;
+  }
+  const resolved = `// calc\nexport const zero = 0;\n${aiLines}`;
+
+  it('a cherry-pick whose conflict a person resolved keeps the AI lines of the commit it picks', async () => {
+    const r = repo();
+    const topic = await conflictingBranches(r);
+    const picked = r.gitEnvStatus(r.env, 'cherry-pick', topic);
+    assert.notEqual(picked, 0, 'the cherry-pick was meant to conflict');
+    r.write('calc.ts', resolved);
+    r.git('add', 'calc.ts');
+    r.commit('--no-edit');
+    assert.deepEqual(r.trailers('AI-Attribution'), ['v1 added=3 ai=3 mixed=0 unknown=0 tools=claude-code/agent:3']);
+    assert.deepEqual(noteLines(r), ['calc.ts:3-5:ai']);
+    const { status, report } = checkJson(r, 'HEAD~1');
+    assert.equal(status, 1);
+    assert.equal(report.commits[0]?.needsSignoff, true);
+  });
+
+  it('a merge whose conflict an agent resolved carries the resolution lines, and only those', async () => {
+    const r = repo();
+    await conflictingBranches(r);
+    assert.notEqual(r.gitEnvStatus(r.env, 'merge', '-q', 'topic'), 0, 'the merge was meant to conflict');
+    const resolution = 'export const one = 1;\n';
+    const text = `// calc\nexport const zero = 0;\n${resolution}${aiLines}`;
+    await r.track('calc.ts', text, [
+      { length: '// calc\nexport const zero = 0;\n'.length, origin: 'human' },
+      ai(resolution, claude),
+      { length: aiLines.length, origin: 'unknown' },
+    ]);
+    r.git('add', 'calc.ts');
+    r.commit('--no-edit');
+    assert.equal(r.git('rev-list', '--parents', '-1', 'HEAD').trim().split(' ').length, 3, 'not a merge commit');
+    // The agent's line is new to both sides; the function came from topic, where its own commit counts it.
+    assert.deepEqual(r.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1']);
+    const { report } = checkJson(r, 'main@{1}');
+    const merge = report.commits.find(c => c.subject.startsWith('Merge'));
+    assert.equal(merge?.needsSignoff, true, JSON.stringify(report));
+  });
+
+  it('a merge with nothing new in it gets no trailer, though its other side has AI lines', async () => {
+    const r = repo();
+    r.git('switch', '-q', '-c', 'topic');
+    await r.track('feat.ts', aiLines, [ai(aiLines, claude)]);
+    r.git('add', '-A');
+    r.commit('-m', 'feat');
+    r.git('switch', '-q', 'main');
+    r.write('other.txt', 'x\n');
+    r.git('add', '-A');
+    r.commit('-m', 'other');
+    r.gitEnv(r.env, 'merge', '-q', '--no-ff', '-m', 'Merge topic', 'topic');
+    assert.deepEqual(r.trailers('AI-Attribution'), []);
+  });
+
+  it('merge --squash of a branch with AI commits carries their lines into the squash commit', async () => {
+    const r = repo();
+    r.git('switch', '-q', '-c', 'topic');
+    await r.track('a.ts', aiLines, [ai(aiLines, claude)]);
+    r.git('add', '-A');
+    r.commit('-m', 'feat: a');
+    const edited = aiLines.replace('export function total', 'export function sum');
+    r.write('a.ts', edited); // a person renames the function: that line becomes mixed, the rest stays AI
+    r.write('b.txt', 'by hand\n');
+    r.git('add', '-A');
+    r.commit('-m', 'rename, by hand');
+    r.git('switch', '-q', 'main');
+    r.gitEnv(r.env, 'merge', '-q', '--squash', 'topic');
+    r.commit('--no-edit');
+    const [value] = r.trailers('AI-Attribution');
+    assert.match(value ?? '', /^v1 added=4 ai=2 mixed=1 unknown=1 tools=claude-code\/agent:3$/);
+    assert.deepEqual(noteLines(r), ['a.ts:1-1:mixed', 'a.ts:2-3:ai', 'b.txt:1-1:unknown']);
+  });
+
+  it('merge --squash of an AI commit whose note is not here counts its files as skipped, so check asks', async () => {
+    const r = repo();
+    r.git('switch', '-q', '-c', 'topic');
+    await r.track('a.ts', aiLines, [ai(aiLines, claude)]);
+    r.git('add', '-A');
+    r.commit('-m', 'feat: a');
+    r.git('notes', '--ref', 'refs/notes/ai-provenance', 'remove', 'HEAD');
+    r.git('switch', '-q', 'main');
+    // The store forgets too (another machine, a fresh clone): only the trailer says AI.
+    fs.rmSync(path.join(r.dir, '.git', 'ai-provenance'), { recursive: true, force: true });
+    r.gitEnv(r.env, 'merge', '-q', '--squash', 'topic');
+    r.commit('--no-edit');
+    const [value] = r.trailers('AI-Attribution');
+    assert.match(value ?? '', / skipped=1$/);
+    const { report } = checkJson(r, 'HEAD~1');
+    assert.deepEqual(report.commits[0]?.needReason, { code: 'unattested', why: 'incomplete' });
+  });
+
+  it('a commit made while a rebase -i stops to edit is attributed like any other', async () => {
+    const r = repo();
+    r.write('one.txt', '1\n');
+    r.git('add', '-A');
+    r.commit('-m', 'one');
+    r.write('two.txt', '2\n');
+    r.git('add', '-A');
+    r.commit('-m', 'two');
+    r.gitEnv({ ...r.env, GIT_SEQUENCE_EDITOR: 'sed -i 1s/^pick/edit/' }, 'rebase', '-q', '-i', 'HEAD~2');
+    await r.track('stop.ts', aiLines, [ai(aiLines, claude)]);
+    r.git('add', '-A');
+    r.commit('-m', 'feat: written during the stop');
+    assert.deepEqual(r.trailers('AI-Attribution'), ['v1 added=3 ai=3 mixed=0 unknown=0 tools=claude-code/agent:3']);
+    r.gitEnv({ ...r.env, GIT_EDITOR: 'true' }, 'rebase', '--continue');
+    assert.equal(r.git('log', '-1', '--format=%s').trim(), 'two');
+    assert.deepEqual(r.trailers('AI-Attribution', 'HEAD~1'), ['v1 added=3 ai=3 mixed=0 unknown=0 tools=claude-code/agent:3']);
+  });
+
+  it('a rebase keeps each AI commit\'s trailer and note as they were', async () => {
+    const r = repo();
+    r.git('switch', '-q', '-c', 'topic');
+    await r.track('a.ts', aiLines, [ai(aiLines, claude)]);
+    r.git('add', '-A');
+    r.commit('-m', 'feat: a');
+    const before = r.git('log', '-1', '--format=%B');
+    const lines = noteLines(r);
+    r.git('switch', '-q', 'main');
+    r.write('m.txt', 'm\n');
+    r.git('add', '-A');
+    r.commit('-m', 'm');
+    r.git('switch', '-q', 'topic');
+    r.gitEnv({ ...r.env, GIT_EDITOR: 'true' }, 'rebase', '-q', 'main');
+    assert.equal(r.git('log', '-1', '--format=%B'), before);
+    assert.deepEqual(noteLines(r), lines);
   });
 });
 

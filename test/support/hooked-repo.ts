@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -54,6 +54,11 @@ export class HookedRepo extends TempRepo {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+  }
+
+  /** git with the hooks' environment, for a command expected to fail (a conflict): its exit status. */
+  gitEnvStatus(env: Record<string, string>, ...args: string[]): number | null {
+    return spawnSync('git', args, { cwd: this.dir, encoding: 'utf8', env: { ...process.env, ...env } }).status;
   }
 
   trailers(key: string, rev = 'HEAD'): string[] {

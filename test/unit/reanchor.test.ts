@@ -30,6 +30,17 @@ describe('re-anchoring', () => {
     assert.equal(result.complete, true);
   });
 
+  it('puts an inserted line that shares its start with the next line before it, whole (as git slides a hunk)', () => {
+    const { text, runs } = runsOf(['// calc\n', HUMAN], ['export function total() {}\n', ai]);
+    const inserted = 'export const zero = 0;\n';
+    const result = reanchor(text, runs, `// calc\n${inserted}export function total() {}\n`);
+    assert.equal(letters(result.runs), 'h'.repeat(8) + 'u'.repeat(inserted.length) + 'a'.repeat(27));
+    assert.equal(classifyLines(`// calc\n${inserted}export function total() {}\n`, result.runs).classes, 'hua');
+    // A deletion slides the same way: the removed line goes whole, the AI line keeps all of its characters.
+    const back = reanchor(`// calc\n${inserted}export function total() {}\n`, result.runs, text);
+    assert.equal(letters(back.runs), 'h'.repeat(8) + 'a'.repeat(27));
+  });
+
   it('keeps the untouched words of an edited line (line diff, then tokens)', () => {
     const { text, runs } = runsOf(['head\n', HUMAN], ['return compute(a, b);\n', ai], ['tail\n', HUMAN]);
     const result = reanchor(text, runs, 'head\nreturn compute(a, c) + 1;\ntail\n');

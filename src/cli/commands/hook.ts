@@ -13,7 +13,8 @@ import {
   formatCoAuthors,
 } from '../../core/formats/trailers';
 import { ingestAgentSpool } from '../../io/agents/ingest';
-import { gitCommitArgs, isAmend, sequencerInProgress } from '../../io/git/commit-context';
+import { commitOrigin, gitCommitArgs, isAmend, type CommitOrigin } from '../../io/git/commit-context';
+import { loadHistory, mergeChains, type History } from '../../io/attribution/history-attribution';
 import { HOOK_MARKERS } from '../../io/git/hooks';
 import { addTrailers, commentChar as commentCharOf, revParse, writeTree } from '../../io/git/queries';
 import { noteOf, removeNote, writeNote } from '../../io/git/notes';
@@ -54,32 +55,35 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   for (const f of [HOOK_MARKERS.pendingNote, HOOK_MARKERS.pendingNoteTail, HOOK_MARKERS.pendingTree])
     fs.rmSync(path.join(location.stateDir, f), { force: true });
   fs.rmSync(path.join(location.stateDir, HOOK_MARKERS.emptyMessage), { force: true });
-  if (source === 'merge' || source === 'squash') return void logger.debug(`skipping a ${source} commit`);
   const root = location.root;
   const file = path.resolve(messageFile);
   const message = fs.readFileSync(file, 'utf8');
   // A senior's sign-off commit is empty and signed as written: it carries no attribution of its own.
   if (/^AI sign-off: /.test(message)) return void logger.debug('skipping a sign-off commit');
   // The questions for git do not depend on each other: ask them at once (each is a process start).
-  const [sequencer, commitArgs, hasHead, hasParent, policy] = await Promise.all([
-    sequencerInProgress(root),
+  const [origin, commitArgs, hasHead, hasParent, policy] = await Promise.all([
+    commitOrigin(root),
     gitCommitArgs(),
     commitExists(root, 'HEAD'),
     commitExists(root, 'HEAD^'),
     readTrailerPolicy(root, logger),
   ]);
-  if (sequencer) return void logger.debug(`skipping: ${sequencer} in progress`);
   const amend = commitArgs ? isAmend(commitArgs) : source === 'commit' && sha === 'HEAD';
   const base = (amend ? hasParent : hasHead) ? (amend ? 'HEAD^' : 'HEAD') : await emptyTree(root);
 
   // What agents wrote through their hooks since the last look: into the store, so the staged files find it.
   await ingestAgentSpool(location, logger);
   const store = openRunsStore(location, logger);
-  const attribution = await stagedAttribution(store, root, base, logger);
+  const history = await historyOf(root, origin, logger);
+  const attribution = await stagedAttribution(store, root, base, logger, {
+    history,
+    ...(origin?.kind === 'merge' && !amend ? { otherParents: origin.heads } : {}),
+  });
   const { ai, mixed } = attribution.attribution;
-  const hasAi = ai + mixed > 0;
-  // An amend keeps the old message: its AI-Attribution must be replaced even when no AI line is left.
-  const stale = amend && new RegExp(`^${AI_ATTRIBUTION}:`, 'mi').test(message);
+  const hasAi = ai + mixed > 0 || (attribution.attribution.skipped ?? 0) > 0;
+  // An amend keeps the old message, a cherry-pick or rebase step the original's, a squash lists the squashed ones
+  // (indented, so not trailers): an AI-Attribution already there must be replaced even when no AI line is left.
+  const stale = (amend || origin !== undefined) && new RegExp(`^${AI_ATTRIBUTION}:`, 'mi').test(message);
   // With no message yet (-m, -F, -C give one), git opens the editor and aborts if the person leaves the message
   // empty, or leaves commit.template's text as it is. Our trailers must not turn that into a commit: commit-msg
   // compares what comes back with what the editor was given. (Under --no-verify commit-msg does not run; an
@@ -125,6 +129,18 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   );
   // Last: its presence is what tells post-commit there is a note to write.
   await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingNote), note.slice(0, slot));
+}
+
+/**
+ * What earlier commits say about the text of a commit made from them (history-attribution.ts): the replayed commit
+ * of a cherry-pick or rebase step, the squashed commits, both sides of a merge.
+ */
+async function historyOf(root: string, origin: CommitOrigin | undefined, logger: Logger): Promise<History> {
+  if (!origin || origin.kind === 'revert') return loadHistory(root, [], logger);
+  if (origin.kind === 'pick') return loadHistory(root, [[origin.commit]], logger);
+  // SQUASH_MSG lists the squashed commits newest first.
+  if (origin.kind === 'squash') return loadHistory(root, [[...origin.commits].reverse()], logger);
+  return loadHistory(root, await mergeChains(root, ['HEAD', ...origin.heads], logger), logger);
 }
 
 /** A message's lines of the person's: not blank, not comments, not the scissors part, not our trailers. */

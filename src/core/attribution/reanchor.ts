@@ -93,8 +93,7 @@ export function reanchor(
   options: ReanchorOptions = {},
 ): ReanchorResult {
   const deadline = Date.now() + (options.timeoutMs ?? 3000);
-  const prefix = commonPrefix(oldText, newText);
-  const suffix = commonSuffix(oldText, newText, Math.min(oldText.length, newText.length) - prefix);
+  const [prefix, suffix] = lineAlignedEnds(oldText, newText);
   const oldMid = oldText.slice(prefix, oldText.length - suffix);
   const newMid = newText.slice(prefix, newText.length - suffix);
 
@@ -120,6 +119,30 @@ export function reanchor(
     );
   }
   return { runs: out.runs, complete };
+}
+
+/**
+ * The common prefix and suffix. When the change is one insertion (or deletion) of text with line breaks, where it
+ * sits is ambiguous: "export const zero = 0;\n" put in before "export function total" reads, character-wise, as
+ * "const zero = 0;\nexport " put in after "export ", and the new line would keep the old line's "export ". Slide
+ * it back to start a line when it can, as git's diff does.
+ */
+function lineAlignedEnds(oldText: string, newText: string): [number, number] {
+  let prefix = commonPrefix(oldText, newText);
+  let suffix = commonSuffix(oldText, newText, Math.min(oldText.length, newText.length) - prefix);
+  const oldMid = oldText.length - prefix - suffix;
+  const newMid = newText.length - prefix - suffix;
+  if ((oldMid === 0) === (newMid === 0)) return [prefix, suffix];
+  const text = newMid > 0 ? newText : oldText;
+  const length = newMid > 0 ? newMid : oldMid;
+  if (text.lastIndexOf('\n', prefix + length - 1) < prefix) return [prefix, suffix];
+  let at = prefix;
+  while (at > 0 && text.charCodeAt(at - 1) !== 0x0a && text.charCodeAt(at - 1) === text.charCodeAt(at + length - 1)) at--;
+  if (at === 0 || text.charCodeAt(at - 1) === 0x0a) {
+    suffix += prefix - at;
+    prefix = at;
+  }
+  return [prefix, suffix];
 }
 
 /**

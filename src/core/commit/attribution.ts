@@ -17,6 +17,8 @@ export interface StagedText {
   newText: string;
   /** Attribution of newText; absent when nothing is known about the file (its added lines are `unknown`). */
   runs?: readonly Run[];
+  /** A merge's other parents' texts: only lines new against all of them (and oldText) count. */
+  otherParentTexts?: readonly string[];
 }
 
 export interface AddedLine {
@@ -66,7 +68,12 @@ export function addedLineNumbers(oldText: string, newText: string): number[] {
 }
 
 export function attributeFile(file: StagedText): FileAttribution {
-  const numbers = addedLineNumbers(file.oldText, file.newText);
+  let numbers = addedLineNumbers(file.oldText, file.newText);
+  for (const other of file.otherParentTexts ?? []) {
+    if (numbers.length === 0) break;
+    const alsoNew = new Set(addedLineNumbers(other, file.newText));
+    numbers = numbers.filter(n => alsoNew.has(n));
+  }
   if (numbers.length === 0) return { path: file.path, added: [] };
   const runs = file.runs ?? [{ length: file.newText.length, origin: UNKNOWN }];
   const report = classifyLines(file.newText, runs);

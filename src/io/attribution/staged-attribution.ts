@@ -6,6 +6,7 @@ import { isBinary, readBlobs, stagedChanges, type StagedChange } from '../git/st
 import { pooled } from '../../core/pool';
 import { bestRecord } from './best-record';
 import type { RunsStore } from './runs-store';
+import { carryHistory, NO_HISTORY, type History } from './history-attribution';
 
 /**
  * The attribution of a staged file's text, from the best record there is (best-record.ts): a record for exactly
@@ -30,33 +31,58 @@ export async function runsForStaged(
   return mapped.runs;
 }
 
+export interface StagedOptions {
+  /** A merge's other parents: a line counts only when it is new against every parent (docs/commits.md). */
+  readonly otherParents?: readonly string[];
+  /** AI lines earlier commits recorded, carried onto the staged text (history-attribution.ts). */
+  readonly history?: History;
+}
+
 /** Everything staged against `base`, attributed line by line. */
 export async function stagedAttribution(
   store: RunsStore,
   root: string,
   base: string,
   logger: Logger,
+  options: StagedOptions = {},
 ): Promise<CommitAttribution> {
-  const changes = await stagedChanges(root, base, { logger });
+  const history = options.history ?? NO_HISTORY;
+  const [changes, ...againstOthers] = await Promise.all([
+    stagedChanges(root, base, { logger }),
+    ...(options.otherParents ?? []).map(parent => stagedChanges(root, parent, { logger })),
+  ]);
+  // Per other parent: the staged files that differ from it, and the blob they had there (none: new there too).
+  const otherBlobs = againstOthers.map(list => new Map(list.map(c => [c.path, c.oldBlob] as const)));
   const blobs = await readBlobs(
     root,
-    changes.flatMap(c => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])),
+    [
+      ...changes!.flatMap(c => (c.oldBlob ? [c.oldBlob, c.newBlob] : [c.newBlob])),
+      ...otherBlobs.flatMap(m => [...m.values()].filter((b): b is string => b !== undefined)),
+    ],
     { logger },
   );
-  const texts = changes.flatMap(change => {
+  const texts = changes!.flatMap(change => {
     const next = blobs.get(change.newBlob);
     const previous = change.oldBlob ? blobs.get(change.oldBlob) : undefined;
     if (!next || isBinary(next) || (previous && isBinary(previous))) return [];
-    return [
-      {
-        change,
-        file: {
-          path: change.path,
-          oldText: previous ? previous.toString('utf8') : '',
-          newText: next.toString('utf8'),
-        } as StagedText,
-      },
-    ];
+    const file: StagedText = {
+      path: change.path,
+      oldText: previous ? previous.toString('utf8') : '',
+      newText: next.toString('utf8'),
+    };
+    if (otherBlobs.length > 0) {
+      const others: string[] = [];
+      for (const m of otherBlobs) {
+        // The same text as that parent has: nothing in it is new to the merge.
+        if (!m.has(change.path)) return [];
+        const blob = m.get(change.path);
+        const content = blob ? blobs.get(blob) : undefined;
+        if (content && isBinary(content)) return [];
+        others.push(content ? content.toString('utf8') : '');
+      }
+      file.otherParentTexts = others;
+    }
+    return [{ change, file }];
   });
   // The records are small files: read them several at a time, so a large commit waits on the disk less.
   // One file that cannot be looked up (a name the store refuses, a record it cannot read) must not cost the others
@@ -65,8 +91,11 @@ export async function stagedAttribution(
   const skipped: string[] = [];
   await pooled(texts, 16, async ({ change, file }) => {
     try {
-      const runs = await runsForStaged(store, root, change, file.newText, logger);
+      const stored = await runsForStaged(store, root, change, file.newText, logger);
+      const paths = change.oldPath ? [change.path, change.oldPath] : [change.path];
+      const runs = (await carryHistory(root, history, paths, file.newText, stored, logger)) ?? stored;
       if (runs) file.runs = runs;
+      if (paths.some(p => history.unplaced.has(p))) skipped.push(change.path);
     } catch (error) {
       skipped.push(change.path);
       logger.warn(
@@ -75,6 +104,9 @@ export async function stagedAttribution(
     }
   });
   const result = attributeCommit(texts.map(t => t.file));
-  if (skipped.length > 0) result.attribution.skipped = skipped.length;
+  // Only files that add lines can hide AI text: a skipped file with nothing new is not worth a senior's look.
+  const adding = new Set(result.files.map(f => f.path));
+  const counted = skipped.filter(p => adding.has(p));
+  if (counted.length > 0) result.attribution.skipped = counted.length;
   return result;
 }

@@ -9,14 +9,60 @@ import { git } from './git';
  * of the git process that runs the hook (our parents: git -> hook sh -> launcher exec'd into node).
  */
 
-/** A sequencer operation whose commits carry their original messages (and trailers): we leave them alone. */
-export async function sequencerInProgress(root: string): Promise<string | undefined> {
-  const names = ['rebase-merge', 'rebase-apply', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'MERGE_HEAD', 'SQUASH_MSG'];
-  const out = await git(['rev-parse', ...names.flatMap(n => ['--git-path', n])], { cwd: root });
-  const paths = out.split('\n');
-  for (let i = 0; i < names.length; i++) {
-    if (fs.existsSync(path.resolve(root, paths[i]!))) return names[i];
+/**
+ * Where the commit being made comes from, when git is in the middle of something (docs/commits.md): its text may
+ * carry AI lines that earlier commits recorded, and those must not arrive unattributed.
+ * - `merge`: `git merge` (or the `git commit` that ends a conflicted one); `heads` are the other parents.
+ * - `squash`: the `git commit` after `git merge --squash`; `commits` are the squashed commits git lists in SQUASH_MSG.
+ * - `pick`: a cherry-pick or a rebase step (CHERRY_PICK_HEAD), or a commit made while a rebase is stopped
+ *   (REBASE_HEAD: a conflict, an `edit`): `commit` is the original being replayed.
+ * - `revert`: a revert; its lines are older text coming back, attributed like any other commit's.
+ */
+export type CommitOrigin =
+  | { readonly kind: 'merge'; readonly heads: readonly string[] }
+  | { readonly kind: 'squash'; readonly commits: readonly string[] }
+  | { readonly kind: 'pick'; readonly commit: string }
+  | { readonly kind: 'revert' };
+
+const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+function readIds(file: string): string[] | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
+  return text
+    .split('\n')
+    .map(line => line.trim())
+    .filter(line => OBJECT_ID.test(line));
+}
+
+/** The commit's origin from git's state files (written by git itself), or undefined for a plain commit. */
+export async function commitOrigin(root: string): Promise<CommitOrigin | undefined> {
+  const names = ['MERGE_HEAD', 'SQUASH_MSG', 'CHERRY_PICK_HEAD', 'REBASE_HEAD', 'REVERT_HEAD'] as const;
+  const out = await git(['rev-parse', ...names.flatMap(n => ['--git-path', n])], { cwd: root });
+  const paths = out.split('\n').map(p => path.resolve(root, p));
+  const at = (name: (typeof names)[number]): string => paths[names.indexOf(name)]!;
+  const heads = readIds(at('MERGE_HEAD'));
+  if (heads && heads.length > 0) return { kind: 'merge', heads };
+  let squash: string | undefined;
+  try {
+    squash = fs.readFileSync(at('SQUASH_MSG'), 'utf8');
+  } catch {
+    squash = undefined;
+  }
+  if (squash !== undefined) {
+    // git's own headers start at the line start; the squashed messages below them are indented.
+    const commits = [...squash.matchAll(/^commit ([0-9a-f]{40}(?:[0-9a-f]{24})?)$/gm)].map(m => m[1]!);
+    return { kind: 'squash', commits };
+  }
+  for (const name of ['CHERRY_PICK_HEAD', 'REBASE_HEAD'] as const) {
+    const [commit] = readIds(at(name)) ?? [];
+    if (commit) return { kind: 'pick', commit };
+  }
+  if (fs.existsSync(at('REVERT_HEAD'))) return { kind: 'revert' };
   return undefined;
 }
 
