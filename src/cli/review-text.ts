@@ -99,6 +99,12 @@ export function stateReason(c: CommitReview, signoffs: readonly SignoffReview[])
 }
 
 export function aiLinesText(c: CommitReview): string {
+  const text = linesAndReason(c);
+  if (!c.landedIn || c.landedIn.length === 0) return text;
+  return `${text}; its lines are now also in ${c.landedIn.map(printable).join(', ')}`;
+}
+
+function linesAndReason(c: CommitReview): string {
   const a = c.commit.attribution;
   const lines =
     a.kind === 'malformed'

@@ -194,7 +194,7 @@ describe('commit hooks with real git', function () {
     assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
   });
 
-  it('leaves merges and rebases alone (their messages are the originals), and the note follows a rebase', async () => {
+  it('a rebase keeps the message as it was and the note follows; a merge with nothing new gets no trailer', async () => {
     repo.git('switch', '-q', '-c', 'topic');
     await repo.track('feat.txt', 'feature work\n', [ai('feature work\n', copilot)]);
     repo.git('add', 'feat.txt');

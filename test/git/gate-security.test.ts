@@ -167,6 +167,65 @@ describe('security: evidence of AI the trailer does not show makes a commit need
   });
 });
 
+describe('security: path rules judge AI lines where they end up', () => {
+  const repo = signoffReposPerTest();
+  const policy = { version: 1, signoff: { ignore: ['generated/'], highRisk: ['src/payments/'] } };
+
+  interface Checked {
+    commits: { commit: string; needsSignoff: boolean; highRisk: boolean; landedIn: string[]; state: string | null }[];
+  }
+  const json = (r: SignoffRepo): Checked => JSON.parse(r.check('--format', 'json').stdout) as Checked;
+  const move = (r: SignoffRepo, from: string, to: string): void => {
+    fs.mkdirSync(path.dirname(path.join(r.dir, to)), { recursive: true });
+    r.git('mv', from, to);
+  };
+
+  it('AI code written under an ignored path and moved by a person into src/ needs a sign-off', () => {
+    const r = repo({ policy });
+    const ai = r.aiCommit(junior(), 'generated/helpers.ts', 6);
+    assert.equal(r.check().status, 0, 'under the ignored path alone it needs nobody');
+    move(r, 'generated/helpers.ts', 'src/helpers.ts');
+    r.commitAs(junior(), 'refactor: move the helpers\n');
+    const result = r.check();
+    assert.equal(result.status, 1, show(result));
+    assert.match(result.stdout, /its lines are now also in src\/helpers\.ts/);
+    const [commit] = json(r).commits.filter(c => c.commit === ai);
+    assert.deepEqual(commit?.landedIn, ['src/helpers.ts']);
+    assert.equal(commit?.needsSignoff, true);
+  });
+
+  it('a copy of it pasted into src/ by a person counts too (the ignored original stays)', () => {
+    const r = repo({ policy });
+    r.aiCommit(junior(), 'generated/helpers.ts', 6);
+    const text = fs.readFileSync(path.join(r.dir, 'generated/helpers.ts'), 'utf8');
+    r.commitAs(junior(), 'feat: use the helpers\n', { files: { 'src/app.ts': `// app\n${text}// end\n` } });
+    assert.equal(r.check().status, 1);
+  });
+
+  it('a sign-off by one senior, then a move of the code into a high-risk path: it now needs two', () => {
+    const r = repo({ policy: { version: 1, signoff: { highRisk: ['src/payments/'], highRiskSigners: 2 } } });
+    const ai = r.aiCommit(junior(), 'src/util.ts', 4);
+    r.manualSignoff(senior(), [ai]);
+    assert.equal(r.check().status, 0, 'signed off as it was');
+    move(r, 'src/util.ts', 'src/payments/util.ts');
+    r.commitAs(junior(), 'refactor: util belongs to payments\n');
+    const result = r.check();
+    assert.equal(result.status, 1, show(result));
+    const [commit] = json(r).commits.filter(c => c.commit === ai);
+    assert.equal(commit?.highRisk, true);
+    assert.deepEqual(commit?.landedIn, ['src/payments/util.ts']);
+    assert.match(result.stdout, /1 of 2 seniors signed off/);
+  });
+
+  it("a person's own code moved into a high-risk path asks nothing more", () => {
+    const r = repo({ policy });
+    r.commitAs(junior(), 'feat: by hand\n', { files: { 'src/util.ts': 'export const x = 1;\n' } });
+    move(r, 'src/util.ts', 'src/payments/util.ts');
+    r.commitAs(junior(), 'refactor: move\n');
+    assert.equal(r.check().status, 0);
+  });
+});
+
 describe('security: the commit hook never fails open', () => {
   const repo = hookedRepoPerTest();
   const aiText = 'export const a = 1;\nexport const b = 2;\n';
@@ -220,7 +279,10 @@ describe('security: a commit made from other commits carries the AI lines it bri
     if (!note) return [];
     // After a rebase git appends the old commit's record to ours; readers take the first (firstRecord).
     const record = JSON.parse(firstRecord(note)) as {
-      files: { path: string; conversations: { contributor: { type: string }; ranges: { start_line: number; end_line: number }[] }[] }[];
+      files: {
+        path: string;
+        conversations: { contributor: { type: string }; ranges: { start_line: number; end_line: number }[] }[];
+      }[];
     };
     return record.files.flatMap(f =>
       f.conversations.flatMap(c => c.ranges.map(x => `${f.path}:${x.start_line}-${x.end_line}:${c.contributor.type}`)),
@@ -347,10 +409,12 @@ describe('security: a commit made from other commits carries the AI lines it bri
     assert.deepEqual(r.trailers('AI-Attribution'), ['v1 added=3 ai=3 mixed=0 unknown=0 tools=claude-code/agent:3']);
     r.gitEnv({ ...r.env, GIT_EDITOR: 'true' }, 'rebase', '--continue');
     assert.equal(r.git('log', '-1', '--format=%s').trim(), 'two');
-    assert.deepEqual(r.trailers('AI-Attribution', 'HEAD~1'), ['v1 added=3 ai=3 mixed=0 unknown=0 tools=claude-code/agent:3']);
+    assert.deepEqual(r.trailers('AI-Attribution', 'HEAD~1'), [
+      'v1 added=3 ai=3 mixed=0 unknown=0 tools=claude-code/agent:3',
+    ]);
   });
 
-  it('a rebase keeps each AI commit\'s trailer and note as they were', async () => {
+  it("a rebase keeps each AI commit's trailer and note as they were", async () => {
     const r = repo();
     r.git('switch', '-q', '-c', 'topic');
     await r.track('a.ts', aiLines, [ai(aiLines, claude)]);

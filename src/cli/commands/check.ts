@@ -113,6 +113,7 @@ function toJson(review: BranchReview): unknown {
       reason: c.needsSignoff ? stateReason(c, report.signoffs) : null,
       highRisk: c.highRisk,
       highRiskPaths: c.highRiskPaths,
+      landedIn: c.landedIn ?? [],
       requiredSigners: c.requiredSigners,
       signers: c.signers,
       claims: c.claims,

@@ -137,7 +137,8 @@ function lineAlignedEnds(oldText: string, newText: string): [number, number] {
   const length = newMid > 0 ? newMid : oldMid;
   if (text.lastIndexOf('\n', prefix + length - 1) < prefix) return [prefix, suffix];
   let at = prefix;
-  while (at > 0 && text.charCodeAt(at - 1) !== 0x0a && text.charCodeAt(at - 1) === text.charCodeAt(at + length - 1)) at--;
+  while (at > 0 && text.charCodeAt(at - 1) !== 0x0a && text.charCodeAt(at - 1) === text.charCodeAt(at + length - 1))
+    at--;
   if (at === 0 || text.charCodeAt(at - 1) === 0x0a) {
     suffix += prefix - at;
     prefix = at;

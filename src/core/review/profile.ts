@@ -10,8 +10,10 @@ import type { AttributionFact } from './review';
  * It reads what travels with the commit through every push and CI clone:
  * - how many AI lines: the AI-Attribution trailer (ai + mixed); a trailer that does not parse, or more than one,
  *   counts as AI (a damaged record must not read as none);
- * - where: the files the commit touches. High-risk when any of them matches `highRisk`; left out as ignored only
- *   when every one of them matches `ignore` (a path both ignored and high-risk is high-risk);
+ * - where: the files the commit touches, and the files at the branch's head its lines were moved or copied into
+ *   later (`git blame -C`: code an AI wrote under an ignored path and a person moved into `src/` is judged where it
+ *   is now). High-risk when any of them matches `highRisk`; left out as ignored only when every one of them
+ *   matches `ignore` (a path both ignored and high-risk is high-risk);
  * - the gate's own files: a commit that changes `.ai-provenance/` (the roster, the policy) needs a senior's sign-off
  *   like AI code, whatever its lines: else a branch with no AI lines could add its author to the seniors;
  * - and whatever else says an AI took part, which can only ask for more review, never less. The commit is
@@ -49,6 +51,8 @@ export interface ProfileInput {
   readonly patchId?: string | undefined;
   /** Files the commit touches; undefined when not loaded (the policy has no path rules). */
   readonly paths?: readonly string[] | undefined;
+  /** Files at the head holding lines this commit brought (moves and copies followed). */
+  readonly landingPaths?: readonly string[] | undefined;
 }
 
 export interface NeedDecision {
@@ -56,8 +60,10 @@ export interface NeedDecision {
   readonly notNeeded?: NotNeededReason;
   /** ai + mixed lines the decision counted. */
   readonly aiLines?: number;
-  /** Touched paths that make the commit high-risk. */
+  /** Touched paths, and paths its lines were moved into, that make the commit high-risk. */
   readonly highRiskPaths: string[];
+  /** Paths the commit did not touch that hold its lines now and that the decision counted. */
+  readonly landedIn?: string[];
   readonly reason?: NeedReason;
 }
 
@@ -79,22 +85,27 @@ function unattested(commit: ProfileInput, policy: Policy, trailerAi: number | un
 export function reviewNeed(commit: ProfileInput, policy: Policy, matchers: PolicyMatchers): NeedDecision {
   if (commit.patchId === undefined) return { needsSignoff: false, notNeeded: 'no-changes', highRiskPaths: [] };
   const paths = commit.paths ?? [];
-  const highRiskPaths = paths.filter(p => matchers.highRisk.matches(p));
-  if (commit.touchesPolicy) return { needsSignoff: true, highRiskPaths, reason: { code: 'policy-change' } };
   const ignored = (p: string): boolean => matchers.ignore.matches(p) && !matchers.highRisk.matches(p);
-  if (paths.length > 0 && paths.every(ignored)) return { needsSignoff: false, notNeeded: 'ignored', highRiskPaths };
-  if (commit.attribution.kind === 'malformed') return { needsSignoff: true, highRiskPaths };
+  const touched = new Set(paths);
+  // Where its lines went later and the rules see them: a high-risk path, or one that is not ignored.
+  const landedIn = (commit.landingPaths ?? []).filter(p => !touched.has(p) && !ignored(p));
+  const where = [...paths, ...landedIn];
+  const highRiskPaths = where.filter(p => matchers.highRisk.matches(p));
+  const moved = landedIn.length > 0 ? { landedIn } : {};
+  if (commit.touchesPolicy) return { needsSignoff: true, highRiskPaths, ...moved, reason: { code: 'policy-change' } };
+  if (where.length > 0 && where.every(ignored)) return { needsSignoff: false, notNeeded: 'ignored', highRiskPaths };
+  if (commit.attribution.kind === 'malformed') return { needsSignoff: true, highRiskPaths, ...moved };
   const trailerAi =
     commit.attribution.kind === 'valid'
       ? commit.attribution.attribution.ai + commit.attribution.attribution.mixed
       : undefined;
   const reason = unattested(commit, policy, trailerAi);
   const aiLines = Math.max(trailerAi ?? 0, commit.noteAiLines ?? 0);
-  if (reason) return { needsSignoff: true, aiLines, highRiskPaths, reason };
+  if (reason) return { needsSignoff: true, aiLines, highRiskPaths, ...moved, reason };
   if (aiLines === 0) return { needsSignoff: false, notNeeded: 'no-ai-lines', aiLines, highRiskPaths };
   // Any AI line in a commit that touches a high-risk path needs sign-off, whatever minAiLines says.
   if (highRiskPaths.length === 0 && aiLines < policy.signoff.minAiLines) {
-    return { needsSignoff: false, notNeeded: 'below-threshold', aiLines, highRiskPaths };
+    return { needsSignoff: false, notNeeded: 'below-threshold', aiLines, highRiskPaths, ...moved };
   }
-  return { needsSignoff: true, aiLines, highRiskPaths };
+  return { needsSignoff: true, aiLines, highRiskPaths, ...moved };
 }

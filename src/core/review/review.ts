@@ -77,6 +77,11 @@ export interface CommitFacts {
   readonly legacyPatchId?: string | undefined;
   /** The diff holds NUL bytes, which git patch-id does not hash: a patch id cannot pin the change. */
   readonly patchHasNul?: boolean;
+  /**
+   * Files at the head of the branch that hold lines this commit brought, found by `git blame -C` (moves and copies
+   * followed); loaded only for commits with AI evidence when the policy has path rules.
+   */
+  readonly landingPaths?: readonly string[] | undefined;
   /** Files the commit touches (first parent); undefined when not loaded. */
   readonly paths?: readonly string[];
   /** Per-file AI line ranges from the notes, for display only (never for decisions); undefined when unknown. */
@@ -204,6 +209,8 @@ export interface CommitReview {
   readonly needReason?: NeedReason;
   readonly highRisk: boolean;
   readonly highRiskPaths: readonly string[];
+  /** Files the commit did not touch where its lines are now, when the path rules counted them (moved AI code). */
+  readonly landedIn?: readonly string[];
   readonly requiredSigners: number;
   /** Defined when needsSignoff. */
   readonly state?: ReviewState;
@@ -457,6 +464,7 @@ export function computeReview(input: ReviewInput): ReviewReport {
       ...(need.reason ? { needReason: need.reason } : {}),
       highRisk,
       highRiskPaths: need.highRiskPaths,
+      ...(need.landedIn && need.landedIn.length > 0 ? { landedIn: need.landedIn } : {}),
       requiredSigners,
       ...(state ? { state } : {}),
       signers,

@@ -11,6 +11,8 @@ import {
 import {
   agentCoAuthors,
   attributionOf,
+  changedFilesAtHead,
+  landingPaths,
   formerCommits,
   logRange,
   patchIds,
@@ -30,6 +32,7 @@ import {
   type SignoffFacts,
 } from '../../core/review/review';
 import { interpretSignoff, isSignoffCandidate, trailerValues } from '../../core/formats/signoff-message';
+import { policyMatchers } from '../../core/review/policy';
 import { ASSISTED_BY } from '../../core/formats/trailers';
 import { runGit } from '../git/git';
 import { locateRepository } from '../git/repository';
@@ -180,6 +183,9 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
     ];
     const legacy =
       legacyWanted.length > 0 ? await patchIds(root, legacyWanted, tmp.dir, logger, 'legacy-stable') : undefined;
+    const landing = paths
+      ? await whereLinesLanded(root, baseId, headId, evidence, paths, basePolicy.policy, logger)
+      : new Map<string, string[]>();
     const factsOf = (x: (typeof evidence)[number], signoffWithChanges = false): CommitFacts => {
       const { c } = x;
       const patchId = patches.ids.get(c.id);
@@ -201,6 +207,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
         ...(legacyPatchId && legacyPatchId !== patchId ? { legacyPatchId } : {}),
         ...(patches.withNul.has(c.id) ? { patchHasNul: true } : {}),
         ...(filePaths ? { paths: filePaths } : {}),
+        ...(landing.has(c.id) ? { landingPaths: landing.get(c.id) } : {}),
         ...(x.aiPaths ? { aiPaths: x.aiPaths } : {}),
       };
     };
@@ -293,4 +300,47 @@ export async function defaultBase(cwd: string, logger: Logger = nullLogger): Pro
     if (found.exitCode === 0) return named(candidate, ref);
   }
   return undefined;
+}
+
+/**
+ * For the path rules (docs/review.md): where the lines of the branch's AI commits are at its head, among the files
+ * that could change a decision: high-risk files, and (when some AI commit touched only ignored paths) files that
+ * are not ignored. Moves and copies are followed by `git blame -C`.
+ */
+async function whereLinesLanded(
+  root: string,
+  baseId: string,
+  headId: string,
+  evidence: readonly {
+    c: { id: string };
+    attribution: ReturnType<typeof attributionOf>;
+    assistedBy: readonly string[];
+    coAuthors: readonly string[];
+    noteAiLines?: number | undefined;
+  }[],
+  paths: ReadonlyMap<string, readonly string[]>,
+  policy: BasePolicy['policy'],
+  logger: Logger,
+): Promise<Map<string, string[]>> {
+  if (policy.signoff.highRisk.length === 0 && policy.signoff.ignore.length === 0) return new Map();
+  const ai = evidence.filter(
+    x =>
+      (x.attribution.kind === 'valid' && x.attribution.attribution.ai + x.attribution.attribution.mixed > 0) ||
+      x.attribution.kind === 'failed' ||
+      x.attribution.kind === 'malformed' ||
+      (x.noteAiLines ?? 0) > 0 ||
+      x.assistedBy.length > 0 ||
+      x.coAuthors.length > 0,
+  );
+  if (ai.length === 0) return new Map();
+  const matchers = policyMatchers(policy);
+  const ignored = (p: string): boolean => matchers.ignore.matches(p) && !matchers.highRisk.matches(p);
+  const someOnlyIgnored = ai.some(x => {
+    const touched = paths.get(x.c.id) ?? [];
+    return touched.length > 0 && touched.every(ignored);
+  });
+  const files = (await changedFilesAtHead(root, baseId, headId, logger)).filter(
+    f => matchers.highRisk.matches(f) || (someOnlyIgnored && !ignored(f)),
+  );
+  return landingPaths(root, baseId, headId, new Set(ai.map(x => x.c.id)), files, logger);
 }

@@ -7,7 +7,8 @@ import { type AttributionFact, type FormerCommit } from '../../core/review/revie
 import { isObjectId, trailerValues, type Person, type Trailer } from '../../core/formats/signoff-message';
 import { AI_ATTRIBUTION, FAILED_ATTRIBUTION, parseAiAttribution } from '../../core/formats/trailers';
 import { git, runGit } from '../git/git';
-import { parseNameOnlyLog } from '../git/parse';
+import { parseBlamePorcelain, parseNameOnlyLog } from '../git/parse';
+import { pooled } from '../../core/pool';
 import { PRODUCT } from '../../core/product';
 import { TOOLS, TOOL_TABLE } from '../../core/agents/table';
 
@@ -279,4 +280,55 @@ export function agentCoAuthors(trailers: readonly Trailer[]): string[] {
       .toLowerCase();
     return (email !== undefined && identities.includes(email)) || identities.includes(name);
   });
+}
+
+/** Files that exist at `headId` and differ from `baseId` (renames not followed: each side's own path). */
+export async function changedFilesAtHead(
+  root: string,
+  baseId: string,
+  headId: string,
+  logger: Logger = nullLogger,
+): Promise<string[]> {
+  const out = await git(['diff', '--name-only', '-z', '--no-renames', '--diff-filter=d', baseId, headId, '--'], {
+    cwd: root,
+    logger,
+  });
+  return out.split('\0').filter(Boolean);
+}
+
+/**
+ * Where the lines of `commits` are at `headId`, among `files` (paths at head): `git blame` over base..head, with
+ * lines followed when moved or copied between files (`-M -C -C -C`), so a person moving an AI commit's code into
+ * another file cannot take it out of the rules for where it ends up. Every line a commit brought counts, not only
+ * the ones its note says are AI: the note is written by the branch's author, git's history is not. A person's
+ * `blame.ignoreRevsFile` is not honoured (an ignored commit's lines would be credited to another).
+ */
+export async function landingPaths(
+  root: string,
+  baseId: string,
+  headId: string,
+  commits: ReadonlySet<string>,
+  files: readonly string[],
+  logger: Logger = nullLogger,
+): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  if (commits.size === 0 || files.length === 0) return result;
+  await pooled(files, 4, async file => {
+    const out = await git(
+      ['blame', '--porcelain', '-M', '-C', '-C', '-C', '--ignore-revs-file=', `^${baseId}`, headId, '--', file],
+      { cwd: root, logger },
+    );
+    const found = new Set(
+      parseBlamePorcelain(out)
+        .map(l => l.commit)
+        .filter(c => commits.has(c)),
+    );
+    for (const commit of found) {
+      const list = result.get(commit) ?? [];
+      list.push(file);
+      result.set(commit, list);
+    }
+  });
+  for (const list of result.values()) list.sort();
+  return result;
 }
