@@ -110,7 +110,7 @@ function linesAndReason(c: CommitReview): string {
     a.kind === 'malformed'
       ? 'AI lines unknown (malformed AI-Attribution)'
       : a.kind === 'valid'
-        ? `ai=${a.attribution.ai} mixed=${a.attribution.mixed}`
+        ? `ai=${a.attribution.ai} mixed=${a.attribution.mixed}${a.attribution.deleted ? ` deleted=${a.attribution.deleted}` : ''}`
         : a.kind === 'failed'
           ? 'AI-Attribution: hook failed'
           : 'no AI-Attribution';

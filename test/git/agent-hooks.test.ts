@@ -697,6 +697,103 @@ describe('agent hooks with the built CLI and real git', function () {
     });
   });
 
+  describe('AI deletions: what an agent removes needs a senior too', () => {
+    let repo: AgentRepo;
+    beforeEach(() => {
+      repo = new AgentRepo();
+      repo.write(
+        'src/guard.ts',
+        'export function pay(amount: number): void {\n  if (amount < 0) throw new Error("negative");\n  charge(amount);\n}\n',
+      );
+      repo.write('deploy/env.tf', 'resource "db" "main" {\n  size = "large"\n}\n');
+      repo.commitAll('guard and env');
+      assert.equal(repo.cli(['hooks', 'install']).status, 0);
+    });
+    afterEach(() => repo.dispose());
+
+    const claude = (event: string, tool: string, input: Record<string, unknown>, id: string): string =>
+      JSON.stringify({
+        session_id: 's',
+        cwd: repo.dir,
+        hook_event_name: event,
+        tool_name: tool,
+        tool_use_id: id,
+        tool_input: input,
+      });
+    const commit = (message: string): void => {
+      repo.git('add', '-A');
+      execFileSync('git', ['commit', '-q', '-m', message], {
+        cwd: repo.dir,
+        env: { ...process.env, ...repo.env },
+        stdio: 'pipe',
+      });
+    };
+    const check = (): { status: number | null; commits: { needsSignoff: boolean; aiLines: number }[] } => {
+      const r = repo.cli(['check', '--base', 'HEAD~1', '--format', 'json']);
+      assert.ok(r.status === 0 || r.status === 1, r.stderr);
+      return {
+        status: r.status,
+        commits: (JSON.parse(r.stdout) as { commits: { needsSignoff: boolean; aiLines: number }[] }).commits,
+      };
+    };
+
+    it('an Edit that only removes a validation: deleted=1, the agent credited, and check wants a sign-off', () => {
+      const input = {
+        file_path: `${repo.dir}/src/guard.ts`,
+        old_string: '  if (amount < 0) throw new Error("negative");\n',
+        new_string: '',
+      };
+      repo.hook('claude-code', claude('PreToolUse', 'Edit', input, 'e1'));
+      repo.write('src/guard.ts', 'export function pay(amount: number): void {\n  charge(amount);\n}\n');
+      repo.hook('claude-code', claude('PostToolUse', 'Edit', input, 'e1'));
+      commit('chore: simplify pay');
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=1']);
+      assert.deepEqual(repo.trailers('Assisted-by'), ['Claude']);
+      const { status, commits } = check();
+      assert.equal(status, 1);
+      assert.equal(commits[0]?.needsSignoff, true);
+      assert.equal(commits[0]?.aiLines, 1);
+    });
+
+    it('a shell command that deletes a resource file: every line of it counts', () => {
+      const command = 'rm deploy/env.tf';
+      repo.hook('claude-code', claude('PreToolUse', 'Bash', { command }, 'b1'));
+      fs.rmSync(path.join(repo.dir, 'deploy/env.tf'));
+      repo.hook('claude-code', claude('PostToolUse', 'Bash', { command }, 'b1'));
+      commit('chore: drop env');
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=3']);
+      assert.equal(check().status, 1);
+    });
+
+    it("a file the agent moves is not a deletion, and a line a person removes is not the agent's", () => {
+      const command = 'git mv deploy/env.tf deploy/main.tf';
+      repo.hook('claude-code', claude('PreToolUse', 'Bash', { command }, 'b2'));
+      repo.git('mv', 'deploy/env.tf', 'deploy/main.tf');
+      repo.hook('claude-code', claude('PostToolUse', 'Bash', { command }, 'b2'));
+      repo.write('src/guard.ts', 'export function pay(amount: number): void {\n  charge(amount);\n}\n');
+      commit('chore: rename, and a line removed by hand');
+      assert.deepEqual(repo.trailers('AI-Attribution'), []);
+      assert.equal(check().status, 0);
+    });
+
+    it('the policy can leave AI deletions out (signoff.aiDeletions: false)', () => {
+      repo.write('.ai-provenance/policy.json', JSON.stringify({ version: 1, signoff: { aiDeletions: false } }));
+      repo.commitAll('policy');
+      const input = {
+        file_path: `${repo.dir}/src/guard.ts`,
+        old_string: '  if (amount < 0) throw new Error("negative");\n',
+        new_string: '',
+      };
+      repo.hook('claude-code', claude('PreToolUse', 'Edit', input, 'e2'));
+      repo.write('src/guard.ts', 'export function pay(amount: number): void {\n  charge(amount);\n}\n');
+      repo.hook('claude-code', claude('PostToolUse', 'Edit', input, 'e2'));
+      commit('chore: simplify pay');
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=1']);
+      const r = repo.cli(['check', '--base', 'HEAD~1']);
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+    });
+  });
+
   describe('replay of traces with agent events', () => {
     for (const name of ['agent-claude-session', 'agent-after-disk']) {
       it(`replays ${name}.jsonl through the CLI to its expected output`, () => {

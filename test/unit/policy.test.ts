@@ -45,6 +45,7 @@ describe('policy.json (docs/review.md)', () => {
         highRiskSigners: 2,
         allowSelfSignoff: false,
         requireSignature: true,
+        aiDeletions: true,
       },
       trailers: { onEveryCommit: false, coAuthoredBy: false },
     });

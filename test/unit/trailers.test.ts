@@ -124,4 +124,21 @@ describe('commit trailers (docs/formats.md)', () => {
       /skipped=some is not a whole number/,
     );
   });
+
+  it('says how many removed lines an AI removed, after skipped, and reads it back strictly', () => {
+    const none = { added: 0, ai: 0, mixed: 0, unknown: 0, tools: [] };
+    const value = formatAiAttribution({ ...none, deleted: 3 });
+    assert.equal(value, 'v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=3');
+    assert.equal(parseAiAttribution(value).deleted, 3);
+    assert.equal(
+      formatAiAttribution({ ...none, skipped: 1, deleted: 2 }),
+      'v1 added=0 ai=0 mixed=0 unknown=0 tools= skipped=1 deleted=2',
+    );
+    assert.equal(parseAiAttribution('v1 added=0 ai=0 mixed=0 unknown=0 tools=').deleted, undefined);
+    assert.throws(() => parseAiAttribution(`${value} deleted=1`), /deleted appears twice/);
+    assert.throws(
+      () => parseAiAttribution('v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=-1'),
+      /not a whole number/,
+    );
+  });
 });

@@ -80,7 +80,8 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
     ...(origin?.kind === 'merge' && !amend ? { otherParents: origin.heads } : {}),
   });
   const { ai, mixed } = attribution.attribution;
-  const hasAi = ai + mixed > 0 || (attribution.attribution.skipped ?? 0) > 0;
+  const hasAi =
+    ai + mixed > 0 || (attribution.attribution.skipped ?? 0) > 0 || (attribution.attribution.deleted ?? 0) > 0;
   // An amend keeps the old message, a cherry-pick or rebase step the original's, a squash lists the squashed ones
   // (indented, so not trailers): an AI-Attribution already there must be replaced even when no AI line is left.
   const stale = (amend || origin !== undefined) && new RegExp(`^${AI_ATTRIBUTION}:`, 'mi').test(message);

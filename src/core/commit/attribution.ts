@@ -67,6 +67,22 @@ export function addedLineNumbers(oldText: string, newText: string): number[] {
   return added;
 }
 
+/**
+ * The lines of `oldText` that a line diff to `newText` removes, as their text without the line break. Lines of
+ * whitespace only are left out: they carry no meaning, and a blank line matches any other blank line.
+ */
+export function removedLineTexts(oldText: string, newText: string): string[] {
+  if (oldText === newText || oldText === '') return [];
+  const removed: string[] = [];
+  for (const change of newText === '' ? [{ removed: true, value: oldText }] : diffLines(oldText, newText)) {
+    if (!change.removed) continue;
+    const lines = change.value.split('\n');
+    if (change.value.endsWith('\n')) lines.pop();
+    for (const line of lines) if (line.trim() !== '') removed.push(line);
+  }
+  return removed;
+}
+
 export function attributeFile(file: StagedText): FileAttribution {
   let numbers = addedLineNumbers(file.oldText, file.newText);
   for (const other of file.otherParentTexts ?? []) {

@@ -14,6 +14,11 @@ import { AI_KINDS, TOOLS, type AiKind, type Tool } from '../attribution/origin';
  * senior looks; trailers written before 0.2 never carry them and read as before):
  *   `... tools=<...> skipped=<n>`   n staged files could not be attributed; their lines are counted as unknown
  *   `AI-Attribution: v1 failed`     the hook failed; nothing about the commit's lines is known
+ *
+ * Since 0.2, what an AI removed (docs/commits.md, "AI deletions"):
+ *   `... tools=<...> [skipped=<n>] deleted=<n>`   n of the commit's removed lines were removed by an AI
+ * A reader before 0.2 ignores the key (unknown keys are tolerated); the hook also credits the deleting agent in
+ * Assisted-by, which 0.2's check reads as an agent's part even where `deleted=` is not understood.
  */
 
 export const ASSISTED_BY = 'Assisted-by';
@@ -34,6 +39,8 @@ export interface Attribution {
   tools: ToolLines[];
   /** Staged files the hook could not attribute (their lines are in `unknown`); absent or 0 when none. */
   skipped?: number;
+  /** Removed lines an AI removed (present only when > 0). */
+  deleted?: number;
 }
 
 /** The value the hook writes when it failed: the commit's lines are not known at all. */
@@ -60,7 +67,8 @@ export function formatAiAttribution(a: Attribution): string {
     .map(t => `${t.tool}/${t.kind}:${t.lines}`)
     .join(',');
   const skipped = a.skipped ? ` skipped=${a.skipped}` : '';
-  return `v1 added=${a.added} ai=${a.ai} mixed=${a.mixed} unknown=${a.unknown} tools=${tools}${skipped}`;
+  const deleted = a.deleted ? ` deleted=${a.deleted}` : '';
+  return `v1 added=${a.added} ai=${a.ai} mixed=${a.mixed} unknown=${a.unknown} tools=${tools}${skipped}${deleted}`;
 }
 
 /** One `Assisted-by` value per distinct agent and model, in a stable order. */
@@ -118,6 +126,11 @@ export function parseAiAttribution(value: string): Attribution {
   if (skipped !== undefined) {
     if (!COUNT.test(skipped)) throw new TrailerFormatError(value, `skipped=${skipped} is not a whole number`);
     if (Number(skipped) > 0) result.skipped = Number(skipped);
+  }
+  const deleted = seen.get('deleted');
+  if (deleted !== undefined) {
+    if (!COUNT.test(deleted)) throw new TrailerFormatError(value, `deleted=${deleted} is not a whole number`);
+    if (Number(deleted) > 0) result.deleted = Number(deleted);
   }
   const tools = seen.get('tools');
   if (tools === undefined) throw new TrailerFormatError(value, 'tools= is missing');

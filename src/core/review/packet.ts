@@ -58,9 +58,10 @@ function lineSummary(c: CommitReview): string {
   const unattested = c.needReason?.code === 'unattested' ? ' (unattested: see check)' : '';
   const policy = c.needReason?.code === 'policy-change' ? ' (changes .ai-provenance/)' : '';
   if (a.kind !== 'valid') return `no AI-Attribution${unattested}${policy}`;
-  const { ai, mixed, added, skipped } = a.attribution;
+  const { ai, mixed, added, skipped, deleted } = a.attribution;
   const missing = skipped ? `, ${skipped} files not attributed` : '';
-  return `${ai} AI + ${mixed} mixed of ${added} added${missing}${unattested}${policy}`;
+  const removed = deleted ? `, ${deleted} removed by AI` : '';
+  return `${ai} AI + ${mixed} mixed of ${added} added${removed}${missing}${unattested}${policy}`;
 }
 
 function tools(c: CommitReview): string {

@@ -22,6 +22,8 @@ export interface SignoffPolicy {
   readonly allowSelfSignoff: boolean;
   /** Whether a sign-off counts only when its SSH signature verifies against the roster. */
   readonly requireSignature: boolean;
+  /** Whether lines an AI removed count like lines it wrote (`deleted=` in AI-Attribution). Default true. */
+  readonly aiDeletions: boolean;
 }
 
 export interface TrailerPolicy {
@@ -46,6 +48,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
     highRiskSigners: 2,
     allowSelfSignoff: false,
     requireSignature: true,
+    aiDeletions: true,
   }),
   trailers: Object.freeze({ onEveryCommit: false, coAuthoredBy: false }),
 });
@@ -130,6 +133,7 @@ export function validatePolicy(value: unknown): Policy {
     'highRiskSigners',
     'allowSelfSignoff',
     'requireSignature',
+    'aiDeletions',
   ]);
   const trailers = value.trailers ?? {};
   if (!isObject(trailers)) throw new PolicyError('trailers', `must be an object (got ${describe(trailers)})`);
@@ -144,6 +148,7 @@ export function validatePolicy(value: unknown): Policy {
       highRiskSigners: wholeNumber(signoff.highRiskSigners, 'signoff.highRiskSigners', 1, d.signoff.highRiskSigners),
       allowSelfSignoff: flag(signoff.allowSelfSignoff, 'signoff.allowSelfSignoff', d.signoff.allowSelfSignoff),
       requireSignature: flag(signoff.requireSignature, 'signoff.requireSignature', d.signoff.requireSignature),
+      aiDeletions: flag(signoff.aiDeletions, 'signoff.aiDeletions', d.signoff.aiDeletions),
     }),
     trailers: Object.freeze({
       onEveryCommit: flag(trailers.onEveryCommit, 'trailers.onEveryCommit', d.trailers.onEveryCommit),

@@ -8,8 +8,9 @@ import type { AttributionFact } from './review';
  * people to ignore one of them.
  *
  * It reads what travels with the commit through every push and CI clone:
- * - how many AI lines: the AI-Attribution trailer (ai + mixed); a trailer that does not parse, or more than one,
- *   counts as AI (a damaged record must not read as none);
+ * - how many AI lines: the AI-Attribution trailer (ai + mixed, plus the lines an AI removed, `deleted=`, unless the
+ *   policy's `signoff.aiDeletions` is false); a trailer that does not parse, or more than one, counts as AI (a
+ *   damaged record must not read as none);
  * - where: the files the commit touches, and the files at the branch's head its lines were moved or copied into
  *   later (`git blame -C`: code an AI wrote under an ignored path and a person moved into `src/` is judged where it
  *   is now). High-risk when any of them matches `highRisk`; left out as ignored only when every one of them
@@ -74,7 +75,8 @@ function unattested(commit: ProfileInput, policy: Policy, trailerAi: number | un
   if (commit.attribution.kind === 'valid' && (commit.attribution.attribution.skipped ?? 0) > 0)
     return { code: 'unattested', why: 'incomplete' };
   const credited = (commit.assistedBy?.length ?? 0) > 0 || (commit.agentCoAuthors?.length ?? 0) > 0;
-  if (credited && (trailerAi ?? 0) === 0) return { code: 'unattested', why: 'credited-agent' };
+  const deleted = commit.attribution.kind === 'valid' ? (commit.attribution.attribution.deleted ?? 0) : 0;
+  if (credited && (trailerAi ?? 0) === 0 && deleted === 0) return { code: 'unattested', why: 'credited-agent' };
   if (commit.noteAiLines !== undefined && commit.noteAiLines > (trailerAi ?? 0))
     return { code: 'unattested', why: 'note-disagrees' };
   if (policy.trailers.onEveryCommit && commit.attribution.kind === 'none')
@@ -100,7 +102,13 @@ export function reviewNeed(commit: ProfileInput, policy: Policy, matchers: Polic
       ? commit.attribution.attribution.ai + commit.attribution.attribution.mixed
       : undefined;
   const reason = unattested(commit, policy, trailerAi);
-  const aiLines = Math.max(trailerAi ?? 0, commit.noteAiLines ?? 0);
+  // Lines an AI removed count like lines it wrote (policy signoff.aiDeletions, on by default): an agent that deletes
+  // a check or a resource definition changed the code as much as one that wrote it.
+  const deleted =
+    policy.signoff.aiDeletions && commit.attribution.kind === 'valid'
+      ? (commit.attribution.attribution.deleted ?? 0)
+      : 0;
+  const aiLines = Math.max(trailerAi ?? 0, commit.noteAiLines ?? 0) + deleted;
   if (reason) return { needsSignoff: true, aiLines, highRiskPaths, ...moved, reason };
   if (aiLines === 0) return { needsSignoff: false, notNeeded: 'no-ai-lines', aiLines, highRiskPaths };
   // Any AI line in a commit that touches a high-risk path needs sign-off, whatever minAiLines says.

@@ -344,14 +344,17 @@ async function shellPost(
   const before = new Map(Object.entries(snapshot.entries));
   const changed: string[] = [];
   const vanished: { path: string; size: number; mtimeMs: number }[] = [];
+  const gone: string[] = [];
   for (const p of new Set([...before.keys(), ...now.keys()])) {
     const was = before.get(p);
     let st: fs.Stats;
     try {
       st = fs.lstatSync(path.join(location.root, p));
     } catch {
-      // Deleted: nothing left to attribute, but remembered, so a file that turns up under another name is a move.
+      // Deleted: nothing left to attribute, but remembered, so a file that turns up under another name is a move,
+      // and what it held counts as removed by the agent (docs/commits.md, "AI deletions").
       if (was && !was.missing) vanished.push({ path: p, size: was.size, mtimeMs: was.mtimeMs });
+      else if (!was && now.has(p)) gone.push(p); // clean before (its text was the index's), deleted now
       continue;
     }
     if (!st.isFile()) continue;
@@ -419,7 +422,21 @@ async function shellPost(
     }
     files.push(file);
   }
-  for (const v of vanished) files.push({ path: v.path, afterMissing: true });
+  // What the deleted files held: the snapshot's text for a file that was dirty, else the index's (HEAD's once the
+  // deletion is staged, as `git rm` does).
+  const deleted = [...vanished.map(v => v.path), ...gone].filter(p => !p.includes('\n'));
+  const heldNames = deleted.filter(p => before.get(p)?.text === undefined).flatMap(p => [`:${p}`, `HEAD:${p}`]);
+  const held = await readBlobs(location.root, heldNames, { logger });
+  for (const p of deleted) {
+    const file: AgentFileSnapshot = { path: p, afterMissing: true };
+    const content = held.get(`:${p}`) ?? held.get(`HEAD:${p}`);
+    const text = before.get(p)?.text ?? (content && !isBinary(content) ? content.toString('utf8') : undefined);
+    if (text !== undefined && total + text.length <= limits.recordBytes) {
+      total += text.length;
+      file.before = text;
+    }
+    files.push(file);
+  }
   return files;
 }
 

@@ -10,6 +10,8 @@ import {
   type AgentSpoolRecord,
 } from '../../core/agents/record';
 import { Engine } from '../../core/attribution/engine';
+import { callDeletions } from '../../core/agents/deletions';
+import { recordDeletions } from '../attribution/ai-deletions';
 import { EngineError } from '../../core/attribution/errors';
 import type { Logger } from '../../core/log';
 import { encodeRuns } from '../../core/formats/stored-runs';
@@ -187,6 +189,9 @@ export async function ingestAgentSpool(
             return;
           }
           const texts = recordFileTexts(record);
+          // What the call removed, wherever its text goes next (an open document or the store).
+          const removed = callDeletions(record.call, texts);
+          if (removed.length > 0) await recordDeletions(location, logger, removed, record.at);
           let call = record.call;
           let files = texts;
           const editor = options.engine;

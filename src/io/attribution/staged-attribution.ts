@@ -1,8 +1,14 @@
-import { attributeCommit, type CommitAttribution, type StagedText } from '../../core/commit/attribution';
+import {
+  attributeCommit,
+  removedLineTexts,
+  type CommitAttribution,
+  type StagedText,
+} from '../../core/commit/attribution';
+import { matchDeletions, readDeletions } from './ai-deletions';
 import type { Logger } from '../../core/log';
 import type { Run } from '../../core/attribution/origin';
 import { reanchor } from '../../core/attribution/reanchor';
-import { isBinary, readBlobs, stagedChanges, type StagedChange } from '../git/staged';
+import { isBinary, readBlobs, stagedChanges, stagedDeletedFiles, type StagedChange } from '../git/staged';
 import { pooled } from '../../core/pool';
 import { bestRecord } from './best-record';
 import type { RunsStore } from './runs-store';
@@ -104,9 +110,64 @@ export async function stagedAttribution(
     }
   });
   const result = attributeCommit(texts.map(t => t.file));
+  await countAiDeletions(store, root, base, texts, result, options, logger);
   // Only files that add lines can hide AI text: a skipped file with nothing new is not worth a senior's look.
   const adding = new Set(result.files.map(f => f.path));
   const counted = skipped.filter(p => adding.has(p));
   if (counted.length > 0) result.attribution.skipped = counted.length;
   return result;
+}
+
+/**
+ * The commit's removed lines that an AI removed (ai-deletions.ts): `deleted=` in the trailer, and the agents that
+ * removed them credited like the ones that wrote lines. A merge counts only lines removed against every parent.
+ */
+async function countAiDeletions(
+  store: RunsStore,
+  root: string,
+  base: string,
+  texts: readonly { change: StagedChange; file: StagedText }[],
+  result: CommitAttribution,
+  options: StagedOptions,
+  logger: Logger,
+): Promise<void> {
+  const entries = await readDeletions(store);
+  if (entries.length === 0) return;
+  const removed = texts.map(({ change, file }) => {
+    let lines = removedLineTexts(file.oldText, file.newText);
+    for (const other of file.otherParentTexts ?? []) lines = intersect(lines, removedLineTexts(other, file.newText));
+    return { paths: change.oldPath ? [change.oldPath, change.path] : [change.path], lines };
+  });
+  if (!options.otherParents || options.otherParents.length === 0) {
+    const gone = await stagedDeletedFiles(root, base, { logger });
+    const blobs = await readBlobs(
+      root,
+      gone.map(g => g.oldBlob),
+      { logger },
+    );
+    for (const g of gone) {
+      const content = blobs.get(g.oldBlob);
+      if (content && !isBinary(content))
+        removed.push({ paths: [g.path], lines: removedLineTexts(content.toString('utf8'), '') });
+    }
+  }
+  const { deleted, by } = matchDeletions(entries, removed);
+  if (deleted === 0) return;
+  result.attribution.deleted = deleted;
+  for (const e of by) {
+    if (!result.agents.some(a => a.tool === e.tool && a.model === e.model))
+      result.agents.push(e.model === undefined ? { tool: e.tool } : { tool: e.tool, model: e.model });
+  }
+}
+
+/** The lines of `a` also in `b`, as multisets. */
+function intersect(a: readonly string[], b: readonly string[]): string[] {
+  const left = new Map<string, number>();
+  for (const x of b) left.set(x, (left.get(x) ?? 0) + 1);
+  return a.filter(x => {
+    const n = left.get(x) ?? 0;
+    if (n === 0) return false;
+    left.set(x, n - 1);
+    return true;
+  });
 }

@@ -49,6 +49,21 @@ export async function stagedChanges(
   return changes;
 }
 
+/** Files the index deletes against `base` (renames followed, so a moved file is not among them), with their blob. */
+export async function stagedDeletedFiles(
+  root: string,
+  base: string,
+  options: Omit<GitRunOptions, 'cwd'> = {},
+): Promise<{ path: string; oldBlob: string }[]> {
+  const out = await git(
+    ['diff', '--cached', '--raw', '-z', '-M', '--no-abbrev', '--no-ext-diff', '--no-textconv', base, '--'],
+    { ...options, cwd: root },
+  );
+  return parseRawDiff(out)
+    .filter(e => e.status === 'D' && e.oldMode.startsWith('100'))
+    .map(e => ({ path: e.path, oldBlob: e.oldBlob }));
+}
+
 /** Reads many blobs in one `git cat-file --batch`. Missing ids are absent from the result. */
 export async function readBlobs(
   root: string,

@@ -18,6 +18,7 @@ export const STATE_LAYOUT = {
   locks: 'locks',
   corrupt: 'corrupt',
   reviewRequests: 'review-requests.json',
+  aiDeletions: 'ai-deletions.json',
 } as const;
 
 /** What a state file reader needs to move a bad file aside. */
