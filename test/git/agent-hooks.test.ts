@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { Engine } from '../../src/core/attribution/engine';
 import { AGENTS, type AgentName } from '../../src/core/attribution/events';
 import { nullLogger } from '../../src/core/log';
+import { HUMAN } from '../../src/core/attribution/origin';
+import { encodeRuns } from '../../src/core/formats/stored-runs';
 import { ingestAgentSpool } from '../../src/io/agents/ingest';
 import { openRunsStore } from '../../src/io/attribution/runs-store';
 import { locateRepository } from '../../src/io/git/repository';
@@ -667,6 +669,44 @@ describe('agent hooks with the built CLI and real git', function () {
       commitWithHooks('moved by the agent');
       assert.deepEqual(repo.trailers('AI-Attribution'), [
         'v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2',
+      ]);
+    });
+
+    for (const saved of [true, false]) {
+      it(`an agent's git stash and stash pop give a person's work back as the person's (${saved ? 'saved in the editor' : 'no record of it'})`, async () => {
+        const mine = "export function main(): void {\n  console.log('start');\n  mine();\n}\n";
+        repo.write('src/app.ts', mine);
+        if (saved) {
+          // The editor saved it: a record of the person's text, as the extension writes on save.
+          const store = openRunsStore(await locateRepository(repo.dir), nullLogger);
+          await store.writeRuns('src/app.ts', mine, encodeRuns([{ length: mine.length, origin: HUMAN }]));
+        }
+        for (const command of ['git stash', 'git stash pop']) {
+          repo.hook('claude-code', bash('PreToolUse', command));
+          execFileSync('git', command.split(' ').slice(1), {
+            cwd: repo.dir,
+            env: { ...process.env, ...repo.env },
+            stdio: 'pipe',
+          });
+          repo.hook('claude-code', bash('PostToolUse', command));
+          assert.deepEqual(repo.status().ingested.problems, []);
+        }
+        assert.equal(fs.readFileSync(path.join(repo.dir, 'src/app.ts'), 'utf8'), mine);
+        commitWithHooks('my work, stashed and popped by the agent');
+        assert.deepEqual(repo.trailers('AI-Attribution'), [], "the person's line was credited to the agent");
+      });
+    }
+
+    it('but text the agent writes in the same command as a stash is its own', () => {
+      const command = 'git stash && echo "export const fresh = 1;" > src/fresh.ts';
+      repo.write('src/app.ts', 'export function main(): void {\n  mine();\n}\n');
+      repo.hook('claude-code', bash('PreToolUse', command));
+      execFileSync('git', ['stash'], { cwd: repo.dir, stdio: 'pipe' });
+      repo.write('src/fresh.ts', 'export const fresh = 1;\n');
+      repo.hook('claude-code', bash('PostToolUse', command));
+      commitWithHooks('fresh');
+      assert.deepEqual(repo.trailers('AI-Attribution'), [
+        'v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1',
       ]);
     });
 

@@ -10,7 +10,8 @@ import {
 } from '../../core/agents/record';
 import type { Logger } from '../../core/log';
 import { isRepoPath } from '../../core/formats/state-files';
-import { git } from '../git/git';
+import { git, runGit } from '../git/git';
+import { computeBlobId, detectObjectFormat } from '../store/blob-id';
 import { NotARepositoryError, locateRepository, type RepositoryLocation } from '../git/repository';
 import { isBinary, readBlobs } from '../git/staged';
 import { ensureDirSync, writeFileAtomicSync } from '../store/atomic-file';
@@ -231,6 +232,29 @@ interface ShellSnapshot {
   at: string;
   truncated: boolean;
   entries: Record<string, StatusEntry>;
+  /** For a command that mentions `stash`: the blobs the stash entries held before it ran. */
+  stashBlobs?: string[];
+}
+
+/** Most stash entries whose blobs a snapshot lists. */
+const STASH_ENTRIES = 10;
+
+/**
+ * The blobs of the stash entries (work tree, index and untracked parts): text a `git stash pop` or `apply` brings
+ * back existed before the command, so the command did not write it (a person's stashed work stays theirs).
+ */
+async function stashBlobs(root: string, logger: Logger): Promise<string[]> {
+  const listed = await runGit(['log', '-g', `-${STASH_ENTRIES}`, '--format=%H %P', 'refs/stash', '--'], {
+    cwd: root,
+    logger,
+    okExitCodes: [0, 128],
+  });
+  if (listed.exitCode !== 0) return [];
+  const commits = [...new Set(listed.stdout.split(/\s+/).filter(id => /^[0-9a-f]{40,64}$/.test(id)))];
+  const trees = await Promise.all(
+    commits.map(c => git(['ls-tree', '-r', '-z', '--object-only', c, '--'], { cwd: root, logger }).catch(() => '')),
+  );
+  return [...new Set(trees.flatMap(out => out.split('\0')).filter(Boolean))];
 }
 
 /** `git status` entries with their stat: the cheap picture of what differs from the index. */
@@ -310,6 +334,7 @@ async function shellPre(
     }
   }
   const snapshot: ShellSnapshot = { v: 1, at: now.toISOString(), truncated, entries: Object.fromEntries(entries) };
+  if (call.shell && /\bstash\b/.test(call.shell.command)) snapshot.stashBlobs = await stashBlobs(location.root, logger);
   const file = snapshotFile(location, call);
   ensureDirSync(path.dirname(file));
   removeStaleSnapshots(path.dirname(file));
@@ -390,6 +415,9 @@ async function shellPost(
   const blobs = await readBlobs(location.root, [...indexBlobs.values()], { logger });
   const files: AgentFileSnapshot[] = [];
   let total = 0;
+  // Text a stash held before the command (stash pop, stash apply) is given back, not written: it keeps what it was.
+  const stashed = new Set(snapshot.stashBlobs ?? []);
+  const format = stashed.size > 0 ? await detectObjectFormat(location.root, logger) : 'sha1';
   for (const p of changed) {
     const read = readTextFile(path.join(location.root, p), limits.fileBytes);
     const file: AgentFileSnapshot = { path: p };
@@ -411,7 +439,8 @@ async function shellPost(
     // mv keeps a file's size and modification time: a new file that matches exactly one vanished file is that file,
     // moved, not written; its text is as it was (the engine moves what it knows of it).
     const movedFrom = isNew ? sameFile(vanished, path.join(location.root, p)) : undefined;
-    if (movedFrom !== undefined) file.before = file.after;
+    if (movedFrom !== undefined || (stashed.size > 0 && stashed.has(computeBlobId(file.after, format))))
+      file.before = file.after;
     else if (was?.missing) file.beforeMissing = true;
     else if (was?.text !== undefined) file.before = was.text;
     else if (isNew) file.beforeMissing = true;
