@@ -185,6 +185,7 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
       highRiskSigners: 2,
       allowSelfSignoff: false,
       requireSignature: true,
+      aiDeletions: true,
     });
     assert.deepEqual(json.roster, { present: true, keys: 1 });
     assert.deepEqual(json.summary, {
@@ -213,6 +214,7 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     });
     assert.deepEqual(c.assistedBy, ['Copilot:gpt-4.1']);
     assert.equal(c.aiLines, 2);
+    assert.deepEqual(c.landedIn, []);
     assert.equal(c.requiredSigners, 1);
     assert.deepEqual(json.signoffs, []);
 
