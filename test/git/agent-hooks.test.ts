@@ -777,7 +777,8 @@ describe('agent hooks with the built CLI and real git', function () {
       };
     };
 
-    it('an Edit that only removes a validation: deleted=1, the agent credited, and check wants a sign-off', () => {
+    /** Claude Code's Edit that takes the validation out of pay(), as its hooks report it around the write. */
+    const agentRemovesTheCheck = (): void => {
       const input = {
         file_path: `${repo.dir}/src/guard.ts`,
         old_string: '  if (amount < 0) throw new Error("negative");\n',
@@ -786,6 +787,10 @@ describe('agent hooks with the built CLI and real git', function () {
       repo.hook('claude-code', claude('PreToolUse', 'Edit', input, 'e1'));
       repo.write('src/guard.ts', 'export function pay(amount: number): void {\n  charge(amount);\n}\n');
       repo.hook('claude-code', claude('PostToolUse', 'Edit', input, 'e1'));
+    };
+
+    it('an Edit that only removes a validation: deleted=1, the agent credited, and check wants a sign-off', () => {
+      agentRemovesTheCheck();
       commit('chore: simplify pay');
       assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=1']);
       assert.deepEqual(repo.trailers('Assisted-by'), ['Claude']);
@@ -819,14 +824,7 @@ describe('agent hooks with the built CLI and real git', function () {
     it('the policy can leave AI deletions out (signoff.aiDeletions: false)', () => {
       repo.write('.ai-provenance/policy.json', JSON.stringify({ version: 1, signoff: { aiDeletions: false } }));
       repo.commitAll('policy');
-      const input = {
-        file_path: `${repo.dir}/src/guard.ts`,
-        old_string: '  if (amount < 0) throw new Error("negative");\n',
-        new_string: '',
-      };
-      repo.hook('claude-code', claude('PreToolUse', 'Edit', input, 'e2'));
-      repo.write('src/guard.ts', 'export function pay(amount: number): void {\n  charge(amount);\n}\n');
-      repo.hook('claude-code', claude('PostToolUse', 'Edit', input, 'e2'));
+      agentRemovesTheCheck();
       commit('chore: simplify pay');
       assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=1']);
       const r = repo.cli(['check', '--base', 'HEAD~1']);
