@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { firstRecord } from '../../src/core/formats/git-note';
+import { AgentTraceFormatError, firstRecord, parseAgentTrace } from '../../src/core/formats/git-note';
+import { writeLauncher } from '../../src/io/git/hooks';
+import { commitOrigin } from '../../src/io/git/commit-context';
 import { runCli } from '../support/git-fixture';
 import { ai, claude, hookedRepoPerTest } from '../support/hooked-repo';
 import {
@@ -217,6 +219,31 @@ describe('security: path rules judge AI lines where they end up', () => {
     assert.match(result.stdout, /1 of 2 seniors signed off/);
   });
 
+  it('code re-indented as a person moves it into a high-risk path is still followed', () => {
+    const r = repo({ policy });
+    r.aiCommit(junior(), 'generated/refunds.ts', 6);
+    const text = fs.readFileSync(path.join(r.dir, 'generated/refunds.ts'), 'utf8');
+    const wrapped = `export class Refunds {\n${text.replace(/^/gm, '  ').replace(/ {2}$/, '')}}\n`;
+    r.git('rm', '-q', 'generated/refunds.ts');
+    r.commitAs(junior(), 'refactor: refunds belong to payments\n', { files: { 'src/payments/refunds.ts': wrapped } });
+    const result = r.check();
+    assert.equal(result.status, 1, show(result));
+    assert.match(result.stdout, /its lines are now also in src\/payments\/refunds\.ts/);
+  });
+
+  it('a commit whose hook skipped files is followed too, when a person moves its code', () => {
+    const r = repo({ policy });
+    r.commitAs(junior(), 'feat: helpers\n\nAI-Attribution: v1 added=3 ai=0 mixed=0 unknown=3 tools= skipped=1\n', {
+      files: {
+        'generated/win.ts': 'export const a = "one long enough line";\nexport const b = "two";\nexport const c = 3;\n',
+      },
+    });
+    assert.equal(r.check().status, 0, 'under the ignored path it needs nobody');
+    move(r, 'generated/win.ts', 'src/payments/win.ts');
+    r.commitAs(junior(), 'refactor: move\n');
+    assert.equal(r.check().status, 1);
+  });
+
   it("a person's own code moved into a high-risk path asks nothing more", () => {
     const r = repo({ policy });
     r.commitAs(junior(), 'feat: by hand\n', { files: { 'src/util.ts': 'export const x = 1;\n' } });
@@ -259,6 +286,30 @@ describe('security: the commit hook never fails open', () => {
     const checked = runCli(['check', '--base', 'HEAD~1'], { cwd: r.dir });
     assert.equal(checked.status, 1, checked.stderr);
     assert.match(checked.stdout, /unattested: the commit hook failed/);
+  });
+
+  it('Node dying in prepare-commit-msg (out of memory, killed) still leaves "v1 failed": the launcher writes it', async () => {
+    const r = repo();
+    await r.track('src/ai.ts', aiText, [ai(aiText, claude)]);
+    r.git('add', '-A');
+    fs.writeFileSync(path.join(r.home, 'dying-cli.js'), 'process.exit(134);\n');
+    writeLauncher({ node: process.execPath, cli: path.join(r.home, 'dying-cli.js') }, { ...process.env, ...r.env });
+    const message = r.commit('-m', 'feat: while Node dies');
+    assert.match(message, /^feat: while Node dies\n/, 'the commit went through');
+    assert.deepEqual(r.trailers('AI-Attribution'), ['v1 failed']);
+  });
+
+  it('a note listing millions of lines is refused as unreadable, not read into memory', () => {
+    const huge = JSON.stringify({
+      version: '0.1.0',
+      files: [
+        {
+          path: 'a.ts',
+          conversations: [{ contributor: { type: 'ai' }, ranges: [{ start_line: 1, end_line: 16_000_000 }] }],
+        },
+      ],
+    });
+    assert.throws(() => parseAgentTrace(huge), AgentTraceFormatError);
   });
 });
 
@@ -430,6 +481,97 @@ describe('security: a commit made from other commits carries the AI lines it bri
     r.gitEnv({ ...r.env, GIT_EDITOR: 'true' }, 'rebase', '-q', 'main');
     assert.equal(r.git('log', '-1', '--format=%B'), before);
     assert.deepEqual(noteLines(r), lines);
+  });
+});
+
+describe('security: history on another machine (no local records) still carries the AI lines', () => {
+  const repo = hookedRepoPerTest();
+  const ten = Array.from({ length: 10 }, (_, i) => `export const ai${i} = ${i} * 2;\n`).join('');
+  /** Another machine, or a cleared state folder: only git's history (trailers, notes) is left. */
+  const forget = (r: ReturnType<typeof repo>): void =>
+    fs.rmSync(path.join(r.dir, '.git', 'ai-provenance'), { recursive: true, force: true });
+  const checkStatus = (r: ReturnType<typeof repo>, base: string): number | null =>
+    runCli(['check', '--base', base], { cwd: r.dir }).status;
+  async function aiCommit(r: ReturnType<typeof repo>, file: string, text = ten): Promise<void> {
+    await r.track(file, text, [ai(text, claude)]);
+    r.git('add', '-A');
+    r.commit('-m', `ai: ${file}`);
+  }
+
+  it('merge --squash of a branch that renamed the AI file after writing it: the squash is flagged', async () => {
+    const r = repo();
+    r.git('switch', '-q', '-c', 'topic');
+    await aiCommit(r, 'gen/a.ts');
+    fs.mkdirSync(path.join(r.dir, 'src'));
+    r.git('mv', 'gen/a.ts', 'src/a.ts');
+    r.commit('-m', 'move');
+    fs.appendFileSync(path.join(r.dir, 'src/a.ts'), '// reviewed\n');
+    r.git('add', '-A');
+    r.commit('-m', 'tweak');
+    r.git('switch', '-q', 'main');
+    forget(r);
+    r.gitEnv(r.env, 'merge', '-q', '--squash', 'topic');
+    r.commit('-m', 'feature (squashed)');
+    assert.match(r.trailers('AI-Attribution')[0] ?? '', / skipped=1$/);
+    assert.equal(checkStatus(r, 'HEAD~1'), 1);
+  });
+
+  it('merge --squash of a branch with a merge in it counts the AI lines of both of its lines of work', async () => {
+    const r = repo();
+    r.write('a.ts', 'export const h = 0;\n');
+    r.git('add', '-A');
+    r.commit('-m', 'h');
+    r.git('switch', '-q', '-c', 'topic');
+    r.git('switch', '-q', '-c', 'sub');
+    await r.track('a.ts', `${ten}export const h = 0;\n`, [ai(ten, claude), { length: 20, origin: 'human' }]);
+    r.git('add', '-A');
+    r.commit('-m', 'ai: ten lines first');
+    r.git('switch', '-q', 'topic');
+    const one = 'export const h = 0;\nexport const tail = 1;\n';
+    await r.track('a.ts', one, [{ length: 20, origin: 'human' }, ai('export const tail = 1;\n', claude)]);
+    r.git('add', '-A');
+    r.commit('-m', 'tail');
+    r.gitEnv({ ...r.env, GIT_EDITOR: 'true' }, 'merge', '-q', '--no-ff', '--no-edit', 'sub');
+    r.git('switch', '-q', 'main');
+    forget(r);
+    r.gitEnv(r.env, 'merge', '-q', '--squash', 'topic');
+    r.commit('-m', 'feature');
+    assert.match(r.trailers('AI-Attribution')[0] ?? '', /^v1 added=11 ai=11 /);
+  });
+
+  it('cherry-pick -n, then a commit with a new message: flagged, not passed as human', async () => {
+    const r = repo();
+    r.git('branch', 'release');
+    await aiCommit(r, 'a.ts');
+    forget(r);
+    r.git('switch', '-q', 'release');
+    r.gitEnv(r.env, 'cherry-pick', '-n', 'main');
+    r.commit('-m', 'backport');
+    assert.match(r.trailers('AI-Attribution')[0] ?? '', / skipped=1$/);
+    assert.equal(checkStatus(r, 'main~1'), 1);
+  });
+
+  it("a rebase -i squash of a person's fixup into an AI commit keeps its AI lines", async () => {
+    const r = repo();
+    r.git('switch', '-q', '-c', 'topic');
+    await aiCommit(r, 'a.ts');
+    fs.appendFileSync(path.join(r.dir, 'a.ts'), '// human note\n');
+    r.git('add', '-A');
+    r.commit('-m', 'squash! ai: a.ts');
+    forget(r);
+    r.gitEnv({ ...r.env, GIT_EDITOR: 'true', GIT_SEQUENCE_EDITOR: ':' }, 'rebase', '-q', '-i', '--autosquash', 'main');
+    assert.equal(r.git('rev-list', '--count', 'main..HEAD').trim(), '1');
+    assert.match(r.trailers('AI-Attribution')[0] ?? '', /^v1 added=11 ai=10 /);
+  });
+
+  it('a REBASE_HEAD git left behind after the rebase does not make the next commit a replay', async () => {
+    const r = repo();
+    await aiCommit(r, 'a.ts');
+    const gitDir = path.join(r.dir, '.git');
+    fs.writeFileSync(path.join(gitDir, 'REBASE_HEAD'), `${r.git('rev-parse', 'HEAD').trim()}\n`);
+    assert.equal(await commitOrigin(r.dir), undefined);
+    fs.mkdirSync(path.join(gitDir, 'rebase-merge'));
+    assert.equal((await commitOrigin(r.dir))?.kind, 'pick');
   });
 });
 

@@ -8,6 +8,8 @@ import {
   AI_ATTRIBUTION,
   ASSISTED_BY,
   FAILED_ATTRIBUTION,
+  parseAiAttribution,
+  type Attribution,
   formatAiAttribution,
   formatAssistedBy,
   formatCoAuthors,
@@ -74,11 +76,12 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   // What agents wrote through their hooks since the last look: into the store, so the staged files find it.
   await ingestAgentSpool(location, logger);
   const store = openRunsStore(location, logger);
-  const history = await historyOf(root, origin, logger);
+  const history = await historyOf(root, origin, amend, logger);
   const attribution = await stagedAttribution(store, root, base, logger, {
     history,
     ...(origin?.kind === 'merge' && !amend ? { otherParents: origin.heads } : {}),
   });
+  if (origin?.kind === 'prepared') underClaimed(origin.message, attribution.attribution, logger);
   const { ai, mixed } = attribution.attribution;
   const hasAi =
     ai + mixed > 0 || (attribution.attribution.skipped ?? 0) > 0 || (attribution.attribution.deleted ?? 0) > 0;
@@ -136,12 +139,43 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
  * What earlier commits say about the text of a commit made from them (history-attribution.ts): the replayed commit
  * of a cherry-pick or rebase step, the squashed commits, both sides of a merge.
  */
-async function historyOf(root: string, origin: CommitOrigin | undefined, logger: Logger): Promise<History> {
-  if (!origin || origin.kind === 'revert') return loadHistory(root, [], logger);
-  if (origin.kind === 'pick') return loadHistory(root, [[origin.commit]], logger);
-  // SQUASH_MSG lists the squashed commits newest first.
-  if (origin.kind === 'squash') return loadHistory(root, [[...origin.commits].reverse()], logger);
-  return loadHistory(root, await mergeChains(root, ['HEAD', ...origin.heads], logger), logger);
+async function historyOf(
+  root: string,
+  origin: CommitOrigin | undefined,
+  amend: boolean,
+  logger: Logger,
+): Promise<History> {
+  // An amend keeps the text of the commit it replaces (a rebase's squash step amends the commit it folds into).
+  const amended = amend && (await commitExists(root, 'HEAD')) ? [[await revParse(root, 'HEAD', logger)]] : [];
+  if (origin?.kind === 'pick') return loadHistory(root, [...amended, [origin.commit]], logger, { expectAll: true });
+  // Each squashed commit on its own: a topic with merges in it has versions of a file that are not in one line.
+  if (origin?.kind === 'squash')
+    return loadHistory(root, [...amended, ...origin.commits.map(c => [c])], logger, { expectAll: true });
+  if (origin?.kind === 'merge')
+    return loadHistory(root, [...amended, ...(await mergeChains(root, ['HEAD', ...origin.heads], logger))], logger);
+  return loadHistory(root, amended, logger);
+}
+
+/**
+ * `cherry-pick -n` and `revert -n` leave the original's message (MERGE_MSG) and nothing that names the original:
+ * when that message says the original had more AI lines than this commit is found to have, the difference cannot
+ * be placed, and the commit says so (`skipped=`), so check asks a senior.
+ */
+function underClaimed(message: string, found: Attribution, logger: Logger): void {
+  const claimed = [...message.matchAll(new RegExp(`^${AI_ATTRIBUTION}:\\s*(.*)$`, 'gim'))].map(m => {
+    try {
+      const a = parseAiAttribution(m[1]!);
+      return a.ai + a.mixed + (a.deleted ?? 0) + (a.skipped ?? 0);
+    } catch {
+      return Infinity; // failed or unreadable: assume the worst
+    }
+  });
+  const most = Math.max(0, ...claimed);
+  if (most <= found.ai + found.mixed) return;
+  logger.warn(
+    `the message git prepared says ${most === Infinity ? 'the original had unknown' : most} AI lines; ${found.ai + found.mixed} found here: marked skipped`,
+  );
+  found.skipped = (found.skipped ?? 0) + 1;
 }
 
 /** A message's lines of the person's: not blank, not comments, not the scissors part, not our trailers. */

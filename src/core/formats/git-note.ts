@@ -146,7 +146,14 @@ export function firstRecord(text: string): string {
   return blank ? text.slice(0, blank.index + 1) : text;
 }
 
+/**
+ * Most lines a note may list, all files together: a note is read line by line into memory, and one with ranges
+ * of millions of lines (written by hand or by a hostile branch) must be refused, not exhaust the heap.
+ */
+export const MAX_NOTE_LINES = 2_000_000;
+
 export function parseAgentTrace(text: string): Map<string, Map<number, NoteLine>> {
+  let listed = 0;
   let record: unknown;
   try {
     record = JSON.parse(firstRecord(text));
@@ -179,6 +186,9 @@ export function parseAgentTrace(text: string): Map<string, Map<number, NoteLine>
         const start = Number(range?.start_line);
         const end = Number(range?.end_line);
         if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1 || end < start) continue;
+        listed += end - start + 1;
+        if (listed > MAX_NOTE_LINES)
+          throw new AgentTraceFormatError(`the note lists more than ${MAX_NOTE_LINES} lines, more than any commit has`);
         for (let line = start; line <= end; line++) lines.set(line, info);
       }
     });

@@ -28,15 +28,21 @@ export interface History {
   readonly notes: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<number, NoteLine>>>;
   /** Paths touched by earlier commits that claim AI lines but whose line-level record is missing or unreadable. */
   readonly unplaced: ReadonlySet<string>;
+  /**
+   * Paths the notes of a replayed or squashed commit list AI lines for: each must be among the staged files (under
+   * its name or the one a rename came from), or its AI lines went somewhere this cannot follow and count as skipped.
+   */
+  readonly expected: ReadonlySet<string>;
 }
 
-export const NO_HISTORY: History = { chains: [], notes: new Map(), unplaced: new Set() };
+export const NO_HISTORY: History = { chains: [], notes: new Map(), unplaced: new Set(), expected: new Set() };
 
 /** Reads the notes (and, where a note is missing, the trailers) of the chains' commits (each oldest first). */
 export async function loadHistory(
   root: string,
   chains: readonly (readonly string[])[],
   logger: Logger,
+  options: { expectAll?: boolean } = {},
 ): Promise<History> {
   const commits = [...new Set(chains.flat())];
   if (commits.length === 0) return NO_HISTORY;
@@ -66,7 +72,13 @@ export async function loadHistory(
   for (const commit of await claimsAi(root, missing, logger)) {
     for (const file of await touchedFiles(root, commit, logger)) unplaced.add(file);
   }
-  return { chains: chains.map(chain => chain.filter(c => notes.has(c))).filter(c => c.length > 0), notes, unplaced };
+  const expected = new Set(options.expectAll ? [...notes.values()].flatMap(files => [...files.keys()]) : []);
+  return {
+    chains: chains.map(chain => chain.filter(c => notes.has(c))).filter(c => c.length > 0),
+    notes,
+    unplaced,
+    expected,
+  };
 }
 
 /** Which of `commits` say in their AI-Attribution trailer that they have AI lines (or that their hook failed). */

@@ -109,11 +109,21 @@ export async function stagedAttribution(
       );
     }
   });
+  // AI lines a replayed or squashed commit's note places in a file that is not staged here (renamed on the way,
+  // or under another path on this branch): they cannot be followed, so they count as skipped.
+  const staged = new Set(changes!.flatMap(c => (c.oldPath ? [c.path, c.oldPath] : [c.path])));
+  for (const p of history.expected) {
+    if (staged.has(p)) continue;
+    logger.warn(
+      `${p}: an earlier commit's note has AI lines there, and this commit has no such file; counted as skipped`,
+    );
+    skipped.push(p);
+  }
   const result = attributeCommit(texts.map(t => t.file));
   await countAiDeletions(store, root, base, texts, result, options, logger);
   // Only files that add lines can hide AI text: a skipped file with nothing new is not worth a senior's look.
   const adding = new Set(result.files.map(f => f.path));
-  const counted = skipped.filter(p => adding.has(p));
+  const counted = skipped.filter(p => adding.has(p) || history.expected.has(p));
   if (counted.length > 0) result.attribution.skipped = counted.length;
   return result;
 }

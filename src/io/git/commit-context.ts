@@ -17,12 +17,15 @@ import { git } from './git';
  * - `pick`: a cherry-pick or a rebase step (CHERRY_PICK_HEAD), or a commit made while a rebase is stopped
  *   (REBASE_HEAD: a conflict, an `edit`): `commit` is the original being replayed.
  * - `revert`: a revert; its lines are older text coming back, attributed like any other commit's.
+ * - `prepared`: git prepared a message from another commit without saying which (`cherry-pick -n`, `revert -n`
+ *   leave MERGE_MSG and nothing else): `message` is that text, whose trailers say what the original had.
  */
 export type CommitOrigin =
   | { readonly kind: 'merge'; readonly heads: readonly string[] }
   | { readonly kind: 'squash'; readonly commits: readonly string[] }
   | { readonly kind: 'pick'; readonly commit: string }
-  | { readonly kind: 'revert' };
+  | { readonly kind: 'revert' }
+  | { readonly kind: 'prepared'; readonly message: string };
 
 const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
@@ -41,7 +44,16 @@ function readIds(file: string): string[] | undefined {
 
 /** The commit's origin from git's state files (written by git itself), or undefined for a plain commit. */
 export async function commitOrigin(root: string): Promise<CommitOrigin | undefined> {
-  const names = ['MERGE_HEAD', 'SQUASH_MSG', 'CHERRY_PICK_HEAD', 'REBASE_HEAD', 'REVERT_HEAD'] as const;
+  const names = [
+    'MERGE_HEAD',
+    'SQUASH_MSG',
+    'CHERRY_PICK_HEAD',
+    'REBASE_HEAD',
+    'REVERT_HEAD',
+    'rebase-merge',
+    'rebase-apply',
+    'MERGE_MSG',
+  ] as const;
   const out = await git(['rev-parse', ...names.flatMap(n => ['--git-path', n])], { cwd: root });
   const paths = out.split('\n').map(p => path.resolve(root, p));
   const at = (name: (typeof names)[number]): string => paths[names.indexOf(name)]!;
@@ -58,12 +70,18 @@ export async function commitOrigin(root: string): Promise<CommitOrigin | undefin
     const commits = [...squash.matchAll(/^commit ([0-9a-f]{40}(?:[0-9a-f]{24})?)$/gm)].map(m => m[1]!);
     return { kind: 'squash', commits };
   }
-  for (const name of ['CHERRY_PICK_HEAD', 'REBASE_HEAD'] as const) {
-    const [commit] = readIds(at(name)) ?? [];
-    if (commit) return { kind: 'pick', commit };
-  }
+  const [picked] = readIds(at('CHERRY_PICK_HEAD')) ?? [];
+  if (picked) return { kind: 'pick', commit: picked };
+  // git can leave REBASE_HEAD behind once a rebase is over: it counts only while a rebase is stopped.
+  const rebasing = fs.existsSync(at('rebase-merge')) || fs.existsSync(at('rebase-apply'));
+  const [replayed] = rebasing ? (readIds(at('REBASE_HEAD')) ?? []) : [];
+  if (replayed) return { kind: 'pick', commit: replayed };
   if (fs.existsSync(at('REVERT_HEAD'))) return { kind: 'revert' };
-  return undefined;
+  try {
+    return { kind: 'prepared', message: fs.readFileSync(at('MERGE_MSG'), 'utf8') };
+  } catch {
+    return undefined;
+  }
 }
 
 function readCmdline(pid: number): Promise<{ argv: string[]; ppid: number } | undefined> {

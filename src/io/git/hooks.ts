@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PRODUCT } from '../../core/product';
+import { AI_ATTRIBUTION, FAILED_ATTRIBUTION } from '../../core/formats/trailers';
 import { git, runGit } from './git';
 import { readTextIfExists } from '../store/files';
 import { writeFileAtomicSync } from '../store/atomic-file';
@@ -79,6 +80,15 @@ node=${shQuote(target.node)}
 cli=${shQuote(target.cli)}
 [ -f "$cli" ] || exit 0
 [ -x "$node" ] || node=$(command -v node) || exit 0
+if [ "$1" = hook ] && [ "$2" = prepare-commit-msg ] && [ -f "$3" ]; then
+  # The CLI always exits 0 from a hook; a failure here is Node dying (out of memory, killed). The commit goes on,
+  # marked so that check asks a senior to look, as the CLI marks it when it fails itself. Sign-offs are left alone.
+  ELECTRON_RUN_AS_NODE=1 "$node" "$cli" "$@" && exit 0
+  sed -n 1p "$3" | grep -q '^AI sign-off: ' && exit 0
+  git interpret-trailers --in-place --no-divider --if-exists replace --trailer '${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}' "$3" >/dev/null 2>&1
+  echo "${PRODUCT.cli}: prepare-commit-msg died; the commit goes on, marked ${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}" >&2
+  exit 0
+fi
 ELECTRON_RUN_AS_NODE=1 exec "$node" "$cli" "$@"
 `;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });

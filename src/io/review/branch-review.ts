@@ -325,7 +325,12 @@ async function whereLinesLanded(
   if (policy.signoff.highRisk.length === 0 && policy.signoff.ignore.length === 0) return new Map();
   const ai = evidence.filter(
     x =>
-      (x.attribution.kind === 'valid' && x.attribution.attribution.ai + x.attribution.attribution.mixed > 0) ||
+      (x.attribution.kind === 'valid' &&
+        x.attribution.attribution.ai +
+          x.attribution.attribution.mixed +
+          (x.attribution.attribution.skipped ?? 0) +
+          (x.attribution.attribution.deleted ?? 0) >
+          0) ||
       x.attribution.kind === 'failed' ||
       x.attribution.kind === 'malformed' ||
       (x.noteAiLines ?? 0) > 0 ||

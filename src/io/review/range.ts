@@ -298,8 +298,10 @@ export async function changedFilesAtHead(
 
 /**
  * Where the lines of `commits` are at `headId`, among `files` (paths at head): `git blame` over base..head, with
- * lines followed when moved or copied between files (`-M -C -C -C`), so a person moving an AI commit's code into
- * another file cannot take it out of the rules for where it ends up. Every line a commit brought counts, not only
+ * lines followed when moved or copied between files (`-M -C -C -C`) and whitespace ignored (`-w`, so code
+ * re-indented as it moves still counts), so a person moving an AI commit's code into another file cannot take it
+ * out of the rules for where it ends up. git's copy detection needs a block of about 40 letters and digits: a
+ * shorter copy (one short line) is not followed. Every line a commit brought counts, not only
  * the ones its note says are AI: the note is written by the branch's author, git's history is not. A person's
  * `blame.ignoreRevsFile` is not honoured (an ignored commit's lines would be credited to another).
  */
@@ -315,7 +317,7 @@ export async function landingPaths(
   if (commits.size === 0 || files.length === 0) return result;
   await pooled(files, 4, async file => {
     const out = await git(
-      ['blame', '--porcelain', '-M', '-C', '-C', '-C', '--ignore-revs-file=', `^${baseId}`, headId, '--', file],
+      ['blame', '--porcelain', '-w', '-M', '-C', '-C', '-C', '--ignore-revs-file=', `^${baseId}`, headId, '--', file],
       { cwd: root, logger },
     );
     const found = new Set(
