@@ -200,6 +200,7 @@ describe('commit hooks with real git', function () {
     repo.git('add', 'feat.txt');
     repo.commit('-m', 'feature');
     const before = repo.git('log', '-1', '--format=%B');
+    const noted = repo.noteLines();
     repo.git('switch', '-q', 'main');
     repo.write('main.txt', 'main work\n');
     repo.git('add', 'main.txt');
@@ -208,7 +209,8 @@ describe('commit hooks with real git', function () {
     repo.gitEnv({ ...repo.env, GIT_EDITOR: 'true' }, 'rebase', '-q', 'main');
     assert.equal(repo.git('log', '-1', '--format=%s').trim(), 'feature');
     assert.equal(repo.git('log', '-1', '--format=%B'), before, 'rebase changed the message');
-    assert.ok(repo.note(), 'the rebased commit lost its note');
+    assert.deepEqual(repo.noteLines(), noted, 'the rebased commit lost its note');
+    assert.deepEqual(noted, ['feat.txt:1-1:ai']);
     repo.git('switch', '-q', 'main');
     repo.write('more.txt', 'more main work\n');
     repo.git('add', 'more.txt');

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AgentTraceFormatError, firstRecord, parseAgentTrace } from '../../src/core/formats/git-note';
+import { AgentTraceFormatError, parseAgentTrace } from '../../src/core/formats/git-note';
 import { writeLauncher } from '../../src/io/git/hooks';
 import { commitOrigin } from '../../src/io/git/commit-context';
 import { runCli } from '../support/git-fixture';
@@ -262,8 +262,7 @@ describe('security: the commit hook never fails open', () => {
     await r.track('src/ai.ts', aiText, [ai(aiText, claude)]);
     r.write('docs\\notes.md', 'a note\n');
     r.write('C:notes.txt', 'another\n');
-    r.git('add', '-A');
-    r.commit('-m', 'feat: odd names');
+    r.addAndCommit('feat: odd names');
     const [value] = r.trailers('AI-Attribution');
     assert.match(value ?? '', /^v1 added=4 ai=2 mixed=0 unknown=2 tools=claude-code\/agent:2 skipped=2$/);
     const checked = runCli(['check', '--base', 'HEAD~1', '--format', 'json'], { cwd: r.dir });
@@ -325,35 +324,18 @@ describe('security: a commit made from other commits carries the AI lines it bri
     assert.ok(result.status === 0 || result.status === 1, result.stderr);
     return { status: result.status, report: JSON.parse(result.stdout) as Checked };
   }
-  const noteLines = (r: ReturnType<typeof repo>, rev = 'HEAD'): string[] => {
-    const note = r.note(rev);
-    if (!note) return [];
-    // After a rebase git appends the old commit's record to ours; readers take the first (firstRecord).
-    const record = JSON.parse(firstRecord(note)) as {
-      files: {
-        path: string;
-        conversations: { contributor: { type: string }; ranges: { start_line: number; end_line: number }[] }[];
-      }[];
-    };
-    return record.files.flatMap(f =>
-      f.conversations.flatMap(c => c.ranges.map(x => `${f.path}:${x.start_line}-${x.end_line}:${c.contributor.type}`)),
-    );
-  };
 
   /** main gets a human line at the end of calc.ts, topic an agent's function there: a conflict. */
   async function conflictingBranches(r: ReturnType<typeof repo>): Promise<string> {
     r.write('calc.ts', '// calc\n');
-    r.git('add', '-A');
-    r.commit('-m', 'calc');
+    r.addAndCommit('calc');
     r.git('switch', '-q', '-c', 'topic');
     await r.track('calc.ts', `// calc\n${aiLines}`, [{ length: 8, origin: 'human' }, ai(aiLines, claude)]);
-    r.git('add', '-A');
-    r.commit('-m', 'feat: total, by the agent');
+    r.addAndCommit('feat: total, by the agent');
     const topic = r.git('rev-parse', 'HEAD').trim();
     r.git('switch', '-q', 'main');
     r.write('calc.ts', '// calc\nexport const zero = 0;\n');
-    r.git('add', '-A');
-    r.commit('-m', 'zero');
+    r.addAndCommit('zero');
     return topic;
   }
   const resolved = `// calc\nexport const zero = 0;\n${aiLines}`;
@@ -367,7 +349,7 @@ describe('security: a commit made from other commits carries the AI lines it bri
     r.git('add', 'calc.ts');
     r.commit('--no-edit');
     assert.deepEqual(r.trailers('AI-Attribution'), ['v1 added=3 ai=3 mixed=0 unknown=0 tools=claude-code/agent:3']);
-    assert.deepEqual(noteLines(r), ['calc.ts:3-5:ai']);
+    assert.deepEqual(r.noteLines(), ['calc.ts:3-5:ai']);
     const { status, report } = checkJson(r, 'HEAD~1');
     assert.equal(status, 1);
     assert.equal(report.commits[0]?.needsSignoff, true);
@@ -394,45 +376,28 @@ describe('security: a commit made from other commits carries the AI lines it bri
     assert.equal(merge?.needsSignoff, true, JSON.stringify(report));
   });
 
-  it('a merge with nothing new in it gets no trailer, though its other side has AI lines', async () => {
-    const r = repo();
-    r.git('switch', '-q', '-c', 'topic');
-    await r.track('feat.ts', aiLines, [ai(aiLines, claude)]);
-    r.git('add', '-A');
-    r.commit('-m', 'feat');
-    r.git('switch', '-q', 'main');
-    r.write('other.txt', 'x\n');
-    r.git('add', '-A');
-    r.commit('-m', 'other');
-    r.gitEnv(r.env, 'merge', '-q', '--no-ff', '-m', 'Merge topic', 'topic');
-    assert.deepEqual(r.trailers('AI-Attribution'), []);
-  });
-
   it('merge --squash of a branch with AI commits carries their lines into the squash commit', async () => {
     const r = repo();
     r.git('switch', '-q', '-c', 'topic');
     await r.track('a.ts', aiLines, [ai(aiLines, claude)]);
-    r.git('add', '-A');
-    r.commit('-m', 'feat: a');
+    r.addAndCommit('feat: a');
     const edited = aiLines.replace('export function total', 'export function sum');
     r.write('a.ts', edited); // a person renames the function: that line becomes mixed, the rest stays AI
     r.write('b.txt', 'by hand\n');
-    r.git('add', '-A');
-    r.commit('-m', 'rename, by hand');
+    r.addAndCommit('rename, by hand');
     r.git('switch', '-q', 'main');
     r.gitEnv(r.env, 'merge', '-q', '--squash', 'topic');
     r.commit('--no-edit');
     const [value] = r.trailers('AI-Attribution');
     assert.match(value ?? '', /^v1 added=4 ai=2 mixed=1 unknown=1 tools=claude-code\/agent:3$/);
-    assert.deepEqual(noteLines(r), ['a.ts:1-1:mixed', 'a.ts:2-3:ai', 'b.txt:1-1:unknown']);
+    assert.deepEqual(r.noteLines(), ['a.ts:1-1:mixed', 'a.ts:2-3:ai', 'b.txt:1-1:unknown']);
   });
 
   it('merge --squash of an AI commit whose note is not here counts its files as skipped, so check asks', async () => {
     const r = repo();
     r.git('switch', '-q', '-c', 'topic');
     await r.track('a.ts', aiLines, [ai(aiLines, claude)]);
-    r.git('add', '-A');
-    r.commit('-m', 'feat: a');
+    r.addAndCommit('feat: a');
     r.git('notes', '--ref', 'refs/notes/ai-provenance', 'remove', 'HEAD');
     r.git('switch', '-q', 'main');
     // The store forgets too (another machine, a fresh clone): only the trailer says AI.
@@ -448,39 +413,18 @@ describe('security: a commit made from other commits carries the AI lines it bri
   it('a commit made while a rebase -i stops to edit is attributed like any other', async () => {
     const r = repo();
     r.write('one.txt', '1\n');
-    r.git('add', '-A');
-    r.commit('-m', 'one');
+    r.addAndCommit('one');
     r.write('two.txt', '2\n');
-    r.git('add', '-A');
-    r.commit('-m', 'two');
+    r.addAndCommit('two');
     r.gitEnv({ ...r.env, GIT_SEQUENCE_EDITOR: 'sed -i 1s/^pick/edit/' }, 'rebase', '-q', '-i', 'HEAD~2');
     await r.track('stop.ts', aiLines, [ai(aiLines, claude)]);
-    r.git('add', '-A');
-    r.commit('-m', 'feat: written during the stop');
+    r.addAndCommit('feat: written during the stop');
     assert.deepEqual(r.trailers('AI-Attribution'), ['v1 added=3 ai=3 mixed=0 unknown=0 tools=claude-code/agent:3']);
     r.gitEnv({ ...r.env, GIT_EDITOR: 'true' }, 'rebase', '--continue');
     assert.equal(r.git('log', '-1', '--format=%s').trim(), 'two');
     assert.deepEqual(r.trailers('AI-Attribution', 'HEAD~1'), [
       'v1 added=3 ai=3 mixed=0 unknown=0 tools=claude-code/agent:3',
     ]);
-  });
-
-  it("a rebase keeps each AI commit's trailer and note as they were", async () => {
-    const r = repo();
-    r.git('switch', '-q', '-c', 'topic');
-    await r.track('a.ts', aiLines, [ai(aiLines, claude)]);
-    r.git('add', '-A');
-    r.commit('-m', 'feat: a');
-    const before = r.git('log', '-1', '--format=%B');
-    const lines = noteLines(r);
-    r.git('switch', '-q', 'main');
-    r.write('m.txt', 'm\n');
-    r.git('add', '-A');
-    r.commit('-m', 'm');
-    r.git('switch', '-q', 'topic');
-    r.gitEnv({ ...r.env, GIT_EDITOR: 'true' }, 'rebase', '-q', 'main');
-    assert.equal(r.git('log', '-1', '--format=%B'), before);
-    assert.deepEqual(noteLines(r), lines);
   });
 });
 
@@ -494,8 +438,7 @@ describe('security: history on another machine (no local records) still carries 
     runCli(['check', '--base', base], { cwd: r.dir }).status;
   async function aiCommit(r: ReturnType<typeof repo>, file: string, text = ten): Promise<void> {
     await r.track(file, text, [ai(text, claude)]);
-    r.git('add', '-A');
-    r.commit('-m', `ai: ${file}`);
+    r.addAndCommit(`ai: ${file}`);
   }
 
   it('merge --squash of a branch that renamed the AI file after writing it: the squash is flagged', async () => {
@@ -506,8 +449,7 @@ describe('security: history on another machine (no local records) still carries 
     r.git('mv', 'gen/a.ts', 'src/a.ts');
     r.commit('-m', 'move');
     fs.appendFileSync(path.join(r.dir, 'src/a.ts'), '// reviewed\n');
-    r.git('add', '-A');
-    r.commit('-m', 'tweak');
+    r.addAndCommit('tweak');
     r.git('switch', '-q', 'main');
     forget(r);
     r.gitEnv(r.env, 'merge', '-q', '--squash', 'topic');
@@ -519,18 +461,15 @@ describe('security: history on another machine (no local records) still carries 
   it('merge --squash of a branch with a merge in it counts the AI lines of both of its lines of work', async () => {
     const r = repo();
     r.write('a.ts', 'export const h = 0;\n');
-    r.git('add', '-A');
-    r.commit('-m', 'h');
+    r.addAndCommit('h');
     r.git('switch', '-q', '-c', 'topic');
     r.git('switch', '-q', '-c', 'sub');
     await r.track('a.ts', `${ten}export const h = 0;\n`, [ai(ten, claude), { length: 20, origin: 'human' }]);
-    r.git('add', '-A');
-    r.commit('-m', 'ai: ten lines first');
+    r.addAndCommit('ai: ten lines first');
     r.git('switch', '-q', 'topic');
     const one = 'export const h = 0;\nexport const tail = 1;\n';
     await r.track('a.ts', one, [{ length: 20, origin: 'human' }, ai('export const tail = 1;\n', claude)]);
-    r.git('add', '-A');
-    r.commit('-m', 'tail');
+    r.addAndCommit('tail');
     r.gitEnv({ ...r.env, GIT_EDITOR: 'true' }, 'merge', '-q', '--no-ff', '--no-edit', 'sub');
     r.git('switch', '-q', 'main');
     forget(r);
@@ -556,8 +495,7 @@ describe('security: history on another machine (no local records) still carries 
     r.git('switch', '-q', '-c', 'topic');
     await aiCommit(r, 'a.ts');
     fs.appendFileSync(path.join(r.dir, 'a.ts'), '// human note\n');
-    r.git('add', '-A');
-    r.commit('-m', 'squash! ai: a.ts');
+    r.addAndCommit('squash! ai: a.ts');
     forget(r);
     r.gitEnv({ ...r.env, GIT_EDITOR: 'true', GIT_SEQUENCE_EDITOR: ':' }, 'rebase', '-q', '-i', '--autosquash', 'main');
     assert.equal(r.git('rev-list', '--count', 'main..HEAD').trim(), '1');

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { nullLogger } from '../../src/core/log';
 import { HUMAN, type AiOrigin, type Run } from '../../src/core/attribution/origin';
+import { firstRecord } from '../../src/core/formats/git-note';
 import { encodeRuns } from '../../src/core/formats/stored-runs';
 import { openRunsStore } from '../../src/io/attribution/runs-store';
 import { locateRepository } from '../../src/io/git/repository';
@@ -47,6 +48,12 @@ export class HookedRepo extends TempRepo {
     return this.git('log', '-1', '--format=%B');
   }
 
+  /** Stages everything in the work tree and commits it with the hooks (commitAll commits without them). */
+  addAndCommit(message: string): string {
+    this.git('add', '-A');
+    return this.commit('-m', message);
+  }
+
   gitEnv(env: Record<string, string>, ...args: string[]): string {
     return execFileSync('git', args, {
       cwd: this.dir,
@@ -74,6 +81,21 @@ export class HookedRepo extends TempRepo {
     } catch {
       return undefined;
     }
+  }
+
+  /** The first record of a commit's note as `path:start-end:type` rows (after a rebase git appends the old record). */
+  noteLines(rev = 'HEAD'): string[] {
+    const note = this.note(rev);
+    if (!note) return [];
+    const record = JSON.parse(firstRecord(note)) as {
+      files: {
+        path: string;
+        conversations: { contributor: { type: string }; ranges: { start_line: number; end_line: number }[] }[];
+      }[];
+    };
+    return record.files.flatMap(f =>
+      f.conversations.flatMap(c => c.ranges.map(x => `${f.path}:${x.start_line}-${x.end_line}:${c.contributor.type}`)),
+    );
   }
 
   override dispose(): void {
