@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../src/core/attribution/engine';
-import { AGENTS, type AgentName } from '../../src/core/attribution/events';
+import { AGENTS, type AgentName, type ProvenanceEvent } from '../../src/core/attribution/events';
+import { TraceRecorder } from '../../src/extension/tracking/recorder';
 import { nullLogger } from '../../src/core/log';
 import { HUMAN } from '../../src/core/attribution/origin';
 import { encodeRuns } from '../../src/core/formats/stored-runs';
@@ -45,6 +46,10 @@ interface StatusSide {
   ai: number;
   unknown: number;
   files: StatusFile[];
+}
+interface FileSummaryLike {
+  lines: string;
+  segments: { start: number; end: number }[];
 }
 interface Status {
   ingested: { records: number; files: string[]; problems: string[] };
@@ -611,6 +616,42 @@ describe('agent hooks with the built CLI and real git', function () {
       assert.equal(repo.spooled().length, 1);
     });
 
+    it("records the agent's calls on open files in the editor's trace, which replays to what the editor shows", async () => {
+      const location = await locateRepository(repo.dir);
+      const app = path.join(repo.dir, 'src', 'app.ts');
+      const editor = new Engine();
+      const apply = (event: ProvenanceEvent): void => {
+        editor.apply(event);
+        recorder.write(event);
+      };
+      const before = fs.readFileSync(app, 'utf8');
+      editor.apply({ t: 'open', path: app, text: before });
+      const recorder = new TraceRecorder(path.join(repo.home, 'session.jsonl'), repo.dir, editor, [app]);
+      // The person types a line; the agent runs sed over the file and adds a line with Edit; the editor reloads.
+      apply({ t: 'edit', path: app, changes: [{ offset: 0, length: 0, text: '// mine\n' }] });
+      apply({ t: 'save', path: app });
+      repo.write('src/app.ts', `// mine\n${before}`);
+      repo.hook('claude-code', bash('PreToolUse', 'sed -i s/start/begin/ src/app.ts'));
+      const sedded = `// mine\n${before.replace('start', 'begin')}`;
+      repo.write('src/app.ts', sedded);
+      apply({ t: 'disk', path: app, text: sedded });
+      repo.hook('claude-code', bash('PostToolUse', 'sed -i s/start/begin/ src/app.ts'));
+      const ingested = await ingestAgentSpool(location, nullLogger, {
+        engine: editor,
+        enginePath: p => path.join(repo.dir, ...p.split('/')),
+        onEngineCall: (call, files, at) => recorder.agentCall(call, files, at),
+      });
+      assert.deepEqual(ingested.problems, []);
+      recorder.close();
+      const shown = editor.summary(app);
+      assert.equal(shown.lines, 'hhmh', "the person's line, the agent's sed (start → begin: some characters kept)");
+      const replayed = runCli(['replay', path.join(repo.home, 'session.jsonl')]);
+      assert.equal(replayed.status, 0, replayed.stderr);
+      assert.deepEqual((JSON.parse(replayed.stdout) as { files: Record<string, unknown> }).files, {
+        'src/app.ts': shown,
+      });
+    });
+
     it('stores the attribution of closed files for their current work tree text, even when it moved on', async () => {
       const location = await locateRepository(repo.dir);
       repo.hook('claude-code', edit(repo.dir, 'PreToolUse'));
@@ -833,6 +874,140 @@ describe('agent hooks with the built CLI and real git', function () {
   });
 
   describe('replay of traces with agent events', () => {
+    /**
+     * One agent flow, done twice: for real (the hook through the CLI, files written, then status ingests the spool)
+     * and as the editor's trace would show it (the payloads, and a disk event where a file changed). `known` files
+     * are ones the editor had seen (open, then closed) before the flow.
+     */
+    interface Flow {
+      name: string;
+      known?: string[];
+      /** The trace carries the spool's records as `agent-call` events (what the editor records), not the payloads. */
+      records?: boolean;
+      steps: ({ pre: object } | { post: object } | { write: string; text: string })[];
+      /** The AI lines both must report, as `path:start-end`. */
+      ai: string[];
+    }
+    const appText = "export function main(): void {\n  console.log('start');\n}\n";
+    const payload = (repo: AgentRepo, event: string, step: object): string =>
+      JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: event, tool_use_id: 't', ...step });
+    const flows = (dir: string): Flow[] => {
+      const editApp = {
+        tool_name: 'Edit',
+        tool_input: {
+          file_path: `${dir}/src/app.ts`,
+          old_string: "  console.log('start');\n",
+          new_string: "  console.log('start');\n  agent();\n",
+        },
+      };
+      const edited = "export function main(): void {\n  console.log('start');\n  agent();\n}\n";
+      const made = 'export const made = 1;\nexport const by = 2;\n';
+      const write = { tool_name: 'Write', tool_input: { file_path: `${dir}/src/new.ts`, content: made } };
+      const sed = { tool_name: 'Bash', tool_input: { command: 'sed -i s/start/begin/ src/app.ts' } };
+      const gen = { tool_name: 'Bash', tool_input: { command: "echo 'export const hi = 1;' > src/gen.ts" } };
+      return [
+        {
+          name: 'Edit of a file the editor never saw',
+          steps: [{ pre: editApp }, { write: 'src/app.ts', text: edited }, { post: editApp }],
+          ai: ['src/app.ts:3-3'],
+        },
+        {
+          name: 'Edit, its post alone, after the disk event',
+          steps: [{ write: 'src/app.ts', text: edited }, { post: editApp }],
+          ai: ['src/app.ts:3-3'],
+        },
+        {
+          name: 'Write of a new file',
+          steps: [{ pre: write }, { write: 'src/new.ts', text: made }, { post: write }],
+          ai: ['src/new.ts:1-2'],
+        },
+        {
+          name: 'Write of a new file, its post alone',
+          steps: [{ write: 'src/new.ts', text: made }, { post: write }],
+          ai: ['src/new.ts:1-2'],
+        },
+        {
+          name: 'sed -i between PreToolUse and PostToolUse',
+          known: ['src/app.ts'],
+          steps: [{ pre: sed }, { write: 'src/app.ts', text: appText.replace('start', 'begin') }, { post: sed }],
+          ai: ['src/app.ts:2-2'],
+        },
+        {
+          name: 'a shell command that creates a file, recorded with the texts the hook saw',
+          records: true,
+          steps: [{ pre: gen }, { write: 'src/gen.ts', text: 'export const hi = 1;\n' }, { post: gen }],
+          ai: ['src/gen.ts:1-1'],
+        },
+        {
+          name: 'sed -i, recorded with the texts the hook saw',
+          records: true,
+          steps: [{ pre: sed }, { write: 'src/app.ts', text: appText.replace('start', 'begin') }, { post: sed }],
+          ai: ['src/app.ts:2-2'],
+        },
+        {
+          name: 'a shell command without its PreToolUse changes nothing to AI',
+          known: ['src/app.ts'],
+          steps: [{ write: 'src/app.ts', text: appText.replace('start', 'begin') }, { post: sed }],
+          ai: [],
+        },
+      ];
+    };
+    const aiLines = (files: Record<string, { segments: { start: number; end: number }[] }>): string[] =>
+      Object.entries(files)
+        .flatMap(([p, f]) => f.segments.map(s => `${p}:${s.start}-${s.end}`))
+        .sort();
+
+    for (const [i, name] of flows('').map((f, n) => [n, f.name] as const)) {
+      it(`replays to what the CLI gives: ${name}`, () => {
+        const repo = new AgentRepo();
+        try {
+          const flow = flows(repo.dir)[i]!;
+          const trace: object[] = [{ t: 'header', v: 1, root: repo.dir }];
+          for (const p of flow.known ?? []) {
+            trace.push(
+              { t: 'open', path: p, text: fs.readFileSync(path.join(repo.dir, p), 'utf8') },
+              { t: 'close', path: p },
+            );
+          }
+          for (const step of flow.steps) {
+            if ('write' in step) {
+              repo.write(step.write, step.text);
+              trace.push({ t: 'disk', path: step.write, text: step.text });
+            } else {
+              const [event, body] = 'pre' in step ? ['PreToolUse', step.pre] : ['PostToolUse', step.post];
+              const input = payload(repo, event, body);
+              const spooled = new Set(repo.spooled());
+              repo.hook('claude-code', input);
+              if (!flow.records) trace.push({ t: 'agent', agent: 'claude-code', payload: JSON.parse(input) as object });
+              for (const name of repo.spooled().filter(n => flow.records && !spooled.has(n))) {
+                const { record } = JSON.parse(
+                  fs.readFileSync(path.join(repo.dir, '.git', 'ai-provenance', 'spool', name), 'utf8'),
+                ) as { record: { at: string; call: object; files: object[] } };
+                trace.push({ t: 'agent-call', at: record.at, call: record.call, files: record.files });
+              }
+            }
+          }
+          const status = repo.status();
+          assert.deepEqual(status.ingested.problems, []);
+          const cli = aiLines(Object.fromEntries(status.worktree.files.map(f => [f.path, f])));
+          const file = path.join(repo.home, 'flow.jsonl');
+          fs.writeFileSync(file, trace.map(e => JSON.stringify(e)).join('\n') + '\n');
+          const replayed = runCli(['replay', file]);
+          assert.equal(replayed.status, 0, replayed.stderr);
+          const files = (JSON.parse(replayed.stdout) as { files: Record<string, FileSummaryLike> }).files;
+          for (const [p, f] of Object.entries(files)) {
+            const lines = fs.readFileSync(path.join(repo.dir, p), 'utf8').split('\n').length - 1;
+            assert.equal(f.lines.length, lines, `the replay's ${p} is not the file on disk (an edit applied twice?)`);
+          }
+          const replay = aiLines(files);
+          assert.deepEqual(cli, flow.ai, 'the CLI');
+          assert.deepEqual(replay, flow.ai, 'the replay');
+        } finally {
+          repo.dispose();
+        }
+      });
+    }
+
     for (const name of ['agent-claude-session', 'agent-after-disk']) {
       it(`replays ${name}.jsonl through the CLI to its expected output`, () => {
         const r = runCli(['replay', path.join(traces, `${name}.jsonl`)]);

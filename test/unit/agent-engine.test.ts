@@ -288,6 +288,42 @@ describe('agent calls in the engine: a payload that arrives after the disk event
     assert.equal(e.summary('q.ts').lines, 'ha');
   });
 
+  it('explains a new file that a disk event brought first: a Write is all AI, an Edit only its text, never applied twice', () => {
+    const write = { file_path: `${R}/n.ts`, content: 'hello\nworld\n' };
+    const e = applyAll(testEngine(), [header, disk('n.ts', 'hello\nworld\n'), claude('PostToolUse', 'Write', write)]);
+    assert.equal(e.summary('n.ts').lines, 'aa');
+    const edit = { file_path: `${R}/y.ts`, old_string: 'x\n', new_string: 'x\nb\n' };
+    applyAll(e, [disk('y.ts', 'x\nb\nx\n'), claude('PostToolUse', 'Edit', edit)]);
+    assert.equal(e.text('y.ts'), 'x\nb\nx\n', 'the edit was applied to the text that already had it');
+    assert.equal(e.summary('y.ts').lines, 'uau');
+    // A post whose edit is not in the text is not this disk event's cause: it applies to the known text.
+    applyAll(e, [
+      disk('z.ts', 'a\n'),
+      claude('PostToolUse', 'Edit', { file_path: `${R}/z.ts`, old_string: 'a\n', new_string: 'a\nc\n' }),
+    ]);
+    assert.equal(e.text('z.ts'), 'a\nc\n');
+    assert.equal(e.summary('z.ts').lines, 'ua');
+  });
+
+  it('gives a shell command what changed on disk between its PreToolUse and PostToolUse, and nothing without the pre', () => {
+    const sed = { command: 'sed -i s/b/c/ x.ts' };
+    const e = applyAll(testEngine(), [
+      header,
+      { t: 'open', path: 'x.ts', text: 'a\nb\n' },
+      { t: 'close', path: 'x.ts' },
+      disk('x.ts', 'a\nb\np\n'), // a person's change, before the command
+      claude('PreToolUse', 'Bash', sed),
+      disk('x.ts', 'a\nc\np\n'),
+      claude('PostToolUse', 'Bash', sed),
+    ]);
+    assert.equal(e.summary('x.ts').lines, 'hau');
+    applyAll(e, [disk('x.ts', 'a\nc\nq\n'), claude('PostToolUse', 'Bash', sed)]);
+    assert.equal(e.summary('x.ts').lines, 'hau', 'a post without its pre explains nothing');
+    applyAll(e, [claude('PreToolUse', 'Bash', { command: 'touch w.ts' }), disk('w.ts', 'made\n')]);
+    applyAll(e, [claude('PostToolUse', 'Bash', { command: 'touch w.ts' })]);
+    assert.equal(e.summary('w.ts').lines, 'u', 'a file never seen before: whether it is new is not known');
+  });
+
   it('applies a record delivered twice once', () => {
     const e = testEngine();
     e.restore('r.ts', 'a\n', [{ length: 2, origin: HUMAN }]);

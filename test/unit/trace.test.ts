@@ -9,6 +9,15 @@ const fixtures = path.join(root, 'test', 'fixtures', 'traces');
 const lines = (...events: unknown[]): string =>
   events.map(e => (typeof e === 'string' ? e : JSON.stringify(e))).join('\n') + '\n';
 
+const agentCall = {
+  agent: 'claude-code',
+  event: 'PostToolUse',
+  phase: 'post',
+  tool: 'Write',
+  origin: { tool: 'claude-code', kind: 'agent' },
+  edits: [{ path: 'a', op: 'write', content: 'x' }],
+};
+
 function replayError(trace: string): TraceError {
   try {
     replayTrace(trace);
@@ -167,6 +176,18 @@ describe('replay traces: errors name the line and what is wrong', () => {
       /was closed/,
     ],
     ['empty path', lines({ t: 'open', path: '', text: '' }), 1, /non-empty path/],
+    [
+      'agent-call with a call that is not one',
+      lines({ t: 'agent-call', at: '2026-11-01T10:00:00.000Z', call: { agent: 'claude-code' }, files: [] }),
+      1,
+      /"agent-call" event: call\.phase must be pre or post/,
+    ],
+    [
+      'agent-call with a file outside the trace',
+      lines({ t: 'agent-call', at: '2026-11-01T10:00:00.000Z', call: agentCall, files: [{ path: '../x', after: '' }] }),
+      1,
+      /files\[0\]\.path must be a repository path/,
+    ],
   ];
   for (const [name, trace, line, pattern] of cases) {
     it(name, () => {
@@ -192,6 +213,12 @@ describe('replay traces: errors name the line and what is wrong', () => {
       { t: 'chat', path: 'a', phase: 'start', tool: 'copilot', model: 'm' },
       { t: 'disk', path: 'a', text: '' },
       { t: 'agent', agent: 'claude-code', payload: { a: 1 } },
+      {
+        t: 'agent-call',
+        at: '2026-11-01T10:00:00.000Z',
+        call: agentCall,
+        files: [{ path: 'a', before: '', after: 'x' }],
+      },
       { t: 'mark', path: 'a', offset: 0, length: 1, as: 'ai', tool: 'ai', kind: 'agent', model: 'm' },
       { t: 'save', path: 'a' },
       { t: 'close', path: 'a' },

@@ -7,8 +7,8 @@ import { ExitCode, UsageError } from '../exit';
 
 const help = `Usage: ${PRODUCT.cli} replay TRACE.jsonl
 
-Feeds a provenance trace (one JSON event per line: open, edit, accept, copy, paste, chat, disk, agent, mark,
-save, close, rename) to the attribution engine and prints, as JSON, every tracked file's line classes
+Feeds a provenance trace (one JSON event per line: open, edit, accept, copy, paste, chat, disk, agent,
+agent-call, mark, save, close, rename) to the attribution engine and prints, as JSON, every tracked file's line classes
 (a ai, m mixed, h human, u unknown), their counts and the segments of consecutive AI lines.
 
 TRACE is a file, or - for standard input.

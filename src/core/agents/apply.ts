@@ -303,11 +303,14 @@ export function explainRuns(
   }
   if (edit.op === 'write' || edit.op === 'unknown') {
     // A whole-file write or a shell command: what differs from the text before is the agent's, the rest stays
-    // unknown. All of `after` only when no text before is known at all (a new file).
+    // unknown. A write's whole text when no text before is known at all (a new file); a shell command that changed
+    // a file whose text before is not known says nothing of who wrote it.
     const before = candidates.find((c): c is string => c !== undefined && c !== after);
     if (before !== undefined)
       return diffAttribute({ text: before, runs: uniform(before.length, UNKNOWN) }, after, origin);
-    return candidates.some(c => c === after) ? uniform(after.length, UNKNOWN) : uniform(after.length, origin);
+    return edit.op === 'unknown' || candidates.some(c => c === after)
+      ? uniform(after.length, UNKNOWN)
+      : uniform(after.length, origin);
   }
   return markNewStrings(after, edit, origin, UNKNOWN);
 }

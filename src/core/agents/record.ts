@@ -160,7 +160,7 @@ export function parseAgentSpoolRecord(value: unknown): AgentSpoolRecord {
 }
 
 /** The record's file texts by path, as `Engine.applyAgentCall` takes them. */
-export function recordFileTexts(record: AgentSpoolRecord): Map<string, AgentFileTexts> {
+export function recordFileTexts(record: Pick<AgentSpoolRecord, 'files'>): Map<string, AgentFileTexts> {
   const map = new Map<string, AgentFileTexts>();
   for (const { path, note: _note, ...texts } of record.files) map.set(path, texts);
   return map;

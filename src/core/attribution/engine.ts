@@ -1,5 +1,5 @@
 import { v4 as uuidv4 } from 'uuid';
-import { relabelUnknown, type Attributed } from '../agents/apply';
+import { matchLineEnds, relabelUnknown, reverseEdit, type Attributed } from '../agents/apply';
 import { AgentPlan, planAgentEdit, planMove, shellMoves, type AgentAction, type PlannedState } from '../agents/plan';
 import {
   callPaths,
@@ -10,6 +10,7 @@ import {
   type FileEdit,
 } from '../agents/call';
 import { rootRelative } from '../agents/paths';
+import { recordFileTexts } from '../agents/record';
 import { AgentPayloadError, interpretAgentPayload } from '../agents/payload';
 import { Capture } from './capture';
 import { EngineError, checkRange, validateChanges } from './errors';
@@ -86,12 +87,21 @@ export interface AgentApplyReport {
 
 /** Most agent edits kept per open document while its text has not caught up with the agent's. */
 const PENDING_LIMIT = 16;
+/** Most shell commands of a trace whose pre-tool event came and whose post has not. */
+const SHELL_SNAPSHOT_LIMIT = 16;
+
+/** Pairs a shell command's pre-tool event with its post. */
+function shellKey(call: AgentCall): string {
+  return JSON.stringify([call.agent, call.session ?? '', call.toolUseId ?? '', call.shell?.command ?? '']);
+}
 
 class TrackedDocument {
   open = true;
   readonly history: History;
   /** The text and runs before the last `disk` event re-anchored them: an agent payload arriving later explains that change. */
   beforeDisk: Attributed | undefined;
+  /** A disk event brought this file first, and nothing has explained its text since (its text before is not known). */
+  newOnDisk = false;
   /** The file's text in the last pre-tool snapshot an agent hook took of it. */
   agentBefore: string | undefined;
   /** Agent edits of an open document whose editor text has not caught up: applied when a disk or open event brings `after`. */
@@ -111,6 +121,8 @@ export class Engine {
   private readonly origins: OriginFactory;
   private readonly capture: Capture;
   private readonly agentRecords: AgentRecord[] = [];
+  /** Trace replay: each open shell command's view of the tracked texts at its pre-tool event. */
+  private readonly shellSnapshots = new Map<string, Map<string, string>>();
   private workspaceRoot: string | undefined;
 
   constructor(private readonly options: EngineOptions = {}) {
@@ -158,6 +170,11 @@ export class Engine {
         return this.disk(event.path, event.text);
       case 'agent':
         return this.agentEvent(event);
+      case 'agent-call': {
+        // As the editor applied it: lenient, so what did not apply is skipped as it was then.
+        this.applyAgentCall(event.call, { files: recordFileTexts(event), at: event.at });
+        return;
+      }
       case 'mark':
         return this.mark(event);
       case 'save':
@@ -236,7 +253,10 @@ export class Engine {
       for (const path of new Set([...callPaths(call), ...files.keys()])) {
         // The tool has not run yet: a disk change seen before now was not its doing.
         const known = this.docs.get(path);
-        if (known) known.beforeDisk = undefined;
+        if (known) {
+          known.beforeDisk = undefined;
+          known.newOnDisk = false;
+        }
         const t = files.get(path);
         if (!t || (t.before === undefined && !t.beforeMissing)) continue;
         const before = t.before ?? '';
@@ -339,7 +359,52 @@ export class Engine {
     if (!call) return;
     const cwd = call.cwd;
     const mapped = mapCallPaths(call, p => rootRelative(p, this.workspaceRoot, cwd));
-    this.applyAgentCall(mapped, { strict: true });
+    this.applyAgentCall(mapped, { strict: true, files: this.traceTexts(mapped) });
+  }
+
+  /**
+   * A trace's payload carries no snapshot of the files, but its disk events show what the tool did
+   * (docs/formats.md, replay traces): the texts a hook would have seen, worked out from them, so a replayed call
+   * gives what the CLI gives. A shell command's pre-tool event keeps every tracked text; at its post, each file that
+   * changed since is the command's doing. A file that a disk event brought first, with nothing known of it before,
+   * is the tool's doing when the post's edit explains its text exactly (a new file's Write, or an Edit whose
+   * text is already there); it is never applied a second time.
+   */
+  private traceTexts(call: AgentCall): Map<string, AgentFileTexts> {
+    const files = new Map<string, AgentFileTexts>();
+    if (call.shell) {
+      const key = shellKey(call);
+      if (call.phase === 'pre') {
+        const texts = new Map<string, string>();
+        for (const [path, doc] of this.docs) texts.set(path, doc.text.toString());
+        this.shellSnapshots.set(key, texts);
+        if (this.shellSnapshots.size > SHELL_SNAPSHOT_LIMIT)
+          this.shellSnapshots.delete(this.shellSnapshots.keys().next().value!);
+        return files;
+      }
+      const before = this.shellSnapshots.get(key);
+      this.shellSnapshots.delete(key);
+      if (!before) return files; // no pre-tool event: what the command changed is not known
+      for (const [path, doc] of this.docs) {
+        const was = before.get(path);
+        const now = doc.text.toString();
+        if (was !== undefined && was !== now) files.set(path, { before: was, after: now });
+      }
+      return files;
+    }
+    if (call.phase !== 'post') return files;
+    for (const edit of call.edits) {
+      const doc = this.docs.get(edit.path);
+      if (!doc?.newOnDisk || ('moveTo' in edit && edit.moveTo !== undefined)) continue;
+      const text = doc.text.toString();
+      const matched = matchLineEnds(edit, text);
+      const explains =
+        matched.op === 'write'
+          ? matched.content === text
+          : matched.op === 'replace' && reverseEdit(text, matched) !== undefined;
+      if (explains) files.set(edit.path, { after: text });
+    }
+    return files;
   }
 
   /** What agent planning sees of a tracked path (src/core/agents/plan.ts): a copy, never the document itself. */
@@ -369,6 +434,7 @@ export class Engine {
           if (doc) {
             doc.runs = new RunList(relabelUnknown(doc.runs.toArray(), a.runs), this.options.chunking?.runChunk);
             doc.beforeDisk = undefined;
+            doc.newOnDisk = false;
             doc.agentBefore = undefined;
           }
           touched.add(a.path);
@@ -413,6 +479,7 @@ export class Engine {
       doc.runs = new RunList(value.runs, this.options.chunking?.runChunk);
     }
     doc.beforeDisk = undefined;
+    doc.newOnDisk = false;
     doc.agentBefore = undefined;
   }
 
@@ -447,6 +514,7 @@ export class Engine {
     if (!known) {
       const doc = this.newDoc(text, RunList.uniform(text.length, UNKNOWN, this.options.chunking?.runChunk));
       doc.open = false;
+      doc.newOnDisk = true;
       this.docs.set(path, doc);
       return;
     }

@@ -1,3 +1,5 @@
+import type { AgentCall } from '../agents/call';
+import type { AgentFileSnapshot } from '../agents/record';
 import type { AgentName } from '../agents/table';
 import type { AiKind, Tool } from './origin';
 
@@ -74,6 +76,16 @@ export interface AgentEvent {
   payload: unknown;
 }
 /**
+ * An agent hook's call as the editor applied it from the spool: the call as the hook read it, the texts the hook
+ * saw, and when it ran (docs/formats.md). It replays exactly as the CLI applies the same record.
+ */
+export interface AgentCallEvent {
+  t: 'agent-call';
+  at: string;
+  call: AgentCall;
+  files: AgentFileSnapshot[];
+}
+/**
  * A person (or a recorded trace restoring its starting state) sets the origin of a range. For `as: "ai"`, `tool`
  * defaults to `ai` (an AI we cannot name) and `kind` to `manual`; `as: "human"` takes neither.
  */
@@ -111,6 +123,7 @@ export type ProvenanceEvent =
   | ChatEvent
   | DiskEvent
   | AgentEvent
+  | AgentCallEvent
   | MarkEvent
   | SaveEvent
   | CloseEvent

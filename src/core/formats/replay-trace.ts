@@ -3,6 +3,7 @@ import { EngineError } from '../attribution/errors';
 import { ACCEPT_KINDS, AGENTS, type EventType, type ProvenanceEvent, type TextChange } from '../attribution/events';
 import type { FileSummary } from '../attribution/lines';
 import { AI_KINDS, TOOLS } from '../attribution/origin';
+import { AGENT_RECORD_TYPE, AGENT_RECORD_VERSION, AgentRecordError, parseAgentSpoolRecord } from '../agents/record';
 
 /**
  * Replay traces (docs/formats.md): one JSON event per line. `parseTraceLine` turns a line into a typed
@@ -44,6 +45,7 @@ const SHAPES: Record<EventType, { required: readonly string[]; optional: readonl
   chat: { required: ['path', 'phase'], optional: ['tool', 'model'] },
   disk: { required: ['path', 'text'], optional: [] },
   agent: { required: ['agent', 'payload'], optional: [] },
+  'agent-call': { required: ['at', 'call', 'files'], optional: [] },
   mark: { required: ['path', 'offset', 'length', 'as'], optional: ['tool', 'kind', 'model'] },
   save: { required: ['path'], optional: [] },
   close: { required: ['path'], optional: [] },
@@ -185,6 +187,22 @@ export function parseEvent(line: string): ProvenanceEvent {
       return { t: 'disk', path: f.path('path'), text: f.string('text') };
     case 'agent':
       return { t: 'agent', agent: f.literal('agent', AGENTS), payload: value.payload };
+    case 'agent-call': {
+      // The spool record's own validation: the same call and texts the CLI would apply.
+      try {
+        const record = parseAgentSpoolRecord({
+          ...value,
+          t: undefined,
+          type: AGENT_RECORD_TYPE,
+          v: AGENT_RECORD_VERSION,
+        });
+        return { t: 'agent-call', at: record.at, call: record.call, files: record.files };
+      } catch (error) {
+        if (error instanceof AgentRecordError)
+          throw new Error(`"agent-call" event: ${error.message}`, { cause: error });
+        throw error;
+      }
+    }
     case 'mark': {
       const as = f.literal('as', ['ai', 'human'] as const);
       const tool = f.optionalLiteral('tool', TOOLS);

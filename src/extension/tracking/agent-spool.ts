@@ -74,6 +74,7 @@ export class AgentSpoolWatcher extends Disposable {
       const result = await ingestAgentSpool(location, this.logger, {
         engine: this.tracker.engine,
         enginePath: repoPath => path.join(location.root, ...repoPath.split('/')),
+        onEngineCall: (call, files, at) => this.tracker.recording?.agentCall(call, files, at),
       });
       if (result.records > 0) this.logger.info(`ingested ${result.records} agent hook record(s)`);
       for (const p of this.tracker.openPaths())

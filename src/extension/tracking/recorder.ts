@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { mapCallPaths, type AgentCall, type AgentFileTexts } from '../../core/agents/call';
+import type { AgentFileSnapshot } from '../../core/agents/record';
 import type { Engine } from '../../core/attribution/engine';
 import type { ProvenanceEvent } from '../../core/attribution/events';
 import { isAi } from '../../core/attribution/origin';
@@ -53,6 +55,18 @@ export class TraceRecorder {
     for (const [at, length] of human) this.line({ t: 'mark', path: rel, offset: at, length, as: 'human' });
   }
 
+  /** An agent hook's call as the editor applied it (engine paths), with the texts the hook saw: `agent-call`. */
+  agentCall(call: AgentCall, files: ReadonlyMap<string, AgentFileTexts>, at: string): void {
+    const mapped = mapCallPaths(call, p => this.relative(p));
+    const snapshots: AgentFileSnapshot[] = [];
+    for (const [p, texts] of files) {
+      const rel = this.relative(p);
+      if (rel !== undefined) snapshots.push({ path: rel, ...texts });
+    }
+    if (mapped.edits.length === 0 && snapshots.length === 0) return;
+    this.line({ t: 'agent-call', at, call: mapped, files: snapshots });
+  }
+
   write(event: ProvenanceEvent): void {
     const mapped = this.map(event);
     if (mapped) this.line(mapped);
@@ -68,6 +82,7 @@ export class TraceRecorder {
       case 'accept':
         return event;
       case 'agent':
+      case 'agent-call':
         return event;
       case 'rename': {
         const from = this.relative(event.from);

@@ -48,6 +48,8 @@ export interface AgentIngestOptions {
   enginePath?: (repoPath: string) => string;
   /** Most records taken in one call (default: all). */
   max?: number;
+  /** Told of each call applied to the engine's open documents, in engine paths (the editor records it in a trace). */
+  onEngineCall?: (call: AgentCall, files: ReadonlyMap<string, AgentFileTexts>, at: string) => void;
 }
 
 export interface AgentIngestResult {
@@ -202,11 +204,10 @@ export async function ingestAgentSpool(
             if (mine.call.edits.length > 0 || mine.files.size > 0) {
               try {
                 const engineFiles = new Map([...mine.files].map(([p, t]) => [toEngine(p), t]));
-                const report = editor.applyAgentCall(mapCallPaths(mine.call, toEngine), {
-                  files: engineFiles,
-                  at: record.at,
-                });
+                const engineCall = mapCallPaths(mine.call, toEngine);
+                const report = editor.applyAgentCall(engineCall, { files: engineFiles, at: record.at });
                 result.skipped.push(...report.skipped);
+                options.onEngineCall?.(engineCall, engineFiles, record.at);
               } catch (error) {
                 if (!(error instanceof EngineError)) throw error;
                 problem(`agent hook record ${entry.name} on open files: ${error.message}`);
