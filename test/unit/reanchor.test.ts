@@ -2,6 +2,16 @@ import * as assert from 'node:assert/strict';
 import { classifyLines } from '../../src/core/attribution/lines';
 import { HUMAN, UNKNOWN, isAi, type AiOrigin, type Origin, type Run } from '../../src/core/attribution/origin';
 import { reanchor } from '../../src/core/attribution/reanchor';
+import { seededRandom, testSeed } from '../support/seed';
+import {
+  OUTSIDE_EDITS,
+  applyOutsideEdit,
+  cloneFile,
+  fileRuns,
+  fileText,
+  randomFile,
+  score,
+} from '../support/outside-edits';
 import { applyAll, labels, testEngine } from './support';
 
 const ai: AiOrigin = { id: 'a', tool: 'copilot', kind: 'inline', at: '2026-01-01T00:00:00.000Z' };
@@ -51,6 +61,69 @@ describe('re-anchoring', () => {
       letters(result.runs).slice(5, 5 + 'return compute(a, '.length),
       'a'.repeat('return compute(a, '.length),
     );
+  });
+
+  it('keeps the origins of a function moved below another (a move is not new text)', () => {
+    const helper = 'function helper(price: number): number {\n  return round(price * 1.2);\n}\n';
+    const main = 'export function main(): void {\n  console.log(helper(3));\n}\n';
+    const { text, runs } = runsOf(['// shop\n', HUMAN], [helper, ai], ['\n', HUMAN], [main, HUMAN]);
+    const moved = `// shop\n${main}\n${helper}`;
+    const result = reanchor(text, runs, moved);
+    // The blank line between them was removed at one place and added at the other: it says nothing, so it is new.
+    assert.equal(classifyLines(moved, result.runs).classes, 'hhhhuaaa');
+    assert.equal(
+      letters(result.runs).slice(moved.length - helper.length),
+      'a'.repeat(helper.length),
+      'every character of the moved function kept its AI origin',
+    );
+  });
+
+  it('keeps the origins of reordered imports, and of a block a formatter indented', () => {
+    const a = "import { charge } from './payments';\n";
+    const b = "import { audit } from './audit';\n";
+    const { text, runs } = runsOf([a, ai], [b, HUMAN], ['run();\n', HUMAN]);
+    const sorted = `${b}${a}run();\n`;
+    assert.equal(classifyLines(sorted, reanchor(text, runs, sorted).runs).classes, 'hah');
+    const block = runsOf(['if (x) {\n', HUMAN], ['return pay(x);\n', ai], ['}\n', HUMAN]);
+    const indented = 'if (x) {\n  return pay(x);\n}\n';
+    const after = reanchor(block.text, block.runs, indented);
+    assert.equal(letters(after.runs).slice(9, 11), 'uu', 'the spaces the formatter put in are new');
+    assert.equal(classifyLines(indented, after.runs).classes, 'hah', 'indentation alone does not make a line mixed');
+    assert.equal(letters(after.runs).slice(11, 11 + 'return pay(x);\n'.length), 'a'.repeat(15));
+  });
+
+  it('does not call a short line that turns up elsewhere a move: a new `return x;` stays new', () => {
+    const { text, runs } = runsOf(
+      ['function a() {\n', HUMAN],
+      ['  return x;\n', ai],
+      ['}\n', HUMAN],
+      ['tail();\n', HUMAN],
+    );
+    const after = 'function a() {\n}\ntail();\n  return x;\n';
+    const result = reanchor(text, runs, after);
+    assert.equal(classifyLines(after, result.runs).classes, 'hhhu');
+  });
+
+  it('keeps at least 99% of lines right over random outside changes of every kind, and no AI origin grows', () => {
+    const random = seededRandom(testSeed());
+    let lines = 0;
+    let right = 0;
+    for (let t = 0; t < 60; t++) {
+      const before = randomFile(random, 20 + Math.floor(random() * 120));
+      const after = cloneFile(before);
+      for (let e = 0; e < 3; e++)
+        applyOutsideEdit(random, after, OUTSIDE_EDITS[Math.floor(random() * OUTSIDE_EDITS.length)]!);
+      const result = reanchor(fileText(before), fileRuns(before), fileText(after));
+      const s = score(after, result.runs);
+      lines += s.lines;
+      right += s.linesRight;
+      // Every AI origin covers no more characters than it did: re-anchoring moves origins, never makes them.
+      const count = (rs: readonly Run[], id: string): number =>
+        rs.reduce((n, r) => n + (isAi(r.origin) && r.origin.id === id ? r.length : 0), 0);
+      for (const id of ['a', 'c'])
+        assert.ok(count(result.runs, id) <= count(fileRuns(before), id), `trial ${t}: AI ${id} grew`);
+    }
+    assert.ok(right / lines >= 0.99, `${right} of ${lines} lines right`);
   });
 
   it('handles deletions, a rewrite of everything, and empty texts', () => {

@@ -1,6 +1,6 @@
 import { AgentTraceFormatError, parseAgentTrace, type NoteLine } from '../../core/formats/git-note';
-import { isWhitespace } from '../../core/attribution/lines';
-import { UNKNOWN, isAi, type AiOrigin, type Origin, type Run } from '../../core/attribution/origin';
+import { classifyLines, isWhitespace } from '../../core/attribution/lines';
+import { UNKNOWN, type AiOrigin, type Origin, type Run } from '../../core/attribution/origin';
 import { reanchor } from '../../core/attribution/reanchor';
 import type { Logger } from '../../core/log';
 import { PRODUCT } from '../../core/product';
@@ -235,16 +235,21 @@ export function runsFromNote(
  */
 export function overlayAi(base: readonly Run[] | undefined, extra: readonly Run[], text: string): Run[] {
   const under = base ?? [{ length: text.length, origin: UNKNOWN }];
+  // AI lines as the line classes count them (docs/attribution.md): a line's line break or indentation kept from
+  // an AI line does not make a line of new words an AI line.
+  const aiLine = (classes: string, i: number): boolean => classes[i] === 'a' || classes[i] === 'm';
+  const mineClasses = classifyLines(text, under).classes;
+  const theirClasses = classifyLines(text, extra).classes;
   const out: Run[] = [];
   const baseAt = new RunCursor(under);
   const extraAt = new RunCursor(extra);
   let start = 0;
-  while (start < text.length) {
+  for (let line = 0; start < text.length; line++) {
     const newline = text.indexOf('\n', start);
     const end = newline < 0 ? text.length : newline + 1;
     const mine = baseAt.slice(start, end);
     const theirs = extraAt.slice(start, end);
-    const pick = !mine.some(r => isAi(r.origin)) && theirs.some(r => isAi(r.origin)) ? theirs : mine;
+    const pick = !aiLine(mineClasses, line) && aiLine(theirClasses, line) ? theirs : mine;
     for (const r of pick) pushRun(out, r.length, r.origin);
     start = end;
   }
