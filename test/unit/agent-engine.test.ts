@@ -324,6 +324,20 @@ describe('agent calls in the engine: a payload that arrives after the disk event
     assert.equal(e.summary('w.ts').lines, 'u', 'a file never seen before: whether it is new is not known');
   });
 
+  it("a disk event the person has since typed over explains nothing: a later shell record does not relabel the file's unknown text", () => {
+    const e = applyAll(testEngine(), [
+      { t: 'open', path: 's.ts', text: '' },
+      disk('s.ts', 'old\n'), // text from outside, long before the agent: unknown
+      { t: 'edit', path: 's.ts', changes: [{ offset: 0, length: 0, text: 'mine\n' }] },
+    ]);
+    e.applyAgentCall(
+      { ...call([]), tool: 'Bash', shell: { command: "sed -i '1i x' s.ts" } },
+      { files: texts({ 's.ts': { before: 'mine\nold\n', after: 'x\nmine\nold\n' } }) },
+    );
+    e.apply(disk('s.ts', 'x\nmine\nold\n'));
+    assert.equal(e.summary('s.ts').lines, 'ahu', "only the line the command wrote is the agent's");
+  });
+
   it('applies a record delivered twice once', () => {
     const e = testEngine();
     e.restore('r.ts', 'a\n', [{ length: 2, origin: HUMAN }]);

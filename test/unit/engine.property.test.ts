@@ -9,7 +9,7 @@ import { testEngine } from './support';
 /**
  * Property tests: random sessions (typing, grouped typing and backspaces, multi-change events bottom to top,
  * deletes across runs, accepts, copy and paste, undo and redo, chat sessions, marks, disk changes, close and
- * reopen) driven through the engine and through a naive oracle that keeps one label per UTF-16 code unit and
+ * reopen, agent tool calls and shell commands in every order against the editor's reloads) driven through the engine and through a naive oracle that keeps one label per UTF-16 code unit and
  * recomputes everything from scratch. They must agree after every event, except right after a disk change:
  * re-anchoring is a diff heuristic, so there the test measures and asserts its accuracy instead, then carries
  * on from the engine's answer.
@@ -136,6 +136,18 @@ const intentArb = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('reopen' as const), doc: fc.nat(1) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('agent' as const),
+      doc: fc.nat(1),
+      change: span,
+      // closed: the file is closed while the agent works; after-disk: the editor reloads between the pre-tool and
+      // post-tool records; before-disk: the post-tool record comes before the editor sees the file change.
+      timing: fc.constantFrom('closed', 'after-disk', 'before-disk'),
+      shell: fc.boolean(),
+    }),
+  },
 );
 type Intent = typeof intentArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -252,6 +264,9 @@ interface DiskStats {
   newUnits: number;
   newLabelledAi: number;
   grownAiOrigins: number;
+  agentCalls: number;
+  agentOutside: number;
+  agentOutsideSame: number;
 }
 
 class Session {
@@ -526,7 +541,111 @@ class Session {
         this.chats.delete(path);
         this.forgetHistory(doc);
         return;
+      case 'agent':
+        return this.agent(path, doc, toChanges(doc.text, [intent.change]), intent.timing, intent.shell);
     }
+  }
+
+  /**
+   * An agent's tool call, as the editor gets it from the agent spool (`agent-call`: the call and the texts the hook
+   * saw), in each order it can arrive against the editor's own view of the file. The agent's new text is found by
+   * a diff, so, as for disk changes, the oracle checks what must hold and measures the rest, then adopts the
+   * engine's answer.
+   */
+  private agent(path: string, doc: SimDoc, changes: TextChange[], timing: string, shell: boolean): void {
+    const before = doc.text;
+    const after = applyChanges(before, doc.labels, changes, c => Array<Label>(c.text.length).fill('new')).text;
+    if (after === before || before.length === 0) return;
+    const label = aiLabel(`agent#${this.step}`, 'claude-code', 'agent');
+    const call = (phase: 'pre' | 'post'): ProvenanceEvent => ({
+      t: 'agent-call',
+      at: '2026-01-01T00:00:00.000Z',
+      call: {
+        agent: 'claude-code',
+        event: phase === 'pre' ? 'PreToolUse' : 'PostToolUse',
+        phase,
+        tool: shell ? 'Bash' : 'Edit',
+        toolUseId: `t${this.step}`,
+        origin: { tool: 'claude-code', kind: 'agent' },
+        edits: shell ? [] : [{ path, op: 'replace', replacements: [{ old: before, new: after }] }],
+        ...(shell ? { shell: { command: `edit ${path}` } } : {}),
+      },
+      files: [phase === 'pre' ? { path, before } : { path, before, after }],
+    });
+    if (timing === 'closed') {
+      this.emit({ t: 'close', path });
+      this.pastes.delete(path);
+      this.chats.delete(path);
+      this.emit(call('pre'));
+      this.emit(call('post'));
+      this.emit({ t: 'open', path, text: after });
+    } else if (timing === 'after-disk') {
+      this.emit(call('pre'));
+      this.emit({ t: 'disk', path, text: after });
+      this.emit(call('post'));
+    } else {
+      this.emit(call('post'));
+      assert.equal(this.engine.text(path), before, 'an agent record changed the text of an open document');
+      this.emit({ t: 'disk', path, text: after });
+    }
+    this.forgetHistory(doc);
+    assert.equal(this.engine.text(path), after);
+
+    // The region the change touched, widened to whole lines (token diffs may take a word or line break beside it).
+    let p = 0;
+    while (p < before.length && p < after.length && before[p] === after[p]) p++;
+    let q = 0;
+    while (
+      q < before.length - p &&
+      q < after.length - p &&
+      before[before.length - 1 - q] === after[after.length - 1 - q]
+    )
+      q++;
+    const from = p === 0 ? 0 : after.lastIndexOf('\n', p - 1) + 1;
+    const nl = after.indexOf('\n', after.length - q);
+    const to = nl < 0 ? after.length : nl + 1;
+
+    const engineIds = new Set<string>();
+    const actual: Label[] = [];
+    for (const r of this.engine.runs(path)) {
+      let l = this.translate(r.origin);
+      if (l.startsWith('?')) {
+        const [id, ...fields] = l.slice(1).split('|');
+        assert.equal(fields.join('|'), 'claude-code|agent|', `${path}: an AI origin that is not the agent's appeared`);
+        engineIds.add(id!);
+        l = label;
+      }
+      for (let i = 0; i < r.length; i++) actual.push(l);
+    }
+    assert.ok(engineIds.size <= 1, 'one tool call gave two origins');
+    for (const id of engineIds) {
+      this.idToLabel.set(id, label);
+      this.labelToId.set(label, id);
+    }
+    const existing = new Set(doc.labels);
+    let agentChars = 0;
+    actual.forEach((l, i) => {
+      if (l === label) agentChars++;
+      else assert.ok(existing.has(l), `${path}@${i}: label ${l} appeared from nowhere`);
+    });
+    // Where equal text repeats, the diff may put the agent's text at another copy of it; never more of it.
+    assert.ok(agentChars <= to - from, `the agent credited ${agentChars} characters for a change of ${to - from}`);
+    // Kept text is at most all of the text before: the rest of the new text is the agent's.
+    assert.ok(
+      agentChars >= after.length - before.length,
+      `the agent wrote ${agentChars} of ${after.length - before.length} net new`,
+    );
+    // Outside the changed lines: measured (a diff may align repeated text differently from the oracle).
+    const shift = after.length - before.length;
+    for (let i = 0; i < after.length; i++) {
+      if (i >= from && i < to) continue;
+      const was = doc.labels[i < from ? i : i - shift]!;
+      this.stats.agentOutside++;
+      if (actual[i] === was) this.stats.agentOutsideSame++;
+    }
+    this.stats.agentCalls++;
+    doc.text = after;
+    doc.labels = actual;
   }
 
   /** A change outside the editor: measure the re-anchoring against the truth, then adopt the engine's answer. */
@@ -574,6 +693,9 @@ describe('engine against a naive oracle (property)', function () {
     newUnits: 0,
     newLabelledAi: 0,
     grownAiOrigins: 0,
+    agentCalls: 0,
+    agentOutside: 0,
+    agentOutsideSame: 0,
   };
 
   it('agrees with one label per code unit after every event of random sessions', () => {
@@ -601,6 +723,15 @@ describe('engine against a naive oracle (property)', function () {
       ),
       { seed: 20260101, numRuns: 400 },
     );
+  });
+
+  it('applied agent calls in every order against the editor, and kept the text around them', () => {
+    assert.ok(stats.agentCalls > 200, `only ${stats.agentCalls} agent calls`);
+    const kept = stats.agentOutsideSame / Math.max(1, stats.agentOutside);
+    console.log(
+      `      agent calls: ${stats.agentCalls}; ${(kept * 100).toFixed(1)}% of ${stats.agentOutside} characters around them kept their origin`,
+    );
+    assert.ok(kept >= 0.95, `characters around agent edits that kept their origin: ${(kept * 100).toFixed(1)}%`);
   });
 
   it('exercised undo and redo', () => {

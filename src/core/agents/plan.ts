@@ -43,7 +43,7 @@ export function planAgentEdit(
   if (state?.open) {
     if (target !== edit.path) return 'the file is open in the editor and the tool moved it';
     if (after !== undefined) {
-      const runs = explainRuns(after, edit, origin, [state.beforeDisk?.text, before, state.text]);
+      const runs = explainRuns(after, edit, origin, [before, state.beforeDisk?.text, state.text]);
       if (state.text === after) plan.relabel(edit.path, runs);
       else plan.pending(edit.path, after, runs);
       return undefined;
@@ -62,7 +62,7 @@ export function planAgentEdit(
   if (state) {
     // Already at the agent's text (a disk event brought it, or the record is delivered again): explain it.
     if (after !== undefined && state.text === after && target === edit.path) {
-      plan.relabel(edit.path, explainRuns(after, edit, origin, [state.beforeDisk?.text, before]));
+      plan.relabel(edit.path, explainRuns(after, edit, origin, [before, state.beforeDisk?.text]));
       return undefined;
     }
     const explained = after === undefined && target === edit.path ? explainDiskChange(state, edit, origin) : undefined;

@@ -546,6 +546,9 @@ export class Engine {
       throw error;
     }
     if (event.changes.length === 0) return; // VS Code sends empty events for dirty-state changes.
+    // The text before the last disk event no longer sits under this one: no agent payload explains what follows.
+    doc.beforeDisk = undefined;
+    doc.newOnDisk = false;
 
     if (event.reason === 'undo' || event.reason === 'redo') {
       this.capture.consume(event.path);
