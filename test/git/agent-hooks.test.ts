@@ -839,6 +839,32 @@ describe('agent hooks with the built CLI and real git', function () {
       assert.equal(status, 1);
       assert.equal(commits[0]?.needsSignoff, true);
       assert.equal(commits[0]?.aiLines, 1);
+      // The note says which line, in the file as it was; log shows it.
+      const note = JSON.parse(repo.git('notes', '--ref', 'refs/notes/ai-provenance', 'show', 'HEAD')) as {
+        files: unknown[];
+        metadata: { 'dev.ai-provenance': { removed?: unknown } };
+      };
+      assert.deepEqual(note.files, []);
+      assert.deepEqual(note.metadata['dev.ai-provenance'].removed, [
+        { path: 'src/guard.ts', tool: 'claude-code', kind: 'agent', ranges: [{ start_line: 2, end_line: 2 }] },
+      ]);
+      const log = repo.cli(['log', 'HEAD~1..HEAD']);
+      assert.equal(log.status, 0, log.stderr);
+      assert.match(log.stdout, /src\/guard\.ts {2}0 AI lines; removed by AI: lines 2 of the parent's version/);
+    });
+
+    it('a trailer stripped from a deletion-only commit, while its note lists what the AI removed, is unattested', () => {
+      agentRemovesTheCheck();
+      commit('chore: simplify pay');
+      repo.git('config', 'notes.rewriteRef', 'refs/notes/ai-provenance');
+      // Reworded where our hooks do not run: the message loses the trailers, the note comes along.
+      repo.git('-c', 'core.hooksPath=/dev/null', 'commit', '-q', '--amend', '-m', 'chore: simplify pay, by hand');
+      assert.deepEqual(repo.trailers('AI-Attribution'), []);
+      const r = repo.cli(['check', '--base', 'HEAD~1', '--format', 'json']);
+      assert.equal(r.status, 1, r.stdout);
+      const [c] = (JSON.parse(r.stdout) as { commits: { needReason?: unknown; aiLines: number }[] }).commits;
+      assert.deepEqual(c?.needReason, { code: 'unattested', why: 'note-disagrees' });
+      assert.equal(c?.aiLines, 1);
     });
 
     it('a shell command that deletes a resource file: every line of it counts', () => {

@@ -210,6 +210,33 @@ describe('engine: capture', () => {
     assert.equal(e.runCount(P), 2);
   });
 
+  it('hands over the whole lines an AI edit removed: a chat edit, an accept that replaces text; not typing', () => {
+    const text = 'if (amount < 0) throw new Error();\ncharge(amount);\n';
+    const e = applyAll(testEngine(), [open(text)]);
+    const removeLine: ProvenanceEvent = { t: 'edit', path: P, changes: [{ offset: 0, length: 35, text: '' }] };
+    applyAll(e, [{ t: 'chat', path: P, phase: 'start', tool: 'copilot', model: 'gpt-4.1' }, removeLine]);
+    const [chat, ...more] = e.takeAiRemovals();
+    assert.deepEqual(more, []);
+    assert.deepEqual(
+      { path: chat?.path, lines: chat?.lines, tool: chat?.origin.tool, kind: chat?.origin.kind },
+      { path: P, lines: ['if (amount < 0) throw new Error();'], tool: 'copilot', kind: 'chat' },
+    );
+    assert.deepEqual(e.takeAiRemovals(), [], 'taken once');
+    // An accepted suggestion that rewrites part of a line: the line as it was is removed.
+    applyAll(e, [
+      { t: 'chat', path: P, phase: 'end' },
+      { t: 'accept', kind: 'nes', tool: 'copilot' },
+      { t: 'edit', path: P, changes: [{ offset: 7, length: 6, text: 'total' }] },
+    ]);
+    assert.deepEqual(
+      e.takeAiRemovals().map(r => [r.lines, r.origin.kind]),
+      [[['charge(amount);'], 'nes']],
+    );
+    // The person deleting a line removes nothing the AI is answerable for.
+    applyAll(e, [{ t: 'edit', path: P, changes: [{ offset: 0, length: 14, text: '' }] }]);
+    assert.deepEqual(e.takeAiRemovals(), []);
+  });
+
   it('marks a range as AI (kind manual by default, or the kind and model given) or as human', () => {
     const e = applyAll(testEngine(), [
       open('abcdefgh'),

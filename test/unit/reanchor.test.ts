@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { classifyLines } from '../../src/core/attribution/lines';
 import { HUMAN, UNKNOWN, isAi, type AiOrigin, type Origin, type Run } from '../../src/core/attribution/origin';
 import { reanchor } from '../../src/core/attribution/reanchor';
-import { seededRandom, testSeed } from '../support/seed';
+import { withSeed } from '../support/seed';
 import {
   OUTSIDE_EDITS,
   applyOutsideEdit,
@@ -104,26 +104,29 @@ describe('re-anchoring', () => {
     assert.equal(classifyLines(after, result.runs).classes, 'hhhu');
   });
 
-  it('keeps at least 99% of lines right over random outside changes of every kind, and no AI origin grows', () => {
-    const random = seededRandom(testSeed());
-    let lines = 0;
-    let right = 0;
-    for (let t = 0; t < 60; t++) {
-      const before = randomFile(random, 20 + Math.floor(random() * 120));
-      const after = cloneFile(before);
-      for (let e = 0; e < 3; e++)
-        applyOutsideEdit(random, after, OUTSIDE_EDITS[Math.floor(random() * OUTSIDE_EDITS.length)]!);
-      const result = reanchor(fileText(before), fileRuns(before), fileText(after));
-      const s = score(after, result.runs);
-      lines += s.lines;
-      right += s.linesRight;
-      // Every AI origin covers no more characters than it did: re-anchoring moves origins, never makes them.
-      const count = (rs: readonly Run[], id: string): number =>
-        rs.reduce((n, r) => n + (isAi(r.origin) && r.origin.id === id ? r.length : 0), 0);
-      for (const id of ['a', 'c'])
-        assert.ok(count(result.runs, id) <= count(fileRuns(before), id), `trial ${t}: AI ${id} grew`);
-    }
-    assert.ok(right / lines >= 0.99, `${right} of ${lines} lines right`);
+  it('keeps at least 98% of lines right over random outside changes of every kind, and no AI origin grows', async () => {
+    // The goal, 99% (bench `reanchor.accuracy`, a fixed sample five times this size, measures 99.8%); 300 seeds of
+    // this smaller sample went as low as 98.85%, so the test's bar leaves room for an unlucky seed.
+    await withSeed('outside changes', async random => {
+      let lines = 0;
+      let right = 0;
+      for (let t = 0; t < 60; t++) {
+        const before = randomFile(random, 20 + Math.floor(random() * 120));
+        const after = cloneFile(before);
+        for (let e = 0; e < 3; e++)
+          applyOutsideEdit(random, after, OUTSIDE_EDITS[Math.floor(random() * OUTSIDE_EDITS.length)]!);
+        const result = reanchor(fileText(before), fileRuns(before), fileText(after));
+        const s = score(after, result.runs);
+        lines += s.lines;
+        right += s.linesRight;
+        // Every AI origin covers no more characters than it did: re-anchoring moves origins, never makes them.
+        const count = (rs: readonly Run[], id: string): number =>
+          rs.reduce((n, r) => n + (isAi(r.origin) && r.origin.id === id ? r.length : 0), 0);
+        for (const id of ['a', 'c'])
+          assert.ok(count(result.runs, id) <= count(fileRuns(before), id), `trial ${t}: AI ${id} grew`);
+      }
+      assert.ok(right / lines >= 0.98, `${right} of ${lines} lines right`);
+    });
   });
 
   it('handles deletions, a rewrite of everything, and empty texts', () => {

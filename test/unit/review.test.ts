@@ -544,6 +544,36 @@ describe('review requests and packets', () => {
     assert.match(text, /runs `ai-provenance sign-off --base main`/);
   });
 
+  it('lists the lines an AI removed, numbered in the parent, also for a file it only removed from', () => {
+    const c = aiCommit(1, {
+      aiPaths: [
+        {
+          path: 'src/a.ts',
+          aiLines: 2,
+          ranges: [{ start: 3, end: 4, tool: 'claude-code', kind: 'agent' }],
+          removed: [{ start: 9, end: 9, tool: 'claude-code', kind: 'agent' }],
+        },
+        { path: 'src/guard.ts', aiLines: 0, removed: [{ start: 2, end: 3, tool: 'copilot', kind: 'chat' }] },
+      ],
+    });
+    const text = renderReviewPacket({
+      commits: computeReview(input(1, [c], [])).commits,
+      base: { rev: 'main', id: id(0) },
+      head: { rev: 'HEAD', id: id(1) },
+      signoffCommand: 'ai-provenance sign-off --base main',
+    });
+    assert.ok(
+      text.includes(
+        "- `src/a.ts`: lines 3-4 (claude\\-code\\/agent); removed by AI: lines 9 (claude\\-code\\/agent) of the parent's version",
+      ),
+      text,
+    );
+    assert.ok(
+      text.includes("- `src/guard.ts`: removed by AI: lines 2-3 (copilot\\/chat) of the parent's version"),
+      text,
+    );
+  });
+
   it('shows a senior what is really there: no code span break-out, no links, bidi and invisible characters visible', () => {
     const c = aiCommit(1, {
       subject: 'fix: see https://evil.example/x and www.evil.example, ping admin@evil.example \u202eTXT.exe',

@@ -5,6 +5,8 @@ import {
   parseAiAttribution,
   TrailerFormatError,
 } from '../../src/core/formats/trailers';
+import { removedLines } from '../../src/core/commit/attribution';
+import { buildAgentTrace, parseRemovedLines } from '../../src/core/formats/git-note';
 
 describe('commit trailers (docs/formats.md)', () => {
   it('formats AI-Attribution with tools largest first', () => {
@@ -140,5 +142,48 @@ describe('commit trailers (docs/formats.md)', () => {
       () => parseAiAttribution('v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=-1'),
       /not a whole number/,
     );
+  });
+});
+
+describe('git note: the lines an AI removed (docs/formats.md)', () => {
+  it('numbers removed lines in the text before, leaving blank lines out', () => {
+    assert.deepEqual(removedLines('a\n\nb\nc\nd\n', 'a\nc\nX\n'), [
+      { line: 3, text: 'b' },
+      { line: 5, text: 'd' },
+    ]);
+    assert.deepEqual(removedLines('only\n', ''), [{ line: 1, text: 'only' }]);
+  });
+
+  it('writes them under our metadata as ranges per file and AI, and reads them back; old notes have none', () => {
+    const note = JSON.stringify(
+      buildAgentTrace(
+        {
+          files: [],
+          attribution: { added: 0, ai: 0, mixed: 0, unknown: 0, tools: [], deleted: 3 },
+          agents: [{ tool: 'claude-code' }],
+          removed: [{ path: 'src/guard.ts', lines: [2, 3, 7], tool: 'claude-code', kind: 'agent', model: 'm' }],
+        },
+        { id: 'i', timestamp: 't', revision: 'r', toolVersion: '0.2.0' },
+      ),
+    );
+    assert.deepEqual(parseRemovedLines(note), [
+      {
+        path: 'src/guard.ts',
+        tool: 'claude-code',
+        kind: 'agent',
+        model: 'm',
+        ranges: [
+          { start_line: 2, end_line: 3 },
+          { start_line: 7, end_line: 7 },
+        ],
+      },
+    ]);
+    assert.deepEqual(parseRemovedLines('{"files":[],"metadata":{"dev.ai-provenance":{"attribution":""}}}'), []);
+    // A malformed entry is left out, the rest is read.
+    const odd =
+      '{"files":[],"metadata":{"dev.ai-provenance":{"removed":[{"path":1},{"path":"a","tool":"codex","kind":"agent","ranges":[{"start_line":0,"end_line":2},{"start_line":4,"end_line":4}]}]}}}';
+    assert.deepEqual(parseRemovedLines(odd), [
+      { path: 'a', tool: 'codex', kind: 'agent', ranges: [{ start_line: 4, end_line: 4 }] },
+    ]);
   });
 });

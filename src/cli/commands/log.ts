@@ -76,9 +76,14 @@ export const logCommand: Command = {
       context.stdout.write(
         `${short(c.commit.id)}  ${state.padEnd(10)}  ${aiLinesText(c).padEnd(20)}  ${c.commit.subject}\n`,
       );
+      const span = (r: { start: number; end: number }): string =>
+        r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`;
       for (const f of c.commit.aiPaths ?? []) {
-        const ranges = (f.ranges ?? []).map(r => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`)).join(',');
-        context.stdout.write(`    ${f.path}  ${f.aiLines} AI lines${ranges ? ` (${ranges})` : ''}\n`);
+        const ranges = (f.ranges ?? []).map(span).join(',');
+        const removed = f.removed?.length
+          ? `; removed by AI: lines ${f.removed.map(span).join(',')} of the parent's version`
+          : '';
+        context.stdout.write(`    ${f.path}  ${f.aiLines} AI lines${ranges ? ` (${ranges})` : ''}${removed}\n`);
       }
     }
     return ExitCode.Ok;

@@ -100,8 +100,11 @@ export class Capture {
     this.pastes.delete(path);
   }
 
-  /** The origins of each change's inserted text, for one non-undo edit event on `path`. Consumes signals. */
-  originsFor(path: string, changes: readonly TextChange[]): Run[][] {
+  /**
+   * The origins of each change's inserted text, for one non-undo edit event on `path`, and the AI that made the
+   * edit when one did (an accept, a chat edit): what the edit removed, that AI removed. Consumes signals.
+   */
+  originsFor(path: string, changes: readonly TextChange[]): { runs: Run[][]; ai?: AiOrigin } {
     const accepted = this.accepted;
     const paste = this.pastes.get(path);
     this.accepted = undefined;
@@ -114,16 +117,17 @@ export class Capture {
       };
       if (accepted.model !== undefined) fields.model = accepted.model;
       const origin = this.origins.ai(fields);
-      return changes.map(c => (c.text.length > 0 ? [{ length: c.text.length, origin }] : []));
+      return { runs: changes.map(c => (c.text.length > 0 ? [{ length: c.text.length, origin }] : [])), ai: origin };
     }
     const chat = this.chats.get(path);
     const copied = this.copied;
-    return changes.map(c => {
+    const runs = changes.map((c): Run[] => {
       if (c.text.length === 0) return [];
       if (paste !== undefined && c.text === paste) {
         return copied && copied.text === paste ? copied.runs.slice() : [{ length: c.text.length, origin: HUMAN }];
       }
       return [{ length: c.text.length, origin: chat ? chat.origin : HUMAN }];
     });
+    return chat ? { runs, ai: chat.origin } : { runs };
   }
 }

@@ -12,9 +12,10 @@ import {
 import { rootRelative } from '../agents/paths';
 import { recordFileTexts } from '../agents/record';
 import { AgentPayloadError, interpretAgentPayload } from '../agents/payload';
+import { removedLineTexts } from '../commit/attribution';
 import { Capture } from './capture';
 import { EngineError, checkRange, validateChanges } from './errors';
-import type { AgentEvent, AgentName, EditEvent, MarkEvent, ProvenanceEvent } from './events';
+import type { AgentEvent, AgentName, EditEvent, MarkEvent, ProvenanceEvent, TextChange } from './events';
 import { DEFAULT_HISTORY_LIMITS, History, type ChangeRecord, type HistoryLimits } from './history';
 import { classifyLines, summarize, type FileSummary, type LineReport } from './lines';
 import { HUMAN, UNKNOWN, originFactory, type AiOrigin, type Origin, type OriginFactory, type Run } from './origin';
@@ -87,6 +88,19 @@ export interface AgentApplyReport {
 
 /** Most agent edits kept per open document while its text has not caught up with the agent's. */
 const PENDING_LIMIT = 16;
+/** Most AI removals kept for the caller to take. */
+const AI_REMOVAL_LIMIT = 1000;
+/** How far past a change to look for the end of its line (a file of one huge line is not read whole). */
+const LINE_SCAN = 64 * 1024;
+
+/** Whole lines an AI edit in the editor took out of a file. */
+export interface EditorAiRemoval {
+  path: string;
+  /** The removed lines' text, without line breaks (blank lines left out). */
+  lines: string[];
+  origin: AiOrigin;
+}
+
 /** Most shell commands of a trace whose pre-tool event came and whose post has not. */
 const SHELL_SNAPSHOT_LIMIT = 16;
 
@@ -121,6 +135,7 @@ export class Engine {
   private readonly origins: OriginFactory;
   private readonly capture: Capture;
   private readonly agentRecords: AgentRecord[] = [];
+  private readonly aiRemovals: EditorAiRemoval[] = [];
   /** Trace replay: each open shell command's view of the tracked texts at its pre-tool event. */
   private readonly shellSnapshots = new Map<string, Map<string, string>>();
   private workspaceRoot: string | undefined;
@@ -569,11 +584,12 @@ export class Engine {
       return;
     }
 
-    const inserted = this.capture.originsFor(event.path, event.changes);
+    const { runs: inserted, ai } = this.capture.originsFor(event.path, event.changes);
     const records: ChangeRecord[] = new Array<ChangeRecord>(event.changes.length);
     for (let i = 0; i < event.changes.length; i++) {
       const c = event.changes[i]!;
       const removedText = c.length > 0 ? doc.text.slice(c.offset, c.offset + c.length) : '';
+      if (ai && c.length > 0) this.noteAiRemoval(event.path, doc, c, ai);
       const removedRuns = c.length > 0 ? doc.runs.slice(c.offset, c.length) : NO_RUNS;
       const insertedRuns = inserted[i]!;
       doc.text.replace(c.offset, c.length, c.text);
@@ -581,6 +597,29 @@ export class Engine {
       records[i] = { offset: c.offset, removedText, removedRuns, insertedText: c.text, insertedRuns };
     }
     doc.history.pushEdit({ changes: records });
+  }
+
+  /**
+   * The whole lines an AI edit takes out (docs/commits.md, AI deletions): the lines the change touches, before and
+   * after it, diffed. Kept for the caller (takeAiRemovals), which records them where the commit hook looks.
+   */
+  private noteAiRemoval(path: string, doc: TrackedDocument, c: TextChange, ai: AiOrigin): void {
+    const text = doc.text;
+    const start = c.offset === 0 ? 0 : text.slice(0, c.offset).lastIndexOf('\n') + 1;
+    const rest = text.slice(c.offset + c.length, Math.min(text.length, c.offset + c.length + LINE_SCAN));
+    const newline = rest.indexOf('\n');
+    const end = newline < 0 ? c.offset + c.length + rest.length : c.offset + c.length + newline + 1;
+    const before = text.slice(start, end);
+    const after = before.slice(0, c.offset - start) + c.text + before.slice(c.offset + c.length - start);
+    const lines = removedLineTexts(before, after);
+    if (lines.length === 0) return;
+    this.aiRemovals.push({ path, lines, origin: ai });
+    if (this.aiRemovals.length > AI_REMOVAL_LIMIT) this.aiRemovals.shift();
+  }
+
+  /** Lines AI edits in the editor removed since the last call, oldest first (the editor records them). */
+  takeAiRemovals(): EditorAiRemoval[] {
+    return this.aiRemovals.splice(0);
   }
 
   private mark(event: MarkEvent): void {

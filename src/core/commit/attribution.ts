@@ -1,6 +1,6 @@
 import { diffLines } from 'diff';
 import { classifyLines, type LineClass } from '../attribution/lines';
-import { UNKNOWN, type AiOrigin, type Run } from '../attribution/origin';
+import { UNKNOWN, type AiKind, type AiOrigin, type Run, type Tool } from '../attribution/origin';
 import type { AgentModel, Attribution, ToolLines } from '../formats/trailers';
 
 /**
@@ -39,6 +39,17 @@ export interface CommitAttribution {
   attribution: Attribution;
   /** Distinct agents and models behind ai and mixed lines. */
   agents: AgentModel[];
+  /** The lines an AI removed (`deleted=`), per file and AI, numbered in the file as the parent had it. */
+  removed?: RemovedByAi[];
+}
+
+export interface RemovedByAi {
+  /** The file's path in the parent. */
+  path: string;
+  lines: number[];
+  tool: Tool;
+  kind: AiKind;
+  model?: string;
 }
 
 function countLines(text: string): number {
@@ -72,13 +83,22 @@ export function addedLineNumbers(oldText: string, newText: string): number[] {
  * whitespace only are left out: they carry no meaning, and a blank line matches any other blank line.
  */
 export function removedLineTexts(oldText: string, newText: string): string[] {
+  return removedLines(oldText, newText).map(l => l.text);
+}
+
+/** The same lines with their 1-based numbers in `oldText`. */
+export function removedLines(oldText: string, newText: string): { line: number; text: string }[] {
   if (oldText === newText || oldText === '') return [];
-  const removed: string[] = [];
-  for (const change of newText === '' ? [{ removed: true, value: oldText }] : diffLines(oldText, newText)) {
-    if (!change.removed) continue;
+  const removed: { line: number; text: string }[] = [];
+  let line = 1;
+  for (const change of newText === ''
+    ? [{ removed: true, added: false, value: oldText }]
+    : diffLines(oldText, newText)) {
+    if (change.added) continue;
     const lines = change.value.split('\n');
     if (change.value.endsWith('\n')) lines.pop();
-    for (const line of lines) if (line.trim() !== '') removed.push(line);
+    if (change.removed) lines.forEach((text, i) => text.trim() !== '' && removed.push({ line: line + i, text }));
+    line += lines.length;
   }
   return removed;
 }

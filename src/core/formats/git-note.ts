@@ -36,6 +36,14 @@ export interface VendorConversation {
   session?: string;
 }
 
+export interface VendorRemoved {
+  path: string;
+  tool: Tool;
+  kind: AiKind;
+  model?: string;
+  ranges: TraceRange[];
+}
+
 export interface AgentTraceRecord {
   version: string;
   id: string;
@@ -47,6 +55,8 @@ export interface AgentTraceRecord {
     [VENDOR_KEY]: {
       attribution: string;
       files: { path: string; conversations: VendorConversation[] }[];
+      /** Lines an AI removed (since 0.2; absent when none), numbered in the file as the first parent had it. */
+      removed?: VendorRemoved[];
     };
   };
 }
@@ -116,8 +126,65 @@ export function buildAgentTrace(commit: CommitAttribution, identity: TraceIdenti
     vcs: { type: 'git', revision: identity.revision },
     tool: { name: 'ai-provenance', version: identity.toolVersion },
     files,
-    metadata: { [VENDOR_KEY]: { attribution: formatAiAttribution(commit.attribution), files: vendorFiles } },
+    metadata: {
+      [VENDOR_KEY]: {
+        attribution: formatAiAttribution(commit.attribution),
+        files: vendorFiles,
+        ...(commit.removed && commit.removed.length > 0
+          ? {
+              removed: commit.removed.map(r => ({
+                path: r.path,
+                tool: r.tool,
+                kind: r.kind,
+                ...(r.model !== undefined ? { model: r.model } : {}),
+                ranges: toRanges(r.lines),
+              })),
+            }
+          : {}),
+      },
+    },
   };
+}
+
+/**
+ * The lines an AI removed, as a note lists them (`removed` in our metadata): per file and AI, line ranges in the
+ * parent's version of the file. Malformed entries are left out; a note without the list (written before 0.2, or
+ * by another tool) gives none. Throws AgentTraceFormatError only for a note that is not JSON.
+ */
+export function parseRemovedLines(text: string): VendorRemoved[] {
+  let record: unknown;
+  try {
+    record = JSON.parse(firstRecord(text));
+  } catch (error) {
+    throw new AgentTraceFormatError(`the note is not JSON: ${(error as Error).message}`);
+  }
+  const list = (record as Partial<AgentTraceRecord> | null)?.metadata?.[VENDOR_KEY]?.removed;
+  if (!Array.isArray(list)) return [];
+  const out: VendorRemoved[] = [];
+  let listed = 0;
+  for (const entry of list as unknown[]) {
+    const e = entry as Partial<VendorRemoved> | null;
+    if (typeof e?.path !== 'string' || !isTool(e.tool) || !isAiKind(e.kind) || !Array.isArray(e.ranges)) continue;
+    const ranges: TraceRange[] = [];
+    for (const r of e.ranges) {
+      const start = Number(r?.start_line);
+      const end = Number(r?.end_line);
+      if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1 || end < start) continue;
+      listed += end - start + 1;
+      if (listed > MAX_NOTE_LINES)
+        throw new AgentTraceFormatError(`the note lists more than ${MAX_NOTE_LINES} removed lines`);
+      ranges.push({ start_line: start, end_line: end });
+    }
+    if (ranges.length === 0) continue;
+    out.push({
+      path: e.path,
+      tool: e.tool,
+      kind: e.kind,
+      ...(typeof e.model === 'string' ? { model: e.model } : {}),
+      ranges,
+    });
+  }
+  return out;
 }
 
 /** What a note says about one line of a file at its commit. */

@@ -64,6 +64,18 @@ function lineSummary(c: CommitReview): string {
   return `${ai} AI + ${mixed} mixed of ${added} added${removed}${missing}${unattested}${policy}`;
 }
 
+/** `3-5 (claude-code/agent), 9 (copilot/chat)`, every value escaped. */
+function rangeList(
+  ranges: readonly { start: number; end: number; tool?: string; kind?: string; model?: string }[],
+): string {
+  return ranges
+    .map(
+      r =>
+        `${r.start}${r.end !== r.start ? `-${r.end}` : ''}${r.tool ? ` (${escapeMarkdown([r.tool, r.kind, r.model].filter(Boolean).join('/'))})` : ''}`,
+    )
+    .join(', ');
+}
+
 function tools(c: CommitReview): string {
   const a = c.commit.attribution;
   if (a.kind !== 'valid' || a.attribution.tools.length === 0) return '-';
@@ -139,16 +151,16 @@ export function renderReviewPacket(input: PacketInput): string {
       for (const file of files) {
         const known = perFile.get(file);
         const ranges = known?.ranges?.length
-          ? `: lines ${known.ranges
-              .map(
-                r =>
-                  `${r.start}${r.end !== r.start ? `-${r.end}` : ''}${r.tool ? ` (${escapeMarkdown([r.tool, r.kind, r.model].filter(Boolean).join('/'))})` : ''}`,
-              )
-              .join(', ')}`
-          : known
+          ? `: lines ${rangeList(known.ranges)}`
+          : known && known.aiLines > 0
             ? `: ${known.aiLines} AI lines`
-            : '';
-        out.push(`  - ${code(file)}${ranges}`);
+            : known?.removed
+              ? ':'
+              : '';
+        const removed = known?.removed?.length
+          ? `${ranges.endsWith(':') ? '' : ';'} removed by AI: lines ${rangeList(known.removed)} of the parent's version`
+          : '';
+        out.push(`  - ${code(file)}${ranges}${removed}`);
       }
     }
   }

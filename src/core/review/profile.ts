@@ -46,6 +46,7 @@ export interface ProfileInput {
   readonly assistedBy?: readonly string[] | undefined;
   readonly agentCoAuthors?: readonly string[] | undefined;
   readonly noteAiLines?: number | undefined;
+  readonly noteRemovedLines?: number | undefined;
   readonly touchesPolicy?: boolean | undefined;
   readonly signoffWithChanges?: boolean | undefined;
   /** The commit's patch id; undefined when its diff is empty. */
@@ -79,6 +80,8 @@ function unattested(commit: ProfileInput, policy: Policy, trailerAi: number | un
   if (credited && (trailerAi ?? 0) === 0 && deleted === 0) return { code: 'unattested', why: 'credited-agent' };
   if (commit.noteAiLines !== undefined && commit.noteAiLines > (trailerAi ?? 0))
     return { code: 'unattested', why: 'note-disagrees' };
+  if (commit.noteRemovedLines !== undefined && commit.noteRemovedLines > deleted)
+    return { code: 'unattested', why: 'note-disagrees' };
   if (policy.trailers.onEveryCommit && commit.attribution.kind === 'none')
     return { code: 'unattested', why: 'no-trailer' };
   return undefined;
@@ -104,10 +107,12 @@ export function reviewNeed(commit: ProfileInput, policy: Policy, matchers: Polic
   const reason = unattested(commit, policy, trailerAi);
   // Lines an AI removed count like lines it wrote (policy signoff.aiDeletions, on by default): an agent that deletes
   // a check or a resource definition changed the code as much as one that wrote it.
-  const deleted =
-    policy.signoff.aiDeletions && commit.attribution.kind === 'valid'
-      ? (commit.attribution.attribution.deleted ?? 0)
-      : 0;
+  const deleted = policy.signoff.aiDeletions
+    ? Math.max(
+        commit.attribution.kind === 'valid' ? (commit.attribution.attribution.deleted ?? 0) : 0,
+        commit.noteRemovedLines ?? 0,
+      )
+    : 0;
   const aiLines = Math.max(trailerAi ?? 0, commit.noteAiLines ?? 0) + deleted;
   if (reason) return { needsSignoff: true, aiLines, highRiskPaths, ...moved, reason };
   if (aiLines === 0) return { needsSignoff: false, notNeeded: 'no-ai-lines', aiLines, highRiskPaths };

@@ -45,6 +45,14 @@ export interface AiPathLines {
     readonly kind?: string;
     readonly model?: string;
   }[];
+  /** Lines an AI removed from this file, numbered as the parent had it (the note's `removed`). */
+  readonly removed?: readonly {
+    readonly start: number;
+    readonly end: number;
+    readonly tool: string;
+    readonly kind: string;
+    readonly model?: string;
+  }[];
 }
 
 /**
@@ -90,6 +98,8 @@ export interface CommitFacts {
   readonly touchesPolicy?: boolean;
   /** ai + mixed lines its line-level note records; undefined when it has no readable note. */
   readonly noteAiLines?: number;
+  /** Lines an AI removed that its note records (`removed`); undefined when it has no readable note. */
+  readonly noteRemovedLines?: number;
   /** `Co-authored-by` values that name an AI agent (the agent table's identities). */
   readonly agentCoAuthors?: readonly string[];
   /** Its subject says sign-off but it changes files: the commit hook skipped it, so nothing attributed them. */

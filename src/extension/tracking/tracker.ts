@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { Engine } from '../../core/attribution/engine';
+import { Engine, type EditorAiRemoval } from '../../core/attribution/engine';
 import type { AcceptEvent, ProvenanceEvent, TextChange } from '../../core/attribution/events';
 import type { Logger } from '../../core/log';
 import { Disposable } from '../platform/lifecycle';
 import type { Repositories } from '../platform/repositories';
+import { recordDeletions } from '../../io/attribution/ai-deletions';
 import { findAttribution, findExact } from './loader';
 import { Persistence } from './persistence';
 import { ChangeProfiler } from './profiler';
@@ -317,9 +318,32 @@ export class ProvenanceTracker extends Disposable {
 
   // ---- applying and storing ----
 
+  /** Lines an AI edit in the editor removed go where the commit hook counts AI deletions (docs/commits.md). */
+  private async recordAiRemovals(removed: readonly EditorAiRemoval[]): Promise<void> {
+    for (const r of removed) {
+      try {
+        const repo = await this.repos.forFile(r.path);
+        if (!repo) continue;
+        const { tool, kind, model } = r.origin;
+        await recordDeletions(
+          repo.location,
+          this.logger,
+          [{ path: repo.repoPath, lines: r.lines, tool, kind, ...(model !== undefined ? { model } : {}) }],
+          r.origin.at,
+        );
+      } catch (error) {
+        this.logger.warn(`could not record lines an AI removed from ${r.path}: ${(error as Error).message}`);
+      }
+    }
+  }
+
   private apply(event: ProvenanceEvent): void {
     try {
       this.engine.apply(event);
+      if (event.t === 'edit') {
+        const removed = this.engine.takeAiRemovals();
+        if (removed.length > 0) void this.recordAiRemovals(removed);
+      }
       this.recorder?.write(event);
       if ('path' in event) this.changed.fire(event.path);
     } catch (error) {

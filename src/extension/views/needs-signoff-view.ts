@@ -17,6 +17,8 @@ export type SignoffNode =
       review: CommitReview;
       path: string;
       aiLines?: number;
+      /** Lines an AI removed from the file (counted in the parent's version). */
+      removedLines?: number;
       ranges: { start: number; end: number; tool?: string; kind?: string; model?: string }[];
     }
   | {
@@ -181,10 +183,13 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
           node.ranges.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
         );
         item.id = `commitFile:${node.review.commit.id}:${node.path}`;
-        item.description =
+        const written =
           node.aiLines !== undefined
             ? vscode.l10n.t('{0} AI lines', node.aiLines)
             : vscode.l10n.t('touched (no line-level record)');
+        item.description = node.removedLines
+          ? vscode.l10n.t('{0}, {1} removed by AI', written, node.removedLines)
+          : written;
         item.contextValue = 'commitFile';
         item.command = this.diffCommand(
           root,
@@ -290,6 +295,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
             review: c,
             path: p.path,
             aiLines: p.aiLines,
+            ...(p.removed?.length ? { removedLines: p.removed.reduce((n, r) => n + r.end - r.start + 1, 0) } : {}),
             ranges: [...(p.ranges ?? [])],
           }));
         return (c.commit.paths ?? []).map(p => ({ kind: 'commitFile', review: c, path: p, ranges: [] }));

@@ -60,8 +60,8 @@ export async function readDeletions(store: StateStore<unknown>): Promise<Deletio
  */
 export function matchDeletions(
   entries: readonly DeletionEntry[],
-  removed: readonly { paths: readonly string[]; lines: readonly string[] }[],
-): { deleted: number; by: DeletionEntry[] } {
+  removed: readonly { paths: readonly string[]; lines: readonly { line: number; text: string }[] }[],
+): { deleted: number; by: DeletionEntry[]; matched: { path: string; line: number; entry: DeletionEntry }[] } {
   const pool = new Map<string, { entry: DeletionEntry; left: number }[]>();
   for (const entry of entries) {
     for (const hash of entry.lines) {
@@ -73,22 +73,20 @@ export function matchDeletions(
       pool.set(key, list);
     }
   }
-  let deleted = 0;
-  const by = new Set<DeletionEntry>();
+  const matched: { path: string; line: number; entry: DeletionEntry }[] = [];
   for (const file of removed) {
     for (const line of file.lines) {
-      const hash = lineHash(line);
+      const hash = lineHash(line.text);
       for (const p of file.paths) {
         const hit = pool.get(`${p}\0${hash}`)?.find(x => x.left > 0);
         if (!hit) continue;
         hit.left--;
-        deleted++;
-        by.add(hit.entry);
+        matched.push({ path: file.paths[0]!, line: line.line, entry: hit.entry });
         break;
       }
     }
   }
-  return { deleted, by: [...by] };
+  return { deleted: matched.length, by: [...new Set(matched.map(m => m.entry))], matched };
 }
 
 /** Adds what an agent's call removed, at `at`. */

@@ -1,7 +1,9 @@
 import {
   attributeCommit,
   removedLineTexts,
+  removedLines,
   type CommitAttribution,
+  type RemovedByAi,
   type StagedText,
 } from '../../core/commit/attribution';
 import { matchDeletions, readDeletions } from './ai-deletions';
@@ -144,7 +146,7 @@ async function countAiDeletions(
   const entries = await readDeletions(store);
   if (entries.length === 0) return;
   const removed = texts.map(({ change, file }) => {
-    let lines = removedLineTexts(file.oldText, file.newText);
+    let lines = removedLines(file.oldText, file.newText);
     for (const other of file.otherParentTexts ?? []) lines = intersect(lines, removedLineTexts(other, file.newText));
     return { paths: change.oldPath ? [change.oldPath, change.path] : [change.path], lines };
   });
@@ -158,23 +160,33 @@ async function countAiDeletions(
     for (const g of gone) {
       const content = blobs.get(g.oldBlob);
       if (content && !isBinary(content))
-        removed.push({ paths: [g.path], lines: removedLineTexts(content.toString('utf8'), '') });
+        removed.push({ paths: [g.path], lines: removedLines(content.toString('utf8'), '') });
     }
   }
-  const { deleted, by } = matchDeletions(entries, removed);
+  const { deleted, by, matched } = matchDeletions(entries, removed);
   if (deleted === 0) return;
   result.attribution.deleted = deleted;
+  // For the note: which lines, per file and AI (line numbers in the parent's version of the file).
+  const groups = new Map<string, RemovedByAi>();
+  for (const m of matched) {
+    const { tool, kind, model } = m.entry;
+    const key = JSON.stringify([m.path, tool, kind, model ?? '']);
+    const group = groups.get(key) ?? { path: m.path, lines: [], tool, kind, ...(model !== undefined ? { model } : {}) };
+    group.lines.push(m.line);
+    groups.set(key, group);
+  }
+  result.removed = [...groups.values()].map(g => ({ ...g, lines: g.lines.sort((a, b) => a - b) }));
   for (const e of by) {
     if (!result.agents.some(a => a.tool === e.tool && a.model === e.model))
       result.agents.push(e.model === undefined ? { tool: e.tool } : { tool: e.tool, model: e.model });
   }
 }
 
-/** The lines of `a` also in `b`, as multisets. */
-function intersect(a: readonly string[], b: readonly string[]): string[] {
+/** The lines of `a` whose text is also in `b`, as multisets. */
+function intersect<T extends { text: string }>(a: readonly T[], b: readonly string[]): T[] {
   const left = new Map<string, number>();
   for (const x of b) left.set(x, (left.get(x) ?? 0) + 1);
-  return a.filter(x => {
+  return a.filter(({ text: x }) => {
     const n = left.get(x) ?? 0;
     if (n === 0) return false;
     left.set(x, n - 1);

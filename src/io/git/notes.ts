@@ -1,4 +1,4 @@
-import { parseAgentTrace } from '../../core/formats/git-note';
+import { parseAgentTrace, parseRemovedLines } from '../../core/formats/git-note';
 import { PRODUCT } from '../../core/product';
 import type { AiLineSource, AiPathLines } from '../../core/review/review';
 import { git, runGit } from './git';
@@ -63,8 +63,22 @@ export function notesLineSource(root: string): AiLineSource {
       const out = new Map<string, AiPathLines[]>();
       for (const [commit, note] of await readNotes(root, commitIds)) {
         let parsed: ReturnType<typeof parseAgentTrace>;
+        let removedByPath: Map<string, NonNullable<AiPathLines['removed']>[number][]>;
         try {
           parsed = parseAgentTrace(note);
+          removedByPath = new Map();
+          for (const r of parseRemovedLines(note)) {
+            const list = removedByPath.get(r.path) ?? [];
+            for (const range of r.ranges)
+              list.push({
+                start: range.start_line,
+                end: range.end_line,
+                tool: r.tool,
+                kind: r.kind,
+                ...(r.model !== undefined ? { model: r.model } : {}),
+              });
+            removedByPath.set(r.path, list);
+          }
         } catch {
           continue;
         }
@@ -94,8 +108,11 @@ export function notesLineSource(root: string): AiLineSource {
                 ...(info.model ? { model: info.model } : {}),
               });
           }
-          if (aiLines > 0) files.push({ path, aiLines, ranges });
+          const removed = removedByPath.get(path);
+          removedByPath.delete(path);
+          if (aiLines > 0 || removed) files.push({ path, aiLines, ranges, ...(removed ? { removed } : {}) });
         }
+        for (const [path, removed] of removedByPath) files.push({ path, aiLines: 0, ranges: [], removed });
         out.set(commit, files);
       }
       return out;

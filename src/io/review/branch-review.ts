@@ -130,6 +130,10 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
         touchesPolicy: touchingPolicy.has(c.id),
         aiPaths,
         noteAiLines: aiPaths?.reduce((n, p) => n + p.aiLines, 0),
+        noteRemovedLines: aiPaths?.reduce(
+          (n, p) => n + (p.removed ?? []).reduce((m, r) => m + r.end - r.start + 1, 0),
+          0,
+        ),
       };
     })
     .filter(
@@ -139,6 +143,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
         x.coAuthors.length > 0 ||
         x.touchesPolicy ||
         (x.noteAiLines ?? 0) > 0 ||
+        (x.noteRemovedLines ?? 0) > 0 ||
         onEveryCommit,
     );
   const needPaths =
@@ -202,6 +207,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
         ...(x.coAuthors.length > 0 ? { agentCoAuthors: x.coAuthors } : {}),
         ...(x.touchesPolicy ? { touchesPolicy: true } : {}),
         ...(x.noteAiLines !== undefined ? { noteAiLines: x.noteAiLines } : {}),
+        ...(x.noteRemovedLines !== undefined ? { noteRemovedLines: x.noteRemovedLines } : {}),
         ...(signoffWithChanges ? { signoffWithChanges: true } : {}),
         ...(patchId ? { patchId } : {}),
         ...(legacyPatchId && legacyPatchId !== patchId ? { legacyPatchId } : {}),
@@ -225,6 +231,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
             touchesPolicy: touchingPolicy.has(s.c.id),
             aiPaths: undefined,
             noteAiLines: undefined,
+            noteRemovedLines: undefined,
           },
           true,
         ),
@@ -317,6 +324,7 @@ async function whereLinesLanded(
     assistedBy: readonly string[];
     coAuthors: readonly string[];
     noteAiLines?: number | undefined;
+    noteRemovedLines?: number | undefined;
   }[],
   paths: ReadonlyMap<string, readonly string[]>,
   policy: BasePolicy['policy'],
@@ -334,6 +342,7 @@ async function whereLinesLanded(
       x.attribution.kind === 'failed' ||
       x.attribution.kind === 'malformed' ||
       (x.noteAiLines ?? 0) > 0 ||
+      (x.noteRemovedLines ?? 0) > 0 ||
       x.assistedBy.length > 0 ||
       x.coAuthors.length > 0,
   );

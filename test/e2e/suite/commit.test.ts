@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/extension/platform/ids';
+import { CHAT_EDITING_SCHEME } from '../../../src/extension/tracking/chat';
 import { activeExtension, waitFor } from './util';
 
 interface GitRepository {
@@ -98,5 +99,44 @@ describe('commits from VS Code', function () {
         `AI-written line[\\s\\S]*Tool: copilot · Kind: manual[\\s\\S]*Committed in ${git('rev-parse', 'HEAD').trim().slice(0, 12)}`,
       ),
     );
+  });
+
+  it('counts a line a chat edit removed as an AI deletion in the commit (deleted=1)', async () => {
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+    await vscode.commands.executeCommand(Commands.installHooks);
+    const file = path.join(root, 'src', 'guard.ts');
+    fs.writeFileSync(
+      file,
+      'export function pay(amount: number): void {\n  if (amount < 0) throw new Error("negative");\n  charge(amount);\n}\n',
+    );
+    git('add', 'src/guard.ts');
+    git('commit', '-q', '-m', 'guard');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    const { api } = await activeExtension();
+    await api.ready();
+    // A chat editing session on the file, as VS Code 1.100-1.108 shows one: its own document for the file.
+    const provider = vscode.workspace.registerTextDocumentContentProvider(CHAT_EDITING_SCHEME, {
+      provideTextDocumentContent: () => '',
+    });
+    try {
+      await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: CHAT_EDITING_SCHEME, path: file }));
+      const edit = new vscode.WorkspaceEdit();
+      edit.delete(editor.document.uri, new vscode.Range(1, 0, 2, 0));
+      assert.ok(await vscode.workspace.applyEdit(edit));
+    } finally {
+      provider.dispose();
+    }
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    const ledger = path.join(root, '.git', 'ai-provenance', 'ai-deletions.json');
+    await waitFor(
+      () => fs.existsSync(ledger) && fs.readFileSync(ledger, 'utf8').includes('src/guard.ts'),
+      'the AI deletion to be recorded',
+    );
+    git('add', 'src/guard.ts');
+    git('commit', '-q', '-m', 'pay: no check');
+    const trailer = git('log', '-1', '--format=%(trailers:key=AI-Attribution,valueonly)').trim();
+    assert.match(trailer, / deleted=1$/, trailer);
+    assert.match(git('log', '-1', '--format=%(trailers:key=Assisted-by,valueonly)'), /Copilot/);
   });
 });
