@@ -778,6 +778,151 @@ describe('agent hooks with the built CLI and real git', function () {
     });
   });
 
+  describe('attribution never lost or invented: each scenario with the spool ingested at the commit, and after every hook', () => {
+    const app = "export function main(): void {\n  console.log('start');\n}\n";
+    const withAgent = "export function main(): void {\n  console.log('start');\n  agent();\n}\n";
+    const made = 'export const made = 1;\nexport const by = 2;\n';
+    /** One step of a scenario: the agent's tool call (its hooks around what it does) or a person's doing. */
+    type Step = (repo: AgentRepo, hook: (payload: object) => void) => void;
+    const payload = (repo: AgentRepo, event: string, tool: string, input: object, id: string): object => ({
+      session_id: 's',
+      cwd: repo.dir,
+      hook_event_name: event,
+      tool_name: tool,
+      tool_use_id: id,
+      tool_input: input,
+    });
+    /** An agent tool call: PreToolUse, what the tool does, PostToolUse. */
+    const tool =
+      (name: string, input: (repo: AgentRepo) => object, act: (repo: AgentRepo) => void, id: string): Step =>
+      (repo, hook) => {
+        hook(payload(repo, 'PreToolUse', name, input(repo), id));
+        act(repo);
+        hook(payload(repo, 'PostToolUse', name, input(repo), id));
+      };
+    const agentEdit = (id: string, oldString: string, newString: string): Step =>
+      tool(
+        'Edit',
+        repo => ({ file_path: `${repo.dir}/src/app.ts`, old_string: oldString, new_string: newString }),
+        repo =>
+          repo.write(
+            'src/app.ts',
+            fs.readFileSync(path.join(repo.dir, 'src/app.ts'), 'utf8').replace(oldString, newString),
+          ),
+        id,
+      );
+    const agentAddsLine = agentEdit('e1', "  console.log('start');\n", "  console.log('start');\n  agent();\n");
+    const agentWritesNew = tool(
+      'Write',
+      repo => ({ file_path: `${repo.dir}/src/new.ts`, content: made }),
+      repo => repo.write('src/new.ts', made),
+      'w1',
+    );
+    const shell = (command: string, act: (repo: AgentRepo) => void, id: string): Step =>
+      tool('Bash', () => ({ command }), act, id);
+    const person =
+      (act: (repo: AgentRepo) => void): Step =>
+      repo =>
+        act(repo);
+    const scenarios: { name: string; steps: Step[]; attribution: string[] }[] = [
+      {
+        name: 'an agent edit, then a terminal editor changes another line',
+        steps: [agentAddsLine, person(r => r.write('src/app.ts', withAgent.replace('main()', 'run()')))],
+        attribution: ['v1 added=2 ai=1 mixed=0 unknown=1 tools=claude-code/agent:1'],
+      },
+      {
+        name: 'an agent edit, then a formatter re-indents the file',
+        steps: [agentAddsLine, person(r => r.write('src/app.ts', withAgent.replace(/^ {2}/gm, '    ')))],
+        attribution: ['v1 added=2 ai=1 mixed=0 unknown=1 tools=claude-code/agent:1'],
+      },
+      {
+        name: 'the agent edits again after a change outside the editor',
+        steps: [
+          agentAddsLine,
+          person(r => r.write('src/app.ts', `// header\n${withAgent}`)),
+          agentEdit('e2', '  agent();\n', '  agent();\n  again();\n'),
+        ],
+        attribution: ['v1 added=3 ai=2 mixed=0 unknown=1 tools=claude-code/agent:2'],
+      },
+      {
+        name: "the agent's new file moved by a person before the commit",
+        steps: [
+          agentWritesNew,
+          person(r => fs.renameSync(path.join(r.dir, 'src/new.ts'), path.join(r.dir, 'src/moved.ts'))),
+        ],
+        attribution: ['v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2'],
+      },
+      {
+        name: "the agent's new file deleted, then its text put back",
+        steps: [
+          agentWritesNew,
+          person(r => fs.rmSync(path.join(r.dir, 'src/new.ts'))),
+          person(r => r.write('src/new.ts', made)),
+        ],
+        attribution: ['v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2'],
+      },
+      {
+        name: "the agent's git mv of its uncommitted file",
+        steps: [
+          agentWritesNew,
+          person(r => r.git('add', 'src/new.ts')),
+          shell('git mv src/new.ts src/moved.ts', r => r.git('mv', 'src/new.ts', 'src/moved.ts'), 'b1'),
+        ],
+        attribution: ['v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2'],
+      },
+      {
+        name: "the agent's mv of a person's untracked file leaves it theirs",
+        steps: [
+          person(r => r.write('notes/mine.md', 'written by a person\n')),
+          shell(
+            'mv notes/mine.md notes/theirs.md',
+            r => fs.renameSync(path.join(r.dir, 'notes/mine.md'), path.join(r.dir, 'notes/theirs.md')),
+            'b2',
+          ),
+        ],
+        attribution: [],
+      },
+      {
+        name: "the agent's git stash and stash pop give a person's work back as theirs",
+        steps: [
+          person(r => r.write('src/app.ts', app.replace("'start'", "'mine'"))),
+          shell('git stash', r => r.git('stash', '-q'), 'b3'),
+          shell('git stash pop', r => r.git('stash', 'pop', '-q'), 'b4'),
+        ],
+        attribution: [],
+      },
+      {
+        name: 'an agent edit that only removes a line',
+        steps: [agentEdit('e3', "  console.log('start');\n", '')],
+        attribution: ['v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=1'],
+      },
+    ];
+    for (const timing of ['at the commit', 'after every hook'] as const) {
+      for (const scenario of scenarios) {
+        it(`${scenario.name} (ingested ${timing})`, () => {
+          const repo = new AgentRepo();
+          try {
+            assert.equal(repo.cli(['hooks', 'install']).status, 0);
+            const hook = (p: object): void => {
+              repo.hook('claude-code', JSON.stringify(p));
+              if (timing === 'after every hook') assert.deepEqual(repo.status().ingested.problems, []);
+            };
+            for (const step of scenario.steps) step(repo, hook);
+            repo.git('add', '-A');
+            execFileSync('git', ['commit', '-q', '--allow-empty', '-m', scenario.name], {
+              cwd: repo.dir,
+              env: { ...process.env, ...repo.env },
+              stdio: 'pipe',
+            });
+            assert.deepEqual(repo.trailers('AI-Attribution'), scenario.attribution);
+          } finally {
+            repo.dispose();
+          }
+        });
+      }
+    }
+  });
+
   describe('AI deletions: what an agent removes needs a senior too', () => {
     let repo: AgentRepo;
     beforeEach(() => {
