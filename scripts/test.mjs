@@ -1,5 +1,5 @@
 // npm test: every layer, in order, on an already set-up machine (npm run ci sets one up first).
-// lint -> format (prettier) -> knip (unused code) -> build -> compile tests -> unit -> git -> slow (scale tests) -> package -> e2e (development folder) -> e2e (installed .vsix).
+// lint -> format (prettier) -> knip (unused code) -> build -> compile tests -> unit -> git -> agents -> slow (scale tests) -> package -> e2e (development folder) -> e2e (installed .vsix).
 // Runs every layer even when one fails, then prints one closing line with the totals.
 // Usage: npm test [-- LAYER...]   e.g. npm test -- unit git
 import { spawnSync } from 'node:child_process';
@@ -27,6 +27,8 @@ const steps = [
   },
   { id: 'unit', counted: true, run: mocha('unit') },
   { id: 'git', counted: true, run: mocha('git') },
+  // The real agent CLIs (installed into the test cache on first use) against a scripted model server.
+  { id: 'agents', counted: true, run: mocha('agents') },
   { id: 'slow', counted: true, run: mocha('slow') },
   { id: 'package', counted: true, run: mocha('package') },
   { id: 'e2e', counted: true, run: [node, ['scripts/e2e/run.mjs']] },

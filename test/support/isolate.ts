@@ -86,7 +86,11 @@ export function isolatedEnv(base: NodeJS.ProcessEnv, home: string): NodeJS.Proce
 function isolateThisProcess(): void {
   if (process.env.AI_PROVENANCE_TEST_ISOLATED === String(process.pid)) return;
   const home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-test-home-')));
-  const env = isolatedEnv(process.env, home);
+  // The machine's test cache (code-server, the agent CLIs) stays where it is: installed once per machine.
+  const cache =
+    process.env.AI_PROVENANCE_CACHE ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ai-provenance');
+  const env = { ...isolatedEnv(process.env, home), AI_PROVENANCE_CACHE: cache };
   for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name];
   Object.assign(process.env, env, { AI_PROVENANCE_TEST_ISOLATED: String(process.pid) });
   process.once('exit', () => fs.rmSync(home, { recursive: true, force: true }));

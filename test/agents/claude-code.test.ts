@@ -1,0 +1,217 @@
+// The real Claude Code CLI (pinned in test/support/agent-clis.ts, installed into the test cache) driven offline by
+// a scripted model server, with our hooks installed by our own installer; then a real commit.
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureAgentCli } from '../support/agent-clis';
+import { cliPath, runCli, TempRepo } from '../support/git-fixture';
+import { startModelServer, type Conversation, type ModelServer } from '../support/model-server';
+
+interface StatusFile {
+  path: string;
+  added: number;
+  ai: number;
+  mixed: number;
+  unknown: number;
+  segments: { start: number; end: number; class: string; tool: string; kind: string; model?: string }[];
+}
+
+/** A repository with our git hooks and Claude Code hooks (project settings), and a home of its own. */
+class ClaudeRepo extends TempRepo {
+  readonly home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-claude-home-')));
+  readonly env: Record<string, string> = {
+    HOME: this.home,
+    AI_PROVENANCE_HOME: path.join(this.home, '.local', 'share', 'ai-provenance'),
+  };
+
+  constructor(files: Record<string, string>) {
+    super('ai-provenance-claude-');
+    for (const [name, text] of Object.entries(files)) this.write(name, text);
+    this.commitAll('initial');
+    for (const args of [
+      ['agents', 'install', 'claude-code', '--project'],
+      ['hooks', 'install'],
+    ]) {
+      const r = runCli(args, { cwd: this.dir, env: this.env });
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    }
+    // Our own settings file is not part of the work an agent does.
+    this.git('add', '.claude/settings.json');
+    this.git('commit', '-q', '-m', 'hooks');
+  }
+
+  /**
+   * Runs `claude -p` against the model server; returns its exit code and output. Asynchronous: the server answers
+   * from this process.
+   */
+  claude(server: ModelServer, prompt: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const child = spawn(
+      ensureAgentCli('claude-code'),
+      ['-p', prompt, '--permission-mode', 'acceptEdits', '--allowedTools', 'Bash'],
+      {
+        cwd: this.dir,
+        // With a pipe on standard input, claude -p waits to read it.
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          ...this.env,
+          ANTHROPIC_BASE_URL: server.url,
+          ANTHROPIC_API_KEY: 'sk-ant-test',
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+          DISABLE_AUTOUPDATER: '1',
+        },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill(), 120_000);
+    return new Promise(resolve =>
+      child.on('close', status => {
+        clearTimeout(timer);
+        resolve({ status, stdout, stderr });
+      }),
+    );
+  }
+
+  status(): StatusFile[] {
+    const r = runCli(['status', '--json'], { cwd: this.dir, env: this.env });
+    assert.equal(r.status, 0, r.stderr);
+    const parsed = JSON.parse(r.stdout) as { ingested: { problems: string[] }; worktree: { files: StatusFile[] } };
+    assert.deepEqual(parsed.ingested.problems, []);
+    return parsed.worktree.files;
+  }
+
+  commit(message: string): void {
+    this.git('add', '-A');
+    const r = spawnSync('git', ['commit', '-q', '-m', message], {
+      cwd: this.dir,
+      encoding: 'utf8',
+      env: { ...process.env, ...this.env },
+    });
+    assert.equal(r.status, 0, r.stderr);
+  }
+
+  trailer(key: string): string[] {
+    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`)
+      .replace(/\n$/, '')
+      .split('\0')
+      .filter(Boolean);
+  }
+
+  override dispose(): void {
+    super.dispose();
+    fs.rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+const app = 'export function main(): void {\n  console.log("start");\n  console.log("start");\n}\n';
+
+interface Scenario {
+  name: string;
+  files: Record<string, string>;
+  /** The model's turns: built from the repository's folder (payload paths are absolute). */
+  conversations: (dir: string) => Conversation[];
+  /** Each changed file's lines as status shows them: `path: added ai mixed unknown`. */
+  expect: string[];
+  attribution: string;
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'an Edit whose context repeats elsewhere in the file',
+    files: { 'src/app.ts': app },
+    conversations: dir => [
+      {
+        match: 'edit',
+        turns: [
+          [{ tool: 'Read', input: { file_path: `${dir}/src/app.ts` } }],
+          [
+            {
+              tool: 'Edit',
+              input: {
+                file_path: `${dir}/src/app.ts`,
+                old_string: '  console.log("start");\n}',
+                new_string: '  console.log("start");\n  agent();\n}',
+              },
+            },
+          ],
+          'Done.',
+        ],
+      },
+    ],
+    expect: ['src/app.ts: 1 1 0 0'],
+    attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1',
+  },
+  {
+    name: 'a Write of a new file',
+    files: { 'README.md': '# demo\n' },
+    conversations: dir => [
+      {
+        match: 'edit',
+        turns: [
+          [
+            {
+              tool: 'Write',
+              input: { file_path: `${dir}/src/made.ts`, content: 'export const a = 1;\nexport const b = 2;\n' },
+            },
+          ],
+          'Done.',
+        ],
+      },
+    ],
+    expect: ['src/made.ts: 2 2 0 0'],
+    attribution: 'v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2',
+  },
+  {
+    name: 'a shell sed -i',
+    files: { 'src/app.ts': app },
+    conversations: () => [
+      {
+        match: 'edit',
+        turns: [
+          [{ tool: 'Bash', input: { command: 'sed -i "3s/start/stop/" src/app.ts', description: 'edit' } }],
+          'Done.',
+        ],
+      },
+    ],
+    expect: ['src/app.ts: 1 0 1 0'],
+    // The line as it was is gone (a changed line is a removed line and an added one, as git counts them).
+    attribution: 'v1 added=1 ai=0 mixed=1 unknown=0 tools=claude-code/agent:1 deleted=1',
+  },
+];
+
+describe('Claude Code, the real CLI, offline against a scripted model', function () {
+  this.timeout(300_000);
+  before(() => {
+    assert.ok(fs.existsSync(cliPath), `${cliPath} is missing: run 'npm run build' first`);
+    ensureAgentCli('claude-code');
+  });
+
+  for (const scenario of scenarios) {
+    it(scenario.name, async () => {
+      const repo = new ClaudeRepo(scenario.files);
+      const server = await startModelServer(scenario.conversations(repo.dir));
+      try {
+        const run = await repo.claude(server, 'Please edit the project.');
+        assert.equal(
+          run.status,
+          0,
+          `claude exited ${run.status}: ${run.stderr}${run.stdout}\nrequests: ${JSON.stringify(server.requests.map(q => [q.path, (q.body.messages as unknown[] | undefined)?.length]))}`,
+        );
+        assert.equal(run.stdout.trim(), 'Done.', 'our hooks changed what the agent printed');
+        const files = repo.status().map(f => `${f.path}: ${f.added} ${f.ai} ${f.mixed} ${f.unknown}`);
+        assert.deepEqual(files, scenario.expect);
+        repo.commit(scenario.name);
+        assert.deepEqual(repo.trailer('AI-Attribution'), [scenario.attribution]);
+        assert.equal(repo.trailer('Assisted-by').length, 1);
+      } finally {
+        await server.close();
+        repo.dispose();
+      }
+    });
+  }
+});

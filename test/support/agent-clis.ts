@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * The real agent CLIs the agents layer drives, pinned (moving one is a one-line change here), installed from the
+ * npm registry into the test cache once per machine: `$AI_PROVENANCE_CACHE`, else `$XDG_CACHE_HOME/ai-provenance`,
+ * else `~/.cache/ai-provenance`, beside code-server.
+ */
+export const AGENT_CLIS = {
+  'claude-code': { pkg: '@anthropic-ai/claude-code', version: '2.1.331', bin: 'claude' },
+} as const;
+export type AgentCli = keyof typeof AGENT_CLIS;
+
+function cacheDir(): string {
+  return (
+    process.env.AI_PROVENANCE_CACHE ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ai-provenance')
+  );
+}
+
+/**
+ * The agent's executable, installing it first when the cache does not have it. Throws, saying why, when it cannot
+ * be installed: a test that needs it fails with the reason rather than being skipped.
+ */
+export function ensureAgentCli(name: AgentCli): string {
+  const { pkg, version, bin } = AGENT_CLIS[name];
+  const home = path.join(cacheDir(), 'agents', `${name}-${version}`);
+  const executable = path.join(home, 'node_modules', '.bin', bin);
+  const marker = path.join(home, '.complete');
+  if (fs.existsSync(marker) && fs.existsSync(executable)) return executable;
+  fs.mkdirSync(home, { recursive: true });
+  console.error(`[agents] installing ${pkg}@${version} into ${home} (once per machine)`);
+  try {
+    execFileSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', home, `${pkg}@${version}`],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 15 * 60_000,
+      },
+    );
+  } catch (error) {
+    const e = error as { stderr?: Buffer; message: string };
+    throw new Error(
+      `could not install ${pkg}@${version} from the npm registry: ${e.stderr?.toString().trim() || e.message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (!fs.existsSync(executable)) throw new Error(`${pkg}@${version} installed, but ${executable} is missing`);
+  fs.writeFileSync(marker, `${pkg}@${version}\n`);
+  return executable;
+}

@@ -1,0 +1,133 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A scripted model server on 127.0.0.1 for the real agent CLIs, offline. It speaks the Anthropic Messages API as
+ * Claude Code calls it (`POST /v1/messages?beta=true`, answers streamed as server-sent events). Each conversation
+ * is matched by a text its first user message contains (a sub-agent's conversation starts with the prompt the
+ * parent gave it); its answers are the script's turns in order, one per assistant turn so far. A request with no
+ * tools (a title, a summary) gets a short text answer.
+ */
+export interface ToolUse {
+  tool: string;
+  input: Record<string, unknown>;
+}
+/** One assistant turn: tool calls, or (a string) a final text. */
+export type Turn = ToolUse[] | string;
+export interface Conversation {
+  /** A text the conversation's first user message contains. */
+  match: string;
+  /** The model the answers claim to come from (default: the one asked for). */
+  model?: string;
+  turns: Turn[];
+}
+
+export interface ModelServer {
+  url: string;
+  /** Every request body received, parsed. */
+  readonly requests: { path: string; body: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+type Message = { role?: string; content?: unknown };
+
+function firstUserText(messages: readonly Message[]): string {
+  const first = messages.find(m => m.role === 'user');
+  if (!first) return '';
+  if (typeof first.content === 'string') return first.content;
+  if (!Array.isArray(first.content)) return '';
+  return first.content
+    .map(c => (typeof c === 'object' && c !== null && 'text' in c ? String((c as { text: unknown }).text) : ''))
+    .join('\n');
+}
+
+export async function startModelServer(conversations: readonly Conversation[]): Promise<ModelServer> {
+  const requests: ModelServer['requests'] = [];
+  let sequence = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      } catch {
+        // an empty or odd body: answered like any other
+      }
+      const url = req.url ?? '';
+      requests.push({ path: url, body });
+      if (!url.startsWith('/v1/messages') || url.includes('count_tokens')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ input_tokens: 10 }));
+        return;
+      }
+      const messages = (Array.isArray(body.messages) ? body.messages : []) as Message[];
+      const tools = Array.isArray(body.tools) ? body.tools : [];
+      const text = firstUserText(messages);
+      const conversation = tools.length > 0 ? conversations.find(c => text.includes(c.match)) : undefined;
+      const turn: Turn = conversation?.turns[messages.filter(m => m.role === 'assistant').length] ?? 'Done.';
+      const model = conversation?.model ?? (typeof body.model === 'string' ? body.model : 'claude-sonnet-4-5');
+      const id = `msg_${++sequence}`;
+      if (body.stream !== true) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id,
+            type: 'message',
+            role: 'assistant',
+            model,
+            content: [{ type: 'text', text: typeof turn === 'string' ? turn : 'Done.' }],
+            stop_reason: 'end_turn',
+            usage: { input_tokens: 10, output_tokens: 1 },
+          }),
+        );
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const send = (event: string, data: object): void => {
+        res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+      };
+      send('message_start', {
+        message: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          usage: { input_tokens: 10, output_tokens: 1 },
+        },
+      });
+      if (typeof turn === 'string') {
+        send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+        send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: turn } });
+        send('content_block_stop', { index: 0 });
+      } else {
+        turn.forEach((use, index) => {
+          send('content_block_start', {
+            index,
+            content_block: { type: 'tool_use', id: `toolu_${sequence}_${index}`, name: use.tool, input: {} },
+          });
+          send('content_block_delta', {
+            index,
+            delta: { type: 'input_json_delta', partial_json: JSON.stringify(use.input) },
+          });
+          send('content_block_stop', { index });
+        });
+      }
+      send('message_delta', {
+        delta: { stop_reason: typeof turn === 'string' ? 'end_turn' : 'tool_use', stop_sequence: null },
+        usage: { output_tokens: 5 },
+      });
+      send('message_stop', {});
+      res.end();
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>(resolve => server.close(() => resolve())),
+  };
+}
