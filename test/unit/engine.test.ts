@@ -237,6 +237,29 @@ describe('engine: capture', () => {
     assert.deepEqual(e.takeAiRemovals(), []);
   });
 
+  it("a person's paste during a chat session removes nothing for the AI; a chat edit of many lines is one entry", () => {
+    const guard = "  if (!authorized) throw new Error('no');\n";
+    const e = applyAll(testEngine(), [
+      open(`function pay() {\n${guard}  charge();\n}\n`),
+      { t: 'chat', path: P, phase: 'start', tool: 'copilot' },
+      { t: 'paste', path: P, text: '  log();\n' },
+      { t: 'edit', path: P, changes: [{ offset: 17, length: guard.length, text: '  log();\n' }] },
+    ]);
+    assert.deepEqual(e.takeAiRemovals(), [], "the pasted text is the person's, and so is what it replaced");
+    const many = Array.from({ length: 1500 }, (_, i) => `console.log(${i});\n`).join('');
+    applyAll(e, [open(many, 'big'), { t: 'chat', path: 'big', phase: 'start', tool: 'copilot' }]);
+    // Delete every line, bottom to top, in one event.
+    const lineStarts: number[] = [];
+    for (let at = 0; at < many.length; at = many.indexOf('\n', at) + 1) lineStarts.push(at);
+    const del = lineStarts
+      .map((start, i) => ({ offset: start, length: (lineStarts[i + 1] ?? many.length) - start, text: '' }))
+      .reverse();
+    applyAll(e, [{ t: 'edit', path: 'big', changes: del }]);
+    const removed = e.takeAiRemovals();
+    assert.equal(removed.length, 1);
+    assert.equal(removed[0]!.lines.length, 1500);
+  });
+
   it('marks a range as AI (kind manual by default, or the kind and model given) or as human', () => {
     const e = applyAll(testEngine(), [
       open('abcdefgh'),

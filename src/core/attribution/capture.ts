@@ -101,10 +101,11 @@ export class Capture {
   }
 
   /**
-   * The origins of each change's inserted text, for one non-undo edit event on `path`, and the AI that made the
-   * edit when one did (an accept, a chat edit): what the edit removed, that AI removed. Consumes signals.
+   * The origins of each change's inserted text, for one non-undo edit event on `path`, and for each change the AI
+   * that made it when one did (an accept, a chat edit that is not a paste): what that change removed, that AI
+   * removed. Consumes signals.
    */
-  originsFor(path: string, changes: readonly TextChange[]): { runs: Run[][]; ai?: AiOrigin } {
+  originsFor(path: string, changes: readonly TextChange[]): { runs: Run[][]; removers: (AiOrigin | undefined)[] } {
     const accepted = this.accepted;
     const paste = this.pastes.get(path);
     this.accepted = undefined;
@@ -117,7 +118,10 @@ export class Capture {
       };
       if (accepted.model !== undefined) fields.model = accepted.model;
       const origin = this.origins.ai(fields);
-      return { runs: changes.map(c => (c.text.length > 0 ? [{ length: c.text.length, origin }] : [])), ai: origin };
+      return {
+        runs: changes.map(c => (c.text.length > 0 ? [{ length: c.text.length, origin }] : [])),
+        removers: changes.map(() => origin),
+      };
     }
     const chat = this.chats.get(path);
     const copied = this.copied;
@@ -128,6 +132,7 @@ export class Capture {
       }
       return [{ length: c.text.length, origin: chat ? chat.origin : HUMAN }];
     });
-    return chat ? { runs, ai: chat.origin } : { runs };
+    const removers = changes.map(c => (chat && !(paste !== undefined && c.text === paste) ? chat.origin : undefined));
+    return { runs, removers };
   }
 }

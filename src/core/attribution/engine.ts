@@ -93,6 +93,30 @@ const AI_REMOVAL_LIMIT = 1000;
 /** How far past a change to look for the end of its line (a file of one huge line is not read whole). */
 const LINE_SCAN = 64 * 1024;
 
+/**
+ * The whole lines a change takes out (docs/commits.md, AI deletions): the lines it touches, before and after it,
+ * diffed. Looks at most LINE_SCAN code units either side for the ends of those lines.
+ */
+function removedWholeLines(text: TextBuffer, c: TextChange): string[] {
+  let start = c.offset;
+  for (let window = 256; start > 0 && c.offset - start < LINE_SCAN; window *= 2) {
+    const from = Math.max(0, start - window, c.offset - LINE_SCAN);
+    const at = text.slice(from, start).lastIndexOf('\n');
+    if (at >= 0) {
+      start = from + at + 1;
+      break;
+    }
+    start = from;
+  }
+  const tail = c.offset + c.length;
+  const rest = text.slice(tail, Math.min(text.length, tail + LINE_SCAN));
+  const newline = rest.indexOf('\n');
+  const end = newline < 0 ? tail + rest.length : tail + newline + 1;
+  const before = text.slice(start, end);
+  const after = before.slice(0, c.offset - start) + c.text + before.slice(tail - start);
+  return removedLineTexts(before, after);
+}
+
 /** Whole lines an AI edit in the editor took out of a file. */
 export interface EditorAiRemoval {
   path: string;
@@ -584,12 +608,21 @@ export class Engine {
       return;
     }
 
-    const { runs: inserted, ai } = this.capture.originsFor(event.path, event.changes);
+    const { runs: inserted, removers } = this.capture.originsFor(event.path, event.changes);
     const records: ChangeRecord[] = new Array<ChangeRecord>(event.changes.length);
+    const removed = new Map<AiOrigin, string[]>();
     for (let i = 0; i < event.changes.length; i++) {
       const c = event.changes[i]!;
       const removedText = c.length > 0 ? doc.text.slice(c.offset, c.offset + c.length) : '';
-      if (ai && c.length > 0) this.noteAiRemoval(event.path, doc, c, ai);
+      const remover = removers[i];
+      if (remover && c.length > 0) {
+        const lines = removedWholeLines(doc.text, c);
+        if (lines.length > 0) {
+          const list = removed.get(remover);
+          if (list) list.push(...lines);
+          else removed.set(remover, lines);
+        }
+      }
       const removedRuns = c.length > 0 ? doc.runs.slice(c.offset, c.length) : NO_RUNS;
       const insertedRuns = inserted[i]!;
       doc.text.replace(c.offset, c.length, c.text);
@@ -597,24 +630,11 @@ export class Engine {
       records[i] = { offset: c.offset, removedText, removedRuns, insertedText: c.text, insertedRuns };
     }
     doc.history.pushEdit({ changes: records });
-  }
-
-  /**
-   * The whole lines an AI edit takes out (docs/commits.md, AI deletions): the lines the change touches, before and
-   * after it, diffed. Kept for the caller (takeAiRemovals), which records them where the commit hook looks.
-   */
-  private noteAiRemoval(path: string, doc: TrackedDocument, c: TextChange, ai: AiOrigin): void {
-    const text = doc.text;
-    const start = c.offset === 0 ? 0 : text.slice(0, c.offset).lastIndexOf('\n') + 1;
-    const rest = text.slice(c.offset + c.length, Math.min(text.length, c.offset + c.length + LINE_SCAN));
-    const newline = rest.indexOf('\n');
-    const end = newline < 0 ? c.offset + c.length + rest.length : c.offset + c.length + newline + 1;
-    const before = text.slice(start, end);
-    const after = before.slice(0, c.offset - start) + c.text + before.slice(c.offset + c.length - start);
-    const lines = removedLineTexts(before, after);
-    if (lines.length === 0) return;
-    this.aiRemovals.push({ path, lines, origin: ai });
-    if (this.aiRemovals.length > AI_REMOVAL_LIMIT) this.aiRemovals.shift();
+    // One entry per AI and event, however many changes it had (a rename on every line is one edit).
+    for (const [origin, lines] of removed) {
+      this.aiRemovals.push({ path: event.path, lines, origin });
+      if (this.aiRemovals.length > AI_REMOVAL_LIMIT) this.aiRemovals.shift();
+    }
   }
 
   /** Lines AI edits in the editor removed since the last call, oldest first (the editor records them). */

@@ -148,8 +148,8 @@ export function buildAgentTrace(commit: CommitAttribution, identity: TraceIdenti
 
 /**
  * The lines an AI removed, as a note lists them (`removed` in our metadata): per file and AI, line ranges in the
- * parent's version of the file. Malformed entries are left out; a note without the list (written before 0.2, or
- * by another tool) gives none. Throws AgentTraceFormatError only for a note that is not JSON.
+ * parent's version of the file. Malformed entries and ranges are left out; a note without the list (written before
+ * 0.2, or by another tool) gives none. Throws AgentTraceFormatError only for a note that is not JSON.
  */
 export function parseRemovedLines(text: string): VendorRemoved[] {
   let record: unknown;
@@ -161,7 +161,6 @@ export function parseRemovedLines(text: string): VendorRemoved[] {
   const list = (record as Partial<AgentTraceRecord> | null)?.metadata?.[VENDOR_KEY]?.removed;
   if (!Array.isArray(list)) return [];
   const out: VendorRemoved[] = [];
-  let listed = 0;
   for (const entry of list as unknown[]) {
     const e = entry as Partial<VendorRemoved> | null;
     if (typeof e?.path !== 'string' || !isTool(e.tool) || !isAiKind(e.kind) || !Array.isArray(e.ranges)) continue;
@@ -169,10 +168,9 @@ export function parseRemovedLines(text: string): VendorRemoved[] {
     for (const r of e.ranges) {
       const start = Number(r?.start_line);
       const end = Number(r?.end_line);
-      if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1 || end < start) continue;
-      listed += end - start + 1;
-      if (listed > MAX_NOTE_LINES)
-        throw new AgentTraceFormatError(`the note lists more than ${MAX_NOTE_LINES} removed lines`);
+      // No file has more lines than a note may list: a range past that is not a record of anything.
+      if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1 || end < start || end > MAX_NOTE_LINES)
+        continue;
       ranges.push({ start_line: start, end_line: end });
     }
     if (ranges.length === 0) continue;
