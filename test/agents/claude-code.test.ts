@@ -182,6 +182,31 @@ const scenarios: Scenario[] = [
     // The line as it was is gone (a changed line is a removed line and an added one, as git counts them).
     attribution: 'v1 added=1 ai=0 mixed=1 unknown=0 tools=claude-code/agent:1 deleted=1',
   },
+  {
+    name: 'an Edit that Claude matches through quote normalization (curly quotes in the file)',
+    files: { 'src/app.ts': 'export function main(): void {\n  console.log(\u201cstart\u201d);\n}\n' },
+    conversations: dir => [
+      {
+        match: 'edit',
+        turns: [
+          [{ tool: 'Read', input: { file_path: `${dir}/src/app.ts` } }],
+          [
+            {
+              tool: 'Edit',
+              input: {
+                file_path: `${dir}/src/app.ts`,
+                old_string: '  console.log("start");\n',
+                new_string: '  console.log("start");\n  agent("x");\n',
+              },
+            },
+          ],
+          'Done.',
+        ],
+      },
+    ],
+    expect: ['src/app.ts: 1 1 0 0'],
+    attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1',
+  },
 ];
 
 describe('Claude Code, the real CLI, offline against a scripted model', function () {

@@ -323,13 +323,17 @@ export function explainRuns(
  * Exact first (the payload's replacements applied to base); when they do not reproduce `after`, the before text
  * worked back from `after` (what changed in between is unknown); then the edit's effect re-anchored onto
  * `after`; last, a diff of base and `after` whose new text is the agent's (for a replacement only where its new
- * text occurs). Fails when there is no `after` and the payload's edit does not apply.
+ * text occurs, unless `bracketed`). Fails when there is no `after` and the payload's edit does not apply.
+ * - `bracketed`: base and `after` are the hook's own snapshots just before and just after this tool call, so
+ *   their difference is the tool's doing even where the payload's replacement is not what it wrote (Claude Code
+ *   matching curly quotes with straight ones and writing its new text with curly ones, Gemini re-indenting).
  */
 export function applyAgentEdit(
   base: Attributed | undefined,
   edit: FileEdit,
   origin: Origin,
   after: string | undefined,
+  bracketed = false,
 ): Outcome {
   if (edit.op === 'delete') return fail('the tool deleted the file');
   const start = base ?? (edit.op === 'write' ? { text: '', runs: [] } : undefined);
@@ -351,7 +355,7 @@ export function applyAgentEdit(
       runs: edit.op === 'write' ? uniform(after.length, origin) : markNewStrings(after, edit, origin, UNKNOWN),
     });
   }
-  if (edit.op === 'replace') {
+  if (edit.op === 'replace' && !bracketed) {
     // New text of the diff is the agent's only where it lies in a replacement's new text; the rest is unknown.
     const diffed = diffAttribute(base, after, NEW_TEXT);
     const marked = new RunList(markNewStrings(after, edit, origin, UNKNOWN));

@@ -85,7 +85,11 @@ export function planAgentEdit(
     });
     return undefined;
   }
-  const outcome = applyAgentEdit(base, edit, origin, after);
+  // The hooks saw the file just before (this record, or the pre-tool record's snapshot) and just after this call:
+  // what changed in between is the call's doing.
+  const snapshotBefore = at?.before !== undefined || at?.beforeMissing === true || state?.agentBefore !== undefined;
+  const bracketed = snapshotBefore && at?.after !== undefined && target === edit.path;
+  const outcome = applyAgentEdit(base, edit, origin, after, bracketed);
   if (!outcome.ok) return outcome.reason;
   plan.set(edit.path, target, outcome.value);
   return undefined;
