@@ -207,6 +207,97 @@ const scenarios: Scenario[] = [
     expect: ['src/app.ts: 1 1 0 0'],
     attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1',
   },
+  {
+    name: 'a Write over an existing file: only the lines it changed',
+    files: { 'src/app.ts': app },
+    conversations: dir => [
+      {
+        match: 'edit',
+        turns: [
+          [{ tool: 'Read', input: { file_path: `${dir}/src/app.ts` } }],
+          [
+            {
+              tool: 'Write',
+              input: { file_path: `${dir}/src/app.ts`, content: app.replace('}\n', '  agent();\n}\n') },
+            },
+          ],
+          'Done.',
+        ],
+      },
+    ],
+    expect: ['src/app.ts: 1 1 0 0'],
+    attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1',
+  },
+  {
+    name: 'a failing Edit changes nothing; the Write after it counts',
+    files: { 'src/app.ts': app },
+    conversations: dir => [
+      {
+        match: 'edit',
+        turns: [
+          [{ tool: 'Read', input: { file_path: `${dir}/src/app.ts` } }],
+          [{ tool: 'Edit', input: { file_path: `${dir}/src/app.ts`, old_string: 'not in the file', new_string: 'x' } }],
+          [{ tool: 'Write', input: { file_path: `${dir}/src/made.ts`, content: 'export const made = 1;\n' } }],
+          'Done.',
+        ],
+      },
+    ],
+    expect: ['src/made.ts: 1 1 0 0'],
+    attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1',
+  },
+  {
+    name: 'a shell command that generates a file',
+    files: { 'README.md': '# demo\n' },
+    conversations: () => [
+      {
+        match: 'edit',
+        turns: [
+          [
+            {
+              tool: 'Bash',
+              input: { command: "mkdir -p src && printf 'export const a = 1;\\nexport const b = 2;\\n' > src/gen.ts" },
+            },
+          ],
+          'Done.',
+        ],
+      },
+    ],
+    expect: ['src/gen.ts: 2 2 0 0'],
+    attribution: 'v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2',
+  },
+  {
+    name: 'a shell command that moves one file and deletes another',
+    files: { 'src/app.ts': app, 'deploy/env.tf': 'resource "db" "main" {\n  size = "large"\n}\n' },
+    conversations: () => [
+      {
+        match: 'edit',
+        turns: [[{ tool: 'Bash', input: { command: 'git mv src/app.ts src/main.ts && rm deploy/env.tf' } }], 'Done.'],
+      },
+    ],
+    expect: [],
+    attribution: 'v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=3',
+  },
+  {
+    name: 'an Edit of a file with CRLF line breaks',
+    files: { 'src/app.ts': app.replace(/\n/g, '\r\n') },
+    conversations: dir => [
+      {
+        match: 'edit',
+        turns: [
+          [{ tool: 'Read', input: { file_path: `${dir}/src/app.ts` } }],
+          [
+            {
+              tool: 'Edit',
+              input: { file_path: `${dir}/src/app.ts`, old_string: '}\n', new_string: '  agent();\n}\n' },
+            },
+          ],
+          'Done.',
+        ],
+      },
+    ],
+    expect: ['src/app.ts: 1 1 0 0'],
+    attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1',
+  },
 ];
 
 describe('Claude Code, the real CLI, offline against a scripted model', function () {
