@@ -118,6 +118,10 @@ interface Scenario {
   /** Each changed file's lines as status shows them: `path: added ai mixed unknown`. */
   expect: string[];
   attribution: string;
+  /** The model every AI line must be credited to (and that Assisted-by names). */
+  model?: RegExp;
+  /** What claude prints: the model's last text (default `Done.`). Our hooks must not change it. */
+  output?: string;
 }
 
 const scenarios: Scenario[] = [
@@ -298,6 +302,41 @@ const scenarios: Scenario[] = [
     expect: ['src/app.ts: 1 1 0 0'],
     attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1',
   },
+  {
+    name: "a sub-agent's lines are credited to the sub-agent's model",
+    files: { 'README.md': '# demo\n' },
+    conversations: dir => [
+      {
+        match: 'SUBTASK',
+        turns: [
+          [{ tool: 'Write', input: { file_path: `${dir}/src/helper.ts`, content: 'export const helper = 1;\n' } }],
+          'Sub done.',
+        ],
+      },
+      {
+        match: 'edit',
+        turns: [
+          [
+            {
+              tool: 'Agent',
+              input: {
+                description: 'write the helper',
+                prompt: 'SUBTASK: write it',
+                subagent_type: 'general-purpose',
+                model: 'haiku',
+              },
+            },
+          ],
+          'Done.',
+        ],
+      },
+    ],
+    expect: ['src/helper.ts: 1 1 0 0'],
+    model: /^claude-haiku/,
+    // The sub-agent runs in the background; when it ends, the parent gets a turn more (the script's default).
+    output: 'Done.\n\nDone.',
+    attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1',
+  },
 ];
 
 describe('Claude Code, the real CLI, offline against a scripted model', function () {
@@ -318,12 +357,19 @@ describe('Claude Code, the real CLI, offline against a scripted model', function
           0,
           `claude exited ${run.status}: ${run.stderr}${run.stdout}\nrequests: ${JSON.stringify(server.requests.map(q => [q.path, (q.body.messages as unknown[] | undefined)?.length]))}`,
         );
-        assert.equal(run.stdout.trim(), 'Done.', 'our hooks changed what the agent printed');
-        const files = repo.status().map(f => `${f.path}: ${f.added} ${f.ai} ${f.mixed} ${f.unknown}`);
-        assert.deepEqual(files, scenario.expect);
+        assert.equal(run.stdout.trim(), scenario.output ?? 'Done.', 'our hooks changed what the agent printed');
+        const status = repo.status();
+        assert.deepEqual(
+          status.map(f => `${f.path}: ${f.added} ${f.ai} ${f.mixed} ${f.unknown}`),
+          scenario.expect,
+        );
+        if (scenario.model)
+          for (const segment of status.flatMap(f => f.segments)) assert.match(segment.model ?? '', scenario.model);
         repo.commit(scenario.name);
         assert.deepEqual(repo.trailer('AI-Attribution'), [scenario.attribution]);
-        assert.equal(repo.trailer('Assisted-by').length, 1);
+        const assisted = repo.trailer('Assisted-by');
+        assert.equal(assisted.length, 1);
+        if (scenario.model) assert.match(assisted[0]!.split(':')[1] ?? '', scenario.model);
       } finally {
         await server.close();
         repo.dispose();

@@ -90,6 +90,21 @@ describe('agent payloads: Claude Code', () => {
     assert.deepEqual(bash.edits, []);
   });
 
+  it("reads a sub-agent's call from its own transcript (its model), and never from a path an agent_id could steer", () => {
+    const base = {
+      ...(fixture('claude-code', 'post-edit.json') as object),
+      transcript_path: '/h/.claude/projects/p/s1.jsonl',
+    };
+    const sub = interpretAgentPayload('claude-code', {
+      ...base,
+      agent_id: 'a9b063ae5ae1abaa0',
+      agent_type: 'general-purpose',
+    })!;
+    assert.equal(sub.transcriptPath, '/h/.claude/projects/p/s1/subagents/agent-a9b063ae5ae1abaa0.jsonl');
+    const hostile = interpretAgentPayload('claude-code', { ...base, agent_id: '../../../etc/passwd' })!;
+    assert.equal(hostile.transcriptPath, '/h/.claude/projects/p/s1.jsonl');
+  });
+
   it('reads replace_all and a failed tool (PostToolUseFailure)', () => {
     const payload = {
       ...(fixture('claude-code', 'post-edit.json') as object),

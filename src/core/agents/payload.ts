@@ -289,6 +289,11 @@ function toolEnvelope(
   if (model !== undefined) env.model = model;
   const transcript = text(payload.transcript_path);
   if (transcript !== undefined && transcript !== '') env.transcriptPath = transcript;
+  // A Claude Code sub-agent's call names the parent's transcript; the sub-agent's own, which names its model, is
+  // <session transcript without .jsonl>/subagents/agent-<agent_id>.jsonl.
+  const agentId = label(payload.agent_id);
+  if (agentId !== undefined && /^[A-Za-z0-9_-]{1,128}$/.test(agentId) && transcript?.endsWith('.jsonl'))
+    env.transcriptPath = `${transcript.slice(0, -'.jsonl'.length)}/subagents/agent-${agentId}.jsonl`;
   const cwd = text(payload.cwd);
   if (cwd !== undefined && cwd !== '') env.cwd = cwd;
   return env;
