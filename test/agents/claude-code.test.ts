@@ -1,110 +1,33 @@
 // The real Claude Code CLI (pinned in test/support/agent-clis.ts, installed into the test cache) driven offline by
 // a scripted model server, with our hooks installed by our own installer; then a real commit.
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { ensureAgentCli } from '../support/agent-clis';
-import { cliPath, runCli, TempRepo } from '../support/git-fixture';
+import { AgentWorkspace, type AgentRun } from '../support/agent-workspace';
+import { cliPath } from '../support/git-fixture';
 import { startModelServer, type Conversation, type ModelServer } from '../support/model-server';
 
-interface StatusFile {
-  path: string;
-  added: number;
-  ai: number;
-  mixed: number;
-  unknown: number;
-  segments: { start: number; end: number; class: string; tool: string; kind: string; model?: string }[];
-}
-
-/** A repository with our git hooks and Claude Code hooks (project settings), and a home of its own. */
-class ClaudeRepo extends TempRepo {
-  readonly home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-claude-home-')));
-  readonly env: Record<string, string> = {
-    HOME: this.home,
-    AI_PROVENANCE_HOME: path.join(this.home, '.local', 'share', 'ai-provenance'),
-  };
-
+/** A workspace with Claude Code's hooks installed in the project's settings by our installer. */
+class ClaudeRepo extends AgentWorkspace {
   constructor(files: Record<string, string>) {
-    super('ai-provenance-claude-');
-    for (const [name, text] of Object.entries(files)) this.write(name, text);
-    this.commitAll('initial');
-    for (const args of [
-      ['agents', 'install', 'claude-code', '--project'],
-      ['hooks', 'install'],
-    ]) {
-      const r = runCli(args, { cwd: this.dir, env: this.env });
-      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
-    }
+    super(files);
+    this.cli(['agents', 'install', 'claude-code', '--project']);
     // Our own settings file is not part of the work an agent does.
     this.git('add', '.claude/settings.json');
     this.git('commit', '-q', '-m', 'hooks');
   }
 
-  /**
-   * Runs `claude -p` against the model server; returns its exit code and output. Asynchronous: the server answers
-   * from this process.
-   */
-  claude(server: ModelServer, prompt: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    const child = spawn(
+  claude(server: ModelServer, prompt: string): Promise<AgentRun> {
+    return this.run(
       ensureAgentCli('claude-code'),
       ['-p', prompt, '--permission-mode', 'acceptEdits', '--allowedTools', 'Bash'],
       {
-        cwd: this.dir,
-        // With a pipe on standard input, claude -p waits to read it.
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          ...this.env,
-          ANTHROPIC_BASE_URL: server.url,
-          ANTHROPIC_API_KEY: 'sk-ant-test',
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-          DISABLE_AUTOUPDATER: '1',
-        },
+        ANTHROPIC_BASE_URL: server.url,
+        ANTHROPIC_API_KEY: 'sk-ant-test',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_AUTOUPDATER: '1',
       },
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill(), 120_000);
-    return new Promise(resolve =>
-      child.on('close', status => {
-        clearTimeout(timer);
-        resolve({ status, stdout, stderr });
-      }),
-    );
-  }
-
-  status(): StatusFile[] {
-    const r = runCli(['status', '--json'], { cwd: this.dir, env: this.env });
-    assert.equal(r.status, 0, r.stderr);
-    const parsed = JSON.parse(r.stdout) as { ingested: { problems: string[] }; worktree: { files: StatusFile[] } };
-    assert.deepEqual(parsed.ingested.problems, []);
-    return parsed.worktree.files;
-  }
-
-  commit(message: string): void {
-    this.git('add', '-A');
-    const r = spawnSync('git', ['commit', '-q', '-m', message], {
-      cwd: this.dir,
-      encoding: 'utf8',
-      env: { ...process.env, ...this.env },
-    });
-    assert.equal(r.status, 0, r.stderr);
-  }
-
-  trailer(key: string): string[] {
-    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`)
-      .replace(/\n$/, '')
-      .split('\0')
-      .filter(Boolean);
-  }
-
-  override dispose(): void {
-    super.dispose();
-    fs.rmSync(this.home, { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A scripted model server on 127.0.0.1 for the real agent CLIs, offline. It speaks the Anthropic Messages API as
- * Claude Code calls it (`POST /v1/messages?beta=true`, answers streamed as server-sent events). Each conversation
+ * Claude Code calls it (`POST /v1/messages?beta=true`, answers streamed as server-sent events), and the OpenAI
+ * Responses API as Codex calls it from a custom provider (`POST /v1/responses`, streamed): there a tool call is a
+ * function call (`exec_command` with `cmd`), or, for `apply_patch`, a freeform custom tool call whose input is the
+ * patch text (`input.patch` in the script), and the turn is the number of tool outputs Codex has sent back. Each conversation
  * is matched by a text its first user message contains (a sub-agent's conversation starts with the prompt the
  * parent gave it); its answers are the script's turns in order, one per assistant turn so far. A request with no
  * tools (a title, a summary) gets a short text answer.
@@ -24,6 +27,8 @@ export interface Conversation {
 
 export interface ModelServer {
   url: string;
+  /** The conversations it answers from (a test may fill them in once it knows its folders). */
+  readonly conversations: Conversation[];
   /** Every request body received, parsed. */
   readonly requests: { path: string; body: Record<string, unknown> }[];
   close(): Promise<void>;
@@ -41,7 +46,8 @@ function firstUserText(messages: readonly Message[]): string {
     .join('\n');
 }
 
-export async function startModelServer(conversations: readonly Conversation[]): Promise<ModelServer> {
+export async function startModelServer(script: readonly Conversation[]): Promise<ModelServer> {
+  const conversations = [...script];
   const requests: ModelServer['requests'] = [];
   let sequence = 0;
   const server = http.createServer((req, res) => {
@@ -56,6 +62,7 @@ export async function startModelServer(conversations: readonly Conversation[]): 
       }
       const url = req.url ?? '';
       requests.push({ path: url, body });
+      if (url.startsWith('/v1/responses')) return answerResponses(body, res, conversations, ++sequence);
       if (!url.startsWith('/v1/messages') || url.includes('count_tokens')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ input_tokens: 10 }));
@@ -127,7 +134,67 @@ export async function startModelServer(conversations: readonly Conversation[]): 
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    conversations,
     requests,
     close: () => new Promise<void>(resolve => server.close(() => resolve())),
   };
+}
+
+type ResponseInput = { type?: string; role?: string; content?: unknown };
+
+/** The Responses API, for Codex: one scripted turn per request, streamed as Codex reads it. */
+function answerResponses(
+  body: Record<string, unknown>,
+  res: http.ServerResponse,
+  conversations: readonly Conversation[],
+  sequence: number,
+): void {
+  const input = (Array.isArray(body.input) ? body.input : []) as ResponseInput[];
+  const userText = input
+    .filter(i => i.role === 'user' && Array.isArray(i.content))
+    .flatMap(i => (i.content as { text?: unknown }[]).map(c => (typeof c.text === 'string' ? c.text : '')))
+    .join('\n');
+  const conversation = conversations.find(c => userText.includes(c.match));
+  const outputs = input.filter(i => i.type === 'function_call_output' || i.type === 'custom_tool_call_output').length;
+  const turn: Turn = conversation?.turns[outputs] ?? 'Done.';
+  const id = `resp_${sequence}`;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const send = (type: string, data: object): void => {
+    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  };
+  send('response.created', { response: { id } });
+  const items =
+    typeof turn === 'string'
+      ? [{ type: 'message', role: 'assistant', id: `msg_${sequence}`, content: [{ type: 'output_text', text: turn }] }]
+      : turn.map((use, i) =>
+          use.tool === 'apply_patch'
+            ? {
+                type: 'custom_tool_call',
+                id: `ctc_${sequence}_${i}`,
+                call_id: `call_${sequence}_${i}`,
+                name: 'apply_patch',
+                input: String(use.input.patch),
+              }
+            : {
+                type: 'function_call',
+                id: `fc_${sequence}_${i}`,
+                call_id: `call_${sequence}_${i}`,
+                name: use.tool,
+                arguments: JSON.stringify(use.input),
+              },
+        );
+  for (const item of items) send('response.output_item.done', { item });
+  send('response.completed', {
+    response: {
+      id,
+      usage: {
+        input_tokens: 10,
+        input_tokens_details: null,
+        output_tokens: 5,
+        output_tokens_details: null,
+        total_tokens: 15,
+      },
+    },
+  });
+  res.end();
 }

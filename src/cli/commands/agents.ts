@@ -6,9 +6,13 @@ import {
   detectAgents,
   installAgentHooks,
   uninstallAgentHooks,
+  agentHookCommandLine,
   type AgentConfigOptions,
   type AgentHooksResult,
+  type AgentHooksStatus,
 } from '../../io/agents/config-files';
+import { codexHookTrust, type CodexTrust } from '../../io/agents/codex-trust';
+import { toolVersion } from '../version';
 import { launcherPath, writeLauncher } from '../../io/git/hooks';
 import { locateRepository } from '../../io/git/repository';
 import type { Command, CommandContext } from '../command';
@@ -88,16 +92,51 @@ export const agentsCommand: Command = {
         );
       }
     }
+    // Codex runs a hook only once it is trusted: ask Codex (and, on install, trust ours through it).
+    const codexTrust = async (launcher: string, file: string, trust: boolean): Promise<CodexTrust> =>
+      codexHookTrust({
+        file,
+        cwd:
+          options.root ??
+          (await locateRepository(context.cwd).then(
+            l => l.root,
+            () => context.cwd,
+          )),
+        command: agentHookCommandLine(launcher, 'codex'),
+        trust,
+        scope,
+        env: process.env,
+        clientVersion: toolVersion(),
+        logger: context.logger,
+      });
     if (action === 'status') {
-      const status = agentHooksStatus(agents, { ...options, launcher: launcherPath() });
+      const status: (AgentHooksStatus & { trust?: CodexTrust })[] = agentHooksStatus(agents, {
+        ...options,
+        launcher: launcherPath(),
+      });
+      for (const s of status)
+        if (s.agent === 'codex' && s.state === 'installed') s.trust = await codexTrust(launcherPath(), s.file, false);
       if (json) context.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       else
-        for (const s of status)
-          context.stdout.write(`${s.agent}: ${s.state} ${s.file}${s.message ? ` (${s.message})` : ''}\n`);
+        for (const s of status) {
+          const trust = s.trust
+            ? `, ${s.trust.state === 'trusted' ? 'trusted by Codex' : `not running: ${s.trust.message}`}`
+            : '';
+          context.stdout.write(`${s.agent}: ${s.state} ${s.file}${s.message ? ` (${s.message})` : ''}${trust}\n`);
+        }
       return ExitCode.Ok;
     }
     if (action === 'uninstall') return report(uninstallAgentHooks(agents, options), context, json);
     const launcher = writeLauncher({ node: process.execPath, cli: path.resolve(__filename) });
-    return report(installAgentHooks(agents, { ...options, launcher }), context, json);
+    const results: (AgentHooksResult & { trust?: CodexTrust })[] = installAgentHooks(agents, { ...options, launcher });
+    for (const r of results) {
+      if (r.agent !== 'codex' || r.outcome === 'refused') continue;
+      r.trust = await codexTrust(launcher, r.file, true);
+      r.notes = [
+        ...(r.notes ?? []),
+        r.trust.state === 'trusted' ? 'trusted by Codex: it runs our hooks' : `not running yet: ${r.trust.message}`,
+      ];
+    }
+    return report(results, context, json);
   },
 };

@@ -125,8 +125,6 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
     },
     configPath: { user: ['.codex', 'hooks.json'], project: ['.codex', 'hooks.json'] },
     installedMarks: { user: [['.codex']], project: [['.codex']] },
-    installNote:
-      'Codex runs hooks when its hooks feature is on (config.toml [features] hooks = true in versions where it is off by default); apply_patch hooks need a recent Codex',
   },
   'gemini-cli': {
     displayName: 'Gemini CLI',
