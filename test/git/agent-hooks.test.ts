@@ -892,6 +892,11 @@ describe('agent hooks with the built CLI and real git', function () {
         attribution: [],
       },
       {
+        name: 'an agent edit that only removes part of a line (a check in a condition)',
+        steps: [agentEdit('e4', "console.log('start')", 'console.log()')],
+        attribution: ['v1 added=1 ai=0 mixed=0 unknown=1 tools= deleted=1'],
+      },
+      {
         name: 'an agent edit that only removes a line',
         steps: [agentEdit('e3', "  console.log('start');\n", '')],
         attribution: ['v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=1'],

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 export const AGENT_CLIS = {
   'claude-code': { pkg: '@anthropic-ai/claude-code', version: '2.1.331', bin: 'claude' },
   codex: { pkg: '@openai/codex', version: '0.169.0', bin: 'codex' },
+  'gemini-cli': { pkg: '@google/gemini-cli', version: '0.61.0', bin: 'gemini' },
 } as const;
 export type AgentCli = keyof typeof AGENT_CLIS;
 

@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
  * Claude Code calls it (`POST /v1/messages?beta=true`, answers streamed as server-sent events), and the OpenAI
  * Responses API as Codex calls it from a custom provider (`POST /v1/responses`, streamed): there a tool call is a
  * function call (`exec_command` with `cmd`), or, for `apply_patch`, a freeform custom tool call whose input is the
- * patch text (`input.patch` in the script), and the turn is the number of tool outputs Codex has sent back. Each conversation
+ * patch text (`input.patch` in the script), and the turn is the number of tool outputs Codex has sent back; and
+ * Gemini's `generateContent` / `streamGenerateContent?alt=sse` as Gemini CLI calls it at `GOOGLE_GEMINI_BASE_URL`
+ * (a tool call is a `functionCall` part; the turn is the number of `functionResponse` parts sent back; a request
+ * that asks for JSON by schema, its model router's, gets an object of that schema). Each conversation
  * is matched by a text its first user message contains (a sub-agent's conversation starts with the prompt the
  * parent gave it); its answers are the script's turns in order, one per assistant turn so far. A request with no
  * tools (a title, a summary) gets a short text answer.
@@ -63,6 +66,7 @@ export async function startModelServer(script: readonly Conversation[]): Promise
       const url = req.url ?? '';
       requests.push({ path: url, body });
       if (url.startsWith('/v1/responses')) return answerResponses(body, res, conversations, ++sequence);
+      if (/:(stream)?[gG]enerateContent/.test(url)) return answerGemini(url, body, res, conversations);
       if (!url.startsWith('/v1/messages') || url.includes('count_tokens')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ input_tokens: 10 }));
@@ -197,4 +201,54 @@ function answerResponses(
     },
   });
   res.end();
+}
+
+type GeminiContent = { role?: string; parts?: { text?: unknown; functionResponse?: unknown }[] };
+
+/** Gemini's generateContent API, for Gemini CLI. */
+function answerGemini(
+  url: string,
+  body: Record<string, unknown>,
+  res: http.ServerResponse,
+  conversations: readonly Conversation[],
+): void {
+  const contents = (Array.isArray(body.contents) ? body.contents : []) as GeminiContent[];
+  const parts = contents.flatMap(c => c.parts ?? []);
+  const userText = contents
+    .filter(c => c.role === 'user')
+    .flatMap(c => c.parts ?? [])
+    .map(p => (typeof p.text === 'string' ? p.text : ''))
+    .join('\n');
+  const config = (body.generationConfig ?? {}) as {
+    responseJsonSchema?: { properties?: Record<string, { type?: string }> };
+  };
+  let answer: object[];
+  if (config.responseJsonSchema) {
+    // The model router asks for a JSON object of a schema: any valid one will do.
+    const value = Object.fromEntries(
+      Object.entries(config.responseJsonSchema.properties ?? {}).map(([k, v]) => [
+        k,
+        /int|num/i.test(v.type ?? '') ? 10 : /bool/i.test(v.type ?? '') ? false : 'scripted',
+      ]),
+    );
+    answer = [{ text: JSON.stringify(value) }];
+  } else {
+    const conversation = conversations.find(c => userText.includes(c.match));
+    const turn: Turn = conversation?.turns[parts.filter(p => p.functionResponse !== undefined).length] ?? 'Done.';
+    answer =
+      typeof turn === 'string'
+        ? [{ text: turn }]
+        : turn.map(use => ({ functionCall: { name: use.tool, args: use.input } }));
+  }
+  const chunk = {
+    candidates: [{ content: { role: 'model', parts: answer }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 },
+  };
+  if (url.includes('streamGenerateContent')) {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(`data: ${JSON.stringify(chunk)}\n\n`);
+  } else {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(chunk));
+  }
 }

@@ -216,13 +216,24 @@ describe('agent payloads: Gemini CLI', () => {
     assert.equal(call('gemini-cli', 'before-shell.json').shell?.command, "echo 'built by the agent' >> README.md");
   });
 
-  it('reads expected_replacements > 1 as every occurrence, an empty old_string as a new file, and tool_response.error as a failure', () => {
+  it('reads allow_multiple and expected_replacements > 1 as every occurrence, an empty old_string as a new file, and tool_response.error as a failure', () => {
     const base = fixture('gemini-cli', 'after-replace-2.json') as Record<string, unknown>;
     const many = interpretAgentPayload('gemini-cli', {
       ...base,
       tool_input: { file_path: '/a', old_string: 'x', new_string: 'y', expected_replacements: 3 },
     })!;
     assert.equal((many.edits[0] as Extract<FileEdit, { op: 'replace' }>).replacements[0]!.all, true);
+    // Gemini CLI 0.61 says allow_multiple instead.
+    const all = interpretAgentPayload('gemini-cli', {
+      ...base,
+      tool_input: { file_path: '/a', old_string: 'x', new_string: 'y', allow_multiple: true },
+    })!;
+    assert.equal((all.edits[0] as Extract<FileEdit, { op: 'replace' }>).replacements[0]!.all, true);
+    const one = interpretAgentPayload('gemini-cli', {
+      ...base,
+      tool_input: { file_path: '/a', old_string: 'x', new_string: 'y', allow_multiple: false },
+    })!;
+    assert.equal((one.edits[0] as Extract<FileEdit, { op: 'replace' }>).replacements[0]!.all, undefined);
     const create = interpretAgentPayload('gemini-cli', {
       ...base,
       tool_input: { file_path: '/a', old_string: '', new_string: 'hello\n' },

@@ -156,8 +156,9 @@ function toolEffect(tool: string, input: Json): ToolEffect {
       // An empty old_string creates the file with new_string (Gemini CLI's documented behaviour).
       if (oldString === '') return { edits: [{ path, op: 'write', content: newString }] };
       const r: Replacement = { old: oldString, new: newString };
+      // Every occurrence: allow_multiple (Gemini CLI 0.61), or expected_replacements > 1 (older versions).
       const expected = input.expected_replacements;
-      if (typeof expected === 'number' && expected > 1) r.all = true;
+      if (input.allow_multiple === true || (typeof expected === 'number' && expected > 1)) r.all = true;
       return { edits: [{ path, op: 'replace', replacements: [r] }] };
     }
     // Cline

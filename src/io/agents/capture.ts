@@ -63,6 +63,8 @@ export interface CaptureResult {
 
 /** The folder under the state folder where a shell command's pre-tool snapshot waits for its post-tool hook. */
 export const SHELL_SNAPSHOT_DIR = 'agent-shell';
+/** Where an edit tool's pre-tool hook keeps the texts of its targets for the post-tool hook of the same call. */
+export const EDIT_SNAPSHOT_DIR = 'agent-edit';
 
 function exists(p: string): boolean {
   try {
@@ -290,12 +292,52 @@ async function statusEntries(
   return { entries, truncated };
 }
 
-function snapshotFile(location: RepositoryLocation, call: AgentCall): string {
+function snapshotFile(location: RepositoryLocation, call: AgentCall, dir = SHELL_SNAPSHOT_DIR): string {
+  // Agents that give no tool call id (Gemini CLI) send the same input to both hooks of one call.
+  const id = call.toolUseId ?? call.shell?.command ?? `${call.tool}\0${JSON.stringify(call.edits)}`;
   const key = createHash('sha256')
-    .update(`${call.agent}\0${call.session ?? ''}\0${call.toolUseId ?? call.shell?.command ?? ''}`)
+    .update(`${call.agent}\0${call.session ?? ''}\0${id}`)
     .digest('hex')
     .slice(0, 32);
-  return path.join(location.stateDir, SHELL_SNAPSHOT_DIR, `${key}.json`);
+  return path.join(location.stateDir, dir, `${key}.json`);
+}
+
+/** The texts an edit tool's targets had at its pre-tool hook: `before` or `beforeMissing` per path. */
+type EditSnapshot = { v: 1; files: Record<string, { text?: string; missing?: boolean }> };
+
+/**
+ * Keeps the pre-tool texts for the post-tool hook of the same call, so its record says both what the file was and
+ * what it became, whenever and by whichever process it is read: the tool's effect is then known even where the
+ * payload does not spell it out (docs/capture.md), and the lines it removed are whole lines.
+ */
+function saveEditSnapshot(location: RepositoryLocation, call: AgentCall, files: readonly AgentFileSnapshot[]): void {
+  const snapshot: EditSnapshot = { v: 1, files: {} };
+  for (const f of files)
+    if (f.before !== undefined) snapshot.files[f.path] = { text: f.before };
+    else if (f.beforeMissing) snapshot.files[f.path] = { missing: true };
+  if (Object.keys(snapshot.files).length === 0) return;
+  const file = snapshotFile(location, call, EDIT_SNAPSHOT_DIR);
+  ensureDirSync(path.dirname(file));
+  removeStaleSnapshots(path.dirname(file));
+  writeFileAtomicSync(file, JSON.stringify(snapshot));
+}
+
+/** Adds the pre-tool texts the same call's pre-tool hook kept to a post-tool record's files (and forgets them). */
+function addEditSnapshot(location: RepositoryLocation, call: AgentCall, files: AgentFileSnapshot[]): void {
+  const file = snapshotFile(location, call, EDIT_SNAPSHOT_DIR);
+  let snapshot: EditSnapshot | undefined;
+  try {
+    snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as EditSnapshot;
+    fs.rmSync(file, { force: true });
+  } catch {
+    return;
+  }
+  if (snapshot?.v !== 1 || typeof snapshot.files !== 'object' || snapshot.files === null) return;
+  for (const f of files) {
+    const was = snapshot.files[f.path];
+    if (typeof was?.text === 'string') f.before = was.text;
+    else if (was?.missing === true) f.beforeMissing = true;
+  }
 }
 
 /** Removes snapshots whose post-tool hook never came (older than a day). Best effort. */
@@ -559,5 +601,7 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
     }
     record.files.push(file);
   }
+  if (mapped.phase === 'pre') saveEditSnapshot(location, mapped, record.files);
+  else addEditSnapshot(location, mapped, record.files);
   return { location, record, problems };
 }
