@@ -1,5 +1,5 @@
-// Bundles the extension and the CLI with esbuild: dist/extension.js (CommonJS, `vscode` external) and
-// dist/cli.js (the `ai-provenance` bin). `--watch` rebuilds on change; `--production` minifies.
+// Bundles the extension and the CLI with esbuild: dist/extension.js (CommonJS, `vscode` external),
+// dist/cli.js (the `ai-provenance` bin) and dist/agent-hook.js (the agent hook alone, which the launcher runs). `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 
@@ -24,6 +24,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The agent hook alone (the launcher runs it for `agent-hook`): every agent tool call starts it twice.
+  { ...common, entryPoints: ['src/cli/agent-hook-main.ts'], outfile: 'dist/agent-hook.js' },
 ];
 
 if (watch) {

@@ -1,7 +1,7 @@
 // `ai-provenance agent-hook`, `status` and `agents` as agents and people run them: the built CLI (dist/cli.js;
 // `npm run build` first), payloads on stdin in the agents' documented shapes, real files, real git.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +15,7 @@ import { ingestAgentSpool } from '../../src/io/agents/ingest';
 import { openRunsStore } from '../../src/io/attribution/runs-store';
 import { locateRepository } from '../../src/io/git/repository';
 import { Spool } from '../../src/io/store/spool';
+import { writeLauncher } from '../../src/io/git/hooks';
 import { cliPath, repoRoot, runCli, TempRepo, type CliResult } from '../support/git-fixture';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'agents');
@@ -184,6 +185,56 @@ describe('agent hooks with the built CLI and real git', function () {
         }
       });
     }
+  });
+
+  describe('the launcher runs the agent hook from its own small bundle', () => {
+    it('routes agent-hook to agent-hook.js beside the CLI, and to the CLI when that file is not there', () => {
+      const repo = new AgentRepo();
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-bin-'));
+      try {
+        fs.copyFileSync(cliPath, path.join(bin, 'cli.js'));
+        fs.copyFileSync(path.join(path.dirname(cliPath), 'agent-hook.js'), path.join(bin, 'agent-hook.js'));
+        const launcher = writeLauncher(
+          { node: process.execPath, cli: path.join(bin, 'cli.js') },
+          { ...process.env, ...repo.env },
+        );
+        const payload = (id: string): string =>
+          JSON.stringify({
+            session_id: 's',
+            cwd: repo.dir,
+            hook_event_name: 'PreToolUse',
+            tool_name: 'Write',
+            tool_input: { file_path: `${repo.dir}/src/new.ts`, content: 'x\n' },
+            tool_use_id: id,
+          });
+        const run = (id: string): void => {
+          const r = spawnSync(launcher, ['agent-hook', 'claude-code'], {
+            cwd: repo.dir,
+            input: payload(id),
+            env: { ...process.env, ...repo.env },
+          });
+          assert.equal(r.status, 0, r.stderr.toString());
+          assert.equal(r.stdout.toString(), '');
+        };
+        run('a');
+        assert.equal(repo.spooled().length, 1, 'the small bundle recorded the call');
+        // A bundle that is not ours answers instead: proof the launcher took it.
+        fs.writeFileSync(
+          path.join(bin, 'agent-hook.js'),
+          `require('fs').writeFileSync(${JSON.stringify(path.join(bin, 'ran'))}, 'yes');\n`,
+        );
+        run('b');
+        assert.equal(fs.readFileSync(path.join(bin, 'ran'), 'utf8'), 'yes');
+        assert.equal(repo.spooled().length, 1);
+        // Without it (a CLI from before 0.2), the CLI runs the hook as it always did.
+        fs.rmSync(path.join(bin, 'agent-hook.js'));
+        run('c');
+        assert.equal(repo.spooled().length, 2);
+      } finally {
+        fs.rmSync(bin, { recursive: true, force: true });
+        repo.dispose();
+      }
+    });
   });
 
   describe('a hook never hurts the agent: exit 0, nothing on stdout, one log line', () => {

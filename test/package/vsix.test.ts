@@ -15,6 +15,7 @@ const EXPECTED = [
   'extension.vsixmanifest',
   'extension/LICENSE.txt',
   'extension/changelog.md',
+  'extension/dist/agent-hook.js',
   'extension/dist/cli.js',
   'extension/dist/extension.js',
   'extension/media/activity-bar.svg',

@@ -146,7 +146,7 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
     configPath: { user: ['.gemini', 'settings.json'], project: ['.gemini', 'settings.json'] },
     installedMarks: { user: [['.gemini']], project: [['.gemini']] },
     installNote:
-      'Gemini CLI runs hooks by default (0.61 and later; older versions need tools.enableHooks); it works only in a folder you trusted, where it reads the project\'s .gemini/settings.json',
+      "Gemini CLI runs hooks by default (0.61 and later; older versions need tools.enableHooks); it works only in a folder you trusted, where it reads the project's .gemini/settings.json",
   },
   cursor: {
     displayName: 'Cursor',

@@ -89,6 +89,10 @@ if [ "$1" = hook ] && [ "$2" = prepare-commit-msg ] && [ -f "$3" ]; then
   echo "${PRODUCT.cli}: prepare-commit-msg died; the commit goes on, marked ${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}" >&2
   exit 0
 fi
+if [ "$1" = agent-hook ] && [ -f "\${cli%/*}/agent-hook.js" ]; then
+  # The agent hook alone, bundled apart: an agent's every tool call starts it, twice.
+  ELECTRON_RUN_AS_NODE=1 exec "$node" "\${cli%/*}/agent-hook.js" "$@"
+fi
 ELECTRON_RUN_AS_NODE=1 exec "$node" "$cli" "$@"
 `;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
