@@ -260,6 +260,32 @@ const scenarios: Scenario[] = [
     output: 'Done.\n\nDone.',
     attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1',
   },
+  {
+    name: 'a shell command run in the background: its file is attributed when the task ends',
+    files: { 'README.md': '# demo\n' },
+    conversations: () => [
+      {
+        match: 'edit',
+        turns: [
+          [
+            {
+              tool: 'Bash',
+              input: {
+                command: "sleep 1; mkdir -p src; printf 'export const bg = 1;\\n' > src/bg.ts",
+                description: 'generate in the background',
+                run_in_background: true,
+              },
+            },
+          ],
+          'Done.',
+        ],
+      },
+    ],
+    expect: ['src/bg.ts: 1 1 0 0'],
+    attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1',
+    // When the task ends, Claude gets a turn more (the script's default answer).
+    output: 'Done.\n\nDone.',
+  },
 ];
 
 describe('Claude Code, the real CLI, offline against a scripted model', function () {

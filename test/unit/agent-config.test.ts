@@ -29,7 +29,8 @@ describe('agent hook configs: merging our entries (pure)', () => {
     assert.equal(merged.changed, true);
     const c = merged.config as typeof theirs & { hooks: Record<string, unknown[]> };
     assert.equal(c.model, 'opus');
-    assert.deepEqual(c.hooks.Stop, theirs.hooks.Stop);
+    // Their Stop hook stays; ours (a turn's end closes background shell tasks) comes after it.
+    assert.deepEqual(c.hooks.Stop, [...theirs.hooks.Stop, { hooks: [{ type: 'command', command: CMD, timeout: 10 }] }]);
     assert.deepEqual(c.hooks.PreToolUse, [
       theirs.hooks.PreToolUse[0],
       { matcher: 'Write|Edit|MultiEdit|NotebookEdit|Bash', hooks: [{ type: 'command', command: CMD, timeout: 10 }] },

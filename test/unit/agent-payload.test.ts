@@ -105,6 +105,43 @@ describe('agent payloads: Claude Code', () => {
     assert.equal(hostile.transcriptPath, '/h/.claude/projects/p/s1.jsonl');
   });
 
+  it('reads a background shell task from its post-tool payload, and the tasks still running from a Stop', () => {
+    const base = { session_id: 's', cwd: '/r', transcript_path: '/t.jsonl', tool_use_id: 'b1' };
+    const bg = interpretAgentPayload('claude-code', {
+      ...base,
+      hook_event_name: 'PostToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: 'sleep 9; make', run_in_background: true },
+      tool_response: { stdout: '', backgroundTaskId: 'bv0a7l4i3' },
+    })!;
+    assert.deepEqual(bg.background, { taskId: 'bv0a7l4i3' });
+    const odd = interpretAgentPayload('claude-code', {
+      ...base,
+      hook_event_name: 'PostToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: 'x', run_in_background: true },
+      tool_response: { backgroundTaskId: '../../x' },
+    })!;
+    assert.equal(odd.background, undefined, 'a task id that is not a plain id is not one');
+    const stop = interpretAgentPayload('claude-code', {
+      ...base,
+      hook_event_name: 'Stop',
+      background_tasks: [
+        { id: 'a', type: 'shell', status: 'running' },
+        { id: 'b', type: 'shell', status: 'completed' },
+      ],
+    })!;
+    assert.deepEqual(
+      { phase: stop.phase, stop: stop.stop, session: stop.session, relevant: isRelevantCall(stop) },
+      {
+        phase: 'post',
+        stop: { running: ['a'] },
+        session: 's',
+        relevant: true,
+      },
+    );
+  });
+
   it('reads replace_all and a failed tool (PostToolUseFailure)', () => {
     const payload = {
       ...(fixture('claude-code', 'post-edit.json') as object),
@@ -126,7 +163,10 @@ describe('agent payloads: Claude Code', () => {
   });
 
   it('ignores other events and tools that write nothing', () => {
-    assert.equal(interpretAgentPayload('claude-code', { hook_event_name: 'Stop', session_id: 's' }), undefined);
+    assert.equal(
+      interpretAgentPayload('claude-code', { hook_event_name: 'UserPromptSubmit', session_id: 's', prompt: 'hi' }),
+      undefined,
+    );
     const read = interpretAgentPayload('claude-code', {
       hook_event_name: 'PreToolUse',
       tool_name: 'Read',

@@ -106,8 +106,9 @@ async function record(
   const captured = await captureAgentCall(call, { cwd: context.cwd, logger });
   problems.push(...captured.problems);
   found.location = captured.location;
-  if (!captured.location || !captured.record) return;
-  new Spool(captured.location, logger).appendSync(captured.record);
+  if (!captured.location) return;
+  const spool = new Spool(captured.location, logger);
+  for (const r of [...(captured.record ? [captured.record] : []), ...(captured.more ?? [])]) spool.appendSync(r);
 }
 
 export const agentHookCommand: Command = {

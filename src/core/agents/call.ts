@@ -65,6 +65,16 @@ export interface AgentCall {
   failed?: boolean;
   /** A shell command: its file changes come from a snapshot of the work tree before and after. */
   shell?: { command: string };
+  /**
+   * The shell command goes on in the background (Claude Code's `run_in_background`): its post-tool hook comes
+   * before it writes, so its window closes only when the agent says the task ended (`stop`).
+   */
+  background?: { taskId: string };
+  /**
+   * The agent's turn ended (Claude Code's Stop hook): background shell tasks of the session not among `running`
+   * have ended, and their changes are theirs.
+   */
+  stop?: { running: string[] };
   /** The files the tool edits, in the order the payload gives them. */
   edits: FileEdit[];
 }
@@ -93,7 +103,7 @@ export function callPaths(call: AgentCall): string[] {
 
 /** Whether a call can change attribution: a pre or post of an edit or shell tool that did not fail before running. */
 export function isRelevantCall(call: AgentCall): boolean {
-  if (call.shell) return true;
+  if (call.shell || call.stop) return true;
   return call.edits.length > 0 && !(call.failed && call.phase === 'post');
 }
 

@@ -331,6 +331,38 @@ function fromEnvelope(agent: AgentName, env: Envelope, origin: { tool: Tool; kin
   return call;
 }
 
+/** Claude Code's Stop hook: the turn ended; its `background_tasks` lists the background tasks still running. */
+function claudeStop(payload: Json): AgentCall {
+  const running: string[] = [];
+  const tasks = payload.background_tasks;
+  if (Array.isArray(tasks))
+    for (const t of tasks)
+      if (
+        isObject(t) &&
+        typeof t.id === 'string' &&
+        t.status !== 'completed' &&
+        t.status !== 'failed' &&
+        t.status !== 'killed'
+      )
+        running.push(t.id);
+  const call: AgentCall = {
+    agent: 'claude-code',
+    event: 'Stop',
+    phase: 'post',
+    tool: 'Stop',
+    origin: { tool: 'claude-code', kind: 'agent' },
+    edits: [],
+    stop: { running },
+  };
+  const session = label(payload.session_id);
+  if (session !== undefined) call.session = session;
+  const cwd = text(payload.cwd);
+  if (cwd !== undefined && cwd !== '') call.cwd = cwd;
+  const transcript = text(payload.transcript_path);
+  if (transcript !== undefined && transcript !== '') call.transcriptPath = transcript;
+  return call;
+}
+
 function interpretCursor(payload: Json, strict: boolean): AgentCall | undefined {
   const event = label(payload.hook_event_name);
   if (event === undefined) {
@@ -449,8 +481,23 @@ export function interpretAgentPayload(
     case 'codex': {
       if (payload.hook_event_name === undefined && payload.hookEventName !== undefined)
         return interpretAgentPayload('vscode', payload, options);
+      if (agent === 'claude-code' && payload.hook_event_name === 'Stop') return claudeStop(payload);
       const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
-      return env && fromEnvelope(agent, env, { tool: agent, kind: 'agent' });
+      const call = env && fromEnvelope(agent, env, { tool: agent, kind: 'agent' });
+      // A shell command Claude Code runs in the background: the post-tool hook names its task.
+      const response = payload.tool_response;
+      const input = payload.tool_input;
+      if (
+        call?.shell &&
+        call.phase === 'post' &&
+        isObject(input) &&
+        input.run_in_background === true &&
+        isObject(response) &&
+        typeof response.backgroundTaskId === 'string' &&
+        /^[A-Za-z0-9_-]{1,128}$/.test(response.backgroundTaskId)
+      )
+        call.background = { taskId: response.backgroundTaskId };
+      return call;
     }
     case 'gemini-cli': {
       const env = toolEnvelope(payload, GEMINI_PHASES, strict);

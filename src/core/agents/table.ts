@@ -106,6 +106,8 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
         { event: 'PreToolUse', matcher: CLAUDE_TOOLS },
         { event: 'PostToolUse', matcher: CLAUDE_TOOLS },
         { event: 'PostToolUseFailure', matcher: 'Bash' },
+        // A turn's end: background shell tasks that ended since are attributed then.
+        { event: 'Stop' },
       ],
       handler: command,
     },

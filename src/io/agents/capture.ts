@@ -57,6 +57,8 @@ export interface CaptureResult {
   location?: RepositoryLocation;
   /** The record to append, when there is anything to record. */
   record?: AgentSpoolRecord;
+  /** More records to append after it (background shell tasks that ended, at a turn's end). */
+  more?: AgentSpoolRecord[];
   /** What was refused or could not be read, for the one log line. */
   problems: string[];
 }
@@ -236,6 +238,8 @@ interface ShellSnapshot {
   entries: Record<string, StatusEntry>;
   /** For a command that mentions `stash`: the blobs the stash entries held before it ran. */
   stashBlobs?: string[];
+  /** A background task's snapshot, kept until the turn's end: its task, command and tool call id. */
+  background?: { taskId: string; command: string; toolUseId?: string };
 }
 
 /** Most stash entries whose blobs a snapshot lists. */
@@ -340,6 +344,78 @@ function addEditSnapshot(location: RepositoryLocation, call: AgentCall, files: A
   }
 }
 
+/** Where a background task's snapshot waits for the turn's end: by agent and session, then by task. */
+function backgroundPrefix(call: AgentCall): string {
+  return `bg-${createHash('sha256')
+    .update(`${call.agent}\0${call.session ?? ''}`)
+    .digest('hex')
+    .slice(0, 16)}-`;
+}
+
+/**
+ * A shell command left running in the background: its post-tool hook came before it wrote. Its pre-tool snapshot
+ * is kept, under its task id, until the agent says the task ended (endedBackgroundTasks).
+ */
+function keepForBackground(location: RepositoryLocation, call: AgentCall, taskId: string): void {
+  const snapshot = readSnapshot(snapshotFile(location, call));
+  if (!snapshot || !call.shell) return;
+  snapshot.background = {
+    taskId,
+    command: call.shell.command,
+    ...(call.toolUseId !== undefined ? { toolUseId: call.toolUseId } : {}),
+  };
+  const task = createHash('sha256').update(taskId).digest('hex').slice(0, 16);
+  const file = path.join(location.stateDir, SHELL_SNAPSHOT_DIR, `${backgroundPrefix(call)}${task}.json`);
+  ensureDirSync(path.dirname(file));
+  writeFileAtomicSync(file, JSON.stringify(snapshot));
+}
+
+/**
+ * At the end of a turn: each background task of the session that is no longer running gets the record its
+ * post-tool hook would have written had it waited, the work tree's changes since its pre-tool snapshot.
+ */
+async function endedBackgroundTasks(
+  location: RepositoryLocation,
+  stop: AgentCall,
+  limits: AgentHookLimits,
+  problems: string[],
+  now: Date,
+  logger: Logger,
+): Promise<AgentSpoolRecord[]> {
+  const dir = path.join(location.stateDir, SHELL_SNAPSHOT_DIR);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter(n => n.startsWith(backgroundPrefix(stop)));
+  } catch {
+    return [];
+  }
+  const running = new Set(stop.stop?.running ?? []);
+  const records: AgentSpoolRecord[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    let snapshot: ShellSnapshot;
+    try {
+      snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as ShellSnapshot;
+    } catch {
+      continue;
+    }
+    const task = snapshot.background;
+    if (snapshot.v !== 1 || !task || typeof task.command !== 'string' || running.has(task.taskId)) continue;
+    fs.rmSync(file, { force: true });
+    const { stop: _stop, ...rest } = stop;
+    const call: AgentCall = {
+      ...rest,
+      event: 'PostToolUse',
+      tool: 'Bash',
+      shell: { command: task.command },
+      ...(task.toolUseId !== undefined ? { toolUseId: task.toolUseId } : {}),
+    };
+    const files = await shellPost(location, call, limits, problems, logger, snapshot);
+    records.push({ type: AGENT_RECORD_TYPE, v: AGENT_RECORD_VERSION, at: now.toISOString(), call, files });
+  }
+  return records;
+}
+
 /** Removes snapshots whose post-tool hook never came (older than a day). Best effort. */
 function removeStaleSnapshots(dir: string): void {
   try {
@@ -399,8 +475,9 @@ async function shellPost(
   limits: AgentHookLimits,
   problems: string[],
   logger: Logger,
+  kept?: ShellSnapshot,
 ): Promise<AgentFileSnapshot[]> {
-  const snapshot = readSnapshot(snapshotFile(location, call));
+  const snapshot = kept ?? readSnapshot(snapshotFile(location, call));
   if (!snapshot) {
     problems.push(
       'no work tree snapshot from before the command (is the pre-tool hook installed?); its changes stay unattributed',
@@ -573,9 +650,16 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
     call: mapped,
     files: [],
   };
+  if (mapped.stop) {
+    const more = await endedBackgroundTasks(location, mapped, limits, problems, now, options.logger);
+    return more.length > 0 ? { location, more, problems } : { location, problems };
+  }
   if (mapped.shell) {
     if (mapped.phase === 'pre') await shellPre(location, mapped, limits, now, options.logger);
-    else record.files = await shellPost(location, mapped, limits, problems, options.logger);
+    else if (mapped.background) {
+      keepForBackground(location, mapped, mapped.background.taskId);
+      return { location, problems };
+    } else record.files = await shellPost(location, mapped, limits, problems, options.logger);
     return { location, record, problems };
   }
   if (mapped.edits.length === 0) return { location, problems };
