@@ -422,6 +422,43 @@ describe('agent hooks with the built CLI and real git', function () {
     });
   });
 
+  describe('agents install codex asks Codex to trust our hooks, and never hangs on it', () => {
+    it('a codex that never answers: install says what to do, ends, and leaves none of its processes behind', () => {
+      const repo = new AgentRepo();
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-fake-codex-'));
+      try {
+        // A wrapper that starts a child which keeps our pipes open, as npm's codex wrapper starts the real binary.
+        const pidFile = path.join(bin, 'child.pid');
+        fs.writeFileSync(
+          path.join(bin, 'codex'),
+          `#!/bin/sh\nsleep 300 &\necho $! > ${JSON.stringify(pidFile)}\nwait\n`,
+          { mode: 0o755 },
+        );
+        const withCodex = runCli(['agents', 'install', 'codex'], {
+          cwd: repo.dir,
+          env: { ...repo.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
+        });
+        assert.equal(withCodex.status, 0, withCodex.stderr);
+        assert.match(
+          withCodex.stdout,
+          /not running yet: could not ask Codex about its hooks .*did not answer initialize/,
+        );
+        const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+        // Gone, or a zombie nobody has reaped yet (a container's first process may never reap): not running.
+        let state = 'gone';
+        try {
+          state = /^State:\s+(\S)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 'gone';
+        } catch {
+          // no such process
+        }
+        assert.ok(state === 'gone' || state === 'Z', `codex's child was left running (state ${state})`);
+      } finally {
+        fs.rmSync(bin, { recursive: true, force: true });
+        repo.dispose();
+      }
+    });
+  });
+
   describe('agents install and uninstall', () => {
     let repo: AgentRepo;
     beforeEach(() => {

@@ -236,6 +236,22 @@ describe('agent calls in the engine: what nobody saw is unknown', () => {
     assert.equal(e.summary('made.txt').lines, 'a', 'a file the command made is still its own');
   });
 
+  it("a fuzzy match bracketed by the hook's snapshots: the agent's re-indented text is its own, a person's line typed meanwhile is not", () => {
+    const e = testEngine();
+    const before = 'function f() {\n\treturn 1;\n}\n';
+    e.restore('g.ts', before, [{ length: before.length, origin: HUMAN }]);
+    const after = '// person note\nfunction f() {\n\treturn 2;\n\tnext();\n}\n';
+    e.applyAgentCall(
+      call([{ path: 'g.ts', op: 'replace', replacements: [{ old: '  return 1;', new: '  return 2;\n  next();' }] }], {
+        agent: 'gemini-cli',
+        tool: 'replace',
+        origin: { tool: 'gemini-cli', kind: 'agent' },
+      }),
+      { files: texts({ 'g.ts': { before, after } }) },
+    );
+    assert.equal(e.summary('g.ts').lines, 'uhmah');
+  });
+
   it('matches an edit sent with \\n to a file with CRLF line ends', () => {
     const e = testEngine();
     e.restore('w.txt', 'a\r\nb\r\n', [{ length: 6, origin: HUMAN }]);

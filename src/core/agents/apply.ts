@@ -355,18 +355,34 @@ export function applyAgentEdit(
       runs: edit.op === 'write' ? uniform(after.length, origin) : markNewStrings(after, edit, origin, UNKNOWN),
     });
   }
-  if (edit.op === 'replace' && !bracketed) {
+  if (edit.op === 'replace') {
     // New text of the diff is the agent's only where it lies in a replacement's new text; the rest is unknown.
+    // Bracketed by the hook's own snapshots, the tool may have written its new text a little differently (quotes,
+    // indentation): a piece of new text that matches the replacements' new text up to those is the agent's too.
+    // Anything else (a person's line typed while the agent waited for approval) stays unknown.
     const diffed = diffAttribute(base, after, NEW_TEXT);
     const marked = new RunList(markNewStrings(after, edit, origin, UNKNOWN));
+    const written = bracketed ? edit.replacements.map(r => loose(r.new)).join('\n') : '';
     const runs: Run[] = [];
     let pos = 0;
     for (const r of diffed) {
       if (r.origin !== NEW_TEXT) runs.push(r);
-      else runs.push(...marked.slice(pos, r.length));
+      else {
+        const piece = loose(after.slice(pos, pos + r.length));
+        if (bracketed && (piece === '' || written.includes(piece))) runs.push({ length: r.length, origin });
+        else runs.push(...marked.slice(pos, r.length));
+      }
       pos += r.length;
     }
     return ok({ text: after, runs: mergeRuns(runs) });
   }
   return ok({ text: after, runs: diffAttribute(base, after, origin) });
+}
+
+/** Text as an agent's fuzzy match sees it: no whitespace, quotes straightened. */
+function loose(text: string): string {
+  return text
+    .replace(/\s+/g, '')
+    .replace(/[\u2018\u2019\u201a\u201b]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u201f]/g, '"');
 }

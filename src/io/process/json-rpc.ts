@@ -13,6 +13,9 @@ export interface JsonRpcSession {
   close(): void;
 }
 
+/** Longest line accepted from the child: an answer of ours is far smaller; more is a child gone wrong. */
+const MAX_LINE = 16 * 1024 * 1024;
+
 export class JsonRpcError extends Error {
   override readonly name = 'JsonRpcError';
 }
@@ -30,7 +33,21 @@ export function startJsonRpc(
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     stdio: ['pipe', 'pipe', 'pipe'],
     windowsHide: true,
+    // Its own process group: a wrapper's children (npm's codex is a Node script that starts the real binary) go
+    // with it when it is stopped, and cannot keep our pipes, and this process, alive.
+    detached: process.platform !== 'win32',
   });
+  const kill = (): void => {
+    try {
+      if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+    child.stdin.destroy();
+    child.stdout.destroy();
+    child.stderr.destroy();
+  };
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let failure: Error | undefined;
   const failAll = (error: Error): void => {
@@ -60,6 +77,11 @@ export function startJsonRpc(
   let buffer = '';
   child.stdout.on('data', (d: Buffer) => {
     buffer += d.toString('utf8');
+    if (buffer.length > MAX_LINE) {
+      failAll(new JsonRpcError(`${program} wrote a line of more than ${MAX_LINE} characters`));
+      kill();
+      return;
+    }
     for (let at = buffer.indexOf('\n'); at >= 0; at = buffer.indexOf('\n')) {
       const line = buffer.slice(0, at);
       buffer = buffer.slice(at + 1);
@@ -89,7 +111,7 @@ export function startJsonRpc(
         const timer = setTimeout(() => {
           pending.delete(id);
           reject(new JsonRpcError(`${program} did not answer ${method} within ${timeoutMs} ms`));
-          child.kill('SIGKILL');
+          kill();
         }, timeoutMs);
         pending.set(id, {
           resolve: v => {
@@ -108,8 +130,7 @@ export function startJsonRpc(
       if (!failure) send({ method, ...(params !== undefined ? { params } : {}) });
     },
     close() {
-      child.stdin.end();
-      child.kill('SIGKILL');
+      kill();
     },
   };
 }
