@@ -8,6 +8,8 @@ const [command, ...args] = process.argv.slice(2);
 if (command !== 'agent-hook') {
   process.stderr.write(`ai-provenance: this entry point runs "agent-hook AGENT" only\n`);
   process.exitCode = 0;
+} else if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(`${agentHookCommand.help.trimEnd()}\n`);
 } else {
   void agentHookCommand
     .run(args, { cwd: process.cwd(), stdout: process.stdout, stdin: process.stdin, logger: stderrLogger() })
