@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { ensureAgentCli } from '../support/agent-clis';
 import { AgentWorkspace, type AgentRun } from '../support/agent-workspace';
 import { cliPath } from '../support/git-fixture';
-import { startModelServer, type Conversation, type ModelServer } from '../support/model-server';
+import { readThen, startModelServer, type Conversation, type ModelServer } from '../support/model-server';
 
 /** A workspace with Claude Code's hooks installed in the project's settings by our installer. */
 class ClaudeRepo extends AgentWorkspace {
@@ -54,20 +54,17 @@ const scenarios: Scenario[] = [
     conversations: dir => [
       {
         match: 'edit',
-        turns: [
-          [{ tool: 'Read', input: { file_path: `${dir}/src/app.ts` } }],
-          [
-            {
-              tool: 'Edit',
-              input: {
-                file_path: `${dir}/src/app.ts`,
-                old_string: '  console.log("start");\n}',
-                new_string: '  console.log("start");\n  agent();\n}',
-              },
+        turns: readThen(
+          { tool: 'Read', input: { file_path: `${dir}/src/app.ts` } },
+          {
+            tool: 'Edit',
+            input: {
+              file_path: `${dir}/src/app.ts`,
+              old_string: '  console.log("start");\n}',
+              new_string: '  console.log("start");\n  agent();\n}',
             },
-          ],
-          'Done.',
-        ],
+          },
+        ),
       },
     ],
     expect: ['src/app.ts: 1 1 0 0'],
@@ -115,20 +112,17 @@ const scenarios: Scenario[] = [
     conversations: dir => [
       {
         match: 'edit',
-        turns: [
-          [{ tool: 'Read', input: { file_path: `${dir}/src/app.ts` } }],
-          [
-            {
-              tool: 'Edit',
-              input: {
-                file_path: `${dir}/src/app.ts`,
-                old_string: '  console.log("start");\n',
-                new_string: '  console.log("start");\n  agent("x");\n',
-              },
+        turns: readThen(
+          { tool: 'Read', input: { file_path: `${dir}/src/app.ts` } },
+          {
+            tool: 'Edit',
+            input: {
+              file_path: `${dir}/src/app.ts`,
+              old_string: '  console.log("start");\n',
+              new_string: '  console.log("start");\n  agent("x");\n',
             },
-          ],
-          'Done.',
-        ],
+          },
+        ),
       },
     ],
     expect: ['src/app.ts: 1 1 0 0'],
@@ -140,16 +134,13 @@ const scenarios: Scenario[] = [
     conversations: dir => [
       {
         match: 'edit',
-        turns: [
-          [{ tool: 'Read', input: { file_path: `${dir}/src/app.ts` } }],
-          [
-            {
-              tool: 'Write',
-              input: { file_path: `${dir}/src/app.ts`, content: app.replace('}\n', '  agent();\n}\n') },
-            },
-          ],
-          'Done.',
-        ],
+        turns: readThen(
+          { tool: 'Read', input: { file_path: `${dir}/src/app.ts` } },
+          {
+            tool: 'Write',
+            input: { file_path: `${dir}/src/app.ts`, content: app.replace('}\n', '  agent();\n}\n') },
+          },
+        ),
       },
     ],
     expect: ['src/app.ts: 1 1 0 0'],
@@ -210,16 +201,13 @@ const scenarios: Scenario[] = [
     conversations: dir => [
       {
         match: 'edit',
-        turns: [
-          [{ tool: 'Read', input: { file_path: `${dir}/src/app.ts` } }],
-          [
-            {
-              tool: 'Edit',
-              input: { file_path: `${dir}/src/app.ts`, old_string: '}\n', new_string: '  agent();\n}\n' },
-            },
-          ],
-          'Done.',
-        ],
+        turns: readThen(
+          { tool: 'Read', input: { file_path: `${dir}/src/app.ts` } },
+          {
+            tool: 'Edit',
+            input: { file_path: `${dir}/src/app.ts`, old_string: '}\n', new_string: '  agent();\n}\n' },
+          },
+        ),
       },
     ],
     expect: ['src/app.ts: 1 1 0 0'],
@@ -315,8 +303,8 @@ describe('Claude Code, the real CLI, offline against a scripted model', function
         if (scenario.model)
           for (const segment of status.flatMap(f => f.segments)) assert.match(segment.model ?? '', scenario.model);
         repo.commit(scenario.name);
-        assert.deepEqual(repo.trailer('AI-Attribution'), [scenario.attribution]);
-        const assisted = repo.trailer('Assisted-by');
+        assert.deepEqual(repo.trailers('AI-Attribution'), [scenario.attribution]);
+        const assisted = repo.trailers('Assisted-by');
         assert.equal(assisted.length, 1);
         if (scenario.model) assert.match(assisted[0]!.split(':')[1] ?? '', scenario.model);
       } finally {

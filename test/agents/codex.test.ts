@@ -95,10 +95,10 @@ describe('Codex, the real CLI, offline against a scripted model', function () {
       const status = workspace.status().map(f => `${f.path}: ${f.added} ${f.ai} ${f.mixed} ${f.unknown}`);
       assert.deepEqual(status, ['src/app.ts: 2 1 1 0', 'src/made.ts: 1 1 0 0']);
       workspace.commit('codex work');
-      assert.deepEqual(workspace.trailer('AI-Attribution'), [
+      assert.deepEqual(workspace.trailers('AI-Attribution'), [
         'v1 added=3 ai=2 mixed=1 unknown=0 tools=codex/agent:3 deleted=1',
       ]);
-      assert.deepEqual(workspace.trailer('Assisted-by'), [`Codex:${MODEL}`]);
+      assert.deepEqual(workspace.trailers('Assisted-by'), [`Codex:${MODEL}`]);
     } finally {
       await server.close();
       workspace?.dispose();

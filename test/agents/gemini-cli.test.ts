@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ensureAgentCli } from '../support/agent-clis';
 import { AgentWorkspace, type AgentRun } from '../support/agent-workspace';
 import { cliPath } from '../support/git-fixture';
-import { startModelServer, type Conversation, type ModelServer } from '../support/model-server';
+import { readThen, startModelServer, type Conversation, type ModelServer } from '../support/model-server';
 
 class GeminiRepo extends AgentWorkspace {
   constructor(files: Record<string, string>) {
@@ -66,22 +66,19 @@ const scenarios: Scenario[] = [
     conversations: dir => [
       {
         match: 'Please edit',
-        turns: [
-          [{ tool: 'read_file', input: { file_path: `${dir}/src/app.ts` } }],
-          [
-            {
-              tool: 'replace',
-              input: {
-                file_path: `${dir}/src/app.ts`,
-                instruction: 'rename log to trace everywhere',
-                old_string: 'log(',
-                new_string: 'trace(',
-                allow_multiple: true,
-              },
+        turns: readThen(
+          { tool: 'read_file', input: { file_path: `${dir}/src/app.ts` } },
+          {
+            tool: 'replace',
+            input: {
+              file_path: `${dir}/src/app.ts`,
+              instruction: 'rename log to trace everywhere',
+              old_string: 'log(',
+              new_string: 'trace(',
+              allow_multiple: true,
             },
-          ],
-          'Done.',
-        ],
+          },
+        ),
       },
     ],
     expect: ['src/app.ts: 3 0 3 0'],
@@ -93,21 +90,18 @@ const scenarios: Scenario[] = [
     conversations: dir => [
       {
         match: 'Please edit',
-        turns: [
-          [{ tool: 'read_file', input: { file_path: `${dir}/src/app.ts` } }],
-          [
-            {
-              tool: 'replace',
-              input: {
-                file_path: `${dir}/src/app.ts`,
-                instruction: 'add a call',
-                old_string: 'console.log("start");\n}',
-                new_string: 'console.log("start");\nagent();\n}',
-              },
+        turns: readThen(
+          { tool: 'read_file', input: { file_path: `${dir}/src/app.ts` } },
+          {
+            tool: 'replace',
+            input: {
+              file_path: `${dir}/src/app.ts`,
+              instruction: 'add a call',
+              old_string: 'console.log("start");\n}',
+              new_string: 'console.log("start");\nagent();\n}',
             },
-          ],
-          'Done.',
-        ],
+          },
+        ),
       },
     ],
     expect: ['src/app.ts: 1 1 0 0'],
@@ -130,7 +124,7 @@ describe('Gemini CLI, the real CLI, offline against a scripted model', function 
         const status = repo.status().map(f => `${f.path}: ${f.added} ${f.ai} ${f.mixed} ${f.unknown}`);
         assert.deepEqual(status, scenario.expect);
         repo.commit(scenario.name);
-        assert.deepEqual(repo.trailer('AI-Attribution'), [scenario.attribution]);
+        assert.deepEqual(repo.trailers('AI-Attribution'), [scenario.attribution]);
       } finally {
         await server.close();
         repo.dispose();

@@ -113,13 +113,6 @@ class AgentRepo extends TempRepo {
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   }
 
-  trailers(key: string): string[] {
-    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`)
-      .replace(/\n$/, '')
-      .split('\0')
-      .filter(Boolean);
-  }
-
   override dispose(): void {
     super.dispose();
     fs.rmSync(this.home, { recursive: true, force: true });

@@ -84,13 +84,6 @@ export class AgentWorkspace extends TempRepo {
     assert.equal(r.status, 0, r.stderr);
   }
 
-  trailer(key: string): string[] {
-    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`)
-      .replace(/\n$/, '')
-      .split('\0')
-      .filter(Boolean);
-  }
-
   override dispose(): void {
     super.dispose();
     fs.rmSync(this.home, { recursive: true, force: true });

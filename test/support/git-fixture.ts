@@ -30,6 +30,14 @@ export class TempRepo {
     return file;
   }
 
+  /** The values of a commit's trailer `key`, as git reads trailers. */
+  trailers(key: string, rev = 'HEAD'): string[] {
+    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`, rev)
+      .replace(/\n$/, '')
+      .split('\0')
+      .filter(Boolean);
+  }
+
   commitAll(message: string): string {
     this.git('add', '-A');
     this.git('commit', '-q', '-m', message);

@@ -68,13 +68,6 @@ export class HookedRepo extends TempRepo {
     return spawnSync('git', args, { cwd: this.dir, encoding: 'utf8', env: { ...process.env, ...env } }).status;
   }
 
-  trailers(key: string, rev = 'HEAD'): string[] {
-    return this.git('log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`, rev)
-      .replace(/\n$/, '')
-      .split('\0')
-      .filter(Boolean);
-  }
-
   note(rev = 'HEAD'): string | undefined {
     try {
       return this.git('notes', '--ref', 'refs/notes/ai-provenance', 'show', rev);

@@ -20,6 +20,11 @@ export interface ToolUse {
 }
 /** One assistant turn: tool calls, or (a string) a final text. */
 export type Turn = ToolUse[] | string;
+/** The turns of an agent that reads a file, then uses a tool, then says it is done. */
+export function readThen(read: ToolUse, act: ToolUse): Turn[] {
+  return [[read], [act], 'Done.'];
+}
+
 export interface Conversation {
   /** A text the conversation's first user message contains. */
   match: string;

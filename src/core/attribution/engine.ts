@@ -140,6 +140,12 @@ class TrackedDocument {
   beforeDisk: Attributed | undefined;
   /** A disk event brought this file first, and nothing has explained its text since (its text before is not known). */
   newOnDisk = false;
+
+  /** What a disk event brought is no longer waiting for an agent payload to explain it. */
+  forgetDiskChange(): void {
+    this.beforeDisk = undefined;
+    this.newOnDisk = false;
+  }
   /** The file's text in the last pre-tool snapshot an agent hook took of it. */
   agentBefore: string | undefined;
   /** Agent edits of an open document whose editor text has not caught up: applied when a disk or open event brings `after`. */
@@ -292,10 +298,7 @@ export class Engine {
       for (const path of new Set([...callPaths(call), ...files.keys()])) {
         // The tool has not run yet: a disk change seen before now was not its doing.
         const known = this.docs.get(path);
-        if (known) {
-          known.beforeDisk = undefined;
-          known.newOnDisk = false;
-        }
+        known?.forgetDiskChange();
         const t = files.get(path);
         if (!t || (t.before === undefined && !t.beforeMissing)) continue;
         const before = t.before ?? '';
@@ -472,8 +475,7 @@ export class Engine {
           const doc = this.docs.get(a.path);
           if (doc) {
             doc.runs = new RunList(relabelUnknown(doc.runs.toArray(), a.runs), this.options.chunking?.runChunk);
-            doc.beforeDisk = undefined;
-            doc.newOnDisk = false;
+            doc.forgetDiskChange();
             doc.agentBefore = undefined;
           }
           touched.add(a.path);
@@ -517,8 +519,7 @@ export class Engine {
       }
       doc.runs = new RunList(value.runs, this.options.chunking?.runChunk);
     }
-    doc.beforeDisk = undefined;
-    doc.newOnDisk = false;
+    doc.forgetDiskChange();
     doc.agentBefore = undefined;
   }
 
@@ -586,8 +587,7 @@ export class Engine {
     }
     if (event.changes.length === 0) return; // VS Code sends empty events for dirty-state changes.
     // The text before the last disk event no longer sits under this one: no agent payload explains what follows.
-    doc.beforeDisk = undefined;
-    doc.newOnDisk = false;
+    doc.forgetDiskChange();
 
     if (event.reason === 'undo' || event.reason === 'redo') {
       this.capture.consume(event.path);

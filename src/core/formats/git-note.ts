@@ -152,12 +152,7 @@ export function buildAgentTrace(commit: CommitAttribution, identity: TraceIdenti
  * 0.2, or by another tool) gives none. Throws AgentTraceFormatError only for a note that is not JSON.
  */
 export function parseRemovedLines(text: string): VendorRemoved[] {
-  let record: unknown;
-  try {
-    record = JSON.parse(firstRecord(text));
-  } catch (error) {
-    throw new AgentTraceFormatError(`the note is not JSON: ${(error as Error).message}`);
-  }
+  const record = noteRecord(text);
   const list = (record as Partial<AgentTraceRecord> | null)?.metadata?.[VENDOR_KEY]?.removed;
   if (!Array.isArray(list)) return [];
   const out: VendorRemoved[] = [];
@@ -166,12 +161,9 @@ export function parseRemovedLines(text: string): VendorRemoved[] {
     if (typeof e?.path !== 'string' || !isTool(e.tool) || !isAiKind(e.kind) || !Array.isArray(e.ranges)) continue;
     const ranges: TraceRange[] = [];
     for (const r of e.ranges) {
-      const start = Number(r?.start_line);
-      const end = Number(r?.end_line);
+      const range = lineRange(r);
       // No file has more lines than a note may list: a range past that is not a record of anything.
-      if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1 || end < start || end > MAX_NOTE_LINES)
-        continue;
-      ranges.push({ start_line: start, end_line: end });
+      if (range && range.end_line <= MAX_NOTE_LINES) ranges.push(range);
     }
     if (ranges.length === 0) continue;
     out.push({
@@ -217,15 +209,28 @@ export function firstRecord(text: string): string {
  */
 export const MAX_NOTE_LINES = 2_000_000;
 
+/** The newest record of a note, parsed; throws AgentTraceFormatError when it is not JSON. */
+function noteRecord(text: string): unknown {
+  try {
+    return JSON.parse(firstRecord(text));
+  } catch (error) {
+    throw new AgentTraceFormatError(`the note is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** A note's `{ start_line, end_line }`, when it is one: whole numbers, 1-based, in order. */
+function lineRange(value: unknown): TraceRange | undefined {
+  const r = value as Partial<TraceRange> | null | undefined;
+  const start = Number(r?.start_line);
+  const end = Number(r?.end_line);
+  return Number.isInteger(start) && Number.isInteger(end) && start >= 1 && end >= start
+    ? { start_line: start, end_line: end }
+    : undefined;
+}
+
 export function parseAgentTrace(text: string): Map<string, Map<number, NoteLine>> {
   let listed = 0;
-  let record: unknown;
-  try {
-    record = JSON.parse(firstRecord(text));
-  } catch (error) {
-    throw new AgentTraceFormatError(`the note is not JSON: ${(error as Error).message}`);
-  }
-  const r = record as Partial<AgentTraceRecord>;
+  const r = noteRecord(text) as Partial<AgentTraceRecord>;
   if (typeof r !== 'object' || r === null || !Array.isArray(r.files))
     throw new AgentTraceFormatError('the note has no files array');
   const vendorFiles = (r.metadata as AgentTraceRecord['metadata'] | undefined)?.[VENDOR_KEY]?.files;
@@ -248,9 +253,9 @@ export function parseAgentTrace(text: string): Map<string, Map<number, NoteLine>
         if (typeof conv.contributor.model_id === 'string') info.model = conv.contributor.model_id;
       }
       for (const range of conv.ranges) {
-        const start = Number(range?.start_line);
-        const end = Number(range?.end_line);
-        if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1 || end < start) continue;
+        const valid = lineRange(range);
+        if (!valid) continue;
+        const { start_line: start, end_line: end } = valid;
         listed += end - start + 1;
         if (listed > MAX_NOTE_LINES)
           throw new AgentTraceFormatError(`the note lists more than ${MAX_NOTE_LINES} lines, more than any commit has`);

@@ -55,6 +55,11 @@ export interface AiPathLines {
   }[];
 }
 
+/** How many lines an AI removed from a file, by its note's ranges. */
+export function removedLineCount(file: AiPathLines): number {
+  return (file.removed ?? []).reduce((n, r) => n + r.end - r.start + 1, 0);
+}
+
 /**
  * Where per-file AI line ranges come from for display (the git notes on refs/notes/ai-provenance). Never used to
  * decide whether a commit needs sign-off: that is the review profile's (profile.ts), from what travels with the

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CommitReview, ReviewState } from '../../core/review/review';
+import { removedLineCount, type CommitReview, type ReviewState } from '../../core/review/review';
 import { ContextKeys, Views } from '../platform/ids';
 import { Disposable } from '../platform/lifecycle';
 import type { SignoffModel, SignoffState, UncommittedFile, UncommittedHunk } from './signoff-model';
@@ -295,7 +295,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
             review: c,
             path: p.path,
             aiLines: p.aiLines,
-            ...(p.removed?.length ? { removedLines: p.removed.reduce((n, r) => n + r.end - r.start + 1, 0) } : {}),
+            ...(p.removed?.length ? { removedLines: removedLineCount(p) } : {}),
             ranges: [...(p.ranges ?? [])],
           }));
         return (c.commit.paths ?? []).map(p => ({ kind: 'commitFile', review: c, path: p, ranges: [] }));

@@ -306,6 +306,24 @@ function snapshotFile(location: RepositoryLocation, call: AgentCall, dir = SHELL
   return path.join(location.stateDir, dir, `${key}.json`);
 }
 
+/** Writes what a later hook of the same call needs, sweeping the folder of snapshots whose later hook never came. */
+function writeSnapshot(file: string, value: object): void {
+  ensureDirSync(path.dirname(file));
+  removeStaleSnapshots(path.dirname(file));
+  writeFileAtomicSync(file, JSON.stringify(value));
+}
+
+/** A snapshot file's JSON; undefined when it is missing or unreadable. `take` removes the file once read. */
+function readJson(file: string, take: boolean): unknown {
+  try {
+    const value: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (take) fs.rmSync(file, { force: true });
+    return value;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The texts an edit tool's targets had at its pre-tool hook: `before` or `beforeMissing` per path. */
 type EditSnapshot = { v: 1; files: Record<string, { text?: string; missing?: boolean }> };
 
@@ -319,23 +337,12 @@ function saveEditSnapshot(location: RepositoryLocation, call: AgentCall, files: 
   for (const f of files)
     if (f.before !== undefined) snapshot.files[f.path] = { text: f.before };
     else if (f.beforeMissing) snapshot.files[f.path] = { missing: true };
-  if (Object.keys(snapshot.files).length === 0) return;
-  const file = snapshotFile(location, call, EDIT_SNAPSHOT_DIR);
-  ensureDirSync(path.dirname(file));
-  removeStaleSnapshots(path.dirname(file));
-  writeFileAtomicSync(file, JSON.stringify(snapshot));
+  if (Object.keys(snapshot.files).length > 0) writeSnapshot(snapshotFile(location, call, EDIT_SNAPSHOT_DIR), snapshot);
 }
 
 /** Adds the pre-tool texts the same call's pre-tool hook kept to a post-tool record's files (and forgets them). */
 function addEditSnapshot(location: RepositoryLocation, call: AgentCall, files: AgentFileSnapshot[]): void {
-  const file = snapshotFile(location, call, EDIT_SNAPSHOT_DIR);
-  let snapshot: EditSnapshot | undefined;
-  try {
-    snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as EditSnapshot;
-    fs.rmSync(file, { force: true });
-  } catch {
-    return;
-  }
+  const snapshot = readJson(snapshotFile(location, call, EDIT_SNAPSHOT_DIR), true) as EditSnapshot | undefined;
   if (snapshot?.v !== 1 || typeof snapshot.files !== 'object' || snapshot.files === null) return;
   for (const f of files) {
     const was = snapshot.files[f.path];
@@ -365,9 +372,7 @@ function keepForBackground(location: RepositoryLocation, call: AgentCall, taskId
     ...(call.toolUseId !== undefined ? { toolUseId: call.toolUseId } : {}),
   };
   const task = createHash('sha256').update(taskId).digest('hex').slice(0, 16);
-  const file = path.join(location.stateDir, SHELL_SNAPSHOT_DIR, `${backgroundPrefix(call)}${task}.json`);
-  ensureDirSync(path.dirname(file));
-  writeFileAtomicSync(file, JSON.stringify(snapshot));
+  writeSnapshot(path.join(location.stateDir, SHELL_SNAPSHOT_DIR, `${backgroundPrefix(call)}${task}.json`), snapshot);
 }
 
 /**
@@ -393,14 +398,9 @@ async function endedBackgroundTasks(
   const records: AgentSpoolRecord[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
-    let snapshot: ShellSnapshot;
-    try {
-      snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as ShellSnapshot;
-    } catch {
-      continue;
-    }
-    const task = snapshot.background;
-    if (snapshot.v !== 1 || !task || typeof task.command !== 'string' || running.has(task.taskId)) continue;
+    const snapshot = readJson(file, false) as ShellSnapshot | undefined;
+    const task = snapshot?.background;
+    if (snapshot?.v !== 1 || !task || typeof task.command !== 'string' || running.has(task.taskId)) continue;
     fs.rmSync(file, { force: true });
     const { stop: _stop, ...rest } = stop;
     const call: AgentCall = {
@@ -453,20 +453,12 @@ async function shellPre(
   }
   const snapshot: ShellSnapshot = { v: 1, at: now.toISOString(), truncated, entries: Object.fromEntries(entries) };
   if (call.shell && /\bstash\b/.test(call.shell.command)) snapshot.stashBlobs = await stashBlobs(location.root, logger);
-  const file = snapshotFile(location, call);
-  ensureDirSync(path.dirname(file));
-  removeStaleSnapshots(path.dirname(file));
-  writeFileAtomicSync(file, JSON.stringify(snapshot));
+  writeSnapshot(snapshotFile(location, call), snapshot);
 }
 
 function readSnapshot(file: string): ShellSnapshot | undefined {
-  try {
-    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as ShellSnapshot;
-    fs.rmSync(file, { force: true });
-    return value && value.v === 1 && typeof value.entries === 'object' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = readJson(file, true) as ShellSnapshot | undefined;
+  return value?.v === 1 && typeof value.entries === 'object' && value.entries !== null ? value : undefined;
 }
 
 async function shellPost(

@@ -26,6 +26,7 @@ import type { Logger } from '../../core/log';
 import { nullLogger } from '../../core/log';
 import {
   computeReview,
+  removedLineCount,
   type CommitFacts,
   type ReviewReport,
   type ReviewRequest,
@@ -130,10 +131,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
         touchesPolicy: touchingPolicy.has(c.id),
         aiPaths,
         noteAiLines: aiPaths?.reduce((n, p) => n + p.aiLines, 0),
-        noteRemovedLines: aiPaths?.reduce(
-          (n, p) => n + (p.removed ?? []).reduce((m, r) => m + r.end - r.start + 1, 0),
-          0,
-        ),
+        noteRemovedLines: aiPaths?.reduce((n, p) => n + removedLineCount(p), 0),
       };
     })
     .filter(
