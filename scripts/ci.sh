@@ -3,7 +3,8 @@
 #   1. Debian packages (Chromium, ripgrep, build headers) when missing: installs them when run as root
 #   2. npm dependencies from the lock file
 #   3. code-server (a real VS Code 1.100, served to headless Chromium) into ~/.cache/ai-provenance, once
-#   4. npm test: lint, build, unit, git, package and e2e layers
+#   4. npm test: lint, build, unit, git, agents (the real agent CLIs, installed into the same cache on first use),
+#      package and e2e layers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
