@@ -12,6 +12,7 @@ export const AGENT_CLIS = {
   'claude-code': { pkg: '@anthropic-ai/claude-code', version: '2.1.331', bin: 'claude' },
   codex: { pkg: '@openai/codex', version: '0.169.0', bin: 'codex' },
   'gemini-cli': { pkg: '@google/gemini-cli', version: '0.61.0', bin: 'gemini' },
+  'copilot-cli': { pkg: '@github/copilot', version: '1.0.102', bin: 'copilot' },
 } as const;
 export type AgentCli = keyof typeof AGENT_CLIS;
 
@@ -26,9 +27,14 @@ function cacheDir(): string {
  * The agent's executable, installing it first when the cache does not have it. Throws, saying why, when it cannot
  * be installed: a test that needs it fails with the reason rather than being skipped.
  */
+/** Where an agent's pinned version is installed; also a place for what it unpacks on first run. */
+export function agentCliHome(name: AgentCli): string {
+  return path.join(cacheDir(), 'agents', `${name}-${AGENT_CLIS[name].version}`);
+}
+
 export function ensureAgentCli(name: AgentCli): string {
   const { pkg, version, bin } = AGENT_CLIS[name];
-  const home = path.join(cacheDir(), 'agents', `${name}-${version}`);
+  const home = agentCliHome(name);
   const executable = path.join(home, 'node_modules', '.bin', bin);
   const marker = path.join(home, '.complete');
   if (fs.existsSync(marker) && fs.existsSync(executable)) return executable;

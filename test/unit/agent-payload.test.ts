@@ -381,6 +381,49 @@ describe('agent payloads: VS Code', () => {
   });
 });
 
+describe('agent payloads: Copilot CLI', () => {
+  it('reads its Edit, Write and Bash (Claude names, its own fields) as Copilot, whichever entry it ran', () => {
+    assert.deepEqual(call('copilot-cli', 'pre-write.json').edits, [
+      { path: `${P}/src/copilot.ts`, op: 'write', content: 'export const alpha = 1;\nexport const beta = 2;\n' },
+    ]);
+    assert.deepEqual(call('copilot-cli', 'post-edit.json').edits, [
+      {
+        path: `${P}/src/app.ts`,
+        op: 'replace',
+        replacements: [
+          { old: "  console.log('start');\n", new: "  console.log('start');\n  console.log('copilot was here');\n" },
+        ],
+      },
+    ]);
+    assert.equal(call('copilot-cli', 'pre-bash.json').shell?.command, "echo 'built by the agent' >> README.md");
+    // The entry it ran was VS Code's or Claude Code's: the payload's shape says Copilot CLI.
+    for (const entry of ['vscode', 'claude-code'] as const) {
+      const c = interpretAgentPayload(entry, fixture('copilot-cli', 'post-edit.json'))!;
+      assert.deepEqual(
+        [c.agent, c.origin.tool, c.session],
+        ['copilot-cli', 'copilot', 'c87e97ea-2b6d-4dc6-b828-1e73c8951f76'],
+      );
+    }
+  });
+
+  it('marks a tool whose result is not a success as failed, and keeps Claude Code and VS Code payloads theirs', () => {
+    const failed = fixture('copilot-cli', 'post-edit.json') as Record<string, unknown>;
+    failed.tool_result = { result_type: 'failure', text_result_for_llm: 'No match found' };
+    assert.equal(interpretAgentPayload('vscode', failed)!.failed, true);
+    assert.equal(interpretAgentPayload('claude-code', fixture('claude-code', 'post-edit.json'))!.agent, 'claude-code');
+    assert.equal(interpretAgentPayload('vscode', fixture('vscode', 'post-create-file.json'))!.agent, 'vscode');
+    // Claude's field names under Copilot CLI's shape are not Copilot's: an error, not a guess.
+    assert.throws(
+      () =>
+        interpretAgentPayload('copilot-cli', {
+          ...(fixture('copilot-cli', 'pre-edit.json') as Record<string, unknown>),
+          tool_input: { file_path: '/a', old_string: 'x', new_string: 'y' },
+        }),
+      AgentPayloadError,
+    );
+  });
+});
+
 describe('agent patches', () => {
   it('parses add, delete, update with move, several hunks, anchors and end of file', () => {
     const edits = parsePatch(

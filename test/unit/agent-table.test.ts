@@ -43,10 +43,23 @@ describe('the agent table (src/core/agents/table.ts)', () => {
     for (const id of ids) assert.equal(id, id.toLowerCase());
   });
 
-  it('gives every hook agent a configuration path per scope that no other agent uses', () => {
+  it('gives every hook agent a configuration path per scope that no other agent uses, unless they share an entry', () => {
     for (const scope of ['user', 'project'] as const) {
-      const paths = AGENTS.map(a => HOOK_AGENTS[a].configPath[scope].join('/'));
+      // Agents that read one file share one entry (entryOf): the same path and hooks as that entry's agent.
+      const owners = AGENTS.filter(a => HOOK_AGENTS[a].entryOf === undefined);
+      const paths = owners.map(a => HOOK_AGENTS[a].configPath[scope].join('/'));
       assert.equal(new Set(paths).size, paths.length, scope);
+      for (const a of AGENTS) {
+        const owner = HOOK_AGENTS[a].entryOf;
+        if (owner === undefined) continue;
+        assert.equal(HOOK_AGENTS[owner].entryOf, undefined, `${a}: its entry's agent owns it`);
+        assert.deepEqual(HOOK_AGENTS[a].configPath, HOOK_AGENTS[owner].configPath, a);
+        assert.deepEqual(
+          HOOK_AGENTS[a].hooks.events.map(e => e.event),
+          HOOK_AGENTS[owner].hooks.events.map(e => e.event),
+          a,
+        );
+      }
       for (const a of AGENTS) {
         assert.ok(HOOK_AGENTS[a].installedMarks[scope].length > 0, `${a} ${scope}`);
         assert.ok(

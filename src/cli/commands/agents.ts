@@ -12,6 +12,7 @@ import {
   type AgentHooksStatus,
 } from '../../io/agents/config-files';
 import { codexHookTrust, type CodexTrust } from '../../io/agents/codex-trust';
+import { copilotFolderTrust, type CopilotFolderTrust } from '../../io/agents/copilot-trust';
 import { toolVersion } from '../version';
 import { launcherPath, writeLauncher } from '../../io/git/hooks';
 import { locateRepository } from '../../io/git/repository';
@@ -28,6 +29,10 @@ configuration folder exists; uninstall takes them all.
   --user      the agent's configuration in your home folder (default): every repository
   --project   the repository's own configuration (.claude/, .codex/, .gemini/, .cursor/, .clinerules/hooks/,
               .github/hooks/), which you may commit for your team
+
+VS Code's agent and Copilot CLI read one file (.github/hooks/ or ~/.copilot/hooks/ai-provenance.json): one
+entry serves both. Codex runs hooks it trusts (install asks Codex to trust ours); Copilot CLI runs a repository's
+hooks only in a folder you trusted (status says whether this one is).
   --json      print the results as JSON
 
 Entries are merged into what the files hold: your other settings and hooks stay as they are, installing twice
@@ -69,7 +74,7 @@ function report(results: AgentHooksResult[], context: CommandContext, json: bool
 export const agentsCommand: Command = {
   name: 'agents',
   summary:
-    "install or uninstall our hooks in coding agents' configurations (Claude Code, Codex, Gemini CLI, Cursor, Cline, VS Code)",
+    "install or uninstall our hooks in coding agents' configurations (Claude Code, Codex, Gemini CLI, Copilot CLI, Cursor, Cline, VS Code)",
   help,
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
     const parsed = parseOptions('agents', args, { flags: { user: {}, project: {}, json: {} } }, true);
@@ -109,27 +114,40 @@ export const agentsCommand: Command = {
         clientVersion: toolVersion(),
         logger: context.logger,
       });
+    // Copilot CLI runs a repository's hooks only in a folder the person trusted: say so (the decision is theirs).
+    const copilotTrust = (agent: AgentName): CopilotFolderTrust | undefined =>
+      agent === 'copilot-cli' && options.root !== undefined ? copilotFolderTrust(options.root) : undefined;
     if (action === 'status') {
-      const status: (AgentHooksStatus & { trust?: CodexTrust })[] = agentHooksStatus(agents, {
+      const status: (AgentHooksStatus & { trust?: CodexTrust | CopilotFolderTrust })[] = agentHooksStatus(agents, {
         ...options,
         launcher: launcherPath(),
       });
-      for (const s of status)
+      for (const s of status) {
         if (s.agent === 'codex' && s.state === 'installed') s.trust = await codexTrust(launcherPath(), s.file, false);
+        const folder = s.state === 'installed' ? copilotTrust(s.agent) : undefined;
+        if (folder) s.trust = folder;
+      }
       if (json) context.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       else
         for (const s of status) {
-          const trust = s.trust
-            ? `, ${s.trust.state === 'trusted' ? 'trusted by Codex' : `not running: ${s.trust.message}`}`
-            : '';
+          const by = s.agent === 'codex' ? 'trusted by Codex' : 'in a folder Copilot CLI trusts';
+          const trust = s.trust ? `, ${s.trust.state === 'trusted' ? by : `not running: ${s.trust.message}`}` : '';
           context.stdout.write(`${s.agent}: ${s.state} ${s.file}${s.message ? ` (${s.message})` : ''}${trust}\n`);
         }
       return ExitCode.Ok;
     }
     if (action === 'uninstall') return report(uninstallAgentHooks(agents, options), context, json);
     const launcher = writeLauncher({ node: process.execPath, cli: path.resolve(__filename) });
-    const results: (AgentHooksResult & { trust?: CodexTrust })[] = installAgentHooks(agents, { ...options, launcher });
+    const results: (AgentHooksResult & { trust?: CodexTrust | CopilotFolderTrust })[] = installAgentHooks(agents, {
+      ...options,
+      launcher,
+    });
     for (const r of results) {
+      const folder = r.outcome !== 'refused' ? copilotTrust(r.agent) : undefined;
+      if (folder) {
+        r.trust = folder;
+        if (folder.message) r.notes = [...(r.notes ?? []), `not running yet: ${folder.message}`];
+      }
       if (r.agent !== 'codex' || r.outcome === 'refused') continue;
       r.trust = await codexTrust(launcher, r.file, true);
       r.notes = [

@@ -1,4 +1,4 @@
-import { HOOK_AGENTS, type AgentName, type JsonHookLayout } from './table';
+import { HOOK_AGENTS, hookEntryAgent, type AgentName, type JsonHookLayout } from './table';
 
 /**
  * Our entries in the agents' JSON hook configurations, merged into whatever the file holds (pure: the file I/O
@@ -24,8 +24,9 @@ export type AgentHookLayout = JsonHookLayout & { readonly agent: AgentName };
 
 /** The agent's JSON hook layout, or undefined when its hooks are not a JSON file (Cline's executable files). */
 export function jsonHookLayout(agent: AgentName): AgentHookLayout | undefined {
-  const hooks = HOOK_AGENTS[agent].hooks;
-  return hooks.shape === 'executable-files' ? undefined : { ...hooks, agent };
+  const owner = hookEntryAgent(agent);
+  const hooks = HOOK_AGENTS[owner].hooks;
+  return hooks.shape === 'executable-files' ? undefined : { ...hooks, agent: owner };
 }
 
 function isObject(value: unknown): value is Json {

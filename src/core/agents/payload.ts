@@ -21,6 +21,11 @@ import type { AiKind, Tool } from '../attribution/origin';
  *   `taskId`, `workspaceRoots`.
  * - vscode: `hookEventName` PreToolUse | PostToolUse, `sessionId`, `cwd`, `transcript_path`, `tool_name`,
  *   `tool_input`, `tool_use_id`. The tool is `copilot` only when the payload says the agent is Copilot.
+ * - copilot-cli: Copilot CLI runs the entries of VS Code's hook files and of Claude Code's settings with a payload
+ *   of its own: `hook_event_name` PreToolUse | PostToolUse, `session_id`, an ISO `timestamp`, `cwd`, `tool_name`
+ *   (Claude's names for its tools: Edit, Write, Bash), `tool_input` in its own fields (`path`, `old_str`,
+ *   `new_str`, `file_text`, `command`), `tool_result` { `result_type` }; no transcript and no tool-use id. Whichever
+ *   entry it ran, the payload's shape says it is Copilot CLI.
  */
 
 export class AgentPayloadError extends Error {
@@ -318,8 +323,62 @@ function vscodeTool(payload: Json): Tool {
   return 'ai';
 }
 
-function fromEnvelope(agent: AgentName, env: Envelope, origin: { tool: Tool; kind: AiKind }): AgentCall {
-  const effect = toolEffect(env.tool, env.input);
+/** Copilot CLI's payload for a Claude-format hook entry (see the file's header): only it has no transcript. */
+function isCopilotCliPayload(payload: Json): boolean {
+  return (
+    typeof payload.hook_event_name === 'string' &&
+    typeof payload.timestamp === 'string' &&
+    payload.transcript_path === undefined &&
+    payload.tool_use_id === undefined
+  );
+}
+
+/** Copilot CLI's tools, under the Claude names its hook payloads give them, with its own input fields. */
+function copilotCliEffect(tool: string, input: Json): ToolEffect {
+  switch (tool) {
+    case 'Edit':
+    case 'edit':
+      return {
+        edits: [
+          {
+            path: requireString(input, ['path'], tool),
+            op: 'replace',
+            replacements: [replacement(input, 'old_str', 'new_str', tool)],
+          },
+        ],
+      };
+    case 'Write':
+    case 'create':
+      return {
+        edits: [
+          { path: requireString(input, ['path'], tool), op: 'write', content: requireText(input, 'file_text', tool) },
+        ],
+      };
+    case 'Bash':
+    case 'bash':
+      return { edits: [], shell: { command: shellCommand(input, tool) } };
+    case 'apply_patch':
+      return toolEffect(tool, input);
+    default:
+      return NONE;
+  }
+}
+
+function interpretCopilotCli(payload: Json, strict: boolean): AgentCall | undefined {
+  const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
+  if (!env) return undefined;
+  const result = payload.tool_result;
+  if (isObject(result) && typeof result.result_type === 'string' && result.result_type !== 'success') env.failed = true;
+  return fromEnvelope('copilot-cli', env, { tool: 'copilot', kind: 'agent' }, copilotCliEffect);
+}
+
+function fromEnvelope(
+  agent: AgentName,
+  env: Envelope,
+  origin: { tool: Tool; kind: AiKind },
+  effectOf: (tool: string, input: Json) => ToolEffect = toolEffect,
+): AgentCall {
+  const effect = effectOf(env.tool, env.input);
   const call: AgentCall = { agent, event: env.event, phase: env.phase, tool: env.tool, origin, edits: effect.edits };
   if (effect.shell) call.shell = effect.shell;
   if (env.failed) call.failed = true;
@@ -481,6 +540,7 @@ export function interpretAgentPayload(
     case 'codex': {
       if (payload.hook_event_name === undefined && payload.hookEventName !== undefined)
         return interpretAgentPayload('vscode', payload, options);
+      if (agent === 'claude-code' && isCopilotCliPayload(payload)) return interpretCopilotCli(payload, strict);
       if (agent === 'claude-code' && payload.hook_event_name === 'Stop') return claudeStop(payload);
       const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
       const call = env && fromEnvelope(agent, env, { tool: agent, kind: 'agent' });
@@ -511,7 +571,10 @@ export function interpretAgentPayload(
       return interpretCursor(payload, strict);
     case 'cline':
       return interpretCline(payload, strict);
-    case 'vscode': {
+    case 'vscode':
+    case 'copilot-cli': {
+      if (payload.hookEventName === undefined && (agent === 'copilot-cli' || isCopilotCliPayload(payload)))
+        return interpretCopilotCli(payload, strict);
       const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
       return env && fromEnvelope('vscode', env, { tool: vscodeTool(payload), kind: 'agent' });
     }

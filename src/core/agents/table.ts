@@ -11,7 +11,7 @@ export const TOOLS = ['copilot', 'claude-code', 'codex', 'gemini-cli', 'cursor',
 export type Tool = (typeof TOOLS)[number];
 
 /** The agents whose hooks call `ai-provenance agent-hook <agent>` (docs/formats.md, command line). */
-export const AGENTS = ['claude-code', 'codex', 'gemini-cli', 'cursor', 'cline', 'vscode'] as const;
+export const AGENTS = ['claude-code', 'codex', 'gemini-cli', 'cursor', 'cline', 'vscode', 'copilot-cli'] as const;
 export type AgentName = (typeof AGENTS)[number];
 
 export interface ToolRow {
@@ -91,6 +91,17 @@ export interface HookAgentRow {
   readonly installedMarks: { readonly user: readonly Segments[]; readonly project: readonly Segments[] };
   /** What else a person must know after install (a feature to enable, a restart). */
   readonly installNote?: string;
+  /**
+   * The agent whose hook entry this one is: two agents that read one file share one entry (VS Code and Copilot CLI
+   * both read `.github/hooks/*.json` and `~/.copilot/hooks/*.json`), so installing both never runs our hook twice.
+   * The payload's shape tells the hook which of them called.
+   */
+  readonly entryOf?: AgentName;
+}
+
+/** The agent named in the hook entry an agent's install writes (docs/formats.md, command line). */
+export function hookEntryAgent(agent: AgentName): AgentName {
+  return HOOK_AGENTS[agent].entryOf ?? agent;
 }
 
 const CLAUDE_TOOLS = 'Write|Edit|MultiEdit|NotebookEdit|Bash';
@@ -187,7 +198,20 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
       project: ['.github', 'hooks', `${PRODUCT.cli}.json`],
     },
     installedMarks: { user: [['.copilot'], ['.vscode', 'extensions']], project: [['.github', 'hooks']] },
-    installNote: 'VS Code agent hooks are a preview (1.109 and later)',
+    installNote: 'VS Code agent hooks are a preview (1.109 and later); Copilot CLI reads this file too',
+  },
+  'copilot-cli': {
+    displayName: 'Copilot CLI',
+    tool: 'copilot',
+    hooks: { shape: 'flat', events: [{ event: 'PreToolUse' }, { event: 'PostToolUse' }], handler: command },
+    configPath: {
+      user: ['.copilot', 'hooks', `${PRODUCT.cli}.json`],
+      project: ['.github', 'hooks', `${PRODUCT.cli}.json`],
+    },
+    installedMarks: { user: [['.copilot']], project: [['.github', 'hooks']] },
+    entryOf: 'vscode',
+    installNote:
+      "Copilot CLI runs a repository's hooks (.github/hooks) only in a folder you trusted, and your own (~/.copilot/hooks) everywhere; VS Code's agent reads the same entry",
   },
 };
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { callPaths, mapCallPaths, type AgentCall } from '../../core/agents/call';
 import {
@@ -193,6 +194,18 @@ export function readTextFile(abs: string, maxBytes: number): TextRead {
 }
 
 /**
+ * Copilot CLI's session log, which names the model (its hook payloads do not):
+ * `$COPILOT_HOME/session-state/<session>/events.jsonl`, `COPILOT_HOME` defaulting to `~/.copilot`.
+ */
+function copilotCliEvents(call: AgentCall): string | undefined {
+  if (call.agent !== 'copilot-cli' || call.session === undefined || !/^[A-Za-z0-9_-]{1,128}$/.test(call.session))
+    return undefined;
+  const home = process.env.COPILOT_HOME;
+  const base = home !== undefined && path.isAbsolute(home) ? home : path.join(os.homedir(), '.copilot');
+  return path.join(base, 'session-state', call.session, 'events.jsonl');
+}
+
+/**
  * The model named last in the end of a transcript (Claude Code's JSONL `"model": "..."` of assistant messages,
  * Gemini CLI's chat JSON, Codex's rollout): reads at most `maxBytes` from the end of a regular file.
  */
@@ -207,7 +220,7 @@ export function modelFromTranscript(file: string, maxBytes: number): string | un
     fd = fs.openSync(file, 'r');
     fs.readSync(fd, buffer, 0, length, st.size - length);
     const text = buffer.toString('utf8');
-    const pattern = /(?<!\\)"model"\s*:\s*"([^"\\\r\n]{1,200})"/g;
+    const pattern = /(?<!\\)"(?:model|newModel)"\s*:\s*"([^"\\\r\n]{1,200})"/g;
     let model: string | undefined;
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
       const name = m[1]!.trim();
@@ -630,6 +643,10 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
     absolute.set(r.repoPath, r.abs);
     return r.repoPath;
   });
+  if (mapped.transcriptPath === undefined) {
+    const events = copilotCliEvents(mapped);
+    if (events !== undefined) mapped.transcriptPath = events;
+  }
   if (mapped.transcriptPath !== undefined && mapped.model === undefined) {
     const model = modelFromTranscript(mapped.transcriptPath, limits.transcriptTailBytes);
     if (model !== undefined) mapped.model = model;

@@ -11,7 +11,7 @@ import {
   removeAgentHooks,
   type AgentHookState,
 } from '../../core/agents/hook-config';
-import { AGENTS, HOOK_AGENTS, type AgentName } from '../../core/agents/table';
+import { AGENTS, HOOK_AGENTS, hookEntryAgent, type AgentName } from '../../core/agents/table';
 import { PRODUCT } from '../../core/product';
 import { shQuote } from '../git/hooks';
 import { readTextIfExists } from '../store/files';
@@ -73,7 +73,7 @@ const CLINE_MARKER = '# ai-provenance: managed by AI Provenance';
 
 /** The command an agent's hook entry runs. */
 export function agentHookCommandLine(launcher: string, agent: AgentName): string {
-  return `${shQuote(launcher)} agent-hook ${agent}`;
+  return `${shQuote(launcher)} agent-hook ${hookEntryAgent(agent)}`;
 }
 
 function base(options: AgentConfigOptions): string {

@@ -17,7 +17,7 @@ import type { Logger } from '../../core/log';
 import { encodeRuns } from '../../core/formats/stored-runs';
 import { isAi } from '../../core/attribution/origin';
 import { writeBlob } from '../git/queries';
-import { AGENT_HOOK_LIMITS, readTextFile } from './capture';
+import { AGENT_HOOK_LIMITS, modelFromTranscript, readTextFile } from './capture';
 import { openRunsStore, type RunsStore } from '../attribution/runs-store';
 import type { RepositoryLocation } from '../git/repository';
 import { Spool } from '../store/spool';
@@ -189,6 +189,12 @@ export async function ingestAgentSpool(
             if (!(error instanceof AgentRecordError)) throw error;
             problem(`dropped agent hook record ${entry.name}: ${error.message}`);
             return;
+          }
+          // An agent that writes its transcript only later (Copilot CLI's session log, in prompt mode at the
+          // session's end) names its model by the time its records are read.
+          if (record.call.model === undefined && record.call.transcriptPath !== undefined) {
+            const model = modelFromTranscript(record.call.transcriptPath, AGENT_HOOK_LIMITS.transcriptTailBytes);
+            if (model !== undefined) record.call.model = model;
           }
           const texts = recordFileTexts(record);
           // What the call removed, wherever its text goes next (an open document or the store).
