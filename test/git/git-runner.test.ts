@@ -7,7 +7,7 @@ import { GIT_TIMEOUT_MS, GitError, git, runGit } from '../../src/io/git/git';
 import { ProcessError, runProcess } from '../../src/io/process/run';
 import { blameFile, statusOf } from '../../src/io/git/queries';
 import { stagedChanges } from '../../src/io/git/staged';
-import { locateRepository, NotARepositoryError } from '../../src/io/git/repository';
+import { locateRepository, locateRepositoryWithoutGit, NotARepositoryError } from '../../src/io/git/repository';
 import type { Logger } from '../../src/core/log';
 import { repoRoot, TempRepo } from '../support/git-fixture';
 import { splitNul } from '../../src/io/git/parse';
@@ -95,6 +95,50 @@ describe('git runner against real git', () => {
       assert.equal(inWorktree.root, wt);
       assert.equal(inWorktree.stateDir, path.join(repo.dir, '.git', 'worktrees', 'wt', 'ai-provenance'));
     } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('finds the repository without git only where git would answer the same, and defers to git elsewhere', async () => {
+    repo.write('sub/dir/f.txt', 'x\n');
+    repo.commitAll('init');
+    const sub = path.join(repo.dir, 'sub', 'dir');
+    const link = path.join(fs.realpathSync(os.tmpdir()), `ai-provenance-link-${process.pid}`);
+    fs.symlinkSync(sub, link);
+    const other = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-wt-')));
+    try {
+      for (const dir of [repo.dir, sub, link]) {
+        const quick = locateRepositoryWithoutGit(dir, {});
+        assert.ok(quick, dir);
+        assert.deepEqual(quick, await locateRepository(dir), dir);
+      }
+      // Discovery steered by the environment, a linked worktree (a .git file), a config that moves the work tree
+      // or includes another file: git answers.
+      assert.equal(locateRepositoryWithoutGit(sub, { GIT_DIR: path.join(repo.dir, '.git') }), undefined);
+      assert.equal(locateRepositoryWithoutGit(sub, { GIT_CEILING_DIRECTORIES: repo.dir }), undefined);
+      assert.equal(
+        locateRepositoryWithoutGit(sub, {
+          GIT_CONFIG_COUNT: '1',
+          GIT_CONFIG_KEY_0: 'core.worktree',
+          GIT_CONFIG_VALUE_0: '/',
+        }),
+        undefined,
+      );
+      const wt = path.join(other, 'wt');
+      repo.git('worktree', 'add', '-q', wt);
+      assert.equal(locateRepositoryWithoutGit(wt, {}), undefined);
+      for (const [key, value] of [
+        ['core.worktree', other],
+        ['include.path', 'more.config'],
+        ['core.bare', 'true'],
+      ] as const) {
+        repo.git('config', key, value);
+        assert.equal(locateRepositoryWithoutGit(sub, {}), undefined, key);
+        repo.git('config', '--unset', key);
+        assert.ok(locateRepositoryWithoutGit(sub, {}), `${key} unset`);
+      }
+    } finally {
+      fs.rmSync(link, { force: true });
       fs.rmSync(other, { recursive: true, force: true });
     }
   });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,10 +9,16 @@ import {
   type AgentSpoolRecord,
 } from '../../core/agents/record';
 import type { Logger } from '../../core/log';
+import { shortHash } from '../../core/short-hash';
 import { isRepoPath } from '../../core/formats/state-files';
 import { git, runGit } from '../git/git';
 import { computeBlobId, detectObjectFormat } from '../store/blob-id';
-import { NotARepositoryError, locateRepository, type RepositoryLocation } from '../git/repository';
+import {
+  NotARepositoryError,
+  locateRepository,
+  locateRepositoryWithoutGit,
+  type RepositoryLocation,
+} from '../git/repository';
 import { isBinary, readBlobs } from '../git/staged';
 import { ensureDirSync, writeFileAtomicSync } from '../store/atomic-file';
 import { splitNul, parseStatus } from '../git/parse';
@@ -108,7 +113,7 @@ async function findRepository(
     if (dir === undefined || tried.has(dir)) continue;
     tried.add(dir);
     try {
-      return await locateRepository(dir, { logger });
+      return locateRepositoryWithoutGit(dir) ?? (await locateRepository(dir, { logger }));
     } catch (error) {
       if (!(error instanceof NotARepositoryError)) throw error;
     }
@@ -312,10 +317,7 @@ async function statusEntries(
 function snapshotFile(location: RepositoryLocation, call: AgentCall, dir = SHELL_SNAPSHOT_DIR): string {
   // Agents that give no tool call id (Gemini CLI) send the same input to both hooks of one call.
   const id = call.toolUseId ?? call.shell?.command ?? `${call.tool}\0${JSON.stringify(call.edits)}`;
-  const key = createHash('sha256')
-    .update(`${call.agent}\0${call.session ?? ''}\0${id}`)
-    .digest('hex')
-    .slice(0, 32);
+  const key = shortHash(`${call.agent}\0${call.session ?? ''}\0${id}`);
   return path.join(location.stateDir, dir, `${key}.json`);
 }
 
@@ -366,10 +368,7 @@ function addEditSnapshot(location: RepositoryLocation, call: AgentCall, files: A
 
 /** Where a background task's snapshot waits for the turn's end: by agent and session, then by task. */
 function backgroundPrefix(call: AgentCall): string {
-  return `bg-${createHash('sha256')
-    .update(`${call.agent}\0${call.session ?? ''}`)
-    .digest('hex')
-    .slice(0, 16)}-`;
+  return `bg-${shortHash(`${call.agent}\0${call.session ?? ''}`).slice(0, 16)}-`;
 }
 
 /**
@@ -384,7 +383,7 @@ function keepForBackground(location: RepositoryLocation, call: AgentCall, taskId
     command: call.shell.command,
     ...(call.toolUseId !== undefined ? { toolUseId: call.toolUseId } : {}),
   };
-  const task = createHash('sha256').update(taskId).digest('hex').slice(0, 16);
+  const task = shortHash(taskId).slice(0, 16);
   writeSnapshot(path.join(location.stateDir, SHELL_SNAPSHOT_DIR, `${backgroundPrefix(call)}${task}.json`), snapshot);
 }
 

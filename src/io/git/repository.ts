@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PRODUCT } from '../../core/product';
 import { GitError, git, type GitRunOptions } from './git';
@@ -38,5 +39,73 @@ export async function locateRepository(
   }
   const [root, gitPath] = out.split('\n');
   if (!root || !gitPath) throw new NotARepositoryError(cwd);
-  return { root, stateDir: path.resolve(cwd, gitPath) };
+  // git answers relative to its own working folder, the physical one: through a symbolic link, `..` leaves the
+  // link's target, not the link.
+  let physical = cwd;
+  try {
+    physical = fs.realpathSync(cwd);
+  } catch {
+    // git ran there, so it exists; keep the path as given
+  }
+  return { root, stateDir: path.resolve(physical, gitPath) };
+}
+
+/** Environment that changes how git finds a repository: with any of it, only git itself can say. */
+const DISCOVERY_ENV = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_COMMON_DIR',
+  'GIT_CEILING_DIRECTORIES',
+  'GIT_DISCOVERY_ACROSS_FILESYSTEM',
+  'GIT_CONFIG_PARAMETERS',
+];
+
+/** A repository config that cannot move the work tree: no `worktree`, `bare` only as false, no includes. */
+function plainConfig(config: string): boolean {
+  for (const line of config.split('\n')) {
+    const l = line.trim().toLowerCase();
+    if (l.startsWith('worktree') || l.startsWith('[include')) return false;
+    if (l.startsWith('bare') && !/^bare\s*=\s*false$/.test(l)) return false;
+  }
+  return true;
+}
+
+/**
+ * The repository holding `dir`, found without starting git, for the agent hook (every agent tool call starts it
+ * twice, and git is a third of its own cost): only in the plain case, where the answer is the one git gives. That
+ * is: no environment that steers discovery, a `.git` folder (not a file: linked worktrees and submodules ask git)
+ * on the way up without crossing a file system, and a config that sets neither `core.worktree` nor `core.bare`
+ * and includes no other file.
+ * Anything else, or any error, is undefined: ask git (`locateRepository`).
+ */
+export function locateRepositoryWithoutGit(
+  dir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): RepositoryLocation | undefined {
+  if (DISCOVERY_ENV.some(name => env[name] !== undefined)) return undefined;
+  for (let i = 0; ; i++) {
+    const key = env[`GIT_CONFIG_KEY_${i}`];
+    if (key === undefined) break;
+    if (/^core\.(worktree|bare)$/i.test(key)) return undefined;
+  }
+  try {
+    let level = fs.realpathSync(dir);
+    const device = fs.statSync(level).dev;
+    for (;;) {
+      const dotGit = path.join(level, '.git');
+      const st = fs.lstatSync(dotGit, { throwIfNoEntry: false });
+      if (st !== undefined) {
+        if (!st.isDirectory()) return undefined;
+        if (!fs.statSync(path.join(dotGit, 'HEAD'), { throwIfNoEntry: false })?.isFile()) return undefined;
+        const config = fs.readFileSync(path.join(dotGit, 'config'), 'utf8');
+        if (!plainConfig(config)) return undefined;
+        return { root: level, stateDir: path.join(dotGit, PRODUCT.stateDirName) };
+      }
+      const parent = path.dirname(level);
+      if (parent === level || fs.statSync(parent).dev !== device) return undefined;
+      level = parent;
+    }
+  } catch {
+    return undefined;
+  }
 }

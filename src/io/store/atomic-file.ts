@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
@@ -44,8 +43,17 @@ export function isTempName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
 }
 
+/**
+ * Hex digits that make a temporary name, a spool entry or a lock token unique among concurrent writers (beside the
+ * process id they go with). Not secrets: Math.random, since node:crypto costs the agent hook 3 ms to load.
+ */
 export function randomHex(bytes: number): string {
-  return randomBytes(bytes).toString('hex');
+  let out = '';
+  for (let i = 0; i < bytes; i++)
+    out += Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, '0');
+  return out;
 }
 
 export async function ensureDir(dir: string): Promise<void> {

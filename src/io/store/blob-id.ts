@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import type { Logger } from '../../core/log';
 import { type ObjectFormat } from '../../core/formats/state-files';
 import { git } from '../git/git';
@@ -7,6 +7,13 @@ import { git } from '../git/git';
  * Git blob ids computed in-process (the same id `git hash-object` gives), and the repository's object format.
  */
 
+let crypto: typeof Crypto | undefined;
+/** node:crypto, loaded when first needed: the agent hook computes blob ids only for shell commands. */
+function loadCrypto(): typeof Crypto {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (crypto ??= require('node:crypto') as typeof Crypto);
+}
+
 /**
  * The git blob id of `content`, exactly as `git hash-object --stdin` computes it (no filters: the bytes as given).
  * A string is hashed as UTF-8, which is what the editor writes for a UTF-8 file without a BOM; pass bytes for any
@@ -14,7 +21,7 @@ import { git } from '../git/git';
  */
 export function computeBlobId(content: string | Uint8Array, format: ObjectFormat = 'sha1'): string {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const hash = createHash(format);
+  const hash = loadCrypto().createHash(format);
   hash.update(`blob ${bytes.byteLength}\0`);
   hash.update(bytes);
   return hash.digest('hex');
