@@ -63,6 +63,7 @@ class AgentRepo extends TempRepo {
   readonly home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-home-')));
   readonly env = {
     HOME: this.home,
+    XDG_CONFIG_HOME: path.join(this.home, '.config'),
     AI_PROVENANCE_HOME: path.join(this.home, '.local', 'share', 'ai-provenance'),
     AI_PROVENANCE_LOG: undefined,
   };
@@ -268,7 +269,7 @@ describe('agent hooks with the built CLI and real git', function () {
       oneLine(repo.hook('cline', '').stderr, /no payload on standard input/);
       oneLine(
         repo.hook('hal-9000', write('a.ts', repo.dir)).stderr,
-        /agent-hook takes one AGENT \(claude-code, codex, gemini-cli, cursor, cline, vscode, copilot-cli\), got "hal-9000"/,
+        /agent-hook takes one AGENT \(claude-code, codex, gemini-cli, cursor, cline, vscode, copilot-cli, opencode\), got "hal-9000"/,
       );
       assert.deepEqual(repo.spooled(), []);
     });
@@ -552,6 +553,7 @@ describe('agent hooks with the built CLI and real git', function () {
         '.gemini/settings.json',
         '.cursor/hooks.json',
         '.copilot/hooks/ai-provenance.json',
+        '.config/opencode/plugins/ai-provenance.js',
       ];
       for (const f of files) assert.ok(fs.existsSync(path.join(repo.home, f)), f);
       const clineHook = path.join(repo.home, 'Documents', 'Cline', 'Rules', 'Hooks', 'PreToolUse');
@@ -601,6 +603,31 @@ describe('agent hooks with the built CLI and real git', function () {
       assert.equal(c.status, 3);
       assert.match(c.stderr, /PostToolUse is someone else's hook; it was left as it is/);
       assert.equal(fs.readFileSync(theirs, 'utf8'), '#!/bin/sh\necho \'{"cancel": false}\'\n');
+      // OpenCode's plugin is a file of ours: someone else's file of that name is never replaced.
+      const plugin = path.join(repo.dir, '.opencode', 'plugins', 'ai-provenance.js');
+      fs.mkdirSync(path.dirname(plugin), { recursive: true });
+      fs.writeFileSync(plugin, 'export const Mine = async () => ({});\n');
+      const o = repo.cli(['agents', 'install', 'opencode', '--project']);
+      assert.equal(o.status, 3);
+      assert.match(o.stderr, /ai-provenance\.js is someone else's plugin; it was left as it is/);
+      assert.equal(fs.readFileSync(plugin, 'utf8'), 'export const Mine = async () => ({});\n');
+      fs.rmSync(plugin);
+      const o2 = repo.cli(['agents', 'install', 'opencode', '--project']);
+      assert.equal(o2.status, 0, o2.stderr);
+      assert.match(repo.cli(['agents', 'status', 'opencode', '--project']).stdout, /^opencode: installed /m);
+      fs.appendFileSync(plugin, '// changed\n');
+      assert.match(repo.cli(['agents', 'status', 'opencode', '--project']).stdout, /^opencode: outdated /m);
+      assert.equal(repo.cli(['agents', 'uninstall', 'opencode', '--project']).status, 0);
+      assert.equal(fs.existsSync(plugin), false);
+      // VS Code's agent and Copilot CLI read one file: one entry serves both, whichever is installed first.
+      const shared = path.join(repo.dir, '.github', 'hooks', 'ai-provenance.json');
+      const before = fs.readFileSync(shared, 'utf8');
+      const cp = repo.cli(['agents', 'install', 'copilot-cli', '--project']);
+      assert.equal(cp.status, 0, cp.stderr);
+      assert.match(cp.stdout, /^copilot-cli: unchanged /m);
+      assert.match(cp.stdout, /not running yet: Copilot CLI runs this repository's hooks only in a folder you trusted/);
+      assert.equal(fs.readFileSync(shared, 'utf8'), before);
+      assert.equal((before.match(/agent-hook vscode/g) ?? []).length, 2, 'PreToolUse and PostToolUse, once each');
       const usage = repo.cli(['agents', 'install', 'claude', '--project']);
       assert.equal(usage.status, 2);
       assert.match(usage.stderr, /unknown agent "claude"/);

@@ -13,6 +13,7 @@ export const AGENT_CLIS = {
   codex: { pkg: '@openai/codex', version: '0.169.0', bin: 'codex' },
   'gemini-cli': { pkg: '@google/gemini-cli', version: '0.61.0', bin: 'gemini' },
   'copilot-cli': { pkg: '@github/copilot', version: '1.0.102', bin: 'copilot' },
+  opencode: { pkg: 'opencode-ai', version: '1.18.33', bin: 'opencode' },
 } as const;
 export type AgentCli = keyof typeof AGENT_CLIS;
 

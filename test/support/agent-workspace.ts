@@ -28,6 +28,10 @@ export class AgentWorkspace extends TempRepo {
   readonly home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-agent-home-')));
   readonly env: Record<string, string> = {
     HOME: this.home,
+    // Agents that follow the XDG folders (OpenCode) find their configuration and data in this home too.
+    XDG_CONFIG_HOME: path.join(this.home, '.config'),
+    XDG_DATA_HOME: path.join(this.home, '.local', 'share'),
+    XDG_STATE_HOME: path.join(this.home, '.local', 'state'),
     AI_PROVENANCE_HOME: path.join(this.home, '.local', 'share', 'ai-provenance'),
   };
 

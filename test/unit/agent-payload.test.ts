@@ -424,6 +424,58 @@ describe('agent payloads: Copilot CLI', () => {
   });
 });
 
+describe('agent payloads: OpenCode (what our plugin sends)', () => {
+  it('reads write, edit (replaceAll too) and bash with the session, call id and model', () => {
+    const w = call('opencode', 'before-write.json');
+    assert.deepEqual(
+      [w.agent, w.phase, w.tool, w.session, w.toolUseId, w.model, w.origin],
+      [
+        'opencode',
+        'pre',
+        'write',
+        'ses_deeb04593ffedrTOSeFjtnB62x',
+        'toolu_4_0',
+        'claude-sonnet-4-5',
+        { tool: 'opencode', kind: 'agent' },
+      ],
+    );
+    assert.deepEqual(w.edits, [
+      { path: `${P}/src/opencode.ts`, op: 'write', content: 'export const alpha = 1;\nexport const beta = 2;\n' },
+    ]);
+    const e = fixture('opencode', 'after-edit.json') as { args: Record<string, unknown> };
+    e.args.replaceAll = true;
+    assert.deepEqual(
+      (interpretAgentPayload('opencode', e)!.edits[0] as Extract<FileEdit, { op: 'replace' }>).replacements,
+      [
+        {
+          old: "  console.log('start');\n",
+          new: "  console.log('start');\n  console.log('opencode was here');\n",
+          all: true,
+        },
+      ],
+    );
+    assert.equal(call('opencode', 'before-bash.json').shell?.command, "echo 'built by the agent' >> README.md");
+    assert.equal(
+      isRelevantCall(
+        interpretAgentPayload('opencode', {
+          ...(fixture('opencode', 'after-write.json') as object),
+          tool: 'read',
+          args: { filePath: '/a' },
+        })!,
+      ),
+      false,
+    );
+    assert.throws(
+      () =>
+        interpretAgentPayload('opencode', {
+          ...(fixture('opencode', 'after-edit.json') as object),
+          args: { filePath: '/a' },
+        }),
+      AgentPayloadError,
+    );
+  });
+});
+
 describe('agent patches', () => {
   it('parses add, delete, update with move, several hunks, anchors and end of file', () => {
     const edits = parsePatch(

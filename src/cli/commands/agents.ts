@@ -28,11 +28,11 @@ configuration folder exists; uninstall takes them all.
 
   --user      the agent's configuration in your home folder (default): every repository
   --project   the repository's own configuration (.claude/, .codex/, .gemini/, .cursor/, .clinerules/hooks/,
-              .github/hooks/), which you may commit for your team
+              .github/hooks/, .opencode/plugins/), which you may commit for your team
 
 VS Code's agent and Copilot CLI read one file (.github/hooks/ or ~/.copilot/hooks/ai-provenance.json): one
 entry serves both. Codex runs hooks it trusts (install asks Codex to trust ours); Copilot CLI runs a repository's
-hooks only in a folder you trusted (status says whether this one is).
+hooks only in a folder you trusted (status says whether this one is). OpenCode gets a plugin file of ours.
   --json      print the results as JSON
 
 Entries are merged into what the files hold: your other settings and hooks stay as they are, installing twice
@@ -74,7 +74,7 @@ function report(results: AgentHooksResult[], context: CommandContext, json: bool
 export const agentsCommand: Command = {
   name: 'agents',
   summary:
-    "install or uninstall our hooks in coding agents' configurations (Claude Code, Codex, Gemini CLI, Copilot CLI, Cursor, Cline, VS Code)",
+    "install or uninstall our hooks in coding agents' configurations (Claude Code, Codex, Gemini CLI, Copilot CLI, OpenCode, Cursor, Cline, VS Code)",
   help,
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
     const parsed = parseOptions('agents', args, { flags: { user: {}, project: {}, json: {} } }, true);

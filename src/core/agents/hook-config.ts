@@ -22,11 +22,11 @@ type Json = Record<string, unknown>;
 /** A JSON hook layout from the agent table, bound to its agent (our entries are recognised by the agent's name). */
 export type AgentHookLayout = JsonHookLayout & { readonly agent: AgentName };
 
-/** The agent's JSON hook layout, or undefined when its hooks are not a JSON file (Cline's executable files). */
+/** The agent's JSON hook layout, or undefined when its hooks are not a JSON file (Cline's scripts, OpenCode's plugin). */
 export function jsonHookLayout(agent: AgentName): AgentHookLayout | undefined {
   const owner = hookEntryAgent(agent);
   const hooks = HOOK_AGENTS[owner].hooks;
-  return hooks.shape === 'executable-files' ? undefined : { ...hooks, agent: owner };
+  return hooks.shape === 'executable-files' || hooks.shape === 'plugin-file' ? undefined : { ...hooks, agent: owner };
 }
 
 function isObject(value: unknown): value is Json {

@@ -21,6 +21,10 @@ import type { AiKind, Tool } from '../attribution/origin';
  *   `taskId`, `workspaceRoots`.
  * - vscode: `hookEventName` PreToolUse | PostToolUse, `sessionId`, `cwd`, `transcript_path`, `tool_name`,
  *   `tool_input`, `tool_use_id`. The tool is `copilot` only when the payload says the agent is Copilot.
+ * - opencode: what our plugin (src/io/agents/opencode-plugin.ts) sends from OpenCode's `tool.execute.before` and
+ *   `tool.execute.after`: `hook_event_name` (the hook's name), `session_id`, `call_id`, `tool`, `args` (write
+ *   `{filePath, content}`, edit `{filePath, oldString, newString, replaceAll}`, bash `{command}`), `cwd` (the
+ *   project folder), `model` (from its chat.params hook).
  * - copilot-cli: Copilot CLI runs the entries of VS Code's hook files and of Claude Code's settings with a payload
  *   of its own: `hook_event_name` PreToolUse | PostToolUse, `session_id`, an ISO `timestamp`, `cwd`, `tool_name`
  *   (Claude's names for its tools: Edit, Write, Bash), `tool_input` in its own fields (`path`, `old_str`,
@@ -515,6 +519,81 @@ function interpretCline(payload: Json, strict: boolean): AgentCall | undefined {
   return fromEnvelope('cline', env, { tool: 'cline', kind: 'agent' });
 }
 
+/** OpenCode's tools as its plugin hooks name them, with their argument fields. */
+function opencodeEffect(tool: string, input: Json): ToolEffect {
+  switch (tool) {
+    case 'write':
+      return {
+        edits: [
+          {
+            path: requireString(input, ['filePath'], tool),
+            op: 'write',
+            content: requireText(input, 'content', tool),
+          },
+        ],
+      };
+    case 'edit': {
+      const r = replacement(input, 'oldString', 'newString', tool);
+      if (input.replaceAll === true) r.all = true;
+      return { edits: [{ path: requireString(input, ['filePath'], tool), op: 'replace', replacements: [r] }] };
+    }
+    case 'multiedit': {
+      const list = input.edits;
+      if (!Array.isArray(list) || list.length === 0)
+        throw new AgentPayloadError(`${tool}: tool input "edits" must be a non-empty array`);
+      return {
+        edits: [
+          {
+            path: requireString(input, ['filePath'], tool),
+            op: 'replace',
+            replacements: list.map((e, i) => {
+              if (!isObject(e)) throw new AgentPayloadError(`${tool}: edits[${i}] must be an object`);
+              const r = replacement(e, 'oldString', 'newString', `${tool} edits[${i}]`);
+              if (e.replaceAll === true) r.all = true;
+              return r;
+            }),
+          },
+        ],
+      };
+    }
+    case 'bash':
+      return { edits: [], shell: { command: shellCommand(input, tool) } };
+    case 'patch':
+    case 'apply_patch': {
+      const patch = text(input.patchText) ?? text(input.patch) ?? text(input.input);
+      if (patch === undefined) throw new AgentPayloadError(`${tool}: tool input has no "patchText"`);
+      return { edits: patchEdits(patch, tool) };
+    }
+    default:
+      return NONE;
+  }
+}
+
+const OPENCODE_PHASES = { 'tool.execute.before': { phase: 'pre' }, 'tool.execute.after': { phase: 'post' } } as const;
+
+/** What our OpenCode plugin sends (src/io/agents/opencode-plugin.ts), from OpenCode's tool.execute hooks. */
+function interpretOpencode(payload: Json, strict: boolean): AgentCall | undefined {
+  const event = label(payload.hook_event_name);
+  if (event === undefined) {
+    if (strict) throw new AgentPayloadError('the payload has no "hook_event_name"');
+    return undefined;
+  }
+  const p = (OPENCODE_PHASES as Record<string, { phase: AgentPhase }>)[event];
+  if (!p) return undefined;
+  const tool = label(payload.tool);
+  if (tool === undefined) throw new AgentPayloadError(`${event} payload has no "tool"`);
+  const env: Envelope = { event, phase: p.phase, tool, input: toolInput(payload, 'args', tool) };
+  const callId = label(payload.call_id);
+  if (callId !== undefined) env.toolUseId = callId;
+  const session = label(payload.session_id);
+  if (session !== undefined) env.session = session;
+  const model = label(payload.model);
+  if (model !== undefined) env.model = model;
+  const cwd = text(payload.cwd);
+  if (cwd !== undefined && cwd !== '') env.cwd = cwd;
+  return fromEnvelope('opencode', env, { tool: 'opencode', kind: 'agent' }, opencodeEffect);
+}
+
 export interface InterpretOptions {
   /**
    * A payload without the agent's event field is an error (the hook: it was not sent by that agent's hook).
@@ -571,6 +650,8 @@ export function interpretAgentPayload(
       return interpretCursor(payload, strict);
     case 'cline':
       return interpretCline(payload, strict);
+    case 'opencode':
+      return interpretOpencode(payload, strict);
     case 'vscode':
     case 'copilot-cli': {
       if (payload.hookEventName === undefined && (agent === 'copilot-cli' || isCopilotCliPayload(payload)))

@@ -7,11 +7,30 @@ import { PRODUCT } from '../product';
  */
 
 /** Tool slugs: what produced AI text. `ai` means an AI we cannot name. Slugs appear in trailers: a contract. */
-export const TOOLS = ['copilot', 'claude-code', 'codex', 'gemini-cli', 'cursor', 'cline', 'continue', 'ai'] as const;
+export const TOOLS = [
+  'copilot',
+  'claude-code',
+  'codex',
+  'gemini-cli',
+  'cursor',
+  'cline',
+  'continue',
+  'opencode',
+  'ai',
+] as const;
 export type Tool = (typeof TOOLS)[number];
 
 /** The agents whose hooks call `ai-provenance agent-hook <agent>` (docs/formats.md, command line). */
-export const AGENTS = ['claude-code', 'codex', 'gemini-cli', 'cursor', 'cline', 'vscode', 'copilot-cli'] as const;
+export const AGENTS = [
+  'claude-code',
+  'codex',
+  'gemini-cli',
+  'cursor',
+  'cline',
+  'vscode',
+  'copilot-cli',
+  'opencode',
+] as const;
 export type AgentName = (typeof AGENTS)[number];
 
 export interface ToolRow {
@@ -43,6 +62,7 @@ export const TOOL_TABLE: Readonly<Record<Tool, ToolRow>> = {
   cursor: { displayName: 'Cursor', trailerName: 'Cursor', extensionIds: [] },
   cline: { displayName: 'Cline', trailerName: 'Cline', extensionIds: ['saoudrizwan.claude-dev'] },
   continue: { displayName: 'Continue', trailerName: 'Continue', extensionIds: ['continue.continue'] },
+  opencode: { displayName: 'OpenCode', trailerName: 'OpenCode', extensionIds: [] },
   ai: { displayName: 'an AI assistant', trailerName: 'AI', extensionIds: [] },
 };
 
@@ -59,8 +79,10 @@ export interface HookEventSpec {
  * - `grouped` JSON: `{ "hooks": { "<Event>": [ { "matcher": "...", "hooks": [ <handler> ] } ] } }`
  * - `flat` JSON: `{ "hooks": { "<event>": [ <handler with its matcher> ] } }`
  * - `executable-files`: one executable file per event, named after it, in a hooks folder (Cline).
+ * - `plugin-file`: one plugin module of ours that the agent loads from its plugins folder and that passes each
+ *   event to our hook (OpenCode).
  */
-export type AgentHookLayout = JsonHookLayout | FilesHookLayout;
+export type AgentHookLayout = JsonHookLayout | FilesHookLayout | PluginFileLayout;
 
 export interface JsonHookLayout {
   readonly shape: 'grouped' | 'flat';
@@ -77,6 +99,12 @@ export interface FilesHookLayout {
   readonly events: readonly HookEventSpec[];
 }
 
+export interface PluginFileLayout {
+  readonly shape: 'plugin-file';
+  /** The agent's events the plugin passes on. */
+  readonly events: readonly HookEventSpec[];
+}
+
 /** A path as segments, relative to the home folder (user scope) or the repository root (project scope). */
 type Segments = readonly string[];
 
@@ -85,7 +113,7 @@ export interface HookAgentRow {
   /** The tool its edits are credited to; undefined when the payload says (VS Code runs several agents). */
   readonly tool?: Tool;
   readonly hooks: AgentHookLayout;
-  /** Where our entries go: the configuration file, or for `executable-files` the hooks folder. */
+  /** Where our entries go: the configuration file, for `executable-files` the hooks folder, or our plugin file. */
   readonly configPath: { readonly user: Segments; readonly project: Segments };
   /** Folders whose presence says the agent is in use, per scope (any one is enough). */
   readonly installedMarks: { readonly user: readonly Segments[]; readonly project: readonly Segments[] };
@@ -199,6 +227,17 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
     },
     installedMarks: { user: [['.copilot'], ['.vscode', 'extensions']], project: [['.github', 'hooks']] },
     installNote: 'VS Code agent hooks are a preview (1.109 and later); Copilot CLI reads this file too',
+  },
+  opencode: {
+    displayName: 'OpenCode',
+    tool: 'opencode',
+    hooks: { shape: 'plugin-file', events: [{ event: 'tool.execute.before' }, { event: 'tool.execute.after' }] },
+    configPath: {
+      user: ['.config', 'opencode', 'plugins', `${PRODUCT.cli}.js`],
+      project: ['.opencode', 'plugins', `${PRODUCT.cli}.js`],
+    },
+    installedMarks: { user: [['.config', 'opencode']], project: [['.opencode']] },
+    installNote: 'OpenCode loads plugins when it starts: restart it',
   },
   'copilot-cli': {
     displayName: 'Copilot CLI',

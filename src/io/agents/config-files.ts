@@ -12,6 +12,7 @@ import {
   type AgentHookState,
 } from '../../core/agents/hook-config';
 import { AGENTS, HOOK_AGENTS, hookEntryAgent, type AgentName } from '../../core/agents/table';
+import { OPENCODE_MARKER, opencodePlugin } from './opencode-plugin';
 import { PRODUCT } from '../../core/product';
 import { shQuote } from '../git/hooks';
 import { readTextIfExists } from '../store/files';
@@ -86,14 +87,30 @@ function base(options: AgentConfigOptions): string {
 
 /** Where an agent's hook configuration lives for a scope (for Cline: the hooks folder). From the agent table. */
 export function agentConfigFile(agent: AgentName, options: AgentConfigOptions): string {
-  return path.join(base(options), ...HOOK_AGENTS[agent].configPath[options.scope]);
+  return inHome(options, HOOK_AGENTS[agent].configPath[options.scope]);
+}
+
+/**
+ * A path of the agent table in the scope's folder. In the home folder, `.config/...` is under `$XDG_CONFIG_HOME`
+ * when that is set (absolute), as the agents that keep their configuration there (OpenCode) read it.
+ */
+function inHome(options: AgentConfigOptions, segments: readonly string[]): string {
+  const xdg = process.env.XDG_CONFIG_HOME;
+  if (
+    options.scope === 'user' &&
+    options.home === undefined &&
+    segments[0] === '.config' &&
+    xdg &&
+    path.isAbsolute(xdg)
+  )
+    return path.join(xdg, ...segments.slice(1));
+  return path.join(base(options), ...segments);
 }
 
 /** Agents that look installed for a scope: one of their marker folders (agent table) exists. */
 export function detectAgents(options: AgentConfigOptions): AgentName[] {
-  const b = base(options);
   return AGENTS.filter(agent =>
-    HOOK_AGENTS[agent].installedMarks[options.scope].some(m => fs.existsSync(path.join(b, ...m))),
+    HOOK_AGENTS[agent].installedMarks[options.scope].some(m => fs.existsSync(inHome(options, m))),
   );
 }
 
@@ -193,12 +210,51 @@ function uninstallCline(options: AgentConfigOptions): AgentHooksResult {
   return { agent: 'cline', scope: options.scope, file: dir, outcome: removed ? 'removed' : 'absent' };
 }
 
+/** Our plugin file (OpenCode): written whole, never over a file that is not ours. */
+function installPluginFile(agent: AgentName, options: AgentInstallOptions): AgentHooksResult {
+  const file = agentConfigFile(agent, options);
+  const text = opencodePlugin(options.launcher);
+  const existing = readTextIfExists(file);
+  if (existing !== undefined && !existing.startsWith(OPENCODE_MARKER))
+    return {
+      agent,
+      scope: options.scope,
+      file,
+      outcome: 'refused',
+      message: `${file} is someone else's plugin; it was left as it is. Move it, or have it pass OpenCode's tool events to: ${agentHookCommandLine(options.launcher, agent)}`,
+    };
+  if (existing === text) return { agent, scope: options.scope, file, outcome: 'unchanged' };
+  writeAtomic(file, text);
+  return { agent, scope: options.scope, file, outcome: existing === undefined ? 'created' : 'updated' };
+}
+
+function uninstallPluginFile(agent: AgentName, options: AgentConfigOptions): AgentHooksResult {
+  const file = agentConfigFile(agent, options);
+  const existing = readTextIfExists(file);
+  if (existing === undefined || !existing.startsWith(OPENCODE_MARKER))
+    return { agent, scope: options.scope, file, outcome: 'absent' };
+  fs.rmSync(file, { force: true });
+  return { agent, scope: options.scope, file, outcome: 'removed' };
+}
+
+function pluginFileState(agent: AgentName, options: AgentInstallOptions): AgentHookState {
+  const existing = readTextIfExists(agentConfigFile(agent, options));
+  if (existing === undefined || !existing.startsWith(OPENCODE_MARKER)) return 'missing';
+  return existing === opencodePlugin(options.launcher) ? 'installed' : 'outdated';
+}
+
 /** Writes our hook entries into each agent's configuration. Never throws for one agent's file: see `outcome`. */
 export function installAgentHooks(agents: readonly AgentName[], options: AgentInstallOptions): AgentHooksResult[] {
   return agents.map(agent => {
     const file = agentConfigFile(agent, options);
     try {
-      const result = agent === 'cline' ? installCline(options) : installJson(agent, file, options);
+      const shape = HOOK_AGENTS[agent].hooks.shape;
+      const result =
+        agent === 'cline'
+          ? installCline(options)
+          : shape === 'plugin-file'
+            ? installPluginFile(agent, options)
+            : installJson(agent, file, options);
       const note = HOOK_AGENTS[agent].installNote;
       if (note && result.outcome !== 'refused') result.notes = [note];
       return result;
@@ -228,6 +284,7 @@ export function uninstallAgentHooks(agents: readonly AgentName[], options: Agent
     const file = agentConfigFile(agent, options);
     try {
       if (agent === 'cline') return uninstallCline(options);
+      if (HOOK_AGENTS[agent].hooks.shape === 'plugin-file') return uninstallPluginFile(agent, options);
       const original = readTextIfExists(file);
       if (original === undefined) return { agent, scope: options.scope, file, outcome: 'absent' };
       const removed = removeAgentHooks(parseConfig(file, original), jsonLayout(agent));
@@ -266,6 +323,8 @@ export function agentHooksStatus(agents: readonly AgentName[], options: AgentIns
               : 'outdated';
         return { agent, scope: options.scope, file, state };
       }
+      if (HOOK_AGENTS[agent].hooks.shape === 'plugin-file')
+        return { agent, scope: options.scope, file, state: pluginFileState(agent, options) };
       const text = readTextIfExists(file);
       const config = text === undefined ? undefined : parseConfig(file, text);
       return {
