@@ -14,6 +14,7 @@ export const AGENT_CLIS = {
   'gemini-cli': { pkg: '@google/gemini-cli', version: '0.61.0', bin: 'gemini' },
   'copilot-cli': { pkg: '@github/copilot', version: '1.0.102', bin: 'copilot' },
   opencode: { pkg: 'opencode-ai', version: '1.18.33', bin: 'opencode' },
+  'qwen-code': { pkg: '@qwen-code/qwen-code', version: '0.24.4', bin: 'qwen' },
 } as const;
 export type AgentCli = keyof typeof AGENT_CLIS;
 

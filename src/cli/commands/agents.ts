@@ -27,8 +27,8 @@ tools write: AGENT is ${AGENTS.join(', ')}. Without AGENT: install and status ta
 configuration folder exists; uninstall takes them all.
 
   --user      the agent's configuration in your home folder (default): every repository
-  --project   the repository's own configuration (.claude/, .codex/, .gemini/, .cursor/, .clinerules/hooks/,
-              .github/hooks/, .opencode/plugins/), which you may commit for your team
+  --project   the repository's own configuration (.claude/, .codex/, .gemini/, .qwen/, .cursor/,
+              .clinerules/hooks/, .github/hooks/, .opencode/plugins/), which you may commit for your team
 
 VS Code's agent and Copilot CLI read one file (.github/hooks/ or ~/.copilot/hooks/ai-provenance.json): one
 entry serves both. Codex runs hooks it trusts (install asks Codex to trust ours); Copilot CLI runs a repository's
@@ -74,7 +74,7 @@ function report(results: AgentHooksResult[], context: CommandContext, json: bool
 export const agentsCommand: Command = {
   name: 'agents',
   summary:
-    "install or uninstall our hooks in coding agents' configurations (Claude Code, Codex, Gemini CLI, Copilot CLI, OpenCode, Cursor, Cline, VS Code)",
+    "install or uninstall our hooks in coding agents' configurations (Claude Code, Codex, Gemini CLI, Copilot CLI, OpenCode, Qwen Code, Cursor, Cline, VS Code)",
   help,
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
     const parsed = parseOptions('agents', args, { flags: { user: {}, project: {}, json: {} } }, true);

@@ -21,6 +21,10 @@ import type { AiKind, Tool } from '../attribution/origin';
  *   `taskId`, `workspaceRoots`.
  * - vscode: `hookEventName` PreToolUse | PostToolUse, `sessionId`, `cwd`, `transcript_path`, `tool_name`,
  *   `tool_input`, `tool_use_id`. The tool is `copilot` only when the payload says the agent is Copilot.
+ * - qwen-code: Claude Code's envelope (`hook_event_name` PreToolUse | PostToolUse | PostToolUseFailure,
+ *   `session_id`, `transcript_path`, `tool_use_id`, `tool_input`, `tool_response`) with Qwen Code's tools: edit
+ *   `{file_path, old_string, new_string, replace_all}`, write_file `{file_path, content}`, run_shell_command
+ *   `{command, is_background}`, notebook_edit.
  * - opencode: what our plugin (src/io/agents/opencode-plugin.ts) sends from OpenCode's `tool.execute.before` and
  *   `tool.execute.after`: `hook_event_name` (the hook's name), `session_id`, `call_id`, `tool`, `args` (write
  *   `{filePath, content}`, edit `{filePath, oldString, newString, replaceAll}`, bash `{command}`), `cwd` (the
@@ -569,6 +573,29 @@ function opencodeEffect(tool: string, input: Json): ToolEffect {
   }
 }
 
+/** Qwen Code's tools (its hooks send Claude Code's envelope with its own tool names). */
+function qwenEffect(tool: string, input: Json): ToolEffect {
+  switch (tool) {
+    case 'edit': {
+      const path = requireString(input, ['file_path'], tool);
+      const oldString = requireText(input, 'old_string', tool);
+      const newString = requireText(input, 'new_string', tool);
+      // An empty old_string creates the file with new_string, as in Gemini CLI, which Qwen Code forked.
+      if (oldString === '') return { edits: [{ path, op: 'write', content: newString }] };
+      const r: Replacement = { old: oldString, new: newString };
+      if (input.replace_all === true) r.all = true;
+      return { edits: [{ path, op: 'replace', replacements: [r] }] };
+    }
+    case 'notebook_edit':
+      return { edits: [{ path: requireString(input, ['notebook_path'], tool), op: 'unknown' }] };
+    case 'write_file':
+    case 'run_shell_command':
+      return toolEffect(tool, input);
+    default:
+      return NONE;
+  }
+}
+
 const OPENCODE_PHASES = { 'tool.execute.before': { phase: 'pre' }, 'tool.execute.after': { phase: 'post' } } as const;
 
 /** What our OpenCode plugin sends (src/io/agents/opencode-plugin.ts), from OpenCode's tool.execute hooks. */
@@ -652,6 +679,10 @@ export function interpretAgentPayload(
       return interpretCline(payload, strict);
     case 'opencode':
       return interpretOpencode(payload, strict);
+    case 'qwen-code': {
+      const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
+      return env && fromEnvelope('qwen-code', env, { tool: 'qwen-code', kind: 'agent' }, qwenEffect);
+    }
     case 'vscode':
     case 'copilot-cli': {
       if (payload.hookEventName === undefined && (agent === 'copilot-cli' || isCopilotCliPayload(payload)))

@@ -16,6 +16,7 @@ export const TOOLS = [
   'cline',
   'continue',
   'opencode',
+  'qwen-code',
   'ai',
 ] as const;
 export type Tool = (typeof TOOLS)[number];
@@ -30,6 +31,7 @@ export const AGENTS = [
   'vscode',
   'copilot-cli',
   'opencode',
+  'qwen-code',
 ] as const;
 export type AgentName = (typeof AGENTS)[number];
 
@@ -63,6 +65,7 @@ export const TOOL_TABLE: Readonly<Record<Tool, ToolRow>> = {
   cline: { displayName: 'Cline', trailerName: 'Cline', extensionIds: ['saoudrizwan.claude-dev'] },
   continue: { displayName: 'Continue', trailerName: 'Continue', extensionIds: ['continue.continue'] },
   opencode: { displayName: 'OpenCode', trailerName: 'OpenCode', extensionIds: [] },
+  'qwen-code': { displayName: 'Qwen Code', trailerName: 'Qwen', extensionIds: [] },
   ai: { displayName: 'an AI assistant', trailerName: 'AI', extensionIds: [] },
 };
 
@@ -133,6 +136,7 @@ export function hookEntryAgent(agent: AgentName): AgentName {
 }
 
 const CLAUDE_TOOLS = 'Write|Edit|MultiEdit|NotebookEdit|Bash';
+const QWEN_TOOLS = 'edit|write_file|run_shell_command|notebook_edit';
 const command = (c: string): Json => ({ type: 'command', command: c, timeout: 10 });
 
 export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
@@ -227,6 +231,21 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
     },
     installedMarks: { user: [['.copilot'], ['.vscode', 'extensions']], project: [['.github', 'hooks']] },
     installNote: 'VS Code agent hooks are a preview (1.109 and later); Copilot CLI reads this file too',
+  },
+  'qwen-code': {
+    displayName: 'Qwen Code',
+    tool: 'qwen-code',
+    hooks: {
+      shape: 'grouped',
+      events: [
+        { event: 'PreToolUse', matcher: QWEN_TOOLS },
+        { event: 'PostToolUse', matcher: QWEN_TOOLS },
+        { event: 'PostToolUseFailure', matcher: QWEN_TOOLS },
+      ],
+      handler: command,
+    },
+    configPath: { user: ['.qwen', 'settings.json'], project: ['.qwen', 'settings.json'] },
+    installedMarks: { user: [['.qwen']], project: [['.qwen']] },
   },
   opencode: {
     displayName: 'OpenCode',
