@@ -15,6 +15,7 @@ export const AGENT_CLIS = {
   'copilot-cli': { pkg: '@github/copilot', version: '1.0.102', bin: 'copilot' },
   opencode: { pkg: 'opencode-ai', version: '1.18.33', bin: 'opencode' },
   'qwen-code': { pkg: '@qwen-code/qwen-code', version: '0.24.4', bin: 'qwen' },
+  'cline-cli': { pkg: 'cline', version: '3.0.65', bin: 'cline' },
 } as const;
 export type AgentCli = keyof typeof AGENT_CLIS;
 

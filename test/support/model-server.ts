@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
  * patch text (`input.patch` in the script), and the turn is the number of tool outputs Codex has sent back; and
  * Gemini's `generateContent` / `streamGenerateContent?alt=sse` as Gemini CLI calls it at `GOOGLE_GEMINI_BASE_URL`
  * (a tool call is a `functionCall` part; the turn is the number of `functionResponse` parts sent back; a request
- * that asks for JSON by schema, its model router's, gets an object of that schema). Each conversation
+ * that asks for JSON by schema, its model router's, gets an object of that schema); and OpenAI Chat Completions
+ * (`POST /v1/chat/completions`) for OpenAI-compatible providers (the Cline CLI). Each conversation
  * is matched by a text its first user message contains (a sub-agent's conversation starts with the prompt the
  * parent gave it); its answers are the script's turns in order, one per assistant turn so far. A request with no
  * tools (a title, a summary) gets a short text answer.
@@ -54,6 +55,78 @@ function firstUserText(messages: readonly Message[]): string {
     .join('\n');
 }
 
+/**
+ * OpenAI Chat Completions (`POST /v1/chat/completions`), as OpenAI-compatible providers call it (the Cline CLI):
+ * streamed as `chat.completion.chunk` events ending in `data: [DONE]`, a tool call being a `tool_calls` delta with
+ * the arguments as one JSON string; the turn is the number of assistant messages so far.
+ */
+function answerChat(
+  body: Record<string, unknown>,
+  res: http.ServerResponse,
+  conversations: readonly Conversation[],
+  sequence: number,
+): void {
+  const messages = (Array.isArray(body.messages) ? body.messages : []) as Message[];
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  const text = firstUserText(messages);
+  const conversation = tools.length > 0 ? conversations.find(c => text.includes(c.match)) : undefined;
+  const turn: Turn = conversation?.turns[messages.filter(m => m.role === 'assistant').length] ?? 'Done.';
+  const model = conversation?.model ?? (typeof body.model === 'string' ? body.model : 'gpt-5.5');
+  const id = `chatcmpl-${sequence}`;
+  const created = 1_700_000_000;
+  const chunk = (delta: object, finish: string | null): object => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+  const toolCalls =
+    typeof turn === 'string'
+      ? []
+      : turn.map((use, index) => ({
+          index,
+          id: `call_${sequence}_${index}`,
+          type: 'function',
+          function: { name: use.tool, arguments: JSON.stringify(use.input) },
+        }));
+  const finish = typeof turn === 'string' ? 'stop' : 'tool_calls';
+  if (body.stream !== true) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: typeof turn === 'string' ? turn : null,
+              ...(toolCalls.length > 0 ? { tool_calls: toolCalls.map(({ index: _, ...c }) => c) } : {}),
+            },
+            finish_reason: finish,
+          },
+        ],
+        usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+      }),
+    );
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const send = (data: object): void => {
+    res.write(`data: ${JSON.stringify(data)}\n\n`);
+  };
+  send(chunk({ role: 'assistant', content: '' }, null));
+  if (typeof turn === 'string') send(chunk({ content: turn }, null));
+  else send(chunk({ tool_calls: toolCalls }, null));
+  send({ ...chunk({}, finish), usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+  res.write('data: [DONE]\n\n');
+  res.end();
+}
+
 export async function startModelServer(script: readonly Conversation[]): Promise<ModelServer> {
   const conversations = [...script];
   const requests: ModelServer['requests'] = [];
@@ -71,6 +144,7 @@ export async function startModelServer(script: readonly Conversation[]): Promise
       const url = req.url ?? '';
       requests.push({ path: url, body });
       if (url.startsWith('/v1/responses')) return answerResponses(body, res, conversations, ++sequence);
+      if (url.startsWith('/v1/chat/completions')) return answerChat(body, res, conversations, ++sequence);
       if (/:(stream)?[gG]enerateContent/.test(url)) return answerGemini(url, body, res, conversations);
       if (!url.startsWith('/v1/messages') || url.includes('count_tokens')) {
         res.writeHead(200, { 'content-type': 'application/json' });

@@ -346,6 +346,36 @@ describe('agent payloads: Cline', () => {
   });
 });
 
+describe('agent payloads: the Cline CLI 3', () => {
+  it('reads tool_call and tool_result with the call id: editor replace, create, insert; run_commands', () => {
+    const pre = call('cline', 'pre-cli-editor.json');
+    assert.deepEqual([pre.phase, pre.tool, pre.toolUseId, pre.cwd], ['pre', 'editor', 'call_1_0', P]);
+    assert.deepEqual(call('cline', 'post-cli-editor.json').edits, [
+      {
+        path: 'src/app.ts',
+        op: 'replace',
+        replacements: [
+          { old: "  console.log('start');", new: "  console.log('start');\n  console.log('cline was here');" },
+        ],
+      },
+    ]);
+    const payload = fixture('cline', 'post-cli-editor.json') as { tool_result: { input: Record<string, unknown> } };
+    payload.tool_result.input = { path: 'n.ts', new_text: 'x\n' };
+    assert.deepEqual(interpretAgentPayload('cline', payload)!.edits, [{ path: 'n.ts', op: 'write', content: 'x\n' }]);
+    payload.tool_result.input = { path: 'n.ts', new_text: 'y', insert_line: 3 };
+    assert.deepEqual(interpretAgentPayload('cline', payload)!.edits, [
+      { path: 'n.ts', op: 'replace', replacements: [{ old: '', new: 'y' }] },
+    ]);
+    assert.equal(call('cline', 'pre-cli-run-commands.json').shell?.command, "echo 'built by the agent' >> README.md");
+  });
+
+  it('marks a tool_result whose output says it failed', () => {
+    const payload = fixture('cline', 'post-cli-editor.json') as { tool_result: { output: Record<string, unknown> } };
+    payload.tool_result.output = { query: 'edit:src/app.ts', result: 'not found', success: false };
+    assert.equal(interpretAgentPayload('cline', payload)!.failed, true);
+  });
+});
+
 describe('agent payloads: VS Code', () => {
   it('reads create_file, replace_string_in_file, multi_replace_string_in_file, run_in_terminal', () => {
     assert.deepEqual(call('vscode', 'pre-create-file.json').edits, [

@@ -18,6 +18,8 @@ import type { AiKind, Tool } from '../attribution/origin';
  *   postToolUse (| postToolUseFailure) with `tool_name`/`tool_input`, beforeShellExecution | afterShellExecution
  *   (`command`); `conversation_id`, `model`, `workspace_roots`.
  * - cline: `hookName` PreToolUse | PostToolUse with `preToolUse`/`postToolUse` { toolName, parameters, success };
+ *   the Cline CLI 3: `hookName` tool_call | tool_result with `tool_call`/`tool_result` { id, name, input, output }
+ *   (editor `{path, old_text, new_text, insert_line}`, run_commands `{commands}`, apply_patch `{input}`);
  *   `taskId`, `workspaceRoots`.
  * - vscode: `hookEventName` PreToolUse | PostToolUse, `sessionId`, `cwd`, `transcript_path`, `tool_name`,
  *   `tool_input`, `tool_use_id`. The tool is `copilot` only when the payload says the agent is Copilot.
@@ -497,30 +499,71 @@ function interpretCursor(payload: Json, strict: boolean): AgentCall | undefined 
   }
 }
 
+/** The Cline CLI's own tools (3.x): editor, run_commands; the others are the extension's, read by toolEffect. */
+function clineEffect(tool: string, input: Json): ToolEffect {
+  switch (tool) {
+    case 'editor': {
+      const path = requireString(input, ['path'], tool);
+      const newText = requireText(input, 'new_text', tool);
+      const oldText = input.old_text;
+      if (typeof oldText === 'string' && oldText !== '')
+        return { edits: [{ path, op: 'replace', replacements: [{ old: oldText, new: newText }] }] };
+      // new_text at a line: where the hooks' before and after texts show it, it is the agent's.
+      if (input.insert_line !== undefined && input.insert_line !== null)
+        return { edits: [{ path, op: 'replace', replacements: [{ old: '', new: newText }] }] };
+      return { edits: [{ path, op: 'write', content: newText }] };
+    }
+    case 'run_commands': {
+      const list = input.commands;
+      if (!Array.isArray(list) || !list.every(c => typeof c === 'string'))
+        throw new AgentPayloadError(`${tool}: tool input "commands" must be an array of strings`);
+      return { edits: [], shell: { command: list.join('\n') } };
+    }
+    default:
+      return toolEffect(tool, input);
+  }
+}
+
+/**
+ * Cline's hook payload. The extension (and Cline before 3) names the event `PreToolUse` | `PostToolUse` with
+ * `preToolUse` / `postToolUse` { toolName, parameters, success }; the Cline CLI 3 names it `tool_call` |
+ * `tool_result` with `tool_call` / `tool_result` { id, name, input, output } (and the old objects too, whose
+ * parameters it turns into strings).
+ */
 function interpretCline(payload: Json, strict: boolean): AgentCall | undefined {
   const event = label(payload.hookName);
   if (event === undefined) {
     if (strict) throw new AgentPayloadError('the payload has no "hookName"');
     return undefined;
   }
-  const key = event === 'PreToolUse' ? 'preToolUse' : event === 'PostToolUse' ? 'postToolUse' : undefined;
-  if (!key) return undefined;
-  const data = payload[key];
-  if (!isObject(data)) throw new AgentPayloadError(`${event} payload has no "${key}" object`);
-  const tool = label(data.toolName);
-  if (tool === undefined) throw new AgentPayloadError(`${event} payload has no "${key}.toolName"`);
-  const env: Envelope = {
-    event,
-    phase: key === 'preToolUse' ? 'pre' : 'post',
-    tool,
-    input: toolInput(data, 'parameters', tool),
-  };
-  if (data.success === false) env.failed = true;
+  const pre = event === 'PreToolUse' || event === 'tool_call';
+  if (!pre && event !== 'PostToolUse' && event !== 'tool_result') return undefined;
+  const modern = payload[pre ? 'tool_call' : 'tool_result'];
+  let env: Envelope;
+  if (isObject(modern)) {
+    const tool = label(modern.name);
+    if (tool === undefined) throw new AgentPayloadError(`${event} payload has no "${event}.name"`);
+    env = { event, phase: pre ? 'pre' : 'post', tool, input: toolInput(modern, 'input', tool) };
+    const id = label(modern.id);
+    if (id !== undefined) env.toolUseId = id;
+    const output = modern.output;
+    if (isObject(output) && output.success === false) env.failed = true;
+  } else {
+    const key = pre ? 'preToolUse' : 'postToolUse';
+    const data = payload[key];
+    if (!isObject(data)) throw new AgentPayloadError(`${event} payload has no "${key}" object`);
+    const tool = label(data.toolName);
+    if (tool === undefined) throw new AgentPayloadError(`${event} payload has no "${key}.toolName"`);
+    env = { event, phase: pre ? 'pre' : 'post', tool, input: toolInput(data, 'parameters', tool) };
+    if (data.success === false) env.failed = true;
+  }
+  const old = payload[pre ? 'preToolUse' : 'postToolUse'];
+  if (isObject(old) && old.success === false) env.failed = true;
   const session = label(payload.taskId);
   if (session !== undefined) env.session = session;
   const roots = payload.workspaceRoots;
   if (Array.isArray(roots) && typeof roots[0] === 'string' && roots[0] !== '') env.cwd = roots[0];
-  return fromEnvelope('cline', env, { tool: 'cline', kind: 'agent' });
+  return fromEnvelope('cline', env, { tool: 'cline', kind: 'agent' }, clineEffect);
 }
 
 /** OpenCode's tools as its plugin hooks name them, with their argument fields. */

@@ -118,6 +118,11 @@ export interface HookAgentRow {
   readonly hooks: AgentHookLayout;
   /** Where our entries go: the configuration file, for `executable-files` the hooks folder, or our plugin file. */
   readonly configPath: { readonly user: Segments; readonly project: Segments };
+  /**
+   * More places the same entries go in the user scope, for agents whose forms read different ones (the Cline CLI
+   * reads ~/.cline/hooks, the Cline extension ~/Documents/Cline/Rules/Hooks).
+   */
+  readonly moreUserPaths?: readonly Segments[];
   /** Folders whose presence says the agent is in use, per scope (any one is enough). */
   readonly installedMarks: { readonly user: readonly Segments[]; readonly project: readonly Segments[] };
   /** What else a person must know after install (a feature to enable, a restart). */
@@ -220,7 +225,8 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
       events: [{ event: 'PreToolUse' }, { event: 'PostToolUse' }],
     },
     configPath: { user: ['Documents', 'Cline', 'Rules', 'Hooks'], project: ['.clinerules', 'hooks'] },
-    installedMarks: { user: [['Documents', 'Cline']], project: [['.clinerules']] },
+    moreUserPaths: [['.cline', 'hooks']],
+    installedMarks: { user: [['Documents', 'Cline'], ['.cline']], project: [['.clinerules']] },
   },
   vscode: {
     displayName: 'VS Code agent',

@@ -169,45 +169,58 @@ exit 0
 `;
 }
 
+/** Cline's hooks folders for the scope: the one the agent table names, and in the user scope the CLI's too. */
+function clineDirs(options: AgentConfigOptions): string[] {
+  const dirs = [agentConfigFile('cline', options)];
+  if (options.scope === 'user')
+    for (const more of HOOK_AGENTS.cline.moreUserPaths ?? []) dirs.push(inHome(options, more));
+  return dirs;
+}
+
 function installCline(options: AgentInstallOptions): AgentHooksResult {
-  const dir = agentConfigFile('cline', options);
+  const dirs = clineDirs(options);
   const script = clineScript(options.launcher);
   const outcomes: AgentHooksOutcome[] = [];
   const problems: string[] = [];
-  for (const hook of CLINE_HOOKS) {
-    const file = path.join(dir, hook);
-    const existing = readTextIfExists(file);
-    if (existing !== undefined && !existing.includes(CLINE_MARKER)) {
-      problems.push(
-        `${file} is someone else's hook; it was left as it is. Have it pass its standard input to: ${agentHookCommandLine(options.launcher, 'cline')}`,
-      );
-      continue;
+  for (const dir of dirs)
+    for (const hook of CLINE_HOOKS) {
+      const file = path.join(dir, hook);
+      const existing = readTextIfExists(file);
+      if (existing !== undefined && !existing.includes(CLINE_MARKER)) {
+        problems.push(
+          `${file} is someone else's hook; it was left as it is. Have it pass its standard input to: ${agentHookCommandLine(options.launcher, 'cline')}`,
+        );
+        continue;
+      }
+      if (existing === script) {
+        outcomes.push('unchanged');
+        continue;
+      }
+      writeAtomic(file, script, 0o755);
+      outcomes.push(existing === undefined ? 'created' : 'updated');
     }
-    if (existing === script) {
-      outcomes.push('unchanged');
-      continue;
-    }
-    writeAtomic(file, script, 0o755);
-    outcomes.push(existing === undefined ? 'created' : 'updated');
-  }
+  const file = dirs[0]!;
   if (problems.length > 0)
-    return { agent: 'cline', scope: options.scope, file: dir, outcome: 'refused', message: problems.join('\n') };
+    return { agent: 'cline', scope: options.scope, file, outcome: 'refused', message: problems.join('\n') };
   const outcome = outcomes.includes('created') ? 'created' : outcomes.includes('updated') ? 'updated' : 'unchanged';
-  return { agent: 'cline', scope: options.scope, file: dir, outcome };
+  const result: AgentHooksResult = { agent: 'cline', scope: options.scope, file, outcome };
+  if (dirs.length > 1) result.notes = [`also in ${dirs.slice(1).join(', ')}, which the Cline CLI reads`];
+  return result;
 }
 
 function uninstallCline(options: AgentConfigOptions): AgentHooksResult {
-  const dir = agentConfigFile('cline', options);
+  const dirs = clineDirs(options);
   let removed = false;
-  for (const hook of CLINE_HOOKS) {
-    const file = path.join(dir, hook);
-    const existing = readTextIfExists(file);
-    if (existing !== undefined && existing.includes(CLINE_MARKER)) {
-      fs.rmSync(file, { force: true });
-      removed = true;
+  for (const dir of dirs)
+    for (const hook of CLINE_HOOKS) {
+      const file = path.join(dir, hook);
+      const existing = readTextIfExists(file);
+      if (existing !== undefined && existing.includes(CLINE_MARKER)) {
+        fs.rmSync(file, { force: true });
+        removed = true;
+      }
     }
-  }
-  return { agent: 'cline', scope: options.scope, file: dir, outcome: removed ? 'removed' : 'absent' };
+  return { agent: 'cline', scope: options.scope, file: dirs[0]!, outcome: removed ? 'removed' : 'absent' };
 }
 
 /** Our plugin file (OpenCode): written whole, never over a file that is not ours. */
@@ -256,7 +269,7 @@ export function installAgentHooks(agents: readonly AgentName[], options: AgentIn
             ? installPluginFile(agent, options)
             : installJson(agent, file, options);
       const note = HOOK_AGENTS[agent].installNote;
-      if (note && result.outcome !== 'refused') result.notes = [note];
+      if (note && result.outcome !== 'refused') result.notes = [...(result.notes ?? []), note];
       return result;
     } catch (error) {
       return refused(agent, options, file, error);
@@ -313,7 +326,7 @@ export function agentHooksStatus(agents: readonly AgentName[], options: AgentIns
     const file = agentConfigFile(agent, options);
     try {
       if (agent === 'cline') {
-        const scripts = CLINE_HOOKS.map(h => readTextIfExists(path.join(file, h)));
+        const scripts = clineDirs(options).flatMap(dir => CLINE_HOOKS.map(h => readTextIfExists(path.join(dir, h))));
         const ours = scripts.filter(s => s !== undefined && s.includes(CLINE_MARKER));
         const state: AgentHookState =
           ours.length === 0
