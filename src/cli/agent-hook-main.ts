@@ -6,38 +6,34 @@ import { agentHookCommand } from './commands/agent-hook';
 import { stderrLogger } from './logger';
 
 /**
- * Standard input as plain reads of descriptor 0. `process.stdin` (and `process.stdout`) build Node streams on first
- * touch, which costs the hook, run twice per agent tool call, about 3 ms: the hook touches neither unless it must.
- * A descriptor that is non-blocking (EAGAIN) is read through `process.stdin` from where the plain reads stopped.
+ * Standard input. A pipe (what every agent gives) is read through `process.stdin`, whose reads live in the event
+ * loop, so the hook's watchdog can end the process when a writer never closes its end (a read pending in libuv's
+ * thread pool would hold the exit until then). Anything else (a file, /dev/null, nothing) is read with plain
+ * reads, which cannot block.
  */
 function stdinReads(): NodeJS.ReadableStream {
-  let tty = false;
+  let st: fs.Stats | undefined;
   try {
-    tty = fs.fstatSync(0).isCharacterDevice();
+    st = fs.fstatSync(0);
   } catch {
     // no standard input at all: read as empty below
   }
+  if (st === undefined || st.isFIFO() || st.isSocket()) return process.stdin;
   const chunks = async function* (): AsyncGenerator<Buffer> {
     const buffer = Buffer.allocUnsafe(64 * 1024);
     for (;;) {
       let n: number;
       try {
         n = fs.readSync(0, buffer, 0, buffer.length, null);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') {
-          for await (const chunk of process.stdin) yield chunk as Buffer;
-          return;
-        }
-        if (code === 'EOF' || code === 'EBADF') return;
-        throw error;
+      } catch {
+        return;
       }
       if (n === 0) return;
       yield Buffer.from(buffer.subarray(0, n));
     }
   };
-  // Only what readBounded uses: isTTY and async iteration.
-  return { isTTY: tty, [Symbol.asyncIterator]: chunks } as unknown as NodeJS.ReadableStream;
+  // Only what readBounded uses: isTTY (a terminal or /dev/null reads as nothing) and async iteration.
+  return { isTTY: st.isCharacterDevice(), [Symbol.asyncIterator]: chunks } as unknown as NodeJS.ReadableStream;
 }
 
 /** Standard output, built only if something is written (the hook writes nothing there). */

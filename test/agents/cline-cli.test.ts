@@ -2,6 +2,7 @@
 // server (its `openai` provider with a base URL, set by `cline auth`), with our hooks installed by our installer.
 // The model's family picks Cline's tools: a GPT model gets apply_patch, a Claude model the editor tool.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { ensureAgentCli } from '../support/agent-clis';
 import { AgentWorkspace, type AgentRun } from '../support/agent-workspace';
@@ -16,6 +17,12 @@ class ClineRepo extends AgentWorkspace {
       this.git('add', '.clinerules');
       this.git('commit', '-q', '-m', 'hooks');
     }
+  }
+
+  // The Cline CLI leaves a hub daemon running for the folder (--cwd <folder>): stop it with the test.
+  override dispose(): void {
+    spawnSync('pkill', ['-f', '--', `cline-hub-daemon --cwd ${this.dir}`]);
+    super.dispose();
   }
 
   async cline(server: ModelServer, model: string, prompt: string): Promise<AgentRun> {

@@ -628,6 +628,20 @@ describe('agent hooks with the built CLI and real git', function () {
       assert.match(cp.stdout, /not running yet: Copilot CLI runs this repository's hooks only in a folder you trusted/);
       assert.equal(fs.readFileSync(shared, 'utf8'), before);
       assert.equal((before.match(/agent-hook vscode/g) ?? []).length, 2, 'PreToolUse and PostToolUse, once each');
+      // Removing the shared entry for one of them says the other loses it too.
+      const un = repo.cli(['agents', 'uninstall', 'copilot-cli', '--project']);
+      assert.equal(un.status, 0, un.stderr);
+      assert.match(un.stdout, /copilot-cli: removed .*\n {2}note: VS Code agent ran the same entry and no longer records either/);
+      // An agent's folder moved by its environment variable (COPILOT_HOME, CODEX_HOME) is where install writes.
+      const moved = path.join(repo.home, 'elsewhere');
+      const m = runCli(['agents', 'install', 'copilot-cli', 'codex', '--user'], {
+        cwd: repo.dir,
+        env: { ...repo.env, COPILOT_HOME: path.join(moved, 'copilot'), CODEX_HOME: path.join(moved, 'codex') },
+      });
+      assert.equal(m.status, 0, m.stderr);
+      assert.ok(fs.existsSync(path.join(moved, 'copilot', 'hooks', 'ai-provenance.json')));
+      assert.ok(fs.existsSync(path.join(moved, 'codex', 'hooks.json')));
+      assert.equal(fs.existsSync(path.join(repo.home, '.copilot')), false);
       const usage = repo.cli(['agents', 'install', 'claude', '--project']);
       assert.equal(usage.status, 2);
       assert.match(usage.stderr, /unknown agent "claude"/);

@@ -127,6 +127,26 @@ describe('git runner against real git', () => {
       const wt = path.join(other, 'wt');
       repo.git('worktree', 'add', '-q', wt);
       assert.equal(locateRepositoryWithoutGit(wt, {}), undefined);
+      // Keys on their section's header line, an unknown extension: git decides.
+      const config = path.join(repo.dir, '.git', 'config');
+      const plain = fs.readFileSync(config, 'utf8');
+      for (const extra of [`[core] worktree = ${other}\n`, '[core]bare=true\n', '[extensions]\n\tfuture = 1\n']) {
+        fs.writeFileSync(config, plain + extra);
+        assert.equal(locateRepositoryWithoutGit(sub, {}), undefined, extra);
+      }
+      fs.writeFileSync(config, plain);
+      // A folder on the way that is itself a git directory, and a .git that git would not accept: git decides.
+      for (const name of ['HEAD', 'objects/', 'refs/'])
+        if (name.endsWith('/')) fs.mkdirSync(path.join(repo.dir, 'sub', name), { recursive: true });
+        else fs.writeFileSync(path.join(repo.dir, 'sub', name), 'ref: refs/heads/main\n');
+      assert.equal(locateRepositoryWithoutGit(sub, {}), undefined, 'a bare-looking folder on the way');
+      for (const name of ['HEAD', 'objects', 'refs']) fs.rmSync(path.join(repo.dir, 'sub', name), { recursive: true });
+      fs.mkdirSync(path.join(sub, '.git'));
+      fs.writeFileSync(path.join(sub, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+      fs.writeFileSync(path.join(sub, '.git', 'config'), '');
+      assert.equal(locateRepositoryWithoutGit(sub, {}), undefined, 'a .git without objects and refs');
+      fs.rmSync(path.join(sub, '.git'), { recursive: true });
+      assert.ok(locateRepositoryWithoutGit(sub, {}));
       for (const [key, value] of [
         ['core.worktree', other],
         ['include.path', 'more.config'],

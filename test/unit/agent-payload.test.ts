@@ -442,6 +442,14 @@ describe('agent payloads: Copilot CLI', () => {
     assert.equal(interpretAgentPayload('vscode', failed)!.failed, true);
     assert.equal(interpretAgentPayload('claude-code', fixture('claude-code', 'post-edit.json'))!.agent, 'claude-code');
     assert.equal(interpretAgentPayload('vscode', fixture('vscode', 'post-create-file.json'))!.agent, 'vscode');
+    // A later Copilot CLI that sends a transcript or a tool-use id is still known by its own fields.
+    const later = { ...(fixture('copilot-cli', 'post-edit.json') as Record<string, unknown>), tool_use_id: 'x' };
+    assert.equal(interpretAgentPayload('vscode', later)!.agent, 'copilot-cli');
+    const pre = {
+      ...(fixture('copilot-cli', 'pre-edit.json') as Record<string, unknown>),
+      transcript_path: '/t.jsonl',
+    };
+    assert.equal(interpretAgentPayload('claude-code', pre)!.agent, 'copilot-cli');
     // Claude's field names under Copilot CLI's shape are not Copilot's: an error, not a guess.
     assert.throws(
       () =>

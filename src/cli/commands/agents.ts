@@ -29,11 +29,13 @@ configuration folder exists; uninstall takes them all.
   --user      the agent's configuration in your home folder (default): every repository
   --project   the repository's own configuration (.claude/, .codex/, .gemini/, .qwen/, .cursor/,
               .clinerules/hooks/, .github/hooks/, .opencode/plugins/), which you may commit for your team
+  --json      print the results as JSON
 
 VS Code's agent and Copilot CLI read one file (.github/hooks/ or ~/.copilot/hooks/ai-provenance.json): one
 entry serves both. Codex runs hooks it trusts (install asks Codex to trust ours); Copilot CLI runs a repository's
-hooks only in a folder you trusted (status says whether this one is). OpenCode gets a plugin file of ours.
-  --json      print the results as JSON
+hooks only in a folder you trusted (status says whether this one is). OpenCode gets a plugin file of ours. In
+your home, CLAUDE_CONFIG_DIR, CODEX_HOME, COPILOT_HOME and XDG_CONFIG_HOME move the agents' folders as they do for
+the agents.
 
 Entries are merged into what the files hold: your other settings and hooks stay as they are, installing twice
 is installing once, the original file is kept as <file>.ai-provenance.bak before our first change, and uninstall

@@ -333,13 +333,25 @@ function vscodeTool(payload: Json): Tool {
   return 'ai';
 }
 
-/** Copilot CLI's payload for a Claude-format hook entry (see the file's header): only it has no transcript. */
+/**
+ * Copilot CLI's payload for a Claude-format hook entry (see the file's header): its `tool_result.result_type`, its
+ * own tool fields under a Claude tool name (`path` with `old_str` or `file_text`), or, for the fields it lacks (no
+ * transcript, no tool-use id) an ISO `timestamp` that no other such agent sends without them.
+ */
 function isCopilotCliPayload(payload: Json): boolean {
+  if (typeof payload.hook_event_name !== 'string' || payload.hookEventName !== undefined) return false;
+  const result = payload.tool_result;
+  if (isObject(result) && typeof result.result_type === 'string') return true;
+  const input = payload.tool_input;
+  if (
+    isObject(input) &&
+    input.file_path === undefined &&
+    typeof input.path === 'string' &&
+    (typeof input.old_str === 'string' || typeof input.file_text === 'string')
+  )
+    return true;
   return (
-    typeof payload.hook_event_name === 'string' &&
-    typeof payload.timestamp === 'string' &&
-    payload.transcript_path === undefined &&
-    payload.tool_use_id === undefined
+    typeof payload.timestamp === 'string' && payload.transcript_path === undefined && payload.tool_use_id === undefined
   );
 }
 

@@ -123,6 +123,11 @@ export interface HookAgentRow {
    * reads ~/.cline/hooks, the Cline extension ~/Documents/Cline/Rules/Hooks).
    */
   readonly moreUserPaths?: readonly Segments[];
+  /**
+   * An environment variable that moves the agent's folder in the home: when set (absolute), it replaces the first
+   * segment of the user-scope paths (`COPILOT_HOME` for `.copilot`, `XDG_CONFIG_HOME` for `.config`).
+   */
+  readonly homeEnv?: string;
   /** Folders whose presence says the agent is in use, per scope (any one is enough). */
   readonly installedMarks: { readonly user: readonly Segments[]; readonly project: readonly Segments[] };
   /** What else a person must know after install (a feature to enable, a restart). */
@@ -160,6 +165,7 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
       handler: command,
     },
     configPath: { user: ['.claude', 'settings.json'], project: ['.claude', 'settings.json'] },
+    homeEnv: 'CLAUDE_CONFIG_DIR',
     installedMarks: { user: [['.claude']], project: [['.claude']] },
   },
   codex: {
@@ -174,6 +180,7 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
       handler: command,
     },
     configPath: { user: ['.codex', 'hooks.json'], project: ['.codex', 'hooks.json'] },
+    homeEnv: 'CODEX_HOME',
     installedMarks: { user: [['.codex']], project: [['.codex']] },
   },
   'gemini-cli': {
@@ -261,6 +268,7 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
       user: ['.config', 'opencode', 'plugins', `${PRODUCT.cli}.js`],
       project: ['.opencode', 'plugins', `${PRODUCT.cli}.js`],
     },
+    homeEnv: 'XDG_CONFIG_HOME',
     installedMarks: { user: [['.config', 'opencode']], project: [['.opencode']] },
     installNote: 'OpenCode loads plugins when it starts: restart it',
   },
@@ -273,6 +281,7 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
       project: ['.github', 'hooks', `${PRODUCT.cli}.json`],
     },
     installedMarks: { user: [['.copilot']], project: [['.github', 'hooks']] },
+    homeEnv: 'COPILOT_HOME',
     entryOf: 'vscode',
     installNote:
       "Copilot CLI runs a repository's hooks (.github/hooks) only in a folder you trusted, and your own (~/.copilot/hooks) everywhere; VS Code's agent reads the same entry",

@@ -87,30 +87,25 @@ function base(options: AgentConfigOptions): string {
 
 /** Where an agent's hook configuration lives for a scope (for Cline: the hooks folder). From the agent table. */
 export function agentConfigFile(agent: AgentName, options: AgentConfigOptions): string {
-  return inHome(options, HOOK_AGENTS[agent].configPath[options.scope]);
+  return inHome(options, HOOK_AGENTS[agent].configPath[options.scope], agent);
 }
 
 /**
- * A path of the agent table in the scope's folder. In the home folder, `.config/...` is under `$XDG_CONFIG_HOME`
- * when that is set (absolute), as the agents that keep their configuration there (OpenCode) read it.
+ * A path of the agent table in the scope's folder. In the home folder, an agent whose folder an environment
+ * variable moves (its `homeEnv`: `CODEX_HOME`, `COPILOT_HOME`, `XDG_CONFIG_HOME`...) has it there, as the agent reads it.
  */
-function inHome(options: AgentConfigOptions, segments: readonly string[]): string {
-  const xdg = process.env.XDG_CONFIG_HOME;
-  if (
-    options.scope === 'user' &&
-    options.home === undefined &&
-    segments[0] === '.config' &&
-    xdg &&
-    path.isAbsolute(xdg)
-  )
-    return path.join(xdg, ...segments.slice(1));
+function inHome(options: AgentConfigOptions, segments: readonly string[], agent: AgentName): string {
+  const name = HOOK_AGENTS[agent].homeEnv;
+  const moved = name !== undefined ? process.env[name] : undefined;
+  if (options.scope === 'user' && options.home === undefined && moved && path.isAbsolute(moved))
+    return path.join(moved, ...segments.slice(1));
   return path.join(base(options), ...segments);
 }
 
 /** Agents that look installed for a scope: one of their marker folders (agent table) exists. */
 export function detectAgents(options: AgentConfigOptions): AgentName[] {
   return AGENTS.filter(agent =>
-    HOOK_AGENTS[agent].installedMarks[options.scope].some(m => fs.existsSync(inHome(options, m))),
+    HOOK_AGENTS[agent].installedMarks[options.scope].some(m => fs.existsSync(inHome(options, m, agent))),
   );
 }
 
@@ -173,7 +168,7 @@ exit 0
 function clineDirs(options: AgentConfigOptions): string[] {
   const dirs = [agentConfigFile('cline', options)];
   if (options.scope === 'user')
-    for (const more of HOOK_AGENTS.cline.moreUserPaths ?? []) dirs.push(inHome(options, more));
+    for (const more of HOOK_AGENTS.cline.moreUserPaths ?? []) dirs.push(inHome(options, more, 'cline'));
   return dirs;
 }
 
@@ -294,22 +289,34 @@ function installJson(agent: Exclude<AgentName, 'cline'>, file: string, options: 
 /** Removes exactly our entries from each agent's configuration. */
 export function uninstallAgentHooks(agents: readonly AgentName[], options: AgentConfigOptions): AgentHooksResult[] {
   return agents.map(agent => {
-    const file = agentConfigFile(agent, options);
-    try {
-      if (agent === 'cline') return uninstallCline(options);
-      if (HOOK_AGENTS[agent].hooks.shape === 'plugin-file') return uninstallPluginFile(agent, options);
-      const original = readTextIfExists(file);
-      if (original === undefined) return { agent, scope: options.scope, file, outcome: 'absent' };
-      const removed = removeAgentHooks(parseConfig(file, original), jsonLayout(agent));
-      if (!removed.changed) return { agent, scope: options.scope, file, outcome: 'absent' };
-      if (removed.empty && !fs.existsSync(file + BACKUP_SUFFIX))
-        fs.rmSync(file, { force: true }); // we created it
-      else writeAtomic(file, serialize(removed.config, original));
-      return { agent, scope: options.scope, file, outcome: 'removed' };
-    } catch (error) {
-      return refused(agent, options, file, error);
-    }
+    const result = uninstallOne(agent, options);
+    // One entry serves agents that read one file: removing it stops them all; say so.
+    const owner = hookEntryAgent(agent);
+    const sharing = AGENTS.filter(a => a !== agent && hookEntryAgent(a) === owner);
+    if (result.outcome === 'removed' && sharing.length > 0)
+      result.notes = [
+        `${sharing.map(a => HOOK_AGENTS[a].displayName).join(' and ')} ran the same entry and no longer records either`,
+      ];
+    return result;
   });
+}
+
+function uninstallOne(agent: AgentName, options: AgentConfigOptions): AgentHooksResult {
+  const file = agentConfigFile(agent, options);
+  try {
+    if (agent === 'cline') return uninstallCline(options);
+    if (HOOK_AGENTS[agent].hooks.shape === 'plugin-file') return uninstallPluginFile(agent, options);
+    const original = readTextIfExists(file);
+    if (original === undefined) return { agent, scope: options.scope, file, outcome: 'absent' };
+    const removed = removeAgentHooks(parseConfig(file, original), jsonLayout(agent));
+    if (!removed.changed) return { agent, scope: options.scope, file, outcome: 'absent' };
+    if (removed.empty && !fs.existsSync(file + BACKUP_SUFFIX))
+      fs.rmSync(file, { force: true }); // we created it
+    else writeAtomic(file, serialize(removed.config, original));
+    return { agent, scope: options.scope, file, outcome: 'removed' };
+  } catch (error) {
+    return refused(agent, options, file, error);
+  }
 }
 
 export interface AgentHooksStatus {

@@ -190,9 +190,13 @@ export async function ingestAgentSpool(
             problem(`dropped agent hook record ${entry.name}: ${error.message}`);
             return;
           }
-          // An agent that writes its transcript only later (Copilot CLI's session log, in prompt mode at the
-          // session's end) names its model by the time its records are read.
-          if (record.call.model === undefined && record.call.transcriptPath !== undefined) {
+          // Copilot CLI writes its session log, which names the model, only later (in prompt mode at the session's
+          // end): by the time its records are read, it does.
+          if (
+            record.call.agent === 'copilot-cli' &&
+            record.call.model === undefined &&
+            record.call.transcriptPath !== undefined
+          ) {
             const model = modelFromTranscript(record.call.transcriptPath, AGENT_HOOK_LIMITS.transcriptTailBytes);
             if (model !== undefined) record.call.model = model;
           }

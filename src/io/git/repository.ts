@@ -60,22 +60,36 @@ const DISCOVERY_ENV = [
   'GIT_CONFIG_PARAMETERS',
 ];
 
-/** A repository config that cannot move the work tree: no `worktree`, `bare` only as false, no includes. */
+/**
+ * A repository config in which nothing can move the work tree or make git refuse the repository: no `worktree`,
+ * `bare` or `include` anywhere (a key may share a line with its section header), beyond the `bare = false` that
+ * `git init` writes, and no `[extensions]` (an extension git does not know makes it refuse the repository).
+ */
 function plainConfig(config: string): boolean {
-  for (const line of config.split('\n')) {
-    const l = line.trim().toLowerCase();
-    if (l.startsWith('worktree') || l.startsWith('[include')) return false;
-    if (l.startsWith('bare') && !/^bare\s*=\s*false$/.test(l)) return false;
-  }
-  return true;
+  const text = config
+    .toLowerCase()
+    .split('\n')
+    .filter(line => !/^\s*bare\s*=\s*false\s*$/.test(line))
+    .join('\n');
+  return !/worktree|bare|include|\[\s*extensions/.test(text);
+}
+
+/** A folder that holds a git directory's own files: git would take it for a (bare) repository. */
+function isGitDirectory(dir: string): boolean {
+  return (
+    fs.statSync(path.join(dir, 'HEAD'), { throwIfNoEntry: false })?.isFile() === true &&
+    fs.statSync(path.join(dir, 'objects'), { throwIfNoEntry: false })?.isDirectory() === true &&
+    fs.statSync(path.join(dir, 'refs'), { throwIfNoEntry: false })?.isDirectory() === true
+  );
 }
 
 /**
  * The repository holding `dir`, found without starting git, for the agent hook (every agent tool call starts it
  * twice, and git is a third of its own cost): only in the plain case, where the answer is the one git gives. That
  * is: no environment that steers discovery, a `.git` folder (not a file: linked worktrees and submodules ask git)
- * on the way up without crossing a file system, and a config that sets neither `core.worktree` nor `core.bare`
- * and includes no other file.
+ * that git would accept (HEAD, objects, refs) and that this user owns, on the way up without crossing a file
+ * system or passing a folder that is itself a git directory, and a config that mentions no `worktree`, `bare`
+ * (beyond `bare = false`), `include` or `[extensions]`.
  * Anything else, or any error, is undefined: ask git (`locateRepository`).
  */
 export function locateRepositoryWithoutGit(
@@ -91,16 +105,21 @@ export function locateRepositoryWithoutGit(
   try {
     let level = fs.realpathSync(dir);
     const device = fs.statSync(level).dev;
+    const uid = process.getuid?.();
     for (;;) {
       const dotGit = path.join(level, '.git');
       const st = fs.lstatSync(dotGit, { throwIfNoEntry: false });
       if (st !== undefined) {
-        if (!st.isDirectory()) return undefined;
-        if (!fs.statSync(path.join(dotGit, 'HEAD'), { throwIfNoEntry: false })?.isFile()) return undefined;
+        // A .git file (linked worktree, submodule), a folder git would not accept as a repository, or one another
+        // user owns (git refuses it: safe.directory): git decides.
+        if (!st.isDirectory() || !isGitDirectory(dotGit)) return undefined;
+        if (uid !== undefined && (st.uid !== uid || fs.statSync(level).uid !== uid)) return undefined;
         const config = fs.readFileSync(path.join(dotGit, 'config'), 'utf8');
         if (!plainConfig(config)) return undefined;
         return { root: level, stateDir: path.join(dotGit, PRODUCT.stateDirName) };
       }
+      // A folder that is itself a git directory (a bare repository inside the tree): git decides.
+      if (isGitDirectory(level)) return undefined;
       const parent = path.dirname(level);
       if (parent === level || fs.statSync(parent).dev !== device) return undefined;
       level = parent;
