@@ -631,7 +631,10 @@ describe('agent hooks with the built CLI and real git', function () {
       // Removing the shared entry for one of them says the other loses it too.
       const un = repo.cli(['agents', 'uninstall', 'copilot-cli', '--project']);
       assert.equal(un.status, 0, un.stderr);
-      assert.match(un.stdout, /copilot-cli: removed .*\n {2}note: VS Code agent ran the same entry and no longer records either/);
+      assert.match(
+        un.stdout,
+        /copilot-cli: removed .*\n {2}note: VS Code agent ran the same entry and no longer records either/,
+      );
       // An agent's folder moved by its environment variable (COPILOT_HOME, CODEX_HOME) is where install writes.
       const moved = path.join(repo.home, 'elsewhere');
       const m = runCli(['agents', 'install', 'copilot-cli', 'codex', '--user'], {

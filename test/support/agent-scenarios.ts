@@ -1,0 +1,165 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { AgentRun, AgentWorkspace } from './agent-workspace';
+import { cliPath } from './git-fixture';
+import { startModelServer, type Conversation, type ModelServer, type ToolUse, type Turn } from './model-server';
+
+/**
+ * The scenarios every agent of the agents layer goes through, and the one way they are checked: a real agent CLI
+ * works in a repository with our hooks, then `status` must show each changed file's lines exactly, a real commit
+ * must carry the exact trailers, and the agent must print what the model said (our hook changes nothing it shows).
+ */
+export interface AgentScenario {
+  name: string;
+  /** Where our hooks are installed (default: the repository). */
+  scope?: 'project' | 'user';
+  files: Record<string, string>;
+  /** The model's turns, built from the repository's folder (payload paths may be absolute). */
+  turns: (dir: string) => Turn[];
+  /** Each changed file as status shows it: `path: added ai mixed unknown`. */
+  expect: string[];
+  /** The AI-Attribution trailer, with `TOOL` for the agent's tool slug. */
+  attribution: string;
+  /** The model the scenario's conversation uses, when not the agent's default. */
+  model?: string;
+  /** A set-up of the agent's own, which its workspace() knows. */
+  variant?: string;
+}
+
+export interface AgentUnderTest<R extends AgentWorkspace> {
+  /** The describe title. */
+  title: string;
+  /** Our tool slug for it, as trailers and segments name it. */
+  tool: string;
+  /** The Assisted-by value every scenario's commit carries (its agent name, and model when the agent tells it). */
+  assistedBy: (scenario: AgentScenario) => string;
+  /** The model every AI segment names, or undefined when the agent does not tell it. */
+  segmentModel?: (scenario: AgentScenario) => string | undefined;
+  workspace(scenario: AgentScenario): R;
+  run(repo: R, server: ModelServer, scenario: AgentScenario): Promise<AgentRun>;
+  /** Checks what the agent printed; default: exactly the model's last text, `Done.`. */
+  printed?: (run: AgentRun) => void;
+}
+
+export function describeAgent<R extends AgentWorkspace>(agent: AgentUnderTest<R>, scenarios: AgentScenario[]): void {
+  describe(agent.title, function () {
+    this.timeout(300_000);
+    before(() => assert.ok(fs.existsSync(cliPath), `${cliPath} is missing: run 'npm run build' first`));
+
+    for (const scenario of scenarios) {
+      it(scenario.name, async () => {
+        const repo = agent.workspace(scenario);
+        const conversations: Conversation[] = [{ match: 'Please edit', turns: scenario.turns(repo.dir) }];
+        const server = await startModelServer(conversations);
+        try {
+          const run = await agent.run(repo, server, scenario);
+          assert.equal(run.status, 0, `exited ${run.status}: ${run.stdout.slice(-2000)} ${run.stderr.slice(-2000)}`);
+          if (agent.printed) agent.printed(run);
+          else assert.equal(run.stdout.trim(), 'Done.', 'our hooks changed what the agent printed');
+          assert.doesNotMatch(run.stdout + run.stderr, /ai-provenance: /, 'our hook printed into the agent');
+          const files = repo.status();
+          assert.deepEqual(
+            files.map(f => `${f.path}: ${f.added} ${f.ai} ${f.mixed} ${f.unknown}`),
+            scenario.expect,
+          );
+          const model = agent.segmentModel?.(scenario);
+          for (const f of files)
+            for (const s of f.segments.filter(s => s.class === 'a')) {
+              assert.equal(s.tool, agent.tool, f.path);
+              assert.equal(s.model, model, `${f.path}: the model`);
+            }
+          repo.commit(scenario.name);
+          assert.deepEqual(repo.trailers('AI-Attribution'), [scenario.attribution.replace(/TOOL/g, agent.tool)]);
+          assert.deepEqual(repo.trailers('Assisted-by'), [agent.assistedBy(scenario)]);
+        } finally {
+          await server.close();
+          repo.dispose();
+        }
+      });
+    }
+  });
+}
+
+/** How an agent's own tools are called, for the scenarios every agent shares. */
+export interface AgentTools {
+  read(dir: string, file: string): ToolUse;
+  write(dir: string, file: string, content: string): ToolUse;
+  edit(dir: string, file: string, oldText: string, newText: string, all?: boolean): ToolUse;
+  shell(command: string): ToolUse;
+  /** The agent refuses to edit a file through the shell before the session read it (Qwen Code). */
+  readBeforeShell?: boolean;
+}
+
+const repeated = 'function a() {\n  log("x");\n}\nfunction b() {\n  log("x");\n}\n';
+
+/**
+ * The shared scenarios: a new file; an edit whose context repeats elsewhere (only the occurrence named is the
+ * agent's); a replace-all from the user scope; `sed -i` and a code generator in the shell; a failing edit.
+ * An agent without replace-all (`tools.edit` ignoring `all`) leaves that one out with `replaceAll: false`.
+ */
+export function sharedScenarios(tools: AgentTools, options: { replaceAll?: boolean } = {}): AgentScenario[] {
+  const list: AgentScenario[] = [
+    {
+      name: 'a new file',
+      files: { 'README.md': '# demo\n' },
+      turns: dir => [[tools.write(dir, 'made.ts', 'export const a = 1;\nexport const b = 2;\n')], 'Done.'],
+      expect: ['made.ts: 2 2 0 0'],
+      attribution: 'v1 added=2 ai=2 mixed=0 unknown=0 tools=TOOL/agent:2',
+    },
+    {
+      name: 'an edit whose context repeats elsewhere: only the occurrence it named',
+      files: { 'src/app.ts': repeated },
+      turns: dir => [
+        [tools.read(dir, 'src/app.ts')],
+        [tools.edit(dir, 'src/app.ts', 'function b() {\n  log("x");', 'function b() {\n  log("x");\n  log("y");')],
+        'Done.',
+      ],
+      expect: ['src/app.ts: 1 1 0 0'],
+      attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
+    },
+    {
+      name: 'the same edit with our hooks in the user scope',
+      scope: 'user',
+      files: { 'src/app.ts': repeated },
+      turns: dir => [
+        [tools.read(dir, 'src/app.ts')],
+        [tools.edit(dir, 'src/app.ts', 'function a() {\n  log("x");', 'function a() {\n  log("x");\n  log("y");')],
+        'Done.',
+      ],
+      expect: ['src/app.ts: 1 1 0 0'],
+      attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
+    },
+    {
+      name: 'the shell: sed -i and a code generator',
+      files: { 'src/app.ts': 'const mode = "debug";\nconst level = 1;\n' },
+      turns: dir => [
+        ...(tools.readBeforeShell ? [[tools.read(dir, 'src/app.ts')]] : []),
+        [tools.shell("sed -i 's/debug/release/' src/app.ts")],
+        [tools.shell("printf 'export const x = 1;\\nexport const y = 2;\\n' > src/gen.ts")],
+        'Done.',
+      ],
+      expect: ['src/app.ts: 1 0 1 0', 'src/gen.ts: 2 2 0 0'],
+      attribution: 'v1 added=3 ai=2 mixed=1 unknown=0 tools=TOOL/agent:3 deleted=1',
+    },
+    {
+      name: 'a failing edit (its old text is not in the file) changes nothing and is not credited',
+      files: { 'src/app.ts': 'const a = 1;\n' },
+      turns: dir => [
+        [tools.edit(dir, 'src/app.ts', 'const zz = 9;', 'const zz = 10;')],
+        [tools.write(dir, 'src/b.ts', 'export const b = 2;\n')],
+        'Done.',
+      ],
+      expect: ['src/b.ts: 1 1 0 0'],
+      attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
+    },
+  ];
+  if (options.replaceAll !== false)
+    list.push({
+      name: 'a replace-all edit: every occurrence',
+      files: { 'src/app.ts': 'log("a");\nlog("b");\nlog("c");\n' },
+      turns: dir => [[tools.read(dir, 'src/app.ts')], [tools.edit(dir, 'src/app.ts', 'log(', 'trace(', true)], 'Done.'],
+      expect: ['src/app.ts: 3 0 3 0'],
+      attribution: 'v1 added=3 ai=0 mixed=3 unknown=0 tools=TOOL/agent:3 deleted=3',
+    });
+  return list;
+}
