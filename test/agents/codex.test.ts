@@ -7,6 +7,7 @@ import { ensureAgentCli } from '../support/agent-clis';
 import { AgentWorkspace, type AgentRun } from '../support/agent-workspace';
 import { cliPath } from '../support/git-fixture';
 import { startModelServer, type Conversation, type ModelServer } from '../support/model-server';
+import { describeAgent, sharedScenarios, type AgentScenario } from '../support/agent-scenarios';
 
 /** A model Codex knows (its tools include the apply_patch freeform tool), served by the scripted provider. */
 const MODEL = 'gpt-5.5';
@@ -16,8 +17,13 @@ class CodexRepo extends AgentWorkspace {
   /** Codex on PATH, as for a person who installed it: our installer asks it to trust our hooks. */
   readonly path = `${path.dirname(this.codex)}${path.delimiter}${process.env.PATH ?? ''}`;
 
-  constructor(files: Record<string, string>, server: ModelServer) {
+  constructor(files: Record<string, string>, server?: ModelServer) {
     super(files);
+    if (server) this.provider(server.url);
+  }
+
+  /** The person's Codex config: the scripted server as a custom provider. */
+  provider(url: string): void {
     fs.mkdirSync(path.join(this.home, '.codex'), { recursive: true });
     fs.writeFileSync(
       path.join(this.home, '.codex', 'config.toml'),
@@ -27,7 +33,7 @@ class CodexRepo extends AgentWorkspace {
         '',
         '[model_providers.scripted]',
         'name = "scripted"',
-        `base_url = "${server.url}/v1"`,
+        `base_url = "${url}/v1"`,
         'wire_api = "responses"',
         '',
       ].join('\n'),
@@ -105,3 +111,63 @@ describe('Codex, the real CLI, offline against a scripted model', function () {
     }
   });
 });
+
+// Codex edits through apply_patch (a patch per edit) and reads and runs through exec_command; it has no
+// replace-all. Its hooks go in the person's home (a project's .codex is read only once the person trusts it).
+const PLACEHOLDER = 'http://127.0.0.1:9';
+const update = (dir: string, file: string, oldText: string, newText: string): string =>
+  [
+    '*** Begin Patch',
+    `*** Update File: ${dir}/${file}`,
+    '@@',
+    ...oldText.split('\n').map(l => `-${l}`),
+    ...newText.split('\n').map(l => `+${l}`),
+    '*** End Patch',
+    '',
+  ].join('\n');
+const tools = {
+  read: (_dir: string, file: string) => ({ tool: 'exec_command', input: { cmd: `cat ${file}` } }),
+  write: (dir: string, file: string, content: string) => ({
+    tool: 'apply_patch',
+    input: {
+      patch: [
+        '*** Begin Patch',
+        `*** Add File: ${dir}/${file}`,
+        ...content
+          .replace(/\n$/, '')
+          .split('\n')
+          .map(l => `+${l}`),
+        '*** End Patch',
+        '',
+      ].join('\n'),
+    },
+  }),
+  edit: (dir: string, file: string, oldText: string, newText: string) => ({
+    tool: 'apply_patch',
+    input: { patch: update(dir, file, oldText, newText) },
+  }),
+  shell: (command: string) => ({ tool: 'exec_command', input: { cmd: command } }),
+};
+
+describeAgent(
+  {
+    title: 'Codex, the shared scenarios',
+    tool: 'codex',
+    assistedBy: () => `Codex:${MODEL}`,
+    segmentModel: () => MODEL,
+    workspace: (scenario: AgentScenario) => {
+      // The provider first: install adds Codex's trust of our hooks to the same config.toml.
+      const repo = new CodexRepo(scenario.files);
+      repo.provider(PLACEHOLDER);
+      assert.match(repo.install(), /trusted by Codex: it runs our hooks/);
+      return repo;
+    },
+    run: (repo, server) => {
+      const config = path.join(repo.home, '.codex', 'config.toml');
+      fs.writeFileSync(config, fs.readFileSync(config, 'utf8').split(PLACEHOLDER).join(server.url));
+      return repo.exec('Please edit the project.');
+    },
+    printed: run => assert.match(run.stdout, /Done\./),
+  },
+  sharedScenarios(tools, { replaceAll: false }).map(s => ({ ...s, scope: 'user' as const })),
+);
