@@ -6,21 +6,31 @@ import { ensureAgentCli } from '../support/agent-clis';
 import { AgentWorkspace, type AgentRun } from '../support/agent-workspace';
 import { cliPath } from '../support/git-fixture';
 import { readThen, startModelServer, type Conversation, type ModelServer } from '../support/model-server';
+import { describeAgent, sharedScenarios, type AgentScenario } from '../support/agent-scenarios';
 
 /** A workspace with Claude Code's hooks installed in the project's settings by our installer. */
 class ClaudeRepo extends AgentWorkspace {
-  constructor(files: Record<string, string>) {
+  constructor(files: Record<string, string>, scope: 'project' | 'user' = 'project') {
     super(files);
-    this.cli(['agents', 'install', 'claude-code', '--project']);
+    this.cli(['agents', 'install', 'claude-code', `--${scope}`]);
+    if (scope === 'user') return;
     // Our own settings file is not part of the work an agent does.
     this.git('add', '.claude/settings.json');
     this.git('commit', '-q', '-m', 'hooks');
   }
 
-  claude(server: ModelServer, prompt: string): Promise<AgentRun> {
+  claude(server: ModelServer, prompt: string, model?: string): Promise<AgentRun> {
     return this.run(
       ensureAgentCli('claude-code'),
-      ['-p', prompt, '--permission-mode', 'acceptEdits', '--allowedTools', 'Bash'],
+      [
+        '-p',
+        prompt,
+        '--permission-mode',
+        'acceptEdits',
+        '--allowedTools',
+        'Bash',
+        ...(model ? ['--model', model] : []),
+      ],
       {
         ANTHROPIC_BASE_URL: server.url,
         ANTHROPIC_API_KEY: 'sk-ant-test',
@@ -30,6 +40,8 @@ class ClaudeRepo extends AgentWorkspace {
     );
   }
 }
+
+const SHARED_MODEL = 'claude-sonnet-4-5';
 
 const app = 'export function main(): void {\n  console.log("start");\n  console.log("start");\n}\n';
 
@@ -314,3 +326,34 @@ describe('Claude Code, the real CLI, offline against a scripted model', function
     });
   }
 });
+
+const tools = {
+  read: (dir: string, file: string) => ({ tool: 'Read', input: { file_path: `${dir}/${file}` } }),
+  write: (dir: string, file: string, content: string) => ({
+    tool: 'Write',
+    input: { file_path: `${dir}/${file}`, content },
+  }),
+  edit: (dir: string, file: string, oldText: string, newText: string, all?: boolean) => ({
+    tool: 'Edit',
+    input: {
+      file_path: `${dir}/${file}`,
+      old_string: oldText,
+      new_string: newText,
+      ...(all ? { replace_all: true } : {}),
+    },
+  }),
+  shell: (command: string) => ({ tool: 'Bash', input: { command, description: 'run' } }),
+};
+
+describeAgent(
+  {
+    title: 'Claude Code, the shared scenarios',
+    tool: 'claude-code',
+    // The model the scripted server answers as: the one Claude Code asked for, from its transcript.
+    assistedBy: () => `Claude:${SHARED_MODEL}`,
+    segmentModel: () => SHARED_MODEL,
+    workspace: (scenario: AgentScenario) => new ClaudeRepo(scenario.files, scenario.scope),
+    run: (repo, server) => repo.claude(server, 'Please edit the project.', SHARED_MODEL),
+  },
+  sharedScenarios(tools),
+);
