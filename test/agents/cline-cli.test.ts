@@ -45,7 +45,7 @@ const tools = {
 };
 
 const scenarios: AgentScenario[] = [
-  ...sharedScenarios(tools, { replaceAll: false }),
+  ...sharedScenarios(tools, { replaceAll: false, overwrite: false }),
   {
     name: 'editor: new text inserted at a line',
     files: { 'src/app.ts': 'const a = 1;\nconst b = 2;\n' },

@@ -54,7 +54,7 @@ const tools = {
 };
 
 const scenarios: AgentScenario[] = [
-  ...sharedScenarios(tools, { replaceAll: false }).map(s =>
+  ...sharedScenarios(tools, { replaceAll: false, overwrite: false }).map(s =>
     // create does not make folders: the failing edit's new file goes to the top.
     s.name.startsWith('a failing edit')
       ? {

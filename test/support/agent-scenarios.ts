@@ -94,10 +94,15 @@ const repeated = 'function a() {\n  log("x");\n}\nfunction b() {\n  log("x");\n}
 
 /**
  * The shared scenarios: a new file; an edit whose context repeats elsewhere (only the occurrence named is the
- * agent's); a replace-all from the user scope; `sed -i` and a code generator in the shell; a failing edit.
- * An agent without replace-all (`tools.edit` ignoring `all`) leaves that one out with `replaceAll: false`.
+ * agent's), also from the user scope; a file written over; an edit of a CRLF file; `sed -i` and a code generator
+ * in the shell; a failing edit; a replace-all.
+ * An agent without replace-all (`tools.edit` ignoring `all`) leaves that one out with `replaceAll: false`; one
+ * whose file-writing tool refuses an existing file (Copilot CLI's create, the Cline CLI's editor) `overwrite: false`.
  */
-export function sharedScenarios(tools: AgentTools, options: { replaceAll?: boolean } = {}): AgentScenario[] {
+export function sharedScenarios(
+  tools: AgentTools,
+  options: { replaceAll?: boolean; overwrite?: boolean } = {},
+): AgentScenario[] {
   const list: AgentScenario[] = [
     {
       name: 'a new file',
@@ -124,6 +129,28 @@ export function sharedScenarios(tools: AgentTools, options: { replaceAll?: boole
       turns: dir => [
         [tools.read(dir, 'src/app.ts')],
         [tools.edit(dir, 'src/app.ts', 'function a() {\n  log("x");', 'function a() {\n  log("x");\n  log("y");')],
+        'Done.',
+      ],
+      expect: ['src/app.ts: 1 1 0 0'],
+      attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
+    },
+    {
+      name: 'an existing file written over: only what changed',
+      files: { 'src/app.ts': 'const a = 1;\nconst b = 2;\n' },
+      turns: dir => [
+        [tools.read(dir, 'src/app.ts')],
+        [tools.write(dir, 'src/app.ts', 'const a = 1;\nconst b = 2;\nconst c = 3;\n')],
+        'Done.',
+      ],
+      expect: ['src/app.ts: 1 1 0 0'],
+      attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
+    },
+    {
+      name: 'an edit of a file with CRLF line ends',
+      files: { 'src/app.ts': 'function a() {\r\n  log("x");\r\n}\r\n' },
+      turns: dir => [
+        [tools.read(dir, 'src/app.ts')],
+        [tools.edit(dir, 'src/app.ts', '  log("x");', '  log("x");\n  log("y");')],
         'Done.',
       ],
       expect: ['src/app.ts: 1 1 0 0'],
@@ -161,5 +188,5 @@ export function sharedScenarios(tools: AgentTools, options: { replaceAll?: boole
       expect: ['src/app.ts: 3 0 3 0'],
       attribution: 'v1 added=3 ai=0 mixed=3 unknown=0 tools=TOOL/agent:3 deleted=3',
     });
-  return list;
+  return options.overwrite === false ? list.filter(s => !s.name.startsWith('an existing file written over')) : list;
 }
