@@ -22,14 +22,6 @@ function configFile(env: NodeJS.ProcessEnv): string {
   );
 }
 
-function real(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
-}
-
 /** The folders Copilot CLI's config lists as trusted; none when it has no config or it does not parse. */
 function trustedFolders(file: string): string[] {
   let text: string;
@@ -60,9 +52,11 @@ function trustedFolders(file: string): string[] {
 
 export function copilotFolderTrust(root: string, env: NodeJS.ProcessEnv = process.env): CopilotFolderTrust {
   const file = configFile(env);
-  const repo = real(root);
+  // Compared as written, links not followed: a folder trusted through a symbolic link may not be the one Copilot
+  // CLI compares, and a wrong "trusted" would hide hooks that do not run (a wrong "untrusted" only warns).
+  const repo = path.resolve(root);
   const trusted = trustedFolders(file).some(f => {
-    const folder = real(f);
+    const folder = path.resolve(f);
     return repo === folder || repo.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
   });
   if (trusted) return { state: 'trusted' };
