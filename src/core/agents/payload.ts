@@ -103,6 +103,29 @@ interface ToolEffect {
 
 const NONE: ToolEffect = { edits: [] };
 
+const writes = (path: string, content: string): ToolEffect => ({ edits: [{ path, op: 'write', content }] });
+const replaces = (path: string, replacements: Replacement[]): ToolEffect => ({
+  edits: [{ path, op: 'replace', replacements }],
+});
+const runs = (input: Json, tool: string): ToolEffect => ({ edits: [], shell: { command: shellCommand(input, tool) } });
+
+/** An edit of old text by new; an empty old text creates the file with the new (Gemini CLI, Qwen Code). */
+function replacesOrCreates(path: string, oldText: string, newText: string, all: boolean): ToolEffect {
+  if (oldText === '') return writes(path, newText);
+  return replaces(path, [{ old: oldText, new: newText, ...(all ? { all: true } : {}) }]);
+}
+
+/** A non-empty `edits` list of replacements (Claude Code's MultiEdit, OpenCode's multiedit). */
+function replacementList(input: Json, oldKey: string, newKey: string, allKey: string, tool: string): Replacement[] {
+  const list = input.edits;
+  if (!Array.isArray(list) || list.length === 0)
+    throw new AgentPayloadError(`${tool}: tool input "edits" must be a non-empty array`);
+  return list.map((e, i) => {
+    if (!isObject(e)) throw new AgentPayloadError(`${tool}: edits[${i}] must be an object`);
+    return replacement(e, oldKey, newKey, `${tool} edits[${i}]`, allKey);
+  });
+}
+
 /**
  * The tools whose effect on files we know, by the name each agent gives them. Names do not collide in meaning
  * across agents, except Codex's `Edit`/`Write` matcher aliases, which carry a patch instead of Claude's fields.
@@ -117,26 +140,9 @@ function toolEffect(tool: string, input: Json): ToolEffect {
       if (input.file_path === undefined && patch !== undefined && patch.includes('*** Begin Patch'))
         return { edits: patchEdits(patch, tool) };
       const path = requireString(input, ['file_path'], tool);
-      if (tool === 'Write') return { edits: [{ path, op: 'write', content: requireText(input, 'content', tool) }] };
-      if (tool === 'Edit')
-        return {
-          edits: [{ path, op: 'replace', replacements: [replacement(input, 'old_string', 'new_string', tool)] }],
-        };
-      const list = input.edits;
-      if (!Array.isArray(list) || list.length === 0)
-        throw new AgentPayloadError(`${tool}: tool input "edits" must be a non-empty array`);
-      return {
-        edits: [
-          {
-            path,
-            op: 'replace',
-            replacements: list.map((e, i) => {
-              if (!isObject(e)) throw new AgentPayloadError(`${tool}: edits[${i}] must be an object`);
-              return replacement(e, 'old_string', 'new_string', `${tool} edits[${i}]`);
-            }),
-          },
-        ],
-      };
+      if (tool === 'Write') return writes(path, requireText(input, 'content', tool));
+      if (tool === 'Edit') return replaces(path, [replacement(input, 'old_string', 'new_string', tool)]);
+      return replaces(path, replacementList(input, 'old_string', 'new_string', 'replace_all', tool));
     }
     case 'NotebookEdit':
       return { edits: [{ path: requireString(input, ['notebook_path', 'file_path'], tool), op: 'unknown' }] };
@@ -145,7 +151,7 @@ function toolEffect(tool: string, input: Json): ToolEffect {
     case 'run_shell_command':
     case 'execute_command':
     case 'run_in_terminal':
-      return { edits: [], shell: { command: shellCommand(input, tool) } };
+      return runs(input, tool);
     // Codex, VS Code, Cline: the patch format
     case 'apply_patch': {
       const patch = text(input.command) ?? text(input.patch) ?? text(input.input);
@@ -165,16 +171,14 @@ function toolEffect(tool: string, input: Json): ToolEffect {
         ],
       };
     case 'replace': {
-      const path = requireString(input, ['file_path', 'path'], tool);
-      const oldString = requireText(input, 'old_string', tool);
-      const newString = requireText(input, 'new_string', tool);
-      // An empty old_string creates the file with new_string (Gemini CLI's documented behaviour).
-      if (oldString === '') return { edits: [{ path, op: 'write', content: newString }] };
-      const r: Replacement = { old: oldString, new: newString };
       // Every occurrence: allow_multiple (Gemini CLI 0.61), or expected_replacements > 1 (older versions).
       const expected = input.expected_replacements;
-      if (input.allow_multiple === true || (typeof expected === 'number' && expected > 1)) r.all = true;
-      return { edits: [{ path, op: 'replace', replacements: [r] }] };
+      return replacesOrCreates(
+        requireString(input, ['file_path', 'path'], tool),
+        requireText(input, 'old_string', tool),
+        requireText(input, 'new_string', tool),
+        input.allow_multiple === true || (typeof expected === 'number' && expected > 1),
+      );
     }
     // Cline
     case 'write_to_file':
@@ -245,9 +249,9 @@ function toolEffect(tool: string, input: Json): ToolEffect {
   }
 }
 
-function replacement(input: Json, oldKey: string, newKey: string, where: string): Replacement {
+function replacement(input: Json, oldKey: string, newKey: string, where: string, allKey = 'replace_all'): Replacement {
   const r: Replacement = { old: requireText(input, oldKey, where), new: requireText(input, newKey, where) };
-  if (input.replace_all === true) r.all = true;
+  if (input[allKey] === true) r.all = true;
   return r;
 }
 
@@ -360,25 +364,13 @@ function copilotCliEffect(tool: string, input: Json): ToolEffect {
   switch (tool) {
     case 'Edit':
     case 'edit':
-      return {
-        edits: [
-          {
-            path: requireString(input, ['path'], tool),
-            op: 'replace',
-            replacements: [replacement(input, 'old_str', 'new_str', tool)],
-          },
-        ],
-      };
+      return replaces(requireString(input, ['path'], tool), [replacement(input, 'old_str', 'new_str', tool)]);
     case 'Write':
     case 'create':
-      return {
-        edits: [
-          { path: requireString(input, ['path'], tool), op: 'write', content: requireText(input, 'file_text', tool) },
-        ],
-      };
+      return writes(requireString(input, ['path'], tool), requireText(input, 'file_text', tool));
     case 'Bash':
     case 'bash':
-      return { edits: [], shell: { command: shellCommand(input, tool) } };
+      return runs(input, tool);
     case 'apply_patch':
       return toolEffect(tool, input);
     default:
@@ -518,12 +510,11 @@ function clineEffect(tool: string, input: Json): ToolEffect {
       const path = requireString(input, ['path'], tool);
       const newText = requireText(input, 'new_text', tool);
       const oldText = input.old_text;
-      if (typeof oldText === 'string' && oldText !== '')
-        return { edits: [{ path, op: 'replace', replacements: [{ old: oldText, new: newText }] }] };
+      if (typeof oldText === 'string' && oldText !== '') return replaces(path, [{ old: oldText, new: newText }]);
       // new_text at a line: where the hooks' before and after texts show it, it is the agent's.
       if (input.insert_line !== undefined && input.insert_line !== null)
-        return { edits: [{ path, op: 'replace', replacements: [{ old: '', new: newText }] }] };
-      return { edits: [{ path, op: 'write', content: newText }] };
+        return replaces(path, [{ old: '', new: newText }]);
+      return writes(path, newText);
     }
     case 'run_commands': {
       const list = input.commands;
@@ -582,41 +573,18 @@ function interpretCline(payload: Json, strict: boolean): AgentCall | undefined {
 function opencodeEffect(tool: string, input: Json): ToolEffect {
   switch (tool) {
     case 'write':
-      return {
-        edits: [
-          {
-            path: requireString(input, ['filePath'], tool),
-            op: 'write',
-            content: requireText(input, 'content', tool),
-          },
-        ],
-      };
-    case 'edit': {
-      const r = replacement(input, 'oldString', 'newString', tool);
-      if (input.replaceAll === true) r.all = true;
-      return { edits: [{ path: requireString(input, ['filePath'], tool), op: 'replace', replacements: [r] }] };
-    }
-    case 'multiedit': {
-      const list = input.edits;
-      if (!Array.isArray(list) || list.length === 0)
-        throw new AgentPayloadError(`${tool}: tool input "edits" must be a non-empty array`);
-      return {
-        edits: [
-          {
-            path: requireString(input, ['filePath'], tool),
-            op: 'replace',
-            replacements: list.map((e, i) => {
-              if (!isObject(e)) throw new AgentPayloadError(`${tool}: edits[${i}] must be an object`);
-              const r = replacement(e, 'oldString', 'newString', `${tool} edits[${i}]`);
-              if (e.replaceAll === true) r.all = true;
-              return r;
-            }),
-          },
-        ],
-      };
-    }
+      return writes(requireString(input, ['filePath'], tool), requireText(input, 'content', tool));
+    case 'edit':
+      return replaces(requireString(input, ['filePath'], tool), [
+        replacement(input, 'oldString', 'newString', tool, 'replaceAll'),
+      ]);
+    case 'multiedit':
+      return replaces(
+        requireString(input, ['filePath'], tool),
+        replacementList(input, 'oldString', 'newString', 'replaceAll', tool),
+      );
     case 'bash':
-      return { edits: [], shell: { command: shellCommand(input, tool) } };
+      return runs(input, tool);
     case 'patch':
     case 'apply_patch': {
       const patch = text(input.patchText) ?? text(input.patch) ?? text(input.input);
@@ -631,16 +599,13 @@ function opencodeEffect(tool: string, input: Json): ToolEffect {
 /** Qwen Code's tools (its hooks send Claude Code's envelope with its own tool names). */
 function qwenEffect(tool: string, input: Json): ToolEffect {
   switch (tool) {
-    case 'edit': {
-      const path = requireString(input, ['file_path'], tool);
-      const oldString = requireText(input, 'old_string', tool);
-      const newString = requireText(input, 'new_string', tool);
-      // An empty old_string creates the file with new_string, as in Gemini CLI, which Qwen Code forked.
-      if (oldString === '') return { edits: [{ path, op: 'write', content: newString }] };
-      const r: Replacement = { old: oldString, new: newString };
-      if (input.replace_all === true) r.all = true;
-      return { edits: [{ path, op: 'replace', replacements: [r] }] };
-    }
+    case 'edit':
+      return replacesOrCreates(
+        requireString(input, ['file_path'], tool),
+        requireText(input, 'old_string', tool),
+        requireText(input, 'new_string', tool),
+        input.replace_all === true,
+      );
     case 'notebook_edit':
       return { edits: [{ path: requireString(input, ['notebook_path'], tool), op: 'unknown' }] };
     case 'write_file':

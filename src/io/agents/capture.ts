@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { callPaths, mapCallPaths, type AgentCall } from '../../core/agents/call';
 import {
@@ -10,6 +9,7 @@ import {
 } from '../../core/agents/record';
 import type { Logger } from '../../core/log';
 import { shortHash } from '../../core/short-hash';
+import { copilotHome } from './copilot-trust';
 import { isRepoPath } from '../../core/formats/state-files';
 import { git, runGit } from '../git/git';
 import { computeBlobId, detectObjectFormat } from '../store/blob-id';
@@ -205,9 +205,7 @@ export function readTextFile(abs: string, maxBytes: number): TextRead {
 function copilotCliEvents(call: AgentCall): string | undefined {
   if (call.agent !== 'copilot-cli' || call.session === undefined || !/^[A-Za-z0-9_-]{1,128}$/.test(call.session))
     return undefined;
-  const home = process.env.COPILOT_HOME;
-  const base = home !== undefined && path.isAbsolute(home) ? home : path.join(os.homedir(), '.copilot');
-  return path.join(base, 'session-state', call.session, 'events.jsonl');
+  return path.join(copilotHome(), 'session-state', call.session, 'events.jsonl');
 }
 
 /**

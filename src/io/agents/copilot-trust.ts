@@ -14,12 +14,10 @@ export interface CopilotFolderTrust {
   message?: string;
 }
 
-function configFile(env: NodeJS.ProcessEnv): string {
+/** Copilot CLI's own folder: `$COPILOT_HOME` when set (absolute), else `~/.copilot`. */
+export function copilotHome(env: NodeJS.ProcessEnv = process.env): string {
   const home = env.COPILOT_HOME;
-  return path.join(
-    home !== undefined && path.isAbsolute(home) ? home : path.join(os.homedir(), '.copilot'),
-    'config.json',
-  );
+  return home !== undefined && path.isAbsolute(home) ? home : path.join(os.homedir(), '.copilot');
 }
 
 /** The folders Copilot CLI's config lists as trusted; none when it has no config or it does not parse. */
@@ -51,7 +49,7 @@ function trustedFolders(file: string): string[] {
 }
 
 export function copilotFolderTrust(root: string, env: NodeJS.ProcessEnv = process.env): CopilotFolderTrust {
-  const file = configFile(env);
+  const file = path.join(copilotHome(env), 'config.json');
   // Compared as written, links not followed: a folder trusted through a symbolic link may not be the one Copilot
   // CLI compares, and a wrong "trusted" would hide hooks that do not run (a wrong "untrusted" only warns).
   const repo = path.resolve(root);
