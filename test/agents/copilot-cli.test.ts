@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { agentCliHome, ensureAgentCli } from '../support/agent-clis';
-import { describeAgent, sharedScenarios, type AgentScenario } from '../support/agent-scenarios';
+import { describeAgent, fileWritten, sharedScenarios, type AgentScenario } from '../support/agent-scenarios';
 import { AgentWorkspace } from '../support/agent-workspace';
 
 const MODEL = 'claude-sonnet-4-5';
@@ -87,6 +87,32 @@ const scenarios: AgentScenario[] = [
     attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
   },
 ];
+
+// Shells that go on after their post-tool hook: async (Copilot CLI notes in its session log when it completed, and
+// in prompt mode waits for it, giving the model a turn more), detached (it never says: the commit asks for review).
+const generate = "sleep 2; mkdir -p src; printf 'export const bg = 1;\\n' > src/bg.ts";
+scenarios.push(
+  {
+    name: "an async shell: its file is the agent's once the session log says the shell completed",
+    files: { 'README.md': '# demo\n' },
+    turns: () => [[{ tool: 'bash', input: { command: generate, description: 'generate', mode: 'async' } }], 'Done.'],
+    output: 'Done.\n\nDone.',
+    expect: ['src/bg.ts: 1 1 0 0'],
+    attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
+  },
+  {
+    name: 'a detached shell, whose end Copilot CLI never reports: a commit of its file asks for review',
+    files: { 'README.md': '# demo\n' },
+    turns: () => [
+      [{ tool: 'bash', input: { command: generate, description: 'generate', mode: 'async', detach: true } }],
+      'Done.',
+    ],
+    settle: fileWritten('src/bg.ts'),
+    expect: ['src/bg.ts: 1 0 0 1'],
+    attribution: 'v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1',
+    assistedBy: [],
+  },
+);
 
 describeAgent(
   {

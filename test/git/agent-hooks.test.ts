@@ -560,7 +560,7 @@ describe('agent hooks with the built CLI and real git', function () {
       assert.equal(fs.statSync(clineHook).mode & 0o111, 0o111, 'Cline hooks are executables');
       assert.deepEqual(
         Object.keys(JSON.parse(fs.readFileSync(path.join(repo.home, '.gemini/settings.json'), 'utf8')).hooks),
-        ['BeforeTool', 'AfterTool'],
+        ['BeforeTool', 'AfterTool', 'AfterAgent'],
       );
       assert.equal(JSON.parse(fs.readFileSync(path.join(repo.home, '.cursor/hooks.json'), 'utf8')).version, 1);
       // The Cline script passes its payload to us and never blocks Cline.
@@ -627,7 +627,11 @@ describe('agent hooks with the built CLI and real git', function () {
       assert.match(cp.stdout, /^copilot-cli: unchanged /m);
       assert.match(cp.stdout, /not running yet: Copilot CLI runs this repository's hooks only in a folder you trusted/);
       assert.equal(fs.readFileSync(shared, 'utf8'), before);
-      assert.equal((before.match(/agent-hook vscode/g) ?? []).length, 2, 'PreToolUse and PostToolUse, once each');
+      assert.equal(
+        (before.match(/agent-hook vscode/g) ?? []).length,
+        4,
+        'PreToolUse, PostToolUse, Notification and Stop, once each',
+      );
       // Removing the shared entry for one of them says the other loses it too.
       const un = repo.cli(['agents', 'uninstall', 'copilot-cli', '--project']);
       assert.equal(un.status, 0, un.stderr);
@@ -1051,6 +1055,206 @@ describe('agent hooks with the built CLI and real git', function () {
         });
       }
     }
+  });
+
+  describe('shells that write after their post-tool hook: attributed when the agent shows they ended, else the commit asks for review', () => {
+    let repo: AgentRepo;
+    beforeEach(() => {
+      repo = new AgentRepo();
+      assert.equal(repo.cli(['hooks', 'install']).status, 0);
+    });
+    afterEach(() => repo.dispose());
+
+    const bg = "sleep 3; mkdir -p src; printf 'export const bg = 1;\\n' > src/bg.ts";
+    /** A fixture as an object, with the example folders replaced by ours and `change` applied. */
+    const payload = (agent: AgentName, name: string, change: Record<string, unknown> = {}): string =>
+      JSON.stringify({ ...(JSON.parse(repo.payload(agent, name)) as object), ...change });
+    const commit = (): void => {
+      repo.git('add', '-A');
+      execFileSync('git', ['commit', '-q', '-m', 'work'], {
+        cwd: repo.dir,
+        env: { ...process.env, ...repo.env },
+        stdio: 'pipe',
+      });
+    };
+    const unfinished = (): { agent: string; command: string; background: boolean; paths: string[] }[] =>
+      (JSON.parse(repo.cli(['status', '--json']).stdout) as { unfinishedShells: never[] }).unfinishedShells;
+    const checkOf = (): { status: number | null; needReason: unknown; needsSignoff: unknown } => {
+      const r = repo.cli(['check', '--base', 'HEAD~1', '--format', 'json']);
+      const [first] = (JSON.parse(r.stdout) as { commits: { needReason: unknown; needsSignoff: unknown }[] }).commits;
+      return { status: r.status, needReason: first?.needReason, needsSignoff: first?.needsSignoff };
+    };
+
+    it("Copilot CLI's async shell: pending at the first Stop, the agent's once its session log says it completed", () => {
+      const session = '78c02617-36cb-497d-a5da-36ecc583b114';
+      const input = { command: bg, description: 'gen', mode: 'async' };
+      repo.hook('vscode', payload('copilot-cli', 'pre-bash.json', { session_id: session, tool_input: input }));
+      repo.hook('vscode', payload('copilot-cli', 'post-bash-async.json'));
+      repo.hook('vscode', payload('copilot-cli', 'stop.json'));
+      repo.write('src/bg.ts', 'export const bg = 1;\n'); // the shell writes after its post-tool hook
+      const events = path.join(repo.home, '.copilot', 'session-state', session, 'events.jsonl');
+      fs.mkdirSync(path.dirname(events), { recursive: true });
+      fs.writeFileSync(events, '{"type":"session.model_change","data":{"newModel":"claude-sonnet-4-5"}}\n');
+      repo.hook('vscode', payload('copilot-cli', 'stop.json')); // a turn's end that says nothing of the shell
+      assert.deepEqual(
+        unfinished().map(u => [u.agent, u.command, u.background, u.paths]),
+        [['copilot-cli', bg, true, ['src/bg.ts']]],
+      );
+      fs.appendFileSync(
+        events,
+        `${JSON.stringify({ type: 'system.notification', data: { kind: { type: 'shell_completed', shellId: '0', exitCode: 0 } } })}\n`,
+      );
+      repo.hook('vscode', payload('copilot-cli', 'stop.json'));
+      assert.deepEqual(unfinished(), []);
+      const [file] = repo.status().worktree.files;
+      assert.deepEqual([file?.path, file?.ai, file?.unknown, file?.segments[0]?.tool], ['src/bg.ts', 1, 0, 'copilot']);
+      commit();
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/agent:1']);
+    });
+
+    it('a shell whose end never came: a commit of what it may have written is skipped=, and check asks a senior', () => {
+      const session = '78c02617-36cb-497d-a5da-36ecc583b114';
+      const input = { command: bg, description: 'gen', mode: 'async', detach: true };
+      repo.hook('vscode', payload('copilot-cli', 'pre-bash.json', { session_id: session, tool_input: input }));
+      repo.hook(
+        'vscode',
+        payload('copilot-cli', 'post-bash-async.json', {
+          tool_input: input,
+          tool_result: {
+            result_type: 'success',
+            text_result_for_llm: '<command started in detached background with shellId: 0>',
+          },
+        }),
+      );
+      repo.hook('vscode', payload('copilot-cli', 'stop.json'));
+      repo.write('src/bg.ts', 'export const bg = 1;\n');
+      repo.write('README.md', '# demo\nedited by hand, before the shell ran? nobody knows\n');
+      const st = repo.cli(['status']);
+      assert.match(
+        st.stdout,
+        /Copilot CLI's background shell command "sleep 3; .*" \(started .*, its end not reported\): a commit of README\.md, src\/bg\.ts with unknown lines asks for review/,
+      );
+      commit();
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=2 ai=0 mixed=0 unknown=2 tools= skipped=2']);
+      assert.deepEqual(checkOf(), {
+        status: 1,
+        needReason: { code: 'unattested', why: 'incomplete' },
+        needsSignoff: true,
+      });
+    });
+
+    it("a shell whose post-tool hook never came (Codex's command still running when it answered the model) asks for review", () => {
+      repo.hook(
+        'codex',
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: 'PreToolUse',
+          tool_name: 'Bash',
+          tool_use_id: 'c1',
+          tool_input: { command: bg },
+        }),
+      );
+      repo.write('src/bg.ts', 'export const bg = 1;\n');
+      assert.deepEqual(
+        unfinished().map(u => [u.agent, u.background, u.paths]),
+        [['codex', false, ['src/bg.ts']]],
+      );
+      commit();
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1']);
+    });
+
+    it("a call the person refused (a pre-tool hook, no post) is forgotten at the turn's end when nothing else runs", () => {
+      const claude = (event: string, extra: object = {}): string =>
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: event,
+          tool_name: 'Bash',
+          tool_use_id: 'r1',
+          tool_input: { command: 'rm -rf build' },
+          ...extra,
+        });
+      repo.hook('claude-code', claude('PreToolUse'));
+      // A background task still runs: the call may be a sub-agent's still running, so it stays.
+      repo.hook(
+        'claude-code',
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: 'Stop',
+          background_tasks: [{ id: 't9', status: 'running' }],
+        }),
+      );
+      assert.equal(unfinished().length, 1);
+      repo.hook(
+        'claude-code',
+        JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: 'Stop', background_tasks: [] }),
+      );
+      assert.deepEqual(unfinished(), []);
+      repo.write('README.md', '# demo\nby hand\n');
+      commit();
+      assert.deepEqual(repo.trailers('AI-Attribution'), []);
+    });
+
+    it("Qwen Code's background shell: its status file says when it ended", () => {
+      const status = path.join(repo.home, 'shell-bg_1.status');
+      const input = { command: bg, is_background: true, description: 'gen' };
+      const pre = payload('qwen-code', 'pre-run-shell-command.json', { tool_input: input, tool_use_id: 'q1' });
+      repo.hook('qwen-code', pre);
+      const started = `Background shell started.\nid: bg_1\npid: 999999\noutput file: ${repo.home}/shell-bg_1.output\nstatus file: ${status}\n`;
+      repo.hook(
+        'qwen-code',
+        payload('qwen-code', 'post-run-shell-command.json', {
+          tool_input: input,
+          tool_use_id: 'q1',
+          tool_response: { llmContent: started },
+        }),
+      );
+      fs.writeFileSync(status, JSON.stringify({ id: 'bg_1', status: 'running', command: bg }));
+      repo.write('src/bg.ts', 'export const bg = 1;\n');
+      const stop = payload('qwen-code', 'stop.json', { session_id: JSON.parse(pre).session_id });
+      repo.hook('qwen-code', stop);
+      assert.equal(unfinished().length, 1, 'still running by its status file');
+      fs.writeFileSync(status, JSON.stringify({ id: 'bg_1', status: 'completed', exitCode: 0 }));
+      repo.hook('qwen-code', stop);
+      assert.deepEqual(unfinished(), []);
+      const [file] = repo.status().worktree.files;
+      assert.deepEqual([file?.path, file?.ai, file?.segments[0]?.tool], ['src/bg.ts', 1, 'qwen-code']);
+    });
+
+    it("Gemini CLI's background shell: ended when its process is gone", async () => {
+      const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+      try {
+        const input = { command: bg, is_background: true };
+        repo.hook('gemini-cli', payload('gemini-cli', 'before-shell.json', { tool_input: input }));
+        const moved = `Command moved to background (PID: ${child.pid}). Output hidden. Press Ctrl+B to view.`;
+        repo.hook(
+          'gemini-cli',
+          payload('gemini-cli', 'after-shell.json', { tool_input: input, tool_response: { llmContent: moved } }),
+        );
+        repo.write('src/bg.ts', 'export const bg = 1;\n');
+        repo.hook(
+          'gemini-cli',
+          payload('gemini-cli', 'after-agent.json', {
+            session_id: JSON.parse(repo.payload('gemini-cli', 'after-shell.json')).session_id,
+          }),
+        );
+        assert.equal(unfinished().length, 1, 'its process still runs');
+      } finally {
+        child.kill();
+        await new Promise(resolve => child.on('exit', resolve));
+      }
+      repo.hook(
+        'gemini-cli',
+        payload('gemini-cli', 'after-agent.json', {
+          session_id: JSON.parse(repo.payload('gemini-cli', 'after-shell.json')).session_id,
+        }),
+      );
+      assert.deepEqual(unfinished(), []);
+      const [file] = repo.status().worktree.files;
+      assert.deepEqual([file?.path, file?.ai, file?.segments[0]?.tool], ['src/bg.ts', 1, 'gemini-cli']);
+    });
   });
 
   describe('AI deletions: what an agent removes needs a senior too', () => {

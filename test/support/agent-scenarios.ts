@@ -24,6 +24,21 @@ export interface AgentScenario {
   model?: string;
   /** A set-up of the agent's own, which its workspace() knows. */
   variant?: string;
+  /** What the agent prints, when not the model's one answer `Done.` (an agent given a turn more). */
+  output?: string;
+  /** The Assisted-by trailers, when not the agent's one (none: the commit has no AI line). */
+  assistedBy?: string[];
+  /** Waits, after the agent exited, for what it left running (a detached shell) to write. */
+  settle?: (dir: string) => Promise<void>;
+}
+
+/** Waits until a file of the repository exists and a moment more (a shell the agent left running writes it). */
+export function fileWritten(file: string): (dir: string) => Promise<void> {
+  return async dir => {
+    for (let i = 0; i < 200 && !fs.existsSync(`${dir}/${file}`); i++) await new Promise(r => setTimeout(r, 100));
+    assert.ok(fs.existsSync(`${dir}/${file}`), `${file} was never written`);
+    await new Promise(r => setTimeout(r, 300));
+  };
 }
 
 export interface AgentUnderTest<R extends AgentWorkspace> {
@@ -55,8 +70,9 @@ export function describeAgent<R extends AgentWorkspace>(agent: AgentUnderTest<R>
           const run = await agent.run(repo, server, scenario);
           assert.equal(run.status, 0, `exited ${run.status}: ${run.stdout.slice(-2000)} ${run.stderr.slice(-2000)}`);
           if (agent.printed) agent.printed(run);
-          else assert.equal(run.stdout.trim(), 'Done.', 'our hooks changed what the agent printed');
+          else assert.equal(run.stdout.trim(), scenario.output ?? 'Done.', 'our hooks changed what the agent printed');
           assert.doesNotMatch(run.stdout + run.stderr, /ai-provenance: /, 'our hook printed into the agent');
+          if (scenario.settle) await scenario.settle(repo.dir);
           const files = repo.status();
           assert.deepEqual(
             files.map(f => `${f.path}: ${f.added} ${f.ai} ${f.mixed} ${f.unknown}`),
@@ -70,7 +86,7 @@ export function describeAgent<R extends AgentWorkspace>(agent: AgentUnderTest<R>
             }
           repo.commit(scenario.name);
           assert.deepEqual(repo.trailers('AI-Attribution'), [scenario.attribution.replace(/TOOL/g, agent.tool)]);
-          assert.deepEqual(repo.trailers('Assisted-by'), [agent.assistedBy(scenario)]);
+          assert.deepEqual(repo.trailers('Assisted-by'), scenario.assistedBy ?? [agent.assistedBy(scenario)]);
         } finally {
           await server.close();
           repo.dispose();

@@ -135,7 +135,7 @@ describe('agent payloads: Claude Code', () => {
       { phase: stop.phase, stop: stop.stop, session: stop.session, relevant: isRelevantCall(stop) },
       {
         phase: 'post',
-        stop: { running: ['a'] },
+        stop: { running: ['a'], idle: false },
         session: 's',
         relevant: true,
       },
@@ -458,6 +458,106 @@ describe('agent payloads: Copilot CLI', () => {
           tool_input: { file_path: '/a', old_string: 'x', new_string: 'y' },
         }),
       AgentPayloadError,
+    );
+  });
+});
+
+describe('agent payloads: shells that go on after their post-tool hook, and turn ends', () => {
+  const withResult = (agent: AgentName, name: string, textForModel: string): AgentCall => {
+    const payload = fixture(agent, name) as Record<string, unknown>;
+    if (agent === 'copilot-cli') payload.tool_result = { result_type: 'success', text_result_for_llm: textForModel };
+    else payload.tool_response = { llmContent: textForModel };
+    return interpretAgentPayload(agent, payload)!;
+  };
+
+  it("reads Copilot CLI's async, detached and timed-out shells, and its Stop, whichever entry ran them", () => {
+    for (const entry of ['vscode', 'claude-code', 'copilot-cli'] as const) {
+      const bg = interpretAgentPayload(entry, fixture('copilot-cli', 'post-bash-async.json'))!;
+      assert.deepEqual([bg.agent, bg.background], ['copilot-cli', { taskId: '0' }]);
+      const stop = interpretAgentPayload(entry, fixture('copilot-cli', 'stop.json'))!;
+      assert.deepEqual(
+        [stop.agent, stop.stop, stop.session, stop.transcriptPath],
+        [
+          'copilot-cli',
+          {},
+          '78c02617-36cb-497d-a5da-36ecc583b114',
+          '/home/dev/.copilot/session-state/78c02617-36cb-497d-a5da-36ecc583b114/events.jsonl',
+        ],
+      );
+      assert.ok(isRelevantCall(stop));
+    }
+    for (const entry of ['vscode', 'copilot-cli'] as const) {
+      const done = interpretAgentPayload(entry, fixture('copilot-cli', 'notification-shell-completed.json'))!;
+      assert.deepEqual(
+        [done.agent, done.event, done.stop, done.session],
+        ['copilot-cli', 'Notification', { ended: ['0'] }, '78c02617-36cb-497d-a5da-36ecc583b114'],
+      );
+    }
+    const spoof = { ...(fixture('copilot-cli', 'notification-shell-completed.json') as Record<string, unknown>) };
+    spoof.message = 'Shell command "x (shellId: 9) has completed" (shellId: 4) has completed successfully.';
+    assert.deepEqual(interpretAgentPayload('vscode', spoof)!.stop, { ended: ['4'] }, "the description is the model's");
+    spoof.notification_type = 'agent_idle';
+    assert.equal(interpretAgentPayload('vscode', spoof), undefined, 'other notifications say nothing of shells');
+    const detached = withResult(
+      'copilot-cli',
+      'post-bash-async.json',
+      '<command started in detached background with shellId: 7>',
+    );
+    assert.deepEqual(detached.background, { taskId: '7' });
+    const late = withResult(
+      'copilot-cli',
+      'post-bash.json',
+      'building...\n<command with shellId: 3 is still running after 10 seconds. The command is still running.',
+    );
+    assert.deepEqual(late.background, { taskId: '3' });
+    assert.equal(call('copilot-cli', 'post-bash.json').background, undefined, 'a command that completed');
+    // What the command printed is not the agent speaking.
+    const printed = withResult(
+      'copilot-cli',
+      'post-bash.json',
+      'x\n<command started in background with shellId: 9>\ny\n<shellId: 0 completed with exit code 0>',
+    );
+    assert.equal(printed.background, undefined);
+    // Claude Code's own Stop is still Claude Code's.
+    const claudeStop = interpretAgentPayload('claude-code', {
+      hook_event_name: 'Stop',
+      session_id: 's',
+      transcript_path: '/t.jsonl',
+      stop_hook_active: false,
+    })!;
+    assert.deepEqual([claudeStop.agent, claudeStop.stop], ['claude-code', { running: [], idle: true }]);
+  });
+
+  it("reads Qwen Code's background shell with its status file, and its Stop", () => {
+    const bg = call('qwen-code', 'post-run-shell-command-background.json');
+    assert.deepEqual(bg.background, {
+      taskId: 'bg_87ef25ed',
+      pid: 12495,
+      statusFile:
+        '/home/dev/.qwen/tmp/bdeb3cd8/background-shells/87549faa-d5f0-411b-a48e-0b7fc6018d76/shell-bg_87ef25ed.status',
+    });
+    assert.equal(call('qwen-code', 'post-run-shell-command.json').background, undefined);
+    const odd = withResult(
+      'qwen-code',
+      'post-run-shell-command-background.json',
+      'Background shell started.\nid: ../x',
+    );
+    assert.equal(odd.background, undefined, 'an id that is not a plain id');
+    assert.deepEqual(call('qwen-code', 'stop.json').stop, { idle: true });
+    const busy = { ...(fixture('qwen-code', 'stop.json') as Record<string, unknown>) };
+    busy.background_tasks = [{ id: 'a1', status: 'running', agent_type: 'general' }];
+    assert.deepEqual(interpretAgentPayload('qwen-code', busy)!.stop, {}, 'a sub-agent still runs: not idle');
+  });
+
+  it("reads Gemini CLI's shell moved to the background with its process, and AfterAgent", () => {
+    assert.deepEqual(call('gemini-cli', 'after-shell-background.json').background, { taskId: 'pid-13578', pid: 13578 });
+    assert.equal(call('gemini-cli', 'after-shell.json').background, undefined);
+    const printed = withResult('gemini-cli', 'after-shell.json', 'Output: Command moved to background (PID: 1).');
+    assert.equal(printed.background, undefined, 'what the command printed');
+    const end = call('gemini-cli', 'after-agent.json');
+    assert.deepEqual(
+      [end.event, end.stop, end.session],
+      ['AfterAgent', { idle: true }, 'e2bf5403-46c5-46db-a1bb-60730c7bd494'],
     );
   });
 });

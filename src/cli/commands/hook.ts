@@ -15,6 +15,7 @@ import {
   formatCoAuthors,
 } from '../../core/formats/trailers';
 import { ingestAgentSpool } from '../../io/agents/ingest';
+import { unfinishedShellFiles } from '../unfinished-shells';
 import { commitOrigin, gitCommitArgs, isAmend, type CommitOrigin } from '../../io/git/commit-context';
 import { loadHistory, mergeChains, type History } from '../../io/attribution/history-attribution';
 import { HOOK_MARKERS } from '../../io/git/hooks';
@@ -76,9 +77,13 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   // What agents wrote through their hooks since the last look: into the store, so the staged files find it.
   await ingestAgentSpool(location, logger);
   const store = openRunsStore(location, logger);
-  const history = await historyOf(root, origin, amend, logger);
+  const [history, unfinished] = await Promise.all([
+    historyOf(root, origin, amend, logger),
+    unfinishedShellFiles(location, logger),
+  ]);
   const attribution = await stagedAttribution(store, root, base, logger, {
     history,
+    unfinished: unfinished.files,
     ...(origin?.kind === 'merge' && !amend ? { otherParents: origin.heads } : {}),
   });
   if (origin?.kind === 'prepared') underClaimed(origin.message, attribution.attribution, logger);

@@ -3,6 +3,7 @@ import type { AiKind, Tool } from '../../core/attribution/origin';
 import { PRODUCT } from '../../core/product';
 import { sortTools, type AgentModel, type ToolLines } from '../../core/formats/trailers';
 import { ingestAgentSpool } from '../../io/agents/ingest';
+import { describeUnfinishedShell, unfinishedShellFiles } from '../unfinished-shells';
 import { stagedAttribution } from '../../io/attribution/staged-attribution';
 import { openRunsStore } from '../../io/attribution/runs-store';
 import { locateRepository } from '../../io/git/repository';
@@ -19,9 +20,12 @@ tree (everything changed since HEAD, untracked files included), each line classe
 u (unknown) or h (human), with the tool, kind and model behind AI lines. Agent hook records waiting in the
 spool are ingested first.
 
-  --json   print JSON: { ingested, index, worktree }, each side { added, ai, mixed, unknown, human, tools,
-           agents, files: [{ path, added, ai, mixed, unknown, human, segments: [{ start, end, class, tool,
-           kind, model }] }] }
+Agents' shell commands whose changes are not recorded yet (running in the background, or whose end never came)
+are listed: staged files they may have written that hold unknown lines count as skipped at commit.
+
+  --json   print JSON: { ingested, index, worktree, unfinishedShells }, each side { added, ai, mixed, unknown,
+           human, tools, agents, files: [{ path, added, ai, mixed, unknown, human, segments: [{ start, end,
+           class, tool, kind, model }] }] }, unfinishedShells [{ agent, command, since, background, paths }]
 `;
 
 export interface StatusSegment {
@@ -131,13 +135,15 @@ export const statusCommand: Command = {
     const store = openRunsStore(location, context.logger);
     const root = location.root;
     const base = (await commitExists(root, 'HEAD')) ? 'HEAD' : await emptyTree(root);
-    const index = side(await stagedAttribution(store, root, base, context.logger));
+    const unfinished = await unfinishedShellFiles(location, context.logger);
+    const index = side(await stagedAttribution(store, root, base, context.logger, { unfinished: unfinished.files }));
     const worktree = side(await worktreeAttribution(store, root, base, context.logger));
     if (options.flags.has('json')) {
       const out = {
         ingested: { records: ingested.records, files: ingested.files, problems: ingested.problems },
         index,
         worktree,
+        unfinishedShells: unfinished.shells,
       };
       context.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else {
@@ -146,6 +152,10 @@ export const statusCommand: Command = {
       context.stdout.write(
         `${describe(`index (staged) against ${baseName}`, index)}\n${describe(`work tree against ${baseName}`, worktree)}\n`,
       );
+      for (const shell of unfinished.shells)
+        context.stdout.write(
+          `${describeUnfinishedShell(shell)}: a commit of ${shell.paths.length === 0 ? 'files it writes' : shell.paths.join(', ')} with unknown lines asks for review\n`,
+        );
     }
     return ExitCode.Ok;
   },

@@ -66,15 +66,21 @@ export interface AgentCall {
   /** A shell command: its file changes come from a snapshot of the work tree before and after. */
   shell?: { command: string };
   /**
-   * The shell command goes on in the background (Claude Code's `run_in_background`): its post-tool hook comes
-   * before it writes, so its window closes only when the agent says the task ended (`stop`).
+   * The shell command goes on after its post-tool hook (Claude Code's `run_in_background`, Copilot CLI's async,
+   * detached or timed-out shell, Qwen Code's and Gemini CLI's `is_background`): its window stays open until the agent
+   * shows the task ended (`stop`). `statusFile`: the agent's own record of the task's state (Qwen Code); `pid`: its
+   * process, when the agent names it (Gemini CLI, Qwen Code).
    */
-  background?: { taskId: string };
+  background?: { taskId: string; statusFile?: string; pid?: number };
   /**
-   * The agent's turn ended (Claude Code's Stop hook): background shell tasks of the session not among `running`
-   * have ended, and their changes are theirs.
+   * The agent's turn ended (Claude Code's Stop, Copilot CLI's, Qwen Code's and Codex's; Gemini CLI's AfterAgent).
+   * `running`, when the agent lists them (Claude Code): the session's background tasks still running; the others
+   * have ended and their changes are theirs. Without it each task's end is looked up where the agent records it.
+   * `ended`: tasks the agent just said ended (Copilot CLI's shell_completed notification).
+   * `idle`: nothing of the session runs on (no background task or sub-agent), so a shell call whose post-tool hook
+   * never came was refused, not started.
    */
-  stop?: { running: string[] };
+  stop?: { running?: string[]; ended?: string[]; idle?: boolean };
   /** The files the tool edits, in the order the payload gives them. */
   edits: FileEdit[];
 }

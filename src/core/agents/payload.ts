@@ -344,6 +344,11 @@ function vscodeTool(payload: Json): Tool {
  */
 function isCopilotCliPayload(payload: Json): boolean {
   if (typeof payload.hook_event_name !== 'string' || payload.hookEventName !== undefined) return false;
+  // Its Stop: the ISO timestamp and a stop reason, its session log for a transcript; its Notification: a type.
+  if (payload.hook_event_name === 'Stop')
+    return typeof payload.timestamp === 'string' && typeof payload.stop_reason === 'string';
+  if (payload.hook_event_name === 'Notification')
+    return payload.timestamp !== undefined && typeof payload.notification_type === 'string';
   const result = payload.tool_result;
   if (isObject(result) && typeof result.result_type === 'string') return true;
   const input = payload.tool_input;
@@ -379,11 +384,21 @@ function copilotCliEffect(tool: string, input: Json): ToolEffect {
 }
 
 function interpretCopilotCli(payload: Json, strict: boolean): AgentCall | undefined {
+  if (payload.hook_event_name === 'Stop') return turnEnd('copilot-cli', 'Stop', 'copilot', payload);
+  if (payload.hook_event_name === 'Notification') {
+    const ended = copilotShellCompleted(payload);
+    return ended !== undefined
+      ? turnEnd('copilot-cli', 'Notification', 'copilot', payload, { ended: [ended] })
+      : undefined;
+  }
   const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
   if (!env) return undefined;
   const result = payload.tool_result;
   if (isObject(result) && typeof result.result_type === 'string' && result.result_type !== 'success') env.failed = true;
-  return fromEnvelope('copilot-cli', env, { tool: 'copilot', kind: 'agent' }, copilotCliEffect);
+  const call = fromEnvelope('copilot-cli', env, { tool: 'copilot', kind: 'agent' }, copilotCliEffect);
+  const background = call.shell && call.phase === 'post' ? copilotBackground(payload) : undefined;
+  if (background) call.background = background;
+  return call;
 }
 
 function fromEnvelope(
@@ -404,7 +419,31 @@ function fromEnvelope(
   return call;
 }
 
-/** Claude Code's Stop hook: the turn ended; its `background_tasks` lists the background tasks still running. */
+/**
+ * The end of an agent's turn (Claude Code's, Copilot CLI's and Qwen Code's Stop, Gemini CLI's AfterAgent): the
+ * background shell tasks of the session that ended since are attributed then. `running` when the agent lists them.
+ */
+function turnEnd(agent: AgentName, event: string, tool: Tool, payload: Json, stop: AgentCall['stop'] = {}): AgentCall {
+  const call: AgentCall = {
+    agent,
+    event,
+    phase: 'post',
+    tool: event,
+    origin: { tool, kind: 'agent' },
+    edits: [],
+    stop,
+  };
+  // Copilot CLI's Notification names the session in VS Code's camelCase.
+  const session = label(payload.session_id) ?? label(payload.sessionId);
+  if (session !== undefined) call.session = session;
+  const cwd = text(payload.cwd);
+  if (cwd !== undefined && cwd !== '') call.cwd = cwd;
+  const transcript = text(payload.transcript_path);
+  if (transcript !== undefined && transcript !== '') call.transcriptPath = transcript;
+  return call;
+}
+
+/** Claude Code's Stop hook: its `background_tasks` lists the background tasks still running. */
 function claudeStop(payload: Json): AgentCall {
   const running: string[] = [];
   const tasks = payload.background_tasks;
@@ -418,22 +457,89 @@ function claudeStop(payload: Json): AgentCall {
         t.status !== 'killed'
       )
         running.push(t.id);
-  const call: AgentCall = {
-    agent: 'claude-code',
-    event: 'Stop',
-    phase: 'post',
-    tool: 'Stop',
-    origin: { tool: 'claude-code', kind: 'agent' },
-    edits: [],
-    stop: { running },
-  };
-  const session = label(payload.session_id);
-  if (session !== undefined) call.session = session;
-  const cwd = text(payload.cwd);
-  if (cwd !== undefined && cwd !== '') call.cwd = cwd;
-  const transcript = text(payload.transcript_path);
-  if (transcript !== undefined && transcript !== '') call.transcriptPath = transcript;
-  return call;
+  return turnEnd('claude-code', 'Stop', 'claude-code', payload, { running, idle: running.length === 0 });
+}
+
+const TASK_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * The text a shell tool's post-tool payload gives the model (`tool_result.text_result_for_llm`, Qwen Code's and
+ * Gemini CLI's `tool_response.llmContent`), its first and last lines: where the agents say a command goes on.
+ * The middle is the command's own output, which must not be able to pass for that.
+ */
+function resultEnds(payload: Json): { first: string; last: string; whole: string } | undefined {
+  const result = payload.tool_result;
+  const response = payload.tool_response;
+  const value = isObject(result)
+    ? result.text_result_for_llm
+    : isObject(response)
+      ? response.llmContent
+      : typeof response === 'string'
+        ? response
+        : undefined;
+  if (typeof value !== 'string') return undefined;
+  const lines = value
+    .replace(/^\s*<untrusted_context>\s*/, '')
+    .replace(/\s*<\/untrusted_context>\s*$/, '')
+    .split('\n')
+    .map(l => l.trim())
+    .filter(l => l !== '');
+  return { first: lines[0] ?? '', last: lines[lines.length - 1] ?? '', whole: lines.join('\n') };
+}
+
+/**
+ * Copilot CLI's shell that goes on after its post-tool hook: `<command started in background with shellId: N>`
+ * (async, also `detached background`), or, at the end, `<command with shellId: N is still running after ...` (a
+ * sync command past its wait).
+ */
+function copilotBackground(payload: Json): { taskId: string } | undefined {
+  const ends = resultEnds(payload);
+  if (!ends) return undefined;
+  for (const line of [ends.first, ends.last]) {
+    const m =
+      /^<command started in (?:detached )?background with shellId: ([A-Za-z0-9_-]{1,128})>$/.exec(line) ??
+      /^<(?:detached )?command with shellId: ([A-Za-z0-9_-]{1,128}) is still running\b/.exec(line);
+    if (m) return { taskId: m[1]! };
+  }
+  return undefined;
+}
+
+/**
+ * Copilot CLI's Notification that a shell completed: `notification_type` shell_completed (or
+ * shell_detached_completed) and a message that ends `(shellId: N) has completed ...`. The message starts with the
+ * shell's description, the model's words: only the last `(shellId: ...)` is Copilot CLI's.
+ */
+function copilotShellCompleted(payload: Json): string | undefined {
+  const kind = payload.notification_type;
+  if (kind !== 'shell_completed' && kind !== 'shell_detached_completed') return undefined;
+  const message = text(payload.message) ?? '';
+  const ids = [...message.matchAll(/\(shellId: ([A-Za-z0-9_-]{1,128})\)/g)];
+  return ids[ids.length - 1]?.[1];
+}
+
+/**
+ * Qwen Code's `is_background` shell: `Background shell started.`, then `id: <id>`, `pid: <n>`, and the `status file:`
+ * where Qwen Code keeps the task's state (JSON with `status` running | completed | failed | cancelled).
+ */
+function qwenBackground(payload: Json): { taskId: string; pid?: number; statusFile?: string } | undefined {
+  const ends = resultEnds(payload);
+  if (!ends || ends.first !== 'Background shell started.') return undefined;
+  const id = /^id: (\S+)$/m.exec(ends.whole)?.[1];
+  if (id === undefined || !TASK_ID.test(id)) return undefined;
+  const task: { taskId: string; pid?: number; statusFile?: string } = { taskId: id };
+  const pid = Number(/^pid: (\d{1,10})$/m.exec(ends.whole)?.[1]);
+  if (Number.isSafeInteger(pid) && pid > 1) task.pid = pid;
+  const status = /^status file: (\/[^\n]{1,4000}\.status)$/m.exec(ends.whole)?.[1];
+  if (status !== undefined) task.statusFile = status;
+  return task;
+}
+
+/** Gemini CLI's shell moved to the background (`is_background`, or the person's Ctrl+B): `... (PID: <n>) ...`. */
+function geminiBackground(payload: Json): { taskId: string; pid: number } | undefined {
+  const ends = resultEnds(payload);
+  const m = ends && /^Command moved to background \(PID: (\d{1,10})\)/.exec(ends.first);
+  const pid = Number(m?.[1]);
+  return Number.isSafeInteger(pid) && pid > 1 ? { taskId: `pid-${pid}`, pid } : undefined;
 }
 
 function interpretCursor(payload: Json, strict: boolean): AgentCall | undefined {
@@ -680,18 +786,24 @@ export function interpretAgentPayload(
         input.run_in_background === true &&
         isObject(response) &&
         typeof response.backgroundTaskId === 'string' &&
-        /^[A-Za-z0-9_-]{1,128}$/.test(response.backgroundTaskId)
+        TASK_ID.test(response.backgroundTaskId)
       )
         call.background = { taskId: response.backgroundTaskId };
       return call;
     }
     case 'gemini-cli': {
+      // Gemini CLI's sub-agents are tools of the turn: at its end nothing of the session runs but background shells.
+      if (payload.hook_event_name === 'AfterAgent')
+        return turnEnd('gemini-cli', 'AfterAgent', 'gemini-cli', payload, { idle: true });
       const env = toolEnvelope(payload, GEMINI_PHASES, strict);
       if (!env) return undefined;
       const response = payload.tool_response;
       if (isObject(response) && response.error !== undefined && response.error !== null && response.error !== '')
         env.failed = true;
-      return fromEnvelope('gemini-cli', env, { tool: 'gemini-cli', kind: 'agent' });
+      const call = fromEnvelope('gemini-cli', env, { tool: 'gemini-cli', kind: 'agent' });
+      const background = call.shell && call.phase === 'post' ? geminiBackground(payload) : undefined;
+      if (background) call.background = background;
+      return call;
     }
     case 'cursor':
       return interpretCursor(payload, strict);
@@ -700,8 +812,17 @@ export function interpretAgentPayload(
     case 'opencode':
       return interpretOpencode(payload, strict);
     case 'qwen-code': {
+      // Its Stop's background_tasks are sub-agents, not shells: each shell's end is in its status file.
+      if (payload.hook_event_name === 'Stop') {
+        const tasks = payload.background_tasks;
+        const idle = Array.isArray(tasks) && !tasks.some(t => isObject(t) && t.status === 'running');
+        return turnEnd('qwen-code', 'Stop', 'qwen-code', payload, idle ? { idle } : {});
+      }
       const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
-      return env && fromEnvelope('qwen-code', env, { tool: 'qwen-code', kind: 'agent' }, qwenEffect);
+      const call = env && fromEnvelope('qwen-code', env, { tool: 'qwen-code', kind: 'agent' }, qwenEffect);
+      const background = call?.shell && call.phase === 'post' && !call.failed ? qwenBackground(payload) : undefined;
+      if (call && background) call.background = background;
+      return call;
     }
     case 'vscode':
     case 'copilot-cli': {

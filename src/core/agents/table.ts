@@ -148,6 +148,16 @@ export function hookEntryAgent(agent: AgentName): AgentName {
 const CLAUDE_TOOLS = 'Write|Edit|MultiEdit|NotebookEdit|Bash';
 const QWEN_TOOLS = 'edit|write_file|run_shell_command|notebook_edit';
 const command = (c: string): Json => ({ type: 'command', command: c, timeout: 10 });
+/**
+ * The entry VS Code and Copilot CLI share. Copilot CLI's Notification says when a background shell completed and
+ * its Stop ends a turn (VS Code's Stop is not a tool call: ignored).
+ */
+const SHARED_COPILOT_EVENTS = [
+  { event: 'PreToolUse' },
+  { event: 'PostToolUse' },
+  { event: 'Notification' },
+  { event: 'Stop' },
+];
 
 export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
   'claude-code': {
@@ -191,6 +201,8 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
       events: [
         { event: 'BeforeTool', matcher: 'write_file|replace|run_shell_command' },
         { event: 'AfterTool', matcher: 'write_file|replace|run_shell_command' },
+        // A turn's end: shells it moved to the background that ended since are attributed then.
+        { event: 'AfterAgent' },
       ],
       handler: c => ({
         name: PRODUCT.cli,
@@ -237,7 +249,7 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
   },
   vscode: {
     displayName: 'VS Code agent',
-    hooks: { shape: 'flat', events: [{ event: 'PreToolUse' }, { event: 'PostToolUse' }], handler: command },
+    hooks: { shape: 'flat', events: SHARED_COPILOT_EVENTS, handler: command },
     configPath: {
       user: ['.copilot', 'hooks', `${PRODUCT.cli}.json`],
       project: ['.github', 'hooks', `${PRODUCT.cli}.json`],
@@ -254,6 +266,7 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
         { event: 'PreToolUse', matcher: QWEN_TOOLS },
         { event: 'PostToolUse', matcher: QWEN_TOOLS },
         { event: 'PostToolUseFailure', matcher: QWEN_TOOLS },
+        { event: 'Stop' },
       ],
       handler: command,
     },
@@ -275,7 +288,7 @@ export const HOOK_AGENTS: Readonly<Record<AgentName, HookAgentRow>> = {
   'copilot-cli': {
     displayName: 'Copilot CLI',
     tool: 'copilot',
-    hooks: { shape: 'flat', events: [{ event: 'PreToolUse' }, { event: 'PostToolUse' }], handler: command },
+    hooks: { shape: 'flat', events: SHARED_COPILOT_EVENTS, handler: command },
     configPath: {
       user: ['.copilot', 'hooks', `${PRODUCT.cli}.json`],
       project: ['.github', 'hooks', `${PRODUCT.cli}.json`],

@@ -254,8 +254,15 @@ interface ShellSnapshot {
   entries: Record<string, StatusEntry>;
   /** For a command that mentions `stash`: the blobs the stash entries held before it ran. */
   stashBlobs?: string[];
-  /** A background task's snapshot, kept until the turn's end: its task, command and tool call id. */
-  background?: { taskId: string; command: string; toolUseId?: string };
+  /** The agent, session and command whose pre-tool hook took it (absent in snapshots before 0.2). */
+  agent?: string;
+  session?: string;
+  command?: string;
+  /**
+   * A background task's snapshot, kept until the agent shows the task ended: its task, command and tool call id,
+   * and where its end can be read (the agent's status file for it, its process).
+   */
+  background?: { taskId: string; command: string; toolUseId?: string; statusFile?: string; pid?: number };
 }
 
 /** Most stash entries whose blobs a snapshot lists. */
@@ -373,16 +380,103 @@ function backgroundPrefix(call: AgentCall): string {
  * A shell command left running in the background: its post-tool hook came before it wrote. Its pre-tool snapshot
  * is kept, under its task id, until the agent says the task ended (endedBackgroundTasks).
  */
-function keepForBackground(location: RepositoryLocation, call: AgentCall, taskId: string): void {
+function keepForBackground(location: RepositoryLocation, call: AgentCall): void {
   const snapshot = readSnapshot(snapshotFile(location, call));
-  if (!snapshot || !call.shell) return;
+  const task = call.background;
+  if (!snapshot || !call.shell || !task) return;
   snapshot.background = {
-    taskId,
+    taskId: task.taskId,
     command: call.shell.command,
     ...(call.toolUseId !== undefined ? { toolUseId: call.toolUseId } : {}),
+    ...(task.statusFile !== undefined ? { statusFile: task.statusFile } : {}),
+    ...(task.pid !== undefined ? { pid: task.pid } : {}),
   };
-  const task = shortHash(taskId).slice(0, 16);
-  writeSnapshot(path.join(location.stateDir, SHELL_SNAPSHOT_DIR, `${backgroundPrefix(call)}${task}.json`), snapshot);
+  const name = `${backgroundPrefix(call)}${shortHash(task.taskId).slice(0, 16)}.json`;
+  writeSnapshot(path.join(location.stateDir, SHELL_SNAPSHOT_DIR, name), snapshot);
+}
+
+/** How many bytes of an agent's own record of its tasks (a status file, a session log) are read at most. */
+const TASK_RECORD_BYTES = 16 * 1024 * 1024;
+
+/** The end of a regular file (not through a link), at most `maxBytes`; undefined when it cannot be read. */
+function readTail(file: string, maxBytes: number): string | undefined {
+  if (!path.isAbsolute(file)) return undefined;
+  let fd: number | undefined;
+  try {
+    const st = fs.lstatSync(file);
+    if (!st.isFile()) return undefined;
+    const length = Math.min(st.size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    fd = fs.openSync(file, 'r');
+    fs.readSync(fd, buffer, 0, length, st.size - length);
+    return buffer.toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * Copilot CLI's shells that its session log says completed (`system.notification`, kind `shell_completed`). The log
+ * may be written a moment after the hooks of the turn that follows: its Notification hook says it first.
+ */
+function copilotEndedShells(events: string | undefined): Set<string> {
+  const ended = new Set<string>();
+  const log = events !== undefined ? readTail(events, TASK_RECORD_BYTES) : undefined;
+  if (log === undefined) return ended;
+  for (const line of log.split('\n')) {
+    if (!line.includes('shell_completed') && !line.includes('shell_detached_completed')) continue;
+    try {
+      const event = JSON.parse(line) as { type?: unknown; data?: { kind?: { type?: unknown; shellId?: unknown } } };
+      const kind = event.data?.kind;
+      if (
+        event.type === 'system.notification' &&
+        (kind?.type === 'shell_completed' || kind?.type === 'shell_detached_completed') &&
+        typeof kind.shellId === 'string'
+      )
+        ended.add(kind.shellId);
+    } catch {
+      // a line cut by the tail, or not JSON: not a notification we can read
+    }
+  }
+  return ended;
+}
+
+/** Whether a process is gone (a pid reused since is taken for the task still running: the safe side). */
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Whether the agent shows a background task ended: the turn's list of running tasks (Claude Code), the task's
+ * status file (Qwen Code: its `id` and a `status` other than running), Copilot CLI's session log, the process
+ * (Gemini CLI). Anything else: still running.
+ */
+function taskEnded(
+  task: NonNullable<ShellSnapshot['background']>,
+  stop: AgentCall,
+  copilotEnded: () => Set<string>,
+): boolean {
+  if (stop.stop?.ended?.includes(task.taskId)) return true;
+  const running = stop.stop?.running;
+  if (running) return !running.includes(task.taskId);
+  if (task.statusFile !== undefined) {
+    const text = readTail(task.statusFile, 64 * 1024);
+    try {
+      const state = JSON.parse(text ?? '') as { id?: unknown; status?: unknown };
+      if (state.id === task.taskId && typeof state.status === 'string') return state.status !== 'running';
+    } catch {
+      // unreadable: fall through to the process
+    }
+  }
+  if (stop.agent === 'copilot-cli') return copilotEnded().has(task.taskId);
+  return task.pid !== undefined && processGone(task.pid);
 }
 
 /**
@@ -400,17 +494,20 @@ async function endedBackgroundTasks(
   const dir = path.join(location.stateDir, SHELL_SNAPSHOT_DIR);
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter(n => n.startsWith(backgroundPrefix(stop)));
+    names = fs.readdirSync(dir);
   } catch {
     return [];
   }
-  const running = new Set(stop.stop?.running ?? []);
+  if (stop.stop?.idle === true) forgetRefusedShells(dir, names, stop);
+  names = names.filter(n => n.startsWith(backgroundPrefix(stop)));
+  let copilotEnded: Set<string> | undefined;
+  const endedInLog = (): Set<string> => (copilotEnded ??= copilotEndedShells(stop.transcriptPath));
   const records: AgentSpoolRecord[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
     const snapshot = readJson(file, false) as ShellSnapshot | undefined;
     const task = snapshot?.background;
-    if (snapshot?.v !== 1 || !task || typeof task.command !== 'string' || running.has(task.taskId)) continue;
+    if (snapshot?.v !== 1 || !task || typeof task.command !== 'string' || !taskEnded(task, stop, endedInLog)) continue;
     fs.rmSync(file, { force: true });
     const { stop: _stop, ...rest } = stop;
     const call: AgentCall = {
@@ -426,6 +523,25 @@ async function endedBackgroundTasks(
   return records;
 }
 
+/**
+ * At a turn's end with nothing of the session still running: its pre-tool snapshots still waiting for their
+ * post-tool hook are calls the person refused (the agents that say so post every shell call that ran, and say when
+ * one goes on in the background). Codex sends no post-tool hook for a command still running when it answers the
+ * model: its waiting snapshots stay, and ask for review at commit, until they expire.
+ */
+function forgetRefusedShells(dir: string, names: readonly string[], stop: AgentCall): void {
+  for (const name of names) {
+    if (name.startsWith('bg-')) continue;
+    const file = path.join(dir, name);
+    const snapshot = readJson(file, false) as ShellSnapshot | undefined;
+    if (snapshot?.agent === stop.agent && snapshot.session === stop.session && snapshot.background === undefined)
+      fs.rmSync(file, { force: true });
+  }
+}
+
+/** How long a snapshot waits for its post-tool hook or its task's end: a day. */
+const SNAPSHOT_LIFETIME_MS = 24 * 3600_000;
+
 /** Removes snapshots whose post-tool hook never came (older than a day). Best effort. */
 function removeStaleSnapshots(dir: string): void {
   try {
@@ -433,7 +549,7 @@ function removeStaleSnapshots(dir: string): void {
     for (const name of fs.readdirSync(dir)) {
       const file = path.join(dir, name);
       try {
-        if (now - fs.statSync(file).mtimeMs > 24 * 3600_000) fs.rmSync(file, { force: true });
+        if (now - fs.statSync(file).mtimeMs > SNAPSHOT_LIFETIME_MS) fs.rmSync(file, { force: true });
       } catch {
         // gone already
       }
@@ -461,7 +577,15 @@ async function shellPre(
       kept += entry.size;
     }
   }
-  const snapshot: ShellSnapshot = { v: 1, at: now.toISOString(), truncated, entries: Object.fromEntries(entries) };
+  const snapshot: ShellSnapshot = {
+    v: 1,
+    at: now.toISOString(),
+    truncated,
+    entries: Object.fromEntries(entries),
+    agent: call.agent,
+    ...(call.session !== undefined ? { session: call.session } : {}),
+    ...(call.shell ? { command: call.shell.command } : {}),
+  };
   if (call.shell && /\bstash\b/.test(call.shell.command)) snapshot.stashBlobs = await stashBlobs(location.root, logger);
   writeSnapshot(snapshotFile(location, call), snapshot);
 }
@@ -469,6 +593,92 @@ async function shellPre(
 function readSnapshot(file: string): ShellSnapshot | undefined {
   const value = readJson(file, true) as ShellSnapshot | undefined;
   return value?.v === 1 && typeof value.entries === 'object' && value.entries !== null ? value : undefined;
+}
+
+/**
+ * The work tree's changes since a shell snapshot: files written (`changed`, sorted), files there before and deleted
+ * since (`vanished`, with what their stat was), files clean before and deleted since (`gone`).
+ */
+function changesSince(
+  root: string,
+  before: ReadonlyMap<string, StatusEntry>,
+  now: ReadonlyMap<string, StatusEntry>,
+): { changed: string[]; vanished: { path: string; size: number; mtimeMs: number }[]; gone: string[] } {
+  const changed: string[] = [];
+  const vanished: { path: string; size: number; mtimeMs: number }[] = [];
+  const gone: string[] = [];
+  for (const p of new Set([...before.keys(), ...now.keys()])) {
+    const was = before.get(p);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(path.join(root, p));
+    } catch {
+      // Deleted: nothing left to attribute, but remembered, so a file that turns up under another name is a move,
+      // and what it held counts as removed by the agent (docs/commits.md, "AI deletions").
+      if (was && !was.missing) vanished.push({ path: p, size: was.size, mtimeMs: was.mtimeMs });
+      else if (!was && now.has(p)) gone.push(p); // clean before (its text was the index's), deleted now
+      continue;
+    }
+    if (!st.isFile()) continue;
+    if (was) {
+      if (!was.missing && was.size === st.size && was.mtimeMs === st.mtimeMs) continue;
+    } else if (!now.has(p)) {
+      continue; // clean before and after
+    }
+    changed.push(p);
+  }
+  changed.sort();
+  return { changed, vanished, gone };
+}
+
+/** An agent's shell command whose changes are not recorded yet: still running, or its end never reported. */
+export interface UnfinishedShell {
+  agent?: string;
+  command?: string;
+  /** When its pre-tool hook ran. */
+  since: string;
+  /** It went on in the background (its post-tool hook came). */
+  background: boolean;
+  /** Files written since it started: any of them may be its. */
+  paths: string[];
+}
+
+/**
+ * The agents' shell commands whose changes no record holds yet (docs/capture.md): a background task whose end the
+ * agent has not shown, or a pre-tool snapshot whose post-tool hook never came (still running, killed, or, for an
+ * agent that never said the turn ended, refused). What the work tree gained since each may be its text: the
+ * commit hook counts such files that hold unknown lines as skipped, so a senior looks.
+ */
+export async function unfinishedShells(location: RepositoryLocation, logger: Logger): Promise<UnfinishedShell[]> {
+  const dir = path.join(location.stateDir, SHELL_SNAPSHOT_DIR);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter(n => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const snapshots: ShellSnapshot[] = [];
+  const cutoff = Date.now() - SNAPSHOT_LIFETIME_MS;
+  for (const name of names) {
+    const snapshot = readJson(path.join(dir, name), false) as ShellSnapshot | undefined;
+    if (snapshot?.v !== 1 || typeof snapshot.entries !== 'object' || snapshot.entries === null) continue;
+    if (!(Date.parse(snapshot.at) >= cutoff)) continue;
+    snapshots.push(snapshot);
+  }
+  if (snapshots.length === 0) return [];
+  const { entries: now, truncated } = await statusEntries(location.root, AGENT_HOOK_LIMITS, logger);
+  return snapshots.map(snapshot => {
+    // A snapshot that could not list everything: whatever is changed now may be the command's.
+    const paths =
+      snapshot.truncated || truncated
+        ? [...now.keys()].filter(p => !now.get(p)!.missing).sort()
+        : changesSince(location.root, new Map(Object.entries(snapshot.entries)), now).changed;
+    const shell: UnfinishedShell = { since: snapshot.at, background: snapshot.background !== undefined, paths };
+    if (snapshot.agent !== undefined) shell.agent = snapshot.agent;
+    const command = snapshot.background?.command ?? snapshot.command;
+    if (command !== undefined) shell.command = command;
+    return shell;
+  });
 }
 
 async function shellPost(
@@ -488,30 +698,7 @@ async function shellPost(
   }
   const { entries: now } = await statusEntries(location.root, limits, logger);
   const before = new Map(Object.entries(snapshot.entries));
-  const changed: string[] = [];
-  const vanished: { path: string; size: number; mtimeMs: number }[] = [];
-  const gone: string[] = [];
-  for (const p of new Set([...before.keys(), ...now.keys()])) {
-    const was = before.get(p);
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(path.join(location.root, p));
-    } catch {
-      // Deleted: nothing left to attribute, but remembered, so a file that turns up under another name is a move,
-      // and what it held counts as removed by the agent (docs/commits.md, "AI deletions").
-      if (was && !was.missing) vanished.push({ path: p, size: was.size, mtimeMs: was.mtimeMs });
-      else if (!was && now.has(p)) gone.push(p); // clean before (its text was the index's), deleted now
-      continue;
-    }
-    if (!st.isFile()) continue;
-    if (was) {
-      if (!was.missing && was.size === st.size && was.mtimeMs === st.mtimeMs) continue;
-    } else if (!now.has(p)) {
-      continue; // clean before and after
-    }
-    changed.push(p);
-  }
-  changed.sort();
+  const { changed, vanished, gone } = changesSince(location.root, before, now);
   if (changed.length > limits.shellFiles) {
     problems.push(`the command changed ${changed.length} files; recorded the first ${limits.shellFiles}`);
     changed.length = limits.shellFiles;
@@ -663,7 +850,7 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
   if (mapped.shell) {
     if (mapped.phase === 'pre') await shellPre(location, mapped, limits, now, options.logger);
     else if (mapped.background) {
-      keepForBackground(location, mapped, mapped.background.taskId);
+      keepForBackground(location, mapped);
       return { location, problems };
     } else record.files = await shellPost(location, mapped, limits, problems, options.logger);
     return { location, record, problems };

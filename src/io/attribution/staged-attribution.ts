@@ -44,6 +44,11 @@ export interface StagedOptions {
   readonly otherParents?: readonly string[];
   /** AI lines earlier commits recorded, carried onto the staged text (history-attribution.ts). */
   readonly history?: History;
+  /**
+   * Files an agent's shell command may have written that no record holds yet (capture.ts, unfinishedShells), with
+   * the command: a staged file among them with unknown lines counts as skipped.
+   */
+  readonly unfinished?: ReadonlyMap<string, string>;
 }
 
 /** Everything staged against `base`, attributed line by line. */
@@ -123,9 +128,16 @@ export async function stagedAttribution(
   }
   const result = attributeCommit(texts.map(t => t.file));
   await countAiDeletions(store, root, base, texts, result, options, logger);
+  // Unknown lines in a file an agent's unfinished shell command may have written may be its text.
+  for (const f of result.files) {
+    const shell = options.unfinished?.get(f.path);
+    if (shell === undefined || !f.added.some(l => l.cls === 'u')) continue;
+    logger.warn(`${f.path}: ${shell} may have written its unknown lines; counted as skipped`);
+    skipped.push(f.path);
+  }
   // Only files that add lines can hide AI text: a skipped file with nothing new is not worth a senior's look.
   const adding = new Set(result.files.map(f => f.path));
-  const counted = skipped.filter(p => adding.has(p) || history.expected.has(p));
+  const counted = [...new Set(skipped)].filter(p => adding.has(p) || history.expected.has(p));
   if (counted.length > 0) result.attribution.skipped = counted.length;
   return result;
 }
