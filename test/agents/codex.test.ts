@@ -169,5 +169,25 @@ describeAgent(
     },
     printed: run => assert.match(run.stdout, /Done\./),
   },
-  sharedScenarios(tools, { replaceAll: false }).map(s => ({ ...s, scope: 'user' as const })),
+  [
+    ...sharedScenarios(tools, { replaceAll: false }),
+    {
+      // Codex sends no post-tool hook for a command still running when it answers the model (and stops it when it
+      // exits): what it wrote has no record, and a commit of it asks for review.
+      name: 'a command still running when Codex answers the model: a commit of what it wrote asks for review',
+      files: { 'README.md': '# demo\n' },
+      turns: () => [
+        [
+          {
+            tool: 'exec_command',
+            input: { cmd: "mkdir -p src; printf 'export const bg = 1;\\n' > src/bg.ts; sleep 30", yield_time_ms: 500 },
+          },
+        ],
+        'Done.',
+      ],
+      expect: ['src/bg.ts: 1 0 0 1'],
+      attribution: 'v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1',
+      assistedBy: [],
+    },
+  ].map(s => ({ ...s, scope: 'user' as const })),
 );

@@ -24,6 +24,8 @@ export interface AgentScenario {
   model?: string;
   /** A set-up of the agent's own, which its workspace() knows. */
   variant?: string;
+  /** Holds back the model's answers to requests that contain `when` (model-server.ts). */
+  pause?: { when: string; ms: number };
   /** What the agent prints, when not the model's one answer `Done.` (an agent given a turn more). */
   output?: string;
   /** The Assisted-by trailers, when not the agent's one (none: the commit has no AI line). */
@@ -64,7 +66,13 @@ export function describeAgent<R extends AgentWorkspace>(agent: AgentUnderTest<R>
     for (const scenario of scenarios) {
       it(scenario.name, async () => {
         const repo = agent.workspace(scenario);
-        const conversations: Conversation[] = [{ match: 'Please edit', turns: scenario.turns(repo.dir) }];
+        const conversations: Conversation[] = [
+          {
+            match: 'Please edit',
+            turns: scenario.turns(repo.dir),
+            ...(scenario.pause ? { pause: scenario.pause } : {}),
+          },
+        ];
         const server = await startModelServer(conversations);
         try {
           const run = await agent.run(repo, server, scenario);

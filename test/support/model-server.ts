@@ -32,6 +32,11 @@ export interface Conversation {
   /** The model the answers claim to come from (default: the one asked for). */
   model?: string;
   turns: Turn[];
+  /**
+   * Holds back every answer whose request contains `when` (a tool result the agent sends back) for `ms`: time for
+   * what the agent left running in the background to write before the turn goes on.
+   */
+  pause?: { when: string; ms: number };
 }
 
 export interface ModelServer {
@@ -135,84 +140,90 @@ export async function startModelServer(script: readonly Conversation[]): Promise
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      } catch {
-        // an empty or odd body: answered like any other
-      }
-      const url = req.url ?? '';
-      requests.push({ path: url, body });
-      if (url.startsWith('/v1/responses')) return answerResponses(body, res, conversations, ++sequence);
-      if (url.startsWith('/v1/chat/completions')) return answerChat(body, res, conversations, ++sequence);
-      if (/:(stream)?[gG]enerateContent/.test(url)) return answerGemini(url, body, res, conversations);
-      if (!url.startsWith('/v1/messages') || url.includes('count_tokens')) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ input_tokens: 10 }));
-        return;
-      }
-      const messages = (Array.isArray(body.messages) ? body.messages : []) as Message[];
-      const tools = Array.isArray(body.tools) ? body.tools : [];
-      const text = firstUserText(messages);
-      const conversation = tools.length > 0 ? conversations.find(c => text.includes(c.match)) : undefined;
-      const turn: Turn = conversation?.turns[messages.filter(m => m.role === 'assistant').length] ?? 'Done.';
-      const model = conversation?.model ?? (typeof body.model === 'string' ? body.model : 'claude-sonnet-4-5');
-      const id = `msg_${++sequence}`;
-      if (body.stream !== true) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            id,
-            type: 'message',
-            role: 'assistant',
-            model,
-            content: [{ type: 'text', text: typeof turn === 'string' ? turn : 'Done.' }],
-            stop_reason: 'end_turn',
-            usage: { input_tokens: 10, output_tokens: 1 },
-          }),
-        );
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      const send = (event: string, data: object): void => {
-        res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
-      };
-      send('message_start', {
-        message: {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const pause = conversations.find(c => c.pause && raw.includes(c.pause.when))?.pause;
+      if (pause) setTimeout(() => respond(raw, req, res), pause.ms);
+      else respond(raw, req, res);
+    });
+  });
+  const respond = (raw: string, req: http.IncomingMessage, res: http.ServerResponse): void => {
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(raw || '{}') as Record<string, unknown>;
+    } catch {
+      // an empty or odd body: answered like any other
+    }
+    const url = req.url ?? '';
+    requests.push({ path: url, body });
+    if (url.startsWith('/v1/responses')) return answerResponses(body, res, conversations, ++sequence);
+    if (url.startsWith('/v1/chat/completions')) return answerChat(body, res, conversations, ++sequence);
+    if (/:(stream)?[gG]enerateContent/.test(url)) return answerGemini(url, body, res, conversations);
+    if (!url.startsWith('/v1/messages') || url.includes('count_tokens')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ input_tokens: 10 }));
+      return;
+    }
+    const messages = (Array.isArray(body.messages) ? body.messages : []) as Message[];
+    const tools = Array.isArray(body.tools) ? body.tools : [];
+    const text = firstUserText(messages);
+    const conversation = tools.length > 0 ? conversations.find(c => text.includes(c.match)) : undefined;
+    const turn: Turn = conversation?.turns[messages.filter(m => m.role === 'assistant').length] ?? 'Done.';
+    const model = conversation?.model ?? (typeof body.model === 'string' ? body.model : 'claude-sonnet-4-5');
+    const id = `msg_${++sequence}`;
+    if (body.stream !== true) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
           id,
           type: 'message',
           role: 'assistant',
           model,
-          content: [],
-          stop_reason: null,
+          content: [{ type: 'text', text: typeof turn === 'string' ? turn : 'Done.' }],
+          stop_reason: 'end_turn',
           usage: { input_tokens: 10, output_tokens: 1 },
-        },
-      });
-      if (typeof turn === 'string') {
-        send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
-        send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: turn } });
-        send('content_block_stop', { index: 0 });
-      } else {
-        turn.forEach((use, index) => {
-          send('content_block_start', {
-            index,
-            content_block: { type: 'tool_use', id: `toolu_${sequence}_${index}`, name: use.tool, input: {} },
-          });
-          send('content_block_delta', {
-            index,
-            delta: { type: 'input_json_delta', partial_json: JSON.stringify(use.input) },
-          });
-          send('content_block_stop', { index });
-        });
-      }
-      send('message_delta', {
-        delta: { stop_reason: typeof turn === 'string' ? 'end_turn' : 'tool_use', stop_sequence: null },
-        usage: { output_tokens: 5 },
-      });
-      send('message_stop', {});
-      res.end();
+        }),
+      );
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const send = (event: string, data: object): void => {
+      res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+    };
+    send('message_start', {
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        usage: { input_tokens: 10, output_tokens: 1 },
+      },
     });
-  });
+    if (typeof turn === 'string') {
+      send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+      send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: turn } });
+      send('content_block_stop', { index: 0 });
+    } else {
+      turn.forEach((use, index) => {
+        send('content_block_start', {
+          index,
+          content_block: { type: 'tool_use', id: `toolu_${sequence}_${index}`, name: use.tool, input: {} },
+        });
+        send('content_block_delta', {
+          index,
+          delta: { type: 'input_json_delta', partial_json: JSON.stringify(use.input) },
+        });
+        send('content_block_stop', { index });
+      });
+    }
+    send('message_delta', {
+      delta: { stop_reason: typeof turn === 'string' ? 'end_turn' : 'tool_use', stop_sequence: null },
+      usage: { output_tokens: 5 },
+    });
+    send('message_stop', {});
+    res.end();
+  };
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -36,6 +36,10 @@ import type { AiKind, Tool } from '../attribution/origin';
  *   (Claude's names for its tools: Edit, Write, Bash), `tool_input` in its own fields (`path`, `old_str`,
  *   `new_str`, `file_text`, `command`), `tool_result` { `result_type` }; no transcript and no tool-use id. Whichever
  *   entry it ran, the payload's shape says it is Copilot CLI.
+ * - Turn ends, which close background shells' windows (docs/capture.md): Claude Code's Stop (`background_tasks`),
+ *   Copilot CLI's Stop (`stop_reason`, its session log as `transcript_path`) and Notification (`notification_type`
+ *   shell_completed), Qwen Code's Stop, Gemini CLI's AfterAgent. A shell's post-tool answer says when it goes on in
+ *   the background (Claude Code's `backgroundTaskId`; the others in the text their tool gives the model).
  */
 
 export class AgentPayloadError extends Error {
