@@ -1,7 +1,9 @@
 // Bundles the extension and the CLI with esbuild: dist/extension.js (CommonJS, `vscode` external),
-// dist/cli.js (the `ai-provenance` bin) and dist/agent-hook.js (the agent hook alone, which the launcher runs). `--watch` rebuilds on change; `--production` minifies.
+// dist/cli.js (the `ai-provenance` bin) and dist/agent-hook-bundle.js (the agent hook alone) with its loader
+// dist/agent-hook.js, which the launcher runs. `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -15,23 +17,78 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: production ? false : 'linked',
-  minify: production,
+  // A production build is minified after the plugin below has read esbuild's output.
+  minify: false,
   logLevel: 'warning',
   legalComments: 'none',
   define: { AI_PROVENANCE_VERSION: JSON.stringify(version) },
 };
 
+/**
+ * esbuild turns `import * as fs from 'node:fs'` into `__toESM(require("node:fs"))`, which copies every property of
+ * the module at load (about a millisecond a start for the agent hook). Our code never takes a Node module's default
+ * export, so the module itself serves: the plugin puts it back, and refuses a bundle that reads `.default` of one.
+ * The Node modules in `lazy` are loaded on first use instead of at start (node:fs/promises alone costs the agent
+ * hook about 2 ms a start, for code it does not run): a proxy stands for each until then.
+ */
+const nodeModulesAsTheyAre = (lazy = []) => ({
+  name: 'node-modules-as-they-are',
+  setup(build) {
+    // Runs on esbuild's readable output (names as written); a production build is minified afterwards.
+    build.onEnd(async result => {
+      if (result.errors.length > 0) return;
+      const file = build.initialOptions.outfile;
+      let text = readFileSync(file, 'utf8');
+      if (/\bimport_node_\w+\.default\b/.test(text)) throw new Error(`${file}: a default import of a Node module`);
+      text = text.replace(/__toESM\(require\("(node:[a-z_/]+)"\)\)/g, 'require("$1")');
+      if (lazy.length > 0) {
+        for (const id of lazy) text = text.split(`require("${id}")`).join(`__lazyRequire("${id}")`);
+        if (/__toESM\(__lazyRequire/.test(text)) throw new Error(`${file}: a lazy Node module under __toESM`);
+        text +=
+          '\nfunction __lazyRequire(id) {\n  let m;\n  return new Proxy({}, { get: (_, key) => (m ??= require(id))[key] });\n}\n';
+      }
+      if (production)
+        text = (await esbuild.transform(text, { minify: true, format: 'cjs', legalComments: 'none' })).code;
+      writeFileSync(file, text);
+    });
+  },
+});
+const LAZY = ['node:fs/promises', 'node:os'];
+
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  // The agent hook alone (the launcher runs it for `agent-hook`): every agent tool call starts it twice.
-  { ...common, entryPoints: ['src/cli/agent-hook-main.ts'], outfile: 'dist/agent-hook.js' },
-];
+  // The agent hook alone (the launcher runs it for `agent-hook`, through the loader below): every agent tool call
+  // starts it twice.
+  { ...common, entryPoints: ['src/cli/agent-hook-main.ts'], outfile: 'dist/agent-hook-bundle.js' },
+].map(options => ({
+  ...options,
+  plugins: [nodeModulesAsTheyAre(options.outfile === 'dist/extension.js' ? [] : LAZY)],
+}));
+
+/** The loader the launcher runs (dist/agent-hook.js), built with the hash and length of the bundle it loads. */
+function loaderOptions() {
+  const bundle = readFileSync('dist/agent-hook-bundle.js', 'utf8');
+  return {
+    ...common,
+    sourcemap: false,
+    entryPoints: ['src/cli/agent-hook-loader.ts'],
+    outfile: 'dist/agent-hook.js',
+    plugins: [nodeModulesAsTheyAre()],
+    define: {
+      ...common.define,
+      AGENT_HOOK_BUNDLE_HASH: JSON.stringify(createHash('sha256').update(bundle).digest('hex').slice(0, 32)),
+      AGENT_HOOK_BUNDLE_SIZE: String(bundle.length),
+    },
+  };
+}
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
-  console.log('[build] watching for changes');
+  console.log('[build] watching for changes (the agent hook loader is built by a full build)');
 } else {
   await Promise.all(builds.map(options => esbuild.build(options)));
+  await esbuild.build(loaderOptions());
+  rmSync('dist/agent-hook.js.map', { force: true }); // the bundle's map before the loader took its name
   chmodSync('dist/cli.js', 0o755);
 }

@@ -187,7 +187,8 @@ describe('agent hooks with the built CLI and real git', function () {
       const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-bin-'));
       try {
         fs.copyFileSync(cliPath, path.join(bin, 'cli.js'));
-        fs.copyFileSync(path.join(path.dirname(cliPath), 'agent-hook.js'), path.join(bin, 'agent-hook.js'));
+        for (const f of ['agent-hook.js', 'agent-hook-bundle.js'])
+          fs.copyFileSync(path.join(path.dirname(cliPath), f), path.join(bin, f));
         const launcher = writeLauncher(
           { node: process.execPath, cli: path.join(bin, 'cli.js') },
           { ...process.env, ...repo.env },
@@ -229,6 +230,94 @@ describe('agent hooks with the built CLI and real git', function () {
         repo.dispose();
       }
     });
+
+    it("loads the bundle with V8's code cache from the person's cache folder, and runs it once whatever the cache holds", () => {
+      const repo = new AgentRepo();
+      const cache = path.join(repo.home, '.cache', 'ai-provenance', 'code-cache');
+      const hook = path.join(path.dirname(cliPath), 'agent-hook.js');
+      const run = (id: string, env: Record<string, string> = {}): void => {
+        const r = spawnSync(process.execPath, [hook, 'agent-hook', 'claude-code'], {
+          cwd: repo.dir,
+          input: JSON.stringify({
+            session_id: 's',
+            cwd: repo.dir,
+            hook_event_name: 'PreToolUse',
+            tool_name: 'Write',
+            tool_input: { file_path: `${repo.dir}/src/new.ts`, content: 'x\n' },
+            tool_use_id: id,
+          }),
+          env: Object.fromEntries(
+            Object.entries({ ...process.env, ...repo.env, XDG_CACHE_HOME: undefined, ...env }).filter(
+              ([, v]) => v !== undefined,
+            ),
+          ),
+        });
+        assert.equal(r.status, 0, r.stderr.toString());
+        assert.equal(r.stdout.toString() + r.stderr.toString(), '');
+      };
+      try {
+        run('a');
+        const [name, ...more] = fs.readdirSync(cache);
+        assert.match(name ?? '', /^agent-hook-[0-9a-f]{32}-v\d+\.\d+\.\d+-\w+\.cache$/);
+        assert.deepEqual(more, []);
+        assert.equal(fs.statSync(cache).mode & 0o777, 0o700);
+        const file = path.join(cache, name!);
+        const written = fs.statSync(file).mtimeMs;
+        run('b');
+        assert.equal(fs.statSync(file).mtimeMs, written, 'a cache V8 took is not written again');
+        // A cache that is not V8's (damaged, or someone else's bytes): rejected, compiled as usual, written anew.
+        fs.writeFileSync(file, Buffer.alloc(4096, 7));
+        run('c');
+        assert.notDeepEqual(fs.readFileSync(file), Buffer.alloc(4096, 7));
+        assert.equal(repo.spooled().length, 3, 'each call recorded once');
+        // XDG_CACHE_HOME moves it.
+        run('d', { XDG_CACHE_HOME: path.join(repo.home, 'xdg') });
+        assert.equal(fs.readdirSync(path.join(repo.home, 'xdg', 'ai-provenance', 'code-cache')).length, 1);
+        assert.equal(repo.spooled().length, 4);
+      } finally {
+        repo.dispose();
+      }
+    });
+
+    it('reads a payload that arrives in pieces on a pipe, and gives up with exit 0 on one never closed', async () => {
+      const repo = new AgentRepo();
+      const hook = path.join(path.dirname(cliPath), 'agent-hook.js');
+      const start = (): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; err: string }> } => {
+        const child = spawn(process.execPath, [hook, 'agent-hook', 'claude-code'], {
+          cwd: repo.dir,
+          env: { ...process.env, ...repo.env },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        let err = '';
+        child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+        return { child, done: new Promise(resolve => child.on('close', code => resolve({ code, err }))) };
+      };
+      try {
+        const payload = JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: 'PreToolUse',
+          tool_name: 'Write',
+          tool_input: { file_path: `${repo.dir}/src/new.ts`, content: 'x\n' },
+          tool_use_id: 'p1',
+        });
+        const slow = start();
+        slow.child.stdin!.write(payload.slice(0, 40));
+        await new Promise(resolve => setTimeout(resolve, 300));
+        slow.child.stdin!.end(payload.slice(40));
+        assert.deepEqual(await slow.done, { code: 0, err: '' });
+        assert.equal(repo.spooled().length, 1);
+        // A writer that never closes its end: the watchdog ends the hook, which says why.
+        const stuck = start();
+        stuck.child.stdin!.write(payload.slice(0, 40));
+        const { code, err } = await stuck.done;
+        assert.equal(code, 0);
+        assert.match(err, /gave up after 20 s \(standard input not closed\?\)/);
+        stuck.child.stdin!.destroy();
+      } finally {
+        repo.dispose();
+      }
+    }).timeout(60_000);
   });
 
   describe('a hook never hurts the agent: exit 0, nothing on stdout, one log line', () => {

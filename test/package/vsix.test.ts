@@ -15,6 +15,7 @@ const EXPECTED = [
   'extension.vsixmanifest',
   'extension/LICENSE.txt',
   'extension/changelog.md',
+  'extension/dist/agent-hook-bundle.js',
   'extension/dist/agent-hook.js',
   'extension/dist/cli.js',
   'extension/dist/extension.js',
@@ -92,6 +93,39 @@ describe('vsce package', function () {
       fs.writeFileSync(cli, entries.get('extension/dist/cli.js')!);
       const out = execFileSync(process.execPath, [cli, '--version'], { cwd: dir, encoding: 'utf8' });
       assert.equal(out.trim(), manifest.version);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ships an agent hook that records a call on its own (its loader, its bundle, the code cache)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-vsix-'));
+    try {
+      for (const f of ['agent-hook.js', 'agent-hook-bundle.js'])
+        fs.writeFileSync(path.join(dir, f), entries.get(`extension/dist/${f}`)!);
+      const repo = path.join(dir, 'repo');
+      execFileSync('git', ['init', '-q', repo]);
+      fs.writeFileSync(path.join(repo, 'a.ts'), 'x\n');
+      const payload = JSON.stringify({
+        session_id: 's',
+        cwd: repo,
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Write',
+        tool_input: { file_path: path.join(repo, 'a.ts'), content: 'y\n' },
+        tool_use_id: 't',
+      });
+      for (let run = 0; run < 2; run++) {
+        const out = execFileSync(process.execPath, [path.join(dir, 'agent-hook.js'), 'agent-hook', 'claude-code'], {
+          cwd: repo,
+          input: payload,
+          env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') },
+          encoding: 'utf8',
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        assert.equal(out, '');
+      }
+      assert.equal(fs.readdirSync(path.join(repo, '.git', 'ai-provenance', 'spool')).length, 2);
+      assert.equal(fs.readdirSync(path.join(dir, 'cache', 'ai-provenance', 'code-cache')).length, 1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,85 @@
+// dist/agent-hook.js, what the launcher runs for `agent-hook AGENT`: loads the agent hook's bundle
+// (dist/agent-hook-bundle.js) with V8's code cache, so the hook that every agent tool call starts twice does not
+// compile its code again each time. The cache lives in the person's cache folder, named by the bundle's content
+// hash (set at build time), Node's version and the architecture; a missing, stale or rejected cache costs one
+// ordinary compile and is written again at exit. Anything unexpected falls back to a plain require of the bundle.
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+
+declare const AGENT_HOOK_BUNDLE_HASH: string;
+declare const AGENT_HOOK_BUNDLE_SIZE: number;
+
+const bundle = path.join(__dirname, 'agent-hook-bundle.js');
+
+/** The person's own cache folder for compiled code, or undefined when there is none we can trust. */
+function cacheFolder(): string | undefined {
+  const base =
+    process.env.XDG_CACHE_HOME ||
+    (process.platform === 'win32'
+      ? process.env.LOCALAPPDATA
+      : process.env.HOME
+        ? path.join(process.env.HOME, '.cache')
+        : undefined);
+  if (!base || !path.isAbsolute(base)) return undefined;
+  return path.join(base, 'ai-provenance', 'code-cache');
+}
+
+/** The bundle compiled with the cache when there is one, ready to run; undefined when that cannot be done. */
+function compile(): (() => void) | undefined {
+  const source = fs.readFileSync(bundle, 'utf8');
+  // The hash names the bundle this loader was built with; V8 itself checks only the source's length.
+  if (source.length !== AGENT_HOOK_BUNDLE_SIZE) return undefined;
+  const folder = cacheFolder();
+  const file =
+    folder && path.join(folder, `agent-hook-${AGENT_HOOK_BUNDLE_HASH}-${process.version}-${process.arch}.cache`);
+  let cached: Buffer | undefined;
+  if (file) {
+    try {
+      // Only a cache of our own: code is loaded from it.
+      const st = fs.lstatSync(file);
+      if (st.isFile() && (process.getuid === undefined || st.uid === process.getuid())) cached = fs.readFileSync(file);
+    } catch {
+      // none yet
+    }
+  }
+  // The wrapper Node gives every CommonJS module.
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+  const script = new vm.Script(wrapped, { filename: bundle, ...(cached ? { cachedData: cached } : {}) });
+  if (file && (!cached || script.cachedDataRejected === true))
+    // At exit every function the hook ran is compiled: the cache holds them all.
+    process.once('exit', () => writeCache(folder!, file, script));
+  const run = script.runInThisContext() as (
+    exports: object,
+    require: NodeJS.Require,
+    module: { exports: object },
+    filename: string,
+    dirname: string,
+  ) => void;
+  return () => {
+    const module = { exports: {} };
+    run.call(module.exports, module.exports, createRequire(bundle), module, bundle, __dirname);
+  };
+}
+
+function writeCache(folder: string, file: string, script: vm.Script): void {
+  try {
+    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+    fs.renameSync(temp, file);
+  } catch {
+    // a cache we cannot write costs a compile next time, nothing else
+  }
+}
+
+let start: (() => void) | undefined;
+try {
+  start = compile();
+} catch {
+  // unreadable or not compilable here: Node's own loading says what is wrong
+}
+// Run once, whichever way it was loaded: the hook handles its own errors.
+if (start) start();
+else createRequire(__filename)(bundle);
