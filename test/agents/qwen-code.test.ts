@@ -8,6 +8,7 @@ import { describeAgent, fileWritten, sharedScenarios, type AgentScenario } from 
 import { AgentWorkspace, type StatusFile } from '../support/agent-workspace';
 
 const MODEL = 'claude-sonnet-4-5';
+const HELPER_MODEL = 'claude-haiku-4-5';
 
 class QwenRepo extends AgentWorkspace {
   constructor(scenario: AgentScenario) {
@@ -19,8 +20,14 @@ class QwenRepo extends AgentWorkspace {
     );
     const scope = scenario.scope ?? 'project';
     this.cli(['agents', 'install', 'qwen-code', `--${scope}`]);
-    if (scope === 'project') {
-      this.git('add', '.qwen/settings.json');
+    // A sub-agent of the project's that runs another model.
+    if (scenario.variant === 'subagent')
+      this.write(
+        '.qwen/agents/helper.md',
+        `---\nname: helper\ndescription: Writes helper files.\nmodel: ${HELPER_MODEL}\n---\nYou write helper files.\n`,
+      );
+    if (scope === 'project' || scenario.variant === 'subagent') {
+      this.git('add', '.qwen');
       this.git('commit', '-q', '-m', 'hooks');
     }
   }
@@ -83,15 +90,33 @@ const scenarios: AgentScenario[] = [
     attribution: 'v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1',
     assistedBy: [],
   },
+  {
+    name: "a sub-agent with another model: its file is credited to the sub-agent's model",
+    variant: 'subagent',
+    files: { 'README.md': '# demo\n' },
+    turns: () => [
+      [{ tool: 'agent', input: { description: 'helper', prompt: 'Write the helper file.', subagent_type: 'helper' } }],
+      'Done.',
+    ],
+    more: dir => [
+      {
+        match: 'Write the helper file.',
+        turns: [[tools.write(dir, 'src/helper.ts', 'export const helper = 1;\n')], 'Done.'],
+      },
+    ],
+    model: HELPER_MODEL,
+    expect: ['src/helper.ts: 1 1 0 0'],
+    attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
+  },
 ];
 
 describeAgent(
   {
     title: 'Qwen Code, the real CLI, offline against a scripted model',
     tool: 'qwen-code',
-    assistedBy: () => `Qwen:${MODEL}`,
-    // From its transcript.
-    segmentModel: () => MODEL,
+    assistedBy: scenario => `Qwen:${scenario.model ?? MODEL}`,
+    // From its transcript (a sub-agent's: its record beside the session's).
+    segmentModel: scenario => scenario.model ?? MODEL,
     workspace: scenario => new QwenRepo(scenario),
     run: (repo, server) =>
       repo.run(ensureAgentCli('qwen-code'), ['-p', 'Please edit the project.', '--yolo'], {

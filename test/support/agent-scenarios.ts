@@ -24,6 +24,8 @@ export interface AgentScenario {
   model?: string;
   /** A set-up of the agent's own, which its workspace() knows. */
   variant?: string;
+  /** More conversations the model server answers (a sub-agent's, matched by the prompt its parent gave it). */
+  more?: (dir: string) => Conversation[];
   /** Holds back the model's answers to requests that contain `when` (model-server.ts). */
   pause?: { when: string; ms: number };
   /** What the agent prints, when not the model's one answer `Done.` (an agent given a turn more). */
@@ -72,6 +74,7 @@ export function describeAgent<R extends AgentWorkspace>(agent: AgentUnderTest<R>
             turns: scenario.turns(repo.dir),
             ...(scenario.pause ? { pause: scenario.pause } : {}),
           },
+          ...(scenario.more?.(repo.dir) ?? []),
         ];
         const server = await startModelServer(conversations);
         try {

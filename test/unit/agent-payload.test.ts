@@ -528,6 +528,24 @@ describe('agent payloads: shells that go on after their post-tool hook, and turn
     assert.deepEqual([claudeStop.agent, claudeStop.stop], ['claude-code', { running: [], idle: true }]);
   });
 
+  it("reads a Qwen Code sub-agent's model from its record beside the session's transcript", () => {
+    const payload = {
+      ...(fixture('qwen-code', 'pre-write-file.json') as Record<string, unknown>),
+      session_id: 'd862',
+      agent_id: 'helper-toolu_1_0',
+      transcript_path: '/h/.qwen/projects/-p/chats/d862.jsonl',
+    };
+    assert.equal(
+      interpretAgentPayload('qwen-code', payload)!.transcriptPath,
+      '/h/.qwen/projects/-p/subagents/d862/agent-helper-toolu_1_0.meta.json',
+    );
+    // Not Claude Code's layout, and nothing made up from an odd transcript or id.
+    const odd = { ...payload, transcript_path: '/h/x.jsonl' };
+    assert.equal(interpretAgentPayload('qwen-code', odd)!.transcriptPath, '/h/x.jsonl');
+    const traversal = { ...payload, agent_id: '../../etc' };
+    assert.equal(interpretAgentPayload('qwen-code', traversal)!.transcriptPath, payload.transcript_path);
+  });
+
   it("reads Qwen Code's background shell with its status file, and its Stop", () => {
     const bg = call('qwen-code', 'post-run-shell-command-background.json');
     assert.deepEqual(bg.background, {

@@ -293,6 +293,7 @@ function toolEnvelope(
   payload: Json,
   phases: Record<string, { phase: AgentPhase; failed?: boolean }>,
   strict: boolean,
+  subagentRecord?: (transcript: string, agentId: string, session: string | undefined) => string | undefined,
 ): Envelope | undefined {
   const event = label(payload.hook_event_name) ?? label(payload.hookEventName);
   if (event === undefined) {
@@ -313,14 +314,33 @@ function toolEnvelope(
   if (model !== undefined) env.model = model;
   const transcript = text(payload.transcript_path);
   if (transcript !== undefined && transcript !== '') env.transcriptPath = transcript;
-  // A Claude Code sub-agent's call names the parent's transcript; the sub-agent's own, which names its model, is
-  // <session transcript without .jsonl>/subagents/agent-<agent_id>.jsonl.
+  // A sub-agent's call names the parent's transcript: where the agent keeps the sub-agent's own, which names its
+  // model, is the agent's layout.
   const agentId = label(payload.agent_id);
-  if (agentId !== undefined && /^[A-Za-z0-9_-]{1,128}$/.test(agentId) && transcript?.endsWith('.jsonl'))
-    env.transcriptPath = `${transcript.slice(0, -'.jsonl'.length)}/subagents/agent-${agentId}.jsonl`;
+  if (agentId !== undefined && TASK_ID.test(agentId) && transcript !== undefined && subagentRecord) {
+    const record = subagentRecord(transcript, agentId, env.session);
+    if (record !== undefined) env.transcriptPath = record;
+  }
   const cwd = text(payload.cwd);
   if (cwd !== undefined && cwd !== '') env.cwd = cwd;
   return env;
+}
+
+/** Claude Code: `<session transcript without .jsonl>/subagents/agent-<agent_id>.jsonl`. */
+function claudeSubagentTranscript(transcript: string, agentId: string): string | undefined {
+  return transcript.endsWith('.jsonl')
+    ? `${transcript.slice(0, -'.jsonl'.length)}/subagents/agent-${agentId}.jsonl`
+    : undefined;
+}
+
+/**
+ * Qwen Code: `<project>/chats/<session>.jsonl` is the session's; `<project>/subagents/<session>/agent-<agent_id>.meta.json`
+ * the sub-agent's record, whose `model` is the one it runs (its transcript names none).
+ */
+function qwenSubagentRecord(transcript: string, agentId: string, session: string | undefined): string | undefined {
+  const m = /^(.*)\/chats\/([A-Za-z0-9_-]{1,128})\.jsonl$/.exec(transcript);
+  if (!m || (session !== undefined && m[2] !== session)) return undefined;
+  return `${m[1]}/subagents/${m[2]}/agent-${agentId}.meta.json`;
 }
 
 const CLAUDE_PHASES = {
@@ -778,7 +798,12 @@ export function interpretAgentPayload(
         return interpretAgentPayload('vscode', payload, options);
       if (agent === 'claude-code' && isCopilotCliPayload(payload)) return interpretCopilotCli(payload, strict);
       if (agent === 'claude-code' && payload.hook_event_name === 'Stop') return claudeStop(payload);
-      const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
+      const env = toolEnvelope(
+        payload,
+        CLAUDE_PHASES,
+        strict,
+        agent === 'claude-code' ? claudeSubagentTranscript : undefined,
+      );
       const call = env && fromEnvelope(agent, env, { tool: agent, kind: 'agent' });
       // A shell command Claude Code runs in the background: the post-tool hook names its task.
       const response = payload.tool_response;
@@ -822,7 +847,7 @@ export function interpretAgentPayload(
         const idle = Array.isArray(tasks) && !tasks.some(t => isObject(t) && t.status === 'running');
         return turnEnd('qwen-code', 'Stop', 'qwen-code', payload, idle ? { idle } : {});
       }
-      const env = toolEnvelope(payload, CLAUDE_PHASES, strict);
+      const env = toolEnvelope(payload, CLAUDE_PHASES, strict, qwenSubagentRecord);
       const call = env && fromEnvelope('qwen-code', env, { tool: 'qwen-code', kind: 'agent' }, qwenEffect);
       const background = call?.shell && call.phase === 'post' && !call.failed ? qwenBackground(payload) : undefined;
       if (call && background) call.background = background;
