@@ -114,13 +114,46 @@ scenarios.push(
   },
 );
 
+// A sub-agent on another model (its task tool's `model`): its calls name it, and the session log its model.
+const HELPER_MODEL = 'claude-haiku-4-5';
+scenarios.push({
+  name: "a sub-agent with another model: its file is credited to the sub-agent's model",
+  files: { 'README.md': '# demo\n' },
+  turns: () => [
+    [
+      {
+        tool: 'task',
+        input: {
+          name: 'helper',
+          description: 'helper',
+          prompt: 'Write the helper file.',
+          agent_type: 'general-purpose',
+          model: HELPER_MODEL,
+        },
+      },
+    ],
+    'Done.',
+  ],
+  more: dir => [
+    {
+      match: 'Write the helper file.',
+      turns: [[tools.write(dir, 'helper.ts', 'export const helper = 1;\n')], 'Done.'],
+    },
+  ],
+  model: HELPER_MODEL,
+  // --silent prints the sub-agent's answer and the parent's.
+  output: 'Done.Done.',
+  expect: ['helper.ts: 1 1 0 0'],
+  attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
+});
+
 describeAgent(
   {
     title: 'Copilot CLI, the real CLI, offline against a scripted model',
     tool: 'copilot',
-    assistedBy: () => `Copilot:${MODEL}`,
+    assistedBy: scenario => `Copilot:${scenario.model ?? MODEL}`,
     // From Copilot CLI's session log, read when the records are ingested.
-    segmentModel: () => MODEL,
+    segmentModel: scenario => scenario.model ?? MODEL,
     workspace: scenario => new CopilotRepo(scenario),
     run: (repo, server) =>
       repo.run(ensureAgentCli('copilot-cli'), ['-p', 'Please edit the project.', '--allow-all-tools', '--silent'], {

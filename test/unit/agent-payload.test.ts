@@ -436,6 +436,27 @@ describe('agent payloads: Copilot CLI', () => {
     }
   });
 
+  it("reads a sub-agent's call: the session is its parent's, the call the sub-agent's", () => {
+    const sub = {
+      ...(fixture('copilot-cli', 'pre-write.json') as Record<string, unknown>),
+      session_id: 'f8ba934e',
+      agent_id: 'f8ba934e',
+      agent_type: 'general-purpose',
+      parent_agent_id: '84dde14e',
+    };
+    const c = interpretAgentPayload('vscode', sub)!;
+    assert.deepEqual([c.agent, c.session, c.agentId], ['copilot-cli', '84dde14e', 'f8ba934e']);
+    const stop = interpretAgentPayload('vscode', {
+      ...(fixture('copilot-cli', 'stop.json') as Record<string, unknown>),
+      session_id: 'f8ba934e',
+      agent_id: 'f8ba934e',
+      parent_agent_id: '84dde14e',
+    })!;
+    assert.deepEqual([stop.session, stop.agentId], ['84dde14e', 'f8ba934e']);
+    const odd = interpretAgentPayload('vscode', { ...sub, parent_agent_id: '../x' })!;
+    assert.deepEqual([odd.session, odd.agentId], ['f8ba934e', undefined], 'a parent id that is not a plain id');
+  });
+
   it('marks a tool whose result is not a success as failed, and keeps Claude Code and VS Code payloads theirs', () => {
     const failed = fixture('copilot-cli', 'post-edit.json') as Record<string, unknown>;
     failed.tool_result = { result_type: 'failure', text_result_for_llm: 'No match found' };

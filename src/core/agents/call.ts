@@ -54,6 +54,11 @@ export interface AgentCall {
   toolUseId?: string;
   /** The agent's session, conversation or task id. */
   session?: string;
+  /**
+   * The sub-agent that made the call, when the agent names it apart from the session (Copilot CLI: its sub-agent's
+   * calls carry the sub-agent's id, the session being its parent's); its model is looked up under this id.
+   */
+  agentId?: string;
   model?: string;
   /** The agent's transcript, when it names one: the hook may read its end for the model. */
   transcriptPath?: string;

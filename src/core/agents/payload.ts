@@ -408,6 +408,19 @@ function copilotCliEffect(tool: string, input: Json): ToolEffect {
 }
 
 function interpretCopilotCli(payload: Json, strict: boolean): AgentCall | undefined {
+  const call = copilotCliCall(payload, strict);
+  // A sub-agent's calls name it as their session, and its parent apart: the session (its log, its shells) is the
+  // parent's, the sub-agent is who made the call.
+  const parent = label(payload.parent_agent_id);
+  const agentId = label(payload.agent_id);
+  if (call && parent !== undefined && agentId !== undefined && parent !== agentId && TASK_ID.test(parent)) {
+    call.session = parent;
+    if (TASK_ID.test(agentId)) call.agentId = agentId;
+  }
+  return call;
+}
+
+function copilotCliCall(payload: Json, strict: boolean): AgentCall | undefined {
   if (payload.hook_event_name === 'Stop') return turnEnd('copilot-cli', 'Stop', 'copilot', payload);
   if (payload.hook_event_name === 'Notification') {
     const ended = copilotShellCompleted(payload);

@@ -8,7 +8,7 @@ import { isRepoPath } from '../formats/state-files';
  * repository paths: the hook resolved and checked every payload path before writing the record.
  *
  *   { "type": "agent-hook", "v": 1, "at": "<ISO time the hook ran>",
- *     "call": { AgentCall: agent, event, phase, tool, session, model, origin, edits, shell... },
+ *     "call": { AgentCall: agent, event, phase, tool, session, agentId, model, origin, edits, shell... },
  *     "files": [ { "path": "src/a.ts", "before": "...", "after": "...", "beforeMissing": true, "note": "..." } ] }
  *
  * `files` holds, for a pre-tool record, each target's text before the tool ran; for a post-tool record, each
@@ -115,7 +115,7 @@ function parseCall(v: unknown): AgentCall {
     origin: { tool: origin.tool, kind: origin.kind },
     edits: v.edits.map((e, i) => parseEdit(e, `call.edits[${i}]`)),
   };
-  for (const key of ['toolUseId', 'session', 'model', 'transcriptPath', 'cwd'] as const) {
+  for (const key of ['toolUseId', 'session', 'agentId', 'model', 'transcriptPath', 'cwd'] as const) {
     const s = optStr(v[key], `call.${key}`);
     if (s !== undefined) call[key] = s;
   }

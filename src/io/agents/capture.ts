@@ -208,6 +208,38 @@ function copilotCliEvents(call: AgentCall): string | undefined {
   return path.join(copilotHome(), 'session-state', call.session, 'events.jsonl');
 }
 
+/** The model of a call, from the end of its transcript (Copilot CLI's session log: the main agent's or a sub-agent's). */
+export function modelOfCall(call: AgentCall, maxBytes: number): string | undefined {
+  if (call.transcriptPath === undefined) return undefined;
+  return call.agent === 'copilot-cli'
+    ? copilotModel(call.transcriptPath, call.agentId, maxBytes)
+    : modelFromTranscript(call.transcriptPath, maxBytes);
+}
+
+/**
+ * The model Copilot CLI's session log names last for one agent: the session's main agent (events without an
+ * `agentId`) or the sub-agent `agentId`. Only the events that say which model answers (`assistant.message`,
+ * `session.model_change`, `tool.execution_start`): the log also holds a sub-agent's summary under the parent, with
+ * the sub-agent's model.
+ */
+function copilotModel(file: string, agentId: string | undefined, maxBytes: number): string | undefined {
+  const log = readTail(file, maxBytes);
+  if (log === undefined) return undefined;
+  let model: string | undefined;
+  for (const line of log.split('\n')) {
+    if (!/"type":"(?:assistant\.message|session\.model_change|tool\.execution_start)"/.test(line)) continue;
+    try {
+      const event = JSON.parse(line) as { agentId?: unknown; data?: { model?: unknown; newModel?: unknown } };
+      if (event.agentId !== agentId) continue;
+      const name = event.data?.newModel ?? event.data?.model;
+      if (typeof name === 'string' && name.trim() !== '' && name.length <= 200) model = name.trim();
+    } catch {
+      // the first line of the tail, cut
+    }
+  }
+  return model;
+}
+
 /**
  * The model named last in the end of a transcript (Claude Code's JSONL `"model": "..."` of assistant messages,
  * Gemini CLI's chat JSON, Codex's rollout): reads at most `maxBytes` from the end of a regular file.
@@ -832,7 +864,7 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
     if (events !== undefined) mapped.transcriptPath = events;
   }
   if (mapped.transcriptPath !== undefined && mapped.model === undefined) {
-    const model = modelFromTranscript(mapped.transcriptPath, limits.transcriptTailBytes);
+    const model = modelOfCall(mapped, limits.transcriptTailBytes);
     if (model !== undefined) mapped.model = model;
   }
   const now = options.now?.() ?? new Date();

@@ -17,7 +17,7 @@ import type { Logger } from '../../core/log';
 import { encodeRuns } from '../../core/formats/stored-runs';
 import { isAi } from '../../core/attribution/origin';
 import { writeBlob } from '../git/queries';
-import { AGENT_HOOK_LIMITS, modelFromTranscript, readTextFile } from './capture';
+import { AGENT_HOOK_LIMITS, modelOfCall, readTextFile } from './capture';
 import { openRunsStore, type RunsStore } from '../attribution/runs-store';
 import type { RepositoryLocation } from '../git/repository';
 import { Spool } from '../store/spool';
@@ -197,7 +197,7 @@ export async function ingestAgentSpool(
             record.call.model === undefined &&
             record.call.transcriptPath !== undefined
           ) {
-            const model = modelFromTranscript(record.call.transcriptPath, AGENT_HOOK_LIMITS.transcriptTailBytes);
+            const model = modelOfCall(record.call, AGENT_HOOK_LIMITS.transcriptTailBytes);
             if (model !== undefined) record.call.model = model;
           }
           const texts = recordFileTexts(record);
