@@ -8,6 +8,7 @@ import { describeAgent, sharedScenarios, type AgentScenario } from '../support/a
 import { AgentWorkspace } from '../support/agent-workspace';
 
 const MODEL = 'claude-sonnet-4-5';
+const HELPER_MODEL = 'claude-haiku-4-5';
 
 class OpencodeRepo extends AgentWorkspace {
   constructor(scenario: AgentScenario) {
@@ -36,8 +37,15 @@ class OpencodeRepo extends AgentWorkspace {
             npm: '@ai-sdk/anthropic',
             name: 'Scripted',
             options: { baseURL: `${url}/v1`, apiKey: 'test-key' },
-            models: { [MODEL]: { name: 'Scripted Claude', tool_call: true } },
+            models: {
+              [MODEL]: { name: 'Scripted Claude', tool_call: true },
+              [HELPER_MODEL]: { name: 'Scripted Haiku', tool_call: true },
+            },
           },
+        },
+        // A sub-agent of the person's on another model.
+        agent: {
+          helper: { description: 'Writes helper files.', mode: 'subagent', model: `scripted/${HELPER_MODEL}` },
         },
       }),
     );
@@ -61,9 +69,9 @@ describeAgent(
   {
     title: 'OpenCode, the real CLI, offline against a scripted model',
     tool: 'opencode',
-    assistedBy: () => `OpenCode:${MODEL}`,
-    // From its chat.params hook, which our plugin passes on.
-    segmentModel: () => MODEL,
+    assistedBy: scenario => `OpenCode:${scenario.model ?? MODEL}`,
+    // From its chat.params hook (a sub-agent's session has its own), which our plugin passes on.
+    segmentModel: scenario => scenario.model ?? MODEL,
     workspace: scenario => new OpencodeRepo(scenario),
     run: (repo, server) => {
       repo.configure(server.url);
@@ -78,5 +86,24 @@ describeAgent(
     // It prints the tool calls, then the answer.
     printed: run => assert.match(run.stdout, /Done\.\s*$/),
   },
-  sharedScenarios(tools),
+  [
+    ...sharedScenarios(tools),
+    {
+      name: "a sub-agent with another model: its file is credited to the sub-agent's model",
+      files: { 'README.md': '# demo\n' },
+      turns: () => [
+        [{ tool: 'task', input: { description: 'helper', prompt: 'Write the helper file.', subagent_type: 'helper' } }],
+        'Done.',
+      ],
+      more: dir => [
+        {
+          match: 'Write the helper file.',
+          turns: [[tools.write(dir, 'helper.ts', 'export const helper = 1;\n')], 'Done.'],
+        },
+      ],
+      model: HELPER_MODEL,
+      expect: ['helper.ts: 1 1 0 0'],
+      attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
+    },
+  ],
 );
