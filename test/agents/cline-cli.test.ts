@@ -90,8 +90,9 @@ describeAgent(
   {
     title: 'the Cline CLI, the real CLI, offline against a scripted model',
     tool: 'cline',
-    // Its hooks do not name the model.
-    assistedBy: () => 'Cline',
+    // Its hooks do not name the model; its record of the session does.
+    assistedBy: scenario => `Cline:${scenario.model ?? CLAUDE}`,
+    segmentModel: scenario => scenario.model ?? CLAUDE,
     workspace: scenario => new ClineRepo(scenario),
     run: async (repo, server, scenario) => {
       const cline = ensureAgentCli('cline-cli');

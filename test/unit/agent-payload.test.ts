@@ -369,6 +369,19 @@ describe('agent payloads: the Cline CLI 3', () => {
     assert.equal(call('cline', 'pre-cli-run-commands.json').shell?.command, "echo 'built by the agent' >> README.md");
   });
 
+  it("takes the CLI's session from sessionContext (its record names the model), else the task", () => {
+    assert.equal(call('cline', 'post-cli-editor.json').session, '1795588125208_ihkn2');
+    assert.equal(
+      call('cline', 'post-write-to-file.json').session,
+      (fixture('cline', 'post-write-to-file.json') as { taskId: string }).taskId,
+    );
+    const odd = {
+      ...(fixture('cline', 'post-cli-editor.json') as Record<string, unknown>),
+      sessionContext: { rootSessionId: '../x' },
+    };
+    assert.equal(interpretAgentPayload('cline', odd)!.session, 'conv_1795588125437_wjj2gu5');
+  });
+
   it('marks a tool_result whose output says it failed', () => {
     const payload = fixture('cline', 'post-cli-editor.json') as { tool_result: { output: Record<string, unknown> } };
     payload.tool_result.output = { query: 'edit:src/app.ts', result: 'not found', success: false };

@@ -705,7 +705,11 @@ function interpretCline(payload: Json, strict: boolean): AgentCall | undefined {
   }
   const old = payload[pre ? 'preToolUse' : 'postToolUse'];
   if (isObject(old) && old.success === false) env.failed = true;
-  const session = label(payload.taskId);
+  // The Cline CLI's session (whose record names the model) is `sessionContext.rootSessionId`; `taskId` names the
+  // conversation, which is all the extension's payloads give.
+  const context = payload.sessionContext;
+  const root = isObject(context) ? label(context.rootSessionId) : undefined;
+  const session = root !== undefined && TASK_ID.test(root) ? root : label(payload.taskId);
   if (session !== undefined) env.session = session;
   const roots = payload.workspaceRoots;
   if (Array.isArray(roots) && typeof roots[0] === 'string' && roots[0] !== '') env.cwd = roots[0];

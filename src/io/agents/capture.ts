@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { callPaths, mapCallPaths, type AgentCall } from '../../core/agents/call';
 import {
@@ -206,6 +207,22 @@ function copilotCliEvents(call: AgentCall): string | undefined {
   if (call.agent !== 'copilot-cli' || call.session === undefined || !/^[A-Za-z0-9_-]{1,128}$/.test(call.session))
     return undefined;
   return path.join(copilotHome(), 'session-state', call.session, 'events.jsonl');
+}
+
+/**
+ * The Cline CLI's record of the session, which names its model: `<sessions>/<id>/<id>.json`, the sessions folder
+ * being `CLINE_SESSION_DATA_DIR`, else `sessions` in `CLINE_DATA_DIR`, else in `data` of `CLINE_DIR` (`~/.cline`).
+ */
+function clineSessionRecord(call: AgentCall): string | undefined {
+  if (call.agent !== 'cline' || call.session === undefined || !/^[A-Za-z0-9_-]{1,128}$/.test(call.session))
+    return undefined;
+  const env = process.env;
+  const absolute = (p: string | undefined): string | undefined =>
+    p !== undefined && p.trim() !== '' && path.isAbsolute(p.trim()) ? p.trim() : undefined;
+  const data =
+    absolute(env.CLINE_DATA_DIR) ?? path.join(absolute(env.CLINE_DIR) ?? path.join(os.homedir(), '.cline'), 'data');
+  const sessions = absolute(env.CLINE_SESSION_DATA_DIR) ?? path.join(data, 'sessions');
+  return path.join(sessions, call.session, `${call.session}.json`);
 }
 
 /** The model of a call, from the end of its transcript (Copilot CLI's session log: the main agent's or a sub-agent's). */
@@ -860,8 +877,8 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
     return r.repoPath;
   });
   if (mapped.transcriptPath === undefined) {
-    const events = copilotCliEvents(mapped);
-    if (events !== undefined) mapped.transcriptPath = events;
+    const record = copilotCliEvents(mapped) ?? clineSessionRecord(mapped);
+    if (record !== undefined) mapped.transcriptPath = record;
   }
   if (mapped.transcriptPath !== undefined && mapped.model === undefined) {
     const model = modelOfCall(mapped, limits.transcriptTailBytes);

@@ -191,9 +191,10 @@ export async function ingestAgentSpool(
             return;
           }
           // Copilot CLI writes its session log, which names the model, only later (in prompt mode at the session's
-          // end): by the time its records are read, it does.
+          // end), and the Cline CLI may write its session's record after a tool's hook: by the time the records are
+          // read, they do.
           if (
-            record.call.agent === 'copilot-cli' &&
+            (record.call.agent === 'copilot-cli' || record.call.agent === 'cline') &&
             record.call.model === undefined &&
             record.call.transcriptPath !== undefined
           ) {
