@@ -196,18 +196,6 @@ const scenarios: Scenario[] = [
     attribution: 'v1 added=2 ai=2 mixed=0 unknown=0 tools=claude-code/agent:2',
   },
   {
-    name: 'a shell command that moves one file and deletes another',
-    files: { 'src/app.ts': app, 'deploy/env.tf': 'resource "db" "main" {\n  size = "large"\n}\n' },
-    conversations: () => [
-      {
-        match: 'edit',
-        turns: [[{ tool: 'Bash', input: { command: 'git mv src/app.ts src/main.ts && rm deploy/env.tf' } }], 'Done.'],
-      },
-    ],
-    expect: [],
-    attribution: 'v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=3',
-  },
-  {
     name: 'an Edit of a file with CRLF line breaks',
     files: { 'src/app.ts': app.replace(/\n/g, '\r\n') },
     conversations: dir => [

@@ -122,7 +122,7 @@ const repeated = 'function a() {\n  log("x");\n}\nfunction b() {\n  log("x");\n}
 /**
  * The shared scenarios: a new file; an edit whose context repeats elsewhere (only the occurrence named is the
  * agent's), also from the user scope; a file written over; an edit of a CRLF file; `sed -i` and a code generator
- * in the shell; a failing edit; a replace-all.
+ * in the shell; a move and a deletion in the shell; a failing edit; a replace-all.
  * An agent without replace-all (`tools.edit` ignoring `all`) leaves that one out with `replaceAll: false`; one
  * whose file-writing tool refuses an existing file (Copilot CLI's create, the Cline CLI's editor) `overwrite: false`.
  */
@@ -194,6 +194,20 @@ export function sharedScenarios(
       ],
       expect: ['src/app.ts: 1 0 1 0', 'src/gen.ts: 2 2 0 0'],
       attribution: 'v1 added=3 ai=2 mixed=1 unknown=0 tools=TOOL/agent:3 deleted=1',
+    },
+    {
+      name: 'a shell command that moves one file and deletes another: the move keeps its lines, the deletion counts',
+      files: {
+        'src/app.ts': 'export const a = 1;\n',
+        'deploy/env.tf': 'resource "db" "main" {\n  size = "large"\n}\n',
+      },
+      turns: dir => [
+        ...(tools.readBeforeShell ? [[tools.read(dir, 'src/app.ts')], [tools.read(dir, 'deploy/env.tf')]] : []),
+        [tools.shell('git mv src/app.ts src/main.ts && rm deploy/env.tf')],
+        'Done.',
+      ],
+      expect: [],
+      attribution: 'v1 added=0 ai=0 mixed=0 unknown=0 tools= deleted=3',
     },
     {
       name: 'a failing edit (its old text is not in the file) changes nothing and is not credited',
