@@ -86,6 +86,18 @@ class AgentRepo extends TempRepo {
     return text.split('/home/dev/project').join(q(this.dir)).split('/home/dev').join(q(this.home));
   }
 
+  /** Claude Code's PreToolUse of a Write of src/new.ts: the payload the launcher and loader tests send. */
+  writePayload(id: string): string {
+    return JSON.stringify({
+      session_id: 's',
+      cwd: this.dir,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Write',
+      tool_input: { file_path: `${this.dir}/src/new.ts`, content: 'x\n' },
+      tool_use_id: id,
+    });
+  }
+
   /** Runs the hook as the agent would: payload on stdin, from the agent's folder. Checks the hook's contract. */
   hook(agent: string, input: string, cwd = this.dir): CliResult {
     const r = runCli(['agent-hook', agent], { cwd, input, env: this.env });
@@ -193,19 +205,10 @@ describe('agent hooks with the built CLI and real git', function () {
           { node: process.execPath, cli: path.join(bin, 'cli.js') },
           { ...process.env, ...repo.env },
         );
-        const payload = (id: string): string =>
-          JSON.stringify({
-            session_id: 's',
-            cwd: repo.dir,
-            hook_event_name: 'PreToolUse',
-            tool_name: 'Write',
-            tool_input: { file_path: `${repo.dir}/src/new.ts`, content: 'x\n' },
-            tool_use_id: id,
-          });
         const run = (id: string): void => {
           const r = spawnSync(launcher, ['agent-hook', 'claude-code'], {
             cwd: repo.dir,
-            input: payload(id),
+            input: repo.writePayload(id),
             env: { ...process.env, ...repo.env },
           });
           assert.equal(r.status, 0, r.stderr.toString());
@@ -238,14 +241,7 @@ describe('agent hooks with the built CLI and real git', function () {
       const run = (id: string, env: Record<string, string> = {}): void => {
         const r = spawnSync(process.execPath, [hook, 'agent-hook', 'claude-code'], {
           cwd: repo.dir,
-          input: JSON.stringify({
-            session_id: 's',
-            cwd: repo.dir,
-            hook_event_name: 'PreToolUse',
-            tool_name: 'Write',
-            tool_input: { file_path: `${repo.dir}/src/new.ts`, content: 'x\n' },
-            tool_use_id: id,
-          }),
+          input: repo.writePayload(id),
           env: Object.fromEntries(
             Object.entries({ ...process.env, ...repo.env, XDG_CACHE_HOME: undefined, ...env }).filter(
               ([, v]) => v !== undefined,
@@ -293,14 +289,7 @@ describe('agent hooks with the built CLI and real git', function () {
         return { child, done: new Promise(resolve => child.on('close', code => resolve({ code, err }))) };
       };
       try {
-        const payload = JSON.stringify({
-          session_id: 's',
-          cwd: repo.dir,
-          hook_event_name: 'PreToolUse',
-          tool_name: 'Write',
-          tool_input: { file_path: `${repo.dir}/src/new.ts`, content: 'x\n' },
-          tool_use_id: 'p1',
-        });
+        const payload = repo.writePayload('p1');
         const slow = start();
         slow.child.stdin!.write(payload.slice(0, 40));
         await new Promise(resolve => setTimeout(resolve, 300));
