@@ -241,6 +241,33 @@ describe('local state store (git/store, git/spool)', () => {
       );
     });
 
+    it('find a text under any path through the blob index: records from before it too, and only the paths it names', async () => {
+      const store = new StateStore(location, logger);
+      const a = await store.writeRuns('a.ts', 'shared text', 1);
+      // A record written before the index existed (0.1): no entry of its own, and no .indexed yet.
+      const old = await store.writeRuns('old.ts', 'shared text', 2);
+      fs.rmSync(path.join(location.stateDir, 'blobs', a.blob, pathKey('old.ts')));
+      const fresh = new StateStore(location, logger);
+      assert.deepEqual((await fresh.findByBlob(old.blob)).map(r => r.path).sort(), ['a.ts', 'old.ts']);
+      assert.ok(fs.existsSync(path.join(location.stateDir, 'blobs', '.indexed')), 'the index says it is complete');
+      // Once complete, a search reads only the paths the index lists: a record filed elsewhere without an entry (a
+      // hand-made or damaged file) is not even opened, so it is not moved aside.
+      const stray = path.join(location.stateDir, 'runs', pathKey('stray.ts'));
+      fs.mkdirSync(stray, { recursive: true });
+      fs.writeFileSync(path.join(stray, `${a.blob}.json`), 'not json');
+      assert.deepEqual((await new StateStore(location, logger).findByBlob(a.blob)).map(r => r.path).sort(), [
+        'a.ts',
+        'old.ts',
+      ]);
+      assert.ok(fs.existsSync(path.join(stray, `${a.blob}.json`)));
+      // An entry whose record is gone reads as nothing.
+      await store.forget('a.ts');
+      assert.deepEqual(
+        (await store.findByBlob(a.blob)).map(r => r.path),
+        ['old.ts'],
+      );
+    });
+
     it('prune old records per path, keeping the newest and the one the index names', async () => {
       const store = new StateStore(location, logger, { keepPerPath: 3, pruneGraceMs: 0 });
       const dir = path.join(location.stateDir, 'runs', pathKey('a.ts'));
@@ -262,6 +289,9 @@ describe('local state store (git/store, git/spool)', () => {
       assert.equal(await store.prune('a.ts'), 3);
       assert.deepEqual(kept(), blobs.slice(-3).sort());
       assert.equal((await store.readLatest('a.ts'))?.runs, 9);
+      // A pruned record's blob index entry goes with it.
+      const indexed = (blob: string) => fs.existsSync(path.join(location.stateDir, 'blobs', blob, pathKey('a.ts')));
+      assert.deepEqual(blobs.map(indexed), [...Array(7).fill(false), true, true, true]);
 
       // The index names an old record (the text went back to version 0's): it survives pruning though older.
       await store.writeRuns('a.ts', 'version 0', 'again');

@@ -13,6 +13,8 @@ import { StateFormatError } from '../../core/formats/state-files';
 export const STATE_LAYOUT = {
   runs: 'runs',
   latest: 'latest.json',
+  blobs: 'blobs',
+  blobsIndexed: '.indexed',
   spool: 'spool',
   claimed: '.claimed',
   locks: 'locks',

@@ -31,6 +31,8 @@ import type { RepositoryLocation } from '../git/repository';
  * <stateDir>/
  *   runs/<sha1(path)>/<blob>.json     RunsRecord: runs of one file's text, keyed by that text's git blob id
  *   runs/<sha1(path)>/latest.json     LatestPointer: which blob's record is the newest for the path
+ *   blobs/<blob>/<sha1(path)>         empty: the path has (or had) a record of that blob (findByBlob's index)
+ *   blobs/.indexed                    every record written before the index has its entry
  *   spool/<time>-<pid>-<seq>-<rand>.json  SpoolEnvelope: one appended record per file (see spool.ts)
  *   spool/.claimed/                   records a drain has claimed and not yet finished
  *   review-requests.json, <name>.json generic versioned documents (readJson/writeJson/updateJson/…List)
@@ -89,6 +91,8 @@ export class StateStore<R = unknown> {
   private readonly durable: boolean;
   private readonly lockOptions: LockOptions;
   private format: Promise<ObjectFormat> | undefined;
+  /** The blob index is known complete for this state folder (checked once per instance). */
+  private blobIndexReady = false;
 
   constructor(
     location: RepositoryLocation,
@@ -146,6 +150,8 @@ export class StateStore<R = unknown> {
     };
     const text = JSON.stringify(record) + '\n';
     const file = path.join(dir, `${blob}.json`);
+    // The index entry first: an entry without its record reads as nothing, a record without its entry would hide.
+    await this.indexBlob(blob, pathKey(repoPath));
     await writeFileAtomic(file, text, { durable: this.durable });
     const pointer: LatestPointer = { version: STATE_FORMAT_VERSION, path: repoPath, blob, savedAt: record.savedAt };
     await writeFileAtomic(path.join(dir, STATE_LAYOUT.latest), JSON.stringify(pointer) + '\n', {
@@ -219,9 +225,10 @@ export class StateStore<R = unknown> {
   /** Records of any path for the text with blob id `blob` (e.g. to follow a rename), newest first. */
   async findByBlob(blob: string): Promise<RunsRecord<R>[]> {
     checkBlobId(blob);
+    await this.ensureBlobIndex();
     const runsDir = path.join(this.stateDir, STATE_LAYOUT.runs);
     const found: RunsRecord<R>[] = [];
-    for (const key of await listDir(runsDir)) {
+    for (const key of await listDir(path.join(this.stateDir, STATE_LAYOUT.blobs, blob))) {
       if (!/^[0-9a-f]{40}$/.test(key)) continue;
       const file = path.join(runsDir, key, `${blob}.json`);
       const record = await readStateFile(this.context, file, text => {
@@ -233,6 +240,41 @@ export class StateStore<R = unknown> {
       if (record) found.push(record);
     }
     return found.sort((a, b) => Date.parse(b.savedAt) - Date.parse(a.savedAt));
+  }
+
+  /**
+   * Notes that the path with key `key` has a record of `blob` (findByBlob reads the paths listed for a blob). An
+   * empty file, created in place (its creation is atomic) and not flushed: an entry a crash loses only hides the
+   * record from the search across paths (a file renamed outside git's view), never from its own path.
+   */
+  private async indexBlob(blob: string, key: string): Promise<void> {
+    const dir = path.join(this.stateDir, STATE_LAYOUT.blobs, blob);
+    try {
+      await ensureDir(dir);
+      await fsp.writeFile(path.join(dir, key), '', { flag: 'a' });
+    } catch (error) {
+      throw new StateStoreError('write', dir, error);
+    }
+  }
+
+  /**
+   * Once per state folder: gives every record written before the blob index (0.1) its entry, then says so with
+   * `blobs/.indexed`. Idempotent, so processes doing it at once do no harm.
+   */
+  private async ensureBlobIndex(): Promise<void> {
+    if (this.blobIndexReady) return;
+    const marker = path.join(this.stateDir, STATE_LAYOUT.blobs, STATE_LAYOUT.blobsIndexed);
+    if (!(await exists(marker))) {
+      const runsDir = path.join(this.stateDir, STATE_LAYOUT.runs);
+      for (const key of await listDir(runsDir)) {
+        if (!/^[0-9a-f]{40}$/.test(key)) continue;
+        for (const name of await listDir(path.join(runsDir, key)))
+          if (name.endsWith('.json') && isBlobId(name.slice(0, -5))) await this.indexBlob(name.slice(0, -5), key);
+      }
+      await ensureDir(path.dirname(marker));
+      await writeFileAtomic(marker, '', { durable: this.durable });
+    }
+    this.blobIndexReady = true;
   }
 
   /**
@@ -267,6 +309,8 @@ export class StateStore<R = unknown> {
       if (pointer && name === `${pointer.blob}.json`) continue;
       if (now - mtimeMs < graceMs) continue;
       await fsp.rm(path.join(dir, name), { force: true });
+      // Its index entry too (the blob's folder stays: a writer may be adding to it).
+      await fsp.rm(path.join(this.stateDir, STATE_LAYOUT.blobs, name.slice(0, -5), pathKey(repoPath)), { force: true });
       removed++;
     }
     if (removed > 0) this.logger.debug(`pruned ${removed} old record(s) of ${repoPath}`);
