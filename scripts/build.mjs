@@ -39,11 +39,13 @@ const nodeModulesAsTheyAre = (lazy = []) => ({
       if (result.errors.length > 0) return;
       const file = build.initialOptions.outfile;
       let text = readFileSync(file, 'utf8');
-      if (/\bimport_node_\w+\.default\b/.test(text)) throw new Error(`${file}: a default import of a Node module`);
+      // Every name esbuild gives a Node module it wraps: none may be read for `.default`.
+      for (const [, name] of text.matchAll(/\bvar ([\w$]+) = __toESM\(require\("node:[a-z_/]+"\)\)/g))
+        if (new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\.default\\b`).test(text))
+          throw new Error(`${file}: a default import of a Node module (${name})`);
       text = text.replace(/__toESM\(require\("(node:[a-z_/]+)"\)\)/g, 'require("$1")');
       if (lazy.length > 0) {
         for (const id of lazy) text = text.split(`require("${id}")`).join(`__lazyRequire("${id}")`);
-        if (/__toESM\(__lazyRequire/.test(text)) throw new Error(`${file}: a lazy Node module under __toESM`);
         text +=
           '\nfunction __lazyRequire(id) {\n  let m;\n  return new Proxy({}, { get: (_, key) => (m ??= require(id))[key] });\n}\n';
       }

@@ -32,18 +32,14 @@ function compile(): (() => void) | undefined {
   // The hash names the bundle this loader was built with; V8 itself checks only the source's length.
   if (source.length !== AGENT_HOOK_BUNDLE_SIZE) return undefined;
   const folder = cacheFolder();
+  // V8's version too: Electron and Node can share a Node version and not a V8.
   const file =
-    folder && path.join(folder, `agent-hook-${AGENT_HOOK_BUNDLE_HASH}-${process.version}-${process.arch}.cache`);
-  let cached: Buffer | undefined;
-  if (file) {
-    try {
-      // Only a cache of our own: code is loaded from it.
-      const st = fs.lstatSync(file);
-      if (st.isFile() && (process.getuid === undefined || st.uid === process.getuid())) cached = fs.readFileSync(file);
-    } catch {
-      // none yet
-    }
-  }
+    folder &&
+    path.join(
+      folder,
+      `agent-hook-${AGENT_HOOK_BUNDLE_HASH}-${process.version}-v8-${process.versions.v8}-${process.arch}.cache`,
+    );
+  const cached = file ? readOwnCache(folder!, file) : undefined;
   // The wrapper Node gives every CommonJS module.
   const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
   const script = new vm.Script(wrapped, { filename: bundle, ...(cached ? { cachedData: cached } : {}) });
@@ -63,9 +59,35 @@ function compile(): (() => void) | undefined {
   };
 }
 
+/**
+ * The cache file, only when it and its folder are the person's own and nobody else can write them: code is loaded
+ * from it. Read through the descriptor that was checked (not through a link).
+ */
+function readOwnCache(folder: string, file: string): Buffer | undefined {
+  const uid = process.getuid?.();
+  const own = (st: fs.Stats): boolean => uid === undefined || (st.uid === uid && (st.mode & 0o022) === 0);
+  let fd: number | undefined;
+  try {
+    const dir = fs.lstatSync(folder);
+    if (!dir.isDirectory() || !own(dir)) return undefined;
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || !own(st)) return undefined;
+    return fs.readFileSync(fd);
+  } catch {
+    return undefined; // none yet
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 function writeCache(folder: string, file: string, script: vm.Script): void {
   try {
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    // Not into a folder others can write to: it would never be read back.
+    const uid = process.getuid?.();
+    const dir = fs.lstatSync(folder);
+    if (!dir.isDirectory() || (uid !== undefined && (dir.uid !== uid || (dir.mode & 0o022) !== 0))) return;
     const temp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(temp, file);
@@ -80,6 +102,9 @@ try {
 } catch {
   // unreadable or not compilable here: Node's own loading says what is wrong
 }
-// Run once, whichever way it was loaded: the hook handles its own errors.
+// Run once, whichever way it was loaded: the hook handles its own errors. Without its bundle (a copy that lost it),
+// the whole CLI beside runs the hook; without that either, the agent still goes on.
 if (start) start();
-else createRequire(__filename)(bundle);
+else if (fs.existsSync(bundle)) createRequire(__filename)(bundle);
+else if (fs.existsSync(path.join(__dirname, 'cli.js'))) createRequire(__filename)(path.join(__dirname, 'cli.js'));
+else process.stderr.write(`ai-provenance: agent-hook: ${bundle} is missing; reinstall AI Provenance\n`);

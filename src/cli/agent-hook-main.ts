@@ -1,6 +1,6 @@
-// The agent hook's own entry point (dist/agent-hook.js): the launcher runs it for `agent-hook AGENT`, so each tool
-// call of an agent starts only the code the hook needs, not the whole CLI. Same behaviour as `ai-provenance
-// agent-hook` (which still works): the one command, nothing else.
+// The agent hook's own bundle (dist/agent-hook-bundle.js), which the launcher runs for `agent-hook AGENT` through
+// its loader (dist/agent-hook.js, agent-hook-loader.ts), so each tool call of an agent starts only the code the hook
+// needs, not the whole CLI. Same behaviour as `ai-provenance agent-hook` (which still works): the one command.
 import * as fs from 'node:fs';
 import { agentHookCommand } from './commands/agent-hook';
 import { stderrLogger } from './logger';

@@ -254,7 +254,7 @@ describe('agent hooks with the built CLI and real git', function () {
       try {
         run('a');
         const [name, ...more] = fs.readdirSync(cache);
-        assert.match(name ?? '', /^agent-hook-[0-9a-f]{32}-v\d+\.\d+\.\d+-\w+\.cache$/);
+        assert.match(name ?? '', /^agent-hook-[0-9a-f]{32}-v\d+\.\d+\.\d+-v8-[\w.-]+-\w+\.cache$/);
         assert.deepEqual(more, []);
         assert.equal(fs.statSync(cache).mode & 0o777, 0o700);
         const file = path.join(cache, name!);
@@ -266,10 +266,17 @@ describe('agent hooks with the built CLI and real git', function () {
         run('c');
         assert.notDeepEqual(fs.readFileSync(file), Buffer.alloc(4096, 7));
         assert.equal(repo.spooled().length, 3, 'each call recorded once');
+        // A cache another user could have written is not loaded (it would be code): one in a folder others can
+        // write to is compiled over and not read.
+        fs.chmodSync(cache, 0o777);
+        fs.writeFileSync(file, Buffer.alloc(4096, 9));
+        run('e');
+        assert.deepEqual(fs.readFileSync(file), Buffer.alloc(4096, 9), 'neither read nor written over');
+        fs.chmodSync(cache, 0o700);
         // XDG_CACHE_HOME moves it.
         run('d', { XDG_CACHE_HOME: path.join(repo.home, 'xdg') });
         assert.equal(fs.readdirSync(path.join(repo.home, 'xdg', 'ai-provenance', 'code-cache')).length, 1);
-        assert.equal(repo.spooled().length, 4);
+        assert.equal(repo.spooled().length, 5);
       } finally {
         repo.dispose();
       }
@@ -1180,7 +1187,7 @@ describe('agent hooks with the built CLI and real git', function () {
       );
       fs.appendFileSync(
         events,
-        `${JSON.stringify({ type: 'system.notification', data: { kind: { type: 'shell_completed', shellId: '0', exitCode: 0 } } })}\n`,
+        `${JSON.stringify({ type: 'system.notification', timestamp: new Date().toISOString(), data: { kind: { type: 'shell_completed', shellId: '0', exitCode: 0 } } })}\n`,
       );
       repo.hook('vscode', payload('copilot-cli', 'stop.json'));
       assert.deepEqual(unfinished(), []);
@@ -1273,6 +1280,65 @@ describe('agent hooks with the built CLI and real git', function () {
       repo.write('README.md', '# demo\nby hand\n');
       commit();
       assert.deepEqual(repo.trailers('AI-Attribution'), []);
+    });
+
+    it('a call whose post-tool hook was lost after it wrote is not taken for a refusal', () => {
+      const claude = (event: string, extra: object = {}): string =>
+        JSON.stringify({ session_id: 's', cwd: repo.dir, hook_event_name: event, ...extra });
+      repo.hook(
+        'claude-code',
+        claude('PreToolUse', { tool_name: 'Bash', tool_use_id: 'l1', tool_input: { command: 'make gen' } }),
+      );
+      repo.write('src/gen.ts', 'export const gen = 1;\n'); // it ran; its post-tool hook timed out
+      repo.hook('claude-code', claude('Stop', { background_tasks: [] }));
+      assert.deepEqual(
+        unfinished().map(u => [u.command, u.paths]),
+        [['make gen', ['src/gen.ts']]],
+      );
+      commit();
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1']);
+    });
+
+    it('a shell snapshot a day old still asks for review of what changed by then, until that is committed', () => {
+      repo.hook(
+        'codex',
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: 'PreToolUse',
+          tool_name: 'Bash',
+          tool_use_id: 'c9',
+          tool_input: { command: 'npm run dev' },
+        }),
+      );
+      repo.write('src/dev.ts', 'export const dev = 1;\n');
+      // Two days pass.
+      const dir = path.join(repo.dir, '.git', 'ai-provenance', 'agent-shell');
+      for (const name of fs.readdirSync(dir)) {
+        const file = path.join(dir, name);
+        const snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as { at: string };
+        snapshot.at = new Date(Date.now() - 2 * 24 * 3600_000).toISOString();
+        fs.writeFileSync(file, JSON.stringify(snapshot));
+      }
+      assert.deepEqual(
+        unfinished().map(u => u.paths),
+        [['src/dev.ts']],
+      );
+      assert.deepEqual(
+        fs.readdirSync(dir).map(n => n.replace(/-[0-9a-f]+\.json$/, '')),
+        ['expired'],
+      );
+      // Files changed later are not held against it.
+      repo.write('README.md', '# demo\nlater, by hand\n');
+      assert.deepEqual(
+        unfinished().map(u => u.paths),
+        [['src/dev.ts']],
+      );
+      commit();
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=2 ai=0 mixed=0 unknown=2 tools= skipped=1']);
+      // Committed: nothing left to ask about.
+      assert.deepEqual(unfinished(), []);
+      assert.deepEqual(fs.readdirSync(dir), []);
     });
 
     it("Qwen Code's background shell: its status file says when it ended", () => {

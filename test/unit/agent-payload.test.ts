@@ -552,6 +552,8 @@ describe('agent payloads: shells that go on after their post-tool hook, and turn
       'x\n<command started in background with shellId: 9>\ny\n<shellId: 0 completed with exit code 0>',
     );
     assert.equal(printed.background, undefined);
+    const first = withResult('copilot-cli', 'post-bash.json', '<command started in background with shellId: 9>\nmore');
+    assert.equal(first.background, undefined, 'the started line is the whole answer, or it is output');
     // Claude Code's own Stop is still Claude Code's.
     const claudeStop = interpretAgentPayload('claude-code', {
       hook_event_name: 'Stop',
@@ -559,7 +561,8 @@ describe('agent payloads: shells that go on after their post-tool hook, and turn
       transcript_path: '/t.jsonl',
       stop_hook_active: false,
     })!;
-    assert.deepEqual([claudeStop.agent, claudeStop.stop], ['claude-code', { running: [], idle: true }]);
+    // Without its list of tasks nothing is known: no task ended, the turn is not known to be idle.
+    assert.deepEqual([claudeStop.agent, claudeStop.stop], ['claude-code', {}]);
   });
 
   it("reads a Qwen Code sub-agent's model from its record beside the session's transcript", () => {
@@ -595,6 +598,13 @@ describe('agent payloads: shells that go on after their post-tool hook, and turn
       'Background shell started.\nid: ../x',
     );
     assert.equal(odd.background, undefined, 'an id that is not a plain id');
+    // A foreground command whose output says the same is not in the background.
+    const foreground = withResult(
+      'qwen-code',
+      'post-run-shell-command.json',
+      'Background shell started.\nid: bg_x\npid: 2',
+    );
+    assert.equal(foreground.background, undefined);
     assert.deepEqual(call('qwen-code', 'stop.json').stop, { idle: true });
     const busy = { ...(fixture('qwen-code', 'stop.json') as Record<string, unknown>) };
     busy.background_tasks = [{ id: 'a1', status: 'running', agent_type: 'general' }];

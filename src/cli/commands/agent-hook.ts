@@ -3,7 +3,7 @@ import { AgentPayloadError, interpretAgentPayload } from '../../core/agents/payl
 import { AGENTS, type AgentName } from '../../core/attribution/events';
 import type { Logger } from '../../core/log';
 import { PRODUCT } from '../../core/product';
-import { AGENT_HOOK_LIMITS, captureAgentCall } from '../../io/agents/capture';
+import { AGENT_HOOK_LIMITS, captureAgentCall, settleSnapshots } from '../../io/agents/capture';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { Spool } from '../../io/store/spool';
 import type { Command, CommandContext } from '../command';
@@ -109,6 +109,8 @@ async function record(
   if (!captured.location) return;
   const spool = new Spool(captured.location, logger);
   for (const r of [...(captured.record ? [captured.record] : []), ...(captured.more ?? [])]) spool.appendSync(r);
+  // Only now: until the records are in the spool, the snapshots they replace still speak for the calls.
+  settleSnapshots(captured);
 }
 
 export const agentHookCommand: Command = {

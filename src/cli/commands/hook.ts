@@ -15,7 +15,7 @@ import {
   formatCoAuthors,
 } from '../../core/formats/trailers';
 import { ingestAgentSpool } from '../../io/agents/ingest';
-import { unfinishedShellFiles } from '../unfinished-shells';
+import { unfinishedShellFiles } from '../../io/agents/unfinished-shells';
 import { commitOrigin, gitCommitArgs, isAmend, type CommitOrigin } from '../../io/git/commit-context';
 import { loadHistory, mergeChains, type History } from '../../io/attribution/history-attribution';
 import { HOOK_MARKERS } from '../../io/git/hooks';
@@ -74,13 +74,13 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   const amend = commitArgs ? isAmend(commitArgs) : source === 'commit' && sha === 'HEAD';
   const base = (amend ? hasParent : hasHead) ? (amend ? 'HEAD^' : 'HEAD') : await emptyTree(root);
 
+  // Agents' shell commands with no record yet, looked at before the spool: a record a hook adds meanwhile is
+  // ingested below, and its snapshot (removed only after that record was written) is counted here.
+  const unfinished = await unfinishedShellFiles(location, logger);
   // What agents wrote through their hooks since the last look: into the store, so the staged files find it.
   await ingestAgentSpool(location, logger);
   const store = openRunsStore(location, logger);
-  const [history, unfinished] = await Promise.all([
-    historyOf(root, origin, amend, logger),
-    unfinishedShellFiles(location, logger),
-  ]);
+  const history = await historyOf(root, origin, amend, logger);
   const attribution = await stagedAttribution(store, root, base, logger, {
     history,
     unfinished: unfinished.files,

@@ -484,16 +484,17 @@ function turnEnd(agent: AgentName, event: string, tool: Tool, payload: Json, sto
 function claudeStop(payload: Json): AgentCall {
   const running: string[] = [];
   const tasks = payload.background_tasks;
-  if (Array.isArray(tasks))
-    for (const t of tasks)
-      if (
-        isObject(t) &&
-        typeof t.id === 'string' &&
-        t.status !== 'completed' &&
-        t.status !== 'failed' &&
-        t.status !== 'killed'
-      )
-        running.push(t.id);
+  // Without the list, nothing is known of the tasks: none has ended, and the turn is not known to be idle.
+  if (!Array.isArray(tasks)) return turnEnd('claude-code', 'Stop', 'claude-code', payload);
+  for (const t of tasks)
+    if (
+      isObject(t) &&
+      typeof t.id === 'string' &&
+      t.status !== 'completed' &&
+      t.status !== 'failed' &&
+      t.status !== 'killed'
+    )
+      running.push(t.id);
   return turnEnd('claude-code', 'Stop', 'claude-code', payload, { running, idle: running.length === 0 });
 }
 
@@ -532,13 +533,14 @@ function resultEnds(payload: Json): { first: string; last: string; whole: string
 function copilotBackground(payload: Json): { taskId: string } | undefined {
   const ends = resultEnds(payload);
   if (!ends) return undefined;
-  for (const line of [ends.first, ends.last]) {
-    const m =
-      /^<command started in (?:detached )?background with shellId: ([A-Za-z0-9_-]{1,128})>$/.exec(line) ??
-      /^<(?:detached )?command with shellId: ([A-Za-z0-9_-]{1,128}) is still running\b/.exec(line);
-    if (m) return { taskId: m[1]! };
-  }
-  return undefined;
+  // Started in the background: that line is the whole answer (a command's own output cannot come before it).
+  const started = /^<command started in (?:detached )?background with shellId: ([A-Za-z0-9_-]{1,128})>$/.exec(
+    ends.whole,
+  );
+  if (started) return { taskId: started[1]! };
+  // Past its wait: Copilot CLI's line ends the answer, after the output so far.
+  const late = /^<(?:detached )?command with shellId: ([A-Za-z0-9_-]{1,128}) is still running\b/.exec(ends.last);
+  return late ? { taskId: late[1]! } : undefined;
 }
 
 /**
@@ -559,6 +561,9 @@ function copilotShellCompleted(payload: Json): string | undefined {
  * where Qwen Code keeps the task's state (JSON with `status` running | completed | failed | cancelled).
  */
 function qwenBackground(payload: Json): { taskId: string; pid?: number; statusFile?: string } | undefined {
+  // Only a call that asked for the background: a foreground command's answer is its own output, which could say this.
+  const input = payload.tool_input;
+  if (!isObject(input) || input.is_background !== true) return undefined;
   const ends = resultEnds(payload);
   if (!ends || ends.first !== 'Background shell started.') return undefined;
   const id = /^id: (\S+)$/m.exec(ends.whole)?.[1];

@@ -3,6 +3,7 @@ import type { Logger } from '../../core/log';
 import { AI_ATTRIBUTION, ASSISTED_BY, formatAiAttribution, formatAssistedBy } from '../../core/formats/trailers';
 import { stagedAttribution } from '../../io/attribution/staged-attribution';
 import { openRunsStore } from '../../io/attribution/runs-store';
+import { unfinishedShellFiles } from '../../io/agents/unfinished-shells';
 import { locateRepository } from '../../io/git/repository';
 import { commitExists, emptyTree } from '../../io/git/staged';
 
@@ -17,10 +18,12 @@ export interface TrailerPreview {
 export async function previewTrailers(folder: string, logger: Logger): Promise<TrailerPreview> {
   const location = await locateRepository(folder);
   const base = (await commitExists(location.root, 'HEAD')) ? 'HEAD' : await emptyTree(location.root);
-  const result = await stagedAttribution(openRunsStore(location, logger), location.root, base, logger);
+  // As the commit hook does: agents' shell commands with no record yet make what they may have written ask for review.
+  const { files: unfinished } = await unfinishedShellFiles(location, logger);
+  const result = await stagedAttribution(openRunsStore(location, logger), location.root, base, logger, { unfinished });
   const a = result.attribution;
   const trailers =
-    a.ai + a.mixed > 0
+    a.ai + a.mixed + (a.skipped ?? 0) + (a.deleted ?? 0) > 0
       ? [
           ...formatAssistedBy(result.agents).map(v => `${ASSISTED_BY}: ${v}`),
           `${AI_ATTRIBUTION}: ${formatAiAttribution(a)}`,

@@ -21,7 +21,7 @@ import {
   type RepositoryLocation,
 } from '../git/repository';
 import { isBinary, readBlobs } from '../git/staged';
-import { ensureDirSync, writeFileAtomicSync } from '../store/atomic-file';
+import { ensureDirSync, randomHex, writeFileAtomicSync } from '../store/atomic-file';
 import { splitNul, parseStatus } from '../git/parse';
 
 /**
@@ -66,8 +66,15 @@ export interface CaptureResult {
   record?: AgentSpoolRecord;
   /** More records to append after it (background shell tasks that ended, at a turn's end). */
   more?: AgentSpoolRecord[];
+  /** Snapshot files the records replace: to remove once they are in the spool (settleSnapshots), not before. */
+  settled?: string[];
   /** What was refused or could not be read, for the one log line. */
   problems: string[];
+}
+
+/** Removes the snapshot files a capture's records replace, once those records are in the spool. Best effort. */
+export function settleSnapshots(result: CaptureResult): void {
+  for (const file of result.settled ?? []) fs.rmSync(file, { force: true });
 }
 
 /** The folder under the state folder where a shell command's pre-tool snapshot waits for its post-tool hook. */
@@ -311,7 +318,14 @@ interface ShellSnapshot {
    * A background task's snapshot, kept until the agent shows the task ended: its task, command and tool call id,
    * and where its end can be read (the agent's status file for it, its process).
    */
-  background?: { taskId: string; command: string; toolUseId?: string; statusFile?: string; pid?: number };
+  background?: {
+    taskId: string;
+    command: string;
+    toolUseId?: string;
+    statusFile?: string;
+    pid?: number;
+    agentId?: string;
+  };
 }
 
 /** Most stash entries whose blobs a snapshot lists. */
@@ -375,18 +389,25 @@ function snapshotFile(location: RepositoryLocation, call: AgentCall, dir = SHELL
   return path.join(location.stateDir, dir, `${key}.json`);
 }
 
-/** Writes what a later hook of the same call needs, sweeping the folder of snapshots whose later hook never came. */
+/**
+ * Writes what a later hook of the same call needs. Edit snapshots whose post-tool hook never came are swept after a
+ * day; shell snapshots are not: until their end is known they ask for review (unfinishedShells expires them).
+ */
 function writeSnapshot(file: string, value: object): void {
   ensureDirSync(path.dirname(file));
-  removeStaleSnapshots(path.dirname(file));
+  if (path.basename(path.dirname(file)) === EDIT_SNAPSHOT_DIR) removeStaleSnapshots(path.dirname(file));
   writeFileAtomicSync(file, JSON.stringify(value));
 }
 
-/** A snapshot file's JSON; undefined when it is missing or unreadable. `take` removes the file once read. */
-function readJson(file: string, take: boolean): unknown {
+/**
+ * A snapshot file's JSON; undefined when it is missing or unreadable. With `settled`, the file is one the record
+ * being made replaces: it is listed there, and removed only once that record is in the spool (agent-hook.ts), so
+ * that a hook killed in between, or a commit looking meanwhile, still finds it.
+ */
+function readJson(file: string, settled?: string[]): unknown {
   try {
     const value: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (take) fs.rmSync(file, { force: true });
+    settled?.push(file);
     return value;
   } catch {
     return undefined;
@@ -410,8 +431,13 @@ function saveEditSnapshot(location: RepositoryLocation, call: AgentCall, files: 
 }
 
 /** Adds the pre-tool texts the same call's pre-tool hook kept to a post-tool record's files (and forgets them). */
-function addEditSnapshot(location: RepositoryLocation, call: AgentCall, files: AgentFileSnapshot[]): void {
-  const snapshot = readJson(snapshotFile(location, call, EDIT_SNAPSHOT_DIR), true) as EditSnapshot | undefined;
+function addEditSnapshot(
+  location: RepositoryLocation,
+  call: AgentCall,
+  files: AgentFileSnapshot[],
+  settled: string[],
+): void {
+  const snapshot = readJson(snapshotFile(location, call, EDIT_SNAPSHOT_DIR), settled) as EditSnapshot | undefined;
   if (snapshot?.v !== 1 || typeof snapshot.files !== 'object' || snapshot.files === null) return;
   for (const f of files) {
     const was = snapshot.files[f.path];
@@ -430,7 +456,8 @@ function backgroundPrefix(call: AgentCall): string {
  * is kept, under its task id, until the agent says the task ended (endedBackgroundTasks).
  */
 function keepForBackground(location: RepositoryLocation, call: AgentCall): void {
-  const snapshot = readSnapshot(snapshotFile(location, call));
+  const pre = snapshotFile(location, call);
+  const snapshot = readSnapshot(pre);
   const task = call.background;
   if (!snapshot || !call.shell || !task) return;
   snapshot.background = {
@@ -439,9 +466,13 @@ function keepForBackground(location: RepositoryLocation, call: AgentCall): void 
     ...(call.toolUseId !== undefined ? { toolUseId: call.toolUseId } : {}),
     ...(task.statusFile !== undefined ? { statusFile: task.statusFile } : {}),
     ...(task.pid !== undefined ? { pid: task.pid } : {}),
+    ...(call.agentId !== undefined ? { agentId: call.agentId } : {}),
   };
-  const name = `${backgroundPrefix(call)}${shortHash(task.taskId).slice(0, 16)}.json`;
+  // A sub-agent numbers its shells as its parent does: its id is part of the name.
+  const name = `${backgroundPrefix(call)}${shortHash(`${call.agentId ?? ''}\0${task.taskId}`).slice(0, 16)}.json`;
   writeSnapshot(path.join(location.stateDir, SHELL_SNAPSHOT_DIR, name), snapshot);
+  // The task's snapshot stands for it now.
+  fs.rmSync(pre, { force: true });
 }
 
 /** How many bytes of an agent's own record of its tasks (a status file, a session log) are read at most. */
@@ -470,21 +501,32 @@ function readTail(file: string, maxBytes: number): string | undefined {
  * Copilot CLI's shells that its session log says completed (`system.notification`, kind `shell_completed`). The log
  * may be written a moment after the hooks of the turn that follows: its Notification hook says it first.
  */
-function copilotEndedShells(events: string | undefined): Set<string> {
-  const ended = new Set<string>();
+function copilotEndedShells(events: string | undefined): { agentId?: string; shellId: string; at: number }[] {
+  const ended: { agentId?: string; shellId: string; at: number }[] = [];
   const log = events !== undefined ? readTail(events, TASK_RECORD_BYTES) : undefined;
   if (log === undefined) return ended;
   for (const line of log.split('\n')) {
     if (!line.includes('shell_completed') && !line.includes('shell_detached_completed')) continue;
     try {
-      const event = JSON.parse(line) as { type?: unknown; data?: { kind?: { type?: unknown; shellId?: unknown } } };
+      const event = JSON.parse(line) as {
+        type?: unknown;
+        timestamp?: unknown;
+        agentId?: unknown;
+        data?: { kind?: { type?: unknown; shellId?: unknown } };
+      };
       const kind = event.data?.kind;
+      const at = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : NaN;
       if (
         event.type === 'system.notification' &&
         (kind?.type === 'shell_completed' || kind?.type === 'shell_detached_completed') &&
-        typeof kind.shellId === 'string'
+        typeof kind.shellId === 'string' &&
+        !Number.isNaN(at)
       )
-        ended.add(kind.shellId);
+        ended.push({
+          shellId: kind.shellId,
+          at,
+          ...(typeof event.agentId === 'string' ? { agentId: event.agentId } : {}),
+        });
     } catch {
       // a line cut by the tail, or not JSON: not a notification we can read
     }
@@ -492,14 +534,19 @@ function copilotEndedShells(events: string | undefined): Set<string> {
   return ended;
 }
 
-/** Whether a process is gone (a pid reused since is taken for the task still running: the safe side). */
+/** Whether a process and its group are gone (a pid reused since is taken for the task still running: the safe side). */
 function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  // The process, and its group (the agents start a background shell as a group's leader; what it started goes on in
+  // the group after it ends).
+  for (const target of [pid, -pid]) {
+    try {
+      process.kill(target, 0);
+      return false;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') return false;
+    }
   }
+  return true;
 }
 
 /**
@@ -508,23 +555,30 @@ function processGone(pid: number): boolean {
  * (Gemini CLI). Anything else: still running.
  */
 function taskEnded(
+  snapshot: ShellSnapshot,
   task: NonNullable<ShellSnapshot['background']>,
   stop: AgentCall,
-  copilotEnded: () => Set<string>,
+  copilotEnded: () => ReturnType<typeof copilotEndedShells>,
 ): boolean {
-  if (stop.stop?.ended?.includes(task.taskId)) return true;
+  // The word of the agent that started it: a sub-agent's shell ids are its own.
+  if (stop.stop?.ended?.includes(task.taskId) && stop.agentId === task.agentId) return true;
   const running = stop.stop?.running;
   if (running) return !running.includes(task.taskId);
   if (task.statusFile !== undefined) {
     const text = readTail(task.statusFile, 64 * 1024);
     try {
       const state = JSON.parse(text ?? '') as { id?: unknown; status?: unknown };
-      if (state.id === task.taskId && typeof state.status === 'string') return state.status !== 'running';
+      if (state.id === task.taskId && typeof state.status === 'string')
+        return state.status === 'completed' || state.status === 'failed' || state.status === 'cancelled';
     } catch {
       // unreadable: fall through to the process
     }
   }
-  if (stop.agent === 'copilot-cli') return copilotEnded().has(task.taskId);
+  // A completion logged after the shell started (an id used again later must not end the newer shell).
+  if (stop.agent === 'copilot-cli') {
+    const started = Date.parse(snapshot.at);
+    return copilotEnded().some(e => e.shellId === task.taskId && e.agentId === task.agentId && e.at >= started);
+  }
   return task.pid !== undefined && processGone(task.pid);
 }
 
@@ -539,6 +593,7 @@ async function endedBackgroundTasks(
   problems: string[],
   now: Date,
   logger: Logger,
+  settled: string[],
 ): Promise<AgentSpoolRecord[]> {
   const dir = path.join(location.stateDir, SHELL_SNAPSHOT_DIR);
   let names: string[];
@@ -547,17 +602,27 @@ async function endedBackgroundTasks(
   } catch {
     return [];
   }
-  if (stop.stop?.idle === true) forgetRefusedShells(dir, names, stop);
+  if (stop.stop?.idle === true) await forgetRefusedShells(location, dir, names, stop, logger);
   names = names.filter(n => n.startsWith(backgroundPrefix(stop)));
-  let copilotEnded: Set<string> | undefined;
-  const endedInLog = (): Set<string> => (copilotEnded ??= copilotEndedShells(stop.transcriptPath));
+  let copilotEnded: ReturnType<typeof copilotEndedShells> | undefined;
+  const endedInLog = (): ReturnType<typeof copilotEndedShells> =>
+    (copilotEnded ??= copilotEndedShells(stop.transcriptPath));
   const records: AgentSpoolRecord[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
-    const snapshot = readJson(file, false) as ShellSnapshot | undefined;
+    const snapshot = readJson(file) as ShellSnapshot | undefined;
     const task = snapshot?.background;
-    if (snapshot?.v !== 1 || !task || typeof task.command !== 'string' || !taskEnded(task, stop, endedInLog)) continue;
-    fs.rmSync(file, { force: true });
+    if (snapshot?.v !== 1 || !task || typeof task.command !== 'string' || !taskEnded(snapshot, task, stop, endedInLog))
+      continue;
+    // Claimed by renaming (one hook only, when a notification and a turn's end come at once); the claimed file
+    // still counts as unfinished until the record is in the spool.
+    const claimed = path.join(dir, `claimed-${process.pid}-${randomHex(4)}-${name}`);
+    try {
+      fs.renameSync(file, claimed);
+    } catch {
+      continue;
+    }
+    settled.push(claimed);
     const { stop: _stop, ...rest } = stop;
     const call: AgentCall = {
       ...rest,
@@ -566,7 +631,7 @@ async function endedBackgroundTasks(
       shell: { command: task.command },
       ...(task.toolUseId !== undefined ? { toolUseId: task.toolUseId } : {}),
     };
-    const files = await shellPost(location, call, limits, problems, logger, snapshot);
+    const files = await shellPost(location, call, limits, problems, logger, settled, snapshot);
     records.push({ type: AGENT_RECORD_TYPE, v: AGENT_RECORD_VERSION, at: now.toISOString(), call, files });
   }
   return records;
@@ -578,12 +643,36 @@ async function endedBackgroundTasks(
  * one goes on in the background). Codex sends no post-tool hook for a command still running when it answers the
  * model: its waiting snapshots stay, and ask for review at commit, until they expire.
  */
-function forgetRefusedShells(dir: string, names: readonly string[], stop: AgentCall): void {
+async function forgetRefusedShells(
+  location: RepositoryLocation,
+  dir: string,
+  names: readonly string[],
+  stop: AgentCall,
+  logger: Logger,
+): Promise<void> {
+  const waiting: { file: string; snapshot: ShellSnapshot }[] = [];
   for (const name of names) {
-    if (name.startsWith('bg-')) continue;
+    if (!name.endsWith('.json') || /^(bg|claimed|expired)-/.test(name)) continue;
     const file = path.join(dir, name);
-    const snapshot = readJson(file, false) as ShellSnapshot | undefined;
-    if (snapshot?.agent === stop.agent && snapshot.session === stop.session && snapshot.background === undefined)
+    const snapshot = readJson(file) as ShellSnapshot | undefined;
+    if (
+      snapshot?.v === 1 &&
+      typeof snapshot.entries === 'object' &&
+      snapshot.entries !== null &&
+      snapshot.agent === stop.agent &&
+      snapshot.session === stop.session &&
+      snapshot.background === undefined
+    )
+      waiting.push({ file, snapshot });
+  }
+  if (waiting.length === 0) return;
+  // Only one after which nothing changed: a call that ran and whose post-tool hook was lost (a timeout, an
+  // interruption) may have written, and stays to ask for review.
+  const { entries: now } = await statusEntries(location.root, AGENT_HOOK_LIMITS, logger);
+  for (const { file, snapshot } of waiting) {
+    if (snapshot.truncated) continue;
+    const changes = changesSince(location.root, new Map(Object.entries(snapshot.entries)), now);
+    if (changes.changed.length === 0 && changes.vanished.length === 0 && changes.gone.length === 0)
       fs.rmSync(file, { force: true });
   }
 }
@@ -639,8 +728,8 @@ async function shellPre(
   writeSnapshot(snapshotFile(location, call), snapshot);
 }
 
-function readSnapshot(file: string): ShellSnapshot | undefined {
-  const value = readJson(file, true) as ShellSnapshot | undefined;
+function readSnapshot(file: string, settled?: string[]): ShellSnapshot | undefined {
+  const value = readJson(file, settled) as ShellSnapshot | undefined;
   return value?.v === 1 && typeof value.entries === 'object' && value.entries !== null ? value : undefined;
 }
 
@@ -706,28 +795,84 @@ export async function unfinishedShells(location: RepositoryLocation, logger: Log
   } catch {
     return [];
   }
-  const snapshots: ShellSnapshot[] = [];
-  const cutoff = Date.now() - SNAPSHOT_LIFETIME_MS;
+  const snapshots: { file: string; snapshot: ShellSnapshot }[] = [];
+  const expired: { file: string; entry: ExpiredShell }[] = [];
   for (const name of names) {
-    const snapshot = readJson(path.join(dir, name), false) as ShellSnapshot | undefined;
-    if (snapshot?.v !== 1 || typeof snapshot.entries !== 'object' || snapshot.entries === null) continue;
-    if (!(Date.parse(snapshot.at) >= cutoff)) continue;
-    snapshots.push(snapshot);
+    const file = path.join(dir, name);
+    const value = readJson(file) as ShellSnapshot | ExpiredShell | undefined;
+    if (value?.v !== 1) continue;
+    if ('expired' in value && value.expired === true && Array.isArray(value.paths))
+      expired.push({ file, entry: value });
+    else if ('entries' in value && typeof value.entries === 'object' && value.entries !== null)
+      snapshots.push({ file, snapshot: value });
   }
-  if (snapshots.length === 0) return [];
+  if (snapshots.length === 0 && expired.length === 0) return [];
   const { entries: now, truncated } = await statusEntries(location.root, AGENT_HOOK_LIMITS, logger);
-  return snapshots.map(snapshot => {
+  const changed = (p: string): boolean => now.has(p);
+  const cutoff = Date.now() - SNAPSHOT_LIFETIME_MS;
+  const shells: UnfinishedShell[] = [];
+  for (const { file, snapshot } of snapshots) {
     // A snapshot that could not list everything: whatever is changed now may be the command's.
-    const paths =
+    const since =
       snapshot.truncated || truncated
-        ? [...now.keys()].filter(p => !now.get(p)!.missing).sort()
-        : changesSince(location.root, new Map(Object.entries(snapshot.entries)), now).changed;
+        ? { changed: [...now.keys()].sort(), vanished: [], gone: [] }
+        : changesSince(location.root, new Map(Object.entries(snapshot.entries)), now);
+    const paths = [...new Set([...since.changed, ...since.vanished.map(v => v.path), ...since.gone])].sort();
     const shell: UnfinishedShell = { since: snapshot.at, background: snapshot.background !== undefined, paths };
     if (snapshot.agent !== undefined) shell.agent = snapshot.agent;
     const command = snapshot.background?.command ?? snapshot.command;
     if (command !== undefined) shell.command = command;
-    return shell;
-  });
+    if (!(Date.parse(snapshot.at) >= cutoff)) expire(file, shell);
+    shells.push(shell);
+  }
+  for (const { file, entry } of expired) {
+    // Until each file it may have written is committed (or put back): then nothing is left to ask about.
+    const paths = entry.paths.filter(p => typeof p === 'string' && changed(p));
+    if (paths.length === 0) {
+      fs.rmSync(file, { force: true });
+      continue;
+    }
+    shells.push({
+      since: entry.since,
+      background: entry.background === true,
+      paths,
+      ...(typeof entry.agent === 'string' ? { agent: entry.agent } : {}),
+      ...(typeof entry.command === 'string' ? { command: entry.command } : {}),
+    });
+  }
+  return shells;
+}
+
+/**
+ * What is kept of a shell snapshot older than a day: the files changed since it started, as they were when it
+ * expired. Later changes no longer count against it; these do, until each is committed or put back.
+ */
+interface ExpiredShell {
+  v: 1;
+  expired: true;
+  since: string;
+  background?: boolean;
+  agent?: string;
+  command?: string;
+  paths: string[];
+}
+
+function expire(file: string, shell: UnfinishedShell): void {
+  const entry: ExpiredShell = {
+    v: 1,
+    expired: true,
+    since: shell.since,
+    background: shell.background,
+    paths: shell.paths,
+    ...(shell.agent !== undefined ? { agent: shell.agent } : {}),
+    ...(shell.command !== undefined ? { command: shell.command } : {}),
+  };
+  try {
+    writeFileAtomicSync(path.join(path.dirname(file), `expired-${path.basename(file)}`), JSON.stringify(entry));
+    fs.rmSync(file, { force: true });
+  } catch {
+    // kept as it is: it goes on counting
+  }
 }
 
 async function shellPost(
@@ -736,9 +881,10 @@ async function shellPost(
   limits: AgentHookLimits,
   problems: string[],
   logger: Logger,
+  settled: string[],
   kept?: ShellSnapshot,
 ): Promise<AgentFileSnapshot[]> {
-  const snapshot = kept ?? readSnapshot(snapshotFile(location, call));
+  const snapshot = kept ?? readSnapshot(snapshotFile(location, call), settled);
   if (!snapshot) {
     problems.push(
       'no work tree snapshot from before the command (is the pre-tool hook installed?); its changes stay unattributed',
@@ -892,17 +1038,18 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
     call: mapped,
     files: [],
   };
+  const settled: string[] = [];
   if (mapped.stop) {
-    const more = await endedBackgroundTasks(location, mapped, limits, problems, now, options.logger);
-    return more.length > 0 ? { location, more, problems } : { location, problems };
+    const more = await endedBackgroundTasks(location, mapped, limits, problems, now, options.logger, settled);
+    return more.length > 0 ? { location, more, problems, settled } : { location, problems };
   }
   if (mapped.shell) {
     if (mapped.phase === 'pre') await shellPre(location, mapped, limits, now, options.logger);
     else if (mapped.background) {
       keepForBackground(location, mapped);
       return { location, problems };
-    } else record.files = await shellPost(location, mapped, limits, problems, options.logger);
-    return { location, record, problems };
+    } else record.files = await shellPost(location, mapped, limits, problems, options.logger, settled);
+    return { location, record, problems, settled };
   }
   if (mapped.edits.length === 0) return { location, problems };
   let total = 0;
@@ -928,6 +1075,6 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
     record.files.push(file);
   }
   if (mapped.phase === 'pre') saveEditSnapshot(location, mapped, record.files);
-  else addEditSnapshot(location, mapped, record.files);
-  return { location, record, problems };
+  else addEditSnapshot(location, mapped, record.files, settled);
+  return { location, record, problems, settled };
 }

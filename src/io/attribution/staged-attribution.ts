@@ -128,18 +128,50 @@ export async function stagedAttribution(
   }
   const result = attributeCommit(texts.map(t => t.file));
   await countAiDeletions(store, root, base, texts, result, options, logger);
-  // Unknown lines in a file an agent's unfinished shell command may have written may be its text.
-  for (const f of result.files) {
-    const shell = options.unfinished?.get(f.path);
-    if (shell === undefined || !f.added.some(l => l.cls === 'u')) continue;
-    logger.warn(`${f.path}: ${shell} may have written its unknown lines; counted as skipped`);
-    skipped.push(f.path);
-  }
+  // Unknown lines in a file an agent's unfinished shell command may have written may be its text, and lines it
+  // removes may be its removal.
+  const unfinishedHits = await unfinishedShellHits(root, base, texts, result, options, logger);
+  skipped.push(...unfinishedHits);
   // Only files that add lines can hide AI text: a skipped file with nothing new is not worth a senior's look.
   const adding = new Set(result.files.map(f => f.path));
-  const counted = [...new Set(skipped)].filter(p => adding.has(p) || history.expected.has(p));
+  const counted = [...new Set(skipped)].filter(
+    p => adding.has(p) || history.expected.has(p) || unfinishedHits.includes(p),
+  );
   if (counted.length > 0) result.attribution.skipped = counted.length;
   return result;
+}
+
+/**
+ * The staged files an agent's unfinished shell command (options.unfinished) may have changed, and whose change we
+ * cannot tell apart from its: unknown added lines, removed lines, or the file deleted.
+ */
+async function unfinishedShellHits(
+  root: string,
+  base: string,
+  texts: readonly { change: StagedChange; file: StagedText }[],
+  result: CommitAttribution,
+  options: StagedOptions,
+  logger: Logger,
+): Promise<string[]> {
+  const unfinished = options.unfinished;
+  if (!unfinished || unfinished.size === 0) return [];
+  const hits = new Map<string, string>();
+  for (const f of result.files) {
+    const shell = unfinished.get(f.path);
+    if (shell !== undefined && f.added.some(l => l.cls === 'u'))
+      hits.set(f.path, `${shell} may have written its unknown lines`);
+  }
+  for (const { change, file } of texts) {
+    const shell = unfinished.get(change.path);
+    if (shell !== undefined && !hits.has(change.path) && removedLines(file.oldText, file.newText).length > 0)
+      hits.set(change.path, `${shell} may have removed its lines`);
+  }
+  for (const g of await stagedDeletedFiles(root, base, { logger })) {
+    const shell = unfinished.get(g.path);
+    if (shell !== undefined) hits.set(g.path, `${shell} may have deleted it`);
+  }
+  for (const [p, why] of hits) logger.warn(`${p}: ${why}; counted as skipped`);
+  return [...hits.keys()];
 }
 
 /**

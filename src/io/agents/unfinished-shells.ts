@@ -1,8 +1,8 @@
-import { HOOK_AGENTS, type AgentName } from '../core/agents/table';
-import type { Logger } from '../core/log';
-import { printable } from '../core/review/packet';
-import { unfinishedShells, type UnfinishedShell } from '../io/agents/capture';
-import type { RepositoryLocation } from '../io/git/repository';
+import { HOOK_AGENTS, type AgentName } from '../../core/agents/table';
+import type { Logger } from '../../core/log';
+import { printable } from '../../core/review/packet';
+import { unfinishedShells, type UnfinishedShell } from './capture';
+import type { RepositoryLocation } from '../git/repository';
 
 /** How a person recognises an unfinished shell command: whose, what (cut short, every character visible), since when. */
 export function describeUnfinishedShell(shell: UnfinishedShell): string {
