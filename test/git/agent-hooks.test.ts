@@ -1360,11 +1360,28 @@ describe('agent hooks with the built CLI and real git', function () {
       const stop = payload('qwen-code', 'stop.json', { session_id: JSON.parse(pre).session_id });
       repo.hook('qwen-code', stop);
       assert.equal(unfinished().length, 1, 'still running by its status file');
-      fs.writeFileSync(status, JSON.stringify({ id: 'bg_1', status: 'completed', exitCode: 0 }));
+      // It ended a minute ago; a file changed since then is someone else's too: not credited, asks for review.
+      const ended = Date.now() - 60_000;
+      fs.utimesSync(path.join(repo.dir, 'src/bg.ts'), new Date(ended - 5000), new Date(ended - 5000));
+      repo.write('src/later.ts', 'export const later = 1;\n');
+      fs.writeFileSync(
+        status,
+        JSON.stringify({ id: 'bg_1', status: 'completed', exitCode: 0, endTime: new Date(ended).toISOString() }),
+      );
       repo.hook('qwen-code', stop);
-      assert.deepEqual(unfinished(), []);
-      const [file] = repo.status().worktree.files;
-      assert.deepEqual([file?.path, file?.ai, file?.segments[0]?.tool], ['src/bg.ts', 1, 'qwen-code']);
+      assert.deepEqual(
+        unfinished().map(u => [u.command, u.paths]),
+        [[bg, ['src/later.ts']]],
+      );
+      const files = repo.status().worktree.files.map(f => [f.path, f.ai, f.unknown, f.segments[0]?.tool]);
+      assert.deepEqual(files, [
+        ['src/bg.ts', 1, 0, 'qwen-code'],
+        ['src/later.ts', 0, 1, undefined],
+      ]);
+      commit();
+      assert.deepEqual(repo.trailers('AI-Attribution'), [
+        'v1 added=2 ai=1 mixed=0 unknown=1 tools=qwen-code/agent:1 skipped=1',
+      ]);
     });
 
     it("Gemini CLI's background shell: ended when its process is gone", async () => {

@@ -550,26 +550,30 @@ function processGone(pid: number): boolean {
 }
 
 /**
- * Whether the agent shows a background task ended: the turn's list of running tasks (Claude Code), the task's
- * status file (Qwen Code: its `id` and a `status` other than running), Copilot CLI's session log, the process
- * (Gemini CLI). Anything else: still running.
+ * Whether the agent shows a background task ended, and when when it says (`at`, milliseconds): the turn's list of
+ * running tasks (Claude Code), the task's status file (Qwen Code: its `id`, a final `status`, its `endTime`),
+ * Copilot CLI's notification or session log, the process and its group (Gemini CLI). Anything else: still running.
  */
 function taskEnded(
   snapshot: ShellSnapshot,
   task: NonNullable<ShellSnapshot['background']>,
   stop: AgentCall,
   copilotEnded: () => ReturnType<typeof copilotEndedShells>,
-): boolean {
+  now: Date,
+): { at?: number } | undefined {
   // The word of the agent that started it: a sub-agent's shell ids are its own.
-  if (stop.stop?.ended?.includes(task.taskId) && stop.agentId === task.agentId) return true;
+  if (stop.stop?.ended?.includes(task.taskId) && stop.agentId === task.agentId) return { at: now.getTime() };
   const running = stop.stop?.running;
-  if (running) return !running.includes(task.taskId);
+  if (running) return running.includes(task.taskId) ? undefined : {};
   if (task.statusFile !== undefined) {
     const text = readTail(task.statusFile, 64 * 1024);
     try {
-      const state = JSON.parse(text ?? '') as { id?: unknown; status?: unknown };
-      if (state.id === task.taskId && typeof state.status === 'string')
-        return state.status === 'completed' || state.status === 'failed' || state.status === 'cancelled';
+      const state = JSON.parse(text ?? '') as { id?: unknown; status?: unknown; endTime?: unknown };
+      if (state.id === task.taskId && typeof state.status === 'string') {
+        if (state.status !== 'completed' && state.status !== 'failed' && state.status !== 'cancelled') return undefined;
+        const at = typeof state.endTime === 'string' ? Date.parse(state.endTime) : NaN;
+        return Number.isNaN(at) ? {} : { at };
+      }
     } catch {
       // unreadable: fall through to the process
     }
@@ -577,9 +581,10 @@ function taskEnded(
   // A completion logged after the shell started (an id used again later must not end the newer shell).
   if (stop.agent === 'copilot-cli') {
     const started = Date.parse(snapshot.at);
-    return copilotEnded().some(e => e.shellId === task.taskId && e.agentId === task.agentId && e.at >= started);
+    const ends = copilotEnded().filter(e => e.shellId === task.taskId && e.agentId === task.agentId && e.at >= started);
+    return ends.length > 0 ? { at: Math.min(...ends.map(e => e.at)) } : undefined;
   }
-  return task.pid !== undefined && processGone(task.pid);
+  return task.pid !== undefined && processGone(task.pid) ? {} : undefined;
 }
 
 /**
@@ -612,8 +617,9 @@ async function endedBackgroundTasks(
     const file = path.join(dir, name);
     const snapshot = readJson(file) as ShellSnapshot | undefined;
     const task = snapshot?.background;
-    if (snapshot?.v !== 1 || !task || typeof task.command !== 'string' || !taskEnded(snapshot, task, stop, endedInLog))
-      continue;
+    if (snapshot?.v !== 1 || !task || typeof task.command !== 'string') continue;
+    const ended = taskEnded(snapshot, task, stop, endedInLog, now);
+    if (!ended) continue;
     // Claimed by renaming (one hook only, when a notification and a turn's end come at once); the claimed file
     // still counts as unfinished until the record is in the spool.
     const claimed = path.join(dir, `claimed-${process.pid}-${randomHex(4)}-${name}`);
@@ -631,7 +637,26 @@ async function endedBackgroundTasks(
       shell: { command: task.command },
       ...(task.toolUseId !== undefined ? { toolUseId: task.toolUseId } : {}),
     };
-    const files = await shellPost(location, call, limits, problems, logger, settled, snapshot);
+    let files = await shellPost(location, call, limits, problems, logger, settled, snapshot);
+    // A file changed after the agent says the task ended was changed by someone else too: its text is not all the
+    // task's, and which part is cannot be told. It is not credited; it asks for review (as an expired task would).
+    if (ended.at !== undefined) {
+      const later = files.filter(f => modifiedAfter(path.join(location.root, f.path), ended.at! + END_SLACK_MS));
+      if (later.length > 0) {
+        files = files.filter(f => !later.includes(f));
+        expire(
+          claimed,
+          {
+            since: snapshot.at,
+            background: true,
+            paths: later.map(f => f.path),
+            ...(snapshot.agent !== undefined ? { agent: snapshot.agent } : {}),
+            command: task.command,
+          },
+          false,
+        );
+      }
+    }
     records.push({ type: AGENT_RECORD_TYPE, v: AGENT_RECORD_VERSION, at: now.toISOString(), call, files });
   }
   return records;
@@ -857,7 +882,8 @@ interface ExpiredShell {
   paths: string[];
 }
 
-function expire(file: string, shell: UnfinishedShell): void {
+/** Keeps the files of `shell` asking for review (ExpiredShell), in place of its snapshot `file` (removed unless not `replace`). */
+function expire(file: string, shell: UnfinishedShell, replace = true): void {
   const entry: ExpiredShell = {
     v: 1,
     expired: true,
@@ -868,10 +894,22 @@ function expire(file: string, shell: UnfinishedShell): void {
     ...(shell.command !== undefined ? { command: shell.command } : {}),
   };
   try {
-    writeFileAtomicSync(path.join(path.dirname(file), `expired-${path.basename(file)}`), JSON.stringify(entry));
-    fs.rmSync(file, { force: true });
+    const name = path.basename(file).replace(/^(claimed-\d+-[0-9a-f]+-)/, '');
+    writeFileAtomicSync(path.join(path.dirname(file), `expired-${name}`), JSON.stringify(entry));
+    if (replace) fs.rmSync(file, { force: true });
   } catch {
     // kept as it is: it goes on counting
+  }
+}
+
+/** How much later than the end an agent reports a file may still have been written by the task (clocks, flushes). */
+const END_SLACK_MS = 2000;
+
+function modifiedAfter(file: string, ms: number): boolean {
+  try {
+    return fs.lstatSync(file).mtimeMs > ms;
+  } catch {
+    return false;
   }
 }
 
