@@ -274,23 +274,29 @@ export function modelFromTranscript(file: string, maxBytes: number): string | un
   try {
     const st = fs.statSync(file);
     if (!st.isFile() || st.size === 0) return undefined;
-    const length = Math.min(st.size, maxBytes);
-    const buffer = Buffer.alloc(length);
     fd = fs.openSync(file, 'r');
-    fs.readSync(fd, buffer, 0, length, st.size - length);
-    const text = buffer.toString('utf8');
-    const pattern = /(?<!\\)"(?:model|newModel)"\s*:\s*"([^"\\\r\n]{1,200})"/g;
-    let model: string | undefined;
-    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-      const name = m[1]!.trim();
-      if (name !== '' && name !== '<synthetic>') model = name;
+    // The last 16 KB name the model in a transcript that is going on; more only when they do not.
+    for (let length = Math.min(st.size, 16 * 1024); ; length = Math.min(st.size, maxBytes)) {
+      const buffer = Buffer.alloc(length);
+      fs.readSync(fd, buffer, 0, length, st.size - length);
+      const model = lastModel(buffer.toString('utf8'));
+      if (model !== undefined || length >= Math.min(st.size, maxBytes)) return model;
     }
-    return model;
   } catch {
     return undefined;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+function lastModel(text: string): string | undefined {
+  const pattern = /(?<!\\)"(?:model|newModel)"\s*:\s*"([^"\\\r\n]{1,200})"/g;
+  let model: string | undefined;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    const name = m[1]!.trim();
+    if (name !== '' && name !== '<synthetic>') model = name;
+  }
+  return model;
 }
 
 interface StatusEntry {
