@@ -87,6 +87,24 @@ describe('blame, export and notes sync with real git', function () {
         ['?', 'codex/agent'],
       ],
     );
+    // Lines of several commits without notes: each commit's own trailer (read for all of them at once).
+    const commitLine = (line: string, message: string): void => {
+      fs.appendFileSync(path.join(repo.dir, 'm.txt'), `${line}\n`);
+      repo.git('add', 'm.txt');
+      repo.git('commit', '-q', '--no-verify', '-m', message);
+    };
+    commitLine('a', 'one\n\nAI-Attribution: v1 added=1 ai=1 mixed=0 unknown=0 tools=claude-code/agent:1');
+    commitLine('b', 'two, by a person');
+    commitLine('c', 'three\n\nAI-Attribution: v1 added=1 ai=0 mixed=1 unknown=0 tools=gemini-cli/agent:1');
+    const many = JSON.parse(runCli(['blame', 'm.txt', '--json'], { cwd: repo.dir }).stdout) as BlameJson;
+    assert.deepEqual(
+      many.lines.map(l => [l.class, l.tool]),
+      [
+        ['?', 'claude-code/agent'],
+        ['u', undefined],
+        ['?', 'gemini-cli/agent'],
+      ],
+    );
     const readme = JSON.parse(runCli(['blame', 'README.md', '--json'], { cwd: repo.dir }).stdout) as BlameJson;
     assert.deepEqual(
       readme.lines.map(l => l.class),

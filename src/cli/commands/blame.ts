@@ -6,7 +6,7 @@ import { classifyLines, type LineReport } from '../../core/attribution/lines';
 import { PRODUCT } from '../../core/product';
 import { decodeRuns } from '../../core/formats/stored-runs';
 import { AI_ATTRIBUTION, parseAiAttribution } from '../../core/formats/trailers';
-import { blameFile, trailerOf } from '../../io/git/queries';
+import { blameFile, trailersOf } from '../../io/git/queries';
 import { readNotes } from '../../io/git/notes';
 import { openRunsStore } from '../../io/attribution/runs-store';
 import { locateRepository } from '../../io/git/repository';
@@ -77,9 +77,14 @@ export const blameCommand: Command = {
         );
       }
     }
-    for (const commit of commits.filter(c => !noteLines.has(c))) {
-      trailerInfo.set(commit, await trailerOf(location.root, commit, AI_ATTRIBUTION, context.logger));
-    }
+    // One git process for all the commits without a note (one each was most of blame's time on a long history).
+    const trailers = await trailersOf(
+      location.root,
+      commits.filter(c => !noteLines.has(c)),
+      AI_ATTRIBUTION,
+      context.logger,
+    );
+    for (const [commit, value] of trailers) trailerInfo.set(commit, value);
 
     // Uncommitted lines: the editor's record of the working file, if it matches the file as it is now.
     let working: LineReport | undefined;

@@ -27,18 +27,27 @@ export async function commitOfLine(file: string, line: number, logger?: Logger):
   return id && !/^0+$/.test(id) ? id : undefined;
 }
 
-/** The first value of trailer `key` in `commit`'s message, by git's own trailer parsing. */
-export async function trailerOf(
+/**
+ * The first value of trailer `key` in each of `commits`' messages, by git's own trailer parsing, from one git process
+ * (the commits go on its standard input, so there is no limit on how many).
+ */
+export async function trailersOf(
   root: string,
-  commit: string,
+  commits: readonly string[],
   key: string,
   logger?: Logger,
-): Promise<string | undefined> {
-  const value = await git(['log', '-1', `--format=%(trailers:key=${key},valueonly,separator=%x00)`, commit, '--'], {
-    cwd: root,
-    logger,
-  });
-  return value.split('\0')[0]?.trim() || undefined;
+): Promise<Map<string, string | undefined>> {
+  const found = new Map<string, string | undefined>();
+  if (commits.length === 0) return found;
+  const out = await git(
+    ['log', '-z', '--no-walk=unsorted', '--stdin', `--format=%H%x1f%(trailers:key=${key},valueonly,separator=%x1f)`],
+    { cwd: root, logger, input: `${commits.join('\n')}\n` },
+  );
+  for (const record of out.split('\0')) {
+    const [id, first] = record.split('\x1f');
+    if (id && /^[0-9a-f]{40,64}$/.test(id.trim())) found.set(id.trim(), first?.trim() || undefined);
+  }
+  return found;
 }
 
 /** The commits of a revision range, newest first. */
