@@ -1162,6 +1162,20 @@ describe('agent hooks with the built CLI and real git', function () {
         stdio: 'pipe',
       });
     };
+    /** Codex's pre-tool hook of a shell command, and no post-tool hook: it is still running when Codex answers. */
+    const codexStarts = (id: string, command: string): void => {
+      repo.hook(
+        'codex',
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: 'PreToolUse',
+          tool_name: 'Bash',
+          tool_use_id: id,
+          tool_input: { command },
+        }),
+      );
+    };
     const unfinished = (): { agent: string; command: string; background: boolean; paths: string[] }[] =>
       (JSON.parse(repo.cli(['status', '--json']).stdout) as { unfinishedShells: never[] }).unfinishedShells;
     const checkOf = (): { status: number | null; needReason: unknown; needsSignoff: unknown } => {
@@ -1229,17 +1243,7 @@ describe('agent hooks with the built CLI and real git', function () {
     });
 
     it("a shell whose post-tool hook never came (Codex's command still running when it answered the model) asks for review", () => {
-      repo.hook(
-        'codex',
-        JSON.stringify({
-          session_id: 's',
-          cwd: repo.dir,
-          hook_event_name: 'PreToolUse',
-          tool_name: 'Bash',
-          tool_use_id: 'c1',
-          tool_input: { command: bg },
-        }),
-      );
+      codexStarts('c1', bg);
       repo.write('src/bg.ts', 'export const bg = 1;\n');
       assert.deepEqual(
         unfinished().map(u => [u.agent, u.background, u.paths]),
@@ -1300,17 +1304,7 @@ describe('agent hooks with the built CLI and real git', function () {
     });
 
     it('a shell snapshot a day old still asks for review of what changed by then, until that is committed', () => {
-      repo.hook(
-        'codex',
-        JSON.stringify({
-          session_id: 's',
-          cwd: repo.dir,
-          hook_event_name: 'PreToolUse',
-          tool_name: 'Bash',
-          tool_use_id: 'c9',
-          tool_input: { command: 'npm run dev' },
-        }),
-      );
+      codexStarts('c9', 'npm run dev');
       repo.write('src/dev.ts', 'export const dev = 1;\n');
       // Two days pass.
       const dir = path.join(repo.dir, '.git', 'ai-provenance', 'agent-shell');
