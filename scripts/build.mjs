@@ -68,29 +68,40 @@ const builds = [
   plugins: [nodeModulesAsTheyAre(options.outfile === 'dist/extension.js' ? [] : LAZY)],
 }));
 
-/** The loader the launcher runs (dist/agent-hook.js), built with the hash and length of the bundle it loads. */
-function loaderOptions() {
-  const bundle = readFileSync('dist/agent-hook-bundle.js', 'utf8');
+/**
+ * A loader the launcher runs (src/cli/cached-loader.ts), built with the hash and length of the bundle it loads:
+ * dist/agent-hook.js for the agent hook, dist/cli-cached.js for the git hooks.
+ */
+function loaderOptions({ bundle, outfile, prefix, fallback }) {
+  const text = readFileSync(`dist/${bundle}`, 'utf8');
   return {
     ...common,
     sourcemap: false,
-    entryPoints: ['src/cli/agent-hook-loader.ts'],
-    outfile: 'dist/agent-hook.js',
+    entryPoints: ['src/cli/cached-loader.ts'],
+    outfile,
     plugins: [nodeModulesAsTheyAre()],
     define: {
       ...common.define,
-      AGENT_HOOK_BUNDLE_HASH: JSON.stringify(createHash('sha256').update(bundle).digest('hex').slice(0, 32)),
-      AGENT_HOOK_BUNDLE_SIZE: String(bundle.length),
+      LOADER_BUNDLE: JSON.stringify(bundle),
+      LOADER_BUNDLE_HASH: JSON.stringify(createHash('sha256').update(text).digest('hex').slice(0, 32)),
+      // As the loader measures it: without a first `#!` line.
+      LOADER_BUNDLE_SIZE: String(text.replace(/^#![^\n]*/, '').length),
+      LOADER_CACHE_PREFIX: JSON.stringify(prefix),
+      LOADER_FALLBACK: JSON.stringify(fallback),
     },
   };
 }
+const LOADERS = [
+  { bundle: 'agent-hook-bundle.js', outfile: 'dist/agent-hook.js', prefix: 'agent-hook', fallback: 'cli.js' },
+  { bundle: 'cli.js', outfile: 'dist/cli-cached.js', prefix: 'cli', fallback: '' },
+];
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('[build] watching for changes (the agent hook loader is built by a full build)');
 } else {
   await Promise.all(builds.map(options => esbuild.build(options)));
-  await esbuild.build(loaderOptions());
+  await Promise.all(LOADERS.map(loader => esbuild.build(loaderOptions(loader))));
   rmSync('dist/agent-hook.js.map', { force: true }); // the bundle's map before the loader took its name
   chmodSync('dist/cli.js', 0o755);
 }

@@ -113,10 +113,13 @@ export async function main(argv: string[], context: Omit<CommandContext, 'cwd'> 
   }
 }
 
-if (require.main === module) {
+/** What running this file as a program does (also what the launcher's cached loader calls, cached-loader.ts). */
+export function runAsMain(): void {
   void main(process.argv.slice(2), { stdout: process.stdout, stdin: process.stdin, logger: stderrLogger() }).then(
     code => {
       process.exitCode = code;
     },
   );
 }
+
+if (require.main === module) runAsMain();

@@ -282,6 +282,35 @@ describe('agent hooks with the built CLI and real git', function () {
       }
     });
 
+    it("runs the git hooks through the CLI's cached loader, which keeps the CLI compiled", () => {
+      const repo = new AgentRepo();
+      try {
+        const env: NodeJS.ProcessEnv = { ...process.env, ...repo.env, XDG_CACHE_HOME: path.join(repo.home, 'cache') };
+        const launcher = writeLauncher({ node: process.execPath, cli: cliPath }, env);
+        const message = path.join(repo.home, 'message');
+        fs.writeFileSync(message, 'a message\n');
+        for (let i = 0; i < 2; i++) {
+          const r = spawnSync(launcher, ['hook', 'commit-msg', message], { cwd: repo.dir, env });
+          assert.equal(r.status, 0, r.stderr.toString());
+        }
+        const caches = fs.readdirSync(path.join(repo.home, 'cache', 'ai-provenance', 'code-cache'));
+        assert.deepEqual(
+          caches.map(n => n.replace(/-[0-9a-f]{32}-.*$/, '')),
+          ['cli'],
+        );
+        assert.equal(fs.readFileSync(message, 'utf8'), 'a message\n', 'the hook ran and left the message alone');
+        // Through the loader the CLI runs as the program: it answers a wrong hook name as ever.
+        const wrong = spawnSync(launcher, ['hook', 'nope'], { cwd: repo.dir, env, encoding: 'utf8' });
+        assert.equal(wrong.status, 2);
+        assert.match(wrong.stderr, /hook takes prepare-commit-msg, commit-msg, post-commit or post-rewrite, not nope/);
+        // And a command the person types runs the CLI itself, as ever.
+        const version = spawnSync(launcher, ['--version'], { cwd: repo.dir, env, encoding: 'utf8' });
+        assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+      } finally {
+        repo.dispose();
+      }
+    });
+
     it('reads a payload that arrives in pieces on a pipe, and gives up with exit 0 on one never closed', async () => {
       const repo = new AgentRepo();
       const hook = path.join(path.dirname(cliPath), 'agent-hook.js');

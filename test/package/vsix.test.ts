@@ -17,6 +17,7 @@ const EXPECTED = [
   'extension/changelog.md',
   'extension/dist/agent-hook-bundle.js',
   'extension/dist/agent-hook.js',
+  'extension/dist/cli-cached.js',
   'extension/dist/cli.js',
   'extension/dist/extension.js',
   'extension/media/activity-bar.svg',

@@ -80,10 +80,13 @@ node=${shQuote(target.node)}
 cli=${shQuote(target.cli)}
 [ -f "$cli" ] || exit 0
 [ -x "$node" ] || node=$(command -v node) || exit 0
+entry=$cli
+# The git hooks (each commit starts them) through the CLI's loader, which keeps its compiled code.
+[ "$1" = hook ] && [ -f "\${cli%/*}/cli-cached.js" ] && entry="\${cli%/*}/cli-cached.js"
 if [ "$1" = hook ] && [ "$2" = prepare-commit-msg ] && [ -f "$3" ]; then
   # The CLI always exits 0 from a hook; a failure here is Node dying (out of memory, killed). The commit goes on,
   # marked so that check asks a senior to look, as the CLI marks it when it fails itself. Sign-offs are left alone.
-  ELECTRON_RUN_AS_NODE=1 "$node" "$cli" "$@" && exit 0
+  ELECTRON_RUN_AS_NODE=1 "$node" "$entry" "$@" && exit 0
   sed -n 1p "$3" | grep -q '^AI sign-off: ' && exit 0
   git interpret-trailers --in-place --no-divider --if-exists replace --trailer '${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}' "$3" >/dev/null 2>&1
   echo "${PRODUCT.cli}: prepare-commit-msg died; the commit goes on, marked ${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}" >&2
@@ -93,7 +96,7 @@ if [ "$1" = agent-hook ] && [ -f "\${cli%/*}/agent-hook.js" ]; then
   # The agent hook alone, bundled apart: an agent's every tool call starts it, twice.
   ELECTRON_RUN_AS_NODE=1 exec "$node" "\${cli%/*}/agent-hook.js" "$@"
 fi
-ELECTRON_RUN_AS_NODE=1 exec "$node" "$cli" "$@"
+ELECTRON_RUN_AS_NODE=1 exec "$node" "$entry" "$@"
 `;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
   writeFileAtomicSync(file, script, { mode: 0o755 });

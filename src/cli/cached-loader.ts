@@ -1,17 +1,27 @@
-// dist/agent-hook.js, what the launcher runs for `agent-hook AGENT`: loads the agent hook's bundle
-// (dist/agent-hook-bundle.js) with V8's code cache, so the hook that every agent tool call starts twice does not
-// compile its code again each time. The cache lives in the person's cache folder, named by the bundle's content
-// hash (set at build time), Node's version and the architecture; a missing, stale or rejected cache costs one
-// ordinary compile and is written again at exit. Anything unexpected falls back to a plain require of the bundle.
+// The small loaders the launcher runs for what starts often: dist/agent-hook.js for `agent-hook AGENT` (each agent
+// tool call starts it twice) and dist/cli-cached.js for the git hooks (`hook ...`, each commit). Each loads its bundle
+// (dist/agent-hook-bundle.js, dist/cli.js) with V8's code cache, so the code is not compiled again at each start. The
+// cache lives in the person's cache folder, named by the bundle's content hash (set at build time), Node's and V8's
+// versions and the architecture; a missing, stale or rejected cache costs one ordinary compile and is written again
+// at exit. Anything unexpected falls back to a plain require of the bundle.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
-declare const AGENT_HOOK_BUNDLE_HASH: string;
-declare const AGENT_HOOK_BUNDLE_SIZE: number;
+/** The bundle's file name beside the loader, its content hash and length, set at build time (scripts/build.mjs). */
+declare const LOADER_BUNDLE: string;
+declare const LOADER_BUNDLE_HASH: string;
+declare const LOADER_BUNDLE_SIZE: number;
+/** What the cache files are named after ('agent-hook', 'cli'). */
+declare const LOADER_CACHE_PREFIX: string;
+/** What runs the command when the bundle is missing (the whole CLI, for the agent hook), or ''. */
+declare const LOADER_FALLBACK: string;
 
-const bundle = path.join(__dirname, 'agent-hook-bundle.js');
+const bundle = path.join(__dirname, LOADER_BUNDLE);
+
+/** A bundle's module: the CLI's exports `runAsMain`, which does what running it as the main module does. */
+type Loaded = { runAsMain?: () => void } | undefined;
 
 /** The person's own cache folder for compiled code, or undefined when there is none we can trust. */
 function cacheFolder(): string | undefined {
@@ -27,17 +37,18 @@ function cacheFolder(): string | undefined {
 }
 
 /** The bundle compiled with the cache when there is one, ready to run; undefined when that cannot be done. */
-function compile(): (() => void) | undefined {
-  const source = fs.readFileSync(bundle, 'utf8');
-  // The hash names the bundle this loader was built with; V8 itself checks only the source's length.
-  if (source.length !== AGENT_HOOK_BUNDLE_SIZE) return undefined;
+function compile(): (() => Loaded) | undefined {
+  // A first line `#!...` (the CLI's) is Node's to skip, not JavaScript: kept as an empty line, lines stay where they are.
+  const source = fs.readFileSync(bundle, 'utf8').replace(/^#![^\n]*/, '');
+  // The hash names the bundle this loader was built with (V8 itself checks only the source's length).
+  if (source.length !== LOADER_BUNDLE_SIZE) return undefined;
   const folder = cacheFolder();
   // V8's version too: Electron and Node can share a Node version and not a V8.
   const file =
     folder &&
     path.join(
       folder,
-      `agent-hook-${AGENT_HOOK_BUNDLE_HASH}-${process.version}-v8-${process.versions.v8}-${process.arch}.cache`,
+      `${LOADER_CACHE_PREFIX}-${LOADER_BUNDLE_HASH}-${process.version}-v8-${process.versions.v8}-${process.arch}.cache`,
     );
   const cached = file ? readOwnCache(folder!, file) : undefined;
   // The wrapper Node gives every CommonJS module.
@@ -56,6 +67,7 @@ function compile(): (() => void) | undefined {
   return () => {
     const module = { exports: {} };
     run.call(module.exports, module.exports, createRequire(bundle), module, bundle, __dirname);
+    return module.exports as Loaded;
   };
 }
 
@@ -91,20 +103,29 @@ function writeCache(folder: string, file: string, script: vm.Script): void {
     const temp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(temp, file);
+    // The caches of this bundle's earlier versions are of no more use.
+    for (const name of fs.readdirSync(folder))
+      if (name.startsWith(`${LOADER_CACHE_PREFIX}-`) && name.endsWith('.cache') && name !== path.basename(file))
+        fs.rmSync(path.join(folder, name), { force: true });
   } catch {
     // a cache we cannot write costs a compile next time, nothing else
   }
 }
 
-let start: (() => void) | undefined;
+let start: (() => Loaded) | undefined;
 try {
   start = compile();
 } catch {
   // unreadable or not compilable here: Node's own loading says what is wrong
 }
-// Run once, whichever way it was loaded: the hook handles its own errors. Without its bundle (a copy that lost it),
-// the whole CLI beside runs the hook; without that either, the agent still goes on.
-if (start) start();
-else if (fs.existsSync(bundle)) createRequire(__filename)(bundle);
-else if (fs.existsSync(path.join(__dirname, 'cli.js'))) createRequire(__filename)(path.join(__dirname, 'cli.js'));
-else process.stderr.write(`ai-provenance: agent-hook: ${bundle} is missing; reinstall AI Provenance\n`);
+// Run once, whichever way it was loaded: the command handles its own errors. Without its bundle (a copy that lost
+// it), the fallback runs the command; without that either, the agent or git still goes on.
+const load = createRequire(__filename);
+const fallback = LOADER_FALLBACK === '' ? undefined : path.join(__dirname, LOADER_FALLBACK);
+let loaded: Loaded;
+if (start) loaded = start();
+else if (fs.existsSync(bundle)) loaded = load(bundle) as Loaded;
+else if (fallback !== undefined && fs.existsSync(fallback)) loaded = load(fallback) as Loaded;
+else process.stderr.write(`ai-provenance: ${bundle} is missing; reinstall AI Provenance\n`);
+// Loaded this way the CLI is not the main module: it is told to run as if it were.
+loaded?.runAsMain?.();
