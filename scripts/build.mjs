@@ -97,6 +97,9 @@ const LOADERS = [
 ];
 
 if (watch) {
+  // The loaders are not rebuilt on change: without them the launcher runs the bundles directly (a loader left from
+  // a full build would take a same-length change's bundle for the one it has a cache of).
+  for (const { outfile } of LOADERS) rmSync(outfile, { force: true });
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('[build] watching for changes (the agent hook loader is built by a full build)');
 } else {

@@ -105,7 +105,11 @@ function writeCache(folder: string, file: string, script: vm.Script): void {
     fs.renameSync(temp, file);
     // The caches of this bundle's earlier versions are of no more use.
     for (const name of fs.readdirSync(folder))
-      if (name.startsWith(`${LOADER_CACHE_PREFIX}-`) && name.endsWith('.cache') && name !== path.basename(file))
+      if (
+        name.startsWith(`${LOADER_CACHE_PREFIX}-`) &&
+        name.endsWith('.cache') &&
+        !name.startsWith(`${LOADER_CACHE_PREFIX}-${LOADER_BUNDLE_HASH}-`)
+      )
         fs.rmSync(path.join(folder, name), { force: true });
   } catch {
     // a cache we cannot write costs a compile next time, nothing else
@@ -126,6 +130,12 @@ let loaded: Loaded;
 if (start) loaded = start();
 else if (fs.existsSync(bundle)) loaded = load(bundle) as Loaded;
 else if (fallback !== undefined && fs.existsSync(fallback)) loaded = load(fallback) as Loaded;
-else process.stderr.write(`ai-provenance: ${bundle} is missing; reinstall AI Provenance\n`);
-// Loaded this way the CLI is not the main module: it is told to run as if it were.
-loaded?.runAsMain?.();
+// Loaded this way the CLI is not the main module: it is told to run as if it were. A CLI that cannot be run fails
+// loudly, so that the launcher marks the commit (AI-Attribution: v1 failed) instead of it passing unattributed; the
+// agent hook's loader (it has a fallback) never fails the agent.
+if (typeof loaded?.runAsMain === 'function') loaded.runAsMain();
+else if (fallback === undefined) {
+  process.stderr.write(`ai-provenance: ${bundle} is missing or not this version's CLI; reinstall AI Provenance\n`);
+  process.exitCode = 70;
+} else if (!start && !fs.existsSync(bundle) && !fs.existsSync(fallback))
+  process.stderr.write(`ai-provenance: ${bundle} is missing; reinstall AI Provenance\n`);

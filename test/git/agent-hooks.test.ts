@@ -303,6 +303,20 @@ describe('agent hooks with the built CLI and real git', function () {
         const wrong = spawnSync(launcher, ['hook', 'nope'], { cwd: repo.dir, env, encoding: 'utf8' });
         assert.equal(wrong.status, 2);
         assert.match(wrong.stderr, /hook takes prepare-commit-msg, commit-msg, post-commit or post-rewrite, not nope/);
+        // A loader whose CLI is gone fails loudly (so prepare-commit-msg's launcher marks the commit), not silently.
+        const lone = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-loader-'));
+        try {
+          fs.copyFileSync(path.join(path.dirname(cliPath), 'cli-cached.js'), path.join(lone, 'cli-cached.js'));
+          const r = spawnSync(process.execPath, [path.join(lone, 'cli-cached.js'), 'hook', 'commit-msg', message], {
+            cwd: repo.dir,
+            env,
+            encoding: 'utf8',
+          });
+          assert.equal(r.status, 70);
+          assert.match(r.stderr, /cli\.js is missing or not this version's CLI; reinstall AI Provenance/);
+        } finally {
+          fs.rmSync(lone, { recursive: true, force: true });
+        }
         // And a command the person types runs the CLI itself, as ever.
         const version = spawnSync(launcher, ['--version'], { cwd: repo.dir, env, encoding: 'utf8' });
         assert.match(version.stdout, /^\d+\.\d+\.\d+/);

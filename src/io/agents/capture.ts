@@ -577,7 +577,12 @@ function taskEnded(
       const state = JSON.parse(text ?? '') as { id?: unknown; status?: unknown; endTime?: unknown };
       if (state.id === task.taskId && typeof state.status === 'string') {
         if (state.status !== 'completed' && state.status !== 'failed' && state.status !== 'cancelled') return undefined;
-        const at = typeof state.endTime === 'string' ? Date.parse(state.endTime) : NaN;
+        const at =
+          typeof state.endTime === 'string'
+            ? Date.parse(state.endTime)
+            : typeof state.endTime === 'number'
+              ? state.endTime
+              : NaN;
         return Number.isNaN(at) ? {} : { at };
       }
     } catch {
@@ -648,8 +653,9 @@ async function endedBackgroundTasks(
     // task's, and which part is cannot be told. It is not credited; it asks for review (as an expired task would).
     if (ended.at !== undefined) {
       const later = files.filter(f => modifiedAfter(path.join(location.root, f.path), ended.at! + END_SLACK_MS));
-      if (later.length > 0) {
-        files = files.filter(f => !later.includes(f));
+      // Only once they are sure to ask for review.
+      if (
+        later.length > 0 &&
         expire(
           claimed,
           {
@@ -660,8 +666,9 @@ async function endedBackgroundTasks(
             command: task.command,
           },
           false,
-        );
-      }
+        )
+      )
+        files = files.filter(f => !later.includes(f));
     }
     records.push({ type: AGENT_RECORD_TYPE, v: AGENT_RECORD_VERSION, at: now.toISOString(), call, files });
   }
@@ -889,7 +896,7 @@ interface ExpiredShell {
 }
 
 /** Keeps the files of `shell` asking for review (ExpiredShell), in place of its snapshot `file` (removed unless not `replace`). */
-function expire(file: string, shell: UnfinishedShell, replace = true): void {
+function expire(file: string, shell: UnfinishedShell, replace = true): boolean {
   const entry: ExpiredShell = {
     v: 1,
     expired: true,
@@ -903,8 +910,9 @@ function expire(file: string, shell: UnfinishedShell, replace = true): void {
     const name = path.basename(file).replace(/^(claimed-\d+-[0-9a-f]+-)/, '');
     writeFileAtomicSync(path.join(path.dirname(file), `expired-${name}`), JSON.stringify(entry));
     if (replace) fs.rmSync(file, { force: true });
+    return true;
   } catch {
-    // kept as it is: it goes on counting
+    return false; // kept as it is: it goes on counting
   }
 }
 

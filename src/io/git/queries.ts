@@ -39,8 +39,20 @@ export async function trailersOf(
 ): Promise<Map<string, string | undefined>> {
   const found = new Map<string, string | undefined>();
   if (commits.length === 0) return found;
+  // Trailers read as check reads them (history-attribution.ts), whatever the person's configuration says.
   const out = await git(
-    ['log', '-z', '--no-walk=unsorted', '--stdin', `--format=%H%x1f%(trailers:key=${key},valueonly,separator=%x1f)`],
+    [
+      '-c',
+      'trailer.separators=:',
+      '-c',
+      'core.commentChar=#',
+      'log',
+      '-z',
+      '--no-walk=unsorted',
+      '--no-show-signature',
+      '--stdin',
+      `--format=%H%x1f%(trailers:key=${key},valueonly,separator=%x1f)`,
+    ],
     { cwd: root, logger, input: `${commits.join('\n')}\n` },
   );
   for (const record of out.split('\0')) {

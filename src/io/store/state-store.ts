@@ -258,22 +258,38 @@ export class StateStore<R = unknown> {
   }
 
   /**
-   * Once per state folder: gives every record written before the blob index (0.1) its entry, then says so with
-   * `blobs/.indexed`. Idempotent, so processes doing it at once do no harm.
+   * Once per process: gives every record that has no index entry its entry. A record is written by this version
+   * with its entry; one written by another (an older extension still running in a window, an older CLI) has none.
+   * `blobs/.indexed` holds when the last sweep began: only the paths whose folder changed since then are read again
+   * (a new record changes its folder's modification time), so the sweep is one stat per tracked path.
    */
   private async ensureBlobIndex(): Promise<void> {
     if (this.blobIndexReady) return;
     const marker = path.join(this.stateDir, STATE_LAYOUT.blobs, STATE_LAYOUT.blobsIndexed);
-    if (!(await exists(marker))) {
-      const runsDir = path.join(this.stateDir, STATE_LAYOUT.runs);
-      for (const key of await listDir(runsDir)) {
-        if (!/^[0-9a-f]{40}$/.test(key)) continue;
-        for (const name of await listDir(path.join(runsDir, key)))
-          if (name.endsWith('.json') && isBlobId(name.slice(0, -5))) await this.indexBlob(name.slice(0, -5), key);
-      }
-      await ensureDir(path.dirname(marker));
-      await writeFileAtomic(marker, '', { durable: this.durable });
+    let since = -Infinity;
+    try {
+      since = Date.parse((await fsp.readFile(marker, 'utf8')).trim());
+      if (Number.isNaN(since)) since = -Infinity;
+    } catch (error) {
+      if (!isMissing(error)) throw new StateStoreError('read', marker, error);
     }
+    const sweep = new Date();
+    const runsDir = path.join(this.stateDir, STATE_LAYOUT.runs);
+    for (const key of await listDir(runsDir)) {
+      if (!/^[0-9a-f]{40}$/.test(key)) continue;
+      const dir = path.join(runsDir, key);
+      try {
+        // A margin for clocks that tick coarsely: reading a folder again costs little.
+        if ((await fsp.stat(dir)).mtimeMs < since - 2000) continue;
+      } catch (error) {
+        if (isMissing(error)) continue;
+        throw new StateStoreError('inspect', dir, error);
+      }
+      for (const name of await listDir(dir))
+        if (name.endsWith('.json') && isBlobId(name.slice(0, -5))) await this.indexBlob(name.slice(0, -5), key);
+    }
+    await ensureDir(path.dirname(marker));
+    await writeFileAtomic(marker, `${sweep.toISOString()}\n`, { durable: this.durable });
     this.blobIndexReady = true;
   }
 
@@ -308,9 +324,9 @@ export class StateStore<R = unknown> {
     for (const { name, mtimeMs } of dated.slice(keep)) {
       if (pointer && name === `${pointer.blob}.json`) continue;
       if (now - mtimeMs < graceMs) continue;
+      // Its index entry stays: an entry whose record is gone reads as nothing, and removing it could race a writer
+      // that just wrote the same text's record again.
       await fsp.rm(path.join(dir, name), { force: true });
-      // Its index entry too (the blob's folder stays: a writer may be adding to it).
-      await fsp.rm(path.join(this.stateDir, STATE_LAYOUT.blobs, name.slice(0, -5), pathKey(repoPath)), { force: true });
       removed++;
     }
     if (removed > 0) this.logger.debug(`pruned ${removed} old record(s) of ${repoPath}`);
