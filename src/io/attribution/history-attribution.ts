@@ -6,6 +6,7 @@ import type { Logger } from '../../core/log';
 import { PRODUCT } from '../../core/product';
 import { AI_ATTRIBUTION, FAILED_ATTRIBUTION, parseAiAttribution } from '../../core/formats/trailers';
 import { git, runGit } from '../git/git';
+import { TRAILER_READING } from '../git/queries';
 import { readNotes } from '../git/notes';
 import { isBinary, readBlobs } from '../git/staged';
 
@@ -86,10 +87,7 @@ async function claimsAi(root: string, commits: readonly string[], logger: Logger
   if (commits.length === 0) return [];
   const out = await git(
     [
-      '-c',
-      'trailer.separators=:',
-      '-c',
-      'core.commentChar=#',
+      ...TRAILER_READING,
       'log',
       '--stdin',
       '--no-walk=unsorted',

@@ -28,6 +28,12 @@ export async function commitOfLine(file: string, line: number, logger?: Logger):
 }
 
 /**
+ * How our trailers are read, whatever the person's configuration says (`trailer.separators`, `core.commentChar`):
+ * the same for check, the merge gate and blame.
+ */
+export const TRAILER_READING: readonly string[] = ['-c', 'trailer.separators=:', '-c', 'core.commentChar=#'];
+
+/**
  * The first value of trailer `key` in each of `commits`' messages, by git's own trailer parsing, from one git process
  * (the commits go on its standard input, so there is no limit on how many).
  */
@@ -39,13 +45,9 @@ export async function trailersOf(
 ): Promise<Map<string, string | undefined>> {
   const found = new Map<string, string | undefined>();
   if (commits.length === 0) return found;
-  // Trailers read as check reads them (history-attribution.ts), whatever the person's configuration says.
   const out = await git(
     [
-      '-c',
-      'trailer.separators=:',
-      '-c',
-      'core.commentChar=#',
+      ...TRAILER_READING,
       'log',
       '-z',
       '--no-walk=unsorted',
