@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureAgentCli } from '../support/agent-clis';
-import { describeAgent, fileWritten, sharedScenarios, type AgentScenario } from '../support/agent-scenarios';
+import { backgroundScenarios, describeAgent, sharedScenarios, type AgentScenario } from '../support/agent-scenarios';
 import { AgentWorkspace } from '../support/agent-workspace';
 
 const MODEL = 'gemini-3.8-flash';
@@ -59,29 +59,14 @@ const scenarios: AgentScenario[] = [
   },
 ];
 
-// A shell moved to the background: its process gone at the turn's end, its file is the agent's; still running,
-// a commit of what it wrote asks for review.
-const background = (command: string) => ({ tool: 'run_shell_command', input: { command, is_background: true } });
-const generate = "mkdir -p src; printf 'export const bg = 1;\\n' > src/bg.ts";
+// A shell moved to the background: its process gone at the turn's end, its file is the agent's.
 scenarios.push(
-  {
-    name: "a background shell: its file is the agent's once its process is gone",
-    files: { 'README.md': '# demo\n' },
-    // It writes after its post-tool hook: while the model thinks over its answer.
-    turns: () => [[background(`sleep 1; ${generate}`)], 'Done.'],
-    pause: { when: 'moved to background', ms: 2500 },
-    expect: ['src/bg.ts: 1 1 0 0'],
-    attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
-  },
-  {
-    name: 'a background shell still running when the turn ends: a commit of what it wrote asks for review',
-    files: { 'README.md': '# demo\n' },
-    turns: () => [[background(`${generate}; sleep 30`)], 'Done.'],
-    settle: fileWritten('src/bg.ts'),
-    expect: ['src/bg.ts: 1 0 0 1'],
-    attribution: 'v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1',
-    assistedBy: [],
-  },
+  ...backgroundScenarios(
+    tools,
+    command => ({ tool: 'run_shell_command', input: { command, is_background: true } }),
+    'moved to background',
+    'its process is gone',
+  ),
 );
 
 describeAgent(

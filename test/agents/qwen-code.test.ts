@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureAgentCli } from '../support/agent-clis';
-import { describeAgent, fileWritten, sharedScenarios, type AgentScenario } from '../support/agent-scenarios';
+import { backgroundScenarios, describeAgent, sharedScenarios, type AgentScenario } from '../support/agent-scenarios';
 import { AgentWorkspace, type StatusFile } from '../support/agent-workspace';
 
 const MODEL = 'claude-sonnet-4-5';
@@ -64,32 +64,15 @@ const tools = {
 };
 
 // A background shell: Qwen Code's status file for it says when it ended; one still running when Qwen Code exits (it
-// stops it) never ends for us, and a commit of what it wrote asks for review.
-const background = (command: string) => ({
-  tool: 'run_shell_command',
-  input: { command, is_background: true, description: 'generate' },
-});
-const generate = "mkdir -p src; printf 'export const bg = 1;\\n' > src/bg.ts";
+// stops it) never ends for us.
 const scenarios: AgentScenario[] = [
   ...sharedScenarios(tools),
-  {
-    name: "a background shell: its file is the agent's once its status file says it completed",
-    files: { 'README.md': '# demo\n' },
-    // It writes after its post-tool hook: while the model thinks over its answer.
-    turns: dir => [[tools.read(dir, 'README.md')], [background(`sleep 1; ${generate}`)], 'Done.'],
-    pause: { when: 'Background shell started', ms: 2500 },
-    expect: ['src/bg.ts: 1 1 0 0'],
-    attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
-  },
-  {
-    name: 'a background shell still running when the turn ends: a commit of what it wrote asks for review',
-    files: { 'README.md': '# demo\n' },
-    turns: dir => [[tools.read(dir, 'README.md')], [background(`${generate}; sleep 30`)], 'Done.'],
-    settle: fileWritten('src/bg.ts'),
-    expect: ['src/bg.ts: 1 0 0 1'],
-    attribution: 'v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1',
-    assistedBy: [],
-  },
+  ...backgroundScenarios(
+    tools,
+    command => ({ tool: 'run_shell_command', input: { command, is_background: true, description: 'generate' } }),
+    'Background shell started',
+    'its status file says it completed',
+  ),
   {
     name: "a sub-agent with another model: its file is credited to the sub-agent's model",
     variant: 'subagent',

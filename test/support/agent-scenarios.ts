@@ -231,3 +231,38 @@ export function sharedScenarios(
     });
   return options.overwrite === false ? list.filter(s => !s.name.startsWith('an existing file written over')) : list;
 }
+
+/**
+ * A shell an agent runs in the background, in two scenarios: it writes after its post-tool hook (while the model
+ * holds back its answer, until the request carries `started`, the agent's word that the shell went on) and the agent
+ * then shows it ended, so its file is the agent's; or it is still running when the turn ends, so a commit of what it
+ * wrote asks for review. `ended` says how the agent shows the end, for the scenario's name.
+ */
+export function backgroundScenarios(
+  tools: AgentTools,
+  background: (command: string) => ToolUse,
+  started: string,
+  ended: string,
+): AgentScenario[] {
+  const generate = "mkdir -p src; printf 'export const bg = 1;\\n' > src/bg.ts";
+  const first = (dir: string): Turn[] => (tools.readBeforeShell ? [[tools.read(dir, 'README.md')]] : []);
+  return [
+    {
+      name: `a background shell: its file is the agent's once ${ended}`,
+      files: { 'README.md': '# demo\n' },
+      turns: dir => [...first(dir), [background(`sleep 1; ${generate}`)], 'Done.'],
+      pause: { when: started, ms: 2500 },
+      expect: ['src/bg.ts: 1 1 0 0'],
+      attribution: 'v1 added=1 ai=1 mixed=0 unknown=0 tools=TOOL/agent:1',
+    },
+    {
+      name: 'a background shell still running when the turn ends: a commit of what it wrote asks for review',
+      files: { 'README.md': '# demo\n' },
+      turns: dir => [...first(dir), [background(`${generate}; sleep 30`)], 'Done.'],
+      settle: fileWritten('src/bg.ts'),
+      expect: ['src/bg.ts: 1 0 0 1'],
+      attribution: 'v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1',
+      assistedBy: [],
+    },
+  ];
+}
