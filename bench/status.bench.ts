@@ -6,6 +6,7 @@ import { nullLogger } from '../src/core/log';
 import { encodeRuns } from '../src/core/formats/stored-runs';
 import { openRunsStore } from '../src/io/attribution/runs-store';
 import { locateRepository } from '../src/io/git/repository';
+import { writeBlob } from '../src/io/git/queries';
 import { median, nowMicros, withBudget, type Benchmark, type BenchResult } from './harness';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -13,9 +14,13 @@ const cli = path.join(root, 'dist', 'cli.js');
 const SIZES = [100, 300, 1000];
 const RUNS = 5;
 
+/** Without NODE_EXTRA_CA_CERTS, which adds about 45 ms to each Node start on this machine (most have none). */
+const env: NodeJS.ProcessEnv = { ...process.env };
+delete env.NODE_EXTRA_CA_CERTS;
+
 function timed(program: string, args: string[], cwd: string): number {
   const start = nowMicros();
-  const r = spawnSync(program, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(program, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   if (r.status !== 0) throw new Error(`${program} ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
   return (nowMicros() - start) / 1000;
 }
@@ -23,8 +28,8 @@ function timed(program: string, args: string[], cwd: string): number {
 /**
  * `ai-provenance status` with N changed files, each with a record of the text it had before (an agent wrote it, then
  * something outside the editor changed it: the record is re-anchored onto the new text), in a packed repository;
- * against its floor in the same run: `git status` plus one `node -e 0`. Budget (docs/budgets.md): at most 2 × `git
- * status` + one Node start, at 1,000 files; the sizes show whether it grows linearly.
+ * against its floor measured in the same run, twice `git status` plus one `node -e 0`, which is also the budget at
+ * 1,000 files (docs/budgets.md); the sizes show whether it grows linearly.
  */
 export const benchmark: Benchmark = {
   name: 'status',
@@ -45,6 +50,9 @@ export const benchmark: Benchmark = {
         const store = openRunsStore(await locateRepository(dir), nullLogger);
         for (let i = 0; i < n; i++) {
           const before = text(i, 2);
+          // The text the record describes is kept in git's object database, as the editor and the agent ingestion
+          // keep it: re-anchoring reads it from there.
+          await writeBlob(dir, before);
           await store.writeRuns(
             `f${i}.ts`,
             before,
@@ -57,26 +65,38 @@ export const benchmark: Benchmark = {
           );
           fs.writeFileSync(path.join(dir, `f${i}.ts`), `${before}// changed outside the editor\n`);
         }
-        timed(process.execPath, [cli, 'status'], dir); // warm
+        const out = execFileSync(process.execPath, [cli, 'status', '--json'], { cwd: dir, env }).toString();
+        const ai = (JSON.parse(out) as { worktree?: { ai?: number } }).worktree?.ai;
+        if (ai !== 2 * n) throw new Error(`status found ${ai} AI lines, not the ${2 * n} the records hold`);
         const status: number[] = [];
-        const floor: number[] = [];
+        const gitStatus: number[] = [];
+        const nodeStart: number[] = [];
         for (let r = 0; r < RUNS; r++) {
           status.push(timed(process.execPath, [cli, 'status'], dir));
-          floor.push(timed('git', ['status', '--porcelain'], dir) + timed(process.execPath, ['-e', '0'], dir));
+          gitStatus.push(timed('git', ['status', '--porcelain'], dir));
+          nodeStart.push(timed(process.execPath, ['-e', '0'], dir));
         }
         const statusMs = median(status);
-        const floorMs = median(floor);
+        // The budget's floor (docs/budgets.md): twice git status, plus one Node start.
+        const floorMs = 2 * median(gitStatus) + median(nodeStart);
         results.push(
           withBudget({
             name: `status.changedFiles${n}`,
-            description: `'ai-provenance status' with ${n} changed files each re-anchoring an older record, packed repository, against 'git status --porcelain' plus 'node -e 0' in the same run, ${RUNS} runs each (medians)`,
-            metrics: { files: n, medianMs: statusMs, floorMedianMs: floorMs, ratioToFloor: statusMs / floorMs },
+            description: `'ai-provenance status' with ${n} changed files each re-anchoring an older record, packed repository, against 2 x 'git status --porcelain' plus 'node -e 0' in the same run, without NODE_EXTRA_CA_CERTS, ${RUNS} runs each (medians)`,
+            metrics: {
+              files: n,
+              medianMs: statusMs,
+              gitStatusMedianMs: median(gitStatus),
+              nodeStartMedianMs: median(nodeStart),
+              floorMs,
+              ratioToFloor: statusMs / floorMs,
+            },
             ...(n === 1000
               ? {
                   budget: {
                     metric: 'ratioToFloor',
-                    max: 2,
-                    description: 'at most 2 x (git status + one Node start) at 1,000 files',
+                    max: 1,
+                    description: 'at most 2 x git status + one Node start, at 1,000 files',
                   },
                 }
               : {}),

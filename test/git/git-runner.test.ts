@@ -6,11 +6,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { GIT_TIMEOUT_MS, GitError, git, runGit } from '../../src/io/git/git';
 import { ProcessError, runProcess } from '../../src/io/process/run';
 import { blameFile, statusOf } from '../../src/io/git/queries';
-import { stagedChanges } from '../../src/io/git/staged';
 import { locateRepository, locateRepositoryWithoutGit, NotARepositoryError } from '../../src/io/git/repository';
 import type { Logger } from '../../src/core/log';
 import { repoRoot, TempRepo } from '../support/git-fixture';
 import { splitNul } from '../../src/io/git/parse';
+import { readFileAt, readObject } from '../../src/io/git/cat-file';
+import { readBlobs, stagedChanges } from '../../src/io/git/staged';
+import { commitHookContext } from '../../src/io/git/commit-context';
+import { nullLogger } from '../../src/core/log';
 
 describe('git runner against real git', () => {
   let repo: TempRepo;
@@ -78,6 +81,74 @@ describe('git runner against real git', () => {
     const logger: Logger = { trace: m => lines.push(m), debug() {}, info() {}, warn() {}, error() {} };
     await git(['rev-parse', '--is-inside-work-tree'], { cwd: repo.dir, logger });
     assert.deepEqual(lines, [`git rev-parse --is-inside-work-tree (in ${repo.dir})`]);
+  });
+
+  it('reads objects through one cat-file that stays up: many at once, in order, large and binary ones whole', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 17, 'abcdefghij\n');
+    const binary = Buffer.from([0, 1, 2, 255, 10, 10, 0]);
+    repo.write('big.txt', big);
+    repo.write('bin.dat', binary);
+    repo.write('empty.txt', '');
+    repo.write('dir/name with space.ts', 'spaced\n');
+    const head = repo.commitAll('objects');
+    const ids = ['big.txt', 'bin.dat', 'empty.txt'].map(f => repo.git('rev-parse', `HEAD:${f}`).trim());
+    const traces: string[] = [];
+    const logger = { ...nullLogger, trace: (m: string) => void traces.push(m) };
+    const missing = '0'.repeat(40);
+    const answers = await Promise.all([
+      ...ids.map(id => readObject(repo.dir, id, logger)),
+      readObject(repo.dir, missing, logger),
+      // A name with a line break would be two requests, and every later answer would go to the wrong one.
+      readObject(repo.dir, `${ids[1]}\n${ids[2]}`, logger),
+      readObject(repo.dir, 'HEAD:dir/name with space.ts', logger),
+      readFileAt(repo.dir, head, 'empty.txt', logger),
+      readFileAt(repo.dir, 'HEAD', 'empty.txt', logger),
+      readObject(repo.dir, ':bin.dat', logger),
+      readBlobs(repo.dir, [...ids, missing, ids[0]!], { logger }),
+    ]);
+    assert.ok(answers[0] instanceof Buffer && answers[0].equals(big), 'the 3 MB blob, whole');
+    assert.deepEqual(answers[1], binary);
+    assert.deepEqual(answers[2], Buffer.alloc(0));
+    assert.equal(answers[3], undefined, 'a missing object');
+    assert.equal(answers[4], undefined, 'a name with a line break is never sent');
+    assert.equal(answers[5]?.toString(), 'spaced\n');
+    assert.deepEqual(answers[6], Buffer.alloc(0));
+    assert.equal(answers[7], undefined, 'readFileAt takes only a full commit id');
+    assert.deepEqual(answers[8], binary, 'the index');
+    const map = answers[9] as Map<string, Buffer>;
+    assert.deepEqual([...map.keys()], ids);
+    assert.ok(map.get(ids[0]!)!.equals(big));
+    // And again later, through the same git.
+    assert.deepEqual(await readObject(repo.dir, ids[1]!, logger), binary);
+    assert.equal(traces.filter(t => t.startsWith('git cat-file --batch')).length, 1, traces.join('\n'));
+  });
+
+  it('asks git once for what prepare-commit-msg needs: the folders, HEAD, and what the commit comes from', async () => {
+    const sub = path.join(repo.dir, 'sub');
+    fs.mkdirSync(sub);
+    const unborn = await commitHookContext(sub);
+    assert.deepEqual(unborn.location, await locateRepository(sub));
+    assert.equal(unborn.head, undefined, 'no commit yet');
+    assert.equal(unborn.origin, undefined);
+    repo.write('a.txt', 'a\n');
+    const first = repo.commitAll('one');
+    repo.git('checkout', '-q', '-b', 'topic');
+    repo.write('a.txt', 'b\n');
+    const topic = repo.commitAll('two');
+    repo.git('checkout', '-q', 'main');
+    repo.write('c.txt', 'c\n');
+    const main = repo.commitAll('three');
+    repo.git('merge', '-q', '--no-commit', '--no-ff', 'topic');
+    const merging = await commitHookContext(sub);
+    assert.equal(merging.head, main);
+    assert.deepEqual(merging.origin, { kind: 'merge', heads: [topic] });
+    assert.notEqual(first, main);
+    const outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-not-a-repo-')));
+    try {
+      await assert.rejects(commitHookContext(outside), NotARepositoryError);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('locates the repository root and the per-worktree state folder from a subfolder', async () => {

@@ -525,6 +525,42 @@ describe('local state store (git/store, git/spool)', () => {
       assert.deepEqual(seen, [0, 1, 2]);
     });
 
+    it('with settle, keep the records a drain delivered until settle resolved, and put them back when it throws', async () => {
+      const spool = new Spool<ChildRecord>(location, logger, { parse: parseChildRecord });
+      const names = [0, 1, 2, 3].map(i => spool.appendSync({ tag: 't', i }));
+      const claimed = (): string[] =>
+        walk(spool.dir)
+          .filter(n => n.startsWith('.claimed/'))
+          .map(n => n.slice('.claimed/'.length).split('~')[0]!)
+          .sort();
+      // A handler that fails on the third record: settle still runs for the two before it, which are still on disk.
+      const boom = new Error('handler failed');
+      const seen: number[] = [];
+      let settledWith: string[] | undefined;
+      const first = await spool.drain(
+        entry => {
+          if (entry.record.i === 2) throw boom;
+          seen.push(entry.record.i);
+        },
+        { settle: async () => void (settledWith = claimed()) },
+      );
+      assert.deepEqual(first, { delivered: 2, quarantined: 0, failure: { name: names[2], error: boom } });
+      assert.deepEqual(settledWith, names.slice(0, 2), 'held, claimed, while settle ran');
+      assert.deepEqual(await spool.pending(), names.slice(2));
+      assert.deepEqual(claimed(), [], 'deleted once settled');
+      // A settle that throws: every record of the drain goes back, in its place.
+      const failed = new Error('settle failed');
+      const second = await spool.drain(entry => void seen.push(entry.record.i), {
+        settle: () => Promise.reject(failed),
+      });
+      assert.deepEqual(second, { delivered: 0, quarantined: 0, failure: { name: names[2], error: failed } });
+      assert.deepEqual(await spool.pending(), names.slice(2));
+      assert.deepEqual(claimed(), []);
+      await spool.drain(entry => void seen.push(entry.record.i), { settle: () => Promise.resolve() });
+      assert.deepEqual(seen, [0, 1, 2, 3, 2, 3]);
+      assert.deepEqual(walk(spool.dir), []);
+    });
+
     it('move a record that does not parse aside and deliver the rest', async () => {
       const spool = new Spool<ChildRecord>(location, logger, { parse: parseChildRecord });
       spool.appendSync({ tag: 't', i: 0 });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { classifyLines, isWhitespace, summarize } from '../../src/core/attribution/lines';
 import { HUMAN, UNKNOWN, type AiOrigin, type Origin, type Run } from '../../src/core/attribution/origin';
 import { RunList } from '../../src/core/attribution/runs';
+import { withSeed } from '../support/seed';
 
 const at = '2026-01-01T00:00:00.000Z';
 const copilot: AiOrigin = { id: 'c1', tool: 'copilot', kind: 'inline', model: 'gpt-4.1', at };
@@ -11,6 +12,38 @@ const claude: AiOrigin = { id: 'k1', tool: 'claude-code', kind: 'agent', at };
 /** Builds runs from pieces of text, each with its origin; returns the text too. */
 function doc(...pieces: [string, Origin][]): { text: string; runs: Run[] } {
   return { text: pieces.map(p => p[0]).join(''), runs: pieces.map(([t, origin]) => ({ length: t.length, origin })) };
+}
+
+/** The rule of docs/attribution.md, character by character and line by line, with nothing cached or skipped. */
+function reference(text: string, runs: readonly Run[]): { classes: string; dominant: (AiOrigin | undefined)[] } {
+  const origins: Origin[] = runs.flatMap(r => Array.from({ length: r.length }, () => r.origin));
+  const out = { classes: '', dominant: [] as (AiOrigin | undefined)[] };
+  let start = 0;
+  while (start < text.length) {
+    const br = text.indexOf('\n', start);
+    const end = br === -1 ? text.length : br + 1;
+    const all = Array.from({ length: end - start }, (_, i) => start + i);
+    const significant = all.filter(i => !/\s/.test(text[i]!));
+    const used = significant.length > 0 ? significant : all;
+    const ai = used.filter(i => typeof origins[i] !== 'string');
+    const unknown = used.filter(i => origins[i] === 'unknown');
+    out.classes += ai.length > 0 ? (ai.length === used.length ? 'a' : 'm') : unknown.length > 0 ? 'u' : 'h';
+    // The (tool, kind) owning most used characters; on a tie the one whose first used character comes first; its
+    // origin is its first on the line.
+    let best: { key: string; n: number; first: number } | undefined;
+    for (const i of ai) {
+      const o = origins[i] as AiOrigin;
+      const key = `${o.tool}/${o.kind}`;
+      const n = ai.filter(j => `${(origins[j] as AiOrigin).tool}/${(origins[j] as AiOrigin).kind}` === key).length;
+      if (!best || n > best.n) best = { key, n, first: i };
+    }
+    out.dominant.push(
+      best &&
+        (origins.slice(start, end).find(o => typeof o !== 'string' && `${o.tool}/${o.kind}` === best.key) as AiOrigin),
+    );
+    start = end;
+  }
+  return out;
 }
 
 function classes(...pieces: [string, Origin][]): string {
@@ -80,6 +113,29 @@ describe('line classes', () => {
     for (const ch of ['a', '_', '0', '\u200b', '\u0085'])
       assert.equal(isWhitespace(ch.charCodeAt(0)), /\s/.test(ch), `U+${ch.charCodeAt(0).toString(16)}`);
   });
+
+  it('agrees with the rule applied character by character, on random texts and runs', () =>
+    withSeed('random line classes', async random => {
+      const origins: Origin[] = [HUMAN, UNKNOWN, copilot, copilot2, claude];
+      const alphabet = ['a', 'b', ' ', '\t', '\n', '\n', '\r', '\u00a0', 'é'];
+      for (let round = 0; round < 300; round++) {
+        const runs: Run[] = [];
+        let text = '';
+        for (let r = Math.floor(random() * 12); r >= 0; r--) {
+          // Runs of whole lines (the common case), and runs that start or end inside a line.
+          const length = random() < 0.5 ? 1 + Math.floor(random() * 4) : 1 + Math.floor(random() * 30);
+          let piece = '';
+          for (let i = 0; i < length; i++) piece += alphabet[Math.floor(random() * alphabet.length)];
+          if (random() < 0.4) piece = piece.replace(/\n/g, '') + '\n';
+          text += piece;
+          runs.push({ length: piece.length, origin: origins[Math.floor(random() * origins.length)]! });
+        }
+        const got = classifyLines(text, runs);
+        const want = reference(text, runs);
+        assert.equal(got.classes, want.classes, JSON.stringify({ text, runs }));
+        assert.deepEqual(got.dominant, want.dominant, JSON.stringify({ text, runs }));
+      }
+    }));
 
   it('accepts a RunList as well as an array', () => {
     const { text, runs } = doc(['a\n', HUMAN], ['b\n', copilot]);

@@ -16,7 +16,13 @@ import {
 } from '../../core/formats/trailers';
 import { ingestAgentSpool } from '../../io/agents/ingest';
 import { unfinishedShellFiles } from '../../io/agents/unfinished-shells';
-import { commitOrigin, gitCommitArgs, isAmend, type CommitOrigin } from '../../io/git/commit-context';
+import {
+  commitHookContext,
+  gitCommitArgs,
+  isAmend,
+  type CommitHookContext,
+  type CommitOrigin,
+} from '../../io/git/commit-context';
 import { loadHistory, mergeChains, type History } from '../../io/attribution/history-attribution';
 import { HOOK_MARKERS } from '../../io/git/hooks';
 import { addTrailers, commentChar as commentCharOf, revParse, writeTree } from '../../io/git/queries';
@@ -51,7 +57,8 @@ then asks a senior to look). Exit code: always 0.
 /** The commit id's place in a prepared note: split there, so post-commit (sh, in the launcher) can put it in. */
 const HEAD_SLOT = '@@ai-provenance-head@@';
 
-async function prepareCommitMsg(args: string[], location: RepositoryLocation, logger: Logger): Promise<void> {
+async function prepareCommitMsg(args: string[], hook: CommitHookContext, logger: Logger): Promise<void> {
+  const { location, head, origin } = hook;
   const [messageFile, source, sha] = args;
   if (!messageFile) throw new UsageError('prepare-commit-msg needs the message file git passes');
   // A record left by a commit that was aborted must not be taken for this commit's.
@@ -63,16 +70,17 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   const message = fs.readFileSync(file, 'utf8');
   // A senior's sign-off commit is empty and signed as written: it carries no attribution of its own.
   if (/^AI sign-off: /.test(message)) return void logger.debug('skipping a sign-off commit');
-  // The questions for git do not depend on each other: ask them at once (each is a process start).
-  const [origin, commitArgs, hasHead, hasParent, policy] = await Promise.all([
-    commitOrigin(root),
-    gitCommitArgs(),
-    commitExists(root, 'HEAD'),
-    commitExists(root, 'HEAD^'),
-    readTrailerPolicy(root, logger),
-  ]);
+  // The questions for git do not depend on each other: ask them at once (each is a process start). The index's
+  // tree too: post-commit checks that the commit made is the one prepared.
+  const tree = writeTree(root, logger);
+  tree.catch(() => undefined); // awaited below, when there is a note to write
+  const [commitArgs, policy] = await Promise.all([gitCommitArgs(), readTrailerPolicy(root, logger, { head })]);
   const amend = commitArgs ? isAmend(commitArgs) : source === 'commit' && sha === 'HEAD';
-  const base = (amend ? hasParent : hasHead) ? (amend ? 'HEAD^' : 'HEAD') : await emptyTree(root);
+  const base = amend
+    ? head !== undefined && (await commitExists(root, `${head}^`))
+      ? `${head}^`
+      : await emptyTree(root)
+    : (head ?? (await emptyTree(root)));
 
   // Agents' shell commands with no record yet, looked at before the spool: a record a hook adds meanwhile is
   // ingested below, and its snapshot (removed only after that record was written) is counted here.
@@ -80,7 +88,7 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   // What agents wrote through their hooks since the last look: into the store, so the staged files find it.
   await ingestAgentSpool(location, logger);
   const store = openRunsStore(location, logger);
-  const history = await historyOf(root, origin, amend, logger);
+  const history = await historyOf(root, origin, amend ? head : undefined, logger);
   const attribution = await stagedAttribution(store, root, base, logger, {
     history,
     unfinished: unfinished.files,
@@ -121,7 +129,6 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
     );
   }
   if (!hasAi && !policy.onEveryCommit) return;
-  const tree = await writeTree(root, logger);
   const record = buildAgentTrace(attribution, {
     id: uuidv4(),
     timestamp: new Date().toISOString(),
@@ -131,7 +138,7 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
   const note = JSON.stringify(record, null, 1) + '\n';
   const slot = note.indexOf(HEAD_SLOT); // vcs.revision comes before any path, so the first one is it
   await ensureDir(location.stateDir);
-  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingTree), tree);
+  await writeFileAtomic(path.join(location.stateDir, HOOK_MARKERS.pendingTree), await tree);
   await writeFileAtomic(
     path.join(location.stateDir, HOOK_MARKERS.pendingNoteTail),
     note.slice(slot + HEAD_SLOT.length),
@@ -147,11 +154,11 @@ async function prepareCommitMsg(args: string[], location: RepositoryLocation, lo
 async function historyOf(
   root: string,
   origin: CommitOrigin | undefined,
-  amend: boolean,
+  amendedCommit: string | undefined,
   logger: Logger,
 ): Promise<History> {
   // An amend keeps the text of the commit it replaces (a rebase's squash step amends the commit it folds into).
-  const amended = amend && (await commitExists(root, 'HEAD')) ? [[await revParse(root, 'HEAD', logger)]] : [];
+  const amended = amendedCommit !== undefined ? [[amendedCommit]] : [];
   if (origin?.kind === 'pick') return loadHistory(root, [...amended, [origin.commit]], logger, { expectAll: true });
   // Each squashed commit on its own: a topic with merges in it has versions of a file that are not in one line.
   if (origin?.kind === 'squash')
@@ -311,11 +318,16 @@ export const hookCommand: Command = {
     }
     let location: RepositoryLocation | undefined;
     try {
-      location = await locateRepository(context.cwd);
-      if (name === 'prepare-commit-msg') await prepareCommitMsg(rest, location, context.logger);
-      else if (name === 'commit-msg') await commitMsg(rest, location, context.logger);
-      else if (name === 'post-commit') await postCommit(location, context.logger);
-      else await postRewrite(rest, location, context.logger);
+      if (name === 'prepare-commit-msg') {
+        const hook = await commitHookContext(context.cwd);
+        location = hook.location;
+        await prepareCommitMsg(rest, hook, context.logger);
+      } else {
+        location = await locateRepository(context.cwd);
+        if (name === 'commit-msg') await commitMsg(rest, location, context.logger);
+        else if (name === 'post-commit') await postCommit(location, context.logger);
+        else await postRewrite(rest, location, context.logger);
+      }
     } catch (error) {
       // Never fail or block the commit because of us: say it once, log the details, let git go on. But never fail
       // open either: the message gets `AI-Attribution: v1 failed`, which makes `check` ask a senior to look.

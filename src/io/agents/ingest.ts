@@ -16,7 +16,7 @@ import { EngineError } from '../../core/attribution/errors';
 import type { Logger } from '../../core/log';
 import { encodeRuns } from '../../core/formats/stored-runs';
 import { isAi } from '../../core/attribution/origin';
-import { writeBlob } from '../git/queries';
+import { ensureBlob } from '../git/queries';
 import { AGENT_HOOK_LIMITS, modelOfCall, readTextFile } from './capture';
 import { openRunsStore, type RunsStore } from '../attribution/runs-store';
 import type { RepositoryLocation } from '../git/repository';
@@ -79,6 +79,8 @@ class StoreIngest {
   private readonly engine = new Engine();
   private readonly loaded = new Set<string>();
   readonly written = new Set<string>();
+  /** Paths the records changed, stored once all records are applied (persistAll). */
+  private readonly changed = new Set<string>();
 
   constructor(
     private readonly location: RepositoryLocation,
@@ -96,13 +98,23 @@ class StoreIngest {
     this.loaded.add(repoPath);
     const disk = readTextFile(this.abs(repoPath), AGENT_HOOK_LIMITS.fileBytes);
     const candidates = [texts?.before, texts?.after].filter((t): t is string => t !== undefined);
+    const text = 'text' in disk ? disk.text : undefined;
     const found = await bestRecord(this.store, {
       paths: [repoPath],
-      text: 'text' in disk ? disk.text : undefined,
+      text,
       candidates,
       root: this.location.root,
       logger: this.logger,
     });
+    // A text that an earlier record of this drain left under another path (a file written, then moved by a shell
+    // command) is not in the store yet: it is stored once all records are applied. It is newer than anything there
+    // but a record of this very path, as the store's search across paths would have found it.
+    const unstored = text === undefined || (found?.exact && found.path === repoPath) ? undefined : this.unstored(text);
+    if (unstored) {
+      this.logger.debug(`${repoPath}: the text ${unstored} held, moved here`);
+      this.engine.restore(repoPath, text!, this.engine.runs(unstored));
+      return;
+    }
     if (!found) {
       this.logger.debug(`${repoPath}: no usable attribution record; starting from the hook's snapshots`);
       return;
@@ -115,16 +127,26 @@ class StoreIngest {
     }
   }
 
-  apply(
-    call: AgentCall,
-    files: Map<string, AgentFileTexts>,
-    at: string,
-  ): { changed: string[]; skipped: { path: string; reason: string }[] } {
-    return this.engine.applyAgentCall(call, { files, at });
+  apply(call: AgentCall, files: Map<string, AgentFileTexts>, at: string): { path: string; reason: string }[] {
+    const report = this.engine.applyAgentCall(call, { files, at });
+    for (const p of report.changed) this.changed.add(p);
+    return report.skipped;
+  }
+
+  /** A path the records changed whose text is `text`, not stored yet. */
+  private unstored(text: string): string | undefined {
+    for (const p of this.changed) if (this.engine.has(p) && this.engine.text(p) === text) return p;
+    return undefined;
+  }
+
+  /** Stores every path the records changed (see persist). */
+  async persistAll(): Promise<void> {
+    for (const p of this.changed) await this.persist(p);
+    this.changed.clear();
   }
 
   /** Stores a path's attribution for its current work tree text (or, when the file is gone, for the last text known). */
-  async persist(repoPath: string): Promise<void> {
+  private async persist(repoPath: string): Promise<void> {
     if (!this.engine.has(repoPath)) return;
     const disk = readTextFile(this.abs(repoPath), AGENT_HOOK_LIMITS.fileBytes);
     if ('note' in disk) return; // binary or too large: nothing to attribute
@@ -136,10 +158,10 @@ class StoreIngest {
       runs = reanchorTo({ text, runs }, disk.text);
       text = disk.text;
     }
-    await this.store.writeRuns(repoPath, text, encodeRuns(runs));
+    const record = await this.store.writeRuns(repoPath, text, encodeRuns(runs));
     // The record describes this text: keep the text too, as the editor does, or the next change outside the editor
     // finds a record whose text is gone and every AI line in it turns unknown.
-    if (runs.some(r => isAi(r.origin))) await writeBlob(this.location.root, text, this.logger);
+    if (runs.some(r => isAi(r.origin))) await ensureBlob(this.location.root, text, record.blob, this.logger);
     this.written.add(repoPath);
   }
 }
@@ -228,9 +250,7 @@ export async function ingestAgentSpool(
           }
           for (const p of new Set([...callPaths(call), ...files.keys()])) await ingest.load(p, files.get(p));
           try {
-            const report = ingest.apply(call, files, record.at);
-            result.skipped.push(...report.skipped);
-            for (const p of report.changed) await ingest.persist(p);
+            result.skipped.push(...ingest.apply(call, files, record.at));
           } catch (error) {
             if (!(error instanceof EngineError)) throw error;
             problem(`agent hook record ${entry.name}: ${error.message}`);
@@ -238,7 +258,12 @@ export async function ingestAgentSpool(
           }
           result.records++;
         },
-        options.max !== undefined ? { max: options.max } : {},
+        {
+          ...(options.max !== undefined ? { max: options.max } : {}),
+          // Each changed file is stored once, after all the records (a record a file was four synced writes and a
+          // git start): the spool keeps the records until then (spool.ts).
+          settle: () => ingest.persistAll(),
+        },
       ),
     );
     if (drained.failure) {

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs/promises';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../../core/log';
 import type { Run } from '../../core/attribution/origin';
@@ -108,7 +108,7 @@ async function textOfBlob(
     if (candidate !== undefined && (await store.blobId(candidate)) === blob) return candidate;
   }
   try {
-    const content = await fs.readFile(path.join(query.root, ...repoPath.split('/')));
+    const content = fs.readFileSync(path.join(query.root, ...repoPath.split('/')));
     if ((await store.blobId(content)) === blob && !isBinary(content)) return content.toString('utf8');
   } catch {
     // not in the work tree any more

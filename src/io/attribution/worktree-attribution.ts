@@ -1,8 +1,9 @@
-import * as fs from 'node:fs/promises';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { attributeCommit, type CommitAttribution, type StagedText } from '../../core/commit/attribution';
 import type { Logger } from '../../core/log';
 import { git } from '../git/git';
+import { pooled } from '../../core/pool';
 import { runsForStaged } from './staged-attribution';
 import { type RunsStore } from './runs-store';
 import { isBinary, readBlobs, type StagedChange } from '../git/staged';
@@ -52,18 +53,20 @@ export async function worktreeAttribution(
     changes.flatMap(c => (c.oldBlob ? [c.oldBlob] : [])),
     { logger },
   );
-  const files: StagedText[] = [];
-  for (const change of changes) {
+  // Several files at a time, as the commit hook does: a record's older text may come from git, and its answers then
+  // overlap (cat-file.ts). The files keep their order.
+  const files: (StagedText | undefined)[] = await pooled(changes, 16, async change => {
     let content: Buffer;
     try {
       const file = path.join(root, ...change.path.split('/'));
-      if (!(await fs.lstat(file)).isFile()) continue;
-      content = await fs.readFile(file);
+      // Synchronous, as state files are read (state-file.ts): two thread pool trips a file cost more than the read.
+      if (!fs.lstatSync(file).isFile()) return undefined;
+      content = fs.readFileSync(file);
     } catch {
-      continue;
+      return undefined;
     }
     const previous = change.oldBlob ? old.get(change.oldBlob) : undefined;
-    if (isBinary(content) || (previous && isBinary(previous))) continue;
+    if (isBinary(content) || (previous && isBinary(previous))) return undefined;
     const newText = content.toString('utf8');
     const file: StagedText = { path: change.path, oldText: previous ? previous.toString('utf8') : '', newText };
     const staged: StagedChange = { status: change.status, path: change.path, newBlob: await store.blobId(content) };
@@ -71,7 +74,7 @@ export async function worktreeAttribution(
     if (change.oldBlob !== undefined) staged.oldBlob = change.oldBlob;
     const runs = await runsForStaged(store, root, staged, newText, logger);
     if (runs) file.runs = runs;
-    files.push(file);
-  }
-  return attributeCommit(files);
+    return file;
+  });
+  return attributeCommit(files.filter((f): f is StagedText => f !== undefined));
 }

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProcess } from '../process/run';
-import { git } from './git';
+import { PRODUCT } from '../../core/product';
+import { rememberObjectFormat } from '../store/blob-id';
+import { GitError, git, runGit } from './git';
+import { NotARepositoryError, type RepositoryLocation } from './repository';
 
 /**
  * What git is doing while a commit hook runs. git tells hooks little: prepare-commit-msg gets "message" for
@@ -42,21 +45,29 @@ function readIds(file: string): string[] | undefined {
     .filter(line => OBJECT_ID.test(line));
 }
 
+/** git's state files that tell a commit's origin (commitOrigin), asked of `git rev-parse --git-path` in this order. */
+const ORIGIN_FILES = [
+  'MERGE_HEAD',
+  'SQUASH_MSG',
+  'CHERRY_PICK_HEAD',
+  'REBASE_HEAD',
+  'REVERT_HEAD',
+  'rebase-merge',
+  'rebase-apply',
+  'MERGE_MSG',
+] as const;
+type OriginFile = (typeof ORIGIN_FILES)[number];
+
 /** The commit's origin from git's state files (written by git itself), or undefined for a plain commit. */
 export async function commitOrigin(root: string): Promise<CommitOrigin | undefined> {
-  const names = [
-    'MERGE_HEAD',
-    'SQUASH_MSG',
-    'CHERRY_PICK_HEAD',
-    'REBASE_HEAD',
-    'REVERT_HEAD',
-    'rebase-merge',
-    'rebase-apply',
-    'MERGE_MSG',
-  ] as const;
-  const out = await git(['rev-parse', ...names.flatMap(n => ['--git-path', n])], { cwd: root });
-  const paths = out.split('\n').map(p => path.resolve(root, p));
-  const at = (name: (typeof names)[number]): string => paths[names.indexOf(name)]!;
+  const out = await git(['rev-parse', ...ORIGIN_FILES.flatMap(n => ['--git-path', n])], { cwd: root });
+  return originFromFiles(root, out.split('\n'));
+}
+
+/** commitOrigin, from the answers of `git rev-parse --git-path` for ORIGIN_FILES (relative to where git ran). */
+function originFromFiles(cwd: string, answers: readonly string[]): CommitOrigin | undefined {
+  const paths = answers.map(p => path.resolve(cwd, p));
+  const at = (name: OriginFile): string => paths[ORIGIN_FILES.indexOf(name)]!;
   const heads = readIds(at('MERGE_HEAD'));
   if (heads && heads.length > 0) return { kind: 'merge', heads };
   let squash: string | undefined;
@@ -125,4 +136,53 @@ export function isAmend(args: readonly string[]): boolean {
     if (arg.length >= 5 && '--amend'.startsWith(arg)) return true;
   }
   return false;
+}
+
+/** What prepare-commit-msg needs to know of the repository before it starts, asked of git at once (commitHookContext). */
+export interface CommitHookContext {
+  location: RepositoryLocation;
+  /** The commit HEAD names, or undefined on an unborn branch (the first commit). */
+  head: string | undefined;
+  origin: CommitOrigin | undefined;
+}
+
+/**
+ * locateRepository, the object format, commitOrigin and HEAD in one `git rev-parse`: each git start costs a commit
+ * some milliseconds, and prepare-commit-msg asked four times for what one call answers. Its answers come one a line
+ * in the order asked; `--verify -q` last, so an unborn HEAD only leaves the last line out (exit 1).
+ */
+export async function commitHookContext(cwd: string): Promise<CommitHookContext> {
+  const args = [
+    'rev-parse',
+    '--show-toplevel',
+    '--git-path',
+    PRODUCT.stateDirName,
+    '--show-object-format',
+    ...ORIGIN_FILES.flatMap(n => ['--git-path', n]),
+    '--verify',
+    '-q',
+    'HEAD^{commit}',
+  ];
+  const r = await runGit(args, { cwd, okExitCodes: [0, 1] }).catch((error: unknown) => {
+    throw error instanceof GitError && !error.notRunnable ? new NotARepositoryError(cwd, error) : error;
+  });
+  const lines = r.stdout.split('\n');
+  const [root, statePath, format] = lines;
+  const fixed = 3 + ORIGIN_FILES.length;
+  const head = r.exitCode === 0 ? lines[fixed] : undefined;
+  if (!root || !statePath || lines.length < fixed || (head !== undefined && !OBJECT_ID.test(head)))
+    throw new NotARepositoryError(cwd);
+  // git answers relative to its own working folder, the physical one (as locateRepository reads it).
+  let physical = cwd;
+  try {
+    physical = fs.realpathSync(cwd);
+  } catch {
+    // git ran there, so it exists
+  }
+  if (format === 'sha1' || format === 'sha256') rememberObjectFormat(root, format);
+  return {
+    location: { root, stateDir: path.resolve(physical, statePath) },
+    head,
+    origin: originFromFiles(physical, lines.slice(3, fixed)),
+  };
 }

@@ -1,5 +1,12 @@
 import type { Logger } from '../../core/log';
-import { DEFAULT_TIMEOUT_MS, ProcessError, runProcess } from '../process/run';
+import {
+  DEFAULT_TIMEOUT_MS,
+  ProcessError,
+  runProcess,
+  startProcess,
+  type PipedHandlers,
+  type PipedProcess,
+} from '../process/run';
 import { ENVIRONMENT_EXIT } from '../../core/errors';
 
 /**
@@ -115,27 +122,26 @@ export async function runGit(args: readonly string[], options: GitRunOptions): P
   }
 }
 
-/** Runs git and returns stdout as bytes: for file contents, which need not be UTF-8. */
-export async function gitBuffer(args: readonly string[], options: GitRunOptions): Promise<Buffer> {
-  options.logger?.trace(`git ${args.join(' ')} (in ${options.cwd})`);
-  try {
-    const result = await runProcess('git', [...FIXED_CONFIG, ...args], {
-      cwd: options.cwd,
-      env: fixedEnv(options.env),
-      input: options.input,
-      timeoutMs: options.timeoutMs ?? GIT_TIMEOUT_MS,
-      maxBuffer: 4 * 1024 * 1024 * 1024,
-      logger: undefined,
-      encoding: 'buffer',
-    });
-    return result.stdout;
-  } catch (error) {
-    throw gitError(args, options.cwd, error);
-  }
-}
-
 /** Runs git and returns stdout with one trailing newline removed. */
 export async function git(args: readonly string[], options: GitRunOptions): Promise<string> {
   const { stdout } = await runGit(args, options);
   return stdout.endsWith('\n') ? stdout.slice(0, -1) : stdout;
+}
+
+/**
+ * Starts git to answer many requests in one run (`cat-file --batch`), with the fixed options and environment; its
+ * end comes to `onExit` as a GitError.
+ */
+export function startGit(
+  args: readonly string[],
+  options: Pick<GitRunOptions, 'cwd' | 'env' | 'logger'>,
+  handlers: { onData: PipedHandlers['onData']; onExit(error: unknown): void },
+): PipedProcess {
+  options.logger?.trace(`git ${args.join(' ')} (in ${options.cwd}, kept running)`);
+  return startProcess(
+    'git',
+    [...FIXED_CONFIG, ...args],
+    { cwd: options.cwd, env: fixedEnv(options.env) },
+    { onData: handlers.onData, onExit: error => handlers.onExit(gitError(args, options.cwd, error)) },
+  );
 }

@@ -61,16 +61,22 @@ export function writeLauncher(target: LauncherTarget, env: NodeJS.ProcessEnv = p
 # AI Provenance launcher: git hooks and agent hooks call this stable path.
 # Written by the AI Provenance extension or 'ai-provenance hooks install'; rewritten when they update.
 if [ "$1" = hook ] && [ "$2" = post-commit ]; then
-  # post-commit without starting Node: prepare-commit-msg left the note's text around the commit id to come.
-  d="${dir}"
+  # post-commit without starting Node: prepare-commit-msg left the note's text around the commit id to come. Each
+  # process started here is a few milliseconds of every commit with AI lines: sh's own commands where they do.
+  # Hooks run at the work tree's top: there, a .git folder with nothing steering git is the repository.
+  if [ -d .git ] && [ -z "\${GIT_DIR:-}\${GIT_COMMON_DIR:-}" ]; then d=.git/${PRODUCT.stateDirName}; else d="${dir}"; fi
   [ -n "$d" ] && [ -f "$d/${HOOK_MARKERS.pendingNote}" ] || exit 0
-  if [ -f "$d/${HOOK_MARKERS.pendingTree}" ] && [ "$(git rev-parse 'HEAD^{tree}' 2>/dev/null)" = "$(cat "$d/${HOOK_MARKERS.pendingTree}")" ]; then
+  tree=
+  [ -f "$d/${HOOK_MARKERS.pendingTree}" ] && { read -r tree < "$d/${HOOK_MARKERS.pendingTree}" || :; }
+  ids=$(git rev-parse HEAD 'HEAD^{tree}' 2>/dev/null)
+  head=\${ids%%[!0-9a-f]*}
+  if [ -n "$tree" ] && [ -n "$head" ] && [ "\${ids##*[!0-9a-f]}" = "$tree" ]; then
     # git notes has no compare-and-swap: a commit in another worktree at the same instant can replace our notes
     # commit. Check the note is there, and try again a few times if it is not.
-    head=$(git rev-parse HEAD 2>/dev/null) && for try in 1 2 3 4 5; do
-      { cat "$d/${HOOK_MARKERS.pendingNote}"; printf '%s' "$head"; cat "$d/${HOOK_MARKERS.pendingNoteTail}"; } |
+    for try in 1 2 3 4 5; do
+      printf '%s' "$head" | cat "$d/${HOOK_MARKERS.pendingNote}" - "$d/${HOOK_MARKERS.pendingNoteTail}" |
         git notes --ref ${PRODUCT.notesRef} add -f -F - "$head" >/dev/null 2>&1
-      git notes --ref ${PRODUCT.notesRef} show "$head" >/dev/null 2>&1 && break
+      git notes --ref ${PRODUCT.notesRef} list "$head" >/dev/null 2>&1 && break
     done
   fi
   rm -f "$d/${HOOK_MARKERS.pendingNote}" "$d/${HOOK_MARKERS.pendingNoteTail}" "$d/${HOOK_MARKERS.pendingTree}"

@@ -1,3 +1,4 @@
+import { readObject } from './cat-file';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../../core/log';
@@ -90,6 +91,16 @@ export async function currentBranch(root: string, logger?: Logger): Promise<stri
 /** Stores `text` in the object database as a blob (so a later re-anchoring finds it); returns its id. */
 export async function writeBlob(root: string, text: string | Buffer, logger?: Logger): Promise<string> {
   return git(['hash-object', '-w', '--stdin'], { cwd: root, input: text, logger });
+}
+
+/**
+ * Makes sure the object database holds `text`, whose blob id the caller computed: asked of the repository's running
+ * `cat-file` first (cat-file.ts), since the text is usually there already (git add wrote it), and a `hash-object`
+ * for each text is a git start. Returns the id.
+ */
+export async function ensureBlob(root: string, text: string | Buffer, id: string, logger?: Logger): Promise<string> {
+  if ((await readObject(root, id, logger)) !== undefined) return id;
+  return writeBlob(root, text, logger);
 }
 
 /** The text of `repoPath` in the commit HEAD points at; undefined when there is no such file (or no commit). */

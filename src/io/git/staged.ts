@@ -1,4 +1,5 @@
-import { git, gitBuffer, runGit, type GitRunOptions } from './git';
+import { readObject } from './cat-file';
+import { git, runGit, type GitRunOptions } from './git';
 import { parseRawDiff, isNullBlob } from './parse';
 
 /** What `git diff --cached --raw` says about one staged file. */
@@ -64,27 +65,19 @@ export async function stagedDeletedFiles(
     .map(e => ({ path: e.path, oldBlob: e.oldBlob }));
 }
 
-/** Reads many blobs in one `git cat-file --batch`. Missing ids are absent from the result. */
+/** Reads many blobs through the repository's one `git cat-file --batch` (cat-file.ts). Missing ids are absent. */
 export async function readBlobs(
   root: string,
   ids: readonly string[],
-  options: Omit<GitRunOptions, 'cwd'> = {},
+  options: Pick<GitRunOptions, 'logger'> = {},
 ): Promise<Map<string, Buffer>> {
   const unique = [...new Set(ids)];
+  const contents = await Promise.all(unique.map(id => readObject(root, id, options.logger)));
   const result = new Map<string, Buffer>();
-  if (unique.length === 0) return result;
-  const out = await gitBuffer(['cat-file', '--batch'], { ...options, cwd: root, input: unique.join('\n') + '\n' });
-  let pos = 0;
-  for (const id of unique) {
-    const eol = out.indexOf(0x0a, pos);
-    if (eol < 0) break;
-    const header = out.subarray(pos, eol).toString('utf8');
-    pos = eol + 1;
-    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) continue;
-    const size = Number(header.split(' ')[2]);
-    result.set(id, out.subarray(pos, pos + size));
-    pos += size + 1; // the content, then a newline
-  }
+  unique.forEach((id, i) => {
+    const content = contents[i];
+    if (content !== undefined) result.set(id, content);
+  });
   return result;
 }
 

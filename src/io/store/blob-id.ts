@@ -27,11 +27,21 @@ export function computeBlobId(content: string | Uint8Array, format: ObjectFormat
   return hash.digest('hex');
 }
 
+/** Object formats already known in this process, by repository folder: it never changes under a running process. */
+const knownFormats = new Map<string, ObjectFormat>();
+
+/** Tells detectObjectFormat the answer for `root`, learnt from a git call that asked it along with other things. */
+export function rememberObjectFormat(root: string, format: ObjectFormat): void {
+  knownFormats.set(root, format);
+}
+
 /**
  * The repository's object format. A git too old to know `--show-object-format` echoes the option back; such a git
  * cannot read sha256 repositories, so the answer is sha1.
  */
 export async function detectObjectFormat(cwd: string, logger?: Logger): Promise<ObjectFormat> {
+  const known = knownFormats.get(cwd);
+  if (known) return known;
   const out = (await git(['rev-parse', '--show-object-format'], { cwd, logger })).trim();
   if (out === 'sha1' || out === 'sha256') return out;
   logger?.debug(`git rev-parse --show-object-format answered ${JSON.stringify(out)}; assuming sha1`);

@@ -66,6 +66,14 @@ export interface SpoolOptions<T> {
 export interface DrainOptions {
   /** Deliver at most this many records in this call. */
   max?: number;
+  /**
+   * Called once the handler has seen every record of this drain (also when it threw on one): the records it saw are
+   * deleted only after `settle` resolved. A handler can then keep its effects in memory and write them once for all
+   * records (a thousand records on one file: one write, not a thousand), and a crash in between loses nothing: the
+   * records are still there, claimed, and the next drain hands them out again. When `settle` throws, they go back
+   * to the spool, and the drain reports the failure at the first of them.
+   */
+  settle?: () => Promise<void>;
 }
 
 export interface DrainResult {
@@ -172,6 +180,34 @@ export class Spool<T = unknown> {
     if (names.length === 0) return result;
     await ensureDir(this.claimDir);
     const max = options.max ?? Number.POSITIVE_INFINITY;
+    /** With `settle`: the claims delivered and not yet deleted, in delivery order. */
+    const held: { claimed: string; name: string }[] = [];
+    try {
+      await this.deliver(names, handler, max, result, options.settle ? held : undefined);
+      if (!options.settle || held.length === 0) return result;
+      try {
+        await options.settle();
+      } catch (error) {
+        for (const h of held) await this.unclaim(h.claimed, h.name);
+        result.failure ??= { name: held[0]!.name, error };
+        result.delivered -= held.length;
+        return result;
+      }
+      for (const h of held) await this.remove(h.claimed);
+      return result;
+    } finally {
+      for (const h of held) claimsInFlight.delete(h.claimed);
+    }
+  }
+
+  /** The drain's loop: claims, reads and hands out each record; deletes it after, or holds it in `held`. */
+  private async deliver(
+    names: readonly string[],
+    handler: (entry: SpoolEntry<T>) => void | Promise<void>,
+    max: number,
+    result: DrainResult,
+    held: { claimed: string; name: string }[] | undefined,
+  ): Promise<void> {
     for (const name of names) {
       if (result.delivered + result.quarantined >= max) break;
       // The claim's name carries who claimed it and when (a rename keeps the file's old mtime, so the time must
@@ -197,18 +233,23 @@ export class Spool<T = unknown> {
         } catch (error) {
           await this.unclaim(claimed, name);
           result.failure = { name, error };
-          return result;
+          return;
         }
-        await fsp.rm(claimed, { force: true }).catch((error: unknown) => {
-          // Delivered but not deleted: recovery will hand it out again, which handlers tolerate. Say so.
-          this.context.logger.error(`could not delete delivered spool record ${claimed}: ${String(error)}`);
-        });
         result.delivered++;
+        if (held) held.push({ claimed, name });
+        else await this.remove(claimed);
       } finally {
-        claimsInFlight.delete(claimed);
+        // A held claim stays in flight until drain deletes it or puts it back.
+        if (held?.[held.length - 1]?.claimed !== claimed) claimsInFlight.delete(claimed);
       }
     }
-    return result;
+  }
+
+  private async remove(claimed: string): Promise<void> {
+    await fsp.rm(claimed, { force: true }).catch((error: unknown) => {
+      // Delivered but not deleted: recovery will hand it out again, which handlers tolerate. Say so.
+      this.context.logger.error(`could not delete delivered spool record ${claimed}: ${String(error)}`);
+    });
   }
 
   /** Removes temporary files left by killed writers (older than `olderThanMs`). Returns how many went. */

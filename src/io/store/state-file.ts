@@ -1,4 +1,5 @@
 import { StateStoreError, ensureDir, isMissing } from './atomic-file';
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Logger } from '../../core/log';
@@ -45,9 +46,12 @@ export async function readStateFile<T>(
   parse: (text: string) => T,
   label?: string,
 ): Promise<T | undefined> {
-  let handle: fsp.FileHandle;
+  // Synchronous: these files are small and local, and each asynchronous step is a trip through libuv's thread pool
+  // (open, stat, read, close: four of them). A status or a commit over a thousand files reads thousands of them, and
+  // those trips were most of its time (docs/budgets.md).
+  let fd: number;
   try {
-    handle = await fsp.open(file, 'r');
+    fd = fs.openSync(file, 'r');
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw new StateStoreError('read', file, error);
@@ -55,13 +59,13 @@ export async function readStateFile<T>(
   let text: string;
   let identity: FileIdentity;
   try {
-    const stat = await handle.stat({ bigint: true });
+    const stat = fs.fstatSync(fd, { bigint: true });
     identity = { dev: stat.dev, ino: stat.ino };
-    text = await handle.readFile('utf8');
+    text = fs.readFileSync(fd, 'utf8');
   } catch (error) {
     throw new StateStoreError('read', file, error);
   } finally {
-    await handle.close();
+    fs.closeSync(fd);
   }
   try {
     return parse(text);

@@ -3,6 +3,7 @@ import { STATE_LAYOUT, StateContext, exists, readStateFile } from './state-file'
 import { StateStoreError, describeError, ensureDir, isMissing, removeStaleTemps, writeFileAtomic } from './atomic-file';
 import { computeBlobId, detectObjectFormat } from './blob-id';
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Logger } from '../../core/log';
@@ -280,7 +281,7 @@ export class StateStore<R = unknown> {
       const dir = path.join(runsDir, key);
       try {
         // A margin for clocks that tick coarsely: reading a folder again costs little.
-        if ((await fsp.stat(dir)).mtimeMs < since - 2000) continue;
+        if (fs.statSync(dir).mtimeMs < since - 2000) continue;
       } catch (error) {
         if (isMissing(error)) continue;
         throw new StateStoreError('inspect', dir, error);
@@ -465,9 +466,10 @@ export function pathKey(repoPath: string): string {
   return createHash('sha1').update(repoPath, 'utf8').digest('hex');
 }
 
+/** A folder's entries, read synchronously as state files are (state-file.ts): one call, no thread pool trip. */
 async function listDir(dir: string): Promise<string[]> {
   try {
-    return await fsp.readdir(dir);
+    return fs.readdirSync(dir);
   } catch (error) {
     if (isMissing(error)) return [];
     throw new StateStoreError('list', dir, error);
