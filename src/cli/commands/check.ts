@@ -217,6 +217,7 @@ export const checkCommand: Command = {
     });
     const review = await reviewBranch({
       cwd: context.cwd,
+      location,
       base,
       ...(head ? { head } : {}),
       logger: context.logger,

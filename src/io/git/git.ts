@@ -145,3 +145,55 @@ export function startGit(
     { onData: handlers.onData, onExit: error => handlers.onExit(gitError(args, options.cwd, error)) },
   );
 }
+
+/**
+ * `git <first> | git <second>`, without a shell: `first` gets `input`, its output goes to `second` as it comes (the two
+ * run at once, as a pipe does), and the caller gets both outputs, `first`'s as bytes. A failure of either rejects
+ * with a GitError; both are stopped after the timeout.
+ */
+export function pipeGit(
+  first: readonly string[],
+  second: readonly string[],
+  options: GitRunOptions,
+): Promise<{ first: Buffer; second: string }> {
+  options.logger?.trace(`git ${first.join(' ')} | git ${second.join(' ')} (in ${options.cwd})`);
+  return new Promise((resolve, reject) => {
+    const firstOut: Buffer[] = [];
+    const secondOut: Buffer[] = [];
+    let failed = false;
+    let running = 2;
+    const fail = (error: unknown): void => {
+      if (failed) return;
+      failed = true;
+      clearTimeout(timer);
+      a.kill();
+      b.kill();
+      reject(error);
+    };
+    const exited = (args: readonly string[]) => (error: unknown) => {
+      if (!(error instanceof ProcessError) || error.exitCode !== 0) return fail(gitError(args, options.cwd, error));
+      if (args === first) b.end();
+      if (--running > 0 || failed) return;
+      clearTimeout(timer);
+      resolve({ first: Buffer.concat(firstOut), second: Buffer.concat(secondOut).toString('utf8') });
+    };
+    const run = { cwd: options.cwd, env: fixedEnv(options.env) };
+    const b = startProcess('git', [...FIXED_CONFIG, ...second], run, {
+      onData: chunk => void secondOut.push(chunk),
+      onExit: exited(second),
+    });
+    const a = startProcess('git', [...FIXED_CONFIG, ...first], run, {
+      onData: chunk => {
+        firstOut.push(chunk);
+        b.write(chunk);
+      },
+      onExit: exited(first),
+    });
+    const timer = setTimeout(
+      () => fail(gitError(first, options.cwd, new ProcessError('git', first, null, '', options.cwd, 'timeout'))),
+      options.timeoutMs ?? GIT_TIMEOUT_MS,
+    );
+    if (options.input !== undefined) a.write(options.input);
+    a.end();
+  });
+}

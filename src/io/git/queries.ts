@@ -174,9 +174,12 @@ export async function refsNamedBy(root: string, rev: string, logger?: Logger): P
   // In the order git tries them: the first is what git would silently take.
   const found = candidates.filter(ref => listedRefs.has(ref));
   if (/^[A-Z][A-Z0-9_]*$/.test(name)) {
-    // HEAD, FETCH_HEAD, ORIG_HEAD...: a file in the git folder comes first of all.
-    const file = await git(['rev-parse', '--git-path', name], { cwd: root, logger });
-    if (name === 'HEAD' || fs.existsSync(path.resolve(root, file))) found.unshift(`$GIT_DIR/${name}`);
+    // HEAD, FETCH_HEAD, ORIG_HEAD...: a file in the git folder comes first of all (HEAD always is one).
+    if (
+      name === 'HEAD' ||
+      fs.existsSync(path.resolve(root, await git(['rev-parse', '--git-path', name], { cwd: root, logger })))
+    )
+      found.unshift(`$GIT_DIR/${name}`);
   }
   if (/^[0-9a-f]{4,63}$/.test(name)) {
     const objects = await runGit(['rev-parse', `--disambiguate=${name}`], { cwd: root, okExitCodes: [0, 128], logger });

@@ -166,7 +166,7 @@ export function runProcess(
 /** A process kept running to answer requests on its stdin (e.g. `git cat-file --batch`): see startProcess. */
 export interface PipedProcess {
   /** Writes to its stdin; a write after the process is gone is dropped (its exit rejects what waits on it). */
-  write(data: string): void;
+  write(data: string | Uint8Array): void;
   /** Closes its stdin: the process ends when it has answered everything. */
   end(): void;
   /** Stops it at once. */
@@ -177,7 +177,10 @@ export interface PipedProcess {
 
 export interface PipedHandlers {
   onData(chunk: Buffer): void;
-  /** Once: it exited, could not start, or was killed; with what it wrote to stderr (the last 4 KB). */
+  /**
+   * Once: it exited, could not start, or was killed, as a ProcessError whatever the exit code (0 included: it is
+   * `exitCode`), with what it wrote to stderr (the last 4 KB).
+   */
   onExit(error: ProcessError): void;
 }
 

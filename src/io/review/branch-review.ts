@@ -47,8 +47,8 @@ import type { RepositoryLocation } from '../git/repository';
  * - policy and roster from the BASE revision (`git ls-tree` + `git cat-file`), never the branch or the work tree;
  * - base..head with git's own trailer parsing (`%(trailers)`), so trailer look-alikes in a body count for nothing;
  * - patch ids of the AI commits and sign-off candidates in one `git log -p | git patch-id --verbatim` pass, with the
- *   diff options pinned so a person's diff config cannot change a patch id, the log bytes kept exact (written by
- *   git to a file, fed to patch-id as bytes: no text decoding in between);
+ *   diff options pinned so a person's diff config cannot change a patch id, the log bytes kept exact (piped from
+ *   git to git as bytes: no text decoding in between);
  * - sign-off signatures from the raw commit objects, verified with ssh-keygen against the base's allowed_signers.
  */
 
@@ -63,6 +63,8 @@ export interface BranchReview extends BasePolicy {
 
 export interface ReviewOptions {
   cwd: string;
+  /** The repository, when the caller located it already (one git start fewer). */
+  location?: RepositoryLocation;
   base: string;
   head?: string;
   logger?: Logger;
@@ -77,7 +79,7 @@ export interface ReviewOptions {
 /** Reviews base..head: every AI commit with its state. Throws BranchReviewError, PolicyFileError, GitError, SshKeygenError. */
 export async function reviewBranch(options: ReviewOptions): Promise<BranchReview> {
   const logger = options.logger ?? nullLogger;
-  const location = await locateRepository(options.cwd, { logger });
+  const location = options.location ?? (await locateRepository(options.cwd, { logger }));
   const root = location.root;
   const headName = options.head ?? 'HEAD';
   const [facts, baseId, headId] = await Promise.all([
@@ -90,6 +92,10 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
   const base: RevisionRef = { rev: options.base, id: baseId };
   const head: RevisionRef = { rev: headName, id: headId };
 
+  // The commits that change the gate's own files: a path-limited walk of the whole range, as long as the log below;
+  // both at once.
+  const touchingPolicyAsked = policyCommits(root, baseId, headId, logger);
+  touchingPolicyAsked.catch(() => undefined); // awaited below; a failure there is the one reported
   const [basePolicy, logged] = await Promise.all([
     readBasePolicy(root, baseId, options.base, logger),
     logRange(root, baseId, headId, logger),
@@ -116,7 +122,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
   const others = logged.filter(c => !candidateIds.has(c.id));
   // Every commit's evidence that an AI took part (the review profile, src/core/review/profile.ts).
   const [touchingPolicy, notes] = await Promise.all([
-    policyCommits(root, baseId, headId, logger),
+    touchingPolicyAsked,
     notesLineSource(root).lines(others.map(c => c.id)),
   ]);
   const onEveryCommit = basePolicy.policy.trailers.onEveryCommit;
@@ -157,7 +163,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
   try {
     const reviewedIds = evidence.map(x => x.c.id);
     const [patches, paths, former, signatures] = await Promise.all([
-      patchIds(root, [...reviewedIds, ...candidateIds], tmp.dir, logger),
+      patchIds(root, [...reviewedIds, ...candidateIds], logger),
       needPaths ? touchedPaths(root, [...reviewedIds, ...candidateIds], logger) : Promise.resolve(undefined),
       formerCommits(root, listedOutside, logger),
       checkSignatures({
@@ -184,8 +190,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
           .map(e => e.commitId),
       ),
     ];
-    const legacy =
-      legacyWanted.length > 0 ? await patchIds(root, legacyWanted, tmp.dir, logger, 'legacy-stable') : undefined;
+    const legacy = legacyWanted.length > 0 ? await patchIds(root, legacyWanted, logger, 'legacy-stable') : undefined;
     const landing = paths
       ? await whereLinesLanded(root, baseId, headId, evidence, paths, basePolicy.policy, logger)
       : new Map<string, string[]>();

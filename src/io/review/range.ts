@@ -6,7 +6,7 @@ import { nullLogger } from '../../core/log';
 import { type AttributionFact, type FormerCommit } from '../../core/review/review';
 import { isObjectId, trailerValues, type Person, type Trailer } from '../../core/formats/signoff-message';
 import { AI_ATTRIBUTION, FAILED_ATTRIBUTION, parseAiAttribution } from '../../core/formats/trailers';
-import { git, runGit } from '../git/git';
+import { git, pipeGit } from '../git/git';
 import { parseBlamePorcelain, parseNameOnlyLog } from '../git/parse';
 import { pooled } from '../../core/pool';
 import { PRODUCT } from '../../core/product';
@@ -16,7 +16,7 @@ import { TOOLS, TOOL_TABLE } from '../../core/agents/table';
  * The commits of base..head as the review needs them: read with git's own trailer parsing (`%(trailers)`), so
  * trailer look-alikes in a body count for nothing; patch ids of the AI commits and sign-off candidates in one
  * `git log -p | git patch-id --verbatim` pass, with the diff options pinned so a person's diff config cannot change a
- * patch id and the log bytes kept exact (written by git to a file, fed to patch-id as bytes); the files each commit
+ * patch id and the log bytes kept exact (piped as bytes, never decoded); the files each commit
  * touches; and commits a sign-off lists that are no longer on the branch (rebased twins).
  */
 
@@ -137,20 +137,18 @@ export interface PatchIds {
 }
 
 /**
- * Patch ids of `commits` (first-parent diff for merges) in one `git log -p` and one `git patch-id` run. git writes
- * the log to a file (`--output`) and patch-id reads it as bytes: diffs of non-UTF-8 files keep every byte.
+ * Patch ids of `commits` (first-parent diff for merges): `git log -p` piped into `git patch-id`, the two at once. The
+ * log goes through as bytes (diffs of non-UTF-8 files keep every byte), and is kept to find diffs with NUL bytes.
  */
 export async function patchIds(
   root: string,
   commits: readonly string[],
-  scratchDir: string,
   logger: Logger = nullLogger,
   variant: 'verbatim' | 'legacy-stable' = 'verbatim',
 ): Promise<PatchIds> {
   const result: PatchIds = { ids: new Map(), withNul: new Set() };
   if (commits.length === 0) return result;
-  const file = path.join(scratchDir, `log-${process.pid}-${Date.now()}.patch`);
-  await runGit(
+  const { first: bytes, second: out } = await pipeGit(
     [
       ...PINNED_CONFIG,
       'log',
@@ -159,16 +157,10 @@ export async function patchIds(
       '--no-show-signature',
       ...PATCH_DIFF_ARGS,
       '--format=commit %H',
-      `--output=${file}`,
     ],
-    {
-      cwd: root,
-      input: `${commits.join('\n')}\n`,
-      logger,
-    },
+    [...(variant === 'verbatim' ? PATCH_ID_ARGS : LEGACY_PATCH_ID_ARGS)],
+    { cwd: root, input: `${commits.join('\n')}\n`, logger },
   );
-  const bytes = await fsp.readFile(file);
-  await fsp.rm(file, { force: true });
   if (bytes.includes(0)) {
     // Which commits: records start at lines "commit <id>" (a diff line never starts with "commit ").
     const marker = Buffer.from('\ncommit ');
@@ -187,11 +179,6 @@ export async function patchIds(
         );
     });
   }
-  const out = await git([...(variant === 'verbatim' ? PATCH_ID_ARGS : LEGACY_PATCH_ID_ARGS)], {
-    cwd: root,
-    input: bytes,
-    logger,
-  });
   for (const line of out.split('\n')) {
     const [patchId, commitId] = line.trim().split(' ');
     if (patchId && commitId && isObjectId(patchId) && isObjectId(commitId)) result.ids.set(commitId, patchId);
