@@ -8,6 +8,7 @@ import { encodeRuns } from '../src/core/formats/stored-runs';
 import { openRunsStore } from '../src/io/attribution/runs-store';
 import { locateRepository } from '../src/io/git/repository';
 import { writeBlob } from '../src/io/git/queries';
+import { Spool } from '../src/io/store/spool';
 import { median, nowMicros, withBudget, type Benchmark, type BenchResult } from './harness';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -112,6 +113,43 @@ function agentWrites(dir: string, fixture: Fixture, hooks: boolean): void {
   execFileSync('git', ['add', '-A'], { cwd: dir, env: fixture.env });
 }
 
+/**
+ * The typical commit, when `count` more agent records wait in the spool for files outside the commit (an agent
+ * session that wrote many files nobody staged yet): the commit hook takes them all into the runs store. The records
+ * are copies of one the real agent hook wrote, each for its own file.
+ */
+function agentWritesWithBacklog(dir: string, fixture: Fixture, hooks: boolean, count: number): void {
+  agentWrites(dir, fixture, hooks);
+  const other = path.join(dir, 'other');
+  fs.mkdirSync(other, { recursive: true });
+  const texts = Array.from(
+    { length: count },
+    (_, i) => `export const other_${i} = ${i};\nexport const twice_${i} = ${2 * i};\n`,
+  );
+  texts.forEach((text, i) => fs.writeFileSync(path.join(other, `f${i}.ts`), text));
+  if (!hooks) return;
+  const stateDir = path.join(dir, '.git', 'ai-provenance');
+  const spool = new Spool<Record<string, unknown>>({ stateDir }, nullLogger, { durable: false });
+  const first = fs
+    .readdirSync(path.join(stateDir, 'spool'))
+    .filter(n => n.endsWith('.json'))
+    .sort()[0];
+  if (!first) throw new Error('the agent hook left no record in the spool');
+  const template = (
+    JSON.parse(fs.readFileSync(path.join(stateDir, 'spool', first), 'utf8')) as {
+      record: { call: Record<string, unknown> } & Record<string, unknown>;
+    }
+  ).record;
+  texts.forEach((text, i) => {
+    const rel = `other/f${i}.ts`;
+    spool.appendSync({
+      ...template,
+      call: { ...template.call, edits: [{ path: rel, op: 'write', content: text }], toolUseId: `toolu_backlog_${i}` },
+      files: [{ path: rel, after: text }],
+    });
+  });
+}
+
 function timeCommit(dir: string, fixture: Fixture): number {
   const start = nowMicros();
   execFileSync('git', ['commit', '-q', '-m', 'bench commit'], { cwd: dir, stdio: 'pipe', env: fixture.env });
@@ -136,6 +174,8 @@ interface Scenario {
   budget?: number;
   /** What the timed commit must say: its AI line count (a commit that lost its attribution would be fast). */
   aiLines: number;
+  /** Timed runs (default RUNS), fewer for the slow ones. */
+  runs?: number;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -147,6 +187,14 @@ const SCENARIOS: Scenario[] = [
     budget: 1.5,
     aiLines: 60,
   },
+  ...[1000, 10000].map((count): Scenario => ({
+    name: `commit.typical.records${count}`,
+    description: `the typical commit, with ${count} more agent records waiting in the spool for files outside the commit`,
+    setUp: async (dir, fixture, hooks) => agentWritesWithBacklog(dir, fixture, hooks, count),
+    again: (dir, fixture, hooks) => agentWritesWithBacklog(dir, fixture, hooks, count),
+    aiLines: 60,
+    runs: count > 1000 ? 2 : 3,
+  })),
   ...[10, 200, 1000].map((files): Scenario => ({
     name: files === 200 ? 'commit.hooks' : `commit.files${files}`,
     description: `a commit of ${files} files and ${files * 100} added lines, half of them AI-attributed by records the editor saved`,
@@ -188,7 +236,7 @@ export const benchmark: Benchmark = {
         timeCommit(plain, fixture);
         timeCommit(hooked, fixture);
         timeNodeStart(fixture);
-        for (let i = 0; i < RUNS; i++) {
+        for (let i = 0; i < (scenario.runs ?? RUNS); i++) {
           scenario.again?.(plain, fixture, false);
           scenario.again?.(hooked, fixture, true);
           without.push(timeCommit(plain, fixture));
@@ -201,11 +249,16 @@ export const benchmark: Benchmark = {
         const ai = /^AI-Attribution: .*\bai=(\d+)/m.exec(message)?.[1];
         if (Number(ai) !== scenario.aiLines)
           throw new Error(`${scenario.name}: expected ai=${scenario.aiLines} in the commit, got: ${message}`);
+        const left = fs
+          .readdirSync(path.join(hooked, '.git', 'ai-provenance', 'spool'))
+          .filter(n => n.endsWith('.json'));
+        if (left.length > 0)
+          throw new Error(`${scenario.name}: ${left.length} records left in the spool after the commit`);
         const addedInNodeStarts = (median(withHooks) - median(without)) / median(nodeStart);
         results.push(
           withBudget({
             name: scenario.name,
-            description: `${scenario.description}; git commit with our hooks against without, ${RUNS} runs each, interleaved, packed repository, without NODE_EXTRA_CA_CERTS`,
+            description: `${scenario.description}; git commit with our hooks against without, ${scenario.runs ?? RUNS} runs each, interleaved, packed repository, without NODE_EXTRA_CA_CERTS`,
             metrics: {
               withHooksMedianMs: median(withHooks),
               withoutMedianMs: median(without),

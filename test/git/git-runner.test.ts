@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { GIT_TIMEOUT_MS, GitError, git, runGit } from '../../src/io/git/git';
 import { ProcessError, runProcess } from '../../src/io/process/run';
-import { blameFile, statusOf } from '../../src/io/git/queries';
+import { blameFile, ensureBlobs, statusOf } from '../../src/io/git/queries';
+import { computeBlobId } from '../../src/io/store/blob-id';
 import { locateRepository, locateRepositoryWithoutGit, NotARepositoryError } from '../../src/io/git/repository';
 import type { Logger } from '../../src/core/log';
 import { repoRoot, TempRepo } from '../support/git-fixture';
@@ -121,6 +122,43 @@ describe('git runner against real git', () => {
     // And again later, through the same git.
     assert.deepEqual(await readObject(repo.dir, ids[1]!, logger), binary);
     assert.equal(traces.filter(t => t.startsWith('git cat-file --batch')).length, 1, traces.join('\n'));
+  });
+
+  it('writes only the texts git lacks: one as a loose object, several in one fast-import, bytes as given', async () => {
+    repo.write('.gitattributes', '*.txt text eol=crlf\n*.dat filter=never-run\n');
+    repo.write('kept.txt', 'already here\n');
+    repo.commitAll('base');
+    const texts = ['already here\n', 'one\nline endings stay\n', 'two\r\nmixed\n', ''].map(t => ({
+      text: t,
+      id: computeBlobId(t),
+    }));
+    const binary = Buffer.from([0, 0xff, 0x0a, 0x80]);
+    const items = [...texts.slice(1), { text: binary, id: computeBlobId(binary) }, texts[1]!];
+    const traces: string[] = [];
+    const logger = { ...nullLogger, trace: (m: string) => void traces.push(m) };
+    const has = (id: string) => spawnSync('git', ['cat-file', '-e', id], { cwd: repo.dir }).status === 0;
+    assert.ok(!has(texts[1]!.id) && has(texts[0]!.id));
+    await ensureBlobs(repo.dir, [...items, texts[0]!], logger);
+    for (const item of [...texts, items[3]!]) {
+      assert.ok(has(item.id), `${JSON.stringify(item.text)} is in git under the id computed for its bytes`);
+      // The cat-file that said "missing" finds it now (git looks for new packs when an object is not found).
+      assert.deepEqual(await readObject(repo.dir, item.id, logger), Buffer.from(item.text));
+    }
+    assert.equal(traces.filter(t => t.startsWith('git fast-import')).length, 1, traces.join('\n'));
+    assert.equal(traces.filter(t => t.startsWith('git hash-object')).length, 0);
+    // One text missing: a loose object, as git add writes it; none missing: no git start at all.
+    const lone = 'lone text\n';
+    await ensureBlobs(repo.dir, [{ text: lone, id: computeBlobId(lone) }], logger);
+    assert.ok(has(computeBlobId(lone)));
+    const loose = computeBlobId(lone);
+    assert.ok(fs.existsSync(path.join(repo.dir, '.git', 'objects', loose.slice(0, 2), loose.slice(2))));
+    const starts = traces.length;
+    await ensureBlobs(repo.dir, items, logger);
+    assert.deepEqual(
+      traces.slice(starts).filter(t => !t.startsWith('git cat-file')),
+      [],
+      'nothing written when git has every text',
+    );
   });
 
   it('asks git once for what prepare-commit-msg needs: the folders, HEAD, and what the commit comes from', async () => {

@@ -16,7 +16,8 @@ import { EngineError } from '../../core/attribution/errors';
 import type { Logger } from '../../core/log';
 import { encodeRuns } from '../../core/formats/stored-runs';
 import { isAi } from '../../core/attribution/origin';
-import { ensureBlob } from '../git/queries';
+import { ensureBlobs } from '../git/queries';
+import { pooled } from '../../core/pool';
 import { AGENT_HOOK_LIMITS, modelOfCall, readTextFile } from './capture';
 import { openRunsStore, type RunsStore } from '../attribution/runs-store';
 import type { RepositoryLocation } from '../git/repository';
@@ -139,17 +140,28 @@ class StoreIngest {
     return undefined;
   }
 
-  /** Stores every path the records changed (see persist). */
+  /**
+   * Stores every path the records changed (see persist), several at a time (each record is two synced writes: the
+   * disk's flushes overlap), then the texts with AI runs in git, in one go.
+   */
   async persistAll(): Promise<void> {
-    for (const p of this.changed) await this.persist(p);
+    const texts: { text: string; id: string }[] = [];
+    await pooled([...this.changed], 8, async p => {
+      const kept = await this.persist(p);
+      if (kept) texts.push(kept);
+    });
     this.changed.clear();
+    await ensureBlobs(this.location.root, texts, this.logger);
   }
 
-  /** Stores a path's attribution for its current work tree text (or, when the file is gone, for the last text known). */
-  private async persist(repoPath: string): Promise<void> {
-    if (!this.engine.has(repoPath)) return;
+  /**
+   * Stores a path's attribution for its current work tree text (or, when the file is gone, for the last text known).
+   * Returns the text, with its blob id, when git must hold it.
+   */
+  private async persist(repoPath: string): Promise<{ text: string; id: string } | undefined> {
+    if (!this.engine.has(repoPath)) return undefined;
     const disk = readTextFile(this.abs(repoPath), AGENT_HOOK_LIMITS.fileBytes);
-    if ('note' in disk) return; // binary or too large: nothing to attribute
+    if ('note' in disk) return undefined; // binary or too large: nothing to attribute
     let text = this.engine.text(repoPath);
     let runs = this.engine.runs(repoPath);
     // A file moved or deleted since the tool ran keeps the record of the text the tool left, keyed by that text:
@@ -161,8 +173,8 @@ class StoreIngest {
     const record = await this.store.writeRuns(repoPath, text, encodeRuns(runs));
     // The record describes this text: keep the text too, as the editor does, or the next change outside the editor
     // finds a record whose text is gone and every AI line in it turns unknown.
-    if (runs.some(r => isAi(r.origin))) await ensureBlob(this.location.root, text, record.blob, this.logger);
     this.written.add(repoPath);
+    return runs.some(r => isAi(r.origin)) ? { text, id: record.blob } : undefined;
   }
 }
 

@@ -94,13 +94,32 @@ export async function writeBlob(root: string, text: string | Buffer, logger?: Lo
 }
 
 /**
- * Makes sure the object database holds `text`, whose blob id the caller computed: asked of the repository's running
- * `cat-file` first (cat-file.ts), since the text is usually there already (git add wrote it), and a `hash-object`
- * for each text is a git start. Returns the id.
+ * Makes sure the object database holds each text, whose blob id the caller computed: the running `cat-file`
+ * (cat-file.ts) is asked first, since a text is usually there already (git add wrote it). One missing text is written
+ * by `hash-object` (a loose object, as git add writes it); several by one `git fast-import`, which writes them all as
+ * one pack (a git start and a loose object per text made a drain of 1,000 agent records take seconds).
  */
-export async function ensureBlob(root: string, text: string | Buffer, id: string, logger?: Logger): Promise<string> {
-  if ((await readObject(root, id, logger)) !== undefined) return id;
-  return writeBlob(root, text, logger);
+export async function ensureBlobs(
+  root: string,
+  items: readonly { text: string | Buffer; id: string }[],
+  logger?: Logger,
+): Promise<void> {
+  const unique = [...new Map(items.map(item => [item.id, item])).values()];
+  const present = await Promise.all(unique.map(item => readObject(root, item.id, logger)));
+  const missing = unique.filter((_, i) => present[i] === undefined);
+  if (missing.length === 0) return;
+  if (missing.length === 1) {
+    await writeBlob(root, missing[0]!.text, logger);
+    return;
+  }
+  const stream: Buffer[] = [];
+  for (const { text } of missing) {
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    stream.push(Buffer.from(`blob\ndata ${bytes.length}\n`, 'latin1'), bytes, Buffer.from('\n', 'latin1'));
+  }
+  stream.push(Buffer.from('done\n', 'latin1'));
+  // --done: a stream cut short is an error, never a partial import taken for whole.
+  await git(['fast-import', '--quiet', '--done'], { cwd: root, input: Buffer.concat(stream), logger });
 }
 
 /** The text of `repoPath` in the commit HEAD points at; undefined when there is no such file (or no commit). */
