@@ -119,6 +119,8 @@ function agentWrites(dir: string, fixture: Fixture, hooks: boolean): void {
  * are copies of one the real agent hook wrote, each for its own file.
  */
 function agentWritesWithBacklog(dir: string, fixture: Fixture, hooks: boolean, count: number): void {
+  // Left out of `git add -A`: nobody staged them.
+  fs.writeFileSync(path.join(dir, '.git', 'info', 'exclude'), 'other/\n');
   agentWrites(dir, fixture, hooks);
   const other = path.join(dir, 'other');
   fs.mkdirSync(other, { recursive: true });
@@ -249,9 +251,8 @@ export const benchmark: Benchmark = {
         const ai = /^AI-Attribution: .*\bai=(\d+)/m.exec(message)?.[1];
         if (Number(ai) !== scenario.aiLines)
           throw new Error(`${scenario.name}: expected ai=${scenario.aiLines} in the commit, got: ${message}`);
-        const left = fs
-          .readdirSync(path.join(hooked, '.git', 'ai-provenance', 'spool'))
-          .filter(n => n.endsWith('.json'));
+        const spoolDir = path.join(hooked, '.git', 'ai-provenance', 'spool');
+        const left = fs.existsSync(spoolDir) ? fs.readdirSync(spoolDir).filter(n => n.endsWith('.json')) : [];
         if (left.length > 0)
           throw new Error(`${scenario.name}: ${left.length} records left in the spool after the commit`);
         const addedInNodeStarts = (median(withHooks) - median(without)) / median(nodeStart);

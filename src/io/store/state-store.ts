@@ -93,7 +93,8 @@ export class StateStore<R = unknown> {
   private readonly lockOptions: LockOptions;
   private format: Promise<ObjectFormat> | undefined;
   /** The blob index is known complete for this state folder (checked once per instance). */
-  private blobIndexReady = false;
+  /** The sweep of ensureBlobIndex, shared by every caller of this store (undefined again after a failure). */
+  private blobIndexSweep: Promise<void> | undefined;
 
   constructor(
     location: RepositoryLocation,
@@ -264,8 +265,16 @@ export class StateStore<R = unknown> {
    * `blobs/.indexed` holds when the last sweep began: only the paths whose folder changed since then are read again
    * (a new record changes its folder's modification time), so the sweep is one stat per tracked path.
    */
-  private async ensureBlobIndex(): Promise<void> {
-    if (this.blobIndexReady) return;
+  private ensureBlobIndex(): Promise<void> {
+    // Callers that ask at once (status looks files up several at a time) share one sweep; a failed one is tried again.
+    this.blobIndexSweep ??= this.sweepBlobIndex().catch((error: unknown) => {
+      this.blobIndexSweep = undefined;
+      throw error;
+    });
+    return this.blobIndexSweep;
+  }
+
+  private async sweepBlobIndex(): Promise<void> {
     const marker = path.join(this.stateDir, STATE_LAYOUT.blobs, STATE_LAYOUT.blobsIndexed);
     let since = -Infinity;
     try {
@@ -291,7 +300,6 @@ export class StateStore<R = unknown> {
     }
     await ensureDir(path.dirname(marker));
     await writeFileAtomic(marker, `${sweep.toISOString()}\n`, { durable: this.durable });
-    this.blobIndexReady = true;
   }
 
   /**
