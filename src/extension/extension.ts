@@ -25,8 +25,10 @@ import { previewTrailers, scmRepository, withTrailers, type TrailerPreview } fro
 /** What activate() returns: used by the e2e tests, and by other extensions that want to read provenance. */
 export interface AiProvenanceApi {
   readonly version: string;
-  /** How long activate() took (npm run bench; the budget is 50 ms). */
+  /** From loading the bundle to the end of activate() (npm run bench; the budget is 50 ms). */
   readonly activationMs: number;
+  /** Of which loading the bundle, before activate() ran. */
+  readonly bundleLoadMs: number;
   /** Line classes and AI segments of a file as the editor tracks it, or undefined when it is not tracked. */
   summary(uri: vscode.Uri): FileSummary | undefined;
   /** Waits until open documents have their stored attribution loaded. */
@@ -50,6 +52,9 @@ export interface AiProvenanceApi {
 }
 
 let services: { tracker: ProvenanceTracker } | undefined;
+
+/** When the bundle began to load: set by the first line of dist/extension.js (scripts/build.mjs); unset elsewhere. */
+declare const AI_PROVENANCE_BUNDLE_LOADING: number | undefined;
 
 /** The composition root: build the services in order, hand every disposable to VS Code, return. */
 export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
@@ -274,11 +279,14 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   }
 
-  const activationMs = performance.now() - started;
-  logger.info(`AI Provenance activated in ${activationMs.toFixed(1)} ms`);
+  const loading = typeof AI_PROVENANCE_BUNDLE_LOADING === 'number' ? AI_PROVENANCE_BUNDLE_LOADING : started;
+  const activationMs = performance.now() - loading;
+  const bundleLoadMs = started - loading;
+  logger.info(`AI Provenance activated in ${activationMs.toFixed(1)} ms (${bundleLoadMs.toFixed(1)} ms loading it)`);
   return {
     version,
     activationMs,
+    bundleLoadMs,
     summary: uri => (tracker.isTracked(uri.fsPath) ? tracker.engine.summary(uri.fsPath) : undefined),
     ready: () => tracker.ready(),
     flush: () => tracker.flush(),

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { GIT_TIMEOUT_MS, GitError, git, runGit } from '../../src/io/git/git';
+import { GIT_TIMEOUT_MS, GitError, git, pipeGit, runGit } from '../../src/io/git/git';
 import { ProcessError, runProcess } from '../../src/io/process/run';
 import { blameFile, ensureBlobs, statusOf } from '../../src/io/git/queries';
 import { computeBlobId } from '../../src/io/store/blob-id';
@@ -133,13 +133,21 @@ describe('git runner against real git', () => {
       id: computeBlobId(t),
     }));
     const binary = Buffer.from([0, 0xff, 0x0a, 0x80]);
-    const items = [...texts.slice(1), { text: binary, id: computeBlobId(binary) }, texts[1]!];
+    // More than fast-import's unpack limit (100), so they go into a pack, which the running cat-file must find.
+    const many = Array.from({ length: 120 }, (_, i) => `generated text ${i}\n`).map(t => ({
+      text: t,
+      id: computeBlobId(t),
+    }));
+    const items = [...texts.slice(1), { text: binary, id: computeBlobId(binary) }, texts[1]!, ...many];
+    const packs = () => fs.readdirSync(path.join(repo.dir, '.git', 'objects', 'pack')).filter(f => f.endsWith('.pack'));
+    const packsBefore = packs().length;
     const traces: string[] = [];
     const logger = { ...nullLogger, trace: (m: string) => void traces.push(m) };
     const has = (id: string) => spawnSync('git', ['cat-file', '-e', id], { cwd: repo.dir }).status === 0;
     assert.ok(!has(texts[1]!.id) && has(texts[0]!.id));
     await ensureBlobs(repo.dir, [...items, texts[0]!], logger);
-    for (const item of [...texts, items[3]!]) {
+    assert.equal(packs().length, packsBefore + 1, 'one pack for all of them');
+    for (const item of [...texts, items[3]!, ...many]) {
       assert.ok(has(item.id), `${JSON.stringify(item.text)} is in git under the id computed for its bytes`);
       // The cat-file that said "missing" finds it now (git looks for new packs when an object is not found).
       assert.deepEqual(await readObject(repo.dir, item.id, logger), Buffer.from(item.text));
@@ -158,6 +166,25 @@ describe('git runner against real git', () => {
       traces.slice(starts).filter(t => !t.startsWith('git cat-file')),
       [],
       'nothing written when git has every text',
+    );
+  });
+
+  it('pipes one git into another without a shell, and fails when the second stops reading early', async () => {
+    repo.write('big.txt', Buffer.alloc(2 * 1024 * 1024, 'line of text\n'));
+    const head = repo.commitAll('big');
+    const piped = await pipeGit(['log', '-p', '--format=commit %H', '-1', head], ['patch-id', '--verbatim'], {
+      cwd: repo.dir,
+    });
+    assert.ok(piped.first.includes(Buffer.from(`commit ${head}`)));
+    assert.match(piped.second, new RegExp(`^[0-9a-f]{40} ${head}\n$`));
+    // rev-parse answers without reading its input: its answer is about none of the log, so it is no answer.
+    await assert.rejects(
+      pipeGit(['log', '-p', '-1', head], ['rev-parse', 'HEAD'], { cwd: repo.dir }),
+      (error: unknown) => error instanceof GitError,
+    );
+    await assert.rejects(
+      pipeGit(['log', '-p', 'no-such-revision'], ['patch-id'], { cwd: repo.dir }),
+      (error: unknown) => error instanceof GitError && /no-such-revision/.test(error.message),
     );
   });
 

@@ -175,17 +175,31 @@ export function pipeGit(
       if (args === first) b.end();
       if (--running > 0 || failed) return;
       clearTimeout(timer);
-      resolve({ first: Buffer.concat(firstOut), second: Buffer.concat(secondOut).toString('utf8') });
+      try {
+        resolve({ first: Buffer.concat(firstOut), second: Buffer.concat(secondOut).toString('utf8') });
+      } catch (error) {
+        reject(error); // more than a Buffer holds
+      }
     };
     const run = { cwd: options.cwd, env: fixedEnv(options.env) };
+    // Everything `first` wrote must reach `second`: a second that stops reading early answered about part of it.
+    const unread = (error?: Error) =>
+      fail(
+        gitError(
+          second,
+          options.cwd,
+          new ProcessError('git', second, null, error?.message ?? 'input not read', options.cwd, 'failed', error),
+        ),
+      );
     const b = startProcess('git', [...FIXED_CONFIG, ...second], run, {
       onData: chunk => void secondOut.push(chunk),
       onExit: exited(second),
+      onInputError: unread,
     });
     const a = startProcess('git', [...FIXED_CONFIG, ...first], run, {
       onData: chunk => {
         firstOut.push(chunk);
-        b.write(chunk);
+        if (!b.write(chunk)) unread();
       },
       onExit: exited(first),
     });

@@ -96,8 +96,8 @@ export async function writeBlob(root: string, text: string | Buffer, logger?: Lo
 /**
  * Makes sure the object database holds each text, whose blob id the caller computed: the running `cat-file`
  * (cat-file.ts) is asked first, since a text is usually there already (git add wrote it). One missing text is written
- * by `hash-object` (a loose object, as git add writes it); several by one `git fast-import`, which writes them all as
- * one pack (a git start and a loose object per text made a drain of 1,000 agent records take seconds).
+ * by `hash-object` (a loose object, as git add writes it); several by one `git fast-import` (one pack, or loose
+ * objects for 100 or fewer): a git start per text made a drain of 1,000 agent records take seconds.
  */
 export async function ensureBlobs(
   root: string,

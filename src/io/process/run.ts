@@ -165,8 +165,11 @@ export function runProcess(
 
 /** A process kept running to answer requests on its stdin (e.g. `git cat-file --batch`): see startProcess. */
 export interface PipedProcess {
-  /** Writes to its stdin; a write after the process is gone is dropped (its exit rejects what waits on it). */
-  write(data: string | Uint8Array): void;
+  /**
+   * Writes to its stdin; a write after the process is gone is dropped (its exit rejects what waits on it). False
+   * when dropped.
+   */
+  write(data: string | Uint8Array): boolean;
   /** Closes its stdin: the process ends when it has answered everything. */
   end(): void;
   /** Stops it at once. */
@@ -182,6 +185,8 @@ export interface PipedHandlers {
    * `exitCode`), with what it wrote to stderr (the last 4 KB).
    */
   onExit(error: ProcessError): void;
+  /** Its stdin failed (it exited or closed stdin before reading all it was given); else only logged. */
+  onInputError?(error: Error): void;
 }
 
 /**
@@ -213,7 +218,10 @@ export function startProcess(
   };
   child.stdout.on('data', (chunk: Buffer) => handlers.onData(chunk));
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4096)));
-  child.stdin.on('error', error => logger.debug(`${program}: stdin not fully read (${error.message})`));
+  child.stdin.on('error', error => {
+    logger.debug(`${program}: stdin not fully read (${error.message})`);
+    handlers.onInputError?.(error);
+  });
   child.on('error', (error: NodeJS.ErrnoException) =>
     finish(null, error.code === 'ENOENT' ? 'not-found' : 'failed', error),
   );
@@ -223,7 +231,9 @@ export function startProcess(
   const handles = [child, child.stdin, child.stdout, child.stderr];
   return {
     write: data => {
-      if (!gone && child.stdin.writable) child.stdin.write(data);
+      if (gone || !child.stdin.writable) return false;
+      child.stdin.write(data);
+      return true;
     },
     end: () => {
       if (child.stdin.writable) child.stdin.end();

@@ -92,7 +92,6 @@ export class StateStore<R = unknown> {
   private readonly durable: boolean;
   private readonly lockOptions: LockOptions;
   private format: Promise<ObjectFormat> | undefined;
-  /** The blob index is known complete for this state folder (checked once per instance). */
   /** The sweep of ensureBlobIndex, shared by every caller of this store (undefined again after a failure). */
   private blobIndexSweep: Promise<void> | undefined;
 

@@ -33,6 +33,8 @@ describe('bench: typing path in the extension', function () {
     editor.selections = Array.from({ length: 2000 }, (_, i) => new vscode.Selection(i * 2, 6, i * 2, 12));
     await vscode.commands.executeCommand(Commands.markAsAi, 'copilot');
     await waitFor(() => (api.summary(doc.uri)?.mixed ?? 0) === 2000, 'the 2,000 AI runs');
+    // One cursor again: 2,000 selections would make every edit (VS Code's, not ours) slow enough to time out.
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
 
     const edits = 1000;
     const roundTrips: number[] = [];
@@ -53,8 +55,8 @@ describe('bench: typing path in the extension', function () {
         [
           {
             name: 'extension.activation',
-            description: `time activate() takes in VS Code ${vscode.version} (services built, commands registered; git work deferred)`,
-            metrics: { activationMs: api.activationMs },
+            description: `from loading the bundle to the end of activate() in VS Code ${vscode.version} (services built, commands registered; git work deferred)`,
+            metrics: { activationMs: api.activationMs, bundleLoadMs: api.bundleLoadMs },
             budget: { metric: 'activationMs', max: 50, description: 'activation under 50 ms' },
           },
           {
