@@ -31,8 +31,15 @@ const steps = [
   { id: 'agents', counted: true, run: mocha('agents') },
   { id: 'slow', counted: true, run: mocha('slow') },
   { id: 'package', counted: true, run: mocha('package') },
-  { id: 'e2e', counted: true, run: [node, ['scripts/e2e/run.mjs']] },
-  { id: 'e2e-vsix', counted: true, run: [node, ['scripts/e2e/run.mjs', '--vsix', vsix]] },
+  // In two VS Code versions (scripts/e2e/code-server.mjs): the oldest engines.vscode allows and the newest.
+  { id: 'e2e', counted: true, run: [node, ['scripts/e2e/run.mjs', '--vscode', 'oldest']] },
+  { id: 'e2e-newest', counted: true, run: [node, ['scripts/e2e/run.mjs', '--vscode', 'newest']] },
+  { id: 'e2e-vsix', counted: true, run: [node, ['scripts/e2e/run.mjs', '--vsix', vsix, '--vscode', 'oldest']] },
+  {
+    id: 'e2e-vsix-newest',
+    counted: true,
+    run: [node, ['scripts/e2e/run.mjs', '--vsix', vsix, '--vscode', 'newest']],
+  },
 ];
 const setup = new Set(['lint', 'build', 'compile']);
 const wanted = process.argv.slice(2);

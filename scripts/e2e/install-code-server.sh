@@ -4,13 +4,19 @@
 # --ignore-scripts and build the native modules it needs from source against the system Node's headers.
 #
 # Usage: install-code-server.sh DEST     (code-server ends up in DEST/package; DEST/.complete marks success)
-# Needs: Node 20 with headers, python3, make, g++, and the Debian packages named in scripts/setup-system.sh.
+# Needs: Node 20 with headers (or CODE_SERVER_NODE_DIR), python3, make, g++, and the Debian packages named in scripts/setup-system.sh.
 set -euo pipefail
 
 dest=${1:?usage: install-code-server.sh DEST}
 version=${CODE_SERVER_VERSION:-4.100.3}   # 4.100.3 = VS Code 1.100.3, the last line built for Node 20
 log() { printf '[code-server install] %s\n' "$*" >&2; }
 
+# CODE_SERVER_NODE_DIR: another Node (bin/node, include/node) for a code-server that needs a newer one than the
+# system's; npm, node-gyp and the check at the end then run on it.
+if [ -n "${CODE_SERVER_NODE_DIR:-}" ]; then
+  export PATH="$CODE_SERVER_NODE_DIR/bin:$PATH"
+  export npm_config_nodedir="$CODE_SERVER_NODE_DIR"
+fi
 # node-gyp must build against local headers, never download them.
 if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
 npm_quiet=(--no-audit --no-fund --loglevel=error)
@@ -28,20 +34,31 @@ cd package
 
 log "installing server dependencies"
 npm install --omit=dev --ignore-scripts "${npm_quiet[@]}"
-# argon2 is loaded at startup even with --auth none; its prebuilt binary is downloaded, so build it.
-npm_config_build_from_source=true npm rebuild argon2 "${npm_quiet[@]}"
-ls node_modules/argon2/lib/binding/*/argon2.node >/dev/null
+# argon2 is loaded at startup even with --auth none. Older versions download their binary (so build it); newer ones
+# ship prebuilt N-API binaries in the package.
+loads() { node -e 'require(process.argv[1])' "$1" >/dev/null 2>&1; }
+if ! loads argon2; then npm_config_build_from_source=true npm rebuild argon2 "${npm_quiet[@]}"; fi
+loads argon2 || { log "argon2 does not load"; exit 1; }
 
 log "installing VS Code server dependencies"
 cd lib/vscode
 npm install --omit=dev --ignore-scripts "${npm_quiet[@]}"
-npm rebuild kerberos @vscode/deviceid @vscode/spdlog native-watchdog --unsafe-perm "${npm_quiet[@]}"
-# node-pty compiles, then its post-install step calls npx, which fails offline; the binary is what matters.
-npm rebuild node-pty --unsafe-perm "${npm_quiet[@]}" >/dev/null 2>&1 || true
-[ -f node_modules/node-pty/build/Release/pty.node ] || { log "node-pty did not build"; exit 1; }
-# @vscode/ripgrep downloads its binary; Debian's rg does the same job.
-mkdir -p node_modules/@vscode/ripgrep/bin
-ln -sf "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
+# The native modules of the VS Code server, by the names each version uses: built from source unless they load as
+# shipped (prebuilt N-API binaries). node-pty compiles, then its post-install step calls npx, which fails offline:
+# the binary is what matters, and it must load.
+for module in kerberos @vscode/deviceid @vscode/spdlog native-watchdog @vscode/native-watchdog @vscode/fs-copyfile \
+  @vscode/sqlite3 @parcel/watcher node-pty; do
+  [ -d "node_modules/$module" ] || continue
+  loads "$module" && continue
+  npm rebuild "$module" --unsafe-perm "${npm_quiet[@]}" >/dev/null 2>&1 || true
+  loads "$module" || { log "$module did not build"; exit 1; }
+done
+# @vscode/ripgrep (or, in newer versions, @vscode/ripgrep-universal) downloads its binary; Debian's rg does the job.
+for module in @vscode/ripgrep @vscode/ripgrep-universal; do
+  [ -d "node_modules/$module" ] || continue
+  mkdir -p "node_modules/$module/bin"
+  ln -sf "$(command -v rg)" "node_modules/$module/bin/rg"
+done
 # The links code-server's own postinstall would make.
 ln -sfn node_modules node_modules.asar
 (cd bin/remote-cli && ln -sfn code-linux.sh code-server)
@@ -49,6 +66,13 @@ ln -sfn node_modules node_modules.asar
 (cd extensions && npm install --omit=dev --ignore-scripts "${npm_quiet[@]}")
 cd ../..
 
+# Newer VS Code takes the extension and tests to run from the page's payload (what the e2e harness gives it) only
+# when the smoke test driver is on. Its server reads --enable-smoke-test-driver; code-server's option table lacks
+# it and refuses unknown options, so it is added there (the harness passes it where the table has it).
+if grep -q 'enable-smoke-test-driver' lib/vscode/out/server-main.js && ! grep -q '"enable-smoke-test-driver"' out/node/cli.js; then
+  sed -i 's/^    "enable-proposed-api": {$/    "enable-smoke-test-driver": { type: "boolean", description: "Run extension tests given in the page payload." },\n&/' out/node/cli.js
+  grep -q '"enable-smoke-test-driver"' out/node/cli.js || { log "could not add --enable-smoke-test-driver"; exit 1; }
+fi
 node out/node/entry.js --version >/dev/null
 touch "$dest/.complete"
 log "code-server $version ready in $dest/package"

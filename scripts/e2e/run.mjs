@@ -5,6 +5,8 @@
 //
 //   node scripts/e2e/run.mjs                 the extension from this folder (development mode), full suite
 //   node scripts/e2e/run.mjs --vsix FILE     FILE installed as a user would, packaged suite only
+//   --vscode oldest|newest                   which VS Code (scripts/e2e/code-server.mjs VSCODE_TARGETS; default
+//                                            oldest, or E2E_VSCODE): the oldest engines.vscode allows, or the newest
 //
 // Exit code: 0 all passed, 1 a test failed, 2 the harness could not run the suite (setup, crash, timeout).
 // Environment: E2E_GREP (mocha grep), E2E_TIMEOUT_MS (default 300000), E2E_KEEP=1 (keep the temp folder),
@@ -19,6 +21,7 @@ import { chromium } from 'playwright-core';
 import {
   ensureCodeServer,
   installVsix,
+  vscodeTarget,
   quietSettings,
   repoRoot,
   startCodeServer,
@@ -27,9 +30,13 @@ import {
 } from './code-server.mjs';
 
 const started = Date.now();
-const log = (...args) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
-const { values: opts } = parseArgs({ options: { vsix: { type: 'string' } } });
+const { values: opts } = parseArgs({ options: { vsix: { type: 'string' }, vscode: { type: 'string' } } });
+const target = vscodeTarget(opts.vscode ?? process.env.E2E_VSCODE ?? 'oldest');
+// Every line names the VS Code it is about: a failure in one version says which.
+const log = (...args) =>
+  console.log(`[e2e VS Code ${target.vscode} +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
 const mode = opts.vsix ? 'vsix' : 'dev';
+const runName = target.name === 'oldest' ? mode : `${mode}-${target.name}`;
 const timeoutMs = Number(process.env.E2E_TIMEOUT_MS ?? 300000);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -39,7 +46,7 @@ function testGitConfig(dir) {
   fs.writeFileSync(file, '[init]\n\tdefaultBranch = main\n');
   return file;
 }
-const artifactsDir = path.join(repoRoot, '.test-artifacts', `e2e-${mode}`);
+const artifactsDir = path.join(repoRoot, '.test-artifacts', `e2e-${runName}`);
 fs.rmSync(artifactsDir, { recursive: true, force: true });
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-e2e-'));
@@ -174,7 +181,7 @@ for (const signal of ['SIGINT', 'SIGTERM'])
   });
 
 async function main() {
-  ensureCodeServer(log);
+  ensureCodeServer(log, target);
   makeWorkspace();
   writeUserSettings(userDataDir, {
     ...quietSettings,
@@ -189,7 +196,7 @@ async function main() {
   if (mode === 'vsix') {
     const vsix = path.resolve(opts.vsix);
     if (!fs.existsSync(vsix)) throw new Error(`${vsix} does not exist: build it with npm run package`);
-    installVsix(vsix, extensionsDir, userDataDir);
+    installVsix(vsix, extensionsDir, userDataDir, target);
     log('installed', path.basename(vsix));
     developmentPath = path.join(repoRoot, 'test', 'e2e', 'host');
   }
@@ -200,6 +207,7 @@ async function main() {
     extensionsDir,
     workDir: tmp,
     logFile: serverLog,
+    target,
     env: {
       // inherited by the remote extension host, so the suite sees them
       E2E_RESULTS_FILE: resultsFile,
@@ -249,7 +257,7 @@ async function main() {
   await page.exposeFunction('codeAutomationExit', (code, logs) => finish?.({ code, logs }));
   // Workbench chatter that says nothing about the extension or the tests.
   const chatter =
-    /^(Ignoring fetching additional builtin extensions|Creating a socket|\[Service Worker\]|ChatSessionStore|Updating additional builtin extensions cache)/;
+    /^(Ignoring fetching additional builtin extensions|Creating a socket|\[Service Worker\]|ChatSessionStore|Updating additional builtin extensions cache|\[ChatModelSelection\]|\[AgentHost|\[AccountPolicyGate\]|Resolving connection token|Resolved connection token|\[reconnection-grace-time\])/;
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const line = format(...(args ?? []));
     if (process.env.E2E_VERBOSE || !chatter.test(line.trim())) console.log(`[vscode ${type}] ${line}`);
@@ -316,10 +324,12 @@ async function main() {
     };
     outcome = { code: Math.max(outcome.code, second.outcome.code), logs: second.outcome.logs };
   }
-  fs.writeFileSync(path.join(repoRoot, `test-results-e2e-${mode}.json`), JSON.stringify(results, null, 2));
+  fs.writeFileSync(path.join(repoRoot, `test-results-e2e-${runName}.json`), JSON.stringify(results, null, 2));
   log(
-    `VS Code ${results.vscodeVersion}: ${results.passes} passing, ${results.failures} failing, ${results.pending} pending`,
+    `VS Code ${results.vscodeVersion} (${target.name}): ${results.passes} passing, ${results.failures} failing, ${results.pending} pending`,
   );
+  if (results.vscodeVersion !== target.vscode)
+    throw new Error(`the suite ran in VS Code ${results.vscodeVersion}, not the ${target.vscode} asked for`);
   const passed = outcome.code === 0 && results.failures === 0 && results.passes > 0;
   if (!passed) {
     await page.screenshot({ path: path.join(shots, 'failure.png') }).catch(() => {});
@@ -330,7 +340,7 @@ async function main() {
     fs.appendFileSync(
       countsFile,
       JSON.stringify({
-        layer: process.env.AI_PROVENANCE_TEST_LAYER ?? `e2e-${mode}`,
+        layer: process.env.AI_PROVENANCE_TEST_LAYER ?? `e2e-${runName}`,
         passes: results.passes,
         failures: results.failures,
         pending: results.pending,
@@ -341,7 +351,7 @@ async function main() {
 
 // A hard stop, so a hang anywhere above still ends in bounded time.
 setTimeout(async () => {
-  console.error('[e2e] hard timeout');
+  console.error(`[e2e VS Code ${target.vscode}] hard timeout`);
   saveArtifacts();
   await cleanup();
   process.exit(2);
@@ -351,7 +361,7 @@ let code;
 try {
   code = await main();
 } catch (error) {
-  console.error('[e2e] the harness failed:', error?.stack ?? error);
+  console.error(`[e2e VS Code ${target.vscode}] the harness failed:`, error?.stack ?? error);
   saveArtifacts();
   code = 2;
 } finally {
