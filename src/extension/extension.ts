@@ -9,6 +9,8 @@ import { ChatEditingWatcher } from './tracking/chat';
 import { Decorations } from './views/decorations';
 import { GitHooksSetup } from './commands/git-hooks';
 import { Commands, ContextKeys, ViewContainers, type CommandId } from './platform/ids';
+import { detectAcceptKeys } from './tracking/accept-keys';
+import type { AcceptKeyFeatures } from '../core/accept-keys';
 import { createLogger } from './platform/logger';
 import { GitHubReviewer } from './platform/github';
 import { NeedsSignoffView } from './views/needs-signoff-view';
@@ -29,6 +31,8 @@ export interface AiProvenanceApi {
   readonly activationMs: number;
   /** Of which loading the bundle, before activate() ran. */
   readonly bundleLoadMs: number;
+  /** Which of VS Code's accept-key conditions this VS Code uses, once read (src/core/accept-keys.ts). */
+  acceptKeys(): Promise<AcceptKeyFeatures | undefined>;
   /** Line classes and AI segments of a file as the editor tracks it, or undefined when it is not tracked. */
   summary(uri: vscode.Uri): FileSummary | undefined;
   /** Waits until open documents have their stored attribution loaded. */
@@ -84,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const chat = new ChatEditingWatcher(tracker, tool);
   const accepts = new AcceptController(tracker, tool, logger);
   accepts.setShadowing(settings.values.shadowAcceptCommands);
+  // Which conditions VS Code's own Tab and Ctrl+Right have here: our bindings take the same (package.json).
+  const acceptKeys = detectAcceptKeys(logger);
   context.subscriptions.push(settings.onDidChange(v => accepts.setShadowing(v.shadowAcceptCommands)));
   context.subscriptions.push(
     settings,
@@ -287,6 +293,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     version,
     activationMs,
     bundleLoadMs,
+    acceptKeys: () => acceptKeys,
     summary: uri => (tracker.isTracked(uri.fsPath) ? tracker.engine.summary(uri.fsPath) : undefined),
     ready: () => tracker.ready(),
     flush: () => tracker.flush(),
