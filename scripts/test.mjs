@@ -1,5 +1,5 @@
 // npm test: every layer, in order, on an already set-up machine (npm run ci sets one up first).
-// lint -> format (prettier) -> knip (unused code) -> build -> compile tests -> unit -> git -> agents -> slow (scale tests) -> package -> e2e (development folder) -> e2e (installed .vsix).
+// lint -> format (prettier) -> knip (unused code) -> build -> compile tests -> unit -> git -> agents -> slow (scale tests) -> package -> e2e (development folder) -> e2e (installed .vsix), each e2e in the oldest and the newest VS Code.
 // Runs every layer even when one fails, then prints one closing line with the totals.
 // Usage: npm test [-- LAYER...]   e.g. npm test -- unit git
 import { spawnSync } from 'node:child_process';
@@ -85,11 +85,11 @@ const counts = fs.existsSync(countsFile)
 const sum = key => counts.reduce((n, c) => n + c[key], 0);
 console.log('');
 for (const c of counts)
-  console.log(`  ${c.layer.padEnd(9)} ${c.passes} passed, ${c.failures} failed, ${c.pending} skipped`);
+  console.log(`  ${c.layer.padEnd(15)} ${c.passes} passed, ${c.failures} failed, ${c.pending} skipped`);
 // A step that failed without a failing test to show for it (lint, a crashed harness) still counts as one failure.
 const silentFailures = failedSteps.filter(id => !counts.some(c => c.layer === id && c.failures > 0)).length;
 const missing = selected.filter(s => s.counted && !failedSteps.includes(s.id) && !counts.some(c => c.layer === s.id));
-for (const s of missing) console.log(`  ${s.id.padEnd(9)} reported no counts`);
+for (const s of missing) console.log(`  ${s.id.padEnd(15)} reported no counts`);
 if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(', ')}`);
 console.log(`tests: ${sum('passes')} passed, ${sum('failures') + silentFailures} failed, ${sum('pending')} skipped`);
 process.exit(failedSteps.length || missing.length ? 1 : 0);

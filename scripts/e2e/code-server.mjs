@@ -14,8 +14,14 @@ import { fileURLToPath } from 'node:url';
  */
 export const VSCODE_TARGETS = {
   oldest: { name: 'oldest', codeServer: '4.100.3', vscode: '1.100.3', node: null }, // engines.vscode ^1.100.0
-  newest: { name: 'newest', codeServer: '4.139.1', vscode: '1.139.1', node: '24.22.3' }, // code-server needs Node 24
+  // code-server 4.13x needs Node 24; its VS Code runs a page payload's tests only with the smoke test driver on.
+  newest: { name: 'newest', codeServer: '4.139.1', vscode: '1.139.1', node: '24.22.3', smokeTestDriver: true },
 };
+/**
+ * What `.complete` holds in an install made by this version of install-code-server.sh: an install made by another is
+ * made again, so a change to the script reaches every cache.
+ */
+const INSTALL_RECIPE = 'install-code-server 2';
 /** The default target (the demo's, and e2e's without --vscode). */
 export const CODE_SERVER_VERSION = VSCODE_TARGETS.oldest.codeServer;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,7 +29,7 @@ export const repoRoot = path.resolve(here, '..', '..');
 
 /** The target named `name` ('oldest', 'newest'), or a clear error naming the choices. */
 export function vscodeTarget(name = 'oldest') {
-  const target = VSCODE_TARGETS[name];
+  const target = Object.hasOwn(VSCODE_TARGETS, name) ? VSCODE_TARGETS[name] : undefined;
   if (!target) throw new Error(`unknown VS Code target "${name}": choose ${Object.keys(VSCODE_TARGETS).join(' or ')}`);
   return target;
 }
@@ -85,14 +91,22 @@ function ensureNode(target, log) {
 export function ensureCodeServer(log = console.error, target = VSCODE_TARGETS.oldest) {
   ensureNode(target, log);
   const home = codeServerHome(target);
-  if (fs.existsSync(path.join(home, '.complete')) && fs.existsSync(codeServerEntry(target))) return;
+  const complete = path.join(home, '.complete');
+  if (
+    fs.existsSync(complete) &&
+    fs.readFileSync(complete, 'utf8').trim() === INSTALL_RECIPE &&
+    fs.existsSync(codeServerEntry(target))
+  )
+    return;
   log(`[code-server] installing ${target.codeServer} into ${home} (once per machine, a few minutes)`);
   execFileSync('bash', [path.join(here, 'install-code-server.sh'), home], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
       CODE_SERVER_VERSION: target.codeServer,
+      CODE_SERVER_INSTALL_RECIPE: INSTALL_RECIPE,
       ...(nodeHome(target) ? { CODE_SERVER_NODE_DIR: nodeHome(target) } : {}),
+      ...(target.smokeTestDriver ? { CODE_SERVER_SMOKE_TEST_DRIVER: '1' } : {}),
     },
   });
 }
@@ -172,8 +186,7 @@ export async function startCodeServer({
     '--extensions-dir',
     extensionsDir,
     '--ignore-last-opened',
-    // Where this code-server knows it (install-code-server.sh): newer VS Code runs a payload's tests only with it.
-    ...(acceptsSmokeTestDriver(target) ? ['--enable-smoke-test-driver'] : []),
+    ...smokeTestDriverArgs(target),
   ];
   const xdg = path.join(workDir, 'xdg');
   const child = spawn(nodeFor(target), args, {
@@ -219,9 +232,15 @@ export async function startCodeServer({
   return { origin, process: child, stop: () => killProcessGroup(child.pid) };
 }
 
-function acceptsSmokeTestDriver(target) {
+/** --enable-smoke-test-driver for a target whose VS Code needs it, which install-code-server.sh taught code-server. */
+function smokeTestDriverArgs(target) {
+  if (!target.smokeTestDriver) return [];
   const cli = path.join(codeServerHome(target), 'package', 'out', 'node', 'cli.js');
-  return fs.existsSync(cli) && fs.readFileSync(cli, 'utf8').includes('"enable-smoke-test-driver"');
+  if (!fs.readFileSync(cli, 'utf8').includes('"enable-smoke-test-driver"'))
+    throw new Error(
+      `code-server ${target.codeServer} in ${codeServerHome(target)} does not know --enable-smoke-test-driver: remove that folder and run npm run ci to install it again`,
+    );
+  return ['--enable-smoke-test-driver'];
 }
 
 /** Live (non-zombie) members of a process group, read from /proc. */

@@ -50,10 +50,11 @@ for module in kerberos @vscode/deviceid @vscode/spdlog native-watchdog @vscode/n
   @vscode/sqlite3 @parcel/watcher node-pty; do
   [ -d "node_modules/$module" ] || continue
   loads "$module" && continue
-  npm rebuild "$module" --unsafe-perm "${npm_quiet[@]}" >/dev/null 2>&1 || true
-  loads "$module" || { log "$module did not build"; exit 1; }
+  npm rebuild "$module" --unsafe-perm "${npm_quiet[@]}" >"$dest/rebuild.log" 2>&1 || true
+  loads "$module" || { tail -n 40 "$dest/rebuild.log" >&2; log "$module did not build (above: the end of its build log)"; exit 1; }
 done
-# @vscode/ripgrep (or, in newer versions, @vscode/ripgrep-universal) downloads its binary; Debian's rg does the job.
+# @vscode/ripgrep downloads its binary; Debian's rg does the job (@vscode/ripgrep-universal, in newer versions,
+# ships one for each platform: the link is there for any version that looks in bin/).
 for module in @vscode/ripgrep @vscode/ripgrep-universal; do
   [ -d "node_modules/$module" ] || continue
   mkdir -p "node_modules/$module/bin"
@@ -66,13 +67,14 @@ ln -sfn node_modules node_modules.asar
 (cd extensions && npm install --omit=dev --ignore-scripts "${npm_quiet[@]}")
 cd ../..
 
-# Newer VS Code takes the extension and tests to run from the page's payload (what the e2e harness gives it) only
-# when the smoke test driver is on. Its server reads --enable-smoke-test-driver; code-server's option table lacks
-# it and refuses unknown options, so it is added there (the harness passes it where the table has it).
-if grep -q 'enable-smoke-test-driver' lib/vscode/out/server-main.js && ! grep -q '"enable-smoke-test-driver"' out/node/cli.js; then
+# CODE_SERVER_SMOKE_TEST_DRIVER=1: newer VS Code takes the extension and tests to run from the page's payload (what
+# the e2e harness gives it) only when the smoke test driver is on. Its server reads --enable-smoke-test-driver;
+# code-server's option table lacks it and refuses unknown options, so it is added there (the harness passes it).
+if [ "${CODE_SERVER_SMOKE_TEST_DRIVER:-}" = 1 ] && ! grep -q '"enable-smoke-test-driver"' out/node/cli.js; then
+  grep -q 'enable-smoke-test-driver' lib/vscode/out/server-main.js || { log "this VS Code server has no --enable-smoke-test-driver"; exit 1; }
   sed -i 's/^    "enable-proposed-api": {$/    "enable-smoke-test-driver": { type: "boolean", description: "Run extension tests given in the page payload." },\n&/' out/node/cli.js
   grep -q '"enable-smoke-test-driver"' out/node/cli.js || { log "could not add --enable-smoke-test-driver"; exit 1; }
 fi
 node out/node/entry.js --version >/dev/null
-touch "$dest/.complete"
+printf '%s\n' "${CODE_SERVER_INSTALL_RECIPE:-}" > "$dest/.complete"
 log "code-server $version ready in $dest/package"

@@ -49,17 +49,32 @@ export function whenTerms(when: string | undefined): string[][] {
   );
 }
 
-/** The features VS Code's own accept bindings show. */
-export function acceptKeyFeatures(defaults: readonly Keybinding[]): AcceptKeyFeatures {
-  const mentions = (command: string, key: string, literal: string): boolean =>
-    defaults.some(b => b.command === command && b.key === key && whenTerms(b.when).some(c => c.includes(literal)));
+/**
+ * The keys each accept is bound to, as the defaults file labels them: for the platform of the window (a Mac
+ * window shows Cmd+Right even when the extension host runs on Linux).
+ */
+export const ACCEPT_KEYS = {
+  commit: { command: 'editor.action.inlineSuggest.commit', keys: ['tab'] },
+  nextWord: { command: 'editor.action.inlineSuggest.acceptNextWord', keys: ['ctrl+right', 'cmd+right'] },
+} as const;
+
+/**
+ * The features VS Code's own accept bindings show: a literal in the conjunction that accepts a visible suggestion
+ * (the one with `inlineSuggestionVisible`). Undefined when VS Code binds none of the keys to the command: then the
+ * bindings cannot be read, and the caller says so.
+ */
+export function acceptKeyFeatures(defaults: readonly Keybinding[]): AcceptKeyFeatures | undefined {
+  const clauses = (accept: { command: string; keys: readonly string[] }): string[][] =>
+    defaults
+      .filter(b => b.command === accept.command && accept.keys.includes(b.key))
+      .flatMap(b => whenTerms(b.when))
+      .filter(c => c.includes('inlineSuggestionVisible'));
+  const commit = clauses(ACCEPT_KEYS.commit);
+  const nextWord = clauses(ACCEPT_KEYS.nextWord);
+  if (commit.length === 0 || nextWord.length === 0) return undefined;
   return {
-    tabSkipsSelection: mentions('editor.action.inlineSuggest.commit', 'tab', '!editor.hasSelection'),
-    nextWordNeedsCursorBeforeGhostText: mentions(
-      'editor.action.inlineSuggest.acceptNextWord',
-      'ctrl+right',
-      'cursorBeforeGhostText',
-    ),
+    tabSkipsSelection: commit.some(c => c.includes('!editor.hasSelection')),
+    nextWordNeedsCursorBeforeGhostText: nextWord.some(c => c.includes('cursorBeforeGhostText')),
   };
 }
 

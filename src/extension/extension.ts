@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FileSummary } from '../core/attribution/lines';
 import { TOOLS, type Tool } from '../core/attribution/origin';
-import { AcceptController, detectTool } from './tracking/accept';
+import { ALTERNATIVE_ACCEPT, AcceptController, detectTool } from './tracking/accept';
 import { removeAgentHooks, setUpAgentHooks } from './commands/agent-hooks';
 import { AgentSpoolWatcher } from './tracking/agent-spool';
 import { ChatEditingWatcher } from './tracking/chat';
@@ -237,8 +237,9 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.showLog]: () => channel.show(),
     [Commands.refresh]: () => signoffModel.refresh(),
     [Commands.openSidebar]: () => vscode.commands.executeCommand(`workbench.view.extension.${ViewContainers.main}`),
-    [Commands.acceptInlineSuggestion]: () => accepts.accept('inline'),
+    [Commands.acceptInlineSuggestion]: () => accepts.acceptFromTab(acceptKeys),
     [Commands.acceptInlineEdit]: () => accepts.accept('nes'),
+    [Commands.acceptInlineEditAlternative]: () => accepts.accept('nes', ALTERNATIVE_ACCEPT),
     [Commands.acceptNextWord]: () => accepts.accept('word'),
     [Commands.acceptNextLine]: () => accepts.accept('line'),
     [Commands.markAsAi]: (tool?: string) => mark('ai', tool),

@@ -17,6 +17,18 @@ describe('accept keys (src/core/accept-keys.ts)', () => {
     const now = parseDefaultKeybindings(file(NEW_TAB, 'cursorBeforeGhostText && inlineSuggestionVisible'));
     assert.deepEqual(acceptKeyFeatures(now), { tabSkipsSelection: true, nextWordNeedsCursorBeforeGhostText: true });
     assert.throws(() => parseDefaultKeybindings('{ "not": "a list" }'), /not a list/);
+    // A Mac window labels the keys for its platform, whatever the extension host runs on.
+    const mac = parseDefaultKeybindings(
+      file(NEW_TAB, 'cursorBeforeGhostText && inlineSuggestionVisible').replace('ctrl+right', 'cmd+right'),
+    );
+    assert.deepEqual(acceptKeyFeatures(mac), { tabSkipsSelection: true, nextWordNeedsCursorBeforeGhostText: true });
+    // A literal counts only in the clause that accepts a visible suggestion (not another extension's binding).
+    const elsewhere = parseDefaultKeybindings(
+      file(OLD_TAB, 'inlineSuggestionVisible && !editorReadonly || someOtherContext && cursorBeforeGhostText'),
+    );
+    assert.equal(acceptKeyFeatures(elsewhere)?.nextWordNeedsCursorBeforeGhostText, false);
+    // No binding of an accept command: unreadable, never a guess.
+    assert.equal(acceptKeyFeatures(parseDefaultKeybindings('[{ "key": "tab", "command": "tab" }]')), undefined);
   });
 
   it('compares conditions by meaning: our feature keys fixed, terms in any order, conjunctions another covers dropped', () => {

@@ -8,6 +8,7 @@ export const Commands = {
   openSidebar: 'aiProvenance.openSidebar',
   acceptInlineSuggestion: 'aiProvenance.acceptInlineSuggestion',
   acceptInlineEdit: 'aiProvenance.acceptInlineEdit',
+  acceptInlineEditAlternative: 'aiProvenance.acceptInlineEditAlternative',
   acceptNextWord: 'aiProvenance.acceptNextWord',
   acceptNextLine: 'aiProvenance.acceptNextLine',
   markAsAi: 'aiProvenance.markAsAi',

@@ -15,19 +15,22 @@ const DEFAULT_KEYBINDINGS = 'vscode://defaultsettings/keybindings.json';
  * Until it has, and when it cannot, the keys are unset and our bindings follow VS Code 1.100's clauses.
  */
 export async function detectAcceptKeys(logger: Logger): Promise<AcceptKeyFeatures | undefined> {
-  let features: AcceptKeyFeatures;
+  const unread = (why: string): undefined => {
+    logger.warn(
+      `could not read VS Code's default keybindings (${why}): Tab and Ctrl+Right are taken over with VS Code 1.100's conditions`,
+    );
+    return undefined;
+  };
+  let features: AcceptKeyFeatures | undefined;
   try {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(DEFAULT_KEYBINDINGS));
     features = acceptKeyFeatures(parseDefaultKeybindings(doc.getText()));
+    if (!features) return unread('no Tab or Ctrl+Right binding of the accept commands in them');
+    for (const [feature, key] of Object.entries(ACCEPT_KEY_CONTEXT))
+      await vscode.commands.executeCommand('setContext', key, features[feature as keyof AcceptKeyFeatures]);
   } catch (error) {
-    logger.warn(
-      `could not read VS Code's default keybindings (${error instanceof Error ? error.message : String(error)}): ` +
-        "Tab and Ctrl+Right are taken over with VS Code 1.100's conditions",
-    );
-    return undefined;
+    return unread(error instanceof Error ? error.message : String(error));
   }
-  for (const [feature, key] of Object.entries(ACCEPT_KEY_CONTEXT))
-    await vscode.commands.executeCommand('setContext', key, features[feature as keyof AcceptKeyFeatures]);
   logger.info(`accept keys as this VS Code has them: ${JSON.stringify(features)}`);
   return features;
 }

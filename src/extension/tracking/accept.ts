@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AcceptKind } from '../../core/attribution/events';
+import type { AcceptKeyFeatures } from '../../core/accept-keys';
 import type { Logger } from '../../core/log';
 import type { Tool } from '../../core/attribution/origin';
 import { toolFromExtensions } from '../../core/agents/table';
@@ -24,6 +25,13 @@ export const BUILTIN_ACCEPT: Record<AcceptKind, string> = {
 };
 
 /**
+ * Newer VS Code's other way to accept a next edit suggestion (Shift+Tab, where the suggestion offers an alternative
+ * action): an accept of kind `nes` too. Older VS Code has no such command, nor the context key our binding of it
+ * needs (package.json), so there it never runs.
+ */
+export const ALTERNATIVE_ACCEPT = 'editor.action.inlineSuggest.commitAlternativeAction';
+
+/**
  * Runs VS Code's accept commands and attributes the edit each makes. Our keybindings use VS Code's own `when`
  * clauses, so Tab reaches us only when VS Code would accept; the edit is recognised by the document's next
  * change event (waited for by document version, not by the command's return value).
@@ -44,8 +52,7 @@ export class AcceptController extends Disposable {
     super();
   }
 
-  async accept(kind: AcceptKind): Promise<void> {
-    const command = BUILTIN_ACCEPT[kind];
+  async accept(kind: AcceptKind, command: string = BUILTIN_ACCEPT[kind]): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (!editor || !ProvenanceTracker.trackable(editor.document)) return this.runBuiltin(command);
     const outcome = this.tracker.expectAccept(editor.document, { t: 'accept', kind, tool: this.tool() });
@@ -57,6 +64,21 @@ export class AcceptController extends Disposable {
     this.logger.debug(
       `${command}: ${accepted ? 'accepted text attributed to AI' : 'no edit followed (nothing accepted, or a jump)'}`,
     );
+  }
+
+  /**
+   * Tab's accept, from our keybinding. Until this VS Code's accept keys are read (accept-keys.ts), or when they
+   * cannot be, our binding has VS Code 1.100's condition, broader than newer VS Code's: where this VS Code's Tab
+   * indents a selection instead of accepting, Tab indents it here too.
+   */
+  async acceptFromTab(acceptKeys: Promise<AcceptKeyFeatures | undefined>): Promise<void> {
+    const features = await acceptKeys;
+    const editor = vscode.window.activeTextEditor;
+    if (features?.tabSkipsSelection && editor && !editor.selection.isEmpty) {
+      await vscode.commands.executeCommand('tab');
+      return;
+    }
+    await this.accept('inline');
   }
 
   /** Runs VS Code's command itself, stepping aside if we shadow its id. */
@@ -83,14 +105,21 @@ export class AcceptController extends Disposable {
       return;
     }
     for (const command of new Set(Object.values(BUILTIN_ACCEPT))) this.shadow(command);
+    // Only where this VS Code has it: a command we registered would be one it never had.
+    void vscode.commands.getCommands(true).then(all => {
+      if (this.shadowing && all.includes(ALTERNATIVE_ACCEPT)) this.shadow(ALTERNATIVE_ACCEPT);
+    });
   }
 
   private shadow(command: string): void {
     if (this.shadows.has(command)) return;
-    const kind = (Object.keys(BUILTIN_ACCEPT) as AcceptKind[]).find(k => BUILTIN_ACCEPT[k] === command)!;
+    const kind =
+      command === ALTERNATIVE_ACCEPT
+        ? 'nes'
+        : (Object.keys(BUILTIN_ACCEPT) as AcceptKind[]).find(k => BUILTIN_ACCEPT[k] === command)!;
     this.shadows.set(
       command,
-      vscode.commands.registerCommand(command, () => this.accept(kind)),
+      vscode.commands.registerCommand(command, () => this.accept(kind, command)),
     );
   }
 

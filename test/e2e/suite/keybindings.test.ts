@@ -31,19 +31,31 @@ describe('keybindings: the accept keys mirror this VS Code version', () => {
     assert.ok(features, "the extension read this VS Code's default keybindings");
     const ours = (extension.packageJSON as { contributes: { keybindings: Keybinding[] } }).contributes.keybindings;
     const defaults = await defaultKeybindings();
-    const mirrored: [key: string, ourCommands: string[], theirs: string][] = [
+    const mirrored: [key: string, ourCommands: string[], theirs: string, onlyNewer?: true][] = [
       [
         'tab',
         ['aiProvenance.acceptInlineSuggestion', 'aiProvenance.acceptInlineEdit'],
         'editor.action.inlineSuggest.commit',
       ],
       ['ctrl+right', ['aiProvenance.acceptNextWord'], 'editor.action.inlineSuggest.acceptNextWord'],
+      [
+        'shift+tab',
+        ['aiProvenance.acceptInlineEditAlternative'],
+        'editor.action.inlineSuggest.commitAlternativeAction',
+        true,
+      ],
     ];
-    for (const [key, ourCommands, theirs] of mirrored) {
+    const commands = await vscode.commands.getCommands(true);
+    for (const [key, ourCommands, theirs, onlyNewer] of mirrored) {
       // Tab inside the inline edit's own preview editor is not taken over (a known limit, README).
       const theirBindings = defaults.filter(
         b => b.command === theirs && b.key === key && b.when?.trim() !== 'inInlineEditsPreviewEditor',
       );
+      if (onlyNewer && theirBindings.length === 0) {
+        // An accept this older VS Code does not have: ours waits on a context key it never sets.
+        assert.ok(!commands.includes(theirs), `VS Code ${vscode.version} has ${theirs} but binds no ${key} to it`);
+        continue;
+      }
       assert.ok(theirBindings.length > 0, `VS Code ${vscode.version} binds no ${key} to ${theirs}`);
       assert.deepEqual(
         effectiveCondition(
