@@ -1,11 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HUMAN, type AiOrigin, type Run } from '../src/core/attribution/origin';
 import { attributeCommit } from '../src/core/commit/attribution';
 import { buildAgentTrace } from '../src/core/formats/git-note';
-import { median, nowMicros, withBudget, type Benchmark, type BenchResult } from './harness';
+import { BENCH_ENV, median, timed, withBudget, type Benchmark, type BenchResult } from './harness';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -14,9 +14,8 @@ const CHANGES = 10;
 const RUNS = 5;
 const FILE = 'src/big.ts';
 
-/** Without NODE_EXTRA_CA_CERTS, which adds about 45 ms to each Node start on this machine (most have none). */
-const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
-delete env.NODE_EXTRA_CA_CERTS;
+/** The bench environment, and git without the machine's configuration. */
+const env: NodeJS.ProcessEnv = { ...BENCH_ENV, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
 
 const origin = (commit: number): AiOrigin => ({
   id: `bench-${commit}`,
@@ -98,13 +97,6 @@ function build(dir: string, commits: number): { a: number; unsure: number } {
   };
 }
 
-function timed(program: string, args: string[], cwd: string): number {
-  const start = nowMicros();
-  const r = spawnSync(program, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`${program} ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
-  return (nowMicros() - start) / 1000;
-}
-
 /**
  * `ai-provenance blame` of a 10,000-line file against `git blame --porcelain` of it, the budget's floor
  * (docs/budgets.md: at most 2 times), at 100 and 1,000 commits, in a packed repository.
@@ -129,8 +121,8 @@ export const benchmark: Benchmark = {
         const ours: number[] = [];
         const floor: number[] = [];
         for (let r = 0; r < RUNS; r++) {
-          floor.push(timed('git', ['blame', '--porcelain', '--', FILE], dir));
-          ours.push(timed(process.execPath, [cli, 'blame', FILE], dir));
+          floor.push(timed('git', ['blame', '--porcelain', '--', FILE], dir, env));
+          ours.push(timed(process.execPath, [cli, 'blame', FILE], dir, env));
         }
         results.push(
           withBudget({

@@ -2,7 +2,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { median, nowMicros, withBudget, type Benchmark, type BenchResult } from './harness';
+import { BENCH_ENV as env, median, nowMicros, withBudget, type Benchmark, type BenchResult } from './harness';
 
 /**
  * Budget (docs/budgets.md): `check` over 200, 2,000 and 20,000 commits costs at most 1.5 times
@@ -168,10 +168,6 @@ function baseline(cwd: string, base: string, head: string): Promise<number> {
     patchId.on('close', code => (code === 0 ? resolve(bytes) : reject(new Error(`git patch-id exited ${code}`))));
   });
 }
-
-/** Without NODE_EXTRA_CA_CERTS, which adds about 45 ms to each Node start on this machine (most have none). */
-const env: NodeJS.ProcessEnv = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS;
 
 function check(cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {

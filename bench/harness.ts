@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+
 /**
  * The shape every benchmark returns, and small helpers to measure. Benchmarks report numbers and, where a
  * budget exists, a ratio against a baseline measured in the same run on the same machine: never a pass/fail
@@ -41,4 +43,18 @@ export function withBudget(result: Omit<BenchResult, 'withinBudget'>): BenchResu
   if (!result.budget) return result;
   const value = result.metrics[result.budget.metric];
   return { ...result, withinBudget: value !== undefined && value <= result.budget.max };
+}
+
+/**
+ * The environment benches start programs in: without NODE_EXTRA_CA_CERTS, which adds about 45 ms to each Node start
+ * on this machine (most machines have none).
+ */
+export const BENCH_ENV: NodeJS.ProcessEnv = (({ NODE_EXTRA_CA_CERTS: _, ...rest }) => rest)(process.env);
+
+/** Milliseconds one run of `program args` takes in `cwd` (output ignored; a failure throws with its stderr). */
+export function timed(program: string, args: readonly string[], cwd: string, env = BENCH_ENV): number {
+  const start = nowMicros();
+  const r = spawnSync(program, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`${program} ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
+  return (nowMicros() - start) / 1000;
 }

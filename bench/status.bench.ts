@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,23 +7,12 @@ import { encodeRuns } from '../src/core/formats/stored-runs';
 import { openRunsStore } from '../src/io/attribution/runs-store';
 import { locateRepository } from '../src/io/git/repository';
 import { writeBlob } from '../src/io/git/queries';
-import { median, nowMicros, withBudget, type Benchmark, type BenchResult } from './harness';
+import { BENCH_ENV as env, median, timed, withBudget, type Benchmark, type BenchResult } from './harness';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
 const SIZES = [100, 300, 1000];
 const RUNS = 5;
-
-/** Without NODE_EXTRA_CA_CERTS, which adds about 45 ms to each Node start on this machine (most have none). */
-const env: NodeJS.ProcessEnv = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS;
-
-function timed(program: string, args: string[], cwd: string): number {
-  const start = nowMicros();
-  const r = spawnSync(program, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.status !== 0) throw new Error(`${program} ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
-  return (nowMicros() - start) / 1000;
-}
 
 /**
  * `ai-provenance status` with N changed files, each with a record of the text it had before (an agent wrote it, then
