@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AcceptKind } from '../../core/attribution/events';
-import type { AcceptKeyFeatures } from '../../core/accept-keys';
+import { ACCEPT_KEYS, type AcceptKeyFeatures } from '../../core/accept-keys';
 import type { Logger } from '../../core/log';
 import type { Tool } from '../../core/attribution/origin';
 import { toolFromExtensions } from '../../core/agents/table';
@@ -18,10 +18,10 @@ export function detectTool(): Tool {
 
 /** VS Code's own accept commands. */
 export const BUILTIN_ACCEPT: Record<AcceptKind, string> = {
-  inline: 'editor.action.inlineSuggest.commit',
-  word: 'editor.action.inlineSuggest.acceptNextWord',
+  inline: ACCEPT_KEYS.commit.command,
+  word: ACCEPT_KEYS.nextWord.command,
   line: 'editor.action.inlineSuggest.acceptNextLine',
-  nes: 'editor.action.inlineSuggest.commit',
+  nes: ACCEPT_KEYS.commit.command,
 };
 
 /**
