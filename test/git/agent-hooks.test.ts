@@ -1035,6 +1035,44 @@ describe('agent hooks with the built CLI and real git', function () {
     });
   });
 
+  it('marks the commit for review when agent records cannot be taken in, and keeps them for the next commit', () => {
+    const repo = new AgentRepo();
+    try {
+      const file = `${repo.dir}/src/made.ts`;
+      const text = 'export const made = 1;\nexport const by = 2;\n';
+      const call = (event: string) =>
+        JSON.stringify({
+          session_id: 's',
+          cwd: repo.dir,
+          hook_event_name: event,
+          tool_name: 'Write',
+          tool_input: { file_path: file, content: text },
+          tool_use_id: 'toolu_unstored',
+        });
+      repo.hook('claude-code', call('PreToolUse'));
+      repo.write('src/made.ts', text);
+      repo.hook('claude-code', call('PostToolUse'));
+      assert.equal(repo.spooled().length, 2);
+      // The store cannot be written (its folder is a file): the records' lines cannot be attributed at this commit.
+      const runs = path.join(repo.dir, '.git', 'ai-provenance', 'runs');
+      fs.rmSync(runs, { recursive: true, force: true });
+      fs.writeFileSync(runs, 'not a folder');
+      repo.git('add', '-A');
+      assert.equal(repo.cli(['hooks', 'install']).status, 0);
+      const r = spawnSync('git', ['commit', '-q', '-m', 'agent work, store broken'], {
+        cwd: repo.dir,
+        env: { ...process.env, ...repo.env },
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /agent hook records could not all be taken in/);
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 failed'], 'the AI lines reached the commit unflagged');
+      assert.equal(repo.spooled().length, 2, 'the records wait in the spool');
+    } finally {
+      repo.dispose();
+    }
+  });
+
   describe('attribution never lost or invented: each scenario with the spool ingested at the commit, and after every hook', () => {
     const app = "export function main(): void {\n  console.log('start');\n}\n";
     const withAgent = "export function main(): void {\n  console.log('start');\n  agent();\n}\n";

@@ -86,7 +86,12 @@ async function prepareCommitMsg(args: string[], hook: CommitHookContext, logger:
   // ingested below, and its snapshot (removed only after that record was written) is counted here.
   const unfinished = await unfinishedShellFiles(location, logger);
   // What agents wrote through their hooks since the last look: into the store, so the staged files find it.
-  await ingestAgentSpool(location, logger);
+  const ingested = await ingestAgentSpool(location, logger);
+  // Lines of records not taken in would reach the commit as no one's: the commit goes on, marked for review.
+  if (ingested.incomplete)
+    throw new Error(
+      `agent hook records could not all be taken in (${ingested.problems.join('; ')}); they wait for the next commit`,
+    );
   const store = openRunsStore(location, logger);
   const history = await historyOf(root, origin, amend ? head : undefined, logger);
   const attribution = await stagedAttribution(store, root, base, logger, {

@@ -62,6 +62,11 @@ export interface AgentIngestResult {
   skipped: { path: string; reason: string }[];
   /** Records that could not be read or applied, and failures of the drain; also logged as warnings. */
   problems: string[];
+  /**
+   * Records were left untaken: the drain stopped on a failure (they wait in the spool) or could not run. What is
+   * attributed now may lack their lines, so a commit must be marked for review.
+   */
+  incomplete: boolean;
 }
 
 /** The call and texts restricted to some paths (for splitting a record between the editor and the store). */
@@ -196,7 +201,7 @@ export async function ingestAgentSpool(
   logger: Logger,
   options: AgentIngestOptions = {},
 ): Promise<AgentIngestResult> {
-  const result: AgentIngestResult = { records: 0, files: [], skipped: [], problems: [] };
+  const result: AgentIngestResult = { records: 0, files: [], skipped: [], problems: [], incomplete: false };
   const problem = (message: string): void => {
     result.problems.push(message);
     logger.warn(message);
@@ -279,12 +284,14 @@ export async function ingestAgentSpool(
       ),
     );
     if (drained.failure) {
+      result.incomplete = true;
       const e = drained.failure.error;
       problem(
         `stopped ingesting agent hook records at ${drained.failure.name}: ${e instanceof Error ? e.message : String(e)}`,
       );
     }
   } catch (error) {
+    result.incomplete = true;
     problem(`could not ingest agent hook records: ${error instanceof Error ? error.message : String(error)}`);
   }
   for (const record of others) {
