@@ -79,6 +79,40 @@ function makeWorkspace() {
   );
   git('add', '.');
   git('commit', '-q', '-m', 'initial');
+  // Where VS Code's agent reads a repository's hooks: a folder that exists is watched as it changes (a missing one
+  // is polled every few seconds), so the hooks a test installs are seen before its chat request runs.
+  fs.mkdirSync(path.join(workspace, '.github', 'hooks'), { recursive: true });
+}
+
+/**
+ * The scripted language model VS Code's own agent runs against (test/e2e/model-provider), installed as a user
+ * would install an extension: the workbench takes one development extension only.
+ */
+function installScriptedModel() {
+  const source = path.join(repoRoot, 'test', 'e2e', 'model-provider');
+  const folder = dir('scripted-model');
+  const manifest = JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8'));
+  fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ ...manifest, main: './extension.js' }, null, 2));
+  fs.copyFileSync(
+    path.join(repoRoot, 'out', 'test', 'e2e', 'model-provider', 'extension.js'),
+    path.join(folder, 'extension.js'),
+  );
+  fs.writeFileSync(path.join(folder, 'README.md'), `# ${manifest.displayName}\n\n${manifest.description}\n`);
+  const vsix = path.join(tmp, 'scripted-model.vsix');
+  execFileSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'),
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--skip-license',
+      '--out',
+      vsix,
+    ],
+    { cwd: folder, stdio: 'pipe' },
+  );
+  installVsix(vsix, extensionsDir, userDataDir, target);
 }
 
 let server;
@@ -188,6 +222,8 @@ async function main() {
     'editor.inlineSuggest.enabled': true,
     'editor.quickSuggestions': { other: false, comments: false, strings: false },
     'editor.suggestOnTriggerCharacters': false,
+    // VS Code's agent (newest) on the scripted model does its small side tasks (titles) on that model too.
+    'chat.byokUtilityModelDefault': 'mainAgent',
   });
 
   // In vsix mode the extension under test is the installed package; the development path is a bare host
@@ -199,6 +235,11 @@ async function main() {
     installVsix(vsix, extensionsDir, userDataDir, target);
     log('installed', path.basename(vsix));
     developmentPath = path.join(repoRoot, 'test', 'e2e', 'host');
+  }
+
+  if (mode === 'dev') {
+    installScriptedModel();
+    log('installed the scripted language model (test/e2e/model-provider)');
   }
 
   const controlUrl = await startControlServer();
@@ -279,12 +320,40 @@ async function main() {
   const url = `${server.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const serverDied = new Promise(resolve => server.process.once('exit', code => resolve({ died: code })));
 
+  /** Writes entries into the workbench's application storage (IndexedDB of the page's origin) before it loads. */
+  async function seedBrowserStorage(entries) {
+    await page.goto(`${server.origin}/healthz`);
+    await page.evaluate(
+      items =>
+        new Promise((resolve, reject) => {
+          const open = globalThis.indexedDB.open('vscode-web-state-db-global');
+          open.onupgradeneeded = () => open.result.createObjectStore('ItemTable');
+          open.onerror = () => reject(new Error(String(open.error)));
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction('ItemTable', 'readwrite');
+            for (const [key, value] of Object.entries(items)) tx.objectStore('ItemTable').put(value, key);
+            tx.oncomplete = () => {
+              db.close();
+              resolve();
+            };
+            tx.onerror = () => reject(new Error(String(tx.error)));
+          };
+        }),
+      entries,
+    );
+  }
+
   /** Loads the workbench (again, for a window reload) and waits for the suite it runs to settle. */
   async function runPhase(name) {
     fs.rmSync(resultsFile, { force: true });
     const finished = new Promise(resolve => {
       finish = resolve;
     });
+    // VS Code 1.110 and later ship Copilot Chat built in but disable it, once, until chat setup completes (a GitHub
+    // sign-in: network). The marker of that one step leaves it enabled, as for a person who signed in, so its
+    // agent runs against the scripted model. Older versions never read the key.
+    if (name === mode) await seedBrowserStorage({ builtinChatExtensionEnablementMigration: 'true' });
     await page.goto(url);
     log(`workbench opened; running the ${name} suite`);
     const timedOut = new Promise(resolve =>

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { diffAttribute, relabelUnknown, reverseEdit } from '../../src/core/agents/apply';
+import { diffAttribute, relabelUnexplained, reverseEdit } from '../../src/core/agents/apply';
 import type { AgentCall, AgentFileTexts, FileEdit } from '../../src/core/agents/call';
 import { rootRelative } from '../../src/core/agents/paths';
 import { EngineError } from '../../src/core/attribution/errors';
@@ -447,9 +447,33 @@ describe('agent attribution helpers', () => {
     );
   });
 
-  it('relabelUnknown only names unknown text', () => {
+  it('relabelUnexplained names what the chat-session signal labelled, and keeps every other label', () => {
+    const chat: AiOrigin = { id: 'c', tool: 'copilot', kind: 'chat', at: '' };
+    const inline: AiOrigin = { id: 'i', tool: 'copilot', kind: 'inline', at: '' };
     assert.deepEqual(
-      relabelUnknown(
+      relabelUnexplained(
+        [
+          { length: 2, origin: chat },
+          { length: 2, origin: inline },
+          { length: 2, origin: chat },
+        ],
+        // The record says AI for the first four characters only: the rest keeps the chat's label.
+        [
+          { length: 4, origin: ai },
+          { length: 2, origin: UNKNOWN },
+        ],
+      ),
+      [
+        { length: 2, origin: ai },
+        { length: 2, origin: inline },
+        { length: 2, origin: chat },
+      ],
+    );
+  });
+
+  it('relabelUnexplained only names unknown text', () => {
+    assert.deepEqual(
+      relabelUnexplained(
         [
           { length: 2, origin: HUMAN },
           { length: 2, origin: UNKNOWN },
@@ -481,5 +505,95 @@ describe('agent attribution helpers', () => {
     assert.equal(rootRelative('C:\\work\\a.ts', 'C:/work'), 'a.ts');
     assert.equal(rootRelative('a/b', undefined), 'a/b');
     assert.equal(rootRelative('/abs', undefined), undefined);
+  });
+});
+
+describe("VS Code 1.109+: a chat editing session writes the file to disk, the agent's hooks report it", () => {
+  const vscodeAgent = (event: 'PreToolUse' | 'PostToolUse', input: object): ProvenanceEvent => ({
+    t: 'agent',
+    agent: 'vscode',
+    payload: {
+      timestamp: '2026-12-07T12:04:24.368Z',
+      hook_event_name: event,
+      session_id: 'chat-1',
+      transcript_path: '/u/workspaceStorage/x/GitHub.copilot-chat/transcripts/chat-1.jsonl',
+      tool_name: 'replace_string_in_file',
+      tool_input: input,
+      tool_use_id: 'call_1__vscode-1',
+      cwd: R,
+      ...(event === 'PostToolUse' ? { tool_response: '' } : {}),
+    },
+  });
+  const before = 'export const a = 1;\n\nexport const c = 3;\n';
+  const after = 'export const a = 1;\nexport const b = 2;\n\nexport const c = 3;\n';
+  const chatStart: ProvenanceEvent = { t: 'chat', path: 'a.ts', phase: 'start', tool: 'copilot' };
+
+  it('labels what the reload adds to a file the session holds as the chat’s, and only that', () => {
+    const e = applyAll(testEngine(), [
+      header,
+      { t: 'open', path: 'a.ts', text: before },
+      chatStart,
+      disk('a.ts', after),
+    ]);
+    assert.equal(e.summary('a.ts').lines, 'hahh');
+    assert.equal(describeRuns(e, 'a.ts'), 'h*20 copilot/chat*20 h*21');
+    assert.deepEqual(
+      e.takeAiRemovals().map(r => r.lines),
+      [],
+    );
+  });
+
+  it('records the lines such a reload removes as the chat’s removals', () => {
+    const e = applyAll(testEngine(), [
+      header,
+      { t: 'open', path: 'a.ts', text: after },
+      chatStart,
+      disk('a.ts', before),
+    ]);
+    assert.deepEqual(
+      e.takeAiRemovals().map(r => ({ path: r.path, lines: r.lines, tool: r.origin.tool, kind: r.origin.kind })),
+      [{ path: 'a.ts', lines: ['export const b = 2;'], tool: 'copilot', kind: 'chat' }],
+    );
+  });
+
+  it('leaves a reload outside any session unknown', () => {
+    const e = applyAll(testEngine(), [header, { t: 'open', path: 'a.ts', text: before }, disk('a.ts', after)]);
+    assert.equal(e.summary('a.ts').lines, 'huhh');
+  });
+
+  it('lets the hook record, which arrives after the reload, name the session’s lines exactly', () => {
+    const input = {
+      filePath: `${R}/a.ts`,
+      oldString: 'export const a = 1;\n',
+      newString: 'export const a = 1;\nexport const b = 2;\n',
+    };
+    const e = applyAll(testEngine(), [
+      header,
+      { t: 'open', path: 'a.ts', text: before },
+      chatStart,
+      vscodeAgent('PreToolUse', input),
+      disk('a.ts', after),
+      vscodeAgent('PostToolUse', input),
+    ]);
+    assert.equal(describeRuns(e, 'a.ts'), 'h*20 copilot/agent*20 h*21');
+    const origin = e.runs('a.ts')[1]!.origin as AiOrigin;
+    assert.equal(origin.session, 'chat-1');
+  });
+
+  it('and when the record comes before the editor sees the reload', () => {
+    const input = {
+      filePath: `${R}/a.ts`,
+      oldString: 'export const a = 1;\n',
+      newString: 'export const a = 1;\nexport const b = 2;\n',
+    };
+    const e = applyAll(testEngine(), [
+      header,
+      { t: 'open', path: 'a.ts', text: before },
+      chatStart,
+      vscodeAgent('PreToolUse', input),
+      vscodeAgent('PostToolUse', input),
+      disk('a.ts', after),
+    ]);
+    assert.equal(describeRuns(e, 'a.ts'), 'h*20 copilot/agent*20 h*21');
   });
 });

@@ -156,10 +156,24 @@ describe('agent payloads: Claude Code', () => {
     ]);
   });
 
-  it('reads a VS Code payload run from ~/.claude/settings.json as VS Code', () => {
-    const c = interpretAgentPayload('claude-code', fixture('vscode', 'post-create-file.json'))!;
-    assert.equal(c.agent, 'vscode');
-    assert.equal(c.origin.tool, 'copilot');
+  it('reads a VS Code payload run from a Claude Code hook entry as VS Code, as 1.139 sends it and as documented', () => {
+    const observed = fixture('vscode', 'post-create-file.json') as Record<string, unknown>;
+    const c = interpretAgentPayload('claude-code', observed)!;
+    assert.deepEqual(
+      [c.agent, c.origin.tool, c.session],
+      ['vscode', 'copilot', '8a1f3c5e-7b9d-4f2a-a1c3-e5f7092b4d6c'],
+    );
+    // Known by its tool-use id alone (a transcript elsewhere), and by its transcript alone.
+    const byId = { ...observed, transcript_path: '/tmp/t.jsonl' };
+    assert.equal(interpretAgentPayload('claude-code', byId)!.agent, 'vscode');
+    const byTranscript = { ...observed, tool_use_id: 'call_1' };
+    assert.equal(interpretAgentPayload('claude-code', byTranscript)!.agent, 'vscode');
+    // The documented shape: camelCase common fields.
+    const { hook_event_name: event, session_id: session, ...rest } = observed;
+    const documented = { ...rest, hookEventName: event, sessionId: session, tool_use_id: 'call_1' };
+    assert.equal(interpretAgentPayload('claude-code', documented)!.agent, 'vscode');
+    // Claude Code's own payload stays Claude Code's.
+    assert.equal(interpretAgentPayload('claude-code', { ...byId, tool_use_id: 'toolu_1' })!.agent, 'claude-code');
   });
 
   it('ignores other events and tools that write nothing', () => {

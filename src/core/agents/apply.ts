@@ -75,17 +75,19 @@ export function reanchorTo(before: Attributed, after: string, timeoutMs = 3000):
 }
 
 /**
- * `current` with its unknown characters taken from `explained` where that says AI (both cover the same text).
- * Never changes human or AI text: an explanation only names the author of text nobody could name before.
+ * `current` with its unexplained characters taken from `explained` where that says AI (both cover the same text).
+ * Unexplained: unknown text, and text only the editor's chat-session signal named (kind `chat`, best effort:
+ * capture.md, signal 3), which an agent hook's record describes exactly. Never changes human text or AI text
+ * another signal named: an explanation only names the author of text no exact signal could name before.
  */
-export function relabelUnknown(current: readonly Run[], explained: readonly Run[]): Run[] {
+export function relabelUnexplained(current: readonly Run[], explained: readonly Run[]): Run[] {
   const out: Run[] = [];
   let j = 0;
   let jStart = 0;
   let pos = 0;
   for (const r of current) {
     const end = pos + r.length;
-    if (r.origin !== UNKNOWN) {
+    if (r.origin !== UNKNOWN && (typeof r.origin === 'string' || r.origin.kind !== 'chat')) {
       out.push(r);
       pos = end;
       continue;
@@ -94,12 +96,12 @@ export function relabelUnknown(current: readonly Run[], explained: readonly Run[
       while (j < explained.length && jStart + explained[j]!.length <= pos) jStart += explained[j++]!.length;
       const e = explained[j];
       if (!e) {
-        out.push({ length: end - pos, origin: UNKNOWN });
+        out.push({ length: end - pos, origin: r.origin });
         pos = end;
         break;
       }
       const take = Math.min(end, jStart + e.length) - pos;
-      out.push({ length: take, origin: typeof e.origin === 'string' ? UNKNOWN : e.origin });
+      out.push({ length: take, origin: typeof e.origin === 'string' ? r.origin : e.origin });
       pos += take;
     }
   }

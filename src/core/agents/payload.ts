@@ -351,6 +351,19 @@ const CLAUDE_PHASES = {
 const GEMINI_PHASES = { BeforeTool: { phase: 'pre' }, AfterTool: { phase: 'post' } } as const;
 
 /** VS Code names the agent only through its harness; Copilot when the payload says so, else an AI we cannot name. */
+/**
+ * VS Code's agent runs Claude Code's hook entries too (`chat.useClaudeHooks`, matchers ignored): its payload is
+ * known by the documented camelCase event field, or, as VS Code 1.139 sends it (snake_case like Claude Code's), by
+ * its tool-use ids (`call_…__vscode-<n>`) or its transcript in Copilot Chat's storage.
+ */
+function isVscodePayload(payload: Json): boolean {
+  if (payload.hook_event_name === undefined && payload.hookEventName !== undefined) return true;
+  const id = text(payload.tool_use_id);
+  if (id !== undefined && /__vscode-\d+$/.test(id)) return true;
+  const transcript = text(payload.transcript_path);
+  return transcript !== undefined && /[\\/]GitHub\.copilot-chat[\\/]transcripts[\\/]/i.test(transcript);
+}
+
 function vscodeTool(payload: Json): Tool {
   for (const key of ['harness', 'agentHarness', 'provider', 'agent']) {
     const v = payload[key];
@@ -816,8 +829,7 @@ export function interpretAgentPayload(
   switch (agent) {
     case 'claude-code':
     case 'codex': {
-      if (payload.hook_event_name === undefined && payload.hookEventName !== undefined)
-        return interpretAgentPayload('vscode', payload, options);
+      if (isVscodePayload(payload)) return interpretAgentPayload('vscode', payload, options);
       if (agent === 'claude-code' && isCopilotCliPayload(payload)) return interpretCopilotCli(payload, strict);
       if (agent === 'claude-code' && payload.hook_event_name === 'Stop') return claudeStop(payload);
       const env = toolEnvelope(

@@ -5,7 +5,7 @@ import {
   forwardEdit,
   matchLineEnds,
   reanchorTo,
-  relabelUnknown,
+  relabelUnexplained,
   uniform,
   type Attributed,
 } from './apply';
@@ -52,6 +52,17 @@ export function planAgentEdit(
     if (explained) {
       plan.relabel(edit.path, explained);
       return undefined;
+    }
+    if (before !== undefined) {
+      // The hooks saw the text before the call, not after it (its change had not reached the disk: VS Code saves
+      // its agent's edits a moment later): the call's description applied to that text is what it writes, in the
+      // editor now or when the disk brings it.
+      const written = forwardEdit({ text: before, runs: uniform(before.length, UNKNOWN) }, edit, origin);
+      if (written.ok) {
+        if (written.value.text === state.text) plan.relabel(edit.path, written.value.runs);
+        else plan.pending(edit.path, written.value.text, written.value.runs);
+        return undefined;
+      }
     }
     const f = forwardEdit({ text: state.text, runs: uniform(state.text.length, UNKNOWN) }, edit, origin);
     if (!f.ok) return f.reason;
@@ -151,7 +162,7 @@ export class AgentPlan {
     if (current)
       this.staged.set(path, {
         ...current,
-        runs: relabelUnknown(current.runs, runs),
+        runs: relabelUnexplained(current.runs, runs),
         beforeDisk: undefined,
         agentBefore: undefined,
       });

@@ -74,6 +74,11 @@ export class Capture {
     return this.chats.has(path);
   }
 
+  /** The origin of what the chat editing session that holds `path` writes, if one does. */
+  chatOrigin(path: string): AiOrigin | undefined {
+    return this.chats.get(path)?.origin;
+  }
+
   /** The document was closed: signals aimed at it can no longer land. */
   forget(path: string): void {
     this.pastes.delete(path);

@@ -1,5 +1,5 @@
 import { v4 as uuidv4 } from 'uuid';
-import { matchLineEnds, relabelUnknown, reverseEdit, type Attributed } from '../agents/apply';
+import { matchLineEnds, relabelUnexplained, reverseEdit, type Attributed } from '../agents/apply';
 import { AgentPlan, planAgentEdit, planMove, shellMoves, type AgentAction, type PlannedState } from '../agents/plan';
 import {
   callPaths,
@@ -474,7 +474,7 @@ export class Engine {
         case 'relabel': {
           const doc = this.docs.get(a.path);
           if (doc) {
-            doc.runs = new RunList(relabelUnknown(doc.runs.toArray(), a.runs), this.options.chunking?.runChunk);
+            doc.runs = new RunList(relabelUnexplained(doc.runs.toArray(), a.runs), this.options.chunking?.runChunk);
             doc.forgetDiskChange();
             doc.agentBefore = undefined;
           }
@@ -530,7 +530,7 @@ export class Engine {
     const i = doc.pending.findIndex(p => p.after === text);
     if (i < 0) return;
     const [p] = doc.pending.splice(i, 1);
-    doc.runs = new RunList(relabelUnknown(doc.runs.toArray(), p!.runs), this.options.chunking?.runChunk);
+    doc.runs = new RunList(relabelUnexplained(doc.runs.toArray(), p!.runs), this.options.chunking?.runChunk);
   }
 
   // ---- events ----
@@ -562,13 +562,22 @@ export class Engine {
     if (old === text) return;
     // Kept for an agent's post-tool payload that may arrive after the change it caused (docs/formats.md, replay traces).
     known.beforeDisk = { text: old, runs: known.runs.toArray() };
-    this.reanchor(known, text);
+    // VS Code 1.109 and later write a chat editing session's changes to disk and reload the document: what such a
+    // change adds to a file the session holds is the session's (capture.md, signal 3), placed by the diff.
+    const chat = this.capture.chatOrigin(path);
+    this.reanchor(known, text, chat);
+    if (chat) {
+      // And the lines it removed are the session's removals, as an edit by it in the editor records them.
+      const lines = removedLineTexts(old, text);
+      if (lines.length > 0) this.pushAiRemoval({ path, lines, origin: chat });
+    }
     this.applyPending(known);
   }
 
-  private reanchor(doc: TrackedDocument, text: string): void {
+  private reanchor(doc: TrackedDocument, text: string, added?: AiOrigin): void {
     const result = reanchor(doc.text.toString(), doc.runs.toArray(), text, {
       timeoutMs: this.options.reanchorTimeoutMs ?? 3000,
+      ...(added ? { added } : {}),
     });
     doc.text = new TextBuffer(text, this.options.chunking?.textChunk);
     doc.runs = new RunList(result.runs, this.options.chunking?.runChunk);
@@ -631,10 +640,12 @@ export class Engine {
     }
     doc.history.pushEdit({ changes: records });
     // One entry per AI and event, however many changes it had (a rename on every line is one edit).
-    for (const [origin, lines] of removed) {
-      this.aiRemovals.push({ path: event.path, lines, origin });
-      if (this.aiRemovals.length > AI_REMOVAL_LIMIT) this.aiRemovals.shift();
-    }
+    for (const [origin, lines] of removed) this.pushAiRemoval({ path: event.path, lines, origin });
+  }
+
+  private pushAiRemoval(removal: EditorAiRemoval): void {
+    this.aiRemovals.push(removal);
+    if (this.aiRemovals.length > AI_REMOVAL_LIMIT) this.aiRemovals.shift();
   }
 
   /** Lines AI edits in the editor removed since the last call, oldest first (the editor records them). */

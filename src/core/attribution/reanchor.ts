@@ -17,6 +17,12 @@ import { UNKNOWN, sameOrigin, type Origin, type Run } from './origin';
 export interface ReanchorOptions {
   /** Total time for the diffs, in milliseconds. Default 3000. */
   timeoutMs?: number;
+  /**
+   * The origin of text the new version adds (default `unknown`): given when the change is known to be one
+   * writer's, a chat editing session's that holds the file. Text that only a timed-out diff could not place stays
+   * unknown.
+   */
+  added?: Origin;
 }
 
 export interface ReanchorResult {
@@ -103,6 +109,7 @@ export function reanchor(
   options: ReanchorOptions = {},
 ): ReanchorResult {
   const deadline = Date.now() + (options.timeoutMs ?? 3000);
+  const added = options.added ?? UNKNOWN;
   const [prefix, suffix] = wholeLineEnds(oldText, newText, ...lineAlignedEnds(oldText, newText));
   const oldMid = oldText.slice(prefix, oldText.length - suffix);
   const newMid = newText.slice(prefix, newText.length - suffix);
@@ -112,9 +119,9 @@ export function reanchor(
   old.copy(0, prefix, out);
   let complete = true;
   if (oldMid.length === 0 || newMid.length === 0) {
-    out.add(newMid.length, UNKNOWN);
+    out.add(newMid.length, added);
   } else {
-    const middle = diffMiddle(oldMid, newMid, old, prefix, deadline);
+    const middle = diffMiddle(oldMid, newMid, old, prefix, deadline, added);
     if (middle) {
       for (const r of middle.runs) out.add(r.length, r.origin);
       complete = middle.complete;
@@ -235,6 +242,7 @@ function diffMiddle(
   old: OldRuns,
   base: number,
   deadline: number,
+  addedOrigin: Origin,
 ): ReanchorResult | undefined {
   const remaining = (): number => Math.max(1, deadline - Date.now());
   const changes = diffLines(oldMid, newMid, { timeout: remaining() });
@@ -281,14 +289,14 @@ function diffMiddle(
     const tokenRuns = new RunBuilder();
     if (removed.length > 0 && added.length > 0) {
       const tokens = diffWordsWithSpace(removed, added, { timeout: remaining() });
-      if (!tokens || !emitTokens(tokens, removed, added, left, old, base, tokenRuns)) {
+      if (!tokens || !emitTokens(tokens, removed, added, left, old, base, tokenRuns, addedOrigin)) {
         complete = false;
         tokenRuns.runs.length = 0;
         tokenRuns.length = 0;
         tokenRuns.add(added.length, UNKNOWN);
       }
     } else {
-      tokenRuns.add(added.length, UNKNOWN);
+      tokenRuns.add(added.length, addedOrigin);
     }
     const rested = new OldRuns(tokenRuns.runs);
     let restPos = 0;
@@ -442,6 +450,7 @@ function emitTokens(
   old: OldRuns,
   base: number,
   out: RunBuilder,
+  addedOrigin: Origin,
 ): boolean {
   // Check first: a half-emitted block would leave the runs out of step with the text.
   let o = 0;
@@ -485,7 +494,7 @@ function emitTokens(
       const tail = sharedTail(was, c.value, Math.min(was.length, c.value.length) - head);
       if (blank) head = sharedHead(was, c.value, Math.min(was.length, c.value.length) - tail);
       copyRemoved(o - was.length, head);
-      out.add(c.value.length - head - tail, UNKNOWN);
+      out.add(c.value.length - head - tail, addedOrigin);
       copyRemoved(o - tail, tail);
     } else {
       copyRemoved(o, c.value.length);

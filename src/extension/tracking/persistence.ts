@@ -1,7 +1,9 @@
 import type { Engine } from '../../core/attribution/engine';
 import type { Logger } from '../../core/log';
 import { isAi, type Run } from '../../core/attribution/origin';
-import { encodeRuns } from '../../core/formats/stored-runs';
+import { relabelUnexplained } from '../../core/agents/apply';
+import { decodeRuns, encodeRuns } from '../../core/formats/stored-runs';
+import { AGENT_INGEST_LOCK } from '../../io/agents/ingest';
 import { writeBlob } from '../../io/git/queries';
 import type { Repositories } from '../platform/repositories';
 
@@ -113,10 +115,27 @@ export class Persistence {
     for (const state of this.states.values()) if (state.idle) clearTimeout(state.idle);
   }
 
-  private async persist(path: string, text: string, runs: Run[]): Promise<void> {
+  private async persist(path: string, text: string, editorRuns: Run[]): Promise<void> {
     const repo = await this.repos.forFile(path);
     if (!repo) return;
-    await repo.store.writeRuns(repo.repoPath, text, encodeRuns(runs));
+    // A record of this very text may be exacter than the editor (an agent hook's, ingested while the file was not
+    // open here): what the editor could not name, or named only from a chat session, takes that record's AI labels.
+    // Under the ingestion's lock, so a hook record stored meanwhile is read, not overwritten.
+    const runs = await repo.store.withLock(AGENT_INGEST_LOCK, async () => {
+      const stored = await repo.store.readRunsForText(repo.repoPath, text).catch(() => undefined);
+      let merged = editorRuns;
+      if (stored) {
+        try {
+          merged = relabelUnexplained(editorRuns, decodeRuns(stored.runs, text.length));
+        } catch (error) {
+          this.logger.warn(
+            `the stored attribution of ${path} does not read (${(error as Error).message}); replacing it`,
+          );
+        }
+      }
+      await repo.store.writeRuns(repo.repoPath, text, encodeRuns(merged));
+      return merged;
+    });
     if (runs.some(r => isAi(r.origin))) {
       // Lets a later session re-anchor from this text when the file has changed meanwhile.
       await writeBlob(repo.location.root, text);

@@ -51,6 +51,8 @@ export class ProvenanceTracker extends Disposable {
   readonly engine = new Engine();
   private readonly docs = new Map<string, OpenDoc>();
   private readonly signals = new CaptureSignals();
+  /** Files a chat editing session holds, and its tool: their changes are the session's. */
+  private readonly chats = new Map<string, { tool: AcceptEvent['tool']; model?: string }>();
   private readonly persistence: Persistence;
   private readonly profiler = new ChangeProfiler();
   private recorder: TraceRecorder | undefined;
@@ -114,13 +116,21 @@ export class ProvenanceTracker extends Disposable {
     this.apply({ t: 'copy', path: doc.uri.fsPath, offset, length });
   }
 
+  /**
+   * A chat editing session starts or stops holding `path` (chat.ts). VS Code opens the file's document and the
+   * session's in one go, and the file's stored attribution is still loading then: the start waits in the queue,
+   * ahead of the session's edit; for a file not open yet, it is applied when the file opens.
+   */
   chat(path: string, phase: 'start' | 'end', tool: AcceptEvent['tool'], model?: string): void {
-    if (!this.engine.has(path)) return;
-    this.apply(
+    if (phase === 'start') this.chats.set(path, { tool, ...(model !== undefined ? { model } : {}) });
+    else this.chats.delete(path);
+    const event: ProvenanceEvent =
       phase === 'start'
         ? { t: 'chat', path, phase, tool, ...(model !== undefined ? { model } : {}) }
-        : { t: 'chat', path, phase },
-    );
+        : { t: 'chat', path, phase };
+    const state = this.docs.get(path);
+    if (state && !state.ready) state.queue.push(event);
+    else if (this.engine.has(path)) this.apply(event);
   }
 
   mark(
@@ -188,6 +198,8 @@ export class ProvenanceTracker extends Disposable {
     if (this.docs.has(path)) return;
     const text = doc.getText(); // the snapshot the queued events apply to
     const state: OpenDoc = { ready: false, queue: [], loaded: Promise.resolve() };
+    const chat = this.chats.get(path);
+    if (chat) state.queue.push({ t: 'chat', path, phase: 'start', ...chat });
     this.docs.set(path, state);
     this.persistence.opened(path);
     state.loaded = this.load(path, text)
@@ -240,8 +252,12 @@ export class ProvenanceTracker extends Disposable {
           ? 'redo'
           : undefined;
     const reload = reason === undefined && !doc.isDirty && !this.signals.acceptPending(path) && matchesDisk(doc);
+    // A chat editing session that holds the file writes its changes to disk (VS Code 1.109+): the reload is its
+    // edit, attributed to it (engine), and stored like one.
+    const chatWrote = reload && this.chats.has(path);
     if (reload) {
       // Not typed: the file was reloaded because it changed on disk.
+      if (chatWrote) this.persistence.edited(path);
       events.push({ t: 'disk', path, text: doc.getText() });
     } else {
       this.persistence.edited(path);
@@ -257,7 +273,7 @@ export class ProvenanceTracker extends Disposable {
     if (state.ready) for (const event of events) this.apply(event);
     else state.queue.push(...events);
     if (reload) void this.exactAfterReload(doc, path);
-    else this.persistence.schedule(path);
+    if (!reload || chatWrote) this.persistence.schedule(path);
   }
 
   /** After a reload: if this exact text has a stored record (a branch switched back, an agent's edit), use it. */
@@ -340,7 +356,7 @@ export class ProvenanceTracker extends Disposable {
   private apply(event: ProvenanceEvent): void {
     try {
       this.engine.apply(event);
-      if (event.t === 'edit') {
+      if (event.t === 'edit' || event.t === 'disk') {
         const removed = this.engine.takeAiRemovals();
         if (removed.length > 0) void this.recordAiRemovals(removed);
       }

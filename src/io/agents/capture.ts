@@ -1127,6 +1127,35 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
     record.files.push(file);
   }
   if (mapped.phase === 'pre') saveEditSnapshot(location, mapped, record.files);
-  else addEditSnapshot(location, mapped, record.files, settled);
+  else {
+    addEditSnapshot(location, mapped, record.files, settled);
+    notWrittenYet(mapped, record.files);
+  }
   return { location, record, problems, settled };
+}
+
+/**
+ * A post-tool hook that finds a file as the pre-tool hook saw it, though the call says it changed it: the change has
+ * not reached the disk yet. VS Code's agent (1.139) edits the open document and saves it a moment later, sometimes
+ * after its PostToolUse hook ran. Recording that text as the one after the call would say the call changed nothing;
+ * left out, the call's own description of the change is applied to the text before it (docs/capture.md).
+ */
+function notWrittenYet(call: AgentCall, files: AgentFileSnapshot[]): void {
+  for (const file of files) {
+    const unchanged =
+      (file.before !== undefined && file.after === file.before) ||
+      (file.beforeMissing === true && (file.afterMissing === true || file.after === ''));
+    if (!unchanged) continue;
+    const was = file.before ?? '';
+    const declared = call.edits.some(
+      e =>
+        e.path === file.path &&
+        (!('moveTo' in e) || e.moveTo === undefined) &&
+        ((e.op === 'write' && e.content !== was) ||
+          (e.op === 'replace' && e.replacements.some(r => r.old !== r.new && was.includes(r.old)))),
+    );
+    if (!declared) continue;
+    delete file.after;
+    delete file.afterMissing;
+  }
 }

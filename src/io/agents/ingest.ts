@@ -39,6 +39,12 @@ import { STATE_LAYOUT } from '../store/state-file';
  * Records of another type in the spool are not ours: they are appended again, unchanged, for their consumer.
  */
 
+/**
+ * The lock of ingestion, and of the editor storing a file's attribution: both read the stored record of a text,
+ * merge, and write it back, and neither may lose the other's write.
+ */
+export const AGENT_INGEST_LOCK = 'agent-ingest';
+
 export interface AgentIngestOptions {
   /**
    * The editor's engine. Files open in it take the records' effect in memory (the editor stores them when it
@@ -214,7 +220,7 @@ export async function ingestAgentSpool(
     // Nothing to do is the common case (every commit asks): look before taking the lock.
     if ((await spool.pending()).length === 0 && !(await hasClaims(spool.dir))) return result;
     // One ingestion at a time: two processes loading, changing and storing the same file would lose one's edit.
-    const drained = await store.withLock('agent-ingest', () =>
+    const drained = await store.withLock(AGENT_INGEST_LOCK, () =>
       spool.drain(
         async entry => {
           if (!isAgentSpoolRecord(entry.record)) {
