@@ -164,7 +164,6 @@ export async function startCodeServer({
   logFile,
   startTimeoutMs = 60000,
   target = VSCODE_TARGETS.oldest,
-  extraArgs = [],
 }) {
   const config = path.join(workDir, 'code-server.yaml');
   fs.writeFileSync(config, ''); // keeps code-server from writing ~/.config/code-server/config.yaml
@@ -188,7 +187,6 @@ export async function startCodeServer({
     extensionsDir,
     '--ignore-last-opened',
     ...smokeTestDriverArgs(target),
-    ...extraArgs,
   ];
   const xdg = path.join(workDir, 'xdg');
   const child = spawn(nodeFor(target), args, {

@@ -783,6 +783,98 @@ describe('agent hooks with the built CLI and real git', function () {
     });
   });
 
+  describe("VS Code saves its agent's edit after the post-tool hook ran: the call's own description names what it writes", () => {
+    const session = '3931e9a8-9267-401d-bc77-6e9c37901cae';
+    /** A payload as VS Code 1.139 sends it (snake_case, its tool-use ids, Copilot Chat's transcript). */
+    const vscodePayload = (repo: AgentRepo, event: string, tool: string, input: object, n: number): string =>
+      JSON.stringify({
+        timestamp: '2026-12-07T12:34:43.698Z',
+        hook_event_name: event,
+        session_id: session,
+        transcript_path: `${repo.home}/.config/Code/User/workspaceStorage/31db1ee2/GitHub.copilot-chat/transcripts/${session}.jsonl`,
+        tool_name: tool,
+        tool_input: input,
+        ...(event === 'PostToolUse' ? { tool_response: '' } : {}),
+        tool_use_id: `call_${n}__vscode-179664688${n}`,
+        cwd: repo.dir,
+      });
+    const agentLines = (repo: AgentRepo, file: string): unknown =>
+      repo
+        .status()
+        .worktree.files.find(f => f.path === file)
+        ?.segments.map(s => [s.start, s.end, s.class, s.tool, s.kind]);
+
+    it('a file it creates that is not on disk yet when the post-tool hook runs', () => {
+      const repo = new AgentRepo();
+      try {
+        const content = 'export function stop() {\n  return 0;\n}\n';
+        const input = { filePath: `${repo.dir}/src/stop.ts`, content };
+        repo.hook('vscode', vscodePayload(repo, 'PreToolUse', 'create_file', input, 1));
+        repo.hook('vscode', vscodePayload(repo, 'PostToolUse', 'create_file', input, 1));
+        repo.write('src/stop.ts', content); // VS Code saves it now
+        assert.deepEqual(agentLines(repo, 'src/stop.ts'), [[1, 3, 'a', 'copilot', 'agent']]);
+        assert.equal(repo.cli(['hooks', 'install']).status, 0);
+        repo.git('add', 'src/stop.ts');
+        execFileSync('git', ['commit', '-q', '-m', 'stop'], {
+          cwd: repo.dir,
+          env: { ...process.env, ...repo.env },
+          stdio: 'pipe',
+        });
+        assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=3 ai=3 mixed=0 unknown=0 tools=copilot/agent:3']);
+      } finally {
+        repo.dispose();
+      }
+    });
+
+    it('an edit of a file the hook still finds as it was (and an empty file VS Code made first)', () => {
+      const repo = new AgentRepo();
+      try {
+        const input = {
+          filePath: `${repo.dir}/src/app.ts`,
+          oldString: "  console.log('start');\n",
+          newString: "  console.log('start');\n  console.log('vscode');\n",
+          explanation: 'log',
+        };
+        repo.hook('vscode', vscodePayload(repo, 'PreToolUse', 'replace_string_in_file', input, 2));
+        repo.hook('vscode', vscodePayload(repo, 'PostToolUse', 'replace_string_in_file', input, 2));
+        repo.write(
+          'src/app.ts',
+          "export function main(): void {\n  console.log('start');\n  console.log('vscode');\n}\n",
+        );
+        const made = { filePath: `${repo.dir}/src/made.ts`, content: 'export const made = 1;\n' };
+        repo.write('src/made.ts', '');
+        repo.hook('vscode', vscodePayload(repo, 'PreToolUse', 'create_file', made, 3));
+        repo.hook('vscode', vscodePayload(repo, 'PostToolUse', 'create_file', made, 3));
+        repo.write('src/made.ts', made.content);
+        assert.deepEqual(agentLines(repo, 'src/app.ts'), [[3, 3, 'a', 'copilot', 'agent']]);
+        assert.deepEqual(agentLines(repo, 'src/made.ts'), [[1, 1, 'a', 'copilot', 'agent']]);
+      } finally {
+        repo.dispose();
+      }
+    });
+
+    it('credits nothing when the change never comes (rejected in VS Code) and a person writes elsewhere', () => {
+      const repo = new AgentRepo();
+      try {
+        const input = {
+          filePath: `${repo.dir}/src/app.ts`,
+          oldString: "  console.log('start');\n",
+          newString: "  console.log('start');\n  console.log('vscode');\n",
+        };
+        repo.hook('vscode', vscodePayload(repo, 'PreToolUse', 'replace_string_in_file', input, 4));
+        repo.hook('vscode', vscodePayload(repo, 'PostToolUse', 'replace_string_in_file', input, 4));
+        assert.equal(repo.status().worktree.files.length, 0, 'nothing changed: nothing to attribute');
+        repo.write(
+          'src/app.ts',
+          "export function main(): void {\n  console.log('start');\n}\nexport const other = 2;\n",
+        );
+        assert.deepEqual(agentLines(repo, 'src/app.ts'), []);
+      } finally {
+        repo.dispose();
+      }
+    });
+  });
+
   describe('spool ingestion (ingestAgentSpool)', () => {
     let repo: AgentRepo;
     beforeEach(() => {
