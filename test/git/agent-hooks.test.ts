@@ -798,6 +798,13 @@ describe('agent hooks with the built CLI and real git', function () {
         tool_use_id: `call_${n}__vscode-179664688${n}`,
         cwd: repo.dir,
       });
+    /** replace_string_in_file: a log line added to src/app.ts. */
+    const logInApp = (repo: AgentRepo): object => ({
+      filePath: `${repo.dir}/src/app.ts`,
+      oldString: "  console.log('start');\n",
+      newString: "  console.log('start');\n  console.log('vscode');\n",
+      explanation: 'log',
+    });
     const agentLines = (repo: AgentRepo, file: string): unknown =>
       repo
         .status()
@@ -829,12 +836,7 @@ describe('agent hooks with the built CLI and real git', function () {
     it('an edit of a file the hook still finds as it was (and an empty file VS Code made first)', () => {
       const repo = new AgentRepo();
       try {
-        const input = {
-          filePath: `${repo.dir}/src/app.ts`,
-          oldString: "  console.log('start');\n",
-          newString: "  console.log('start');\n  console.log('vscode');\n",
-          explanation: 'log',
-        };
+        const input = logInApp(repo);
         repo.hook('vscode', vscodePayload(repo, 'PreToolUse', 'replace_string_in_file', input, 2));
         repo.hook('vscode', vscodePayload(repo, 'PostToolUse', 'replace_string_in_file', input, 2));
         repo.write(
@@ -856,11 +858,7 @@ describe('agent hooks with the built CLI and real git', function () {
     it('credits nothing when the change never comes (rejected in VS Code) and a person writes elsewhere', () => {
       const repo = new AgentRepo();
       try {
-        const input = {
-          filePath: `${repo.dir}/src/app.ts`,
-          oldString: "  console.log('start');\n",
-          newString: "  console.log('start');\n  console.log('vscode');\n",
-        };
+        const input = logInApp(repo);
         repo.hook('vscode', vscodePayload(repo, 'PreToolUse', 'replace_string_in_file', input, 4));
         repo.hook('vscode', vscodePayload(repo, 'PostToolUse', 'replace_string_in_file', input, 4));
         assert.equal(repo.status().worktree.files.length, 0, 'nothing changed: nothing to attribute');

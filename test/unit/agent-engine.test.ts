@@ -527,6 +527,12 @@ describe("VS Code 1.109+: a chat editing session writes the file to disk, the ag
   const before = 'export const a = 1;\n\nexport const c = 3;\n';
   const after = 'export const a = 1;\nexport const b = 2;\n\nexport const c = 3;\n';
   const chatStart: ProvenanceEvent = { t: 'chat', path: 'a.ts', phase: 'start', tool: 'copilot' };
+  /** The session's call as its hooks report it: b added after a. */
+  const input = {
+    filePath: `${R}/a.ts`,
+    oldString: 'export const a = 1;\n',
+    newString: 'export const a = 1;\nexport const b = 2;\n',
+  };
 
   it('labels what the reload adds to a file the session holds as the chat’s, and only that', () => {
     const e = applyAll(testEngine(), [
@@ -562,11 +568,6 @@ describe("VS Code 1.109+: a chat editing session writes the file to disk, the ag
   });
 
   it('lets the hook record, which arrives after the reload, name the session’s lines exactly', () => {
-    const input = {
-      filePath: `${R}/a.ts`,
-      oldString: 'export const a = 1;\n',
-      newString: 'export const a = 1;\nexport const b = 2;\n',
-    };
     const e = applyAll(testEngine(), [
       header,
       { t: 'open', path: 'a.ts', text: before },
@@ -581,11 +582,6 @@ describe("VS Code 1.109+: a chat editing session writes the file to disk, the ag
   });
 
   it('and when the record comes before the editor sees the reload', () => {
-    const input = {
-      filePath: `${R}/a.ts`,
-      oldString: 'export const a = 1;\n',
-      newString: 'export const a = 1;\nexport const b = 2;\n',
-    };
     const e = applyAll(testEngine(), [
       header,
       { t: 'open', path: 'a.ts', text: before },
