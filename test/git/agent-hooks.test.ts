@@ -855,6 +855,35 @@ describe('agent hooks with the built CLI and real git', function () {
       }
     });
 
+    it('is VS Code only: another agent whose post-tool hook finds the file unchanged changed nothing', () => {
+      const repo = new AgentRepo();
+      try {
+        const input = {
+          file_path: `${repo.dir}/src/app.ts`,
+          old_string: "  console.log('start');\n",
+          new_string: "  console.log('start');\n  console.log('vscode');\n",
+        };
+        const claude = (event: string): string =>
+          JSON.stringify({
+            session_id: 's',
+            cwd: repo.dir,
+            hook_event_name: event,
+            tool_name: 'Edit',
+            tool_use_id: 'toolu_1',
+            tool_input: input,
+          });
+        repo.hook('claude-code', claude('PreToolUse'));
+        repo.hook('claude-code', claude('PostToolUse')); // its Edit did not write (it failed)
+        repo.write(
+          'src/app.ts',
+          "export function main(): void {\n  console.log('start');\n  console.log('vscode');\n}\n",
+        ); // a person wrote the same line
+        assert.deepEqual(agentLines(repo, 'src/app.ts'), []);
+      } finally {
+        repo.dispose();
+      }
+    });
+
     it('credits nothing when the change never comes (rejected in VS Code) and a person writes elsewhere', () => {
       const repo = new AgentRepo();
       try {

@@ -125,6 +125,23 @@ export interface EditorAiRemoval {
   origin: AiOrigin;
 }
 
+/**
+ * The non-blank lines of `before` that `after` holds fewer times, in order: the lines a change removed, counted, in
+ * linear time (a reload of a large file must not stall the editor on a line diff).
+ */
+function linesGone(before: string, after: string): string[] {
+  const left = new Map<string, number>();
+  for (const line of after.split('\n')) left.set(line, (left.get(line) ?? 0) + 1);
+  const gone: string[] = [];
+  for (const line of before.split('\n')) {
+    if (line.trim() === '') continue;
+    const n = left.get(line) ?? 0;
+    if (n > 0) left.set(line, n - 1);
+    else gone.push(line);
+  }
+  return gone;
+}
+
 /** Most shell commands of a trace whose pre-tool event came and whose post has not. */
 const SHELL_SNAPSHOT_LIMIT = 16;
 
@@ -564,11 +581,11 @@ export class Engine {
     known.beforeDisk = { text: old, runs: known.runs.toArray() };
     // VS Code 1.109 and later write a chat editing session's changes to disk and reload the document: what such a
     // change adds to a file the session holds is the session's (capture.md, signal 3), placed by the diff.
-    const chat = this.capture.chatOrigin(path);
+    const chat = this.capture.chatSession(path)?.origin;
     this.reanchor(known, text, chat);
     if (chat) {
       // And the lines it removed are the session's removals, as an edit by it in the editor records them.
-      const lines = removedLineTexts(old, text);
+      const lines = linesGone(old, text);
       if (lines.length > 0) this.pushAiRemoval({ path, lines, origin: chat });
     }
     this.applyPending(known);
@@ -576,11 +593,19 @@ export class Engine {
 
   private reanchor(doc: TrackedDocument, text: string, added?: AiOrigin): void {
     const result = reanchor(doc.text.toString(), doc.runs.toArray(), text, {
-      timeoutMs: this.options.reanchorTimeoutMs ?? 3000,
+      timeoutMs: this.reanchorMs(),
       ...(added ? { added } : {}),
     });
+    this.setText(doc, text, result.runs);
+  }
+
+  private reanchorMs(): number {
+    return this.options.reanchorTimeoutMs ?? 3000;
+  }
+
+  private setText(doc: TrackedDocument, text: string, runs: Run[]): void {
     doc.text = new TextBuffer(text, this.options.chunking?.textChunk);
-    doc.runs = new RunList(result.runs, this.options.chunking?.runChunk);
+    doc.runs = new RunList(runs, this.options.chunking?.runChunk);
     // The editor's undo stack no longer describes this text; stale records would only cost failed searches.
     doc.history.clear();
   }

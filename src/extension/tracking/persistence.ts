@@ -5,7 +5,8 @@ import { relabelUnexplained } from '../../core/agents/apply';
 import { decodeRuns, encodeRuns } from '../../core/formats/stored-runs';
 import { AGENT_INGEST_LOCK } from '../../io/agents/ingest';
 import { writeBlob } from '../../io/git/queries';
-import type { Repositories } from '../platform/repositories';
+import { LockTimeoutError } from '../../io/store/lock';
+import type { FileRepository, Repositories } from '../platform/repositories';
 
 /** A dirty document's attribution is saved this long after its last change, so a crash loses little. */
 const IDLE_PERSIST_MS = 3000;
@@ -29,6 +30,8 @@ interface PathState {
 export class Persistence {
   private readonly states = new Map<string, PathState>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** The last store of each repository (by its state folder): the next one waits for it. */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly engine: Engine,
@@ -118,24 +121,45 @@ export class Persistence {
   private async persist(path: string, text: string, editorRuns: Run[]): Promise<void> {
     const repo = await this.repos.forFile(path);
     if (!repo) return;
+    // One store at a time per repository: each takes the ingestion's lock file, and stores racing for it would only
+    // wait on each other (a flush of many documents, the stores after an ingestion).
+    const key = repo.location.stateDir;
+    const run = (this.queues.get(key) ?? Promise.resolve()).then(() => this.store(repo, path, text, editorRuns));
+    this.queues.set(
+      key,
+      run.catch(() => undefined),
+    );
+    await run;
+  }
+
+  private async store(repo: FileRepository, path: string, text: string, editorRuns: Run[]): Promise<void> {
     // A record of this very text may be exacter than the editor (an agent hook's, ingested while the file was not
     // open here): what the editor could not name, or named only from a chat session, takes that record's AI labels.
     // Under the ingestion's lock, so a hook record stored meanwhile is read, not overwritten.
-    const runs = await repo.store.withLock(AGENT_INGEST_LOCK, async () => {
-      const stored = await repo.store.readRunsForText(repo.repoPath, text).catch(() => undefined);
-      let merged = editorRuns;
-      if (stored) {
-        try {
-          merged = relabelUnexplained(editorRuns, decodeRuns(stored.runs, text.length));
-        } catch (error) {
-          this.logger.warn(
-            `the stored attribution of ${path} does not read (${(error as Error).message}); replacing it`,
-          );
+    let runs: Run[];
+    try {
+      runs = await repo.store.withLock(AGENT_INGEST_LOCK, async () => {
+        const stored = await repo.store.readRunsForText(repo.repoPath, text).catch(() => undefined);
+        let merged = editorRuns;
+        if (stored) {
+          try {
+            merged = relabelUnexplained(editorRuns, decodeRuns(stored.runs, text.length));
+          } catch (error) {
+            this.logger.warn(
+              `the stored attribution of ${path} does not read (${(error as Error).message}); replacing it`,
+            );
+          }
         }
-      }
-      await repo.store.writeRuns(repo.repoPath, text, encodeRuns(merged));
-      return merged;
-    });
+        await repo.store.writeRuns(repo.repoPath, text, encodeRuns(merged));
+        return merged;
+      });
+    } catch (error) {
+      if (!(error instanceof LockTimeoutError)) throw error;
+      // Another process has held the ingestion for long: what the editor knows is stored all the same, unmerged.
+      this.logger.warn(`${error.message}; storing the attribution of ${path} without reading the stored record`);
+      runs = editorRuns;
+      await repo.store.writeRuns(repo.repoPath, text, encodeRuns(runs));
+    }
     if (runs.some(r => isAi(r.origin))) {
       // Lets a later session re-anchor from this text when the file has changed meanwhile.
       await writeBlob(repo.location.root, text);

@@ -1135,12 +1135,14 @@ export async function captureAgentCall(call: AgentCall, options: CaptureOptions)
 }
 
 /**
- * A post-tool hook that finds a file as the pre-tool hook saw it, though the call says it changed it: the change has
- * not reached the disk yet. VS Code's agent (1.139) edits the open document and saves it a moment later, sometimes
+ * VS Code's post-tool hook that finds a file as the pre-tool hook saw it, though the call says it changed it: the
+ * change has not reached the disk yet. VS Code's agent (1.139) edits the open document and saves it a moment later, sometimes
  * after its PostToolUse hook ran. Recording that text as the one after the call would say the call changed nothing;
  * left out, the call's own description of the change is applied to the text before it (docs/capture.md).
  */
 function notWrittenYet(call: AgentCall, files: AgentFileSnapshot[]): void {
+  // Only VS Code saves after its hook; another agent's file as it was means its tool changed nothing (it failed).
+  if (call.agent !== 'vscode') return;
   for (const file of files) {
     const unchanged =
       (file.before !== undefined && file.after === file.before) ||
