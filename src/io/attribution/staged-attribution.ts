@@ -15,6 +15,10 @@ import { pooled } from '../../core/pool';
 import { bestRecord } from './best-record';
 import type { RunsStore } from './runs-store';
 import { carryHistory, NO_HISTORY, type History } from './history-attribution';
+import { STATE_LAYOUT } from '../store/state-file';
+import { pathKey } from '../store/state-store';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /**
  * The attribution of a staged file's text, from the best record there is (best-record.ts): a record for exactly
@@ -102,6 +106,9 @@ export async function stagedAttribution(
   // their attribution: its lines count as unknown, and the trailer says how many files were skipped (`skipped=`),
   // which makes `check` ask a senior to look.
   const skipped: string[] = [];
+  // A record that does not read is moved aside by the store, and the file's lines fall back to unknown: what it held
+  // is lost, so the file counts as skipped (check asks a senior), never as simply unknown.
+  const corruptBefore = corruptEntries(store.stateDir);
   await pooled(texts, 16, async ({ change, file }) => {
     try {
       const stored = await runsForStaged(store, root, change, file.newText, logger);
@@ -116,6 +123,14 @@ export async function stagedAttribution(
       );
     }
   });
+  const corruptNow = corruptEntries(store.stateDir).filter(n => !corruptBefore.includes(n));
+  for (const { change } of texts) {
+    const paths = change.oldPath ? [change.path, change.oldPath] : [change.path];
+    const lost = corruptNow.filter(n => paths.some(p => n.startsWith(`${STATE_LAYOUT.runs}~${pathKey(p)}~`)));
+    if (lost.length === 0) continue;
+    logger.warn(`${change.path}: a record of its attribution did not read and was moved aside; counted as skipped`);
+    skipped.push(change.path);
+  }
   // AI lines a replayed or squashed commit's note places in a file that is not staged here (renamed on the way,
   // or under another path on this branch): they cannot be followed, so they count as skipped.
   const staged = new Set(changes!.flatMap(c => (c.oldPath ? [c.path, c.oldPath] : [c.path])));
@@ -236,4 +251,13 @@ function intersect<T extends { text: string }>(a: readonly T[], b: readonly stri
     left.set(x, n - 1);
     return true;
   });
+}
+
+/** The names in the store's corrupt folder (none when it does not exist). */
+function corruptEntries(stateDir: string): string[] {
+  try {
+    return fs.readdirSync(path.join(stateDir, STATE_LAYOUT.corrupt));
+  } catch {
+    return [];
+  }
 }
