@@ -350,7 +350,6 @@ const CLAUDE_PHASES = {
 } as const;
 const GEMINI_PHASES = { BeforeTool: { phase: 'pre' }, AfterTool: { phase: 'post' } } as const;
 
-/** VS Code names the agent only through its harness; Copilot when the payload says so, else an AI we cannot name. */
 /**
  * VS Code's agent runs Claude Code's hook entries too (`chat.useClaudeHooks`, matchers ignored): its payload is
  * known by the documented camelCase event field, or, as VS Code 1.139 sends it (snake_case like Claude Code's), by
@@ -364,6 +363,7 @@ function isVscodePayload(payload: Json): boolean {
   return transcript !== undefined && /[\\/]GitHub\.copilot-chat[\\/]transcripts[\\/]/i.test(transcript);
 }
 
+/** VS Code names the agent only through its harness; Copilot when the payload says so, else an AI we cannot name. */
 function vscodeTool(payload: Json): Tool {
   for (const key of ['harness', 'agentHarness', 'provider', 'agent']) {
     const v = payload[key];

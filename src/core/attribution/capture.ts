@@ -74,9 +74,9 @@ export class Capture {
     return this.chats.has(path);
   }
 
-  /** The chat editing session that holds `path`, if one does. */
-  chatSession(path: string): Readonly<ChatSession> | undefined {
-    return this.chats.get(path);
+  /** The origin of what the chat editing session that holds `path` writes, if one does. */
+  chatOrigin(path: string): AiOrigin | undefined {
+    return this.chats.get(path)?.origin;
   }
 
   /** The document was closed: signals aimed at it can no longer land. */

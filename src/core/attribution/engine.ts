@@ -581,7 +581,7 @@ export class Engine {
     known.beforeDisk = { text: old, runs: known.runs.toArray() };
     // VS Code 1.109 and later write a chat editing session's changes to disk and reload the document: what such a
     // change adds to a file the session holds is the session's (capture.md, signal 3), placed by the diff.
-    const chat = this.capture.chatSession(path)?.origin;
+    const chat = this.capture.chatOrigin(path);
     this.reanchor(known, text, chat);
     if (chat) {
       // And the lines it removed are the session's removals, as an edit by it in the editor records them.
@@ -593,19 +593,11 @@ export class Engine {
 
   private reanchor(doc: TrackedDocument, text: string, added?: AiOrigin): void {
     const result = reanchor(doc.text.toString(), doc.runs.toArray(), text, {
-      timeoutMs: this.reanchorMs(),
+      timeoutMs: this.options.reanchorTimeoutMs ?? 3000,
       ...(added ? { added } : {}),
     });
-    this.setText(doc, text, result.runs);
-  }
-
-  private reanchorMs(): number {
-    return this.options.reanchorTimeoutMs ?? 3000;
-  }
-
-  private setText(doc: TrackedDocument, text: string, runs: Run[]): void {
     doc.text = new TextBuffer(text, this.options.chunking?.textChunk);
-    doc.runs = new RunList(runs, this.options.chunking?.runChunk);
+    doc.runs = new RunList(result.runs, this.options.chunking?.runChunk);
     // The editor's undo stack no longer describes this text; stale records would only cost failed searches.
     doc.history.clear();
   }

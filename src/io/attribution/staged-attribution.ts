@@ -123,7 +123,7 @@ export async function stagedAttribution(
       );
     }
   });
-  const corruptNow = corruptEntries(store.stateDir).filter(n => !corruptBefore.includes(n));
+  const corruptNow = [...corruptEntries(store.stateDir)].filter(n => !corruptBefore.has(n));
   for (const { change } of texts) {
     const paths = change.oldPath ? [change.path, change.oldPath] : [change.path];
     const lost = corruptNow.filter(n => paths.some(p => n.startsWith(`${STATE_LAYOUT.runs}~${pathKey(p)}~`)));
@@ -254,10 +254,10 @@ function intersect<T extends { text: string }>(a: readonly T[], b: readonly stri
 }
 
 /** The names in the store's corrupt folder (none when it does not exist). */
-function corruptEntries(stateDir: string): string[] {
+function corruptEntries(stateDir: string): Set<string> {
   try {
-    return fs.readdirSync(path.join(stateDir, STATE_LAYOUT.corrupt));
+    return new Set(fs.readdirSync(path.join(stateDir, STATE_LAYOUT.corrupt)));
   } catch {
-    return [];
+    return new Set();
   }
 }
