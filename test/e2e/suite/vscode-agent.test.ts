@@ -136,7 +136,7 @@ describe("VS Code's own agent (VS Code 1.104 and later)", function () {
     ).catch(async () => assert.equal((await worktreeStatus(file))?.ai, 1, 'AI lines of the stored record'));
   });
 
-  it('records what the agent writes through its hooks: an edit and a new file, as the agent’s', async function () {
+  it('records what the agent writes through its hooks: an edit as the agent’s, a new file as Copilot’s', async function () {
     const model = await scriptedModel(this);
     execFileSync(process.execPath, [cli, 'agents', 'install', 'vscode', '--project'], { cwd: root() });
     // VS Code finds a new hook file through its file watcher, in its own time; a change of chat.useHooks makes it
@@ -173,14 +173,27 @@ describe("VS Code's own agent (VS Code 1.104 and later)", function () {
           { status: [{ start: 2, end: 2 }] },
         ),
     );
-    await waitFor(() => agentLines(created, [[1, 3]]), 'status to show the new file as the agent’s', 20000).catch(
-      async () => assert.deepEqual((await worktreeStatus(created))?.segments, [{ start: 1, end: 3 }]),
+    // The new file: all three lines Copilot's. Which label wins there is still a race (the hook record against the
+    // editor storing the session's label for the same text, both under the ingestion lock): agent or chat.
+    const aiByCopilot = async (): Promise<boolean> => {
+      const segments = (await worktreeStatus(created))?.segments ?? [];
+      return (
+        segments.length === 1 &&
+        segments[0]!.start === 1 &&
+        segments[0]!.end === 3 &&
+        segments[0]!.class === 'a' &&
+        segments[0]!.tool === 'copilot' &&
+        ['agent', 'chat'].includes(segments[0]!.kind)
+      );
+    };
+    await waitFor(aiByCopilot, 'status to show the new file as Copilot’s', 20000).catch(async () =>
+      assert.deepEqual((await worktreeStatus(created))?.segments, [{ start: 1, end: 3 }]),
     );
     const uri = vscode.Uri.file(edited);
     await waitFor(() => api.summary(uri)?.segments[0]?.kind === 'agent', 'the editor to show the agent’s line', 15000);
     assert.deepEqual(api.summary(uri)!.segments, [{ start: 2, end: 2, class: 'a', tool: 'copilot', kind: 'agent' }]);
 
-    // Committed from the terminal: the trailers count the agent's four lines, and the three the test wrote itself
+    // Committed from the terminal: the trailers count Copilot's four lines, and the three the test wrote itself
     // (outside any editor or agent) as unknown.
     await vscode.commands.executeCommand(Commands.installHooks);
     const git = async (...args: string[]): Promise<string> =>
@@ -188,7 +201,11 @@ describe("VS Code's own agent (VS Code 1.104 and later)", function () {
     await git('add', path.relative(root(), edited), path.relative(root(), created));
     await git('commit', '-q', '-m', 'start logs; stop');
     const message = await git('log', '-1', '--format=%B');
-    assert.match(message, /^AI-Attribution: v1 added=7 ai=4 mixed=0 unknown=3 tools=copilot\/agent:4$/m, message);
+    assert.match(
+      message,
+      /^AI-Attribution: v1 added=7 ai=4 mixed=0 unknown=3 tools=(copilot\/agent:4|copilot\/agent:1,copilot\/chat:3|copilot\/chat:3,copilot\/agent:1)$/m,
+      message,
+    );
     assert.match(message, /^Assisted-by: Copilot$/m, message);
   });
 });
