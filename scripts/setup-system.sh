@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what the real-VS-Code tests and the demo need: Debian's Chromium (headless browser
-# for the VS Code web workbench), git, ripgrep, and the headers code-server's native modules build against.
+# for the VS Code web workbench), git, ripgrep, the headers code-server's native modules build against, and for the
+# CI recipes' tests the pre-commit framework and xmllint (JUnit XML checked against its schema).
 # Installs them with apt-get when run as root; otherwise says what to install.
 set -euo pipefail
-packages=(chromium git openssh-client ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev python3 make g++)
+packages=(chromium git openssh-client ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev python3 make g++ pre-commit libxml2-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
