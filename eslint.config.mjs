@@ -32,7 +32,7 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.test-artifacts/**', '.demo/**', '.bench/**'] },
+  { ignores: ['dist/**', 'action/index.cjs', 'out/**', 'node_modules/**', '.test-artifacts/**', '.demo/**', '.bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,14 +1,21 @@
 // Bundles the extension and the CLI with esbuild: dist/extension.js (CommonJS, `vscode` external),
 // dist/cli.js (the `ai-provenance` bin) and dist/agent-hook-bundle.js (the agent hook alone) with its loader
-// dist/agent-hook.js, which the launcher runs. `--watch` rebuilds on change; `--production` minifies.
+// dist/agent-hook.js, which the launcher runs. `--watch` rebuilds on change; `--production` minifies;
+// `--cli-only --outdir DIR` builds the CLI's files alone into DIR (the npm package, scripts/pack-cli.mjs).
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const cliOnly = process.argv.includes('--cli-only');
+const outdirAt = process.argv.indexOf('--outdir');
+const outdir = outdirAt > 0 ? process.argv[outdirAt + 1] : 'dist';
+if (!outdir || (watch && outdir !== 'dist'))
+  throw new Error('usage: build.mjs [--watch | --production] [--cli-only] [--outdir DIR]');
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -49,7 +56,7 @@ const nodeModulesAsTheyAre = (lazy = []) => ({
         text +=
           '\nfunction __lazyRequire(id) {\n  let m;\n  return new Proxy({}, { get: (_, key) => (m ??= require(id))[key] });\n}\n';
       }
-      if (production)
+      if (production && file !== ACTION_OUT)
         text = (await esbuild.transform(text, { minify: true, format: 'cjs', legalComments: 'none' })).code;
       writeFileSync(file, text);
     });
@@ -57,35 +64,64 @@ const nodeModulesAsTheyAre = (lazy = []) => ({
 });
 const LAZY = ['node:fs/promises', 'node:os'];
 
+const EXTENSION_OUT = `${outdir}/extension.js`;
+const ACTION_OUT = 'action/index.cjs';
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension/extension.ts'],
-    outfile: 'dist/extension.js',
+    outfile: EXTENSION_OUT,
     external: ['vscode'],
     // Activation is timed from here (AiProvenanceApi.activationMs): loading the bundle is part of what a person waits.
     banner: { js: "'use strict';\nvar AI_PROVENANCE_BUNDLE_LOADING = performance.now();" },
   },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
   // The agent hook alone (the launcher runs it for `agent-hook`, through the loader below): every agent tool call
   // starts it twice.
-  { ...common, entryPoints: ['src/cli/agent-hook-main.ts'], outfile: 'dist/agent-hook-bundle.js' },
-].map(options => ({
-  ...options,
-  plugins: [nodeModulesAsTheyAre(options.outfile === 'dist/extension.js' ? [] : LAZY)],
-}));
+  { ...common, entryPoints: ['src/cli/agent-hook-main.ts'], outfile: `${outdir}/agent-hook-bundle.js` },
+  // The GitHub Action (action.yml) runs this bundle as committed: readable, no source map, rebuilt with the rest so
+  // a change of the engine reaches it (test/package/action.test.ts fails while the committed bundle is stale).
+  ...(outdir === 'dist'
+    ? [
+        {
+          ...common,
+          entryPoints: ['src/action/main.ts'],
+          outfile: ACTION_OUT,
+          sourcemap: false,
+          minify: false,
+          // The action makes no network request: @actions/core's OIDC client (and the HTTP client under it) stays out.
+          plugins: [
+            {
+              name: 'no-oidc',
+              setup: build =>
+                build.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, args =>
+                  args.importer.includes(`${path.sep}@actions${path.sep}core${path.sep}`)
+                    ? { path: path.resolve('src/action/no-oidc.ts') }
+                    : undefined,
+                ),
+            },
+          ],
+        },
+      ]
+    : []),
+]
+  .filter(options => !cliOnly || options.outfile !== EXTENSION_OUT)
+  .map(options => ({
+    ...options,
+    plugins: [...(options.plugins ?? []), nodeModulesAsTheyAre(options.outfile === EXTENSION_OUT ? [] : LAZY)],
+  }));
 
 /**
  * A loader the launcher runs (src/cli/cached-loader.ts), built with the hash and length of the bundle it loads:
  * dist/agent-hook.js for the agent hook, dist/cli-cached.js for the git hooks.
  */
 function loaderOptions({ bundle, outfile, prefix, fallback }) {
-  const text = readFileSync(`dist/${bundle}`, 'utf8');
+  const text = readFileSync(`${outdir}/${bundle}`, 'utf8');
   return {
     ...common,
     sourcemap: false,
     entryPoints: ['src/cli/cached-loader.ts'],
-    outfile,
+    outfile: `${outdir}/${outfile}`,
     plugins: [nodeModulesAsTheyAre()],
     define: {
       ...common.define,
@@ -99,19 +135,19 @@ function loaderOptions({ bundle, outfile, prefix, fallback }) {
   };
 }
 const LOADERS = [
-  { bundle: 'agent-hook-bundle.js', outfile: 'dist/agent-hook.js', prefix: 'agent-hook', fallback: 'cli.js' },
-  { bundle: 'cli.js', outfile: 'dist/cli-cached.js', prefix: 'cli', fallback: '' },
+  { bundle: 'agent-hook-bundle.js', outfile: 'agent-hook.js', prefix: 'agent-hook', fallback: 'cli.js' },
+  { bundle: 'cli.js', outfile: 'cli-cached.js', prefix: 'cli', fallback: '' },
 ];
 
 if (watch) {
   // The loaders are not rebuilt on change: without them the launcher runs the bundles directly (a loader left from
   // a full build would take a same-length change's bundle for the one it has a cache of).
-  for (const { outfile } of LOADERS) rmSync(outfile, { force: true });
+  for (const { outfile } of LOADERS) rmSync(`${outdir}/${outfile}`, { force: true });
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('[build] watching for changes (the agent hook loader is built by a full build)');
 } else {
   await Promise.all(builds.map(options => esbuild.build(options)));
   await Promise.all(LOADERS.map(loader => esbuild.build(loaderOptions(loader))));
-  rmSync('dist/agent-hook.js.map', { force: true }); // the bundle's map before the loader took its name
-  chmodSync('dist/cli.js', 0o755);
+  rmSync(`${outdir}/agent-hook.js.map`, { force: true }); // the bundle's map before the loader took its name
+  chmodSync(`${outdir}/cli.js`, 0o755);
 }
