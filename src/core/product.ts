@@ -1,7 +1,9 @@
 /** Names that other tools, scripts and tests rely on (docs/architecture.md). One place, so they never drift. */
 export const PRODUCT = {
-  /** The CLI's name and the npm package name. */
+  /** The CLI's command name. */
   cli: 'ai-provenance',
+  /** The npm package that installs the CLI (`ai-provenance` on the registry is another project's). */
+  npmPackage: 'ai-provenance-cli',
   displayName: 'AI Provenance',
   /** Folder under `git rev-parse --git-path` that holds per-worktree local state. */
   stateDirName: 'ai-provenance',

@@ -8,6 +8,7 @@ import { AgentSpoolWatcher } from './tracking/agent-spool';
 import { ChatEditingWatcher } from './tracking/chat';
 import { Decorations } from './views/decorations';
 import { GitHooksSetup } from './commands/git-hooks';
+import { CommandLine } from './commands/command-line';
 import { Commands, ContextKeys, ViewContainers, type CommandId } from './platform/ids';
 import { detectAcceptKeys } from './tracking/accept-keys';
 import type { AcceptKeyFeatures } from '../core/accept-keys';
@@ -115,17 +116,17 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   signoffModel.schedule();
   context.subscriptions.push(vscode.extensions.onDidChange(() => (detected = undefined)));
   services = { tracker };
-  const hooks = new GitHooksSetup(context, logger);
+  const commandLine = new CommandLine(context, logger);
+  const hooks = new GitHooksSetup(context, logger, root => commandLine.announceHooksInstalled(root));
   const agentSpool = new AgentSpoolWatcher(tracker, logger);
   context.subscriptions.push(hooks, agentSpool);
-  // Not on the activation path: the hooks check runs git.
-  setTimeout(
-    () =>
-      void hooks
-        .check((vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath))
-        .catch(e => logger.warn(`git hooks check: ${(e as Error).message}`)),
-    0,
-  );
+  // Not on the activation path: the hooks check runs git; the terminals' command writes a file.
+  setTimeout(() => {
+    commandLine.ensure();
+    void hooks
+      .check((vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath))
+      .catch(e => logger.warn(`git hooks check: ${(e as Error).message}`));
+  }, 0);
 
   /** The repository folder a command works on: the active file's, else the first workspace folder. */
   const currentFolder = (): string | undefined => {
@@ -252,9 +253,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
       try {
         const location = await hooks.install(folder);
-        void vscode.window.showInformationMessage(
-          vscode.l10n.t('AI Provenance git hooks installed in {0}.', path.basename(location.root)),
-        );
+        void commandLine.announceHooksInstalled(location.root);
       } catch (error) {
         logger.error(error as Error);
         void vscode.window.showErrorMessage(
@@ -262,6 +261,8 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         );
       }
     },
+    [Commands.installCommandLine]: (options?: { confirm?: boolean; dir?: string }) =>
+      commandLine.installForOtherTerminals(options ?? {}),
     [Commands.setUpAgentHooks]: () => setUpAgentHooks(hooks.launcherTarget(), currentFolder(), logger),
     [Commands.removeAgentHooks]: () => removeAgentHooks(currentFolder(), logger),
     [Commands.previewTrailers]: () => preview(true),

@@ -25,6 +25,8 @@ export class GitHooksSetup extends Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly logger: Logger,
+    /** Tells the person the hooks are installed (and what else they may want). */
+    private readonly announceInstalled: (root: string) => Promise<void>,
   ) {
     super();
   }
@@ -88,9 +90,7 @@ export class GitHooksSetup extends Disposable {
     if (answer === install) {
       try {
         await this.install(location.root);
-        void vscode.window.showInformationMessage(
-          vscode.l10n.t('AI Provenance git hooks installed in {0}.', path.basename(location.root)),
-        );
+        void this.announceInstalled(location.root);
       } catch (error) {
         this.logger.error(error as Error);
         void vscode.window.showErrorMessage(

@@ -16,6 +16,7 @@ export const Commands = {
   recordTrace: 'aiProvenance.recordTrace',
   stopRecordingTrace: 'aiProvenance.stopRecordingTrace',
   installHooks: 'aiProvenance.installHooks',
+  installCommandLine: 'aiProvenance.installCommandLine',
   setUpAgentHooks: 'aiProvenance.setUpAgentHooks',
   removeAgentHooks: 'aiProvenance.removeAgentHooks',
   previewTrailers: 'aiProvenance.previewTrailers',
