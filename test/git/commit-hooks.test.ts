@@ -266,7 +266,7 @@ describe('commit hooks with real git', function () {
     assert.throws(() => repo.git('config', '--get-all', 'notes.rewriteRef'), 'notes.rewriteRef is still set');
   });
 
-  it('status warns when the launcher points at a CLI that is gone (the hooks would do nothing)', () => {
+  it('status warns when the launcher points at a CLI that is gone, and commits go on marked for review', () => {
     const ok = JSON.parse(runCli(['hooks', 'status', '--json'], { cwd: repo.dir, env: repo.env }).stdout);
     assert.equal(ok.launcherCliExists, true);
     assert.ok(ok.hooks.every((h: { state: string }) => h.state === 'installed'));
@@ -276,12 +276,14 @@ describe('commit hooks with real git', function () {
     assert.equal(r.status, 0);
     assert.match(
       r.stdout,
-      /warning: the launcher runs \/nowhere\/cli\.js, which no longer exists: the hooks do nothing/,
+      /warning: the launcher runs \/nowhere\/cli\.js, which no longer exists: the hooks record nothing and mark every commit AI-Attribution: v1 failed/,
     );
-    // Commits still go through, unchanged.
+    // Commits still go through, marked: nothing can say which of their lines AI wrote. A sign-off stays as written.
     repo.write('g.txt', 'x\n');
     repo.git('add', 'g.txt');
-    assert.equal(repo.commit('-m', 'still fine').trimEnd(), 'still fine');
+    assert.equal(repo.commit('-m', 'still fine').trimEnd(), 'still fine\n\nAI-Attribution: v1 failed');
+    const signoff = 'AI sign-off: 1 commit\n\nReviewed-by: S <s@example.invalid>\nAI-Signoff: 1234 5678';
+    assert.equal(repo.commit('--allow-empty', '-m', signoff).trimEnd(), signoff);
   });
 
   it('refuses to edit a hook written in another language, and says what to do', () => {

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { PRODUCT } from '../../core/product';
+import { AI_ATTRIBUTION, FAILED_ATTRIBUTION } from '../../core/formats/trailers';
 import {
   ForeignHookError,
   MANAGED_HOOKS,
@@ -91,7 +92,7 @@ async function status(context: CommandContext, json: boolean): Promise<ExitCode>
     );
     if (!target.cliExists) {
       context.stdout.write(
-        `warning: the launcher ${target.cli ? `runs ${target.cli}, which no longer exists` : 'is missing'}: the hooks do nothing; run '${PRODUCT.cli} hooks install' from an installed CLI, or open VS Code with the extension\n`,
+        `warning: the launcher ${target.cli ? `runs ${target.cli}, which no longer exists: the hooks record nothing and mark every commit ${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION} (check asks a senior to review it)` : 'is missing: the hooks do nothing'}; run '${PRODUCT.cli} hooks install' from an installed CLI (npm install -g ${PRODUCT.npmPackage}), or open VS Code with the extension\n`,
       );
     }
   }

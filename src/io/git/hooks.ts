@@ -51,8 +51,9 @@ export interface LauncherTarget {
 /**
  * Writes the launcher: a small sh script that runs the CLI with the given Node. Written atomically, so a commit
  * running at the same moment sees the old or the new launcher, never half of one. If that Node is gone (an
- * editor update moved it) it falls back to `node` on PATH; if the CLI is gone it does nothing, so commits
- * never fail because of us.
+ * editor update moved it) it falls back to `node` on PATH. If the CLI is gone (or no Node is left), commits still
+ * go through, but prepare-commit-msg marks each one `AI-Attribution: v1 failed` so the gate asks a senior: nothing
+ * can say which lines AI wrote.
  */
 export function writeLauncher(target: LauncherTarget, env: NodeJS.ProcessEnv = process.env): string {
   const file = launcherPath(env);
@@ -84,17 +85,29 @@ if [ "$1" = hook ] && [ "$2" = post-commit ]; then
 fi
 node=${shQuote(target.node)}
 cli=${shQuote(target.cli)}
-[ -f "$cli" ] || exit 0
-[ -x "$node" ] || node=$(command -v node) || exit 0
+mark_failed() {
+  # The commit goes on, marked so that check asks a senior to look (the trailer the CLI writes when it fails itself).
+  # Sign-offs are left alone.
+  sed -n 1p "$1" | grep -q '^AI sign-off: ' && return 0
+  git interpret-trailers --in-place --no-divider --if-exists replace --trailer '${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}' "$1" >/dev/null 2>&1
+}
+if [ ! -f "$cli" ] || { [ ! -x "$node" ] && ! node=$(command -v node); }; then
+  # The CLI (or a Node to run it) is gone: an editor update moved it, an npx cache was cleaned. Nothing can say which
+  # lines AI wrote, so a commit is marked for review rather than let through as if no AI had been at work.
+  if [ "$1" = hook ] && [ "$2" = prepare-commit-msg ] && [ -f "$3" ]; then
+    mark_failed "$3"
+    echo "${PRODUCT.cli}: the hooks' CLI is gone ($cli); the commit goes on, marked ${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}. Run '${PRODUCT.cli} hooks install' (npm install -g ${PRODUCT.npmPackage}) or open VS Code with the extension" >&2
+  fi
+  exit 0
+fi
 entry=$cli
 # The git hooks (each commit starts them) through the CLI's loader, which keeps its compiled code.
 [ "$1" = hook ] && [ -f "\${cli%/*}/cli-cached.js" ] && entry="\${cli%/*}/cli-cached.js"
 if [ "$1" = hook ] && [ "$2" = prepare-commit-msg ] && [ -f "$3" ]; then
-  # The CLI always exits 0 from a hook; a failure here is Node dying (out of memory, killed). The commit goes on,
-  # marked so that check asks a senior to look, as the CLI marks it when it fails itself. Sign-offs are left alone.
+  # The CLI always exits 0 from a hook; a failure here is Node dying (out of memory, killed).
   ELECTRON_RUN_AS_NODE=1 "$node" "$entry" "$@" && exit 0
+  mark_failed "$3"
   sed -n 1p "$3" | grep -q '^AI sign-off: ' && exit 0
-  git interpret-trailers --in-place --no-divider --if-exists replace --trailer '${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}' "$3" >/dev/null 2>&1
   echo "${PRODUCT.cli}: prepare-commit-msg died; the commit goes on, marked ${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}" >&2
   exit 0
 fi
