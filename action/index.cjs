@@ -35,8 +35,9 @@ __export(main_exports, {
   runAction: () => runAction
 });
 module.exports = __toCommonJS(main_exports);
-var fs9 = require("node:fs");
-var path12 = require("node:path");
+var fs10 = require("node:fs");
+var os8 = __lazyRequire("node:os");
+var path13 = require("node:path");
 var import_node_util = require("node:util");
 
 // node_modules/@actions/core/lib/command.js
@@ -491,8 +492,12 @@ function cliFailure(error2) {
 
 // src/core/product.ts
 var PRODUCT = {
-  /** The CLI's name and the npm package name. */
+  /** The CLI's command name. */
   cli: "ai-provenance",
+  /** The npm package that installs the CLI (`ai-provenance` on the registry is another project's). */
+  npmPackage: "ai-provenance-cli",
+  /** The project's home (package.json homepage, without the fragment). */
+  homepage: "https://github.com/ai-provenance/ai-provenance",
   displayName: "AI Provenance",
   /** Folder under `git rev-parse --git-path` that holds per-worktree local state. */
   stateDirName: "ai-provenance",
@@ -2834,8 +2839,8 @@ function describe(value) {
 function checkKeys(value, prefix, known) {
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      const path13 = prefix ? `${prefix}.${key}` : key;
-      throw new PolicyError(path13, `is not a policy key (known${prefix ? ` in ${prefix}` : ""}: ${known.join(", ")})`);
+      const path14 = prefix ? `${prefix}.${key}` : key;
+      throw new PolicyError(path14, `is not a policy key (known${prefix ? ` in ${prefix}` : ""}: ${known.join(", ")})`);
     }
   }
 }
@@ -2945,8 +2950,8 @@ function compileGlobs(patterns, key = "pattern") {
     if (problem) throw new PolicyError(`${key}[${i}]`, `${problem} (got ${describe(pattern)})`);
     return { pattern, matcher: new Minimatch(pattern.endsWith("/") ? `${pattern}**` : pattern, GLOB_OPTIONS) };
   });
-  const firstMatch = (path13) => compiled.find((c) => c.matcher.match(path13))?.pattern;
-  return { patterns: Object.freeze([...patterns]), matches: (path13) => firstMatch(path13) !== void 0, firstMatch };
+  const firstMatch = (path14) => compiled.find((c) => c.matcher.match(path14))?.pattern;
+  return { patterns: Object.freeze([...patterns]), matches: (path14) => firstMatch(path14) !== void 0, firstMatch };
 }
 function policyMatchers(policy) {
   return {
@@ -4163,16 +4168,16 @@ async function verifySshSignature(input) {
     { input: input.payload, logger: input.logger }
   );
   if (verified.exitCode === 0) {
-    const fingerprint2 = FINGERPRINT.exec(verified.stdout + verified.stderr)?.[1];
-    return { ok: true, ...fingerprint2 ? { fingerprint: fingerprint2 } : {} };
+    const fingerprint3 = FINGERPRINT.exec(verified.stdout + verified.stderr)?.[1];
+    return { ok: true, ...fingerprint3 ? { fingerprint: fingerprint3 } : {} };
   }
   const alone = await runSshKeygen(["-Y", "check-novalidate", "-n", namespace, "-s", input.signatureFile], {
     input: input.payload,
     logger: input.logger
   });
   const detail = (verified.stderr || verified.stdout).trim().split("\n").filter(Boolean).slice(-2).join(" / ");
-  const fingerprint = alone.exitCode === 0 ? FINGERPRINT.exec(alone.stdout + alone.stderr)?.[1] : void 0;
-  return { ok: false, signatureValid: alone.exitCode === 0, ...fingerprint ? { fingerprint } : {}, detail };
+  const fingerprint2 = alone.exitCode === 0 ? FINGERPRINT.exec(alone.stdout + alone.stderr)?.[1] : void 0;
+  return { ok: false, signatureValid: alone.exitCode === 0, ...fingerprint2 ? { fingerprint: fingerprint2 } : {}, detail };
 }
 
 // src/io/ssh/sshsig.ts
@@ -4338,10 +4343,10 @@ async function rawCommits(root, ids, logger) {
   );
   return result;
 }
-function principalsOfKey(roster, fingerprint) {
+function principalsOfKey(roster, fingerprint2) {
   return [
     ...new Set(
-      roster.entries.filter((e) => !e.certAuthority && keyFingerprint(e.key) === fingerprint).flatMap((e) => e.principals)
+      roster.entries.filter((e) => !e.certAuthority && keyFingerprint(e.key) === fingerprint2).flatMap((e) => e.principals)
     )
   ];
 }
@@ -4858,7 +4863,7 @@ function notesLineSource(root) {
           continue;
         }
         const files = [];
-        for (const [path13, lines] of parsed) {
+        for (const [path14, lines] of parsed) {
           const ranges = [];
           let aiLines = 0;
           for (const line of [...lines.keys()].sort((a, b) => a - b)) {
@@ -4877,11 +4882,11 @@ function notesLineSource(root) {
                 ...info.model ? { model: info.model } : {}
               });
           }
-          const removed = removedByPath.get(path13);
-          removedByPath.delete(path13);
-          if (aiLines > 0 || removed) files.push({ path: path13, aiLines, ranges, ...removed ? { removed } : {} });
+          const removed = removedByPath.get(path14);
+          removedByPath.delete(path14);
+          if (aiLines > 0 || removed) files.push({ path: path14, aiLines, ranges, ...removed ? { removed } : {} });
         }
-        for (const [path13, removed] of removedByPath) files.push({ path: path13, aiLines: 0, ranges: [], removed });
+        for (const [path14, removed] of removedByPath) files.push({ path: path14, aiLines: 0, ranges: [], removed });
         out.set(commit, files);
       }
       return out;
@@ -4959,6 +4964,29 @@ async function writeFileAtomic(target, data, options = {}) {
   }
   if (options.durable) await fsyncDirectory(dir);
 }
+function writeFileAtomicSync(target, data, options = {}) {
+  const dir = path8.dirname(target);
+  const temp = path8.join(dir, tempName(path8.basename(target)));
+  const mode = modeFor(target, options);
+  try {
+    const fd = fs5.openSync(temp, "wx", mode);
+    try {
+      fs5.writeFileSync(fd, data);
+      fs5.fchmodSync(fd, mode);
+      if (options.durable) fs5.fsyncSync(fd);
+    } finally {
+      fs5.closeSync(fd);
+    }
+    fs5.renameSync(temp, target);
+  } catch (error2) {
+    try {
+      fs5.rmSync(temp, { force: true });
+    } catch {
+    }
+    throw new StateStoreError("write", target, error2);
+  }
+  if (options.durable) fsyncDirectorySync(dir);
+}
 async function renameReplacing(from, to) {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -4980,6 +5008,17 @@ async function fsyncDirectory(dir) {
     if (!isUnsupportedDirSync(error2)) throw new StateStoreError("flush folder", dir, error2);
   } finally {
     await handle?.close();
+  }
+}
+function fsyncDirectorySync(dir) {
+  let fd;
+  try {
+    fd = fs5.openSync(dir, "r");
+    fs5.fsyncSync(fd);
+  } catch (error2) {
+    if (!isUnsupportedDirSync(error2)) throw new StateStoreError("flush folder", dir, error2);
+  } finally {
+    if (fd !== void 0) fs5.closeSync(fd);
   }
 }
 function isUnsupportedDirSync(error2) {
@@ -5068,11 +5107,11 @@ function parseVersioned(text, expected = STATE_FORMAT_VERSION) {
   return value;
 }
 function parseRunsRecord(value, parseRuns) {
-  const path13 = field(value, "path", isRepoPath, "a repository path");
+  const path14 = field(value, "path", isRepoPath, "a repository path");
   const blob = field(value, "blob", isBlobId, "a blob id");
   const savedAt = field(value, "savedAt", isTimestamp, "an ISO timestamp");
   if (!("runs" in value)) throw new StateFormatError("shape", 'field "runs" is missing');
-  return { version: STATE_FORMAT_VERSION, path: path13, blob, savedAt, runs: parsePayload(value.runs, "runs", parseRuns) };
+  return { version: STATE_FORMAT_VERSION, path: path14, blob, savedAt, runs: parsePayload(value.runs, "runs", parseRuns) };
 }
 function parseLatestPointer(value) {
   return {
@@ -6171,14 +6210,327 @@ function renderSummary(review) {
 `;
 }
 
+// src/cli/ci-reports.ts
+var import_node_crypto4 = require("node:crypto");
+var REPORT_FORMATS = ["json", "gitlab", "junit", "sarif"];
+function renderReport(format2, review, run) {
+  switch (format2) {
+    case "json":
+      return `${JSON.stringify(toJson(review), null, 2)}
+`;
+    case "gitlab":
+      return renderGitlab(review);
+    case "junit":
+      return renderJunit(review, run);
+    case "sarif":
+      return renderSarif(review, run);
+  }
+}
+function visible(text) {
+  return printable(text).replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+var OPEN_STATES = ["pending", "requested", "stale", "unverified"];
+var NOTE_CODES = ["no-roster", "empty-roster", "signers-exceed-roster"];
+function ruleId(kind) {
+  return `ai-signoff/${kind}`;
+}
+var SIGN_OFF_HELP = `A senior listed in ${ROSTER_PATH} at the base reviews the commit and signs it off with '${PRODUCT.cli} sign-off --base BASE' (an empty commit on the branch, signed with their SSH key).`;
+var RULES = {
+  pending: {
+    name: "AiSignoffPending",
+    short: "AI-assisted commit without a sign-off",
+    full: "An AI-assisted commit that the repository's policy says needs a senior engineer's sign-off has none.",
+    help: `${SIGN_OFF_HELP} Ask for one with '${PRODUCT.cli} request-review --to EMAIL'.`
+  },
+  requested: {
+    name: "AiSignoffRequested",
+    short: "AI-assisted commit: review requested, not signed off yet",
+    full: "A review of this AI-assisted commit was requested from a senior, who has not signed it off yet.",
+    help: SIGN_OFF_HELP
+  },
+  stale: {
+    name: "AiSignoffStale",
+    short: "AI-assisted commit changed after its sign-off",
+    full: "A valid sign-off reviewed this commit, but its patch (git patch-id --verbatim) has changed since: what would be merged is not what was reviewed.",
+    help: `${SIGN_OFF_HELP} The senior signs off the commit as it is now.`
+  },
+  unverified: {
+    name: "AiSignoffUnverified",
+    short: "AI-assisted commit whose sign-off does not count",
+    full: "A sign-off names this commit but does not count: it is not signed, its signature does not verify, its key is not listed for its Reviewed-by address in the base's roster, it is malformed, not empty or a merge, or it is by the commit's own author.",
+    help: `The message names the defect. ${SIGN_OFF_HELP}`
+  },
+  "no-roster": {
+    name: "AiSignoffNoRoster",
+    short: "The base has no roster of seniors",
+    full: `The base revision has no ${ROSTER_PATH}, so nothing can be signed off.`,
+    help: `List the seniors' SSH keys in ${ROSTER_PATH} on the base branch (OpenSSH allowed-signers format: "<email> <key-type> <key>").`
+  },
+  "empty-roster": {
+    name: "AiSignoffEmptyRoster",
+    short: "The roster of seniors lists nobody",
+    full: `${ROSTER_PATH} at the base lists no key, so nothing can be signed off.`,
+    help: `List the seniors' SSH keys in ${ROSTER_PATH} on the base branch.`
+  },
+  "signers-exceed-roster": {
+    name: "AiSignoffSignersExceedRoster",
+    short: "High-risk commits need more seniors than the roster has",
+    full: `The policy's highRiskSigners is larger than the number of keys in ${ROSTER_PATH} at the base, so a high-risk commit cannot be signed off.`,
+    help: `Add seniors to ${ROSTER_PATH}, or lower signoff.highRiskSigners in .ai-provenance/policy.json, on the base branch.`
+  }
+};
+function placeOf(c) {
+  const touched = c.commit.paths;
+  const noted = touched ? c.commit.aiPaths?.find((p) => p.aiLines > 0 && (p.ranges?.length ?? 0) > 0 && touched.includes(p.path)) : void 0;
+  const file = noted?.path ?? c.highRiskPaths.find((p) => touched?.includes(p)) ?? touched?.[0];
+  if (file === void 0)
+    return {
+      path: ROSTER_PATH,
+      remark: `the commit changes no file, so this points at ${ROSTER_PATH}, the roster of the seniors who sign off`
+    };
+  const shown = visible(file);
+  const line = noted?.ranges?.[0]?.start;
+  return {
+    path: shown,
+    ...line !== void 0 ? { line } : {},
+    ...shown !== file ? { remark: "its file name holds control or invisible characters, shown as their codes" } : {}
+  };
+}
+function findingText(c, review, place) {
+  const lines = `${aiLinesText(c)}${c.highRisk ? ", high-risk" : ""}`;
+  const where = place.line !== void 0 ? ` First AI line: ${place.path}:${place.line} (as the commit wrote it).` : "";
+  const remark = place.remark ? ` Note: ${place.remark}.` : "";
+  return visible(
+    `AI sign-off ${c.state}: ${short(c.commit.id)} ${c.commit.subject} (${lines}): ${stateReason(c, review.report.signoffs)}.${where}${remark}`
+  );
+}
+function noteFinding(note, review) {
+  return visible(noteText(note, review.base.rev));
+}
+function fingerprint(...parts) {
+  return (0, import_node_crypto4.createHash)("sha256").update(["ai-provenance", ...parts].join("\0")).digest("hex");
+}
+function commitFingerprint(c) {
+  return fingerprint(ruleId(c.state), c.commit.id);
+}
+function noteFingerprint(note, review) {
+  return fingerprint(ruleId(note.code), review.base.rev, JSON.stringify(note));
+}
+function renderGitlab(review) {
+  const issues = [];
+  for (const c of openStates(review)) {
+    const place = placeOf(c);
+    issues.push({
+      description: findingText(c, review, place),
+      check_name: ruleId(c.state),
+      fingerprint: commitFingerprint(c),
+      severity: c.highRisk ? "critical" : "major",
+      location: { path: place.path, lines: { begin: place.line ?? 1 } }
+    });
+  }
+  for (const note of review.report.notes) {
+    issues.push({
+      description: noteFinding(note, review),
+      check_name: ruleId(note.code),
+      fingerprint: noteFingerprint(note, review),
+      severity: "info",
+      location: { path: ROSTER_PATH, lines: { begin: 1 } }
+    });
+  }
+  return `${JSON.stringify(issues, null, 2)}
+`;
+}
+var XML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+function xml(text) {
+  return visible(text).replace(/[&<>"']/g, (c) => XML_ENTITIES[c]).replace(/\t/g, "&#9;");
+}
+function xmlLines(text) {
+  return text.split("\n").map(xml).join("\n");
+}
+var NOT_NEEDED_SKIPPED = {
+  "below-threshold": "its AI lines are below the policy's minAiLines",
+  ignored: "every path it touches matches the policy's ignore globs"
+};
+function renderJunit(review, run) {
+  const { report } = review;
+  const signoffs = report.signoffs;
+  const cases = [];
+  let failures = 0;
+  let skipped = 0;
+  for (const c of report.commits) {
+    const name = `${short(c.commit.id)} ${c.commit.subject}`;
+    const open3 = `    <testcase classname="ai-signoff" name="${xml(name)}" time="0"`;
+    if (c.needsSignoff && c.state === "signed-off") {
+      cases.push(`${open3}/>`);
+    } else if (c.needsSignoff) {
+      failures++;
+      const place = placeOf(c);
+      const details = [
+        `commit ${c.commit.id}`,
+        `patch id ${c.commit.patchId ?? "(none)"}`,
+        `author ${c.commit.author.name} <${c.commit.author.email}>`,
+        `state ${c.state}: ${stateReason(c, signoffs)}`,
+        `AI lines: ${aiLinesText(c)}${c.highRisk ? ", high-risk" : ""}`,
+        `file ${place.path}${place.line !== void 0 ? `:${place.line}` : ""}${place.remark ? ` (${place.remark})` : ""}`,
+        `${RULES[c.state].help.replace("BASE", review.base.rev)}`
+      ].join("\n");
+      cases.push(
+        `${open3}>
+      <failure message="${xml(`${c.state}: ${stateReason(c, signoffs)}`)}" type="${xml(c.state)}">${xmlLines(details)}</failure>
+    </testcase>`
+      );
+    } else if (c.notNeeded && NOT_NEEDED_SKIPPED[c.notNeeded]) {
+      skipped++;
+      cases.push(
+        `${open3}>
+      <skipped message="${xml(`no sign-off needed: ${NOT_NEEDED_SKIPPED[c.notNeeded]}`)}"/>
+    </testcase>`
+      );
+    }
+  }
+  const timestamp = run.startedAt.toISOString().slice(0, 19);
+  const attributes = [
+    `name="${PRODUCT.cli} check"`,
+    `package="ai-signoff"`,
+    `id="0"`,
+    `tests="${cases.length}"`,
+    `failures="${failures}"`,
+    `errors="0"`,
+    `skipped="${skipped}"`,
+    `time="${Math.max(0, run.seconds).toFixed(3)}"`,
+    `timestamp="${timestamp}"`,
+    `hostname="${xml(run.hostname) || "localhost"}"`
+  ];
+  const properties = [
+    ["base", review.base.rev],
+    ["base.commit", review.base.id],
+    ["head", review.head.rev],
+    ["head.commit", review.head.id],
+    ["policy", review.policySource === "base" ? `${PRODUCT.policyDir}/policy.json at the base` : "defaults"]
+  ].map(([name, value]) => `      <property name="${xml(name)}" value="${xml(value)}"/>`);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    "<testsuites>",
+    `  <testsuite ${attributes.join(" ")}>`,
+    "    <properties>",
+    ...properties,
+    "    </properties>",
+    ...cases,
+    `    <system-out>${xmlLines(renderText(review))}</system-out>`,
+    "    <system-err></system-err>",
+    "  </testsuite>",
+    "</testsuites>",
+    ""
+  ].join("\n");
+}
+function pathUri(file) {
+  return file.split("/").map(encodeURIComponent).join("/");
+}
+var SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+function renderSarif(review, run) {
+  const kinds = [...OPEN_STATES, ...NOTE_CODES];
+  const rules = kinds.map((kind) => {
+    const rule = RULES[kind];
+    return {
+      id: ruleId(kind),
+      name: rule.name,
+      shortDescription: { text: rule.short },
+      fullDescription: { text: rule.full },
+      help: { text: rule.help },
+      defaultConfiguration: { level: NOTE_CODES.includes(kind) ? "warning" : "error" },
+      properties: { tags: ["ai-provenance", "ai-signoff"] }
+    };
+  });
+  const location = (place) => ({
+    physicalLocation: {
+      artifactLocation: { uri: pathUri(place.path), uriBaseId: "%SRCROOT%" },
+      ...place.line !== void 0 ? { region: { startLine: place.line } } : {}
+    }
+  });
+  const results = [];
+  for (const c of openStates(review)) {
+    const state = c.state;
+    const place = placeOf(c);
+    results.push({
+      ruleId: ruleId(state),
+      ruleIndex: kinds.indexOf(state),
+      level: "error",
+      message: { text: findingText(c, review, place) },
+      locations: [location(place)],
+      partialFingerprints: { "aiProvenanceFinding/v1": commitFingerprint(c) },
+      properties: {
+        commit: c.commit.id,
+        patchId: c.commit.patchId ?? null,
+        state,
+        highRisk: c.highRisk,
+        aiLines: c.aiLines ?? null,
+        requiredSigners: c.requiredSigners,
+        signers: c.signers.map((s) => s.email)
+      }
+    });
+  }
+  for (const note of review.report.notes) {
+    results.push({
+      ruleId: ruleId(note.code),
+      ruleIndex: kinds.indexOf(note.code),
+      level: "warning",
+      message: { text: noteFinding(note, review) },
+      locations: [location({ path: ROSTER_PATH })],
+      partialFingerprints: { "aiProvenanceFinding/v1": noteFingerprint(note, review) },
+      properties: { note }
+    });
+  }
+  const sarif = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: PRODUCT.displayName,
+            informationUri: PRODUCT.homepage,
+            version: run.version,
+            rules
+          }
+        },
+        results,
+        properties: {
+          ok: review.report.ok,
+          base: { rev: review.base.rev, commit: review.base.id },
+          head: { rev: review.head.rev, commit: review.head.id }
+        }
+      }
+    ]
+  };
+  return `${JSON.stringify(sarif, null, 2)}
+`;
+}
+
+// src/cli/version.ts
+var fs9 = require("node:fs");
+var path12 = require("node:path");
+function toolVersion() {
+  if (true) return "0.1.0";
+  const pkg = JSON.parse(fs9.readFileSync(path12.join(__dirname, "..", "..", "..", "package.json"), "utf8"));
+  return pkg.version;
+}
+
 // src/action/main.ts
-var REPORTS = { json: "ai-provenance-check.json" };
+var REPORTS = {
+  json: "ai-provenance-check.json",
+  gitlab: "gl-code-quality-report.json",
+  junit: "ai-provenance-junit.xml",
+  sarif: "ai-provenance.sarif"
+};
 function rangeOfEvent(eventName, eventPath) {
   const source = `the ${eventName ?? "unknown"} event`;
-  if (!eventPath || !fs9.existsSync(eventPath)) return { source };
+  if (!eventPath || !fs10.existsSync(eventPath)) return { source };
   let payload;
   try {
-    payload = JSON.parse(fs9.readFileSync(eventPath, "utf8"));
+    payload = JSON.parse(fs10.readFileSync(eventPath, "utf8"));
   } catch (error2) {
     throw new ActionInputError(
       `the event payload ${eventPath} is not JSON (${error2 instanceof Error ? error2.message : String(error2)}): give the action base and head inputs`
@@ -6220,10 +6572,10 @@ function actionLogger() {
 }
 async function runAction() {
   const logger = actionLogger();
-  const workspace = path12.resolve(getInput("working-directory") || process.env.GITHUB_WORKSPACE || process.cwd());
+  const workspace = path13.resolve(getInput("working-directory") || process.env.GITHUB_WORKSPACE || process.cwd());
   const format2 = getInput("format") || "none";
-  if (format2 !== "none" && !(format2 in REPORTS))
-    throw new ActionInputError(`the format input must be none or ${Object.keys(REPORTS).join(", ")} (got "${format2}")`);
+  if (format2 !== "none" && !REPORT_FORMATS.includes(format2))
+    throw new ActionInputError(`the format input must be none or ${REPORT_FORMATS.join(", ")} (got "${format2}")`);
   const event = rangeOfEvent(process.env.GITHUB_EVENT_NAME, process.env.GITHUB_EVENT_PATH);
   const base = getInput("base") || event.base;
   if (!base)
@@ -6236,6 +6588,7 @@ async function runAction() {
     logger.warn(`could not read review requests: ${error2 instanceof Error ? error2.message : String(error2)}`);
     return [];
   });
+  const startedAt = /* @__PURE__ */ new Date();
   const review = await reviewBranch({ cwd: workspace, location, base, head, logger, requests, withPaths: true });
   process.stdout.write(renderGithub(review));
   if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(review)).write();
@@ -6248,9 +6601,14 @@ async function runAction() {
   setOutput("base", review.base.id);
   setOutput("head", review.head.id);
   if (format2 !== "none") {
-    const file = path12.resolve(workspace, getInput("report-path") || REPORTS[format2]);
-    fs9.writeFileSync(file, `${JSON.stringify(toJson(review), null, 2)}
-`);
+    const file = path13.resolve(workspace, getInput("report-path") || REPORTS[format2]);
+    const run = {
+      version: toolVersion(),
+      startedAt,
+      seconds: (Date.now() - startedAt.getTime()) / 1e3,
+      hostname: os8.hostname()
+    };
+    writeFileAtomicSync(file, renderReport(format2, review, run));
     setOutput("report", file);
   }
   if (!report.ok)

@@ -3,6 +3,7 @@
 // annotations and the readable report go to the log, a markdown summary to the job summary, counts to the step's
 // outputs, and an optional report file (json, gitlab, junit, sarif) for the tools that read one.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import * as core from '@actions/core';
@@ -12,11 +13,18 @@ import type { Logger } from '../core/log';
 import { locateRepository } from '../io/git/repository';
 import { reviewBranch } from '../io/review/branch-review';
 import { readReviewRequests } from '../io/review/requests';
-import { openStates, renderGithub, renderSummary, toJson } from '../cli/check-report';
+import { openStates, renderGithub, renderSummary } from '../cli/check-report';
+import { REPORT_FORMATS, renderReport, type ReportFormat, type ReportRun } from '../cli/ci-reports';
+import { toolVersion } from '../cli/version';
+import { writeFileAtomicSync } from '../io/store/atomic-file';
 
-/** Report files the action writes besides the log and the job summary. */
-const REPORTS = { json: 'ai-provenance-check.json' } as const;
-type ReportFormat = keyof typeof REPORTS;
+/** Report files the action writes besides the log and the job summary, with their default names. */
+const REPORTS: Record<ReportFormat, string> = {
+  json: 'ai-provenance-check.json',
+  gitlab: 'gl-code-quality-report.json',
+  junit: 'ai-provenance-junit.xml',
+  sarif: 'ai-provenance.sarif',
+};
 
 interface EventRange {
   base?: string;
@@ -90,8 +98,8 @@ export async function runAction(): Promise<void> {
   const logger = actionLogger();
   const workspace = path.resolve(core.getInput('working-directory') || process.env.GITHUB_WORKSPACE || process.cwd());
   const format = (core.getInput('format') || 'none') as ReportFormat | 'none';
-  if (format !== 'none' && !(format in REPORTS))
-    throw new ActionInputError(`the format input must be none or ${Object.keys(REPORTS).join(', ')} (got "${format}")`);
+  if (format !== 'none' && !(REPORT_FORMATS as readonly string[]).includes(format))
+    throw new ActionInputError(`the format input must be none or ${REPORT_FORMATS.join(', ')} (got "${format}")`);
   const event = rangeOfEvent(process.env.GITHUB_EVENT_NAME, process.env.GITHUB_EVENT_PATH);
   const base = core.getInput('base') || event.base;
   if (!base)
@@ -106,6 +114,7 @@ export async function runAction(): Promise<void> {
     logger.warn(`could not read review requests: ${error instanceof Error ? error.message : String(error)}`);
     return [];
   });
+  const startedAt = new Date();
   const review = await reviewBranch({ cwd: workspace, location, base, head, logger, requests, withPaths: true });
 
   // The log: annotations (one per commit that waits, on its first AI file) and the readable report.
@@ -122,7 +131,13 @@ export async function runAction(): Promise<void> {
   core.setOutput('head', review.head.id);
   if (format !== 'none') {
     const file = path.resolve(workspace, core.getInput('report-path') || REPORTS[format]);
-    fs.writeFileSync(file, `${JSON.stringify(toJson(review), null, 2)}\n`);
+    const run: ReportRun = {
+      version: toolVersion(),
+      startedAt,
+      seconds: (Date.now() - startedAt.getTime()) / 1000,
+      hostname: os.hostname(),
+    };
+    writeFileAtomicSync(file, renderReport(format, review, run));
     core.setOutput('report', file);
   }
   if (!report.ok)

@@ -4,6 +4,8 @@ export const PRODUCT = {
   cli: 'ai-provenance',
   /** The npm package that installs the CLI (`ai-provenance` on the registry is another project's). */
   npmPackage: 'ai-provenance-cli',
+  /** The project's home (package.json homepage, without the fragment). */
+  homepage: 'https://github.com/ai-provenance/ai-provenance',
   displayName: 'AI Provenance',
   /** Folder under `git rev-parse --git-path` that holds per-worktree local state. */
   stateDirName: 'ai-provenance',

@@ -179,7 +179,7 @@ describe('the GitHub Action, run as the runner runs it', function () {
     const ai = pr.repo.aiCommit(junior(), 'src/discount.ts', 4, 'feat: discounts');
     pr.repo.commitAs(junior(), 'docs: by hand\n', { files: { 'docs/discounts.md': 'by hand\n' } });
     const range = pr.push();
-    const r = pr.run(pr.checkout('full'), { payload: pr.payload(range) });
+    const r = pr.run(pr.checkout('full'), { payload: pr.payload(range), inputs: { format: 'sarif' } });
 
     assert.equal(r.status, 1, showRun(r));
     assert.match(
@@ -200,9 +200,24 @@ describe('the GitHub Action, run as the runner runs it', function () {
     assert.equal(r.outputs['not-signed-off'], '1');
     assert.equal(r.outputs.base, range.base, 'the base is the pull request’s base commit from the event');
     assert.equal(r.outputs.head, range.head, 'the head is the pull request’s head commit, not the merge commit');
-    assert.equal(r.outputs.report, undefined);
+    // The SARIF report (for github/codeql-action/upload-sarif): the commit that waits, on its AI file.
+    const sarif = JSON.parse(fs.readFileSync(r.outputs.report!, 'utf8')) as {
+      version: string;
+      runs: {
+        results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+      }[];
+    };
+    assert.equal(sarif.version, '2.1.0');
+    assert.deepEqual(
+      sarif.runs[0]!.results.map(x => [x.ruleId, x.locations[0]!.physicalLocation.artifactLocation.uri]),
+      [['ai-signoff/pending', 'src/discount.ts']],
+    );
+    assert.equal(path.basename(r.outputs.report!), 'ai-provenance.sarif');
     assert.match(r.summary, /^## AI sign-off check\n\n\*\*Failed\*\*: 1 of 1 AI-assisted commits are not signed off\./);
-    assert.match(r.summary, new RegExp(`\\| pending \\| \`${ai.slice(0, 10)}\` \\| feat\\\\: discounts \\| Jun Ior \\|`));
+    assert.match(
+      r.summary,
+      new RegExp(`\\| pending \\| \`${ai.slice(0, 10)}\` \\| feat\\\\: discounts \\| Jun Ior \\|`),
+    );
   });
 
   it('passes once a senior signed off, and writes the report asked for', () => {
