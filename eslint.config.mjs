@@ -32,7 +32,17 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'action/index.cjs', 'out/**', 'node_modules/**', '.test-artifacts/**', '.demo/**', '.bench/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'action/index.cjs',
+      'out/**',
+      'node_modules/**',
+      '.test-artifacts/**',
+      '.demo/**',
+      '.bench/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
