@@ -1453,6 +1453,74 @@ describe('agent hooks with the built CLI and real git', function () {
       assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1']);
     });
 
+    it('an agent hook record that does not read: its files ask for review until committed, and status names it', async () => {
+      // What a newer hook (a format this CLI does not know) or a damaged spool file leaves: an agent's record whose
+      // call cannot be applied. The file it wrote has unknown lines; without the record, nothing else says an agent
+      // wrote them.
+      const location = await locateRepository(repo.dir);
+      const text = 'export const gen = 1;\n';
+      repo.write('src/gen.ts', text);
+      new Spool(location, nullLogger).appendSync({
+        type: 'agent-hook',
+        v: 1,
+        at: new Date().toISOString(),
+        call: {
+          agent: 'claude-code',
+          event: 'PostToolUse',
+          phase: 'post',
+          tool: 'Write',
+          origin: { tool: 'claude-code', kind: 'agent' },
+          edits: [{ path: 'src/gen.ts', op: 'patch-v2' }],
+        },
+        files: [{ path: 'src/gen.ts', after: text }],
+      });
+      repo.write('src/other.ts', 'by hand, outside the editor\n');
+      const st = repo.cli(['status']);
+      assert.match(
+        st.stderr,
+        /dropped agent hook record .*call\.edits\[0\]\.op must be .*a commit of src\/gen\.ts with unknown lines asks for review/,
+      );
+      assert.deepEqual(
+        unfinished().map(u => [u.agent, u.paths]),
+        [['claude-code', ['src/gen.ts']]],
+      );
+      assert.match(st.stdout, /Claude Code's hook record that could not be read \(call\.edits\[0\]\.op must be/);
+      commit();
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=2 ai=0 mixed=0 unknown=2 tools= skipped=1']);
+      assert.deepEqual(checkOf(), {
+        status: 1,
+        needReason: { code: 'unattested', why: 'incomplete' },
+        needsSignoff: true,
+      });
+      assert.deepEqual(unfinished(), [], 'committed: nothing is left to ask about');
+    });
+
+    it('an agent hook record that does not read, first met by the commit: that commit asks for review', async () => {
+      const location = await locateRepository(repo.dir);
+      repo.write('src/gen.ts', 'export const gen = 1;\n');
+      new Spool(location, nullLogger).appendSync({
+        type: 'agent-hook',
+        v: 9,
+        at: new Date().toISOString(),
+        call: { agent: 'codex' },
+        files: [{ path: 'src/gen.ts' }],
+      });
+      commit();
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1']);
+    });
+
+    it('an agent hook record that does not read and names no file: every changed file asks for review', async () => {
+      const location = await locateRepository(repo.dir);
+      repo.write('src/a.ts', 'a\n');
+      repo.write('README.md', '# demo\nchanged\n');
+      new Spool(location, nullLogger).appendSync({ type: 'agent-hook', v: 2, at: 'not a time', call: null, files: 7 });
+      repo.cli(['status']);
+      assert.deepEqual(
+        unfinished().map(u => [u.agent, u.paths]),
+        [[undefined, ['README.md', 'src/a.ts']]],
+      );
+    });
+
     it("a call the person refused (a pre-tool hook, no post) is forgotten at the turn's end when nothing else runs", () => {
       const claude = (event: string, extra: object = {}): string =>
         JSON.stringify({

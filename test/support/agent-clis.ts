@@ -19,6 +19,16 @@ export const AGENT_CLIS = {
 } as const;
 export type AgentCli = keyof typeof AGENT_CLIS;
 
+/**
+ * Other tools the tests drive, from the npm registry into the same cache. `ignoreScripts`: its install script would
+ * act on the folder npm was started from (lefthook's runs `lefthook install` there: in a development clone, it
+ * would take over this repository's git hooks), so it is not a development dependency and installs without it.
+ */
+export const TEST_TOOLS = {
+  lefthook: { pkg: 'lefthook', version: '2.2.4', bin: 'lefthook', ignoreScripts: true },
+} as const;
+export type TestTool = keyof typeof TEST_TOOLS;
+
 function cacheDir(): string {
   return (
     process.env.AI_PROVENANCE_CACHE ??
@@ -26,27 +36,47 @@ function cacheDir(): string {
   );
 }
 
-/**
- * The agent's executable, installing it first when the cache does not have it. Throws, saying why, when it cannot
- * be installed: a test that needs it fails with the reason rather than being skipped.
- */
 /** Where an agent's pinned version is installed; also a place for what it unpacks on first run. */
 export function agentCliHome(name: AgentCli): string {
   return path.join(cacheDir(), 'agents', `${name}-${AGENT_CLIS[name].version}`);
 }
 
+/**
+ * The agent's executable, installing it first when the cache does not have it. Throws, saying why, when it cannot
+ * be installed: a test that needs it fails with the reason rather than being skipped.
+ */
 export function ensureAgentCli(name: AgentCli): string {
-  const { pkg, version, bin } = AGENT_CLIS[name];
-  const home = agentCliHome(name);
+  return ensureInstalled(AGENT_CLIS[name], agentCliHome(name));
+}
+
+/** A test tool's executable (TEST_TOOLS), installed into the cache on first use like the agents. */
+export function ensureTestTool(name: TestTool): string {
+  const tool = TEST_TOOLS[name];
+  return ensureInstalled(tool, path.join(cacheDir(), 'tools', `${name}-${tool.version}`));
+}
+
+function ensureInstalled(
+  { pkg, version, bin, ...options }: { pkg: string; version: string; bin: string; ignoreScripts?: boolean },
+  home: string,
+): string {
   const executable = path.join(home, 'node_modules', '.bin', bin);
   const marker = path.join(home, '.complete');
   if (fs.existsSync(marker) && fs.existsSync(executable)) return executable;
   fs.mkdirSync(home, { recursive: true });
-  console.error(`[agents] installing ${pkg}@${version} into ${home} (once per machine)`);
+  console.error(`[tests] installing ${pkg}@${version} into ${home} (once per machine)`);
   try {
     execFileSync(
       'npm',
-      ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', home, `${pkg}@${version}`],
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        ...(options.ignoreScripts ? ['--ignore-scripts'] : []),
+        '--prefix',
+        home,
+        `${pkg}@${version}`,
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         timeout: 15 * 60_000,

@@ -15,7 +15,7 @@ import {
   formatCoAuthors,
 } from '../../core/formats/trailers';
 import { ingestAgentSpool } from '../../io/agents/ingest';
-import { unfinishedShellFiles } from '../../io/agents/unfinished-shells';
+import { unfinishedShellFiles, withLostRecords } from '../../io/agents/unfinished-shells';
 import {
   commitHookContext,
   gitCommitArgs,
@@ -42,12 +42,17 @@ const help = `Usage: ${PRODUCT.cli} hook prepare-commit-msg MSGFILE [SOURCE [SHA
        ${PRODUCT.cli} hook commit-msg MSGFILE
        ${PRODUCT.cli} hook post-commit
        ${PRODUCT.cli} hook post-rewrite amend|rebase
+       ${PRODUCT.cli} hook --pre-commit STAGE [MSGFILE]
 
 What the managed git hooks call ('${PRODUCT.cli} hooks install' sets them up):
   prepare-commit-msg  writes the Assisted-by and AI-Attribution trailers for the staged changes
   commit-msg          takes our trailers out again when the person left the message empty (so git aborts)
   post-commit         writes the line-level record as a note on ${PRODUCT.notesRef}
   post-rewrite        after an amend, keeps only the new commit's record in its note (git appends the old one)
+
+--pre-commit is for the pre-commit framework (.pre-commit-hooks.yaml), which passes a hook only the message
+file: the message source and commit (prepare-commit-msg) and amend|rebase (post-rewrite) are read from its
+PRE_COMMIT_COMMIT_MSG_SOURCE, PRE_COMMIT_COMMIT_OBJECT_NAME and PRE_COMMIT_REWRITE_COMMAND instead.
 
 These never fail a commit: any problem of ours is logged (stderr and the hooks.log in the state folder) and
 the commit goes through, with "AI-Attribution: v1 failed" when prepare-commit-msg could not attribute it (check
@@ -84,9 +89,11 @@ async function prepareCommitMsg(args: string[], hook: CommitHookContext, logger:
 
   // Agents' shell commands with no record yet, looked at before the spool: a record a hook adds meanwhile is
   // ingested below, and its snapshot (removed only after that record was written) is counted here.
-  const unfinished = await unfinishedShellFiles(location, logger);
+  const before = await unfinishedShellFiles(location, logger);
   // What agents wrote through their hooks since the last look: into the store, so the staged files find it.
   const ingested = await ingestAgentSpool(location, logger);
+  // A record that did not read leaves its files asking for review, from this commit on.
+  const unfinished = await withLostRecords(location, before, ingested.lost, logger);
   // Lines of records not taken in would reach the commit as no one's: the commit goes on, marked for review.
   if (ingested.incomplete)
     throw new Error(
@@ -310,12 +317,33 @@ async function postRewrite(args: string[], location: RepositoryLocation, logger:
   }
 }
 
+/**
+ * The arguments git would have given a stage, from what the pre-commit framework gives it (docs/hook-managers.md):
+ * the message file as its one filename, and the rest of git's arguments in its environment (set only when git
+ * passed them). Without a message file (the config's `files`/`exclude` left it out) nothing is passed: the
+ * source must never be taken for the file.
+ */
+function preCommitArgs(stage: string | undefined, filenames: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const [file] = filenames;
+  if (stage === 'prepare-commit-msg') {
+    if (file === undefined) return [];
+    const source = env.PRE_COMMIT_COMMIT_MSG_SOURCE;
+    const sha = env.PRE_COMMIT_COMMIT_OBJECT_NAME;
+    return source ? (sha ? [file, source, sha] : [file, source]) : [file];
+  }
+  if (stage === 'commit-msg') return file === undefined ? [] : [file];
+  if (stage === 'post-rewrite') return env.PRE_COMMIT_REWRITE_COMMAND ? [env.PRE_COMMIT_REWRITE_COMMAND] : [];
+  return [];
+}
+
 export const hookCommand: Command = {
   name: 'hook',
   summary: 'what the managed git hooks run (prepare-commit-msg, commit-msg, post-commit, post-rewrite)',
   help,
   async run(args: string[], context: CommandContext): Promise<ExitCode> {
-    const [name, ...rest] = args;
+    const preCommit = args[0] === '--pre-commit';
+    const name = preCommit ? args[1] : args[0];
+    const rest = preCommit ? preCommitArgs(name, args.slice(2), process.env) : args.slice(1);
     if (name !== 'prepare-commit-msg' && name !== 'commit-msg' && name !== 'post-commit' && name !== 'post-rewrite') {
       throw new UsageError(
         `hook takes prepare-commit-msg, commit-msg, post-commit or post-rewrite, not ${name ?? 'nothing'}`,

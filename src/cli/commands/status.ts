@@ -3,7 +3,7 @@ import type { AiKind, Tool } from '../../core/attribution/origin';
 import { PRODUCT } from '../../core/product';
 import { sortTools, type AgentModel, type ToolLines } from '../../core/formats/trailers';
 import { ingestAgentSpool } from '../../io/agents/ingest';
-import { describeUnfinishedShell, unfinishedShellFiles } from '../../io/agents/unfinished-shells';
+import { describeUnfinishedShell, unfinishedShellFiles, withLostRecords } from '../../io/agents/unfinished-shells';
 import { stagedAttribution } from '../../io/attribution/staged-attribution';
 import { openRunsStore } from '../../io/attribution/runs-store';
 import { locateRepository } from '../../io/git/repository';
@@ -132,8 +132,9 @@ export const statusCommand: Command = {
     const options = parseOptions('status', args, { flags: { json: {} } });
     const location = await locateRepository(context.cwd);
     // Before the spool, as the commit hook does (hook.ts).
-    const unfinished = await unfinishedShellFiles(location, context.logger);
+    const before = await unfinishedShellFiles(location, context.logger);
     const ingested = await ingestAgentSpool(location, context.logger);
+    const unfinished = await withLostRecords(location, before, ingested.lost, context.logger);
     const store = openRunsStore(location, context.logger);
     const root = location.root;
     const base = (await commitExists(root, 'HEAD')) ? 'HEAD' : await emptyTree(root);

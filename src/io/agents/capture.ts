@@ -811,6 +811,8 @@ function changesSince(
 export interface UnfinishedShell {
   agent?: string;
   command?: string;
+  /** Not a shell command but an agent hook record that did not read, and why (keepLostRecord). */
+  lost?: string;
   /** When its pre-tool hook ran. */
   since: string;
   /** It went on in the background (its post-tool hook came). */
@@ -876,6 +878,7 @@ export async function unfinishedShells(location: RepositoryLocation, logger: Log
       paths,
       ...(typeof entry.agent === 'string' ? { agent: entry.agent } : {}),
       ...(typeof entry.command === 'string' ? { command: entry.command } : {}),
+      ...(typeof entry.lost === 'string' ? { lost: entry.lost } : {}),
     });
   }
   return shells;
@@ -892,7 +895,49 @@ interface ExpiredShell {
   background?: boolean;
   agent?: string;
   command?: string;
+  /** Not a shell command: an agent hook record that did not read, and why (keepLostRecord). */
+  lost?: string;
   paths: string[];
+}
+
+/**
+ * An agent hook record that does not read (ingestion drops it): the call it describes changed files whose text nobody
+ * can now attribute. It is kept like an expired shell command: the files it names (or, when it names none that
+ * read, every file changed in the work tree now) ask for review when a commit adds unknown lines to them or removes
+ * lines, until each is committed or put back. Returns those files.
+ */
+export async function keepLostRecord(
+  location: RepositoryLocation,
+  raw: unknown,
+  reason: string,
+  logger: Logger,
+): Promise<string[]> {
+  const object = (v: unknown): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const record = object(raw);
+  const call = object(record.call);
+  const named = [
+    ...list(record.files).map(f => object(f).path),
+    ...list(call.edits).flatMap(e => [object(e).path, object(e).moveTo]),
+  ].filter((p): p is string => isRepoPath(p));
+  const paths =
+    named.length > 0 ? named : [...(await statusEntries(location.root, AGENT_HOOK_LIMITS, logger)).entries.keys()];
+  const at =
+    typeof record.at === 'string' && !Number.isNaN(Date.parse(record.at)) ? record.at : new Date().toISOString();
+  const entry: ExpiredShell = {
+    v: 1,
+    expired: true,
+    since: at,
+    background: false,
+    ...(typeof call.agent === 'string' && /^[a-z][a-z0-9-]{0,40}$/.test(call.agent) ? { agent: call.agent } : {}),
+    lost: reason,
+    paths: [...new Set(paths)].sort(),
+  };
+  const dir = path.join(location.stateDir, SHELL_SNAPSHOT_DIR);
+  ensureDirSync(dir);
+  writeFileAtomicSync(path.join(dir, `expired-lost-${randomHex(8)}.json`), JSON.stringify(entry));
+  return entry.paths;
 }
 
 /** Keeps the files of `shell` asking for review (ExpiredShell), in place of its snapshot `file` (removed unless not `replace`). */

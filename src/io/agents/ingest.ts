@@ -15,10 +15,10 @@ import { recordDeletions } from '../attribution/ai-deletions';
 import { EngineError } from '../../core/attribution/errors';
 import type { Logger } from '../../core/log';
 import { encodeRuns } from '../../core/formats/stored-runs';
-import { isAi } from '../../core/attribution/origin';
+import { isAi, type Run } from '../../core/attribution/origin';
 import { ensureBlobs } from '../git/queries';
 import { pooled } from '../../core/pool';
-import { AGENT_HOOK_LIMITS, modelOfCall, readTextFile } from './capture';
+import { AGENT_HOOK_LIMITS, keepLostRecord, modelOfCall, readTextFile } from './capture';
 import { openRunsStore, type RunsStore } from '../attribution/runs-store';
 import type { RepositoryLocation } from '../git/repository';
 import { Spool } from '../store/spool';
@@ -73,6 +73,8 @@ export interface AgentIngestResult {
    * attributed now may lack their lines, so a commit must be marked for review.
    */
   incomplete: boolean;
+  /** Records that did not read and were kept as files asking for review (keepLostRecord). */
+  lost: number;
 }
 
 /** The call and texts restricted to some paths (for splitting a record between the editor and the store). */
@@ -158,8 +160,7 @@ class StoreIngest {
   async persistAll(): Promise<void> {
     const texts: { text: string; id: string }[] = [];
     await pooled([...this.changed], 8, async p => {
-      const kept = await this.persist(p);
-      if (kept) texts.push(kept);
+      texts.push(...(await this.persist(p)));
     });
     this.changed.clear();
     await ensureBlobs(this.location.root, texts, this.logger);
@@ -167,25 +168,32 @@ class StoreIngest {
 
   /**
    * Stores a path's attribution for its current work tree text (or, when the file is gone, for the last text known).
-   * Returns the text, with its blob id, when git must hold it.
+   * Returns the texts, with their blob ids, that git must hold.
    */
-  private async persist(repoPath: string): Promise<{ text: string; id: string } | undefined> {
-    if (!this.engine.has(repoPath)) return undefined;
+  private async persist(repoPath: string): Promise<{ text: string; id: string }[]> {
+    if (!this.engine.has(repoPath)) return [];
     const disk = readTextFile(this.abs(repoPath), AGENT_HOOK_LIMITS.fileBytes);
-    if ('note' in disk) return undefined; // binary or too large: nothing to attribute
-    let text = this.engine.text(repoPath);
-    let runs = this.engine.runs(repoPath);
-    // A file moved or deleted since the tool ran keeps the record of the text the tool left, keyed by that text:
-    // where the text turns up again (the file moved, or came back), the commit hook finds it by its blob id.
-    if ('text' in disk && disk.text !== text) {
-      runs = reanchorTo({ text, runs }, disk.text);
-      text = disk.text;
-    }
-    const record = await this.store.writeRuns(repoPath, text, encodeRuns(runs));
-    // The record describes this text: keep the text too, as the editor does, or the next change outside the editor
+    if ('note' in disk) return []; // binary or too large: nothing to attribute
+    const texts: { text: string; id: string }[] = [];
+    // The record describes its text: keep the text too, as the editor does, or the next change outside the editor
     // finds a record whose text is gone and every AI line in it turns unknown.
+    const store = async (text: string, runs: readonly Run[]): Promise<void> => {
+      const record = await this.store.writeRuns(repoPath, text, encodeRuns(runs));
+      if (runs.some(r => isAi(r.origin))) texts.push({ text, id: record.blob });
+    };
+    const text = this.engine.text(repoPath);
+    const runs = this.engine.runs(repoPath);
+    // A file moved or deleted since the tool ran keeps the record of the text the tool left, keyed by that text:
+    // where the text turns up again (the file moved, or came back), the commit hook finds it by its blob id. A file
+    // whose text differs from the tool's keeps that record too: the difference may be set aside for a moment (the
+    // pre-commit framework stashes what is not staged while the commit's hooks run) and come back.
+    if (!('text' in disk) || disk.text === text) await store(text, runs);
+    else {
+      await store(text, runs);
+      await store(disk.text, reanchorTo({ text, runs }, disk.text));
+    }
     this.written.add(repoPath);
-    return runs.some(r => isAi(r.origin)) ? { text, id: record.blob } : undefined;
+    return texts;
   }
 }
 
@@ -207,7 +215,14 @@ export async function ingestAgentSpool(
   logger: Logger,
   options: AgentIngestOptions = {},
 ): Promise<AgentIngestResult> {
-  const result: AgentIngestResult = { records: 0, files: [], skipped: [], problems: [], incomplete: false };
+  const result: AgentIngestResult = {
+    records: 0,
+    files: [],
+    skipped: [],
+    problems: [],
+    incomplete: false,
+    lost: 0,
+  };
   const problem = (message: string): void => {
     result.problems.push(message);
     logger.warn(message);
@@ -232,7 +247,12 @@ export async function ingestAgentSpool(
             record = parseAgentSpoolRecord(entry.record);
           } catch (error) {
             if (!(error instanceof AgentRecordError)) throw error;
-            problem(`dropped agent hook record ${entry.name}: ${error.message}`);
+            // What it recorded is lost: the files it names (or every changed file) ask for review until committed.
+            const paths = await keepLostRecord(location, entry.record, error.message, logger);
+            result.lost++;
+            problem(
+              `dropped agent hook record ${entry.name}: ${error.message}; a commit of ${paths.length === 0 ? 'the files it changed' : paths.join(', ')} with unknown lines asks for review`,
+            );
             return;
           }
           // Copilot CLI writes its session log, which names the model, only later (in prompt mode at the session's
