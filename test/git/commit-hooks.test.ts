@@ -377,6 +377,38 @@ describe('commit hooks with real git', function () {
     );
   });
 
+  it('marks the file skipped when another process moved its record aside before the commit, and only until then', async () => {
+    await repo.track('m.txt', 'a\n', [ai('a\n', copilot)]);
+    const runsDir = path.join(repo.dir, '.git', 'ai-provenance', 'runs');
+    for (const dir of fs.readdirSync(runsDir))
+      for (const f of fs.readdirSync(path.join(runsDir, dir)))
+        fs.writeFileSync(path.join(runsDir, dir, f), '{ not json');
+    // `status` (as the editor would) meets the record first and moves it aside: the commit's own lookup finds nothing.
+    const status = runCli(['status'], { cwd: repo.dir, env: repo.env });
+    assert.equal(status.status, 0, status.stderr);
+    assert.ok(
+      fs.readdirSync(path.join(repo.dir, '.git', 'ai-provenance', 'corrupt')).length > 0,
+      'nothing moved aside',
+    );
+    repo.git('add', 'm.txt');
+    // Commit times have whole seconds: the commit that reports the loss is made in a later second than the move.
+    const second = Math.floor(Date.now() / 1000);
+    while (Math.floor(Date.now() / 1000) === second) await new Promise(resolve => setTimeout(resolve, 50));
+    repo.commit('-m', 'after status');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1']);
+    // A commit of the file after that one: the loss was reported, the new line is simply unknown.
+    repo.write('m.txt', 'a\nb\n');
+    repo.git('add', 'm.txt');
+    repo.commit('-m', 'later');
+    assert.deepEqual(repo.trailers('AI-Attribution'), []);
+    // An amend of the flagged commit itself still says so: it is counted against the commit before it.
+    repo.git('reset', '-q', '--hard', 'HEAD~1');
+    repo.write('m.txt', 'a\nc\n');
+    repo.git('add', 'm.txt');
+    repo.commit('--amend', '-m', 'after status, amended');
+    assert.match(repo.trailers('AI-Attribution')[0] ?? '', / skipped=1$/);
+  });
+
   it('does not turn an empty editor message into a commit', async () => {
     await repo.track('e.txt', 'e\n', [ai('e\n', copilot)]);
     repo.git('add', 'e.txt');

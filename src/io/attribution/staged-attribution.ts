@@ -11,6 +11,7 @@ import type { Logger } from '../../core/log';
 import type { Run } from '../../core/attribution/origin';
 import { reanchor } from '../../core/attribution/reanchor';
 import { isBinary, readBlobs, stagedChanges, stagedDeletedFiles, type StagedChange } from '../git/staged';
+import { lastChangeTime } from '../git/queries';
 import { pooled } from '../../core/pool';
 import { bestRecord } from './best-record';
 import type { RunsStore } from './runs-store';
@@ -123,14 +124,26 @@ export async function stagedAttribution(
       );
     }
   });
-  const corruptNow = [...corruptEntries(store.stateDir)].filter(n => !corruptBefore.has(n));
-  for (const { change } of texts) {
+  // Moved aside by this lookup, or by another process (the editor, `status`) since the file's last commit on the
+  // base: the record may have held lines of the staged text, so the file counts as skipped until a commit of it
+  // after the move (this one, if it goes through) has said so.
+  const corruptAll = corruptEntries(store.stateDir);
+  const corruptNow = new Set([...corruptAll].filter(n => !corruptBefore.has(n)));
+  await pooled(texts, 8, async ({ change }) => {
     const paths = change.oldPath ? [change.path, change.oldPath] : [change.path];
-    const lost = corruptNow.filter(n => paths.some(p => n.startsWith(`${STATE_LAYOUT.runs}~${pathKey(p)}~`)));
-    if (lost.length === 0) continue;
+    const entries = [...corruptAll].filter(n => paths.some(p => n.startsWith(`${STATE_LAYOUT.runs}~${pathKey(p)}~`)));
+    if (entries.length === 0) return;
+    let lost = entries.some(n => corruptNow.has(n));
+    if (!lost) {
+      const since = await lastChangeTime(root, base, paths, logger);
+      if (since === 0) lost = true; // never committed on the base: whatever the record held is in this commit
+      // Commit times have whole seconds: a move in the second of that commit counts (better asked twice than missed).
+      lost = entries.some(n => Math.floor((movedAsideAt(n) ?? Number.POSITIVE_INFINITY) / 1000) * 1000 >= since);
+    }
+    if (!lost) return;
     logger.warn(`${change.path}: a record of its attribution did not read and was moved aside; counted as skipped`);
     skipped.push(change.path);
-  }
+  });
   // AI lines a replayed or squashed commit's note places in a file that is not staged here (renamed on the way,
   // or under another path on this branch): they cannot be followed, so they count as skipped.
   const staged = new Set(changes!.flatMap(c => (c.oldPath ? [c.path, c.oldPath] : [c.path])));
@@ -254,6 +267,14 @@ function intersect<T extends { text: string }>(a: readonly T[], b: readonly stri
 }
 
 /** The names in the store's corrupt folder (none when it does not exist). */
+/** When moveAside (state-file.ts) moved a file, from the stamp it puts in the name; undefined when there is none. */
+function movedAsideAt(name: string): number | undefined {
+  const m = /\.(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z(?:-\d+)?$/.exec(name);
+  if (!m) return undefined;
+  const at = Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`);
+  return Number.isNaN(at) ? undefined : at;
+}
+
 function corruptEntries(stateDir: string): Set<string> {
   try {
     return new Set(fs.readdirSync(path.join(stateDir, STATE_LAYOUT.corrupt)));

@@ -128,6 +128,28 @@ export async function fileAtHead(root: string, repoPath: string, logger?: Logger
   return r.exitCode === 0 ? r.stdout : undefined;
 }
 
+/**
+ * When the last commit reachable from `rev` that touched one of `paths` was made (committer time, in ms since the
+ * epoch); 0 when there is none, or `rev` is not a commit (the empty tree of a first commit).
+ */
+export async function lastChangeTime(
+  root: string,
+  rev: string,
+  paths: readonly string[],
+  logger?: Logger,
+): Promise<number> {
+  const r = await runGit(
+    ['log', '-1', '--format=%ct', '--no-show-signature', '--end-of-options', rev, '--', ...paths],
+    {
+      cwd: root,
+      okExitCodes: [0, 128],
+      logger,
+    },
+  );
+  const seconds = r.exitCode === 0 ? Number.parseInt(r.stdout.trim(), 10) : Number.NaN;
+  return Number.isFinite(seconds) ? seconds * 1000 : 0;
+}
+
 /** The id `rev` names (`git rev-parse`); throws a GitError when it names nothing. */
 export async function revParse(root: string, rev: string, logger?: Logger): Promise<string> {
   return git(['rev-parse', '--verify', '--end-of-options', rev], { cwd: root, logger });
