@@ -188,9 +188,14 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       }
       markTool = toolArg as Tool;
     } else if (as === 'ai') {
+      // The detected tool first: Enter picks it.
+      const detectedTool = tool();
       const picked = await vscode.window.showQuickPick(
-        TOOLS.map(t => ({ label: t, ...(t === tool() ? { description: vscode.l10n.t('detected') } : {}) })),
-        { title: vscode.l10n.t('Which AI wrote the selection?'), placeHolder: tool() },
+        [detectedTool, ...TOOLS.filter(t => t !== detectedTool)].map(t => ({
+          label: t,
+          ...(t === detectedTool ? { description: vscode.l10n.t('detected') } : {}),
+        })),
+        { title: vscode.l10n.t('Which AI wrote the selection?'), placeHolder: detectedTool },
       );
       if (!picked) return;
       markTool = picked.label;
@@ -243,7 +248,8 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.acceptInlineEditAlternative]: () => accepts.accept('nes', ALTERNATIVE_ACCEPT),
     [Commands.acceptNextWord]: () => accepts.accept('word'),
     [Commands.acceptNextLine]: () => accepts.accept('line'),
-    [Commands.markAsAi]: (tool?: string) => mark('ai', tool),
+    // From the editor's context menu VS Code passes the file's URI: only a string names a tool (keybindings, scripts).
+    [Commands.markAsAi]: (tool?: unknown) => mark('ai', typeof tool === 'string' ? tool : undefined),
     [Commands.markAsHuman]: () => mark('human'),
     [Commands.recordTrace]: (target?: vscode.Uri) => recordTrace(target),
     [Commands.stopRecordingTrace]: () => stopRecording(),

@@ -174,6 +174,35 @@ describe('capture in a real VS Code', function () {
 
   // Files these tests create on disk hold text nobody watched being written: it opens as unknown (u).
 
+  it('marks a selection as AI from the context menu (a URI argument) and the palette, for the detected tool', async () => {
+    const { api } = await activeExtension();
+    const editor = await openFresh('capture/mark-menu.ts', 'first\nsecond\n');
+    const uri = editor.document.uri;
+    const detected = vscode.extensions.all.some(e => e.id.toLowerCase() === 'github.copilot-chat') ? 'copilot' : 'ai';
+    // The editor context menu runs the command with the file's URI; the palette with nothing. Both ask which AI,
+    // with the detected one first, so Enter takes it.
+    for (const [line, args] of [
+      [0, [uri]],
+      [1, []],
+    ] as const) {
+      editor.selection = new vscode.Selection(line, 0, line + 1, 0);
+      let settled = false;
+      const done = Promise.resolve(vscode.commands.executeCommand(Commands.markAsAi, ...args)).finally(() => {
+        settled = true;
+      });
+      // Enter, once the quick pick is there (pressed again until the command returns).
+      await waitFor(async () => {
+        if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await new Promise(resolve => setTimeout(resolve, 200));
+        return settled;
+      }, 'the quick pick to take Enter');
+      await done;
+    }
+    await expectLines(uri, 'aa', 'both lines marked');
+    const tools = new Set(api.summary(uri)?.segments.map(s => s.tool));
+    assert.deepEqual([...tools], [detected]);
+  });
+
   it('keeps a paste from outside human, and a copy-paste of AI text AI', async () => {
     const editor = await openFresh('capture/paste.ts', 'first line\n');
     const uri = editor.document.uri;
