@@ -14,7 +14,7 @@ import { detectAcceptKeys } from './tracking/accept-keys';
 import type { AcceptKeyFeatures } from '../core/accept-keys';
 import { createLogger } from './platform/logger';
 import { GitHubReviewer } from './platform/github';
-import { NeedsSignoffView } from './views/needs-signoff-view';
+import { NeedsSignoffView, openCommitChange, type CommitFileChange } from './views/needs-signoff-view';
 import { registerPasteProvider } from './tracking/paste';
 import { TraceRecorder } from './tracking/recorder';
 import { Repositories } from './platform/repositories';
@@ -52,6 +52,8 @@ export interface AiProvenanceApi {
   signoffState(): Promise<SignoffState>;
   /** The view's rows (for tests): label and description of each, depth-first. */
   signoffRows(): string[];
+  /** The commands of the view's rows, depth-first (what a click runs), for the tests. */
+  signoffRowCommands(): { row: string; command?: vscode.Command }[];
   /** For the e2e tests: VS Code refuses the GitHub sign-in consent dialog in test runs, so they give a token. */
   setGitHubTokenForTests(token: string): void;
 }
@@ -275,6 +277,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.requestReview]: (to?: string[]) =>
       requestSeniorReview(signoffModel, github, logger, Array.isArray(to) ? to : undefined),
     [Commands.signOff]: (options?: { confirm?: boolean }) => signOff(signoffModel, logger, options?.confirm !== false),
+    [Commands.openCommitChange]: (change: CommitFileChange) => openCommitChange(change),
     [Commands.createStarterPolicy]: async () => {
       const state = await signoffModel.refresh();
       const root =
@@ -311,6 +314,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     profileChanges: () => tracker.profileChanges(),
     signoffState: () => signoffModel.refresh(),
     signoffRows: () => view.rows(),
+    signoffRowCommands: () => view.rowCommands(),
     setGitHubTokenForTests: token => (github.tokenSource = () => Promise.resolve(token)),
   };
 }

@@ -24,6 +24,7 @@ export const Commands = {
   requestReview: 'aiProvenance.requestReview',
   signOff: 'aiProvenance.signOff',
   createStarterPolicy: 'aiProvenance.createStarterPolicy',
+  openCommitChange: 'aiProvenance.openCommitChange',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

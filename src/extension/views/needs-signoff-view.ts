@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { removedLineCount, type CommitReview, type ReviewState } from '../../core/review/review';
-import { ContextKeys, Views } from '../platform/ids';
+import { readFileAt } from '../../io/git/cat-file';
+import { Commands, ContextKeys, Views } from '../platform/ids';
 import { Disposable } from '../platform/lifecycle';
 import type { SignoffModel, SignoffState, UncommittedFile, UncommittedHunk } from './signoff-model';
 
@@ -57,6 +58,36 @@ function stateLabel(state: ReviewState | undefined): string {
 function gitUri(root: string, repoPath: string, ref: string): vscode.Uri {
   const file = path.join(root, ...repoPath.split('/'));
   return vscode.Uri.from({ scheme: 'git', path: file, query: JSON.stringify({ path: file, ref }) });
+}
+
+/** A file of a commit, and the lines to show: what a file or range row of the view opens. */
+export interface CommitFileChange {
+  root: string;
+  commit: string;
+  /** The first parent; none for a root commit. */
+  parent?: string;
+  path: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Opens a commit's change to a file at the given lines: the diff against the first parent where the file was there,
+ * else (a file the commit adds, or a root commit) the file as the commit has it. A diff against a parent without the
+ * file fails in VS Code with "file not found".
+ */
+export async function openCommitChange(change: CommitFileChange): Promise<void> {
+  const selection = new vscode.Range(change.start - 1, 0, change.end - 1, 0);
+  const title = `${path.basename(change.path)} (${change.commit.slice(0, 8)})`;
+  const after = gitUri(change.root, change.path, change.commit);
+  const before = change.parent ? await readFileAt(change.root, change.parent, change.path) : undefined;
+  if (change.parent && before !== undefined) {
+    await vscode.commands.executeCommand('vscode.diff', gitUri(change.root, change.path, change.parent), after, title, {
+      selection,
+    });
+    return;
+  }
+  await vscode.window.showTextDocument(after, { selection, preview: true });
 }
 
 /**
@@ -217,7 +248,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     }
   }
 
-  /** Opens the commit's change to the file, at the AI lines. */
+  /** Opens the commit's change to the file, at the AI lines (openChange). */
   private diffCommand(
     root: string,
     review: CommitReview,
@@ -225,18 +256,30 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     start: number,
     end: number,
   ): vscode.Command {
-    const id = review.commit.id;
-    const parent = review.commit.parents[0] ?? id;
-    return {
-      command: 'vscode.diff',
-      title: vscode.l10n.t('Open the change'),
-      arguments: [
-        gitUri(root, repoPath, review.commit.parents.length ? parent : `${id}~0`),
-        gitUri(root, repoPath, id),
-        `${path.basename(repoPath)} (${id.slice(0, 8)})`,
-        { selection: new vscode.Range(start - 1, 0, end - 1, 0) },
-      ],
+    const change: CommitFileChange = {
+      root,
+      commit: review.commit.id,
+      ...(review.commit.parents[0] ? { parent: review.commit.parents[0] } : {}),
+      path: repoPath,
+      start,
+      end,
     };
+    return { command: Commands.openCommitChange, title: vscode.l10n.t('Open the change'), arguments: [change] };
+  }
+
+  /** Every row's command, depth-first, with the row as rows() gives it (tests click through this). */
+  rowCommands(): { row: string; command?: vscode.Command }[] {
+    const rows = this.rows();
+    const out: { row: string; command?: vscode.Command }[] = [];
+    const walk = (nodes: SignoffNode[]): void => {
+      for (const n of nodes) {
+        const command = this.getTreeItem(n).command;
+        out.push({ row: rows[out.length]!, ...(command ? { command } : {}) });
+        walk(this.getChildren(n));
+      }
+    };
+    walk(this.getChildren());
+    return out;
   }
 
   /** Every row, depth-first, as "label — description" (tests read the view through this). */

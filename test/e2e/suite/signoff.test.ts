@@ -103,6 +103,21 @@ describe('senior sign-off from the editor', function () {
       api.signoffRows().join('\n'),
     );
     assert.equal(spawnSync(process.execPath, [cli, 'check', '--base', 'main'], { cwd: root }).status, 1);
+    // The commit adds its file: a click on the file row, and on its AI range, opens the file as the commit has it
+    // (a diff against a parent without the file would fail with "file not found").
+    for (const pattern of [/^\s+discount\.ts — 3 AI lines/, /^\s+lines 1–3 — claude-code\/manual/]) {
+      const row = api.signoffRowCommands().find(r => pattern.test(r.row));
+      assert.ok(row?.command, `no row ${pattern} with a command:\n${api.signoffRows().join('\n')}`);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand(row.command.command, ...(row.command.arguments ?? []));
+      await waitFor(
+        () =>
+          vscode.window.activeTextEditor?.document.uri.scheme === 'git' &&
+          vscode.window.activeTextEditor.document.getText().includes('return p * 0.9;'),
+        `the commit's discount.ts from ${row.row.trim()}`,
+      );
+      assert.equal(vscode.window.activeTextEditor!.selection.start.line, 0);
+    }
 
     // The junior requests review; the branch has a pull request on GitHub (a local stand-in here).
     const github = await fakeGitHub();
