@@ -284,6 +284,14 @@ describe('commit hooks with real git', function () {
     assert.equal(repo.commit('-m', 'still fine').trimEnd(), 'still fine\n\nAI-Attribution: v1 failed');
     const signoff = 'AI sign-off: 1 commit\n\nReviewed-by: S <s@example.invalid>\nAI-Signoff: 1234 5678';
     assert.equal(repo.commit('--allow-empty', '-m', signoff).trimEnd(), signoff);
+    // In the editor: a message left empty still aborts; a subject typed on the first line gets the mark below it.
+    repo.write('g2.txt', 'y\n');
+    repo.git('add', 'g2.txt');
+    const head = repo.git('rev-parse', 'HEAD');
+    assert.throws(() => repo.gitEnv({ ...repo.env, GIT_EDITOR: 'true' }, 'commit'), /empty commit message|Aborting/);
+    assert.equal(repo.git('rev-parse', 'HEAD'), head);
+    repo.gitEnv({ ...repo.env, GIT_EDITOR: `sed -i '1s/^/typed subject/'` }, 'commit');
+    assert.equal(repo.git('log', '-1', '--format=%B').trimEnd(), 'typed subject\n\nAI-Attribution: v1 failed');
   });
 
   it('refuses to edit a hook written in another language, and says what to do', () => {
@@ -423,6 +431,24 @@ describe('commit hooks with real git', function () {
     );
     assert.equal(repo.git('log', '-1', '--format=%s').trim(), 'edited subject');
     assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
+  });
+
+  it('keeps the trailers where git reads them when the subject is typed on the editor’s first line', async () => {
+    await repo.track('s.txt', 's\n', [ai('s\n', copilot)]);
+    repo.git('add', 's.txt');
+    // The editor opens on the message; the person types the subject on its first line, in place, as editors invite.
+    repo.gitEnv({ ...repo.env, GIT_EDITOR: `sed -i '1s/^/typed subject/'` }, 'commit');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
+    assert.equal(
+      repo.git('log', '-1', '--format=%B').trimEnd(),
+      'typed subject\n\nAssisted-by: Copilot\nAI-Attribution: v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1',
+    );
+    // A subject typed right above the trailers (the blank line removed): commit-msg puts them in a block of their own.
+    await repo.track('t.txt', 't\n', [ai('t\n', copilot)]);
+    repo.git('add', 't.txt');
+    repo.gitEnv({ ...repo.env, GIT_EDITOR: `sed -i -e '1d' -e '2s/^$/tight subject/'` }, 'commit');
+    assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=1 mixed=0 unknown=0 tools=copilot/inline:1']);
+    assert.match(repo.git('log', '-1', '--format=%B'), /^tight subject\n\nAssisted-by: Copilot\n/);
   });
 
   it('puts the trailers after a "---" line, where git and check read them', async () => {

@@ -295,6 +295,21 @@ function noCliCommits(repo: HookedRepo, machine: Machine): void {
   const signoff = 'AI sign-off: 1 commit\n\nReviewed-by: S <s@example.invalid>\nAI-Signoff: 1234 5678';
   assert.equal(commit('--allow-empty', '-m', signoff).status, 0);
   assert.equal(repo.git('log', '-1', '--format=%B').trimEnd(), signoff);
+  // In the editor: a message left empty still aborts; the subject typed on the first line gets the mark below it.
+  repo.write('no-cli-2.txt', 'n\n');
+  repo.git('add', 'no-cli-2.txt');
+  const inEditor = (editor: string) =>
+    spawnSync('git', ['commit', '-q'], {
+      cwd: repo.dir,
+      encoding: 'utf8',
+      env: { ...machine.env(repo, {}, false), GIT_EDITOR: editor },
+    });
+  const head = repo.git('rev-parse', 'HEAD');
+  assert.notEqual(inEditor('true').status, 0, 'a message left empty must abort the commit');
+  assert.equal(repo.git('rev-parse', 'HEAD'), head);
+  const typed = inEditor(`sed -i '1s/^/typed subject/'`);
+  assert.equal(typed.status, 0, typed.stdout + typed.stderr);
+  assert.equal(repo.git('log', '-1', '--format=%B').trimEnd(), 'typed subject\n\nAI-Attribution: v1 failed');
 }
 
 describe('commit hooks through hook managers (pre-commit, husky, lefthook)', function () {

@@ -25,7 +25,7 @@ import {
 } from '../../io/git/commit-context';
 import { loadHistory, mergeChains, type History } from '../../io/attribution/history-attribution';
 import { HOOK_MARKERS } from '../../io/git/hooks';
-import { addTrailers, commentChar as commentCharOf, revParse, writeTree } from '../../io/git/queries';
+import { addTrailers, commentChar as commentCharOf, parseTrailers, revParse, writeTree } from '../../io/git/queries';
 import { noteOf, removeNote, writeNote } from '../../io/git/notes';
 import { stagedAttribution } from '../../io/attribution/staged-attribution';
 import { openRunsStore } from '../../io/attribution/runs-store';
@@ -139,6 +139,13 @@ async function prepareCommitMsg(args: string[], hook: CommitHookContext, logger:
       ],
       logger,
     );
+    if (editorOpens && !hasText(message, await commentCharOf(root))) {
+      // The editor opens on an empty first line, with our trailers right below it: a subject typed there would run
+      // into them, and git reads no trailers in a message's first paragraph. A blank line keeps them apart (git
+      // drops leading blank lines, so a message left empty is still empty; commit-msg checks the rest).
+      const written = fs.readFileSync(file, 'utf8');
+      if (/^\n(?!\n)/.test(written)) fs.writeFileSync(file, `\n${written}`);
+    }
   }
   if (!hasAi && !policy.onEveryCommit) return;
   const record = buildAgentTrace(attribution, {
@@ -241,7 +248,19 @@ async function commitMsg(args: string[], location: RepositoryLocation, logger: L
     .filter(line => !OUR_TRAILER.test(line))
     .join('\n');
   const untouched = given !== undefined && personsText(text, commentChar) === personsText(given, commentChar);
-  if (hasText(text, commentChar) && !untouched) return;
+  if (hasText(text, commentChar) && !untouched) {
+    // The person wrote the message around our trailers: a subject typed on the empty first line runs into them,
+    // and git reads no trailers in a message's first paragraph. Where git does not read ours, they go back in a
+    // trailer block of their own.
+    const ours = text.split('\n').filter(line => OUR_TRAILER.test(line));
+    if (ours.length === 0) return;
+    const read = new Set(await parseTrailers(location.root, text, logger));
+    if (ours.every(line => read.has(line.trim()))) return;
+    fs.writeFileSync(file, withoutOurs);
+    await addTrailers(location.root, file, [{ ifExists: 'addIfDifferent', trailers: ours }], logger);
+    logger.debug('our trailers were not where git reads trailers: put them back in a trailer block');
+    return;
+  }
   fs.writeFileSync(file, withoutOurs);
   logger.debug('the message came back empty or as given: removed our trailers so git aborts as it would without us');
 }

@@ -94,9 +94,24 @@ mark_failed() {
 if [ ! -f "$cli" ] || { [ ! -x "$node" ] && ! node=$(command -v node); }; then
   # The CLI (or a Node to run it) is gone: an editor update moved it, an npx cache was cleaned. Nothing can say which
   # lines AI wrote, so a commit is marked for review rather than let through as if no AI had been at work.
+  gone="${PRODUCT.cli}: the hooks' CLI is gone ($cli); the commit goes on, marked ${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}. Run '${PRODUCT.cli} hooks install' (npm install -g ${PRODUCT.npmPackage}) or open VS Code with the extension"
+  d="${dir}"
   if [ "$1" = hook ] && [ "$2" = prepare-commit-msg ] && [ -f "$3" ]; then
-    mark_failed "$3"
-    echo "${PRODUCT.cli}: the hooks' CLI is gone ($cli); the commit goes on, marked ${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}. Run '${PRODUCT.cli} hooks install' (npm install -g ${PRODUCT.npmPackage}) or open VS Code with the extension" >&2
+    case "\${4:-}" in
+      # The editor opens on the message: a trailer now would be the first line the person types against (and would
+      # keep a message left empty from aborting). commit-msg marks what comes back.
+      ''|template) [ -n "$d" ] && mkdir -p "$d" && : > "$d/${HOOK_MARKERS.emptyMessage}" ;;
+      *) mark_failed "$3"; echo "$gone" >&2 ;;
+    esac
+  elif [ "$1" = hook ] && [ "$2" = commit-msg ] && [ -f "$3" ]; then
+    [ -n "$d" ] && rm -f "$d/${HOOK_MARKERS.emptyMessage}"
+    c=$(git config --get core.commentChar 2>/dev/null) || c='#'
+    [ "$c" = auto ] && c='#'
+    # Only a message with the person's text (git aborts on one left empty): lines that are not comments, above the
+    # scissors line of commit -v.
+    if awk -v c="$c" 'index($0, c " ------------------------ >8") == 1 { exit } index($0, c) != 1 && $0 ~ /[^[:space:]]/ { t = 1; exit } END { exit !t }' "$3"; then
+      mark_failed "$3"; echo "$gone" >&2
+    fi
   fi
   exit 0
 fi

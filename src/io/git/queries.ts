@@ -175,6 +175,12 @@ export interface TrailerGroup {
   trailers: readonly string[];
 }
 
+/** The trailers git reads in a commit message (`git interpret-trailers --parse`), one `Key: value` line each. */
+export async function parseTrailers(root: string, message: string, logger?: Logger): Promise<string[]> {
+  const out = await git(['interpret-trailers', '--parse', '--no-divider'], { cwd: root, input: message, logger });
+  return out.split('\n').filter(line => line !== '');
+}
+
 /** Adds trailers to a commit message file in place, as `git interpret-trailers` does (no `---` divider). */
 export async function addTrailers(
   root: string,
