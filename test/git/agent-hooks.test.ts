@@ -1509,6 +1509,46 @@ describe('agent hooks with the built CLI and real git', function () {
       assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1']);
     });
 
+    it('a spool file that does not read at all: every changed file asks for review', async () => {
+      const location = await locateRepository(repo.dir);
+      repo.write('src/gen.ts', 'export const gen = 1;\n');
+      const spool = new Spool(location, nullLogger);
+      const name = spool.appendSync({ type: 'agent-hook', v: 1 });
+      fs.writeFileSync(path.join(spool.dir, name), '{"version": 2, "record": {"type": "agent-hook"'); // cut short
+      commit();
+      assert.deepEqual(repo.trailers('AI-Attribution'), ['v1 added=1 ai=0 mixed=0 unknown=1 tools= skipped=1']);
+    });
+
+    it('an agent hook record naming a path that does not read: every changed file asks for review', async () => {
+      const location = await locateRepository(repo.dir);
+      repo.write('src/a.ts', 'a\n');
+      repo.write('src/b.ts', 'b\n');
+      new Spool(location, nullLogger).appendSync({
+        type: 'agent-hook',
+        v: 1,
+        at: '2020-01-01 (\u001b[31mRED)',
+        call: { agent: 'claude-code', edits: [{ path: 'src/a.ts' }, { path: '/abs/b.ts' }] },
+        files: [],
+      });
+      const st = repo.cli(['status']);
+      assert.deepEqual(
+        unfinished().map(u => u.paths),
+        [['src/a.ts', 'src/b.ts']],
+      );
+      assert.doesNotMatch(st.stdout + st.stderr, /\u001b/, 'a control character reached the terminal');
+      // While the pre-commit framework has the change set aside (PRE_COMMIT=1), the entry stays.
+      const saved = fs.readFileSync(path.join(repo.dir, 'src/b.ts'));
+      fs.rmSync(path.join(repo.dir, 'src/a.ts'));
+      fs.rmSync(path.join(repo.dir, 'src/b.ts'));
+      assert.equal(runCli(['status'], { cwd: repo.dir, env: { ...repo.env, PRE_COMMIT: '1' } }).status, 0);
+      repo.write('src/a.ts', 'a\n');
+      fs.writeFileSync(path.join(repo.dir, 'src/b.ts'), saved);
+      assert.deepEqual(
+        unfinished().map(u => u.paths),
+        [['src/a.ts', 'src/b.ts']],
+      );
+    });
+
     it('an agent hook record that does not read and names no file: every changed file asks for review', async () => {
       const location = await locateRepository(repo.dir);
       repo.write('src/a.ts', 'a\n');

@@ -452,13 +452,15 @@ describe('commit hooks through hook managers (pre-commit, husky, lefthook)', fun
       assert.deepEqual(repo.noteLines(), ['src/claude.ts:2-2:ai']);
     });
 
-    it('hook --pre-commit with no message file (the config filtered it out) touches nothing and exits 0', async () => {
+    it('hook --pre-commit with no message file (the config filtered it out) uses git’s, never another file', async () => {
       const repo = disposeLater(newRepo());
       // A file named like the source: taking the source for the message file would write trailers into it.
       repo.write('message', 'not a commit message\n');
       await save(repo, 'a.txt', 'x\n', [ai('x\n', copilot)]);
       repo.git('add', 'a.txt');
       const env = { AI_PROVENANCE_HOME: repo.home, PRE_COMMIT_COMMIT_MSG_SOURCE: 'message' };
+      // No file name, and no message file of git's either (outside a commit): nothing to write into.
+      fs.rmSync(path.join(repo.dir, '.git', 'COMMIT_EDITMSG'), { force: true });
       const r = runCli(['hook', '--pre-commit', 'prepare-commit-msg'], { cwd: repo.dir, env });
       assert.equal(r.status, 0, r.stderr);
       assert.match(
@@ -479,6 +481,15 @@ describe('commit hooks through hook managers (pre-commit, husky, lefthook)', fun
       });
       assert.equal(editor.status, 0, editor.stderr);
       assert.ok(fs.existsSync(path.join(repo.dir, '.git', 'ai-provenance', 'empty-message')), 'no source: the editor');
+      // git's message file is there (as it is while git runs the hook): without a file name, the hook uses it.
+      fs.writeFileSync(msg, 'another subject\n');
+      const filtered = runCli(['hook', '--pre-commit', 'prepare-commit-msg'], { cwd: repo.dir, env });
+      assert.equal(filtered.status, 0, filtered.stderr);
+      assert.match(
+        fs.readFileSync(msg, 'utf8'),
+        /^another subject\n\nAssisted-by: Copilot\nAI-Attribution: v1 added=1 /,
+      );
+      assert.equal(fs.readFileSync(path.join(repo.dir, 'message'), 'utf8'), 'not a commit message\n');
     });
 
     it('needs the CLI on every machine: without it the commit stops, unless the hooks are skipped', async () => {

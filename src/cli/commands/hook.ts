@@ -370,6 +370,17 @@ export const hookCommand: Command = {
     }
     let location: RepositoryLocation | undefined;
     try {
+      // pre-commit passes the message file as a file name, through the configuration's `files`/`exclude`: one that
+      // leaves it out would leave the commit without trailers. git's own message file is where it always is.
+      if (preCommit && (name === 'prepare-commit-msg' || name === 'commit-msg') && rest[0] === undefined) {
+        const gitDir = path.dirname((await locateRepository(context.cwd)).stateDir);
+        const merge = name === 'prepare-commit-msg' && process.env.PRE_COMMIT_COMMIT_MSG_SOURCE === 'merge';
+        const file = path.join(gitDir, merge ? 'MERGE_MSG' : 'COMMIT_EDITMSG');
+        if (fs.existsSync(file)) {
+          context.logger.warn(`pre-commit passed no message file (its files/exclude patterns?): using ${file}`);
+          rest.splice(0, 0, ...preCommitArgs(name, [file], process.env));
+        }
+      }
       if (name === 'prepare-commit-msg') {
         const hook = await commitHookContext(context.cwd);
         location = hook.location;

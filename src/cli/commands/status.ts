@@ -1,3 +1,4 @@
+import { printable } from '../../core/review/packet';
 import type { CommitAttribution, FileAttribution } from '../../core/commit/attribution';
 import type { AiKind, Tool } from '../../core/attribution/origin';
 import { PRODUCT } from '../../core/product';
@@ -156,7 +157,7 @@ export const statusCommand: Command = {
       );
       for (const shell of unfinished.shells)
         context.stdout.write(
-          `${describeUnfinishedShell(shell)}: a commit of ${shell.paths.length === 0 ? 'files it writes' : shell.paths.join(', ')} with unknown lines asks for review\n`,
+          `${describeUnfinishedShell(shell)}: a commit of ${shell.paths.length === 0 ? 'files it writes' : shell.paths.map(printable).join(', ')} with unknown lines asks for review\n`,
         );
     }
     return ExitCode.Ok;

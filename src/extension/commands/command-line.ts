@@ -15,7 +15,8 @@ export function commandScript(node: string, cli: string, platform: NodeJS.Platfo
   if (platform === 'win32') {
     // cmd.exe expands %VAR% even inside quotes: a literal percent sign is doubled.
     const q = (value: string): string => `"${value.replace(/%/g, '%%')}"`;
-    return `@echo off\r\nset ELECTRON_RUN_AS_NODE=1\r\n${q(node)} ${q(cli)} %*\r\n`;
+    // setlocal: the variable must not stay set in the person's cmd.exe session (Electron apps started there later).
+    return `@echo off\r\nsetlocal\r\nset ELECTRON_RUN_AS_NODE=1\r\n${q(node)} ${q(cli)} %*\r\n`;
   }
   return `#!/bin/sh
 # The ${PRODUCT.cli} command of the ${PRODUCT.displayName} VS Code extension: the CLI bundled with it, run by the

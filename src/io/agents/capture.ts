@@ -865,11 +865,14 @@ export async function unfinishedShells(location: RepositoryLocation, logger: Log
     if (!(Date.parse(snapshot.at) >= cutoff)) expire(file, shell);
     shells.push(shell);
   }
+  // The pre-commit framework sets unstaged changes aside while a commit's hooks run (PRE_COMMIT=1 in their
+  // environment): a file missing from the work tree then has not been committed or put back.
+  const stashed = process.env.PRE_COMMIT === '1';
   for (const { file, entry } of expired) {
     // Until each file it may have written is committed (or put back): then nothing is left to ask about.
     const paths = entry.paths.filter(p => typeof p === 'string' && changed(p));
     if (paths.length === 0) {
-      fs.rmSync(file, { force: true });
+      if (!stashed) fs.rmSync(file, { force: true });
       continue;
     }
     shells.push({
@@ -920,11 +923,14 @@ export async function keepLostRecord(
   const named = [
     ...list(record.files).map(f => object(f).path),
     ...list(call.edits).flatMap(e => [object(e).path, object(e).moveTo]),
-  ].filter((p): p is string => isRepoPath(p));
+  ].filter(p => p !== undefined);
+  // Only when every path it names reads: one that does not could be any file.
   const paths =
-    named.length > 0 ? named : [...(await statusEntries(location.root, AGENT_HOOK_LIMITS, logger)).entries.keys()];
-  const at =
-    typeof record.at === 'string' && !Number.isNaN(Date.parse(record.at)) ? record.at : new Date().toISOString();
+    named.length > 0 && named.every(p => isRepoPath(p))
+      ? (named as string[])
+      : [...(await statusEntries(location.root, AGENT_HOOK_LIMITS, logger)).entries.keys()];
+  const written = typeof record.at === 'string' ? Date.parse(record.at) : Number.NaN;
+  const at = new Date(Number.isNaN(written) ? Date.now() : written).toISOString();
   const entry: ExpiredShell = {
     v: 1,
     expired: true,

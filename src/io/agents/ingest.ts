@@ -14,6 +14,7 @@ import { callDeletions } from '../../core/agents/deletions';
 import { recordDeletions } from '../attribution/ai-deletions';
 import { EngineError } from '../../core/attribution/errors';
 import type { Logger } from '../../core/log';
+import { printable } from '../../core/review/packet';
 import { encodeRuns } from '../../core/formats/stored-runs';
 import { isAi, type Run } from '../../core/attribution/origin';
 import { ensureBlobs } from '../git/queries';
@@ -251,7 +252,7 @@ export async function ingestAgentSpool(
             const paths = await keepLostRecord(location, entry.record, error.message, logger);
             result.lost++;
             problem(
-              `dropped agent hook record ${entry.name}: ${error.message}; a commit of ${paths.length === 0 ? 'the files it changed' : paths.join(', ')} with unknown lines asks for review`,
+              `dropped agent hook record ${entry.name}: ${printable(error.message)}; a commit of ${paths.length === 0 ? 'the files it changed' : paths.map(printable).join(', ')} with unknown lines asks for review`,
             );
             return;
           }
@@ -309,6 +310,15 @@ export async function ingestAgentSpool(
         },
       ),
     );
+    // A spool file that did not read at all (not JSON, a format this build does not know) was moved aside by the
+    // spool: whatever it recorded is lost, so every file changed now asks for review, as for a record that did not read.
+    if (drained.quarantined > 0) {
+      const paths = await keepLostRecord(location, undefined, 'a spool file that did not read', logger);
+      result.lost++;
+      problem(
+        `${drained.quarantined} agent hook spool file(s) did not read and were moved aside; a commit of ${paths.length} changed file(s) with unknown lines asks for review`,
+      );
+    }
     if (drained.failure) {
       result.incomplete = true;
       const e = drained.failure.error;

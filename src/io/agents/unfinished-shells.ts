@@ -8,11 +8,11 @@ import type { RepositoryLocation } from '../git/repository';
 export function describeUnfinishedShell(shell: UnfinishedShell): string {
   const agent = shell.agent !== undefined ? HOOK_AGENTS[shell.agent as AgentName]?.displayName : undefined;
   if (shell.lost !== undefined)
-    return `${agent !== undefined ? `${agent}'s` : "an agent's"} hook record that could not be read (${printable(shell.lost.slice(0, 200))}; written ${shell.since})`;
+    return `${agent !== undefined ? `${agent}'s` : "an agent's"} hook record that could not be read (${printable(shell.lost.slice(0, 200))}; written ${printable(shell.since)})`;
   const raw = shell.command ?? '';
   const command = printable(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
   const what = shell.background ? 'background shell command' : 'shell command';
-  return `${agent !== undefined ? `${agent}'s` : "an agent's"} ${what} "${command}" (started ${shell.since}, its end not reported)`;
+  return `${agent !== undefined ? `${agent}'s` : "an agent's"} ${what} "${command}" (started ${printable(shell.since)}, its end not reported)`;
 }
 
 /** Files agents' shell commands may have written with no record of it yet, each with the command that may have. */

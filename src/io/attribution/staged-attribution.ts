@@ -135,9 +135,9 @@ export async function stagedAttribution(
     if (entries.length === 0) return;
     let lost = entries.some(n => corruptNow.has(n));
     if (!lost) {
+      // 0 when never committed on the base: whatever the record held is in this commit. Commit times have whole
+      // seconds: a move in the second of that commit counts (better asked twice than missed).
       const since = await lastChangeTime(root, base, paths, logger);
-      if (since === 0) lost = true; // never committed on the base: whatever the record held is in this commit
-      // Commit times have whole seconds: a move in the second of that commit counts (better asked twice than missed).
       lost = entries.some(n => Math.floor((movedAsideAt(n) ?? Number.POSITIVE_INFINITY) / 1000) * 1000 >= since);
     }
     if (!lost) return;
