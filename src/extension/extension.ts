@@ -9,6 +9,7 @@ import { ChatEditingWatcher } from './tracking/chat';
 import { Decorations } from './views/decorations';
 import { GitHooksSetup } from './commands/git-hooks';
 import { CommandLine } from './commands/command-line';
+import { PacketDocuments } from './views/packet-document';
 import { Commands, ContextKeys, ViewContainers, type CommandId } from './platform/ids';
 import { detectAcceptKeys } from './tracking/accept-keys';
 import type { AcceptKeyFeatures } from '../core/accept-keys';
@@ -119,6 +120,8 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   context.subscriptions.push(vscode.extensions.onDidChange(() => (detected = undefined)));
   services = { tracker };
   const commandLine = new CommandLine(context, logger);
+  const packets = new PacketDocuments();
+  context.subscriptions.push(packets);
   const hooks = new GitHooksSetup(context, logger, root => commandLine.announceHooksInstalled(root));
   const agentSpool = new AgentSpoolWatcher(tracker, logger);
   context.subscriptions.push(hooks, agentSpool);
@@ -275,7 +278,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.removeAgentHooks]: () => removeAgentHooks(currentFolder(), logger),
     [Commands.previewTrailers]: () => preview(true),
     [Commands.requestReview]: (to?: string[]) =>
-      requestSeniorReview(signoffModel, github, logger, Array.isArray(to) ? to : undefined),
+      requestSeniorReview(signoffModel, github, packets, logger, Array.isArray(to) ? to : undefined),
     [Commands.signOff]: (options?: { confirm?: boolean }) => signOff(signoffModel, logger, options?.confirm !== false),
     [Commands.openCommitChange]: (change: CommitFileChange) => openCommitChange(change),
     [Commands.createStarterPolicy]: async () => {

@@ -1,3 +1,4 @@
+import type { PacketDocuments } from '../views/packet-document';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -34,6 +35,7 @@ async function readyState(model: SignoffModel) {
 export async function requestSeniorReview(
   model: SignoffModel,
   github: GitHubReviewer,
+  packets: PacketDocuments,
   logger: Logger,
   preset?: string[],
 ): Promise<{ packet: string; to: string[] } | undefined> {
@@ -80,8 +82,7 @@ export async function requestSeniorReview(
   }
   void model.refresh();
   if (!result.packet) return undefined;
-  const packetDoc = await vscode.workspace.openTextDocument({ content: result.packet, language: 'markdown' });
-  await vscode.window.showTextDocument(packetDoc, { preview: false });
+  await packets.show(`review-packet-${new Date().toISOString().replace(/[:.]/g, '-')}.md`, result.packet);
   const onGitHub = await github.requestOnPullRequest(state.location.root, to, result.packet).catch((error: unknown) => {
     logger.warn(`GitHub review request: ${(error as Error).message}`);
     void vscode.window.showWarningMessage(

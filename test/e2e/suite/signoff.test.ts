@@ -132,6 +132,23 @@ describe('senior sign-off from the editor', function () {
         'senior@example.invalid',
       ]);
       assert.ok(requested?.packet.includes('Add a discount'), 'the review packet names the commit');
+      // The packet is shown rendered, from a read-only document: no Untitled buffer that asks to be saved on close.
+      assert.ok(
+        !vscode.workspace.textDocuments.some(d => d.isUntitled && d.isDirty),
+        'a dirty Untitled document holds the packet',
+      );
+      const tabs = (): string =>
+        vscode.window.tabGroups.all
+          .flatMap(g => g.tabs)
+          .map(t => `${t.label} (${t.input?.constructor.name})`)
+          .join(', ');
+      await waitFor(
+        () =>
+          vscode.window.tabGroups.all
+            .flatMap(g => g.tabs)
+            .some(t => t.input instanceof vscode.TabInputWebview && /review-packet-.*\.md/.test(t.label)),
+        'the rendered review packet (markdown preview)',
+      ).catch(error => assert.fail(`${(error as Error).message}; tabs: ${tabs()}`));
       assert.deepEqual(
         github.requests.map(r => `${r.method} ${r.url.split('?')[0]}`),
         [
