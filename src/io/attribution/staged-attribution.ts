@@ -16,7 +16,7 @@ import { pooled } from '../../core/pool';
 import { bestRecord } from './best-record';
 import type { RunsStore } from './runs-store';
 import { carryHistory, NO_HISTORY, type History } from './history-attribution';
-import { STATE_LAYOUT } from '../store/state-file';
+import { movedAsideAt, STATE_LAYOUT } from '../store/state-file';
 import { pathKey } from '../store/state-store';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -267,14 +267,6 @@ function intersect<T extends { text: string }>(a: readonly T[], b: readonly stri
 }
 
 /** The names in the store's corrupt folder (none when it does not exist). */
-/** When moveAside (state-file.ts) moved a file, from the stamp it puts in the name; undefined when there is none. */
-function movedAsideAt(name: string): number | undefined {
-  const m = /\.(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z(?:-\d+)?$/.exec(name);
-  if (!m) return undefined;
-  const at = Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`);
-  return Number.isNaN(at) ? undefined : at;
-}
-
 function corruptEntries(stateDir: string): Set<string> {
   try {
     return new Set(fs.readdirSync(path.join(stateDir, STATE_LAYOUT.corrupt)));

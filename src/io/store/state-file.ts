@@ -76,6 +76,14 @@ export async function readStateFile<T>(
   }
 }
 
+/** When moveAside moved a file, from the time it puts in the name in `corrupt/`; undefined for another name. */
+export function movedAsideAt(name: string): number | undefined {
+  const m = /\.(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z(?:-\d+)?$/.exec(name);
+  if (!m) return undefined;
+  const at = Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`);
+  return Number.isNaN(at) ? undefined : at;
+}
+
 /**
  * Moves an unusable file to `<stateDir>/corrupt/<label>.<timestamp>` and logs a warning saying what moved where and
  * why. `label` defaults to the path relative to the state folder, with separators turned into `~`.
