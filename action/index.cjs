@@ -3578,7 +3578,7 @@ async function repoFacts(root, logger) {
   };
 }
 function unknownRevision(code, rev, shallow) {
-  const what = code === "unknown-base" ? "base" : "head";
+  const what = code === "unknown-base" ? "base" : code === "unknown-head" ? "head" : "branch";
   const fix = shallow ? `this clone is shallow: fetch the history (git fetch --unshallow origin, or in GitHub Actions actions/checkout with fetch-depth: 0)` : `fetch it (e.g. git fetch origin ${rev.replace(/^origin\//, "")}) or name a commit that exists here`;
   return new BranchReviewError(code, `the ${what} revision '${rev}' is not a commit in this repository: ${fix}`);
 }
@@ -3952,13 +3952,16 @@ var PINNED_CONFIG = [
   "core.bigFileThreshold=512m"
 ];
 var TRAILER_CONFIG = ["-c", "trailer.separators=:", "-c", "core.commentChar=#"];
-var LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%at%x00%s%x00%(trailers:only,unfold,separator=%x00)";
+var LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%(trailers:only,unfold,separator=%x00)";
 function parseTrailer(text) {
   const colon = text.indexOf(":");
   if (colon <= 0) return void 0;
   return { key: text.slice(0, colon).trim(), value: text.slice(colon + 1).trim() };
 }
 async function logRange(root, baseId, headId, logger) {
+  return logCommits(root, [`${baseId}..${headId}`], logger);
+}
+async function logCommits(root, revisions, logger) {
   const out = await git(
     [
       ...TRAILER_CONFIG,
@@ -3968,20 +3971,22 @@ async function logRange(root, baseId, headId, logger) {
       "--topo-order",
       "--reverse",
       `--format=${LOG_FORMAT}`,
-      `${baseId}..${headId}`,
+      "--stdin",
       "--"
     ],
-    { cwd: root, logger }
+    { cwd: root, logger, input: `${revisions.join("\n")}
+` }
   );
   if (out === "") return [];
   return out.split("\n").map((line) => {
-    const [id, parents, name, email, time, subject, ...trailers] = line.split("\0");
+    const [id, parents, name, email, time, committed, subject, ...trailers] = line.split("\0");
     if (!id || !isObjectId(id)) throw new Error(`unexpected git log output: ${JSON.stringify(line.slice(0, 200))}`);
     return {
       id,
       parents: parents ? parents.split(" ") : [],
       author: { name: name ?? "", email: email ?? "" },
       authorTime: Number(time),
+      committerTime: Number(committed),
       subject: subject ?? "",
       trailers: trailers.filter((t) => t !== "").map(parseTrailer).filter((t) => t !== void 0)
     };
@@ -4432,9 +4437,6 @@ async function checkSignatures(input) {
   return result;
 }
 
-// src/io/review/branch-review.ts
-var os7 = __lazyRequire("node:os");
-
 // src/core/review/profile.ts
 function unattested(commit, policy, trailerAi) {
   if (commit.signoffWithChanges) return { code: "unattested", why: "signoff-with-changes" };
@@ -4450,6 +4452,7 @@ function unattested(commit, policy, trailerAi) {
     return { code: "unattested", why: "note-disagrees" };
   if (policy.trailers.onEveryCommit && commit.attribution.kind === "none")
     return { code: "unattested", why: "no-trailer" };
+  if (commit.bodyClaims) return { code: "unattested", why: "message-body" };
   return void 0;
 }
 function reviewNeed(commit, policy, matchers) {
@@ -4612,7 +4615,7 @@ function computeReview(input) {
       }
     }
     for (const [commitId, m] of matched) {
-      if (commitId === s.facts.id || !descends(s.facts.id, commitId)) continue;
+      if (commitId === s.facts.id || !input.signoffsAnywhere && !descends(s.facts.id, commitId)) continue;
       const c = byId.get(commitId);
       covers.get(s.facts.id).push(commitId);
       const defects = [...s.defects];
@@ -4720,6 +4723,59 @@ function parseReviewRequest(value) {
     ...str(v.head) ? { head: v.head } : {}
   };
 }
+
+// src/io/review/commit-facts.ts
+function commitEvidence(c, touchingPolicy, notes) {
+  const aiPaths = notes.get(c.id);
+  return {
+    c,
+    attribution: attributionOf(c.trailers),
+    assistedBy: trailerValues(c.trailers, ASSISTED_BY),
+    coAuthors: agentCoAuthors(c.trailers),
+    touchesPolicy: touchingPolicy.has(c.id),
+    aiPaths,
+    noteAiLines: aiPaths?.reduce((n, p) => n + p.aiLines, 0),
+    noteRemovedLines: aiPaths?.reduce((n, p) => n + removedLineCount(p), 0)
+  };
+}
+function isReviewed(x, onEveryCommit) {
+  return x.attribution.kind !== "none" || x.assistedBy.length > 0 || x.coAuthors.length > 0 || x.touchesPolicy || (x.noteAiLines ?? 0) > 0 || (x.noteRemovedLines ?? 0) > 0 || onEveryCommit;
+}
+function hasAiLineEvidence(x) {
+  const a = x.attribution;
+  return a.kind === "valid" && a.attribution.ai + a.attribution.mixed + (a.attribution.skipped ?? 0) + (a.attribution.deleted ?? 0) > 0 || a.kind === "failed" || a.kind === "malformed" || (x.noteAiLines ?? 0) > 0 || (x.noteRemovedLines ?? 0) > 0 || x.assistedBy.length > 0 || x.coAuthors.length > 0;
+}
+function commitFacts(x, loaded, extra = {}) {
+  const { c } = x;
+  const patchId = loaded.patches.ids.get(c.id);
+  const legacyPatchId = loaded.legacy?.ids.get(c.id);
+  const filePaths = loaded.paths?.get(c.id);
+  const landing = loaded.landing?.get(c.id);
+  return {
+    id: c.id,
+    parents: c.parents,
+    subject: c.subject,
+    author: c.author,
+    authorTime: c.authorTime,
+    attribution: x.attribution,
+    assistedBy: x.assistedBy,
+    ...x.coAuthors.length > 0 ? { agentCoAuthors: x.coAuthors } : {},
+    ...x.touchesPolicy ? { touchesPolicy: true } : {},
+    ...x.noteAiLines !== void 0 ? { noteAiLines: x.noteAiLines } : {},
+    ...x.noteRemovedLines !== void 0 ? { noteRemovedLines: x.noteRemovedLines } : {},
+    ...extra.signoffWithChanges ? { signoffWithChanges: true } : {},
+    ...extra.bodyClaims ? { bodyClaims: true } : {},
+    ...patchId ? { patchId } : {},
+    ...legacyPatchId && legacyPatchId !== patchId ? { legacyPatchId } : {},
+    ...loaded.patches.withNul.has(c.id) ? { patchHasNul: true } : {},
+    ...filePaths ? { paths: filePaths } : {},
+    ...landing ? { landingPaths: landing } : {},
+    ...x.aiPaths ? { aiPaths: x.aiPaths } : {}
+  };
+}
+
+// src/io/review/branch-review.ts
+var os7 = __lazyRequire("node:os");
 
 // src/core/formats/git-note.ts
 var VENDOR_KEY = "dev.ai-provenance";
@@ -5788,21 +5844,7 @@ async function reviewBranch(options) {
     notesLineSource(root).lines(others.map((c) => c.id))
   ]);
   const onEveryCommit = basePolicy.policy.trailers.onEveryCommit;
-  const evidence = others.map((c) => {
-    const aiPaths = notes.get(c.id);
-    return {
-      c,
-      attribution: attributionOf(c.trailers),
-      assistedBy: trailerValues(c.trailers, ASSISTED_BY),
-      coAuthors: agentCoAuthors(c.trailers),
-      touchesPolicy: touchingPolicy.has(c.id),
-      aiPaths,
-      noteAiLines: aiPaths?.reduce((n, p) => n + p.aiLines, 0),
-      noteRemovedLines: aiPaths?.reduce((n, p) => n + removedLineCount(p), 0)
-    };
-  }).filter(
-    (x) => x.attribution.kind !== "none" || x.assistedBy.length > 0 || x.coAuthors.length > 0 || x.touchesPolicy || (x.noteAiLines ?? 0) > 0 || (x.noteRemovedLines ?? 0) > 0 || onEveryCommit
-  );
+  const evidence = others.map((c) => commitEvidence(c, touchingPolicy, notes)).filter((x) => isReviewed(x, onEveryCommit));
   const needPaths = options.withPaths === true || basePolicy.policy.signoff.ignore.length > 0 || basePolicy.policy.signoff.highRisk.length > 0;
   const inRange = new Set(logged.map((c) => c.id));
   const listedOutside = [
@@ -5837,48 +5879,9 @@ async function reviewBranch(options) {
     ];
     const legacy = legacyWanted.length > 0 ? await patchIds(root, legacyWanted, logger, "legacy-stable") : void 0;
     const landing = paths ? await whereLinesLanded(root, baseId, headId, evidence, paths, basePolicy.policy, logger) : /* @__PURE__ */ new Map();
-    const factsOf = (x, signoffWithChanges = false) => {
-      const { c } = x;
-      const patchId = patches.ids.get(c.id);
-      const legacyPatchId = legacy?.ids.get(c.id);
-      const filePaths = paths?.get(c.id);
-      return {
-        id: c.id,
-        parents: c.parents,
-        subject: c.subject,
-        author: c.author,
-        authorTime: c.authorTime,
-        attribution: x.attribution,
-        assistedBy: x.assistedBy,
-        ...x.coAuthors.length > 0 ? { agentCoAuthors: x.coAuthors } : {},
-        ...x.touchesPolicy ? { touchesPolicy: true } : {},
-        ...x.noteAiLines !== void 0 ? { noteAiLines: x.noteAiLines } : {},
-        ...x.noteRemovedLines !== void 0 ? { noteRemovedLines: x.noteRemovedLines } : {},
-        ...signoffWithChanges ? { signoffWithChanges: true } : {},
-        ...patchId ? { patchId } : {},
-        ...legacyPatchId && legacyPatchId !== patchId ? { legacyPatchId } : {},
-        ...patches.withNul.has(c.id) ? { patchHasNul: true } : {},
-        ...filePaths ? { paths: filePaths } : {},
-        ...landing.has(c.id) ? { landingPaths: landing.get(c.id) } : {},
-        ...x.aiPaths ? { aiPaths: x.aiPaths } : {}
-      };
-    };
-    const disguised = candidates.filter((s) => patches.ids.has(s.c.id)).map(
-      (s) => factsOf(
-        {
-          c: s.c,
-          attribution: attributionOf(s.c.trailers),
-          assistedBy: trailerValues(s.c.trailers, ASSISTED_BY),
-          coAuthors: agentCoAuthors(s.c.trailers),
-          touchesPolicy: touchingPolicy.has(s.c.id),
-          aiPaths: void 0,
-          noteAiLines: void 0,
-          noteRemovedLines: void 0
-        },
-        true
-      )
-    );
-    const commits = [...evidence.map((x) => factsOf(x)), ...disguised];
+    const loaded = { patches, legacy, paths, landing };
+    const disguised = candidates.filter((s) => patches.ids.has(s.c.id)).map((s) => commitFacts(commitEvidence(s.c, touchingPolicy, /* @__PURE__ */ new Map()), loaded, { signoffWithChanges: true }));
+    const commits = [...evidence.map((x) => commitFacts(x, loaded)), ...disguised];
     const signoffs = candidates.map(({ c, parsed }) => ({
       id: c.id,
       parents: c.parents,
@@ -5903,9 +5906,7 @@ async function reviewBranch(options) {
 }
 async function whereLinesLanded(root, baseId, headId, evidence, paths, policy, logger) {
   if (policy.signoff.highRisk.length === 0 && policy.signoff.ignore.length === 0) return /* @__PURE__ */ new Map();
-  const ai = evidence.filter(
-    (x) => x.attribution.kind === "valid" && x.attribution.attribution.ai + x.attribution.attribution.mixed + (x.attribution.attribution.skipped ?? 0) + (x.attribution.attribution.deleted ?? 0) > 0 || x.attribution.kind === "failed" || x.attribution.kind === "malformed" || (x.noteAiLines ?? 0) > 0 || (x.noteRemovedLines ?? 0) > 0 || x.assistedBy.length > 0 || x.coAuthors.length > 0
-  );
+  const ai = evidence.filter(hasAiLineEvidence);
   if (ai.length === 0) return /* @__PURE__ */ new Map();
   const matchers = policyMatchers(policy);
   const ignored = (p) => matchers.ignore.matches(p) && !matchers.highRisk.matches(p);
@@ -6047,6 +6048,8 @@ function linesAndReason(c) {
       return `${lines}; unattested: its subject says sign-off but it changes files`;
     case "hook-failed":
       return `${lines}; unattested: the commit hook failed, so its AI lines are not known`;
+    case "message-body":
+      return `${lines}; unattested: its message names AI lines outside its trailers (a squash merge keeps the branch's trailers in the body)`;
     case "incomplete":
       return `${lines}; unattested: the commit hook could not attribute ${c.commit.attribution.kind === "valid" ? c.commit.attribution.attribution.skipped ?? 0 : 0} of its files`;
   }

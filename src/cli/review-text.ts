@@ -130,6 +130,8 @@ function linesAndReason(c: CommitReview): string {
       return `${lines}; unattested: its subject says sign-off but it changes files`;
     case 'hook-failed':
       return `${lines}; unattested: the commit hook failed, so its AI lines are not known`;
+    case 'message-body':
+      return `${lines}; unattested: its message names AI lines outside its trailers (a squash merge keeps the branch's trailers in the body)`;
     case 'incomplete':
       return `${lines}; unattested: the commit hook could not attribute ${c.commit.attribution.kind === 'valid' ? (c.commit.attribution.attribution.skipped ?? 0) : 0} of its files`;
   }

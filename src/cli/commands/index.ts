@@ -1,5 +1,6 @@
 import { agentHookCommand } from './agent-hook';
 import { agentsCommand } from './agents';
+import { auditCommand } from './audit';
 import { blameCommand } from './blame';
 import { checkCommand } from './check';
 import type { Command } from '../command';
@@ -28,4 +29,5 @@ export const commands: readonly Command[] = [
   requestReviewCommand,
   signOffCommand,
   checkCommand,
+  auditCommand,
 ];

@@ -38,7 +38,14 @@ export type NeedReason =
   | {
       readonly code: 'unattested';
       readonly why:
-        'credited-agent' | 'note-disagrees' | 'no-trailer' | 'signoff-with-changes' | 'hook-failed' | 'incomplete';
+        | 'credited-agent'
+        | 'note-disagrees'
+        | 'no-trailer'
+        | 'signoff-with-changes'
+        | 'hook-failed'
+        | 'incomplete'
+        /** AI trailers in the message body, not its trailer block: a squash merge's message (the audit reads it). */
+        | 'message-body';
     };
 
 export interface ProfileInput {
@@ -49,6 +56,8 @@ export interface ProfileInput {
   readonly noteRemovedLines?: number | undefined;
   readonly touchesPolicy?: boolean | undefined;
   readonly signoffWithChanges?: boolean | undefined;
+  /** Its message body holds AI-Attribution or Assisted-by lines outside the trailer block (a squash's message). */
+  readonly bodyClaims?: boolean | undefined;
   /** The commit's patch id; undefined when its diff is empty. */
   readonly patchId?: string | undefined;
   /** Files the commit touches; undefined when not loaded (the policy has no path rules). */
@@ -84,6 +93,7 @@ function unattested(commit: ProfileInput, policy: Policy, trailerAi: number | un
     return { code: 'unattested', why: 'note-disagrees' };
   if (policy.trailers.onEveryCommit && commit.attribution.kind === 'none')
     return { code: 'unattested', why: 'no-trailer' };
+  if (commit.bodyClaims) return { code: 'unattested', why: 'message-body' };
   return undefined;
 }
 

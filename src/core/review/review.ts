@@ -109,6 +109,8 @@ export interface CommitFacts {
   readonly agentCoAuthors?: readonly string[];
   /** Its subject says sign-off but it changes files: the commit hook skipped it, so nothing attributed them. */
   readonly signoffWithChanges?: boolean;
+  /** Its message body holds AI trailers outside the trailer block: the branch's trailers kept in a squash message. */
+  readonly bodyClaims?: boolean;
 }
 
 /** The result of checking a sign-off commit's signature against the base's roster. */
@@ -169,6 +171,12 @@ export interface ReviewInput {
   readonly signoffs: readonly SignoffFacts[];
   readonly formerCommits?: readonly FormerCommit[];
   readonly requests?: readonly ReviewRequest[];
+  /**
+   * Sign-offs count wherever they are, by the patch id they list, not only when they descend from the commit: the
+   * audit of a branch after the merge (squash and rebase merges make new commits, and the signed sign-offs are kept
+   * beside the branch, not in it). The patch id still binds the sign-off to the exact change.
+   */
+  readonly signoffsAnywhere?: boolean;
 }
 
 /** Why a sign-off does not count (for a commit, or at all). */
@@ -423,7 +431,7 @@ export function computeReview(input: ReviewInput): ReviewReport {
     }
     for (const [commitId, m] of matched) {
       // "A sign-off commit later on the same branch": it must descend from the commit.
-      if (commitId === s.facts.id || !descends(s.facts.id, commitId)) continue;
+      if (commitId === s.facts.id || (!input.signoffsAnywhere && !descends(s.facts.id, commitId))) continue;
       const c = byId.get(commitId)!;
       covers.get(s.facts.id)!.push(commitId);
       const defects = [...s.defects];

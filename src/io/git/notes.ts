@@ -31,6 +31,11 @@ export interface NotesSyncResult {
 
 /** Pushes our notes ref to a remote (notes travel only when pushed, like everything else). */
 export async function pushNotes(root: string, remote: string): Promise<NotesSyncResult> {
+  const present = await runGit(['rev-parse', '--verify', '--quiet', PRODUCT.notesRef], {
+    cwd: root,
+    okExitCodes: [0, 1],
+  });
+  if (present.exitCode !== 0) return { remote, output: `no ${PRODUCT.notesRef} here yet` };
   const r = await runGit(['push', remote, `${PRODUCT.notesRef}:${PRODUCT.notesRef}`], { cwd: root });
   return { remote, output: (r.stdout + r.stderr).trim() };
 }

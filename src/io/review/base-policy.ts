@@ -22,7 +22,7 @@ export const ROSTER_PATH = '.ai-provenance/allowed_signers';
 export class BranchReviewError extends Error {
   override readonly name = 'BranchReviewError';
   constructor(
-    readonly code: 'unknown-base' | 'unknown-head' | 'shallow' | 'ambiguous',
+    readonly code: 'unknown-base' | 'unknown-head' | 'unknown-branch' | 'shallow' | 'ambiguous',
     message: string,
   ) {
     super(message);
@@ -88,7 +88,7 @@ export async function resolveCommit(root: string, rev: string, logger: Logger): 
  */
 export async function resolveReviewRevision(
   root: string,
-  which: 'base' | 'head',
+  which: 'base' | 'head' | 'branch',
   rev: string,
   logger: Logger,
 ): Promise<string | undefined> {
@@ -130,11 +130,11 @@ export async function repoFacts(root: string, logger: Logger): Promise<RepoFacts
 }
 
 export function unknownRevision(
-  code: 'unknown-base' | 'unknown-head',
+  code: 'unknown-base' | 'unknown-head' | 'unknown-branch',
   rev: string,
   shallow: boolean,
 ): BranchReviewError {
-  const what = code === 'unknown-base' ? 'base' : 'head';
+  const what = code === 'unknown-base' ? 'base' : code === 'unknown-head' ? 'head' : 'branch';
   const fix = shallow
     ? `this clone is shallow: fetch the history (git fetch --unshallow origin, or in GitHub Actions actions/checkout with fetch-depth: 0)`
     : `fetch it (e.g. git fetch origin ${rev.replace(/^origin\//, '')}) or name a commit that exists here`;

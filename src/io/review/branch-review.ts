@@ -9,8 +9,6 @@ import {
   unknownRevision,
 } from './base-policy';
 import {
-  agentCoAuthors,
-  attributionOf,
   changedFilesAtHead,
   landingPaths,
   formerCommits,
@@ -21,20 +19,19 @@ import {
   touchedPaths,
 } from './range';
 import { checkSignatures } from './signatures';
+import { commitEvidence, commitFacts, hasAiLineEvidence, isReviewed, type CommitEvidence } from './commit-facts';
 import * as os from 'node:os';
 import type { Logger } from '../../core/log';
 import { nullLogger } from '../../core/log';
 import {
   computeReview,
-  removedLineCount,
   type CommitFacts,
   type ReviewReport,
   type ReviewRequest,
   type SignoffFacts,
 } from '../../core/review/review';
-import { interpretSignoff, isSignoffCandidate, trailerValues } from '../../core/formats/signoff-message';
+import { interpretSignoff, isSignoffCandidate } from '../../core/formats/signoff-message';
 import { policyMatchers } from '../../core/review/policy';
-import { ASSISTED_BY } from '../../core/formats/trailers';
 import { runGit } from '../git/git';
 import { locateRepository } from '../git/repository';
 import { notesLineSource } from '../git/notes';
@@ -126,30 +123,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
     notesLineSource(root).lines(others.map(c => c.id)),
   ]);
   const onEveryCommit = basePolicy.policy.trailers.onEveryCommit;
-  const evidence = others
-    .map(c => {
-      const aiPaths = notes.get(c.id);
-      return {
-        c,
-        attribution: attributionOf(c.trailers),
-        assistedBy: trailerValues(c.trailers, ASSISTED_BY),
-        coAuthors: agentCoAuthors(c.trailers),
-        touchesPolicy: touchingPolicy.has(c.id),
-        aiPaths,
-        noteAiLines: aiPaths?.reduce((n, p) => n + p.aiLines, 0),
-        noteRemovedLines: aiPaths?.reduce((n, p) => n + removedLineCount(p), 0),
-      };
-    })
-    .filter(
-      x =>
-        x.attribution.kind !== 'none' ||
-        x.assistedBy.length > 0 ||
-        x.coAuthors.length > 0 ||
-        x.touchesPolicy ||
-        (x.noteAiLines ?? 0) > 0 ||
-        (x.noteRemovedLines ?? 0) > 0 ||
-        onEveryCommit,
-    );
+  const evidence = others.map(c => commitEvidence(c, touchingPolicy, notes)).filter(x => isReviewed(x, onEveryCommit));
   const needPaths =
     options.withPaths === true ||
     basePolicy.policy.signoff.ignore.length > 0 ||
@@ -194,52 +168,13 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
     const landing = paths
       ? await whereLinesLanded(root, baseId, headId, evidence, paths, basePolicy.policy, logger)
       : new Map<string, string[]>();
-    const factsOf = (x: (typeof evidence)[number], signoffWithChanges = false): CommitFacts => {
-      const { c } = x;
-      const patchId = patches.ids.get(c.id);
-      const legacyPatchId = legacy?.ids.get(c.id);
-      const filePaths = paths?.get(c.id);
-      return {
-        id: c.id,
-        parents: c.parents,
-        subject: c.subject,
-        author: c.author,
-        authorTime: c.authorTime,
-        attribution: x.attribution,
-        assistedBy: x.assistedBy,
-        ...(x.coAuthors.length > 0 ? { agentCoAuthors: x.coAuthors } : {}),
-        ...(x.touchesPolicy ? { touchesPolicy: true } : {}),
-        ...(x.noteAiLines !== undefined ? { noteAiLines: x.noteAiLines } : {}),
-        ...(x.noteRemovedLines !== undefined ? { noteRemovedLines: x.noteRemovedLines } : {}),
-        ...(signoffWithChanges ? { signoffWithChanges: true } : {}),
-        ...(patchId ? { patchId } : {}),
-        ...(legacyPatchId && legacyPatchId !== patchId ? { legacyPatchId } : {}),
-        ...(patches.withNul.has(c.id) ? { patchHasNul: true } : {}),
-        ...(filePaths ? { paths: filePaths } : {}),
-        ...(landing.has(c.id) ? { landingPaths: landing.get(c.id) } : {}),
-        ...(x.aiPaths ? { aiPaths: x.aiPaths } : {}),
-      };
-    };
+    const loaded = { patches, legacy, paths, landing };
     // A "sign-off" that changes files skipped the commit hook (it takes the subject for a sign-off): its changes are
     // attributed by nobody, so it is reviewed like any unattested commit.
     const disguised = candidates
       .filter(s => patches.ids.has(s.c.id))
-      .map(s =>
-        factsOf(
-          {
-            c: s.c,
-            attribution: attributionOf(s.c.trailers),
-            assistedBy: trailerValues(s.c.trailers, ASSISTED_BY),
-            coAuthors: agentCoAuthors(s.c.trailers),
-            touchesPolicy: touchingPolicy.has(s.c.id),
-            aiPaths: undefined,
-            noteAiLines: undefined,
-            noteRemovedLines: undefined,
-          },
-          true,
-        ),
-      );
-    const commits: CommitFacts[] = [...evidence.map(x => factsOf(x)), ...disguised];
+      .map(s => commitFacts(commitEvidence(s.c, touchingPolicy, new Map()), loaded, { signoffWithChanges: true }));
+    const commits: CommitFacts[] = [...evidence.map(x => commitFacts(x, loaded)), ...disguised];
     const signoffs: SignoffFacts[] = candidates.map(({ c, parsed }) => ({
       id: c.id,
       parents: c.parents,
@@ -288,7 +223,11 @@ export async function reviewWithDetails(options: {
  * The base a branch is reviewed against when none is given: the remote's default branch (origin/HEAD), else
  * origin/main or origin/master, else a local main or master that is not the current branch.
  */
-export async function defaultBase(cwd: string, logger: Logger = nullLogger): Promise<string | undefined> {
+export async function defaultBase(
+  cwd: string,
+  logger: Logger = nullLogger,
+  options: { includeCurrent?: boolean } = {},
+): Promise<string | undefined> {
   // The short name people know, unless another ref shares it (a tag "main"): then the full name, never a guess.
   const named = async (short: string, full: string): Promise<string> =>
     (await refsNamedBy(cwd, short, logger)).length > 1 ? full : short;
@@ -304,7 +243,7 @@ export async function defaultBase(cwd: string, logger: Logger = nullLogger): Pro
     await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd, logger, okExitCodes: [0, 1, 128] })
   ).stdout.trim();
   for (const candidate of ['origin/main', 'origin/master', 'main', 'master']) {
-    if (candidate === current) continue;
+    if (candidate === current && !options.includeCurrent) continue;
     const ref = candidate.startsWith('origin/') ? `refs/remotes/${candidate}` : `refs/heads/${candidate}`;
     const found = await runGit(['rev-parse', '--verify', '--quiet', ref], { cwd, logger, okExitCodes: [0, 1] });
     if (found.exitCode === 0) return named(candidate, ref);
@@ -317,38 +256,17 @@ export async function defaultBase(cwd: string, logger: Logger = nullLogger): Pro
  * that could change a decision: high-risk files, and (when some AI commit touched only ignored paths) files that
  * are not ignored. Moves and copies are followed by `git blame -C`.
  */
-async function whereLinesLanded(
+export async function whereLinesLanded(
   root: string,
   baseId: string,
   headId: string,
-  evidence: readonly {
-    c: { id: string };
-    attribution: ReturnType<typeof attributionOf>;
-    assistedBy: readonly string[];
-    coAuthors: readonly string[];
-    noteAiLines?: number | undefined;
-    noteRemovedLines?: number | undefined;
-  }[],
+  evidence: readonly CommitEvidence[],
   paths: ReadonlyMap<string, readonly string[]>,
   policy: BasePolicy['policy'],
   logger: Logger,
 ): Promise<Map<string, string[]>> {
   if (policy.signoff.highRisk.length === 0 && policy.signoff.ignore.length === 0) return new Map();
-  const ai = evidence.filter(
-    x =>
-      (x.attribution.kind === 'valid' &&
-        x.attribution.attribution.ai +
-          x.attribution.attribution.mixed +
-          (x.attribution.attribution.skipped ?? 0) +
-          (x.attribution.attribution.deleted ?? 0) >
-          0) ||
-      x.attribution.kind === 'failed' ||
-      x.attribution.kind === 'malformed' ||
-      (x.noteAiLines ?? 0) > 0 ||
-      (x.noteRemovedLines ?? 0) > 0 ||
-      x.assistedBy.length > 0 ||
-      x.coAuthors.length > 0,
-  );
+  const ai = evidence.filter(hasAiLineEvidence);
   if (ai.length === 0) return new Map();
   const matchers = policyMatchers(policy);
   const ignored = (p: string): boolean => matchers.ignore.matches(p) && !matchers.highRisk.matches(p);

@@ -61,17 +61,19 @@ const PINNED_CONFIG = [
  */
 const TRAILER_CONFIG = ['-c', 'trailer.separators=:', '-c', 'core.commentChar=#'];
 
-interface LoggedCommit {
+export interface LoggedCommit {
   id: string;
   parents: string[];
   author: Person;
   authorTime: number;
+  /** Committer time, seconds since the epoch: when a commit landed where it is (a merge, a squash, a rebase). */
+  committerTime: number;
   subject: string;
   trailers: Trailer[];
 }
 
 /** One line per commit: fields NUL-separated, trailers (unfolded, so no newline) NUL-separated at the end. */
-const LOG_FORMAT = '%H%x00%P%x00%an%x00%ae%x00%at%x00%s%x00%(trailers:only,unfold,separator=%x00)';
+const LOG_FORMAT = '%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%(trailers:only,unfold,separator=%x00)';
 
 function parseTrailer(text: string): Trailer | undefined {
   const colon = text.indexOf(':');
@@ -80,6 +82,11 @@ function parseTrailer(text: string): Trailer | undefined {
 }
 
 export async function logRange(root: string, baseId: string, headId: string, logger: Logger): Promise<LoggedCommit[]> {
+  return logCommits(root, [`${baseId}..${headId}`], logger);
+}
+
+/** The commits `revisions` name (git log's revision arguments: `A..B`, tips, `^excluded`), oldest first. */
+export async function logCommits(root: string, revisions: readonly string[], logger: Logger): Promise<LoggedCommit[]> {
   const out = await git(
     [
       ...TRAILER_CONFIG,
@@ -89,20 +96,21 @@ export async function logRange(root: string, baseId: string, headId: string, log
       '--topo-order',
       '--reverse',
       `--format=${LOG_FORMAT}`,
-      `${baseId}..${headId}`,
+      '--stdin',
       '--',
     ],
-    { cwd: root, logger },
+    { cwd: root, logger, input: `${revisions.join('\n')}\n` },
   );
   if (out === '') return [];
   return out.split('\n').map(line => {
-    const [id, parents, name, email, time, subject, ...trailers] = line.split('\0');
+    const [id, parents, name, email, time, committed, subject, ...trailers] = line.split('\0');
     if (!id || !isObjectId(id)) throw new Error(`unexpected git log output: ${JSON.stringify(line.slice(0, 200))}`);
     return {
       id,
       parents: parents ? parents.split(' ') : [],
       author: { name: name ?? '', email: email ?? '' },
       authorTime: Number(time),
+      committerTime: Number(committed),
       subject: subject ?? '',
       trailers: trailers
         .filter(t => t !== '')

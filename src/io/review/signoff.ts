@@ -1,5 +1,6 @@
 import { BasePolicy, ROSTER_PATH, RevisionRef, resolveCommit } from './base-policy';
 import { BranchReview, reviewBranch } from './branch-review';
+import { signoffEvidenceRef } from './evidence';
 import type { Logger } from '../../core/log';
 import { nullLogger } from '../../core/log';
 import {
@@ -213,6 +214,9 @@ export async function createSignoff(
     logger,
   });
   const commit = await git(['rev-parse', 'HEAD'], { cwd: root, logger });
+  // Keep the sign-off (and with it the reviewed commits) reachable when the branch is squashed, rebased or deleted:
+  // the audit of the main branch finds it there (docs/audit.md). `notes push` sends it.
+  await git(['update-ref', signoffEvidenceRef(commit), commit], { cwd: root, logger });
   const review = await reviewBranch({ cwd: root, base: plan.review.base.id, head: commit, logger });
   const mine = review.report.signoffs.find(s => s.facts.id === commit);
   const check: SignatureCheck = mine?.facts.signature ?? { status: 'not-checked' };

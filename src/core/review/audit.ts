@@ -1,0 +1,240 @@
+import type { CommitReview, Person, ReviewReport } from './review';
+import { AI_ATTRIBUTION, ASSISTED_BY, FAILED_ATTRIBUTION, parseAiAttribution } from '../formats/trailers';
+import type { Trailer } from '../formats/signoff-message';
+
+/**
+ * The audit of a branch's history (docs/audit.md): which changes reached it, and whether each AI-assisted one had
+ * a senior's sign-off. Pure: the git layer (src/io/review/audit.ts) gathers the facts.
+ */
+
+/**
+ * The changes that reached a branch: each commit of its first-parent chain, oldest first, with the commits it
+ * brought in through its other parents (a merge's side: the pull request's commits). A side commit belongs to the
+ * first merge that brought it, so each commit is counted once.
+ */
+export function landingsOf(
+  tip: string,
+  parentsOf: ReadonlyMap<string, readonly string[]>,
+): { id: string; side: string[] }[] {
+  const chain: string[] = [];
+  const onChain = new Set<string>();
+  for (let at: string | undefined = tip; at !== undefined && parentsOf.has(at) && !onChain.has(at);) {
+    chain.push(at);
+    onChain.add(at);
+    at = parentsOf.get(at)![0];
+  }
+  chain.reverse();
+  const taken = new Set<string>();
+  return chain.map(id => {
+    const side: string[] = [];
+    const stack = [...parentsOf.get(id)!.slice(1)];
+    while (stack.length > 0) {
+      const c = stack.pop()!;
+      if (onChain.has(c) || taken.has(c) || !parentsOf.has(c)) continue;
+      taken.add(c);
+      side.push(c);
+      stack.push(...parentsOf.get(c)!);
+    }
+    return { id, side: side.reverse() };
+  });
+}
+
+/** An `AI-Attribution` or `Assisted-by` value that says an AI took part. */
+function claimsAi(key: string, value: string): boolean {
+  if (key.toLowerCase() === ASSISTED_BY.toLowerCase()) return value.trim() !== '';
+  if (value.trim() === FAILED_ATTRIBUTION) return true;
+  try {
+    const a = parseAiAttribution(value);
+    return a.ai + a.mixed + (a.deleted ?? 0) + (a.skipped ?? 0) > 0;
+  } catch {
+    return true; // a damaged record must not read as none
+  }
+}
+
+/**
+ * Whether a commit message holds `AI-Attribution` or `Assisted-by` lines that say an AI took part outside its
+ * trailer block (`trailers`, as git parsed them): what a squash merge does to the branch's trailers (GitHub lists
+ * the squashed messages in the body). A line may be indented or bulleted.
+ */
+export function bodyClaimsAi(message: string, trailers: readonly Trailer[]): boolean {
+  const inBlock = new Map<string, number>();
+  const keyOf = (k: string, v: string): string => `${k.toLowerCase()}\0${v.trim()}`;
+  for (const t of trailers) inBlock.set(keyOf(t.key, t.value), (inBlock.get(keyOf(t.key, t.value)) ?? 0) + 1);
+  const pattern = new RegExp(`^\\s*(?:[*-]\\s+)?(${AI_ATTRIBUTION}|${ASSISTED_BY})\\s*:(.*)$`, 'i');
+  for (const line of message.split('\n')) {
+    const m = pattern.exec(line);
+    if (!m) continue;
+    const k = keyOf(m[1]!, m[2]!);
+    const left = inBlock.get(k) ?? 0;
+    if (left > 0) {
+      inBlock.set(k, left - 1);
+      continue;
+    }
+    if (claimsAi(m[1]!, m[2]!)) return true;
+  }
+  return false;
+}
+
+/** Why a change that reached the branch is an exception to the rule. */
+export type AuditExceptionCode =
+  /** AI-assisted, needed a senior's sign-off, and none was found (in the history or the kept evidence). */
+  | 'no-signoff'
+  /** A sign-off claims it but does not verify (unsigned, bad signature, malformed, by its author ...). */
+  | 'unverified'
+  /** The sign-off's key is not the senior's in the roster of that time. */
+  | 'not-senior'
+  /** Signed off, but the code that reached the branch is not the code that was signed. */
+  | 'stale'
+  /** The policy asks every commit for a trailer and it has none: made without the provenance hooks. */
+  | 'no-provenance'
+  /** The base had no roster, so nobody could sign off. */
+  | 'no-roster'
+  /** Its message says an AI took part, but the kept branch that matches its code shows no signed-off AI commit. */
+  | 'evidence-mismatch'
+  /** The policy or roster at its base does not read. */
+  | 'bad-policy';
+
+export interface AuditException {
+  readonly code: AuditExceptionCode;
+  /** The commit the exception is about (a commit of the change), when it is about one. */
+  readonly commit?: string;
+}
+
+/** `human`: no sign of AI; `not-needed`: AI lines the policy does not ask a sign-off for. */
+export type ChangeStatus = 'human' | 'not-needed' | 'signed-off' | 'exception';
+
+function exceptionOf(c: CommitReview): AuditExceptionCode {
+  if (c.blocker === 'no-roster') return 'no-roster';
+  if (c.state === 'unverified')
+    return c.claims.some(cl => cl.defects.includes('unknown-signer')) ? 'not-senior' : 'unverified';
+  if (c.state === 'stale') return 'stale';
+  if (c.needReason?.code === 'unattested' && c.needReason.why === 'no-trailer') return 'no-provenance';
+  return 'no-signoff';
+}
+
+/**
+ * The commit that first lists the seniors (its base has no roster) and shows no sign of AI: the rule starts there,
+ * nobody could have signed it, and it is not an exception. Removing the roster later is a policy change judged by
+ * the roster it removes.
+ */
+export function setsUpGate(c: CommitReview): boolean {
+  return c.blocker === 'no-roster' && c.needReason?.code === 'policy-change' && !showsAi(c);
+}
+
+/** Whether a commit review shows any sign that an AI took part. */
+export function showsAi(c: CommitReview): boolean {
+  const a = c.commit.attribution;
+  return (
+    (c.aiLines ?? 0) > 0 ||
+    a.kind === 'failed' ||
+    a.kind === 'malformed' ||
+    (a.kind === 'valid' && (a.attribution.skipped ?? 0) > 0) ||
+    c.commit.assistedBy.length > 0 ||
+    (c.commit.agentCoAuthors?.length ?? 0) > 0 ||
+    c.commit.bodyClaims === true
+  );
+}
+
+/** The status and exceptions of one review. */
+export function reviewOutcome(report: ReviewReport): { status: ChangeStatus; exceptions: AuditException[] } {
+  const exceptions = report.commits
+    .filter(c => c.needsSignoff && c.state !== 'signed-off' && !setsUpGate(c))
+    .map(c => ({ code: exceptionOf(c), commit: c.commit.id }));
+  const status: ChangeStatus =
+    exceptions.length > 0
+      ? 'exception'
+      : report.commits.some(c => c.needsSignoff && c.state === 'signed-off')
+        ? 'signed-off'
+        : report.commits.some(showsAi)
+          ? 'not-needed'
+          : 'human';
+  return { status, exceptions };
+}
+
+function combined(statuses: readonly ChangeStatus[]): ChangeStatus {
+  return statuses.includes('signed-off') ? 'signed-off' : statuses.includes('not-needed') ? 'not-needed' : 'human';
+}
+
+/**
+ * A non-merge commit that reached the branch, judged on its own (`own`) and through the kept branches whose
+ * combined change is exactly its change (`ranges`: a squash merge of them). Fail closed: every matching range
+ * must pass, and a commit whose own message says an AI took part passes through ranges only when one of them holds
+ * a signed-off AI commit.
+ */
+export function squashOutcome(
+  own: ReviewReport,
+  ranges: readonly ReviewReport[],
+): { status: ChangeStatus; exceptions: AuditException[]; via: 'own' | 'ranges' } {
+  const mine = reviewOutcome(own);
+  if (ranges.length === 0) return { ...mine, via: 'own' };
+  const outcomes = ranges.map(reviewOutcome);
+  const failing = outcomes.filter(o => o.status === 'exception');
+  if (failing.length > 0) return { status: 'exception', exceptions: failing.flatMap(o => o.exceptions), via: 'ranges' };
+  // Its own record passes: it decides, unless it shows no AI and the kept branch does (a message edited down).
+  if (mine.status !== 'exception') {
+    if (mine.status !== 'human' || outcomes.every(o => o.status === 'human')) return { ...mine, via: 'own' };
+    return { status: combined(outcomes.map(o => o.status)), exceptions: [], via: 'ranges' };
+  }
+  // Its own record fails without saying an AI took part (no trailer where the policy asks for one: the forge made
+  // the squash): the kept branch, whose commits all pass, is the record.
+  if (!own.commits.some(showsAi))
+    return { status: combined(outcomes.map(o => o.status)), exceptions: [], via: 'ranges' };
+  const signedAi = ranges.some(r => r.commits.some(c => c.needsSignoff && c.state === 'signed-off' && showsAi(c)));
+  if (!signedAi) {
+    const commit = own.commits[0]?.commit.id;
+    return {
+      status: 'exception',
+      exceptions: [{ code: 'evidence-mismatch', ...(commit ? { commit } : {}) }],
+      via: 'ranges',
+    };
+  }
+  return { status: 'signed-off', exceptions: [], via: 'ranges' };
+}
+
+/** A kept branch (a sign-off or a pull request head under refs/ai-provenance/) whose whole change matched a commit. */
+export interface KeptBranch {
+  /** The refs that point at its head. */
+  refs: string[];
+  head: string;
+  /** Where it left the audited branch (their merge base). */
+  from: string;
+  /** Its commits that are not on the audited branch, oldest first. */
+  commits: string[];
+}
+
+export interface AuditedChange {
+  /** The commit of the branch's first-parent history that brought the change. */
+  id: string;
+  subject: string;
+  author: Person;
+  /** Committer time of that commit: when the change reached the branch. */
+  landedAt: number;
+  /** `merge`: a merge commit and the commits it brought; `commit`: one commit (fast-forward, rebase, squash, push). */
+  kind: 'merge' | 'commit';
+  /** Its first parent: the base whose policy and roster judged it; undefined for a root commit. */
+  base?: string;
+  /** The commits of the change judged by the review (the merge's side, or the commit itself). */
+  size: number;
+  /** `history`: judged on the branch's own commits; `kept-branch`: a squash judged on the kept branch it matches. */
+  via: 'history' | 'kept-branch';
+  kept: KeptBranch[];
+  /** The reviews that decided: its own, or those of the kept branches it matched. */
+  reviews: ReviewReport[];
+  status: ChangeStatus;
+  exceptions: AuditException[];
+  /** The policy or roster at its base did not read (then status is exception, code bad-policy). */
+  policyProblem?: string;
+}
+
+export interface AuditReport {
+  root: string;
+  branch: { rev: string; id: string };
+  since?: number;
+  until?: number;
+  /** Refs under refs/ai-provenance/ the audit could use. */
+  keptRefs: number;
+  /** Every change that reached the branch in the period, oldest first (sign-off commits are evidence, not changes). */
+  changes: AuditedChange[];
+  /** Committer time of every sign-off commit a review used (seconds). */
+  signoffTimes: Record<string, number>;
+}

@@ -1,0 +1,367 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCli, TempRepo } from '../support/git-fixture';
+import { junior, outsider, senior, show, signoffReposPerTest, type SignoffRepo } from '../support/signoff-fixture';
+
+/**
+ * `audit` on the main branch alone, after each merge style, through real git: the pull request branch deleted, the
+ * evidence only where the product keeps it (the history, refs/ai-provenance/ pushed and fetched through a real
+ * remote). Sign-offs are real SSH signatures.
+ */
+
+interface AuditJson {
+  version: number;
+  branch: { rev: string; id: string };
+  keptRefs: number;
+  totals: { changes: number; aiAssisted: number; needSignoff: number; signedOff: number; exceptions: number };
+  changes: {
+    id: string;
+    kind: string;
+    via: string;
+    status: string;
+    subject: string;
+    aiLines: number;
+    keptBranches: { refs: string[] }[];
+    signoffs: { reviewer: { email: string } | null; verified: boolean; defects: string[] }[];
+    exceptions: { code: string; commit: string | null; detail: string }[];
+  }[];
+}
+
+const FORGE = { name: 'GitHub', email: 'noreply@github.com' };
+let clock = Date.parse('2026-03-02T10:00:00Z') / 1000;
+
+/** git as the forge's merge button: its own committer identity, a fixed clock, no signature. */
+function forge(r: SignoffRepo, args: string[], input = ''): string {
+  clock += 3600;
+  return r.run(['-c', `user.name=${FORGE.name}`, '-c', `user.email=${FORGE.email}`, ...args], {
+    input,
+    env: { GIT_COMMITTER_DATE: `${clock} +0000`, GIT_AUTHOR_DATE: `${clock} +0000` },
+  });
+}
+
+/** The message GitHub proposes for a squash merge: the title, then each commit's message as a bullet. */
+function githubSquashMessage(r: SignoffRepo, title: string, range: string): string {
+  const ids = r.git('rev-list', '--reverse', range).trim().split('\n');
+  const items = ids.map(id => {
+    const subject = r.git('log', '-1', '--format=%s', id).trim();
+    const body = r.git('log', '-1', '--format=%b', id).trim();
+    return body ? `* ${subject}\n\n${body}` : `* ${subject}`;
+  });
+  return `${title}\n\n${items.join('\n\n')}\n`;
+}
+
+function squashMerge(r: SignoffRepo, branch: string, title: string): string {
+  const message = githubSquashMessage(r, title, `main..${branch}`);
+  r.git('checkout', '-q', 'main');
+  r.git('merge', '-q', '--squash', branch);
+  forge(r, ['commit', '-q', '--no-gpg-sign', '--cleanup=verbatim', '-F', '-'], message);
+  r.git('branch', '-q', '-D', branch);
+  return r.head();
+}
+
+function mergeCommit(r: SignoffRepo, branch: string, title: string): string {
+  r.git('checkout', '-q', 'main');
+  forge(r, ['merge', '-q', '--no-ff', '--no-gpg-sign', '-m', title, branch]);
+  r.git('branch', '-q', '-D', branch);
+  return r.head();
+}
+
+/** GitHub's "Rebase and merge": each commit recreated on main by the forge, signatures dropped. */
+function rebaseMerge(r: SignoffRepo, branch: string): string {
+  forge(r, ['rebase', '-q', '--no-gpg-sign', '--committer-date-is-author-date', 'main', branch]);
+  r.git('checkout', '-q', 'main');
+  r.git('merge', '-q', '--ff-only', branch);
+  r.git('branch', '-q', '-D', branch);
+  return r.head();
+}
+
+function audit(dir: string, ...extra: string[]): { result: ReturnType<typeof runCli>; json?: AuditJson } {
+  const result = runCli(['-C', dir, 'audit', '--branch', 'main', '--format', 'json', ...extra]);
+  let json: AuditJson | undefined;
+  try {
+    json = JSON.parse(result.stdout) as AuditJson;
+  } catch {
+    json = undefined;
+  }
+  return { result, ...(json ? { json } : {}) };
+}
+
+/** A clone of `bare` with main only, as a scheduled audit job has it. */
+function freshClone(bare: string): TempRepo {
+  const clone = new TempRepo('ai-provenance-audit-clone-');
+  clone.git('remote', 'add', 'origin', bare);
+  clone.git('fetch', '-q', 'origin', 'main');
+  clone.git('checkout', '-q', '-b', 'main', 'origin/main');
+  return clone;
+}
+
+describe('audit: the rule kept on main after any merge style (real git, real SSH sign-offs)', () => {
+  const repo = signoffReposPerTest();
+  const clones: TempRepo[] = [];
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const c of clones.splice(0)) c.dispose();
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  function bareRemote(r: SignoffRepo): string {
+    const bare = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-origin-')));
+    dirs.push(bare);
+    execFileSync('git', ['init', '-q', '--bare', bare]);
+    r.git('remote', 'add', 'origin', bare);
+    return bare;
+  }
+
+  it('a squash merge: main alone lists the change with its verified sign-off, from the evidence pushed and fetched', () => {
+    const r = repo();
+    const bare = bareRemote(r);
+    const a = r.aiCommit(junior(), 'src/a.ts', 4);
+    r.commitAs(junior(), 'docs: by hand\n', { files: { 'docs/x.md': 'hand\n' } });
+    const signed = r.signOff(senior());
+    assert.equal(signed.status, 0, show(signed));
+    const signoff = r.head();
+    assert.equal(
+      r.git('rev-parse', `refs/ai-provenance/signoffs/${signoff}`).trim(),
+      signoff,
+      'sign-off keeps its evidence ref',
+    );
+    const squash = squashMerge(r, 'feature', 'Add a (#1)');
+    assert.notEqual(r.patchId(squash), r.patchId(a), 'the squash is a new change, not the AI commit');
+    r.git('push', '-q', 'origin', 'main');
+    const pushed = r.cli(['notes', 'push']);
+    assert.equal(pushed.status, 0, show(pushed));
+
+    // On main alone, with no evidence fetched: the squash message names AI lines, and nothing shows a sign-off.
+    const clone = freshClone(bare);
+    clones.push(clone);
+    const before = audit(clone.dir);
+    assert.equal(before.result.status, 1, show(before.result));
+    const change = before.json!.changes.find(c => c.id === squash)!;
+    assert.equal(change.status, 'exception');
+    assert.equal(change.exceptions[0]!.code, 'no-signoff');
+    // GitHub's message ends with the sign-off's trailers: a commit that says sign-off and changes files.
+    assert.match(change.exceptions[0]!.detail, /says sign-off but it changes files/);
+    assert.match(change.exceptions[0]!.detail, /notes fetch/);
+
+    const fetched = runCli(['-C', clone.dir, 'notes', 'fetch']);
+    assert.equal(fetched.status, 0, show(fetched));
+    const after = audit(clone.dir);
+    assert.equal(after.result.status, 0, show(after.result));
+    const ok = after.json!.changes.find(c => c.id === squash)!;
+    assert.equal(ok.status, 'signed-off');
+    assert.equal(ok.via, 'kept-branch');
+    assert.equal(ok.aiLines, 4);
+    assert.deepEqual(ok.keptBranches[0]!.refs, [`refs/ai-provenance/signoffs/${signoff}`]);
+    const counted = ok.signoffs.filter(s => s.defects.length === 0);
+    assert.equal(counted.length, 1, JSON.stringify(ok.signoffs));
+    assert.equal(counted[0]!.reviewer!.email, senior().email);
+    assert.equal(counted[0]!.verified, true);
+    // The squash commit carries the sign-off's trailers in its message: a copy that does not count.
+    assert.ok(
+      ok.signoffs.some(s => !s.verified && s.defects.includes('not-empty')),
+      JSON.stringify(ok.signoffs),
+    );
+    assert.deepEqual(after.json!.totals, {
+      ...after.json!.totals,
+      aiAssisted: 1,
+      needSignoff: 1,
+      signedOff: 1,
+      exceptions: 0,
+    });
+
+    const text = runCli(['-C', clone.dir, 'audit', '--branch', 'main']);
+    assert.equal(text.status, 0, show(text));
+    assert.match(text.stdout, /1 AI-assisted, 1 needed a senior's sign-off, 1 signed off, 0 exceptions/);
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `${squash.slice(0, 10)}\\s+squash\\s+ai=4 deleted=0\\s+copilot/inline:4\\s+signed off by senior@example.com`,
+      ),
+    );
+  });
+
+  it('a squash of a branch nobody signed off is an exception, evidence or not', () => {
+    const r = repo();
+    r.aiCommit(junior(), 'src/a.ts', 3);
+    r.git('update-ref', 'refs/ai-provenance/forge/origin/pull/7', 'feature');
+    const squash = squashMerge(r, 'feature', 'Unreviewed (#7)');
+    const { result, json } = audit(r.dir);
+    assert.equal(result.status, 1, show(result));
+    const change = json!.changes.find(c => c.id === squash)!;
+    assert.equal(change.via, 'kept-branch', 'matched to the pull request head the forge kept');
+    assert.equal(change.exceptions[0]!.code, 'no-signoff');
+  });
+
+  it('a squash matched through the pull request head the forge keeps, when a person committed after the sign-off', () => {
+    const r = repo();
+    const bare = bareRemote(r);
+    r.aiCommit(junior(), 'src/a.ts', 2);
+    assert.equal(r.signOff(senior()).status, 0);
+    r.commitAs(junior(), 'docs: a typo\n', { files: { 'docs/y.md': 'by hand\n' } });
+    r.git('push', '-q', 'origin', 'feature:refs/pull/3/head'); // what GitHub keeps for pull request 3
+    const squash = squashMerge(r, 'feature', 'Feature (#3)');
+    r.git('push', '-q', 'origin', 'main');
+    r.git('for-each-ref', '--format=delete %(refname)', 'refs/ai-provenance/')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .forEach(line => r.git('update-ref', '-d', line.slice('delete '.length)));
+    const clone = freshClone(bare);
+    clones.push(clone);
+    assert.equal(runCli(['-C', clone.dir, 'notes', 'fetch']).status, 0);
+    const { result, json } = audit(clone.dir);
+    assert.equal(result.status, 0, show(result));
+    const change = json!.changes.find(c => c.id === squash)!;
+    assert.equal(change.status, 'signed-off');
+    assert.deepEqual(change.keptBranches[0]!.refs, ['refs/ai-provenance/forge/origin/pull/3']);
+  });
+
+  it('a squash whose message names AI lines, matched only to a kept branch with no AI commit, is an exception', () => {
+    const r = repo();
+    r.aiCommit(junior(), 'src/a.ts', 2);
+    const tree = r.git('rev-parse', 'feature^{tree}').trim();
+    const main = r.git('rev-parse', 'main').trim();
+    // Someone pushes a "human" branch with the same change to the evidence namespace.
+    const fake = r.run(['commit-tree', tree, '-p', main, '-m', 'plain commit'], {}).trim();
+    r.git('update-ref', 'refs/ai-provenance/forge/origin/pull/9', fake);
+    const squash = squashMerge(r, 'feature', 'Sneaky (#8)');
+    const { result, json } = audit(r.dir);
+    assert.equal(result.status, 1, show(result));
+    const change = json!.changes.find(c => c.id === squash)!;
+    assert.equal(change.exceptions[0]!.code, 'evidence-mismatch', JSON.stringify(change));
+  });
+
+  it('a merge commit: the branch deleted, the history alone shows the sign-off; unsigned is an exception', () => {
+    const r = repo();
+    r.aiCommit(junior(), 'src/a.ts', 3);
+    assert.equal(r.signOff(senior()).status, 0);
+    const merged = mergeCommit(r, 'feature', 'Merge pull request #1');
+    for (const ref of r.git('for-each-ref', '--format=%(refname)', 'refs/ai-provenance/').trim().split('\n'))
+      if (ref) r.git('update-ref', '-d', ref);
+    r.git('checkout', '-q', '-b', 'second');
+    const bad = r.aiCommit(junior(), 'src/b.ts', 2);
+    const merged2 = mergeCommit(r, 'second', 'Merge pull request #2');
+    const { result, json } = audit(r.dir);
+    assert.equal(result.status, 1, show(result));
+    const ok = json!.changes.find(c => c.id === merged)!;
+    assert.equal(ok.kind, 'merge');
+    assert.equal(ok.status, 'signed-off');
+    assert.equal(ok.signoffs[0]!.verified, true);
+    const ex = json!.changes.find(c => c.id === merged2)!;
+    assert.equal(ex.status, 'exception');
+    assert.deepEqual(
+      ex.exceptions.map(e => [e.code, e.commit]),
+      [['no-signoff', bad]],
+    );
+  });
+
+  it('a rebase merge: the forge recreates the commits without signatures; the kept sign-off matches by patch id', () => {
+    const r = repo();
+    r.aiCommit(junior(), 'src/a.ts', 3);
+    assert.equal(r.signOff(senior()).status, 0);
+    r.git('checkout', '-q', 'main');
+    r.commitAs(junior(), 'chore: main moved\n', { files: { 'other.txt': 'x\n' } });
+    r.git('checkout', '-q', 'feature');
+    const tip = rebaseMerge(r, 'feature');
+    assert.doesNotMatch(r.git('cat-file', 'commit', tip), /gpgsig/, 'the rebased sign-off lost its signature');
+    const { result, json } = audit(r.dir);
+    assert.equal(result.status, 0, show(result));
+    const ai = json!.changes.find(c => c.subject === 'feat: src/a.ts')!;
+    assert.equal(ai.status, 'signed-off');
+    assert.equal(ai.via, 'history');
+    assert.ok(ai.signoffs.some(s => s.verified && s.defects.length === 0));
+
+    // Without the kept sign-off, the rebased copy's missing signature shows.
+    for (const ref of r.git('for-each-ref', '--format=%(refname)', 'refs/ai-provenance/').trim().split('\n'))
+      if (ref) r.git('update-ref', '-d', ref);
+    const without = audit(r.dir);
+    assert.equal(without.result.status, 1, show(without.result));
+    assert.equal(without.json!.changes.find(c => c.subject === 'feat: src/a.ts')!.exceptions[0]!.code, 'unverified');
+  });
+
+  it('a fast-forward keeps the sign-off in the history; one by a key not in the roster is a not-senior exception', () => {
+    const r = repo();
+    r.aiCommit(junior(), 'src/a.ts', 2);
+    assert.equal(r.signOff(senior()).status, 0);
+    r.git('checkout', '-q', 'main');
+    r.git('merge', '-q', '--ff-only', 'feature');
+    r.git('checkout', '-q', 'feature');
+    const bad = r.aiCommit(junior(), 'src/b.ts', 2);
+    r.manualSignoff(outsider(), [bad]);
+    r.git('checkout', '-q', 'main');
+    r.git('merge', '-q', '--ff-only', 'feature');
+    const { result, json } = audit(r.dir);
+    assert.equal(result.status, 1, show(result));
+    assert.equal(json!.changes.find(c => c.subject === 'feat: src/a.ts')!.status, 'signed-off');
+    const ex = json!.changes.find(c => c.id === bad)!;
+    assert.equal(ex.exceptions[0]!.code, 'not-senior');
+    assert.equal(
+      json!.changes.filter(c => c.subject.startsWith('AI sign-off')).length,
+      0,
+      'sign-offs are evidence, not changes',
+    );
+  });
+
+  it('--since and --until select changes by when they landed; bad dates and formats are refused', () => {
+    const r = repo();
+    r.aiCommit(junior(), 'src/a.ts', 2);
+    const first = squashMerge(r, 'feature', 'Old (#1)');
+    r.git('checkout', '-q', '-b', 'f2');
+    r.commitAs(junior(), 'docs: later\n', { files: { 'docs/z.md': 'z\n' } });
+    const second = squashMerge(r, 'f2', 'New (#2)');
+    const landed = (id: string): string => r.git('log', '-1', '--format=%cI', id).trim();
+    const cut = new Date(Date.parse(landed(second)) - 1000).toISOString();
+    // The fixture's base commit carries today's clock; the forge's merges are dated March 2026.
+    const late = audit(r.dir, '--since', cut, '--until', new Date(Date.parse(landed(second)) + 1000).toISOString());
+    assert.equal(late.result.status, 0, show(late.result));
+    assert.deepEqual(
+      late.json!.changes.map(c => c.id),
+      [second],
+    );
+    const early = audit(r.dir, '--until', new Date(Date.parse(landed(first)) + 1000).toISOString());
+    assert.equal(early.result.status, 1);
+    assert.ok(early.json!.changes.some(c => c.id === first));
+    assert.ok(!early.json!.changes.some(c => c.id === second));
+
+    const bad = runCli(['-C', r.dir, 'audit', '--since', 'last tuesday']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--since takes a date, YYYY-MM-DD/);
+    const fmt = runCli(['-C', r.dir, 'audit', '--format', 'pdf']);
+    assert.equal(fmt.status, 2);
+    assert.match(fmt.stderr, /--format takes one of text, json, csv, md/);
+  });
+
+  it('csv and md: one row per change, hostile subjects made inert', () => {
+    const r = repo();
+    r.aiCommit(junior(), 'src/a.ts', 2, '=HYPERLINK("http://x") [click](http://evil) <b>');
+    r.git('checkout', '-q', 'main');
+    r.git('merge', '-q', '--ff-only', 'feature');
+    const csv = runCli(['-C', r.dir, 'audit', '--branch', 'main', '--format', 'csv']);
+    assert.equal(csv.status, 1, show(csv));
+    const rows = csv.stdout.trimEnd().split('\r\n');
+    assert.match(rows[0]!, /^landed_at,change,kind,via,status,subject,/);
+    assert.equal(rows.length, 3, csv.stdout); // header, the base commit, the AI commit
+    assert.match(csv.stdout, /,"'=HYPERLINK\(""http:\/\/x""\) \[click\]\(http:\/\/evil\) <b>",/);
+    const md = runCli(['-C', r.dir, 'audit', '--branch', 'main', '--format', 'md']);
+    assert.equal(md.status, 1, show(md));
+    assert.match(md.stdout, /## Exceptions/);
+    assert.doesNotMatch(md.stdout, /\[click\]\(http/);
+    assert.doesNotMatch(md.stdout, /<b>/);
+  });
+
+  it('a shallow clone is refused with the fix', () => {
+    const r = repo();
+    r.aiCommit(junior(), 'src/a.ts', 2);
+    r.git('checkout', '-q', 'main');
+    r.git('merge', '-q', '--ff-only', 'feature');
+    const shallow = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-shallow-')));
+    dirs.push(shallow);
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${r.dir}`, shallow]);
+    const result = runCli(['-C', shallow, 'audit']);
+    assert.equal(result.status, 3, show(result));
+    assert.match(result.stderr, /shallow.*fetch --unshallow/);
+  });
+});
