@@ -3952,7 +3952,7 @@ var PINNED_CONFIG = [
   "core.bigFileThreshold=512m"
 ];
 var TRAILER_CONFIG = ["-c", "trailer.separators=:", "-c", "core.commentChar=#"];
-var LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%(trailers:only,unfold,separator=%x00)";
+var LOG_FORMAT = "%H%x00%P%x00%T%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%(trailers:only,unfold,separator=%x00)";
 function parseTrailer(text) {
   const colon = text.indexOf(":");
   if (colon <= 0) return void 0;
@@ -3979,11 +3979,12 @@ async function logCommits(root, revisions, logger) {
   );
   if (out === "") return [];
   return out.split("\n").map((line) => {
-    const [id, parents, name, email, time, committed, subject, ...trailers] = line.split("\0");
+    const [id, parents, tree, name, email, time, committed, subject, ...trailers] = line.split("\0");
     if (!id || !isObjectId(id)) throw new Error(`unexpected git log output: ${JSON.stringify(line.slice(0, 200))}`);
     return {
       id,
       parents: parents ? parents.split(" ") : [],
+      tree: tree ?? "",
       author: { name: name ?? "", email: email ?? "" },
       authorTime: Number(time),
       committerTime: Number(committed),

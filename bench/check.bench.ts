@@ -91,7 +91,7 @@ const CHUNK = 10;
  * sign-off per block of the chunk, chained on the chunk's last commit. A sign-off thus sits up to 9 blocks after the
  * commits it signs, as when a senior reviews a busy branch in batches.
  */
-function buildRepository(dir: string, key: string, blocks: number): { base: string; head: string } {
+export function buildRepository(dir: string, key: string, blocks: number): { base: string; head: string } {
   git(dir, ['init', '-q', '-b', 'main']);
   const publicKey = fs.readFileSync(`${key}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
   const roster = `${SENIOR.email} ${publicKey}\n`;
@@ -156,7 +156,7 @@ function buildRepository(dir: string, key: string, blocks: number): { base: stri
 }
 
 /** `git log -p base..head | git patch-id --verbatim`, piped in Node; resolves with the patch-id output's length. */
-function baseline(cwd: string, base: string, head: string): Promise<number> {
+export function baseline(cwd: string, base: string, head: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const log = spawn('git', ['log', '-p', `${base}..${head}`], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
     const patchId = spawn('git', ['patch-id', '--verbatim'], { cwd, stdio: ['pipe', 'pipe', 'inherit'] });

@@ -12,7 +12,7 @@ import {
 } from './base-policy';
 import { defaultBase, whereLinesLanded } from './branch-review';
 import { commitEvidence, commitFacts, hasAiLineEvidence, isReviewed, type CommitEvidence } from './commit-facts';
-import { logCommits, patchIds, scratch, touchedPaths, PATCH_ID_ARGS, type LoggedCommit } from './range';
+import { logCommits, patchIds, scratch, touchedPaths, PATCH_ID_ARGS, type LoggedCommit, type PatchIds } from './range';
 import { checkSignatures } from './signatures';
 import { EVIDENCE_REF_PREFIX } from './evidence';
 import type { Logger } from '../../core/log';
@@ -178,6 +178,41 @@ async function rangePatchIds(
   return result;
 }
 
+/**
+ * The commits among `singles` that change exactly the files some kept branch changes as a whole: the only ones
+ * that can be its squash. One `git diff-tree --stdin` for both sides (names only, no content).
+ */
+async function squashCandidatesOf(
+  root: string,
+  singles: readonly string[],
+  branches: readonly KeptBranch[],
+  logger: Logger,
+): Promise<Set<string>> {
+  const expected = new Set([...singles, ...branches.map(b => b.head)]);
+  const out = await git(['diff-tree', '--stdin', '-r', '--name-only', '--no-renames', '-z'], {
+    cwd: root,
+    input: [...branches.map(b => `${b.head} ${b.from}`), ...singles].join('\n') + '\n',
+    logger,
+  });
+  const files = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const token of out.split('\0')) {
+    if (token === '') continue;
+    if (expected.has(token) && !files.has(token)) {
+      current = [];
+      files.set(token, current);
+    } else current?.push(token);
+  }
+  const key = (id: string): string | undefined => files.get(id)?.sort().join('\0');
+  const wanted = new Set(branches.map(b => key(b.head)).filter((k): k is string => k !== undefined));
+  return new Set(
+    singles.filter(id => {
+      const k = key(id);
+      return k !== undefined && wanted.has(k);
+    }),
+  );
+}
+
 /** The merge base of the branch and each kept head (pooled git calls). */
 async function forkPoints(
   root: string,
@@ -297,23 +332,41 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     return base === undefined ? undefined : policies.get(keys.get(base)!);
   };
 
-  // What each change's commits are, and the candidates for a squash: patch ids of every commit that may be judged.
+  // The notes of every commit that may be judged; a sign-off that changes nothing (its parent's tree) is evidence.
   const sideIds = landings.flatMap(l => l.side.map(c => c.id));
-  const branchCommits = [
-    ...new Set([...singles.map(l => l.commit.id), ...sideIds, ...branches.flatMap(b => b.commits)]),
+  const noteIds = [
+    ...new Set([
+      ...singles.map(l => l.commit.id),
+      ...sideIds,
+      ...branches.flatMap(b => b.commits),
+      ...landings.filter(l => l.side.length > 0).map(l => l.commit.id),
+    ]),
   ];
-  const noteIds = [...branchCommits, ...landings.filter(l => l.side.length > 0).map(l => l.commit.id)];
-  const [patches, notes] = await Promise.all([
-    patchIds(root, [...new Set([...noteIds, ...poolIds])], logger),
+  const isEmpty = (c: LoggedCommit): boolean => {
+    const parent = c.parents.length === 1 ? known(c.parents[0]!) : undefined;
+    return parent !== undefined && parent.tree === c.tree;
+  };
+  const emptySignoff = (c: LoggedCommit): boolean => poolIds.has(c.id) && isEmpty(c);
+  // A squash of a kept branch changes the same files: only such commits need a patch id to be matched.
+  const [notes, squashCandidates] = await Promise.all([
     notesLineSource(root).lines(noteIds),
+    branches.length > 0
+      ? squashCandidatesOf(
+          root,
+          singles.map(l => l.commit.id),
+          branches,
+          logger,
+        )
+      : new Set<string>(),
   ]);
+  const candidatePatches = await patchIds(root, [...squashCandidates], logger);
 
   const bodyClaimed = new Set(
     singles.filter(l => bodyClaimsAi(bodies.get(l.commit.id) ?? '', l.commit.trailers)).map(l => l.commit.id),
   );
   const judge = (commits: readonly LoggedCommit[], onEveryCommit: boolean): Judged['evidence'] =>
     commits
-      .filter(c => !(poolIds.has(c.id) && !patches.ids.has(c.id))) // an empty sign-off is evidence, not a change
+      .filter(c => !emptySignoff(c)) // an empty sign-off is evidence, not a change
       .map(c => commitEvidence(c, touching, notes))
       .filter(x => isReviewed(x, onEveryCommit) || poolIds.has(x.c.id) || bodyClaimed.has(x.c.id));
   const extraOf = (x: CommitEvidence): { signoffWithChanges?: boolean; bodyClaims?: boolean } => ({
@@ -339,7 +392,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     const onEvery =
       policy instanceof PolicyFileError || policy === undefined ? false : policy.policy.trailers.onEveryCommit;
     const merge = l.commit.parents.length > 1;
-    if (!merge && poolIds.has(l.commit.id) && !patches.ids.has(l.commit.id)) continue; // an empty sign-off
+    if (!merge && emptySignoff(l.commit)) continue; // an empty sign-off
     const ownCommits = merge ? l.side : [l.commit];
     const evidence = judge(ownCommits, onEvery);
     if (merge) {
@@ -352,7 +405,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       extra: new Map(evidence.map(x => [x.c.id, extraOf(x)] as const)),
       span: merge && l.commit.parents[0] ? { base: l.commit.parents[0], head: l.commit.id } : undefined,
     };
-    const p = merge ? undefined : patches.ids.get(l.commit.id);
+    const p = merge ? undefined : candidatePatches.ids.get(l.commit.id);
     const matched = p ? (branchesByPatch.get(p) ?? []) : [];
     const ranges = matched.map(b => {
       const ev = judge(
@@ -370,6 +423,20 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     });
     plans.push({ landing: l, policy, own, ranges });
   }
+
+  // Patch ids of every commit judged (and of the squash candidates, computed above).
+  const judgedAll = [
+    ...new Set(plans.flatMap(p => [p.own, ...p.ranges.map(r => r.judged)]).flatMap(j => j.evidence.map(x => x.c.id))),
+  ];
+  const rest = await patchIds(
+    root,
+    judgedAll.filter(id => !candidatePatches.ids.has(id) && !squashCandidates.has(id)),
+    logger,
+  );
+  const patches: PatchIds = {
+    ids: new Map([...candidatePatches.ids, ...rest.ids]),
+    withNul: new Set([...candidatePatches.withNul, ...rest.withNul]),
+  };
 
   // Sign-offs that list a commit to judge, by patch id or commit id; their signatures, once per roster.
   const byPatch = new Map<string, Set<string>>();
@@ -433,10 +500,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       !(p.policy instanceof PolicyFileError) &&
       (p.policy.policy.signoff.ignore.length > 0 || p.policy.policy.signoff.highRisk.length > 0),
   );
-  const judgedIds = plans
-    .flatMap(p => [p.own, ...p.ranges.map(r => r.judged)])
-    .flatMap(j => j.evidence.map(x => x.c.id));
-  const paths = needPaths ? await touchedPaths(root, [...new Set(judgedIds)], logger) : undefined;
+  const paths = needPaths ? await touchedPaths(root, judgedAll, logger) : undefined;
 
   const review = async (judged: Judged, policy: BasePolicy): Promise<ReviewReport> => {
     const landing =
@@ -461,7 +525,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
         parents: c.parents,
         subject: c.subject,
         parsed: parsedOf.get(id)!,
-        empty: !patches.ids.has(id),
+        empty: isEmpty(c),
         signature: checks.get(id) ?? { status: 'not-checked' },
       };
     });

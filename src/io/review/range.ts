@@ -64,6 +64,8 @@ const TRAILER_CONFIG = ['-c', 'trailer.separators=:', '-c', 'core.commentChar=#'
 export interface LoggedCommit {
   id: string;
   parents: string[];
+  /** Its tree: a commit with its parent's tree changes nothing. */
+  tree: string;
   author: Person;
   authorTime: number;
   /** Committer time, seconds since the epoch: when a commit landed where it is (a merge, a squash, a rebase). */
@@ -73,7 +75,7 @@ export interface LoggedCommit {
 }
 
 /** One line per commit: fields NUL-separated, trailers (unfolded, so no newline) NUL-separated at the end. */
-const LOG_FORMAT = '%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%(trailers:only,unfold,separator=%x00)';
+const LOG_FORMAT = '%H%x00%P%x00%T%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%(trailers:only,unfold,separator=%x00)';
 
 function parseTrailer(text: string): Trailer | undefined {
   const colon = text.indexOf(':');
@@ -103,11 +105,12 @@ export async function logCommits(root: string, revisions: readonly string[], log
   );
   if (out === '') return [];
   return out.split('\n').map(line => {
-    const [id, parents, name, email, time, committed, subject, ...trailers] = line.split('\0');
+    const [id, parents, tree, name, email, time, committed, subject, ...trailers] = line.split('\0');
     if (!id || !isObjectId(id)) throw new Error(`unexpected git log output: ${JSON.stringify(line.slice(0, 200))}`);
     return {
       id,
       parents: parents ? parents.split(' ') : [],
+      tree: tree ?? '',
       author: { name: name ?? '', email: email ?? '' },
       authorTime: Number(time),
       committerTime: Number(committed),
