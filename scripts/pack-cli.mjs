@@ -35,7 +35,13 @@ try {
     ...(manifest.bugs ? { bugs: manifest.bugs } : {}),
     ...(manifest.homepage ? { homepage: manifest.homepage } : {}),
     bin: { 'ai-provenance': 'dist/cli.js' },
-    files: ['dist/cli.js', 'dist/cli-cached.js', 'dist/agent-hook.js', 'dist/agent-hook-bundle.js'],
+    files: [
+      'dist/cli.js',
+      'dist/cli-cached.js',
+      'dist/agent-hook.js',
+      'dist/agent-hook-bundle.js',
+      'dist/chart.umd.min.js',
+    ],
     engines: { node: manifest.engines.node },
   };
   writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);

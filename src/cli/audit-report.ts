@@ -57,7 +57,7 @@ export function renderAuditText(doc: AuditDocument): string {
   const lines = [
     `Audit of ${printable(doc.branch.rev)} (${short(doc.branch.id)})${period}: ${t.changes} ${t.changes === 1 ? 'change' : 'changes'}, ` +
       `${t.aiAssisted} AI-assisted, ${t.needSignoff} needed a senior's sign-off, ${t.signedOff} signed off, ${t.exceptions} ${t.exceptions === 1 ? 'exception' : 'exceptions'}.`,
-    `AI lines: ${t.aiLines} written (${t.mixedLines} of them edited by a person too) and ${t.deletedByAi} removed, of ${t.added} added lines the hooks counted.`,
+    `AI lines: ${t.aiLines + t.mixedLines} added (ai=${t.aiLines} mixed=${t.mixedLines}) and ${t.deletedByAi} removed; the changes added ${t.linesAdded} lines in all.`,
     doc.keptRefs > 0
       ? `Kept evidence read: ${doc.keptRefs} refs under refs/ai-provenance/.`
       : `No kept evidence here (refs/ai-provenance/): changes that were squash-merged are judged on their own message. Run '${PRODUCT.cli} notes fetch' first.`,
@@ -77,7 +77,7 @@ export function renderAuditText(doc: AuditDocument): string {
       const who = signersText(c);
       const state = c.status === 'signed-off' ? `signed off by ${who}` : 'no sign-off needed';
       lines.push(
-        `  ${changeLabel(c)}  ai=${c.aiLines} deleted=${c.deletedByAi}  ${toolsText(c.tools) || '-'}  ${state}  ${printable(c.subject)}`,
+        `  ${changeLabel(c)}  ai=${c.aiLines} mixed=${c.mixedLines} deleted=${c.deletedByAi}  ${toolsText(c.tools) || '-'}  ${state}  ${printable(c.subject)}`,
       );
     }
   }

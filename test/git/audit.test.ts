@@ -178,7 +178,7 @@ describe('audit: the rule kept on main after any merge style (real git, real SSH
     assert.match(
       text.stdout,
       new RegExp(
-        `${squash.slice(0, 10)}\\s+squash\\s+ai=4 deleted=0\\s+copilot/inline:4\\s+signed off by senior@example.com`,
+        `${squash.slice(0, 10)}\\s+squash\\s+ai=4 mixed=0 deleted=0\\s+copilot/inline:4\\s+signed off by senior@example.com`,
       ),
     );
   });

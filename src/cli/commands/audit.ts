@@ -1,15 +1,20 @@
+import * as crypto from 'node:crypto';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
 import { PRODUCT } from '../../core/product';
+import { auditCharts } from '../../core/review/audit-charts';
+import { renderAuditHtml } from '../../core/review/audit-html';
 import { auditDocument } from '../../core/review/audit-document';
 import { auditBranch } from '../../io/review/audit';
 import type { Command, CommandContext } from '../command';
-import { ExitCode, UsageError } from '../exit';
+import { EnvironmentError, ExitCode, UsageError } from '../exit';
 import { parseOptions, revision, single } from '../parse-args';
 import { describeException, renderAuditCsv, renderAuditMarkdown, renderAuditText } from '../audit-report';
 
-const FORMATS = ['text', 'json', 'csv', 'md'] as const;
+const FORMATS = ['text', 'json', 'csv', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
-const help = `Usage: ${PRODUCT.cli} audit [--branch REV] [--since DATE] [--until DATE] [--format text|json|csv|md]
+const help = `Usage: ${PRODUCT.cli} audit [--branch REV] [--since DATE] [--until DATE] [--format text|json|csv|md|html]
 
 Shows that the rule was kept on a branch: every change that reached it in the period (each commit of its
 first-parent history, with the commits a merge brought), its AI lines by tool, whether it needed a senior's
@@ -27,7 +32,10 @@ Options:
   --branch REV     the branch to audit (default: origin/HEAD, origin/main, origin/master, main or master, else HEAD)
   --since DATE     only changes that landed on or after DATE (YYYY-MM-DD, UTC, or an ISO 8601 time)
   --until DATE     only changes that landed on or before DATE (a day includes all of it)
-  --format FORMAT  text (default), json (the audit document, "version": 1), csv (one row per change), md
+  --format FORMAT  text (default), json (the audit document, "version": 1), csv (one row per change), md, or
+                   html: one self-contained page with plots (AI share of added lines over time, by tool, model and
+                   folder; sign-off coverage over time; time to sign-off; each senior's review load) that needs
+                   no network to view, e.g. ${PRODUCT.cli} audit --format html > audit.html
 
 Needs the branch's whole history (not a shallow clone).
 
@@ -44,6 +52,18 @@ function parseDate(value: string, option: string, endOfDay: boolean): number {
       `${option} takes a date, YYYY-MM-DD (UTC) or an ISO 8601 time such as 2026-03-31T18:00:00Z (got "${value}")`,
     );
   return Math.floor(ms / 1000) + (day && endOfDay ? 86_399 : 0);
+}
+
+/** Chart.js as the build put it beside the CLI's bundle (scripts/build.mjs). */
+async function readChartJs(): Promise<string> {
+  const file = path.join(__dirname, 'chart.umd.min.js');
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch (error) {
+    throw new EnvironmentError(
+      `the HTML report needs ${file}, which is missing (${(error as NodeJS.ErrnoException).code ?? String(error)}): reinstall ${PRODUCT.npmPackage}, or rebuild (npm run build)`,
+    );
+  }
 }
 
 export const auditCommand: Command = {
@@ -70,13 +90,19 @@ export const auditCommand: Command = {
     });
     const doc = auditDocument(report, describeException);
     const out =
-      format === 'json'
-        ? JSON.stringify(doc, null, 2) + '\n'
-        : format === 'csv'
-          ? renderAuditCsv(doc)
-          : format === 'md'
-            ? renderAuditMarkdown(doc)
-            : renderAuditText(doc);
+      format === 'html'
+        ? renderAuditHtml(doc, auditCharts(doc), {
+            chartJs: { inline: await readChartJs() },
+            nonce: crypto.randomBytes(18).toString('base64'),
+            generatedAt: new Date().toISOString(),
+          })
+        : format === 'json'
+          ? JSON.stringify(doc, null, 2) + '\n'
+          : format === 'csv'
+            ? renderAuditCsv(doc)
+            : format === 'md'
+              ? renderAuditMarkdown(doc)
+              : renderAuditText(doc);
     context.stdout.write(out);
     return doc.totals.exceptions > 0 ? ExitCode.Found : ExitCode.Ok;
   },

@@ -1,6 +1,7 @@
 import {
   setsUpGate,
   showsAi,
+  topFolder,
   type AuditExceptionCode,
   type AuditReport,
   type AuditedChange,
@@ -31,6 +32,8 @@ export interface AuditCommit {
   id: string;
   subject: string;
   author: Person;
+  /** ISO author time (kept by rebase and squash tools: when the code was written). */
+  authoredAt: string;
   /** `valid`, `none`, `failed` (the hook failed), `malformed`. */
   attribution: 'valid' | 'none' | 'failed' | 'malformed';
   added: number | null;
@@ -63,6 +66,14 @@ export interface AuditChange {
   aiLines: number;
   mixedLines: number;
   deletedByAi: number;
+  /** Lines the change added and removed on the branch (git's first-parent diff; binary files count none). */
+  linesAdded: number;
+  linesRemoved: number;
+  /**
+   * Per top-level folder (`(root)` for files at the top): lines added (git's diff) and AI lines (ai + mixed, from the
+   * line-level notes; AI lines of commits without a note are under `(no note)`).
+   */
+  folders: Record<string, { added: number; aiLines: number }>;
   tools: Record<string, number>;
   models: string[];
   commits: AuditCommit[];
@@ -88,6 +99,8 @@ export interface AuditDocument {
     aiLines: number;
     mixedLines: number;
     deletedByAi: number;
+    linesAdded: number;
+    linesRemoved: number;
   };
   changes: AuditChange[];
 }
@@ -109,6 +122,7 @@ function commitOf(c: CommitReview): AuditCommit {
     id: c.commit.id,
     subject: c.commit.subject,
     author: c.commit.author,
+    authoredAt: iso(c.commit.authorTime),
     attribution: a.kind,
     added: v?.added ?? null,
     aiLines: v?.ai ?? null,
@@ -149,6 +163,19 @@ export function auditDocument(
         defects: [...s.defects],
         covers: [...s.covers],
       }));
+    const folders: Record<string, { added: number; aiLines: number }> = {};
+    const folder = (name: string): { added: number; aiLines: number } => (folders[name] ??= { added: 0, aiLines: 0 });
+    for (const [name, added] of Object.entries(ch.diff.folders)) folder(name).added += added;
+    for (const c of commitReviews) {
+      const a = c.commit.attribution;
+      const trailerAi = a.kind === 'valid' ? a.attribution.ai + a.attribution.mixed : 0;
+      let noted = 0;
+      for (const f of c.commit.aiPaths ?? []) {
+        folder(topFolder(f.path)).aiLines += f.aiLines;
+        noted += f.aiLines;
+      }
+      if (trailerAi > noted) folder('(no note)').aiLines += trailerAi - noted;
+    }
     return {
       id: ch.id,
       landedAt: iso(ch.landedAt),
@@ -165,6 +192,9 @@ export function auditDocument(
       aiLines: sum(c => c.aiLines),
       mixedLines: sum(c => c.mixedLines),
       deletedByAi: sum(c => c.deletedByAi),
+      linesAdded: ch.diff.added,
+      linesRemoved: ch.diff.removed,
+      folders,
       tools,
       models: [...new Set(commits.flatMap(c => c.assistedBy))].sort(),
       commits,
@@ -190,6 +220,8 @@ export function auditDocument(
       aiLines: total(c => c.aiLines),
       mixedLines: total(c => c.mixedLines),
       deletedByAi: total(c => c.deletedByAi),
+      linesAdded: total(c => c.linesAdded),
+      linesRemoved: total(c => c.linesRemoved),
     },
     changes,
   };

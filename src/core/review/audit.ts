@@ -215,6 +215,8 @@ export interface AuditedChange {
   base?: string;
   /** The commits of the change judged by the review (the merge's side, or the commit itself). */
   size: number;
+  /** What the change did to the branch: its first-parent diff. */
+  diff: DiffStat;
   /** `history`: judged on the branch's own commits; `kept-branch`: a squash judged on the kept branch it matches. */
   via: 'history' | 'kept-branch';
   kept: KeptBranch[];
@@ -237,4 +239,18 @@ export interface AuditReport {
   changes: AuditedChange[];
   /** Committer time of every sign-off commit a review used (seconds). */
   signoffTimes: Record<string, number>;
+}
+
+/** Lines added and removed by each change (first-parent diff), in total and per top-level folder. */
+export interface DiffStat {
+  added: number;
+  removed: number;
+  /** Top-level folder (`(root)` for files at the top) -> lines added there. */
+  folders: Record<string, number>;
+}
+
+/** The top-level folder of a repository path, `(root)` for a file at the top. */
+export function topFolder(file: string): string {
+  const slash = file.indexOf('/');
+  return slash < 0 ? '(root)' : file.slice(0, slash);
 }

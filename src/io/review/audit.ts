@@ -28,7 +28,9 @@ import {
   type AuditException,
   type AuditReport,
   type AuditedChange,
+  type DiffStat,
   type KeptBranch,
+  topFolder,
 } from '../../core/review/audit';
 import {
   computeReview,
@@ -428,11 +430,18 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   const judgedAll = [
     ...new Set(plans.flatMap(p => [p.own, ...p.ranges.map(r => r.judged)]).flatMap(j => j.evidence.map(x => x.c.id))),
   ];
-  const rest = await patchIds(
-    root,
-    judgedAll.filter(id => !candidatePatches.ids.has(id) && !squashCandidates.has(id)),
-    logger,
-  );
+  const [rest, stats] = await Promise.all([
+    patchIds(
+      root,
+      judgedAll.filter(id => !candidatePatches.ids.has(id) && !squashCandidates.has(id)),
+      logger,
+    ),
+    diffStats(
+      root,
+      plans.map(p => p.landing.commit.id),
+      logger,
+    ),
+  ]);
   const patches: PatchIds = {
     ids: new Map([...candidatePatches.ids, ...rest.ids]),
     withNul: new Set([...candidatePatches.withNul, ...rest.withNul]),
@@ -559,6 +568,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       kind: l.commit.parents.length > 1 ? ('merge' as const) : ('commit' as const),
       ...(base ? { base } : {}),
       size: l.commit.parents.length > 1 ? l.side.length : 1,
+      diff: stats.get(l.commit.id) ?? { added: 0, removed: 0, folders: {} },
     };
     if (plan.policy instanceof PolicyFileError || plan.policy === undefined) {
       // No base (a root commit) or a policy that does not read: judged under no roster, so AI changes are exceptions.
@@ -611,4 +621,43 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
         .map(id => [id, known(id)?.committerTime ?? 0] as const),
     ),
   };
+}
+
+/** `git log --numstat` of the commits (first-parent diff for merges), one git call; binary files count no lines. */
+export async function diffStats(root: string, ids: readonly string[], logger: Logger): Promise<Map<string, DiffStat>> {
+  const result = new Map<string, DiffStat>();
+  if (ids.length === 0) return result;
+  const out = await git(
+    [
+      'log',
+      '--stdin',
+      '--no-walk=unsorted',
+      '--no-show-signature',
+      '--numstat',
+      '-z',
+      '--no-renames',
+      '--diff-merges=first-parent',
+      '--format=%x00%H',
+    ],
+    { cwd: root, input: `${ids.join('\n')}\n`, logger },
+  );
+  const tokens = out.split('\0');
+  let current: DiffStat | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token === '' && i + 1 < tokens.length && isObjectId(tokens[i + 1]!)) {
+      current = { added: 0, removed: 0, folders: {} };
+      result.set(tokens[i + 1]!, current);
+      i++;
+      continue;
+    }
+    const m = /^\n?(\d+|-)\t(\d+|-)\t(.+)$/s.exec(token);
+    if (!m || !current) continue;
+    const added = m[1] === '-' ? 0 : Number(m[1]);
+    current.added += added;
+    current.removed += m[2] === '-' ? 0 : Number(m[2]);
+    const folder = topFolder(m[3]!);
+    current.folders[folder] = (current.folders[folder] ?? 0) + added;
+  }
+  return result;
 }
