@@ -10,6 +10,7 @@ import { Decorations } from './views/decorations';
 import { GitHooksSetup } from './commands/git-hooks';
 import { CommandLine } from './commands/command-line';
 import { PacketDocuments } from './views/packet-document';
+import { AuditDashboard } from './views/audit-dashboard';
 import { Commands, ContextKeys, ViewContainers, type CommandId } from './platform/ids';
 import { detectAcceptKeys } from './tracking/accept-keys';
 import type { AcceptKeyFeatures } from '../core/accept-keys';
@@ -121,7 +122,8 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   services = { tracker };
   const commandLine = new CommandLine(context, logger);
   const packets = new PacketDocuments();
-  context.subscriptions.push(packets);
+  const dashboard = new AuditDashboard(context.extensionUri, logger);
+  context.subscriptions.push(packets, dashboard);
   const hooks = new GitHooksSetup(context, logger, root => commandLine.announceHooksInstalled(root));
   const agentSpool = new AgentSpoolWatcher(tracker, logger);
   context.subscriptions.push(hooks, agentSpool);
@@ -294,6 +296,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       await createStarterPolicy(root);
     },
     [Commands.addTrailersToCommitMessage]: () => addTrailers(),
+    [Commands.openAuditDashboard]: () => dashboard.open(currentFolder(), settings.values.baseBranch || undefined),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));

@@ -111,7 +111,9 @@ const SCRIPT = `
     { label: 'changes', data: charts.reviewerLoad.map(function (r) { return r.changes; }), backgroundColor: color('--human') } ] },
     options: { indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } } });
   window.auditCharts = made;
-  document.body.setAttribute('data-rendered', String(Object.keys(made).length));
+  var drawn = Object.keys(made).length;
+  document.body.setAttribute('data-rendered', String(drawn));
+  if (typeof acquireVsCodeApi === 'function') acquireVsCodeApi().postMessage({ rendered: drawn });
 })();
 `;
 

@@ -25,6 +25,7 @@ export const Commands = {
   signOff: 'aiProvenance.signOff',
   createStarterPolicy: 'aiProvenance.createStarterPolicy',
   openCommitChange: 'aiProvenance.openCommitChange',
+  openAuditDashboard: 'aiProvenance.openAuditDashboard',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -192,6 +192,34 @@ describe('senior sign-off from the editor', function () {
         api.signoffRows().join('\n'),
       );
       assert.equal(spawnSync(process.execPath, [cli, 'check', '--base', 'main'], { cwd: root }).status, 0);
+
+      // The branch merges (a merge commit, the branch deleted); the audit dashboard, opened from the sidebar's
+      // title bar, shows main's history with the signed-off change and draws its plots in the webview.
+      git('switch', '-q', 'main');
+      git('merge', '-q', '--no-ff', '--no-gpg-sign', '-m', 'Merge feature/discount', 'feature/discount');
+      git('branch', '-q', '-D', 'feature/discount');
+      const shown = await vscode.commands.executeCommand<{
+        branch: { rev: string };
+        totals: Record<string, number>;
+        rendered?: number;
+      }>(Commands.openAuditDashboard);
+      assert.ok(shown, 'the dashboard did not open');
+      assert.equal(shown.rendered, 7, 'the webview drew its seven plots');
+      const audit = spawnSync(process.execPath, [cli, 'audit', '--branch', shown.branch.rev, '--format', 'json'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      assert.equal(audit.status, 0, audit.stderr);
+      assert.deepEqual(shown.totals, (JSON.parse(audit.stdout) as { totals: Record<string, number> }).totals);
+      assert.equal(shown.totals.signedOff, 1);
+      assert.ok(
+        vscode.window.tabGroups.all
+          .flatMap(g => g.tabs)
+          .some(
+            t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('aiProvenance.auditDashboard'),
+          ),
+        'a dashboard tab is open',
+      );
     } finally {
       github.close();
       for (const k of ['aiProvenance.github.apiUrl', 'aiProvenance.baseBranch'])
