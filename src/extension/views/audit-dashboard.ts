@@ -4,7 +4,7 @@ import type { Logger } from '../../core/log';
 import { auditCharts } from '../../core/review/audit-charts';
 import { auditDocument, type AuditDocument } from '../../core/review/audit-document';
 import { renderAuditHtml } from '../../core/review/audit-html';
-import { describeException } from '../../cli/audit-report';
+import type { AuditException, AuditedChange } from '../../core/review/audit';
 import { auditBranch } from '../../io/review/audit';
 import { Disposable } from '../platform/lifecycle';
 
@@ -17,6 +17,41 @@ export interface AuditDashboardResult {
 }
 
 const VIEW_TYPE = 'aiProvenance.auditDashboard';
+
+/** An exception in words, for the dashboard's table (the CLI has its own, longer words). */
+function describe(change: AuditedChange, e: AuditException): string {
+  const commit = (e.commit ?? change.id).slice(0, 10);
+  switch (e.code) {
+    case 'no-signoff':
+      return vscode.l10n.t('AI-assisted commit {0} has no sign-off.', commit);
+    case 'unverified':
+      return vscode.l10n.t(
+        'A sign-off claims commit {0} but does not count (unsigned, bad signature or malformed).',
+        commit,
+      );
+    case 'not-senior':
+      return vscode.l10n.t(
+        'Commit {0} was signed off with a key the roster of its base does not list for the reviewer.',
+        commit,
+      );
+    case 'stale':
+      return vscode.l10n.t('Commit {0} changed after it was signed off.', commit);
+    case 'no-provenance':
+      return vscode.l10n.t('Commit {0} was made without the provenance hooks, and nobody signed it off.', commit);
+    case 'no-roster':
+      return vscode.l10n.t(
+        'Commit {0} is AI-assisted and its base had no roster, so nobody could sign it off.',
+        commit,
+      );
+    case 'evidence-mismatch':
+      return vscode.l10n.t(
+        'The message of {0} says an AI took part, but the kept branch that matches its code has no signed-off AI commit.',
+        commit,
+      );
+    case 'bad-policy':
+      return vscode.l10n.t('The policy at its base does not read: {0}', change.policyProblem ?? '');
+  }
+}
 
 /**
  * The audit (`ai-provenance audit --format html`) over the current repository, in a webview: the same page, with
@@ -54,7 +89,7 @@ export class AuditDashboard extends Disposable {
         async () =>
           auditDocument(
             await auditBranch({ cwd: folder, ...(branch ? { branch } : {}), logger: this.logger }),
-            describeException,
+            describe,
           ),
       );
     } catch (error) {
