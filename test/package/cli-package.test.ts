@@ -65,6 +65,7 @@ describe('the npm package ai-provenance-cli', function () {
       'package/README.md',
       'package/dist/agent-hook-bundle.js',
       'package/dist/agent-hook.js',
+      'package/dist/chart.umd.min.js',
       'package/dist/cli-cached.js',
       'package/dist/cli.js',
       'package/package.json',
@@ -153,6 +154,16 @@ describe('the npm package ai-provenance-cli', function () {
       assert.equal(check.status, 1, `${check.stdout}\n${check.stderr}`);
       assert.match(check.stdout, /pending\s+[0-9a-f]+\s+Add discount/);
       assert.match(check.stdout, /FAILED: 1 of 1 AI-assisted commits are not signed off/);
+
+      // The audit of the branch as if it had landed, and its HTML report with the Chart.js the package ships.
+      const audit = run(['audit', '--branch', 'HEAD', '--format', 'html'], repo.dir);
+      assert.equal(audit.status, 1, audit.stderr);
+      assert.match(audit.stdout, /Chart\.js v4/);
+      assert.match(
+        audit.stdout,
+        /<b>no-roster<\/b>: [0-9a-f]{10} \(ai=3 mixed=0\)/,
+        'no roster here: nobody could sign it',
+      );
     } finally {
       repo.dispose();
     }
