@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli, TempRepo } from '../support/git-fixture';
+import { gitlabJob, runJob, runnerBin } from '../support/ci-recipe';
 import { junior, outsider, senior, show, signoffReposPerTest, type SignoffRepo } from '../support/signoff-fixture';
 
 /**
@@ -280,6 +281,19 @@ describe('audit: the rule kept on main after any merge style (real git, real SSH
     const without = audit(r.dir);
     assert.equal(without.result.status, 1, show(without.result));
     assert.equal(without.json!.changes.find(c => c.subject === 'feat: src/a.ts')!.exceptions[0]!.code, 'unverified');
+
+    // An AI change nobody signed off, rebase-merged: an exception.
+    r.git('checkout', '-q', '-b', 'unsigned');
+    const raw = r.aiCommit(junior(), 'src/u.ts', 2, 'feat: unsigned');
+    r.git('checkout', '-q', 'main');
+    r.commitAs(junior(), 'chore: main moved again\n', { files: { 'other2.txt': 'y\n' } });
+    rebaseMerge(r, 'unsigned');
+    const unsigned = audit(r.dir).json!.changes.find(c => c.subject === 'feat: unsigned')!;
+    assert.notEqual(unsigned.id, raw, 'the forge made a new commit');
+    assert.deepEqual(
+      unsigned.exceptions.map(e => e.code),
+      ['no-signoff'],
+    );
   });
 
   it('a fast-forward keeps the sign-off in the history; one by a key not in the roster is a not-senior exception', () => {
@@ -350,6 +364,50 @@ describe('audit: the rule kept on main after any merge style (real git, real SSH
     assert.match(md.stdout, /## Exceptions/);
     assert.doesNotMatch(md.stdout, /\[click\]\(http/);
     assert.doesNotMatch(md.stdout, /<b>/);
+  });
+
+  it('the scheduled GitLab audit job of docs/ci.md runs as written: passes on kept evidence, fails on an unsigned squash', () => {
+    const job = gitlabJob('The audit on a schedule');
+    assert.deepEqual(job.under('rules'), ['- if: $CI_PIPELINE_SOURCE == "schedule"']);
+    assert.deepEqual(job.under('variables'), ['GIT_DEPTH: "0"']);
+    assert.deepEqual(job.under('paths'), ['- ai-signoff-audit.html']);
+    const r = repo();
+    const bare = bareRemote(r);
+    r.aiCommit(junior(), 'src/a.ts', 3);
+    assert.equal(r.signOff(senior()).status, 0);
+    r.git('push', '-q', 'origin', 'feature:refs/merge-requests/1/head');
+    squashMerge(r, 'feature', 'Add a');
+    r.git('push', '-q', 'origin', 'main');
+    assert.equal(r.cli(['notes', 'push']).status, 0);
+
+    // As a runner checks out a scheduled pipeline: the default branch only, no kept refs.
+    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-audit-job-')));
+    dirs.push(tmp);
+    const work = path.join(tmp, 'work');
+    execFileSync('git', ['clone', '-q', '--single-branch', '--branch', 'main', bare, work], { stdio: 'ignore' });
+    const npmLog = path.join(tmp, 'npm.log');
+    const bin = runnerBin(tmp, npmLog);
+    const vars = { CI_PIPELINE_SOURCE: 'schedule', CI_DEFAULT_BRANCH: 'main', AUDIT_SINCE: '2026-01-01' };
+    const passed = runJob(job, work, bin, vars);
+    assert.equal(passed.status, 0, show(passed));
+    assert.match(passed.stdout, /1 AI-assisted, 1 needed a senior's sign-off, 1 signed off, 0 exceptions/);
+    assert.deepEqual(
+      fs.readFileSync(npmLog, 'utf8').trim().split('\n')[0],
+      '["install","-g","ai-provenance-cli@0.1.0"]',
+    );
+    assert.match(fs.readFileSync(path.join(work, 'ai-signoff-audit.html'), 'utf8'), /<title>AI sign-off audit: /);
+
+    // A squash nobody signed off reaches main: the next scheduled run fails, and still writes the report.
+    r.git('checkout', '-q', '-b', 'two');
+    r.aiCommit(junior(), 'src/b.ts', 2, 'feat: unsigned');
+    squashMerge(r, 'two', 'Add b (#2)');
+    r.git('push', '-q', 'origin', 'main');
+    execFileSync('git', ['-C', work, 'pull', '-q', '--ff-only', 'origin', 'main'], { stdio: 'ignore' });
+    fs.rmSync(path.join(work, 'ai-signoff-audit.html'));
+    const failed = runJob(job, work, bin, vars);
+    assert.equal(failed.status, 1, show(failed));
+    assert.match(failed.stdout, /1 exception\./);
+    assert.match(fs.readFileSync(path.join(work, 'ai-signoff-audit.html'), 'utf8'), /<b>no-signoff<\/b>/);
   });
 
   it('a shallow clone is refused with the fix', () => {

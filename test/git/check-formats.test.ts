@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { visible } from '../../src/cli/ci-reports';
-import { cliPath, repoRoot, runCli, type CliResult } from '../support/git-fixture';
+import { repoRoot, runCli, type CliResult } from '../support/git-fixture';
+import { gitlabJob, runJob, runnerBin } from '../support/ci-recipe';
 import {
   agentTraceNote,
   envAs,
@@ -503,39 +504,14 @@ describe('check --format gitlab|junit|sarif and --output (real git, schemas)', (
   });
 
   it('the GitLab CI job of docs/ci.md runs as written: reports for the merge request, exit 1 until a senior signs off', () => {
-    const doc = fs.readFileSync(path.join(repoRoot, 'docs', 'ci.md'), 'utf8');
-    const start = doc.indexOf('\n## GitLab CI\n');
-    assert.ok(start >= 0, 'docs/ci.md has a "GitLab CI" section');
-    const section = doc.slice(start, doc.indexOf('\n## ', start + 1));
-    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
-    assert.ok(yaml, 'the section holds a yaml block');
-    const lines = yaml.split('\n');
-    /** The lines indented under `key:` (the first such key). */
-    const under = (key: string): string[] => {
-      const at = lines.findIndex(l => new RegExp(`^\\s*${key}:\\s*$`).test(l));
-      assert.ok(at >= 0, `the job has ${key}:`);
-      const indent = lines[at]!.search(/\S/);
-      const body: string[] = [];
-      for (const line of lines.slice(at + 1)) {
-        if (line.trim() === '') continue;
-        if (line.search(/\S/) <= indent) break;
-        body.push(line.trim());
-      }
-      return body;
-    };
+    const job = gitlabJob('GitLab CI');
+    const { yaml, under, script } = job;
     assert.match(yaml, /^ {2}image: node:20$/m);
     assert.deepEqual(under('rules'), ['- if: $CI_PIPELINE_SOURCE == "merge_request_event"']);
     assert.deepEqual(under('variables'), ['GIT_DEPTH: "0"']);
     assert.match(under('artifacts').join('\n'), /^when: always$/m);
     const reports = Object.fromEntries(under('reports').map(l => l.split(/:\s+/) as [string, string]));
     assert.deepEqual(Object.keys(reports).sort(), ['codequality', 'junit']);
-    const script = under('script').map(line => {
-      assert.ok(line.startsWith('- '), line);
-      const command = line.slice(2);
-      // Plain YAML scalars only, so that YAML reads each line exactly as written here.
-      assert.doesNotMatch(command, /^[-?:,[\]{}#&*!|>'"%@`]|: | #/, `"${command}" is not a plain YAML scalar`);
-      return command;
-    });
     assert.equal(script[0], 'npm install -g ai-provenance-cli@0.1.0');
 
     // The merge request: a feature branch with an AI commit nobody signed off, pushed to a real (bare) origin.
@@ -555,44 +531,17 @@ describe('check --format gitlab|junit|sarif and --output (real git, schemas)', (
     assert.equal(hasMain(), false, 'the target branch is not there before the job fetches it');
 
     // PATH: `npm` a stub that records what it is asked and installs nothing; `ai-provenance` the built CLI.
-    const bin = path.join(tmp, 'bin');
-    fs.mkdirSync(bin);
     const npmLog = path.join(tmp, 'npm.log');
-    fs.writeFileSync(
-      path.join(bin, 'npm'),
-      [
-        '#!/usr/bin/env node',
-        "require('node:fs').appendFileSync(process.env.NPM_STUB_LOG, JSON.stringify(process.argv.slice(2)) + '\\n');",
-        "if (process.argv[2] === 'install' && process.argv.includes('-g')) process.exit(0);",
-        "console.error('npm stub: only install -g is expected');",
-        'process.exit(1);',
-        '',
-      ].join('\n'),
-      { mode: 0o755 },
-    );
-    fs.symlinkSync(cliPath, path.join(bin, 'ai-provenance'));
-    const runJob = (commitSha: string): CliResult => {
-      const job = spawnSync('sh', ['-e', '-c', script.join('\n')], {
-        cwd: work,
-        encoding: 'utf8',
-        timeout: 120000,
-        env: {
-          ...process.env,
-          PATH: [bin, path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
-          NPM_STUB_LOG: npmLog,
-          CI: 'true',
-          GITLAB_CI: 'true',
-          CI_PROJECT_DIR: work,
-          CI_PIPELINE_SOURCE: 'merge_request_event',
-          CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
-          CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'feature',
-          CI_COMMIT_SHA: commitSha,
-        },
+    const bin = runnerBin(tmp, npmLog);
+    const runMrJob = (commitSha: string): CliResult =>
+      runJob(job, work, bin, {
+        CI_PIPELINE_SOURCE: 'merge_request_event',
+        CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
+        CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'feature',
+        CI_COMMIT_SHA: commitSha,
       });
-      return { status: job.status, stdout: job.stdout, stderr: job.stderr };
-    };
 
-    const open = runJob(head);
+    const open = runMrJob(head);
     assert.equal(open.status, 1, show(open));
     assert.equal(hasMain(), true, 'the job fetched the target branch');
     assert.deepEqual(fs.readFileSync(npmLog, 'utf8'), '["install","-g","ai-provenance-cli@0.1.0"]\n');
@@ -611,7 +560,7 @@ describe('check --format gitlab|junit|sarif and --output (real git, schemas)', (
     });
     assert.equal(signed.status, 0, show(signed));
     const tip = execFileSync('git', ['-C', work, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-    const passed = runJob(tip);
+    const passed = runMrJob(tip);
     assert.equal(passed.status, 0, show(passed));
     assert.deepEqual(validGitlab(fs.readFileSync(path.join(work, reports.codequality!), 'utf8')), []);
     const after = validJunit(fs.readFileSync(path.join(work, reports.junit!), 'utf8'));
