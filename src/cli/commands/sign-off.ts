@@ -24,7 +24,9 @@ is being signed (commits, patch ids, AI lines), then makes an empty commit signe
 
 Your key (git config user.signingkey) must be listed in .ai-provenance/allowed_signers at the base; the address
 it is listed under becomes the Reviewed-by address. Your own commits are left out unless the policy allows self
-sign-off. Push the branch afterwards so CI sees the sign-off.
+sign-off. Push the branch afterwards so CI sees the sign-off. The sign-off is also kept at
+refs/ai-provenance/signoffs/<commit>, so that it (and the commits it reviewed) outlives a squash or rebase merge
+and the branch's deletion: '${PRODUCT.cli} notes push' sends it, '${PRODUCT.cli} audit' reads it.
 
 Options:
   --base REV       the branch's base (default: origin/HEAD, origin/main, origin/master, main or master)
@@ -159,7 +161,8 @@ export const signOffCommand: Command = {
       );
     }
     context.stdout.write(
-      `Signed off in ${commit} (${verified.fingerprint ?? plan.signer.fingerprint}). Push the branch so CI sees it.\n`,
+      `Signed off in ${commit} (${verified.fingerprint ?? plan.signer.fingerprint}). Push the branch so CI sees it, ` +
+        `and run '${PRODUCT.cli} notes push' so the sign-off is kept after a squash or rebase merge.\n`,
     );
     return ExitCode.Ok;
   },

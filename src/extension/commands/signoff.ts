@@ -181,7 +181,7 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
     } else {
       void vscode.window.showInformationMessage(
         vscode.l10n.t(
-          'Signed off {0} commit(s) in {1}. Push the branch so CI sees it.',
+          "Signed off {0} commit(s) in {1}. Push the branch so CI sees it, and run 'ai-provenance notes push' so the sign-off is kept after a squash or rebase merge.",
           plan.targets.length,
           commit.slice(0, 12),
         ),
