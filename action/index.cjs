@@ -3228,6 +3228,7 @@ function loadRoster(text) {
 // src/core/formats/signoff-message.ts
 var REVIEWED_BY = "Reviewed-by";
 var AI_SIGNOFF = "AI-Signoff";
+var AI_SIGNOFF_RANGE = "AI-Signoff-Range";
 var OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 function isObjectId(value) {
   return OBJECT_ID.test(value);
@@ -3291,7 +3292,9 @@ function interpretSignoff(subject, trailers) {
       problems.push({ code: "reviewer-malformed", value: reviewers[0] });
     }
   }
-  return { ...reviewer ? { reviewer } : {}, entries, problems };
+  const ranges = trailerValues(trailers, AI_SIGNOFF_RANGE).map((v) => v.trim().split(/ +/));
+  const range2 = ranges.length === 1 && ranges[0].length === 3 && ranges[0].every(isObjectId) ? { patchId: ranges[0][0], from: ranges[0][1], to: ranges[0][2] } : void 0;
+  return { ...reviewer ? { reviewer } : {}, entries, ...range2 ? { range: range2 } : {}, problems };
 }
 
 // src/io/git/parse.ts
@@ -3945,6 +3948,8 @@ var PATCH_DIFF_ARGS = [
 ];
 var PINNED_CONFIG = [
   "-c",
+  "log.showRoot=true",
+  "-c",
   "diff.relative=false",
   "-c",
   "diff.suppressBlankEmpty=false",
@@ -4049,6 +4054,8 @@ async function touchedPaths(root, commits, logger = nullLogger) {
   if (commits.length === 0) return result;
   const out = await git(
     [
+      "-c",
+      "log.showRoot=true",
       "log",
       "--stdin",
       "--no-walk=unsorted",
@@ -4766,6 +4773,7 @@ function commitFacts(x, loaded, extra = {}) {
     ...x.noteRemovedLines !== void 0 ? { noteRemovedLines: x.noteRemovedLines } : {},
     ...extra.signoffWithChanges ? { signoffWithChanges: true } : {},
     ...extra.bodyClaims ? { bodyClaims: true } : {},
+    ...extra.gateSetup ? { gateSetup: true } : {},
     ...patchId ? { patchId } : {},
     ...legacyPatchId && legacyPatchId !== patchId ? { legacyPatchId } : {},
     ...loaded.patches.withNul.has(c.id) ? { patchHasNul: true } : {},

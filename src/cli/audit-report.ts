@@ -22,6 +22,10 @@ export function describeException(change: AuditedChange, e: AuditException): str
       return `${about}: its message says an AI took part, but the kept branch whose change it is has no AI commit a senior signed off`;
     case 'no-provenance':
       return `${about}: made without the provenance hooks (the policy asks every commit for an AI-Attribution trailer), and no senior signed it off`;
+    case 'stale':
+      if (change.via === 'kept-branch' && e.commit === change.id)
+        return `${short(change.id)}: the branch it squashes was signed off, but not as it was merged: no sign-off records this whole change (commits came after the last one); a senior signs off again before the merge, or merge with a merge commit`;
+      return `${about}: ${c ? stateReason(c, signoffs) : e.code}`;
     case 'no-signoff':
       return `${about}: no sign-off found${change.kind === 'commit' && change.via === 'history' ? ' (if it was squash-merged, fetch the kept evidence: ' + PRODUCT.cli + ' notes fetch)' : ''}${c && c.state === 'requested' ? `; ${stateReason(c, signoffs)}` : ''}`;
     default:

@@ -43,14 +43,23 @@ Exit codes: 0 no exception; 1 at least one exception (listed); 2 bad usage; 3 gi
 shallow clone: the message says how to fix it) or ssh-keygen is missing.
 `;
 
-/** Seconds since the epoch of a --since/--until value; a bare date is the start (or, for until, the end) of that UTC day. */
+/**
+ * Seconds since the epoch of a --since/--until value: a bare date is the start (or, for until, the end) of that UTC
+ * day; a time must say its zone. A date that does not exist (2026-02-30) is refused, not rolled over.
+ */
 function parseDate(value: string, option: string, endOfDay: boolean): number {
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const ms = Date.parse(day ? `${value}T00:00:00Z` : value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms))
+  const refuse = (): never => {
     throw new UsageError(
-      `${option} takes a date, YYYY-MM-DD (UTC) or an ISO 8601 time such as 2026-03-31T18:00:00Z (got "${value}")`,
+      `${option} takes a date, YYYY-MM-DD (UTC) or an ISO 8601 time with its zone such as 2026-03-31T18:00:00Z (got "${value}")`,
     );
+  };
+  const day = /^(\d{4}-\d{2}-\d{2})$/.exec(value);
+  const time = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(value);
+  if (!day && !time) return refuse();
+  const date = (day ?? time)![1]!;
+  const ms = Date.parse(day ? `${date}T00:00:00Z` : value);
+  if (Number.isNaN(ms) || new Date(Date.parse(`${date}T00:00:00Z`)).toISOString().slice(0, 10) !== date)
+    return refuse();
   return Math.floor(ms / 1000) + (day && endOfDay ? 86_399 : 0);
 }
 

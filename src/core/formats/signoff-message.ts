@@ -16,6 +16,8 @@
 export const SIGNOFF_SUBJECT_PREFIX = 'AI sign-off: ';
 export const REVIEWED_BY = 'Reviewed-by';
 export const AI_SIGNOFF = 'AI-Signoff';
+/** Since 0.2: the whole change the branch made when it was signed off, `<patch-id> <from> <to>`. */
+export const AI_SIGNOFF_RANGE = 'AI-Signoff-Range';
 
 export interface Person {
   readonly name: string;
@@ -25,6 +27,16 @@ export interface Person {
 export interface SignoffEntry {
   readonly patchId: string;
   readonly commitId: string;
+}
+
+/**
+ * The branch's whole change when it was signed off: the patch id of `git diff <from> <to>` (from: where the branch
+ * left its base, their merge base; to: the sign-off's parent). A squash merge of exactly that branch has this patch id.
+ */
+export interface SignoffRange {
+  readonly patchId: string;
+  readonly from: string;
+  readonly to: string;
 }
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -95,6 +107,7 @@ export function formatSignoffMessage(input: {
   reviewer: Person;
   entries: readonly SignoffEntry[];
   comment?: string;
+  range?: SignoffRange;
 }): string {
   const name = cleanName(input.reviewer.name);
   const email = input.reviewer.email;
@@ -103,10 +116,13 @@ export function formatSignoffMessage(input: {
     if (!isObjectId(e.patchId) || !isObjectId(e.commitId))
       throw new Error(`bad sign-off entry ${e.patchId} ${e.commitId}`);
   }
+  const range = input.range;
+  if (range && ![range.patchId, range.from, range.to].every(isObjectId)) throw new Error('bad sign-off range');
   const comment = cleanComment(input.comment);
   const trailers = [
     `${REVIEWED_BY}: ${name ? `${name} ` : ''}<${email}>`,
     ...input.entries.map(e => `${AI_SIGNOFF}: ${e.patchId} ${e.commitId}`),
+    ...(range ? [`${AI_SIGNOFF_RANGE}: ${range.patchId} ${range.from} ${range.to}`] : []),
   ];
   return [signoffSubject(input.entries.length), '', ...(comment ? [comment, ''] : []), ...trailers].join('\n') + '\n';
 }
@@ -134,6 +150,8 @@ export type SignoffMessageProblem =
 export interface ParsedSignoff {
   readonly reviewer?: Person;
   readonly entries: readonly SignoffEntry[];
+  /** The `AI-Signoff-Range` (since 0.2), when there is exactly one well-formed one; it never makes a problem. */
+  readonly range?: SignoffRange;
   /** Empty when the message is a well-formed sign-off. */
   readonly problems: readonly SignoffMessageProblem[];
 }
@@ -177,5 +195,10 @@ export function interpretSignoff(subject: string, trailers: readonly Trailer[]):
       problems.push({ code: 'reviewer-malformed', value: reviewers[0]! });
     }
   }
-  return { ...(reviewer ? { reviewer } : {}), entries, problems };
+  const ranges = trailerValues(trailers, AI_SIGNOFF_RANGE).map(v => v.trim().split(/ +/));
+  const range =
+    ranges.length === 1 && ranges[0]!.length === 3 && ranges[0]!.every(isObjectId)
+      ? { patchId: ranges[0]![0]!, from: ranges[0]![1]!, to: ranges[0]![2]! }
+      : undefined;
+  return { ...(reviewer ? { reviewer } : {}), entries, ...(range ? { range } : {}), problems };
 }

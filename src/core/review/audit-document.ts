@@ -52,7 +52,10 @@ export interface AuditCommit {
 
 export interface AuditChange {
   id: string;
+  /** Its committer time, ISO. */
   landedAt: string;
+  /** The committer time contradicts the history's order by more than a day: the change is listed in every period. */
+  timeOutOfOrder: boolean;
   subject: string;
   author: Person;
   kind: AuditedChange['kind'];
@@ -179,6 +182,7 @@ export function auditDocument(
     return {
       id: ch.id,
       landedAt: iso(ch.landedAt),
+      timeOutOfOrder: ch.timeOutOfOrder === true,
       subject: ch.subject,
       author: ch.author,
       kind: ch.kind,

@@ -39,6 +39,30 @@ export function landingsOf(
   });
 }
 
+/** How far apart two machines' clocks may be before a committer time counts as out of order: one day. */
+export const CLOCK_SKEW_SECONDS = 86_400;
+
+/**
+ * Positions (in a first-parent history, oldest first) whose committer time contradicts the order: earlier than a
+ * change that landed before it, or later than one that landed after it, by more than the clock skew. Such a time
+ * says nothing about when the change landed, so a period cannot leave it out.
+ */
+export function timesOutOfOrder(times: readonly number[]): Set<number> {
+  const out = new Set<number>();
+  const minAfter: number[] = new Array<number>(times.length);
+  let min = Infinity;
+  for (let i = times.length - 1; i >= 0; i--) {
+    minAfter[i] = min;
+    min = Math.min(min, times[i]!);
+  }
+  let max = -Infinity;
+  times.forEach((t, i) => {
+    if (t < max - CLOCK_SKEW_SECONDS || t > minAfter[i]! + CLOCK_SKEW_SECONDS) out.add(i);
+    max = Math.max(max, t);
+  });
+  return out;
+}
+
 /** An `AI-Attribution` or `Assisted-by` value that says an AI took part. */
 function claimsAi(key: string, value: string): boolean {
   if (key.toLowerCase() === ASSISTED_BY.toLowerCase()) return value.trim() !== '';
@@ -52,15 +76,20 @@ function claimsAi(key: string, value: string): boolean {
 }
 
 /**
- * Whether a commit message holds `AI-Attribution` or `Assisted-by` lines that say an AI took part outside its
- * trailer block (`trailers`, as git parsed them): what a squash merge does to the branch's trailers (GitHub lists
- * the squashed messages in the body). A line may be indented or bulleted.
+ * Whether a commit message holds lines that say an AI took part outside its trailer block (`trailers`, as git parsed
+ * them): `AI-Attribution` with AI lines, `Assisted-by`, or a `Co-authored-by` that `isAgent` takes for an AI agent.
+ * That is what a squash merge does to the branch's trailers (GitHub lists the squashed messages in the body). A line
+ * may be indented or bulleted.
  */
-export function bodyClaimsAi(message: string, trailers: readonly Trailer[]): boolean {
+export function bodyClaimsAi(
+  message: string,
+  trailers: readonly Trailer[],
+  isAgent: (coAuthor: string) => boolean = () => false,
+): boolean {
   const inBlock = new Map<string, number>();
   const keyOf = (k: string, v: string): string => `${k.toLowerCase()}\0${v.trim()}`;
   for (const t of trailers) inBlock.set(keyOf(t.key, t.value), (inBlock.get(keyOf(t.key, t.value)) ?? 0) + 1);
-  const pattern = new RegExp(`^\\s*(?:[*-]\\s+)?(${AI_ATTRIBUTION}|${ASSISTED_BY})\\s*:(.*)$`, 'i');
+  const pattern = new RegExp(`^\\s*(?:[*-]\\s+)?(${AI_ATTRIBUTION}|${ASSISTED_BY}|Co-authored-by)\\s*:(.*)$`, 'i');
   for (const line of message.split('\n')) {
     const m = pattern.exec(line);
     if (!m) continue;
@@ -70,7 +99,7 @@ export function bodyClaimsAi(message: string, trailers: readonly Trailer[]): boo
       inBlock.set(k, left - 1);
       continue;
     }
-    if (claimsAi(m[1]!, m[2]!)) return true;
+    if (m[1]!.toLowerCase() === 'co-authored-by' ? isAgent(m[2]!.trim()) : claimsAi(m[1]!, m[2]!)) return true;
   }
   return false;
 }
@@ -113,12 +142,14 @@ function exceptionOf(c: CommitReview): AuditExceptionCode {
 }
 
 /**
- * The commit that first lists the seniors (its base has no roster) and shows no sign of AI: the rule starts there,
- * nobody could have signed it, and it is not an exception. Removing the roster later is a policy change judged by
- * the roster it removes.
+ * The commit that first lists the seniors (its base has no roster, and every other change of the roster in the
+ * history descends from it) and shows no sign of AI: the rule starts there, nobody could have signed it, and it is
+ * not an exception. A roster added again after one was removed, or added on a side branch next to another, is not.
  */
 export function setsUpGate(c: CommitReview): boolean {
-  return c.blocker === 'no-roster' && c.needReason?.code === 'policy-change' && !showsAi(c);
+  return (
+    c.commit.gateSetup === true && c.blocker === 'no-roster' && c.needReason?.code === 'policy-change' && !showsAi(c)
+  );
 }
 
 /** Whether a commit review shows any sign that an AI took part. */
@@ -156,39 +187,44 @@ function combined(statuses: readonly ChangeStatus[]): ChangeStatus {
 }
 
 /**
- * A non-merge commit that reached the branch, judged on its own (`own`) and through the kept branches whose
- * combined change is exactly its change (`ranges`: a squash merge of them). Fail closed: every matching range
- * must pass, and a commit whose own message says an AI took part passes through ranges only when one of them holds
- * a signed-off AI commit.
+ * A non-merge commit that reached the branch, judged on its own record (`own`: its trailers, and sign-offs from
+ * anywhere that list its patch id) and, for a squash, on the branches whose whole change it is: `signed`, the
+ * branches a senior's verified sign-off recorded (`AI-Signoff-Range`), and `kept`, other kept branches (pull request
+ * heads). Fail closed:
+ * - any matching branch that fails makes it an exception;
+ * - its own record passing decides;
+ * - when its own record shows AI, only a signed branch clears it: a kept branch's commits are only claims, and
+ *   a crafted one could carry the squash's code as "human" commits; when every commit a kept branch has is signed
+ *   but no sign-off recorded that whole change, code came after the last sign-off (`stale`);
+ * - when it fails without showing AI (no trailer where the policy asks for one: the forge made the squash), a
+ *   matching branch that passes is its record.
  */
 export function squashOutcome(
   own: ReviewReport,
-  ranges: readonly ReviewReport[],
+  signed: readonly ReviewReport[],
+  kept: readonly ReviewReport[],
 ): { status: ChangeStatus; exceptions: AuditException[]; via: 'own' | 'ranges' } {
   const mine = reviewOutcome(own);
+  const ranges = [...signed, ...kept];
   if (ranges.length === 0) return { ...mine, via: 'own' };
   const outcomes = ranges.map(reviewOutcome);
   const failing = outcomes.filter(o => o.status === 'exception');
   if (failing.length > 0) return { status: 'exception', exceptions: failing.flatMap(o => o.exceptions), via: 'ranges' };
-  // Its own record passes: it decides, unless it shows no AI and the kept branch does (a message edited down).
   if (mine.status !== 'exception') {
     if (mine.status !== 'human' || outcomes.every(o => o.status === 'human')) return { ...mine, via: 'own' };
     return { status: combined(outcomes.map(o => o.status)), exceptions: [], via: 'ranges' };
   }
-  // Its own record fails without saying an AI took part (no trailer where the policy asks for one: the forge made
-  // the squash): the kept branch, whose commits all pass, is the record.
+  const commit = own.commits[0]?.commit.id;
+  const at = commit ? { commit } : {};
   if (!own.commits.some(showsAi))
     return { status: combined(outcomes.map(o => o.status)), exceptions: [], via: 'ranges' };
-  const signedAi = ranges.some(r => r.commits.some(c => c.needsSignoff && c.state === 'signed-off' && showsAi(c)));
-  if (!signedAi) {
-    const commit = own.commits[0]?.commit.id;
-    return {
-      status: 'exception',
-      exceptions: [{ code: 'evidence-mismatch', ...(commit ? { commit } : {}) }],
-      via: 'ranges',
-    };
-  }
-  return { status: 'signed-off', exceptions: [], via: 'ranges' };
+  if (signed.length > 0) return { status: 'signed-off', exceptions: [], via: 'ranges' };
+  const signedAi = kept.some(r => r.commits.some(c => c.needsSignoff && c.state === 'signed-off' && showsAi(c)));
+  return {
+    status: 'exception',
+    exceptions: [{ code: signedAi ? 'stale' : 'evidence-mismatch', ...at }],
+    via: 'ranges',
+  };
 }
 
 /** A kept branch (a sign-off or a pull request head under refs/ai-provenance/) whose whole change matched a commit. */
@@ -217,6 +253,8 @@ export interface AuditedChange {
   size: number;
   /** What the change did to the branch: its first-parent diff. */
   diff: DiffStat;
+  /** Its committer time contradicts the history's order (see timesOutOfOrder): it is in every period. */
+  timeOutOfOrder?: boolean;
   /** `history`: judged on the branch's own commits; `kept-branch`: a squash judged on the kept branch it matches. */
   via: 'history' | 'kept-branch';
   kept: KeptBranch[];

@@ -111,6 +111,11 @@ export interface CommitFacts {
   readonly signoffWithChanges?: boolean;
   /** Its message body holds AI trailers outside the trailer block: the branch's trailers kept in a squash message. */
   readonly bodyClaims?: boolean;
+  /**
+   * The audit found it to be the commit that first listed the seniors: every other change of the roster in the
+   * history descends from it. Only such a commit, with no roster at its base and no sign of AI, starts the rule.
+   */
+  readonly gateSetup?: boolean;
 }
 
 /** The result of checking a sign-off commit's signature against the base's roster. */

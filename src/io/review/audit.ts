@@ -1,9 +1,7 @@
 import * as os from 'node:os';
 import {
   BranchReviewError,
-  POLICY_PATH,
   PolicyFileError,
-  ROSTER_PATH,
   readBasePolicy,
   repoFacts,
   resolveReviewRevision,
@@ -12,7 +10,16 @@ import {
 } from './base-policy';
 import { defaultBase, whereLinesLanded } from './branch-review';
 import { commitEvidence, commitFacts, hasAiLineEvidence, isReviewed, type CommitEvidence } from './commit-facts';
-import { logCommits, patchIds, scratch, touchedPaths, PATCH_ID_ARGS, type LoggedCommit, type PatchIds } from './range';
+import {
+  agentCoAuthors,
+  logCommits,
+  patchIds,
+  rangePatchIds,
+  scratch,
+  touchedPaths,
+  type LoggedCommit,
+  type PatchIds,
+} from './range';
 import { checkSignatures } from './signatures';
 import { EVIDENCE_REF_PREFIX } from './evidence';
 import type { Logger } from '../../core/log';
@@ -23,6 +30,7 @@ import { PRODUCT } from '../../core/product';
 import {
   bodyClaimsAi,
   landingsOf,
+  timesOutOfOrder,
   reviewOutcome,
   squashOutcome,
   type AuditException,
@@ -46,7 +54,7 @@ import {
   isSignoffCandidate,
   type ParsedSignoff,
 } from '../../core/formats/signoff-message';
-import { git, pipeGit, runGit } from '../git/git';
+import { git, runGit } from '../git/git';
 import { notesLineSource } from '../git/notes';
 import { locateRepository } from '../git/repository';
 
@@ -124,59 +132,24 @@ async function policyTouching(root: string, tips: readonly string[], logger: Log
   return new Set(out.split('\n').filter(Boolean));
 }
 
-/** The object ids of policy.json and allowed_signers at each base: bases with the same pair share a policy. */
+/**
+ * The object id of the `.ai-provenance` entry at each base (a tree's id covers its files' contents and modes): bases
+ * with the same one share a policy.
+ */
 async function policyKeys(root: string, bases: readonly string[], logger: Logger): Promise<Map<string, string>> {
   const result = new Map<string, string>();
   if (bases.length === 0) return result;
-  const lines = bases.flatMap(b => [`${b}:${POLICY_PATH}`, `${b}:${ROSTER_PATH}`]);
-  const out = (await git(['cat-file', '--batch-check'], { cwd: root, input: `${lines.join('\n')}\n`, logger })).split(
-    '\n',
-  );
+  const out = (
+    await git(['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+      cwd: root,
+      input: bases.map(b => `${b}:${PRODUCT.policyDir}\n`).join(''),
+      logger,
+    })
+  ).split('\n');
   bases.forEach((b, i) => {
-    const oid = (line: string | undefined): string => (line && !line.endsWith(' missing') ? line.split(' ')[0]! : '-');
-    result.set(b, `${oid(out[2 * i])} ${oid(out[2 * i + 1])}`);
+    const line = out[i] ?? '';
+    result.set(b, line.endsWith(' missing') ? '-' : line);
   });
-  return result;
-}
-
-/** Patch ids of whole ranges `from..head` (one diff-tree and one patch-id process for all). */
-async function rangePatchIds(
-  root: string,
-  ranges: readonly { head: string; from: string }[],
-  logger: Logger,
-): Promise<Map<string, string>> {
-  const result = new Map<string, string>();
-  if (ranges.length === 0) return result;
-  const { second: out } = await pipeGit(
-    [
-      '-c',
-      'diff.relative=false',
-      '-c',
-      'core.bigFileThreshold=512m',
-      'diff-tree',
-      '--stdin',
-      '-p',
-      '--no-color',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--full-index',
-      '--no-renames',
-      '--diff-algorithm=myers',
-      '--indent-heuristic',
-      '-U3',
-      '--inter-hunk-context=0',
-      '--src-prefix=a/',
-      '--dst-prefix=b/',
-      '--ignore-submodules=none',
-      '--submodule=short',
-    ],
-    [...PATCH_ID_ARGS],
-    { cwd: root, input: ranges.map(r => `${r.head} ${r.from}\n`).join(''), logger },
-  );
-  for (const line of out.split('\n')) {
-    const [patchId, head] = line.trim().split(' ');
-    if (patchId && head && isObjectId(patchId) && isObjectId(head)) result.set(head, patchId);
-  }
   return result;
 }
 
@@ -187,23 +160,27 @@ async function rangePatchIds(
 async function squashCandidatesOf(
   root: string,
   singles: readonly string[],
-  branches: readonly KeptBranch[],
+  branches: readonly { head: string; from: string }[],
   logger: Logger,
 ): Promise<Set<string>> {
-  const expected = new Set([...singles, ...branches.map(b => b.head)]);
-  const out = await git(['diff-tree', '--stdin', '-r', '--name-only', '--no-renames', '-z'], {
+  // --name-status -z: "<id>\0" headers, then "<status>\0<path>\0" pairs: a path is always after a status letter,
+  // so no file name can pass for a header.
+  const out = await git(['diff-tree', '--stdin', '-r', '--name-status', '--no-renames', '-z'], {
     cwd: root,
     input: [...branches.map(b => `${b.head} ${b.from}`), ...singles].join('\n') + '\n',
     logger,
   });
   const files = new Map<string, string[]>();
   let current: string[] | undefined;
-  for (const token of out.split('\0')) {
-    if (token === '') continue;
-    if (expected.has(token) && !files.has(token)) {
+  const tokens = out.split('\0');
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (/^[ACDMTUXB]$/.test(token) && current && i + 1 < tokens.length) {
+      current.push(tokens[++i]!);
+    } else if (isObjectId(token)) {
       current = [];
       files.set(token, current);
-    } else current?.push(token);
+    }
   }
   const key = (id: string): string | undefined => files.get(id)?.sort().join('\0');
   const wanted = new Set(branches.map(b => key(b.head)).filter((k): k is string => k !== undefined));
@@ -236,12 +213,58 @@ async function defaultBranch(root: string, logger: Logger): Promise<string> {
   return (await defaultBase(root, logger, { includeCurrent: true })) ?? 'HEAD';
 }
 
+/**
+ * The commit that first listed the seniors: the oldest commit that changes the roster, when every other commit that
+ * changes it descends from it. Undefined when there is none, or when two roster histories start apart (a roster made
+ * on a side branch, merged or fast-forwarded later).
+ */
+async function firstRoster(
+  root: string,
+  tip: string,
+  all: readonly LoggedCommit[],
+  logger: Logger,
+): Promise<string | undefined> {
+  const out = await git(
+    [
+      'log',
+      '--topo-order',
+      '--full-history',
+      '--no-renames',
+      '--format=%H',
+      tip,
+      '--',
+      `${PRODUCT.policyDir}/allowed_signers`,
+    ],
+    { cwd: root, logger },
+  );
+  const touching = out.split('\n').filter(isObjectId);
+  const oldest = touching.at(-1);
+  if (!oldest) return undefined;
+  const children = new Map<string, string[]>();
+  for (const c of all) for (const p of c.parents) children.set(p, [...(children.get(p) ?? []), c.id]);
+  const below = new Set<string>([oldest]);
+  const stack = [oldest];
+  while (stack.length > 0) {
+    for (const child of children.get(stack.pop()!) ?? []) {
+      if (below.has(child)) continue;
+      below.add(child);
+      stack.push(child);
+    }
+  }
+  return touching.every(id => below.has(id)) ? oldest : undefined;
+}
+
 interface Judged {
   /** The commits judged, their evidence. */
   evidence: CommitEvidence[];
   extra: Map<string, { signoffWithChanges?: boolean; bodyClaims?: boolean }>;
   /** Where lines are followed to (git blame): the range's base and head. */
   span: { base: string; head: string } | undefined;
+  /**
+   * A kept branch's commits (its sign-offs included): only sign-offs among them count, and only for commits they
+   * descend from, as `check` judges a branch. Undefined for the branch's own history (sign-offs from anywhere count).
+   */
+  scope?: ReadonlySet<string>;
 }
 
 /** Audits the branch. Throws BranchReviewError (unknown or ambiguous branch, shallow clone), GitError. */
@@ -262,13 +285,19 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
 
   const all = await logCommits(root, [tip], logger);
   const byId = new Map(all.map(c => [c.id, c] as const));
-  const landings: Landing[] = landingsOf(tip, new Map(all.map(c => [c.id, c.parents] as const)))
-    .map(l => ({ commit: byId.get(l.id)!, side: l.side.map(id => byId.get(id)!) }))
-    .filter(
-      l =>
-        (options.since === undefined || l.commit.committerTime >= options.since) &&
-        (options.until === undefined || l.commit.committerTime <= options.until),
-    );
+  const chain: Landing[] = landingsOf(tip, new Map(all.map(c => [c.id, c.parents] as const))).map(l => ({
+    commit: byId.get(l.id)!,
+    side: l.side.map(id => byId.get(id)!),
+  }));
+  const outOfOrder = timesOutOfOrder(chain.map(l => l.commit.committerTime));
+  // A committer time is a claim: one out of order with the history around it is in every period (fail closed).
+  const landings = chain.filter(
+    (l, i) =>
+      outOfOrder.has(i) ||
+      ((options.since === undefined || l.commit.committerTime >= options.since) &&
+        (options.until === undefined || l.commit.committerTime <= options.until)),
+  );
+  const unordered = new Set([...outOfOrder].map(i => chain[i]!.commit.id));
 
   const refs = await keptRefs(root, logger);
   const keptCommits = refs.length > 0 ? await logCommits(root, [...refs.map(r => r.id), `^${tip}`], logger) : [];
@@ -276,6 +305,8 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   const known = (id: string): LoggedCommit | undefined => byId.get(id) ?? kept.get(id);
 
   // Kept branches: heads not on the audited branch, their own commits, where they left it.
+  const refsOf = new Map<string, string[]>();
+  for (const r of refs) refsOf.set(r.id, [...(refsOf.get(r.id) ?? []), r.ref].sort());
   const keptHeads = new Map<string, string[]>();
   for (const r of refs) if (kept.has(r.id)) keptHeads.set(r.id, [...(keptHeads.get(r.id) ?? []), r.ref]);
   const forks = await forkPoints(root, tip, [...keptHeads.keys()], logger);
@@ -305,6 +336,12 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   const poolIds = new Set(pool.map(s => s.c.id));
 
   const singles = landings.filter(l => l.commit.parents.length <= 1);
+  const gateSetup = await firstRoster(root, tip, all, logger);
+  // Sign-offs that recorded the branch's whole change (AI-Signoff-Range) as of their own parent: what a squash of that
+  // branch can be matched to. Their patch ids are computed again here before they are used.
+  const claimedRanges = pool.filter(
+    s => s.parsed.range !== undefined && s.c.parents.length === 1 && s.c.parents[0] === s.parsed.range.to,
+  );
   const [bodies, touching, rangePatches] = await Promise.all([
     messages(
       root,
@@ -312,12 +349,24 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       logger,
     ),
     policyTouching(root, [tip, ...keptHeads.keys()], logger),
-    rangePatchIds(root, branches, logger),
+    rangePatchIds(
+      root,
+      [...branches, ...claimedRanges.map(s => ({ head: s.parsed.range!.to, from: s.parsed.range!.from }))],
+      logger,
+    ),
   ]);
+  const signedRanges = claimedRanges
+    .filter(s => rangePatches.get(s.parsed.range!.to) === s.parsed.range!.patchId)
+    .map(s => ({ signoff: s.c.id, ...s.parsed.range! }));
 
-  // Policies, one read per distinct (policy.json, allowed_signers) pair at the bases.
+  // Policies, one read per distinct .ai-provenance folder at the bases. The merges and their other parents too: a
+  // merge whose folder is none of its parents' changed the gate's files itself (an "evil merge").
   const bases = [...new Set(landings.map(l => l.commit.parents[0]).filter((b): b is string => b !== undefined))];
-  const keys = await policyKeys(root, bases, logger);
+  const merges = landings.filter(l => l.commit.parents.length > 1).map(l => l.commit);
+  const keys = await policyKeys(root, [...new Set([...bases, ...merges.flatMap(m => [m.id, ...m.parents])])], logger);
+  const mergeTouchesPolicy = new Set(
+    merges.filter(m => m.parents.every(p => keys.get(p) !== keys.get(m.id))).map(m => m.id),
+  );
   const policies = new Map<string, BasePolicy | PolicyFileError>();
   for (const b of bases) {
     const key = keys.get(b)!;
@@ -352,11 +401,11 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   // A squash of a kept branch changes the same files: only such commits need a patch id to be matched.
   const [notes, squashCandidates] = await Promise.all([
     notesLineSource(root).lines(noteIds),
-    branches.length > 0
+    branches.length + signedRanges.length > 0
       ? squashCandidatesOf(
           root,
           singles.map(l => l.commit.id),
-          branches,
+          [...branches, ...signedRanges.map(r => ({ head: r.to, from: r.from }))],
           logger,
         )
       : new Set<string>(),
@@ -364,16 +413,25 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   const candidatePatches = await patchIds(root, [...squashCandidates], logger);
 
   const bodyClaimed = new Set(
-    singles.filter(l => bodyClaimsAi(bodies.get(l.commit.id) ?? '', l.commit.trailers)).map(l => l.commit.id),
+    singles
+      .filter(l =>
+        bodyClaimsAi(
+          bodies.get(l.commit.id) ?? '',
+          l.commit.trailers,
+          value => agentCoAuthors([{ key: 'Co-authored-by', value }]).length > 0,
+        ),
+      )
+      .map(l => l.commit.id),
   );
   const judge = (commits: readonly LoggedCommit[], onEveryCommit: boolean): Judged['evidence'] =>
     commits
       .filter(c => !emptySignoff(c)) // an empty sign-off is evidence, not a change
       .map(c => commitEvidence(c, touching, notes))
       .filter(x => isReviewed(x, onEveryCommit) || poolIds.has(x.c.id) || bodyClaimed.has(x.c.id));
-  const extraOf = (x: CommitEvidence): { signoffWithChanges?: boolean; bodyClaims?: boolean } => ({
+  const extraOf = (x: CommitEvidence): { signoffWithChanges?: boolean; bodyClaims?: boolean; gateSetup?: boolean } => ({
     ...(poolIds.has(x.c.id) ? { signoffWithChanges: true } : {}),
     ...(bodyClaimed.has(x.c.id) ? { bodyClaims: true } : {}),
+    ...(x.c.id === gateSetup ? { gateSetup: true } : {}),
   });
 
   // Each change's reviews to make: its own commits, and for a single commit the kept branches whose change it is.
@@ -382,12 +440,27 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     const p = rangePatches.get(b.head);
     if (p) branchesByPatch.set(p, [...(branchesByPatch.get(p) ?? []), b]);
   }
+  const signedByPatch = new Map<string, (typeof signedRanges)[number][]>();
+  for (const r of signedRanges) signedByPatch.set(r.patchId, [...(signedByPatch.get(r.patchId) ?? []), r]);
   interface Plan {
     landing: Landing;
     policy: BasePolicy | PolicyFileError | undefined;
     own: Judged;
+    /** Kept branches whose whole change is this commit's: they can only add exceptions (and vouch for hooks). */
     ranges: { branch: KeptBranch; judged: Judged }[];
+    /** Sign-offs whose recorded whole change is this commit's (a squash of a signed branch). */
+    signed: { range: (typeof signedRanges)[number]; judged?: Judged }[];
   }
+  /** Whether a merge's tree is not what git merges its parents to (conflicts resolved, or changes of its own). */
+  const ownChanges = async (m: LoggedCommit): Promise<boolean> => {
+    if (m.parents.length !== 2) return true; // an octopus: not checked, so judged
+    const r = await runGit(['merge-tree', '--write-tree', '--no-messages', m.parents[0]!, m.parents[1]!], {
+      cwd: root,
+      logger,
+      okExitCodes: [0, 1],
+    });
+    return r.exitCode !== 0 || r.stdout.split('\n')[0]!.trim() !== m.tree;
+  };
   const plans: Plan[] = [];
   for (const l of landings) {
     const policy = policyOf(l);
@@ -398,9 +471,16 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     const ownCommits = merge ? l.side : [l.commit];
     const evidence = judge(ownCommits, onEvery);
     if (merge) {
-      // The merge commit itself counts when it says an AI took part (an agent resolved its conflicts).
-      const m = commitEvidence(l.commit, new Set(), notes);
-      if (hasAiLineEvidence(m)) evidence.push(m);
+      // The merge commit itself counts when it says an AI took part (an agent resolved its conflicts), when it changed
+      // the gate's files itself, and, where the policy asks every commit for a trailer, when it has none and its tree
+      // is not what merging its parents gives (changes of its own).
+      const m = commitEvidence(l.commit, mergeTouchesPolicy, notes);
+      if (
+        hasAiLineEvidence(m) ||
+        m.touchesPolicy ||
+        (onEvery && m.attribution.kind === 'none' && (await ownChanges(l.commit)))
+      )
+        evidence.push(m);
     }
     const own: Judged = {
       evidence,
@@ -408,7 +488,8 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       span: merge && l.commit.parents[0] ? { base: l.commit.parents[0], head: l.commit.id } : undefined,
     };
     const p = merge ? undefined : candidatePatches.ids.get(l.commit.id);
-    const matched = p ? (branchesByPatch.get(p) ?? []) : [];
+    const signedHere = new Set((p ? (signedByPatch.get(p) ?? []) : []).map(r => r.signoff));
+    const matched = (p ? (branchesByPatch.get(p) ?? []) : []).filter(b => !signedHere.has(b.head));
     const ranges = matched.map(b => {
       const ev = judge(
         b.commits.map(id => kept.get(id)!),
@@ -420,16 +501,43 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
           evidence: ev,
           extra: new Map(ev.map(x => [x.c.id, extraOf(x)] as const)),
           span: { base: b.from, head: b.head },
+          scope: new Set(b.commits),
         },
       };
     });
-    plans.push({ landing: l, policy, own, ranges });
+    const signed = (p ? (signedByPatch.get(p) ?? []) : []).map(range => ({ range }));
+    plans.push({ landing: l, policy, own, ranges, signed });
+  }
+  // The commits of each matched signed range (from..the sign-off), judged as `check` judges a branch.
+  const rangeCommits = new Map<string, string[]>();
+  await pooled(
+    [...new Set(plans.flatMap(p => p.signed.map(s => `${s.range.from}..${s.range.signoff}`)))],
+    4,
+    async spec => {
+      const out = await git(['rev-list', '--topo-order', '--reverse', spec, '--'], { cwd: root, logger });
+      rangeCommits.set(spec, out.split('\n').filter(isObjectId));
+    },
+  );
+  for (const plan of plans) {
+    const policy = plan.policy;
+    const onEvery =
+      policy instanceof PolicyFileError || policy === undefined ? false : policy.policy.trailers.onEveryCommit;
+    for (const s of plan.signed) {
+      const ids = rangeCommits.get(`${s.range.from}..${s.range.signoff}`) ?? [];
+      const commits = ids.map(known).filter((c): c is LoggedCommit => c !== undefined);
+      const ev = judge(commits, onEvery);
+      s.judged = {
+        evidence: ev,
+        extra: new Map(ev.map(x => [x.c.id, extraOf(x)] as const)),
+        span: { base: s.range.from, head: s.range.to },
+        scope: new Set(ids),
+      };
+    }
   }
 
+  const judgedOf = (p: Plan): Judged[] => [p.own, ...p.ranges.map(r => r.judged), ...p.signed.map(s => s.judged!)];
   // Patch ids of every commit judged (and of the squash candidates, computed above).
-  const judgedAll = [
-    ...new Set(plans.flatMap(p => [p.own, ...p.ranges.map(r => r.judged)]).flatMap(j => j.evidence.map(x => x.c.id))),
-  ];
+  const judgedAll = [...new Set(plans.flatMap(judgedOf).flatMap(j => j.evidence.map(x => x.c.id)))];
   const [rest, stats] = await Promise.all([
     patchIds(
       root,
@@ -464,13 +572,13 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       for (const s of (p ? byPatch.get(p) : undefined) ?? []) ids.add(s);
       for (const s of byCommit.get(x.c.id) ?? []) ids.add(s);
     }
-    return [...ids];
+    return judged.scope ? [...ids].filter(id => judged.scope!.has(id)) : [...ids];
   };
   const wanted = new Map<BasePolicy, Set<string>>();
   for (const plan of plans) {
     if (!plan.policy || plan.policy instanceof PolicyFileError) continue;
     const set = wanted.get(plan.policy) ?? new Set<string>();
-    for (const j of [plan.own, ...plan.ranges.map(r => r.judged)]) for (const id of relevant(j)) set.add(id);
+    for (const j of judgedOf(plan)) for (const id of relevant(j)) set.add(id);
     wanted.set(plan.policy, set);
   }
   const signatures = new Map<BasePolicy, Map<string, SignatureCheck>>();
@@ -548,11 +656,11 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     return computeReview({
       policy: policy.policy,
       roster: policy.roster,
-      graph: new Map(),
+      graph: judged.scope ? new Map([...judged.scope].map(id => [id, known(id)?.parents ?? []] as const)) : new Map(),
       commits,
       signoffs,
       formerCommits: former,
-      signoffsAnywhere: true,
+      signoffsAnywhere: judged.scope === undefined,
     });
   };
 
@@ -569,6 +677,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       ...(base ? { base } : {}),
       size: l.commit.parents.length > 1 ? l.side.length : 1,
       diff: stats.get(l.commit.id) ?? { added: 0, removed: 0, folders: {} },
+      ...(unordered.has(l.commit.id) ? { timeOutOfOrder: true } : {}),
     };
     if (plan.policy instanceof PolicyFileError || plan.policy === undefined) {
       // No base (a root commit) or a policy that does not read: judged under no roster, so AI changes are exceptions.
@@ -596,13 +705,25 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     }
     const own = await review(plan.own, plan.policy);
     const ranges = await Promise.all(plan.ranges.map(r => review(r.judged, plan.policy as BasePolicy)));
+    const signed = await Promise.all(plan.signed.map(r => review(r.judged!, plan.policy as BasePolicy)));
     const outcome =
-      common.kind === 'merge' ? { ...reviewOutcome(own), via: 'own' as const } : squashOutcome(own, ranges);
+      common.kind === 'merge' ? { ...reviewOutcome(own), via: 'own' as const } : squashOutcome(own, signed, ranges);
     changes.push({
       ...common,
       via: outcome.via === 'ranges' ? 'kept-branch' : 'history',
-      kept: outcome.via === 'ranges' ? plan.ranges.map(r => r.branch) : [],
-      reviews: outcome.via === 'ranges' ? ranges : [own],
+      kept:
+        outcome.via === 'ranges'
+          ? [
+              ...plan.signed.map(r => ({
+                refs: refsOf.get(r.range.signoff) ?? [],
+                head: r.range.signoff,
+                from: r.range.from,
+                commits: [...(r.judged!.scope ?? [])],
+              })),
+              ...plan.ranges.map(r => r.branch),
+            ]
+          : [],
+      reviews: outcome.via === 'ranges' ? [...signed, ...ranges] : [own],
       status: outcome.status,
       exceptions: outcome.exceptions,
     });
@@ -629,6 +750,8 @@ export async function diffStats(root: string, ids: readonly string[], logger: Lo
   if (ids.length === 0) return result;
   const out = await git(
     [
+      '-c',
+      'log.showRoot=true',
       'log',
       '--stdin',
       '--no-walk=unsorted',

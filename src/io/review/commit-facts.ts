@@ -74,7 +74,7 @@ export function commitFacts(
     paths?: ReadonlyMap<string, readonly string[]> | undefined;
     landing?: ReadonlyMap<string, readonly string[]> | undefined;
   },
-  extra: { signoffWithChanges?: boolean; bodyClaims?: boolean } = {},
+  extra: { signoffWithChanges?: boolean; bodyClaims?: boolean; gateSetup?: boolean } = {},
 ): CommitFacts {
   const { c } = x;
   const patchId = loaded.patches.ids.get(c.id);
@@ -95,6 +95,7 @@ export function commitFacts(
     ...(x.noteRemovedLines !== undefined ? { noteRemovedLines: x.noteRemovedLines } : {}),
     ...(extra.signoffWithChanges ? { signoffWithChanges: true } : {}),
     ...(extra.bodyClaims ? { bodyClaims: true } : {}),
+    ...(extra.gateSetup ? { gateSetup: true } : {}),
     ...(patchId ? { patchId } : {}),
     ...(legacyPatchId && legacyPatchId !== patchId ? { legacyPatchId } : {}),
     ...(loaded.patches.withNul.has(c.id) ? { patchHasNul: true } : {}),

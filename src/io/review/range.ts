@@ -48,6 +48,8 @@ const PATCH_DIFF_ARGS = [
 ];
 const PINNED_CONFIG = [
   '-c',
+  'log.showRoot=true',
+  '-c',
   'diff.relative=false',
   '-c',
   'diff.suppressBlankEmpty=false',
@@ -197,6 +199,44 @@ export async function patchIds(
   return result;
 }
 
+/** Patch ids of whole ranges `from..head` (one diff-tree and one patch-id process for all). */
+export async function rangePatchIds(
+  root: string,
+  ranges: readonly { head: string; from: string }[],
+  logger: Logger,
+): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  if (ranges.length === 0) return result;
+  const { second: out } = await pipeGit(
+    [
+      ...PINNED_CONFIG,
+      'diff-tree',
+      '--stdin',
+      '-p',
+      '--no-color',
+      '--no-ext-diff',
+      '--no-textconv',
+      '--full-index',
+      '--no-renames',
+      '--diff-algorithm=myers',
+      '--indent-heuristic',
+      '-U3',
+      '--inter-hunk-context=0',
+      '--src-prefix=a/',
+      '--dst-prefix=b/',
+      '--ignore-submodules=none',
+      '--submodule=short',
+    ],
+    [...PATCH_ID_ARGS],
+    { cwd: root, input: ranges.map(r => `${r.head} ${r.from}\n`).join(''), logger },
+  );
+  for (const line of out.split('\n')) {
+    const [patchId, head] = line.trim().split(' ');
+    if (patchId && head && isObjectId(patchId) && isObjectId(head)) result.set(head, patchId);
+  }
+  return result;
+}
+
 /** The files each commit touches (first parent for merges), one `git log --name-only` run. */
 export async function touchedPaths(
   root: string,
@@ -207,6 +247,8 @@ export async function touchedPaths(
   if (commits.length === 0) return result;
   const out = await git(
     [
+      '-c',
+      'log.showRoot=true',
       'log',
       '--stdin',
       '--no-walk=unsorted',

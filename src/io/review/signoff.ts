@@ -10,7 +10,8 @@ import {
   type SignatureCheck,
   type Signer,
 } from '../../core/review/review';
-import { formatSignoffMessage, type Person } from '../../core/formats/signoff-message';
+import { formatSignoffMessage, isObjectId, type Person, type SignoffRange } from '../../core/formats/signoff-message';
+import { rangePatchIds } from './range';
 import { git, runGit } from '../git/git';
 import { keyFingerprint, resolveSigningKey } from '../ssh/ssh';
 import { USAGE_EXIT } from '../../core/errors';
@@ -141,6 +142,23 @@ export async function signingIdentity(
   };
 }
 
+/**
+ * The branch's whole change as the sign-off records it (`AI-Signoff-Range`): from where it left the base (their merge
+ * base) to its head. A squash merge of exactly this branch has its patch id (docs/audit.md).
+ */
+async function wholeChange(
+  root: string,
+  baseId: string,
+  headId: string,
+  logger: Logger,
+): Promise<SignoffRange | undefined> {
+  const mb = await runGit(['merge-base', baseId, headId], { cwd: root, logger, okExitCodes: [0, 1] });
+  const from = mb.stdout.trim();
+  if (mb.exitCode !== 0 || !isObjectId(from)) return undefined;
+  const patchId = (await rangePatchIds(root, [{ head: headId, from }], logger)).get(headId);
+  return patchId ? { patchId, from, to: headId } : undefined;
+}
+
 /** Works out what `sign-off` would sign, without changing anything. Throws SignoffRefusedError when it cannot. */
 export async function planSignoff(options: {
   cwd: string;
@@ -170,10 +188,12 @@ export async function planSignoff(options: {
   const targets = open.filter(c => !own.includes(c) && !alreadySigned.includes(c));
   const plan: SignoffPlan = { review, signer, targets, ownCommits: own, alreadySigned, blocked };
   if (targets.length > 0) {
+    const range = await wholeChange(review.root, review.base.id, review.head.id, logger);
     plan.message = formatSignoffMessage({
       reviewer: signer.reviewer,
       entries: targets.map(c => ({ patchId: c.commit.patchId!, commitId: c.commit.id })),
       ...(options.comment !== undefined ? { comment: options.comment } : {}),
+      ...(range ? { range } : {}),
     });
   }
   return plan;
