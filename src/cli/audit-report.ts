@@ -26,7 +26,11 @@ export function describeException(change: AuditedChange, e: AuditException): str
       if (change.via === 'kept-branch' && e.commit === change.id)
         return `${short(change.id)}: the branch it squashes was signed off, but not as it was merged: no sign-off records this whole change (commits came after the last one); a senior signs off again before the merge, or merge with a merge commit`;
       return `${about}: ${c ? stateReason(c, signoffs) : e.code}`;
+    case 'late-signoff':
+      return `${about}: signed off only after it reached the branch (${c ? stateReason(c, signoffs) : 'signed later'}); the rule asks for the sign-off before the merge`;
     case 'no-signoff':
+      if (c?.notNeeded === 'below-threshold')
+        return `${about}: below minAiLines alone, but with the commits the same author put on the branch around it, one after the other (which a history of fast-forwards cannot tell apart from one branch), the AI lines reach it; no sign-off found`;
       return `${about}: no sign-off found${change.kind === 'commit' && change.via === 'history' ? ' (if it was squash-merged, fetch the kept evidence: ' + PRODUCT.cli + ' notes fetch)' : ''}${c && c.state === 'requested' ? `; ${stateReason(c, signoffs)}` : ''}`;
     default:
       return `${about}: ${c ? stateReason(c, signoffs) : e.code}`;

@@ -81,7 +81,7 @@ function mergeCommit(r: SignoffRepo, branch: string, title: string): string {
 
 /** GitHub's "Rebase and merge": each commit recreated on main by the forge, signatures dropped. */
 function rebaseMerge(r: SignoffRepo, branch: string): string {
-  forge(r, ['rebase', '-q', '--no-gpg-sign', '--committer-date-is-author-date', 'main', branch]);
+  forge(r, ['rebase', '-q', '--no-gpg-sign', 'main', branch]);
   r.git('checkout', '-q', 'main');
   r.git('merge', '-q', '--ff-only', branch);
   r.git('branch', '-q', '-D', branch);
@@ -423,6 +423,42 @@ describe('audit: the rule kept on main after any merge style (real git, real SSH
       assert.equal(refused.status, 2, bad);
       assert.match(refused.stderr, /--since takes a date/);
     }
+  });
+
+  it('a sign-off found only in the kept evidence and made after the change landed is late', () => {
+    const r = repo();
+    r.git('checkout', '-q', 'main');
+    const pushed = r.aiCommit(junior(), 'src/p.ts', 2, 'feat: pushed straight to main');
+    r.git('checkout', '-q', '-b', 'later');
+    const signed = r.cli(['sign-off', '--base', `${pushed}^`, '--yes'], {
+      as: senior(),
+      env: { GIT_COMMITTER_DATE: `${Math.floor(Date.now() / 1000) + 2 * 3600} +0000` },
+    });
+    assert.equal(signed.status, 0, show(signed));
+    r.git('checkout', '-q', 'main');
+    r.git('branch', '-q', '-D', 'later');
+    const { result, json } = audit(r.dir);
+    assert.equal(result.status, 1, show(result));
+    assert.deepEqual(
+      json!.changes.find(c => c.id === pushed)!.exceptions.map(e => [e.code, e.commit]),
+      [['late-signoff', pushed]],
+    );
+  });
+
+  it('small AI commits one after another by one author reach minAiLines together, as check counts a branch', () => {
+    const r = repo({ policy: { version: 1, signoff: { minAiLines: 5 } } });
+    const ids = [1, 2, 3].map(i => r.aiCommit(junior(), `src/s${i}.ts`, 2));
+    assert.equal(r.check().status, 1, 'check: the branch has 6 AI lines');
+    r.git('checkout', '-q', 'main');
+    r.git('merge', '-q', '--ff-only', 'feature');
+    const { result, json } = audit(r.dir);
+    assert.equal(result.status, 1, show(result));
+    for (const id of ids)
+      assert.deepEqual(
+        json!.changes.find(c => c.id === id)!.exceptions.map(e => e.code),
+        ['no-signoff'],
+      );
+    assert.match(json!.changes.find(c => c.id === ids[0])!.exceptions[0]!.detail, /below minAiLines alone/);
   });
 
   it('--since and --until select changes by when they landed; bad dates and formats are refused', () => {

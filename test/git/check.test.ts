@@ -29,9 +29,16 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     assert.match(signed.stdout, /Signed off in [0-9a-f]{40}/);
 
     const message = r.git('log', '-1', '--format=%B');
+    // The branch's whole change as signed: from where it left main to its head (docs/formats.md, since 0.2).
+    const from = r.git('merge-base', 'main', b).trim();
+    const whole = execFileSync('git', ['patch-id', '--verbatim'], {
+      cwd: r.dir,
+      input: execFileSync('git', ['diff-tree', '-p', '--full-index', '--no-renames', from, b], { cwd: r.dir }),
+      encoding: 'utf8',
+    }).split(' ')[0]!;
     assert.equal(
       message,
-      `AI sign-off: 2 commits\n\nLooked at both; fine.\n\nReviewed-by: Sen Ior <senior@example.com>\nAI-Signoff: ${r.patchId(a)} ${a}\nAI-Signoff: ${r.patchId(b)} ${b}\n\n`,
+      `AI sign-off: 2 commits\n\nLooked at both; fine.\n\nReviewed-by: Sen Ior <senior@example.com>\nAI-Signoff: ${r.patchId(a)} ${a}\nAI-Signoff: ${r.patchId(b)} ${b}\nAI-Signoff-Range: ${whole} ${from} ${b}\n\n`,
     );
     assert.equal(r.git('diff-tree', '--no-commit-id', '-r', 'HEAD').trim(), '', 'the sign-off is an empty commit');
     assert.match(r.git('cat-file', 'commit', 'HEAD'), /^gpgsig -----BEGIN SSH SIGNATURE-----/m);

@@ -118,6 +118,8 @@ export type AuditExceptionCode =
   | 'no-provenance'
   /** The base had no roster, so nobody could sign off. */
   | 'no-roster'
+  /** Signed off, but only after it reached the branch: it landed unreviewed. */
+  | 'late-signoff'
   /** Its message says an AI took part, but the kept branch that matches its code shows no signed-off AI commit. */
   | 'evidence-mismatch'
   /** The policy or roster at its base does not read. */
@@ -291,4 +293,71 @@ export interface DiffStat {
 export function topFolder(file: string): string {
   const slash = file.indexOf('/');
   return slash < 0 ? '(root)' : file.slice(0, slash);
+}
+
+/** How much later than the change's landing a sign-off may be dated and still count as before it: one hour of clocks. */
+export const LATE_SIGNOFF_SECONDS = 3_600;
+
+/**
+ * Marks signed-off commits whose counting sign-offs were all made after the change reached the branch: the rule asks
+ * for the sign-off before the change lands. A sign-off in the branch's own history came with it (a merge brings its
+ * branch's sign-offs; a fast-forward's landing time is not recorded anywhere); one found only in the kept evidence is
+ * late when its committer time (`signedAt`, seconds) is after the change's landing, with an hour for clocks.
+ */
+export function lateSignoffs(
+  change: AuditedChange,
+  signedAt: (signoff: string) => number | undefined,
+  inHistory: (signoff: string) => boolean,
+): void {
+  if (change.status !== 'signed-off') return;
+  const late: AuditException[] = [];
+  for (const c of change.reviews.flatMap(r => r.commits)) {
+    if (!c.needsSignoff || c.state !== 'signed-off') continue;
+    const inTime = new Set(
+      c.claims
+        .filter(cl => cl.defects.length === 0 && cl.match === 'patch' && cl.signer)
+        .filter(
+          cl => inHistory(cl.signoff) || (signedAt(cl.signoff) ?? Infinity) <= change.landedAt + LATE_SIGNOFF_SECONDS,
+        )
+        .map(cl => cl.signer!.email.toLowerCase()),
+    );
+    if (inTime.size < c.requiredSigners) late.push({ code: 'late-signoff', commit: c.commit.id });
+  }
+  if (late.length === 0) return;
+  change.status = 'exception';
+  change.exceptions = [...change.exceptions, ...late];
+}
+
+/**
+ * Below `minAiLines`, `check` sums a branch's AI lines. A history of fast-forwards (or pushes) does not say where one
+ * branch ended, so consecutive single commits by the same author, judged on their own record, count as one branch
+ * (fail closed): when their AI lines below the threshold reach it together, those not signed off are exceptions.
+ */
+export function linearThreshold(
+  changes: readonly AuditedChange[],
+  minAiLines: (change: AuditedChange) => number | undefined,
+): void {
+  let run: AuditedChange[] = [];
+  const close = (): void => {
+    const below = run.flatMap(ch =>
+      ch.reviews.flatMap(r => r.commits.filter(c => c.notNeeded === 'below-threshold').map(c => ({ ch, c }))),
+    );
+    const total = below.reduce((n, x) => n + (x.c.aiLines ?? 0), 0);
+    const threshold = Math.min(...run.map(ch => minAiLines(ch) ?? Infinity));
+    if (below.length > 0 && total >= threshold) {
+      for (const { ch, c } of below) {
+        if (c.signers.length > 0) continue;
+        ch.status = 'exception';
+        ch.exceptions = [...ch.exceptions, { code: 'no-signoff', commit: c.commit.id }];
+      }
+    }
+    run = [];
+  };
+  for (const ch of changes) {
+    const single = ch.kind === 'commit' && ch.via === 'history';
+    const same = run.length > 0 && run[0]!.author.email.toLowerCase() === ch.author.email.toLowerCase();
+    if (!single || !same) close();
+    if (single) run.push(ch);
+  }
+  close();
 }

@@ -48,6 +48,8 @@ function describe(change: AuditedChange, e: AuditException): string {
         'The message of {0} says an AI took part, but the kept branch that matches its code has no signed-off AI commit.',
         commit,
       );
+    case 'late-signoff':
+      return vscode.l10n.t('Commit {0} was signed off only after it reached the branch.', commit);
     case 'bad-policy':
       return vscode.l10n.t('The policy at its base does not read: {0}', change.policyProblem ?? '');
   }

@@ -30,6 +30,8 @@ import { PRODUCT } from '../../core/product';
 import {
   bodyClaimsAi,
   landingsOf,
+  lateSignoffs,
+  linearThreshold,
   timesOutOfOrder,
   reviewOutcome,
   squashOutcome,
@@ -728,6 +730,18 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       exceptions: outcome.exceptions,
     });
   }
+
+  for (const change of changes)
+    lateSignoffs(
+      change,
+      id => known(id)?.committerTime,
+      id => byId.has(id),
+    );
+  const minAiOf = new Map(plans.map(p => [p.landing.commit.id, p.policy] as const));
+  linearThreshold(changes, ch => {
+    const policy = minAiOf.get(ch.id);
+    return policy && !(policy instanceof PolicyFileError) ? policy.policy.signoff.minAiLines : undefined;
+  });
 
   return {
     root,
