@@ -3929,7 +3929,7 @@ async function pooled(items, limit, task) {
 // src/io/review/range.ts
 var PATCH_ID_ARGS = ["patch-id", "--verbatim"];
 var LEGACY_PATCH_ID_ARGS = ["patch-id", "--stable"];
-var PATCH_DIFF_ARGS = [
+var TREE_DIFF_ARGS = [
   "-p",
   "--no-color",
   "--no-ext-diff",
@@ -3943,9 +3943,9 @@ var PATCH_DIFF_ARGS = [
   "--src-prefix=a/",
   "--dst-prefix=b/",
   "--ignore-submodules=none",
-  "--submodule=short",
-  "--diff-merges=first-parent"
+  "--submodule=short"
 ];
+var PATCH_DIFF_ARGS = [...TREE_DIFF_ARGS, "--diff-merges=first-parent"];
 var PINNED_CONFIG = [
   "-c",
   "log.showRoot=true",
@@ -4049,23 +4049,19 @@ async function patchIds(root, commits, logger = nullLogger, variant = "verbatim"
   }
   return result;
 }
+var LOG_OF_COMMITS = [
+  "-c",
+  "log.showRoot=true",
+  "log",
+  "--stdin",
+  "--no-walk=unsorted",
+  "--no-show-signature"
+];
 async function touchedPaths(root, commits, logger = nullLogger) {
   const result = /* @__PURE__ */ new Map();
   if (commits.length === 0) return result;
   const out = await git(
-    [
-      "-c",
-      "log.showRoot=true",
-      "log",
-      "--stdin",
-      "--no-walk=unsorted",
-      "--no-show-signature",
-      "-z",
-      "--name-only",
-      "--no-renames",
-      "--diff-merges=first-parent",
-      "--format=%x00%H"
-    ],
+    [...LOG_OF_COMMITS, "-z", "--name-only", "--no-renames", "--diff-merges=first-parent", "--format=%x00%H"],
     { cwd: root, input: `${commits.join("\n")}
 `, logger }
   );

@@ -12,6 +12,7 @@ import { defaultBase, whereLinesLanded } from './branch-review';
 import { commitEvidence, commitFacts, hasAiLineEvidence, isReviewed, type CommitEvidence } from './commit-facts';
 import {
   agentCoAuthors,
+  LOG_OF_COMMITS,
   logCommits,
   patchIds,
   rangePatchIds,
@@ -763,19 +764,7 @@ export async function diffStats(root: string, ids: readonly string[], logger: Lo
   const result = new Map<string, DiffStat>();
   if (ids.length === 0) return result;
   const out = await git(
-    [
-      '-c',
-      'log.showRoot=true',
-      'log',
-      '--stdin',
-      '--no-walk=unsorted',
-      '--no-show-signature',
-      '--numstat',
-      '-z',
-      '--no-renames',
-      '--diff-merges=first-parent',
-      '--format=%x00%H',
-    ],
+    [...LOG_OF_COMMITS, '--numstat', '-z', '--no-renames', '--diff-merges=first-parent', '--format=%x00%H'],
     { cwd: root, input: `${ids.join('\n')}\n`, logger },
   );
   const tokens = out.split('\0');

@@ -28,8 +28,11 @@ export const PATCH_ID_ARGS = ['patch-id', '--verbatim'] as const;
 /** What sign-offs made before 0.2 list: whitespace-blind ids, honoured only for the exact commit they name. */
 const LEGACY_PATCH_ID_ARGS = ['patch-id', '--stable'] as const;
 
-/** Diff options for patch ids: independent of diff.* config, exact for binary files (full blob ids). */
-const PATCH_DIFF_ARGS = [
+/**
+ * Diff options for patch ids: independent of diff.* config, exact for binary files (full blob ids). A commit's patch
+ * id and a whole range's (a squash's match, `AI-Signoff-Range`) must be taken alike, so both use these.
+ */
+const TREE_DIFF_ARGS = [
   '-p',
   '--no-color',
   '--no-ext-diff',
@@ -44,8 +47,8 @@ const PATCH_DIFF_ARGS = [
   '--dst-prefix=b/',
   '--ignore-submodules=none',
   '--submodule=short',
-  '--diff-merges=first-parent',
 ];
+const PATCH_DIFF_ARGS = [...TREE_DIFF_ARGS, '--diff-merges=first-parent'];
 const PINNED_CONFIG = [
   '-c',
   'log.showRoot=true',
@@ -208,25 +211,7 @@ export async function rangePatchIds(
   const result = new Map<string, string>();
   if (ranges.length === 0) return result;
   const { second: out } = await pipeGit(
-    [
-      ...PINNED_CONFIG,
-      'diff-tree',
-      '--stdin',
-      '-p',
-      '--no-color',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--full-index',
-      '--no-renames',
-      '--diff-algorithm=myers',
-      '--indent-heuristic',
-      '-U3',
-      '--inter-hunk-context=0',
-      '--src-prefix=a/',
-      '--dst-prefix=b/',
-      '--ignore-submodules=none',
-      '--submodule=short',
-    ],
+    [...PINNED_CONFIG, 'diff-tree', '--stdin', ...TREE_DIFF_ARGS],
     [...PATCH_ID_ARGS],
     { cwd: root, input: ranges.map(r => `${r.head} ${r.from}\n`).join(''), logger },
   );
@@ -237,6 +222,16 @@ export async function rangePatchIds(
   return result;
 }
 
+/** `git log` of the commits given on standard input, each alone, root commits with their diff whatever the config. */
+export const LOG_OF_COMMITS = [
+  '-c',
+  'log.showRoot=true',
+  'log',
+  '--stdin',
+  '--no-walk=unsorted',
+  '--no-show-signature',
+] as const;
+
 /** The files each commit touches (first parent for merges), one `git log --name-only` run. */
 export async function touchedPaths(
   root: string,
@@ -246,19 +241,7 @@ export async function touchedPaths(
   const result = new Map<string, string[]>();
   if (commits.length === 0) return result;
   const out = await git(
-    [
-      '-c',
-      'log.showRoot=true',
-      'log',
-      '--stdin',
-      '--no-walk=unsorted',
-      '--no-show-signature',
-      '-z',
-      '--name-only',
-      '--no-renames',
-      '--diff-merges=first-parent',
-      '--format=%x00%H',
-    ],
+    [...LOG_OF_COMMITS, '-z', '--name-only', '--no-renames', '--diff-merges=first-parent', '--format=%x00%H'],
     { cwd: root, input: `${commits.join('\n')}\n`, logger },
   );
   return parseNameOnlyLog(out);
