@@ -50,7 +50,19 @@ export interface AuditCommit {
   signers: string[];
 }
 
-export interface AuditChange {
+/** Line counts of a change, and of all of them (`totals`). */
+export interface AuditLines {
+  /** Added lines the AI-Attribution trailers counted (ai + mixed + human + unknown). */
+  added: number;
+  aiLines: number;
+  mixedLines: number;
+  deletedByAi: number;
+  /** Lines added and removed on the branch (git's first-parent diff; binary files count none). */
+  linesAdded: number;
+  linesRemoved: number;
+}
+
+export interface AuditChange extends AuditLines {
   id: string;
   /** Its committer time, ISO. */
   landedAt: string;
@@ -65,13 +77,6 @@ export interface AuditChange {
   status: ChangeStatus;
   aiAssisted: boolean;
   needsSignoff: boolean;
-  added: number;
-  aiLines: number;
-  mixedLines: number;
-  deletedByAi: number;
-  /** Lines the change added and removed on the branch (git's first-parent diff; binary files count none). */
-  linesAdded: number;
-  linesRemoved: number;
   /**
    * Per top-level folder (`(root)` for files at the top): lines added (git's diff) and AI lines (ai + mixed, from the
    * line-level notes; AI lines of commits without a note are under `(no note)`).
@@ -92,18 +97,12 @@ export interface AuditDocument {
   since: string | null;
   until: string | null;
   keptRefs: number;
-  totals: {
+  totals: AuditLines & {
     changes: number;
     aiAssisted: number;
     needSignoff: number;
     signedOff: number;
     exceptions: number;
-    added: number;
-    aiLines: number;
-    mixedLines: number;
-    deletedByAi: number;
-    linesAdded: number;
-    linesRemoved: number;
   };
   changes: AuditChange[];
 }
