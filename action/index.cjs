@@ -3275,7 +3275,9 @@ function interpretSignoff(subject, trailers) {
       problems.push({ code: "entry", value });
     }
   }
-  if (entries.length === 0 && !problems.some((p) => p.code === "entry")) problems.push({ code: "no-entries" });
+  const ranges = trailerValues(trailers, AI_SIGNOFF_RANGE).map((v) => v.trim().split(/ +/));
+  const range2 = ranges.length === 1 && ranges[0].length === 3 && ranges[0].every(isObjectId) ? { patchId: ranges[0][0], from: ranges[0][1], to: ranges[0][2] } : void 0;
+  if (entries.length === 0 && !range2 && !problems.some((p) => p.code === "entry")) problems.push({ code: "no-entries" });
   const count = parseSignoffSubject(subject);
   if (count === void 0) problems.push({ code: "subject", subject });
   else if (count !== trailerValues(trailers, AI_SIGNOFF).length) {
@@ -3292,8 +3294,6 @@ function interpretSignoff(subject, trailers) {
       problems.push({ code: "reviewer-malformed", value: reviewers[0] });
     }
   }
-  const ranges = trailerValues(trailers, AI_SIGNOFF_RANGE).map((v) => v.trim().split(/ +/));
-  const range2 = ranges.length === 1 && ranges[0].length === 3 && ranges[0].every(isObjectId) ? { patchId: ranges[0][0], from: ranges[0][1], to: ranges[0][2] } : void 0;
   return { ...reviewer ? { reviewer } : {}, entries, ...range2 ? { range: range2 } : {}, problems };
 }
 
@@ -3957,7 +3957,7 @@ var PINNED_CONFIG = [
   "core.bigFileThreshold=512m"
 ];
 var TRAILER_CONFIG = ["-c", "trailer.separators=:", "-c", "core.commentChar=#"];
-var LOG_FORMAT = "%H%x00%P%x00%T%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%(trailers:only,unfold,separator=%x00)";
+var LOG_FORMAT = "%H%x00%P%x00%T%x00%an%x00%ae%x00%at%x00%ct%x00%ce%x00%s%x00%(trailers:only,unfold,separator=%x00)";
 function parseTrailer(text) {
   const colon = text.indexOf(":");
   if (colon <= 0) return void 0;
@@ -3984,7 +3984,7 @@ async function logCommits(root, revisions, logger) {
   );
   if (out === "") return [];
   return out.split("\n").map((line) => {
-    const [id, parents, tree, name, email, time, committed, subject, ...trailers] = line.split("\0");
+    const [id, parents, tree, name, email, time, committed, committer, subject, ...trailers] = line.split("\0");
     if (!id || !isObjectId(id)) throw new Error(`unexpected git log output: ${JSON.stringify(line.slice(0, 200))}`);
     return {
       id,
@@ -3993,6 +3993,7 @@ async function logCommits(root, revisions, logger) {
       author: { name: name ?? "", email: email ?? "" },
       authorTime: Number(time),
       committerTime: Number(committed),
+      committerEmail: committer ?? "",
       subject: subject ?? "",
       trailers: trailers.filter((t) => t !== "").map(parseTrailer).filter((t) => t !== void 0)
     };

@@ -226,18 +226,47 @@ describe('audit: the rule kept on main after any merge style (real git, real SSH
       ['refs/ai-provenance/forge/origin/pull/3'],
     );
 
-    // The same branch signed off once more after the last commit: its recorded whole change is the squash's.
+    // The same branch signed off once more after the last commit: nothing waits, so the sign-off lists no commit and
+    // records the branch's whole change, which is the squash's.
     const again = repo();
     again.aiCommit(junior(), 'src/a.ts', 2);
     assert.equal(again.signOff(senior()).status, 0);
     again.commitAs(junior(), 'docs: a typo\n', { files: { 'docs/y.md': 'by hand\n' } });
-    again.aiCommit(junior(), 'src/b.ts', 1, 'feat: one more');
-    assert.equal(again.signOff(senior()).status, 0);
-    assert.match(again.git('log', '-1', '--format=%B'), /^AI-Signoff-Range: [0-9a-f]{40} [0-9a-f]{40} [0-9a-f]{40}$/m);
+    const record = again.signOff(senior());
+    assert.equal(record.status, 0, show(record));
+    assert.match(record.stdout, /no sign-off records the branch's whole change as it is now/);
+    const recorded = again.git('log', '-1', '--format=%B');
+    assert.match(recorded, /^AI sign-off: 0 commits\n/);
+    assert.match(recorded, /^AI-Signoff-Range: [0-9a-f]{40} [0-9a-f]{40} [0-9a-f]{40}$/m);
+    assert.equal(again.check().status, 0, 'check still passes with a sign-off that lists no commit');
+    assert.match(again.signOff(senior()).stdout, /Nothing waits for your sign-off/, 'recorded once');
     const ok = squashMerge(again, 'feature', 'Feature (#4)');
     const signed = audit(again.dir);
     assert.equal(signed.result.status, 0, show(signed.result));
     assert.equal(signed.json!.changes.find(c => c.id === ok)!.status, 'signed-off');
+  });
+
+  it('an unsigned "sign-off" recording a crafted whole change clears nothing', () => {
+    const r = repo();
+    r.aiCommit(junior(), 'src/a.ts', 3);
+    const squash = squashMerge(r, 'feature', 'Unreviewed (#5)');
+    const parent = `${squash}^`;
+    const crafted = r.run(['commit-tree', `${squash}^{tree}`, '-p', parent, '-m', 'plain commit'], {}).trim();
+    const base = r.git('rev-parse', parent).trim();
+    const whole = execFileSync('git', ['patch-id', '--verbatim'], {
+      cwd: r.dir,
+      input: execFileSync('git', ['diff-tree', '-p', '--full-index', '--no-renames', base, crafted], { cwd: r.dir }),
+      encoding: 'utf8',
+    }).split(' ')[0]!;
+    const fake = r
+      .run(['commit-tree', `${squash}^{tree}`, '-p', crafted, '-F', '-'], {
+        input: `AI sign-off: 0 commits\n\nReviewed-by: Sen Ior <senior@example.com>\nAI-Signoff-Range: ${whole} ${base} ${crafted}\n`,
+      })
+      .trim();
+    r.git('update-ref', `refs/ai-provenance/signoffs/${fake}`, fake);
+    const { result, json } = audit(r.dir);
+    assert.equal(result.status, 1, show(result));
+    assert.equal(json!.changes.find(c => c.id === squash)!.status, 'exception');
   });
 
   it('a kept branch cannot launder a squash: a signed commit replayed next to the AI code as "human" clears nothing', () => {

@@ -124,7 +124,12 @@ export const signOffCommand: Command = {
       ...(comment !== undefined ? { comment } : {}),
     });
     context.stdout.write(describePlan(plan));
-    if (plan.targets.length === 0) {
+    if (plan.recordsRange) {
+      context.stdout.write(
+        "Nothing waits for sign-off, but no sign-off records the branch's whole change as it is now (commits came after the last one): " +
+          'this sign-off lists no commit and records it (AI-Signoff-Range), so that a squash merge of the branch counts as signed.\n',
+      );
+    } else if (plan.targets.length === 0) {
       if (plan.ownCommits.length > 0 && plan.alreadySigned.length === 0) {
         throw new UsageError(
           'every commit that waits for sign-off is your own, and the policy does not allow self sign-off: another senior signs them off',
@@ -146,7 +151,9 @@ export const signOffCommand: Command = {
       if (
         !(await confirm(
           context,
-          `Sign off ${plan.targets.length} ${plan.targets.length === 1 ? 'commit' : 'commits'} with your SSH key? [y/N] `,
+          plan.recordsRange
+            ? "Record the branch's whole change with your SSH key? [y/N] "
+            : `Sign off ${plan.targets.length} ${plan.targets.length === 1 ? 'commit' : 'commits'} with your SSH key? [y/N] `,
         ))
       ) {
         context.stdout.write('Not signed.\n');

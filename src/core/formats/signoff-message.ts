@@ -178,7 +178,13 @@ export function interpretSignoff(subject: string, trailers: readonly Trailer[]):
       problems.push({ code: 'entry', value });
     }
   }
-  if (entries.length === 0 && !problems.some(p => p.code === 'entry')) problems.push({ code: 'no-entries' });
+  // Since 0.2 a sign-off may list no commit and only record the branch's whole change (nothing else waited).
+  const ranges = trailerValues(trailers, AI_SIGNOFF_RANGE).map(v => v.trim().split(/ +/));
+  const range =
+    ranges.length === 1 && ranges[0]!.length === 3 && ranges[0]!.every(isObjectId)
+      ? { patchId: ranges[0]![0]!, from: ranges[0]![1]!, to: ranges[0]![2]! }
+      : undefined;
+  if (entries.length === 0 && !range && !problems.some(p => p.code === 'entry')) problems.push({ code: 'no-entries' });
   const count = parseSignoffSubject(subject);
   if (count === undefined) problems.push({ code: 'subject', subject });
   else if (count !== trailerValues(trailers, AI_SIGNOFF).length) {
@@ -195,10 +201,5 @@ export function interpretSignoff(subject: string, trailers: readonly Trailer[]):
       problems.push({ code: 'reviewer-malformed', value: reviewers[0]! });
     }
   }
-  const ranges = trailerValues(trailers, AI_SIGNOFF_RANGE).map(v => v.trim().split(/ +/));
-  const range =
-    ranges.length === 1 && ranges[0]!.length === 3 && ranges[0]!.every(isObjectId)
-      ? { patchId: ranges[0]![0]!, from: ranges[0]![1]!, to: ranges[0]![2]! }
-      : undefined;
   return { ...(reviewer ? { reviewer } : {}), entries, ...(range ? { range } : {}), problems };
 }

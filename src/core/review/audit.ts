@@ -220,8 +220,10 @@ export function squashOutcome(
   const at = commit ? { commit } : {};
   if (!own.commits.some(showsAi))
     return { status: combined(outcomes.map(o => o.status)), exceptions: [], via: 'ranges' };
-  if (signed.length > 0) return { status: 'signed-off', exceptions: [], via: 'ranges' };
-  const signedAi = kept.some(r => r.commits.some(c => c.needsSignoff && c.state === 'signed-off' && showsAi(c)));
+  const signedAiIn = (r: ReviewReport): boolean =>
+    r.commits.some(c => c.needsSignoff && c.state === 'signed-off' && showsAi(c));
+  if (signed.some(signedAiIn)) return { status: 'signed-off', exceptions: [], via: 'ranges' };
+  const signedAi = ranges.some(signedAiIn);
   return {
     status: 'exception',
     exceptions: [{ code: signedAi ? 'stale' : 'evidence-mismatch', ...at }],
@@ -247,6 +249,8 @@ export interface AuditedChange {
   author: Person;
   /** Committer time of that commit: when the change reached the branch. */
   landedAt: number;
+  /** Its committer's address: not the author's when a forge or another person made it (a squash, a rebase). */
+  committerEmail: string;
   /** `merge`: a merge commit and the commits it brought; `commit`: one commit (fast-forward, rebase, squash, push). */
   kind: 'merge' | 'commit';
   /** Its first parent: the base whose policy and roster judged it; undefined for a root commit. */
@@ -330,8 +334,9 @@ export function lateSignoffs(
 
 /**
  * Below `minAiLines`, `check` sums a branch's AI lines. A history of fast-forwards (or pushes) does not say where one
- * branch ended, so consecutive single commits by the same author, judged on their own record, count as one branch
- * (fail closed): when their AI lines below the threshold reach it together, those not signed off are exceptions.
+ * branch ended, so consecutive single commits by the same author who also committed them, judged on their own record,
+ * count as one branch (fail closed): when their AI lines below the threshold reach it together, those not signed off
+ * are exceptions.
  */
 export function linearThreshold(
   changes: readonly AuditedChange[],
@@ -354,7 +359,12 @@ export function linearThreshold(
     run = [];
   };
   for (const ch of changes) {
-    const single = ch.kind === 'commit' && ch.via === 'history';
+    // A squash or rebase made by a forge (committer not the author), or one a kept branch matched, ends a branch.
+    const single =
+      ch.kind === 'commit' &&
+      ch.via === 'history' &&
+      ch.kept.length === 0 &&
+      ch.committerEmail.toLowerCase() === ch.author.email.toLowerCase();
     const same = run.length > 0 && run[0]!.author.email.toLowerCase() === ch.author.email.toLowerCase();
     if (!single || !same) close();
     if (single) run.push(ch);

@@ -15,6 +15,7 @@ import {
   LOG_OF_COMMITS,
   logCommits,
   patchIds,
+  rangeKey,
   rangePatchIds,
   scratch,
   touchedPaths,
@@ -31,6 +32,7 @@ import { PRODUCT } from '../../core/product';
 import {
   bodyClaimsAi,
   landingsOf,
+  LATE_SIGNOFF_SECONDS,
   lateSignoffs,
   linearThreshold,
   timesOutOfOrder,
@@ -268,6 +270,8 @@ interface Judged {
    * descend from, as `check` judges a branch. Undefined for the branch's own history (sign-offs from anywhere count).
    */
   scope?: ReadonlySet<string>;
+  /** Sign-offs judged with the range whatever they list: a signed range's own sign-off. */
+  also?: readonly string[];
 }
 
 /** Audits the branch. Throws BranchReviewError (unknown or ambiguous branch, shallow clone), GitError. */
@@ -340,6 +344,14 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
 
   const singles = landings.filter(l => l.commit.parents.length <= 1);
   const gateSetup = await firstRoster(root, tip, all, logger);
+  // Commits before the first roster (a policy.json, say) could not be signed off either.
+  const beforeRoster = new Set<string>();
+  for (const stack = gateSetup ? [...byId.get(gateSetup)!.parents] : []; stack.length > 0;) {
+    const id = stack.pop()!;
+    if (beforeRoster.has(id) || !byId.has(id)) continue;
+    beforeRoster.add(id);
+    stack.push(...byId.get(id)!.parents);
+  }
   // Sign-offs that recorded the branch's whole change (AI-Signoff-Range) as of their own parent: what a squash of that
   // branch can be matched to. Their patch ids are computed again here before they are used.
   const claimedRanges = pool.filter(
@@ -359,7 +371,11 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     ),
   ]);
   const signedRanges = claimedRanges
-    .filter(s => rangePatches.get(s.parsed.range!.to) === s.parsed.range!.patchId)
+    .filter(
+      s =>
+        rangePatches.get(rangeKey({ head: s.parsed.range!.to, from: s.parsed.range!.from })) ===
+        s.parsed.range!.patchId,
+    )
     .map(s => ({ signoff: s.c.id, ...s.parsed.range! }));
 
   // Policies, one read per distinct .ai-provenance folder at the bases. The merges and their other parents too: a
@@ -367,8 +383,27 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   const bases = [...new Set(landings.map(l => l.commit.parents[0]).filter((b): b is string => b !== undefined))];
   const merges = landings.filter(l => l.commit.parents.length > 1).map(l => l.commit);
   const keys = await policyKeys(root, [...new Set([...bases, ...merges.flatMap(m => [m.id, ...m.parents])])], logger);
-  const mergeTouchesPolicy = new Set(
-    merges.filter(m => m.parents.every(p => keys.get(p) !== keys.get(m.id))).map(m => m.id),
+  // Its folder is none of its parents': unless git's own merge of the parents gives that folder too (each side changed
+  // a different file), the merge changed the gate's files itself.
+  const mergeTouchesPolicy = new Set<string>();
+  await pooled(
+    merges.filter(m => m.parents.every(p => keys.get(p) !== keys.get(m.id))),
+    4,
+    async m => {
+      if (m.parents.length === 2) {
+        const merged = await runGit(['merge-tree', '--write-tree', '--no-messages', m.parents[0]!, m.parents[1]!], {
+          cwd: root,
+          logger,
+          okExitCodes: [0, 1],
+        });
+        const tree = merged.stdout.split('\n')[0]!.trim();
+        if (merged.exitCode === 0 && isObjectId(tree)) {
+          const folder = (await policyKeys(root, [tree], logger)).get(tree);
+          if (folder === keys.get(m.id)) return;
+        }
+      }
+      mergeTouchesPolicy.add(m.id);
+    },
   );
   const policies = new Map<string, BasePolicy | PolicyFileError>();
   for (const b of bases) {
@@ -434,13 +469,13 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   const extraOf = (x: CommitEvidence): { signoffWithChanges?: boolean; bodyClaims?: boolean; gateSetup?: boolean } => ({
     ...(poolIds.has(x.c.id) ? { signoffWithChanges: true } : {}),
     ...(bodyClaimed.has(x.c.id) ? { bodyClaims: true } : {}),
-    ...(x.c.id === gateSetup ? { gateSetup: true } : {}),
+    ...(x.c.id === gateSetup || beforeRoster.has(x.c.id) ? { gateSetup: true } : {}),
   });
 
   // Each change's reviews to make: its own commits, and for a single commit the kept branches whose change it is.
   const branchesByPatch = new Map<string, KeptBranch[]>();
   for (const b of branches) {
-    const p = rangePatches.get(b.head);
+    const p = rangePatches.get(rangeKey(b));
     if (p) branchesByPatch.set(p, [...(branchesByPatch.get(p) ?? []), b]);
   }
   const signedByPatch = new Map<string, (typeof signedRanges)[number][]>();
@@ -534,6 +569,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
         extra: new Map(ev.map(x => [x.c.id, extraOf(x)] as const)),
         span: { base: s.range.from, head: s.range.to },
         scope: new Set(ids),
+        also: [s.range.signoff],
       };
     }
   }
@@ -575,6 +611,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       for (const s of (p ? byPatch.get(p) : undefined) ?? []) ids.add(s);
       for (const s of byCommit.get(x.c.id) ?? []) ids.add(s);
     }
+    for (const id of judged.also ?? []) ids.add(id);
     return judged.scope ? [...ids].filter(id => judged.scope!.has(id)) : [...ids];
   };
   const wanted = new Map<BasePolicy, Set<string>>();
@@ -676,6 +713,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       subject: l.commit.subject,
       author: l.commit.author,
       landedAt: l.commit.committerTime,
+      committerEmail: l.commit.committerEmail,
       kind: l.commit.parents.length > 1 ? ('merge' as const) : ('commit' as const),
       ...(base ? { base } : {}),
       size: l.commit.parents.length > 1 ? l.side.length : 1,
@@ -708,7 +746,17 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     }
     const own = await review(plan.own, plan.policy);
     const ranges = await Promise.all(plan.ranges.map(r => review(r.judged, plan.policy as BasePolicy)));
-    const signed = await Promise.all(plan.signed.map(r => review(r.judged!, plan.policy as BasePolicy)));
+    const signedReviews = await Promise.all(plan.signed.map(r => review(r.judged!, plan.policy as BasePolicy)));
+    // A recorded whole change counts only when its own sign-off counts (verified against the roster at this base,
+    // well-formed, a plain empty commit) and came in time; any other is one more branch that can only add exceptions.
+    const counts = plan.signed.map(
+      (r, i) =>
+        signedReviews[i]!.signoffs.find(x => x.facts.id === r.range.signoff)?.defects.length === 0 &&
+        (byId.has(r.range.signoff) ||
+          (known(r.range.signoff)?.committerTime ?? Infinity) <= l.commit.committerTime + LATE_SIGNOFF_SECONDS),
+    );
+    const signed = signedReviews.filter((_, i) => counts[i]);
+    ranges.push(...signedReviews.filter((_, i) => !counts[i]));
     const outcome =
       common.kind === 'merge' ? { ...reviewOutcome(own), via: 'own' as const } : squashOutcome(own, signed, ranges);
     changes.push({

@@ -75,12 +75,13 @@ export interface LoggedCommit {
   authorTime: number;
   /** Committer time, seconds since the epoch: when a commit landed where it is (a merge, a squash, a rebase). */
   committerTime: number;
+  committerEmail: string;
   subject: string;
   trailers: Trailer[];
 }
 
 /** One line per commit: fields NUL-separated, trailers (unfolded, so no newline) NUL-separated at the end. */
-const LOG_FORMAT = '%H%x00%P%x00%T%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%(trailers:only,unfold,separator=%x00)';
+const LOG_FORMAT = '%H%x00%P%x00%T%x00%an%x00%ae%x00%at%x00%ct%x00%ce%x00%s%x00%(trailers:only,unfold,separator=%x00)';
 
 function parseTrailer(text: string): Trailer | undefined {
   const colon = text.indexOf(':');
@@ -110,7 +111,7 @@ export async function logCommits(root: string, revisions: readonly string[], log
   );
   if (out === '') return [];
   return out.split('\n').map(line => {
-    const [id, parents, tree, name, email, time, committed, subject, ...trailers] = line.split('\0');
+    const [id, parents, tree, name, email, time, committed, committer, subject, ...trailers] = line.split('\0');
     if (!id || !isObjectId(id)) throw new Error(`unexpected git log output: ${JSON.stringify(line.slice(0, 200))}`);
     return {
       id,
@@ -119,6 +120,7 @@ export async function logCommits(root: string, revisions: readonly string[], log
       author: { name: name ?? '', email: email ?? '' },
       authorTime: Number(time),
       committerTime: Number(committed),
+      committerEmail: committer ?? '',
       subject: subject ?? '',
       trailers: trailers
         .filter(t => t !== '')
@@ -202,24 +204,39 @@ export async function patchIds(
   return result;
 }
 
-/** Patch ids of whole ranges `from..head` (one diff-tree and one patch-id process for all). */
+/** Patch ids of whole ranges `from..head`, keyed by rangeKey (one diff-tree and one patch-id process per run). */
 export async function rangePatchIds(
   root: string,
   ranges: readonly { head: string; from: string }[],
   logger: Logger,
 ): Promise<Map<string, string>> {
   const result = new Map<string, string>();
-  if (ranges.length === 0) return result;
-  const { second: out } = await pipeGit(
-    [...PINNED_CONFIG, 'diff-tree', '--stdin', ...TREE_DIFF_ARGS],
-    [...PATCH_ID_ARGS],
-    { cwd: root, input: ranges.map(r => `${r.head} ${r.from}\n`).join(''), logger },
-  );
-  for (const line of out.split('\n')) {
-    const [patchId, head] = line.trim().split(' ');
-    if (patchId && head && isObjectId(patchId) && isObjectId(head)) result.set(head, patchId);
+  // git prints only the head of each pair: pairs that share a head go in separate runs, so none can answer for another.
+  const batches: { head: string; from: string }[][] = [];
+  for (const r of new Map(ranges.map(r => [rangeKey(r), r] as const)).values()) {
+    const batch = batches.find(b => !b.some(x => x.head === r.head));
+    if (batch) batch.push(r);
+    else batches.push([r]);
+  }
+  for (const batch of batches) {
+    const { second: out } = await pipeGit(
+      [...PINNED_CONFIG, 'diff-tree', '--stdin', ...TREE_DIFF_ARGS],
+      [...PATCH_ID_ARGS],
+      { cwd: root, input: batch.map(r => `${r.head} ${r.from}\n`).join(''), logger },
+    );
+    const fromOf = new Map(batch.map(r => [r.head, r.from] as const));
+    for (const line of out.split('\n')) {
+      const [patchId, head] = line.trim().split(' ');
+      if (patchId && head && isObjectId(patchId) && fromOf.has(head))
+        result.set(rangeKey({ head, from: fromOf.get(head)! }), patchId);
+    }
   }
   return result;
+}
+
+/** The key of rangePatchIds' answers. */
+export function rangeKey(r: { head: string; from: string }): string {
+  return `${r.from}..${r.head}`;
 }
 
 /** `git log` of the commits given on standard input, each alone, root commits with their diff whatever the config. */

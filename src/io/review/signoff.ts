@@ -11,7 +11,7 @@ import {
   type Signer,
 } from '../../core/review/review';
 import { formatSignoffMessage, isObjectId, type Person, type SignoffRange } from '../../core/formats/signoff-message';
-import { rangePatchIds } from './range';
+import { rangeKey, rangePatchIds } from './range';
 import { git, runGit } from '../git/git';
 import { keyFingerprint, resolveSigningKey } from '../ssh/ssh';
 import { USAGE_EXIT } from '../../core/errors';
@@ -69,6 +69,11 @@ export interface SignoffPlan {
   blocked: CommitReview[];
   /** The commit message the sign-off would have; undefined when there is nothing to sign. */
   message?: string;
+  /**
+   * Nothing waits, but no sign-off records the branch's whole change as it is now (commits came after the last
+   * one): the sign-off lists no commit and records it (`AI-Signoff-Range`), so a squash merge of the branch counts.
+   */
+  recordsRange?: boolean;
 }
 
 async function gitConfig(root: string, logger: Logger): Promise<Map<string, string>> {
@@ -155,7 +160,7 @@ async function wholeChange(
   const mb = await runGit(['merge-base', baseId, headId], { cwd: root, logger, okExitCodes: [0, 1] });
   const from = mb.stdout.trim();
   if (mb.exitCode !== 0 || !isObjectId(from)) return undefined;
-  const patchId = (await rangePatchIds(root, [{ head: headId, from }], logger)).get(headId);
+  const patchId = (await rangePatchIds(root, [{ head: headId, from }], logger)).get(rangeKey({ head: headId, from }));
   return patchId ? { patchId, from, to: headId } : undefined;
 }
 
@@ -187,14 +192,22 @@ export async function planSignoff(options: {
   );
   const targets = open.filter(c => !own.includes(c) && !alreadySigned.includes(c));
   const plan: SignoffPlan = { review, signer, targets, ownCommits: own, alreadySigned, blocked };
-  if (targets.length > 0) {
+  const needing = review.report.commits.filter(c => c.needsSignoff);
+  const allSigned = needing.length > 0 && needing.every(c => c.state === 'signed-off');
+  if (targets.length > 0 || (allSigned && own.length === 0 && blocked.length === 0)) {
     const range = await wholeChange(review.root, review.base.id, review.head.id, logger);
-    plan.message = formatSignoffMessage({
-      reviewer: signer.reviewer,
-      entries: targets.map(c => ({ patchId: c.commit.patchId!, commitId: c.commit.id })),
-      ...(options.comment !== undefined ? { comment: options.comment } : {}),
-      ...(range ? { range } : {}),
-    });
+    const recorded = review.report.signoffs.some(
+      x => x.defects.length === 0 && x.facts.parsed.range?.patchId === range?.patchId,
+    );
+    if (targets.length > 0 || (range && !recorded)) {
+      plan.message = formatSignoffMessage({
+        reviewer: signer.reviewer,
+        entries: targets.map(c => ({ patchId: c.commit.patchId!, commitId: c.commit.id })),
+        ...(options.comment !== undefined ? { comment: options.comment } : {}),
+        ...(range ? { range } : {}),
+      });
+      if (targets.length === 0) plan.recordsRange = true;
+    }
   }
   return plan;
 }
