@@ -120,7 +120,7 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
     }
     throw error;
   }
-  if (plan.targets.length === 0 || !plan.message) {
+  if ((plan.targets.length === 0 && !plan.recordsRange) || !plan.message) {
     const why = [
       plan.ownCommits.length
         ? vscode.l10n.t(
@@ -159,7 +159,11 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
   if (confirm) {
     const yes = vscode.l10n.t('Sign Off');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Sign off {0} AI-assisted commit(s) as reviewed by you?', plan.targets.length),
+      plan.recordsRange
+        ? vscode.l10n.t(
+            "Nothing waits for sign-off, but commits came after the last sign-off. Record the branch's whole change with your key, so that a squash merge of it counts as signed?",
+          )
+        : vscode.l10n.t('Sign off {0} AI-assisted commit(s) as reviewed by you?', plan.targets.length),
       { modal: true, detail },
       yes,
     );
