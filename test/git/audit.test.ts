@@ -269,6 +269,30 @@ describe('audit: the rule kept on main after any merge style (real git, real SSH
     assert.equal(json!.changes.find(c => c.id === squash)!.status, 'exception');
   });
 
+  it('a crafted range that shares a pull request head cannot hide the head that fails', () => {
+    const r = repo();
+    r.aiCommit(junior(), 'src/a.ts', 3);
+    const head = r.aiCommit(junior(), 'src/b.ts', 2);
+    r.git('update-ref', 'refs/ai-provenance/forge/origin/pull/1', head);
+    const squash = squashMerge(r, 'feature', 'Two AI commits (#1)');
+    // Its parent is the head, and it names the head as `to` with another `from`: the same head, another range.
+    const decoy = r
+      .run(['commit-tree', `${head}^{tree}`, '-p', head, '-F', '-'], {
+        input:
+          `AI sign-off: 0 commits\n\nReviewed-by: Sen Ior <senior@example.com>\nAI-Signoff-Range: ${'0'.repeat(40)} ${head}^ ${head}\n`.replace(
+            `${head}^`,
+            r.git('rev-parse', `${head}^`).trim(),
+          ),
+      })
+      .trim();
+    r.git('update-ref', `refs/ai-provenance/signoffs/${decoy}`, decoy);
+    const { result, json } = audit(r.dir);
+    assert.equal(result.status, 1, show(result));
+    const change = json!.changes.find(c => c.id === squash)!;
+    assert.equal(change.via, 'kept-branch', JSON.stringify(change));
+    assert.equal(change.status, 'exception');
+  });
+
   it('a kept branch cannot launder a squash: a signed commit replayed next to the AI code as "human" clears nothing', () => {
     const r = repo();
     const a = r.aiCommit(junior(), 'src/a.ts', 3);
