@@ -158,24 +158,17 @@ async function policyKeys(root: string, bases: readonly string[], logger: Logger
   return result;
 }
 
-/**
- * The commits among `singles` that change exactly the files some kept branch changes as a whole: the only ones
- * that can be its squash. One `git diff-tree --stdin` for both sides (names only, no content).
- */
-async function squashCandidatesOf(
-  root: string,
-  singles: readonly string[],
-  branches: readonly { head: string; from: string }[],
-  logger: Logger,
-): Promise<Set<string>> {
+/** The files each diff-tree line's diff touches, keyed by the line's first id (names only, no content). */
+async function changedFiles(root: string, lines: readonly string[], logger: Logger): Promise<Map<string, string[]>> {
+  const files = new Map<string, string[]>();
+  if (lines.length === 0) return files;
   // --name-status -z: "<id>\0" headers, then "<status>\0<path>\0" pairs: a path is always after a status letter,
   // so no file name can pass for a header.
   const out = await git(['diff-tree', '--stdin', '-r', '--name-status', '--no-renames', '-z'], {
     cwd: root,
-    input: [...branches.map(b => `${b.head} ${b.from}`), ...singles].join('\n') + '\n',
+    input: lines.join('\n') + '\n',
     logger,
   });
-  const files = new Map<string, string[]>();
   let current: string[] | undefined;
   const tokens = out.split('\0');
   for (let i = 0; i < tokens.length; i++) {
@@ -187,14 +180,50 @@ async function squashCandidatesOf(
       files.set(token, current);
     }
   }
-  const key = (id: string): string | undefined => files.get(id)?.sort().join('\0');
-  const wanted = new Set(branches.map(b => key(b.head)).filter((k): k is string => k !== undefined));
-  return new Set(
-    singles.filter(id => {
-      const k = key(id);
-      return k !== undefined && wanted.has(k);
-    }),
-  );
+  return files;
+}
+
+/**
+ * Which of `singles` change exactly the files some range (`from..head`) changes as a whole, and which ranges: only
+ * those can be a squash and the branch it squashed, so only they need patch ids. Ranges that share a head are asked
+ * in separate runs (git names only the head), so none can stand in for another.
+ */
+async function squashCandidatesOf(
+  root: string,
+  singles: readonly string[],
+  ranges: readonly { head: string; from: string }[],
+  logger: Logger,
+): Promise<{ singles: Set<string>; ranges: Set<string> }> {
+  const batches: { head: string; from: string }[][] = [];
+  for (const r of ranges) {
+    const batch = batches.find(b => !b.some(x => x.head === r.head));
+    if (batch) batch.push(r);
+    else batches.push([r]);
+  }
+  const [own, ...perBatch] = await Promise.all([
+    changedFiles(root, singles, logger),
+    ...batches.map(batch =>
+      changedFiles(
+        root,
+        batch.map(r => `${r.head} ${r.from}`),
+        logger,
+      ),
+    ),
+  ]);
+  const key = (files: string[] | undefined): string | undefined => files?.sort().join('\0');
+  const rangeFiles = new Map<string, string>();
+  batches.forEach((batch, i) => {
+    for (const r of batch) {
+      const k = key(perBatch[i]!.get(r.head));
+      if (k !== undefined) rangeFiles.set(rangeKey(r), k);
+    }
+  });
+  const singleKeys = new Set(singles.map(id => key(own.get(id))).filter((k): k is string => k !== undefined));
+  const wanted = new Set(rangeFiles.values());
+  return {
+    singles: new Set(singles.filter(id => wanted.has(key(own.get(id)) ?? '\0none'))),
+    ranges: new Set([...rangeFiles].filter(([, k]) => singleKeys.has(k)).map(([r]) => r)),
+  };
 }
 
 /** The merge base of the branch and each kept head (pooled git calls). */
@@ -317,6 +346,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   const keptHeads = new Map<string, string[]>();
   for (const r of refs) if (kept.has(r.id)) keptHeads.set(r.id, [...(keptHeads.get(r.id) ?? []), r.ref]);
   const forks = await forkPoints(root, tip, [...keptHeads.keys()], logger);
+  const order = new Map(keptCommits.map((c, i) => [c.id, i] as const));
   const branches: KeptBranch[] = [...keptHeads].flatMap(([head, names]) => {
     const from = forks.get(head);
     if (!from) return [];
@@ -331,7 +361,6 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       commits.push(id);
       stack.push(...c.parents);
     }
-    const order = new Map(keptCommits.map((c, i) => [c.id, i] as const));
     commits.sort((a, b) => order.get(a)! - order.get(b)!);
     return [{ refs: names.sort(), head, from, commits }];
   });
@@ -355,20 +384,38 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   // Sign-offs that recorded the branch's whole change (AI-Signoff-Range) as of their own parent: what a squash of that
   // branch can be matched to. Their patch ids are computed again here before they are used.
   const claimedRanges = pool.filter(
-    s => s.parsed.range !== undefined && s.c.parents.length === 1 && s.c.parents[0] === s.parsed.range.to,
+    s =>
+      kept.has(s.c.id) &&
+      s.parsed.range !== undefined &&
+      s.c.parents.length === 1 &&
+      s.c.parents[0] === s.parsed.range.to,
   );
-  const [bodies, touching, rangePatches] = await Promise.all([
+  const claimedPairs = claimedRanges.map(s => ({ head: s.parsed.range!.to, from: s.parsed.range!.from }));
+  // A squash of a kept branch changes the same files: only such commits and ranges need patch ids to be matched.
+  const [bodies, touching, squash] = await Promise.all([
     messages(
       root,
       singles.map(l => l.commit.id),
       logger,
     ),
     policyTouching(root, [tip, ...keptHeads.keys()], logger),
+    branches.length + claimedPairs.length > 0
+      ? squashCandidatesOf(
+          root,
+          singles.map(l => l.commit.id),
+          [...branches, ...claimedPairs],
+          logger,
+        )
+      : { singles: new Set<string>(), ranges: new Set<string>() },
+  ]);
+  const squashCandidates = squash.singles;
+  const [rangePatches, candidatePatches] = await Promise.all([
     rangePatchIds(
       root,
-      [...branches, ...claimedRanges.map(s => ({ head: s.parsed.range!.to, from: s.parsed.range!.from }))],
+      [...branches, ...claimedPairs].filter(r => squash.ranges.has(rangeKey(r))),
       logger,
     ),
+    patchIds(root, [...squashCandidates], logger),
   ]);
   const signedRanges = claimedRanges
     .filter(
@@ -436,19 +483,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     return parent !== undefined && parent.tree === c.tree;
   };
   const emptySignoff = (c: LoggedCommit): boolean => poolIds.has(c.id) && isEmpty(c);
-  // A squash of a kept branch changes the same files: only such commits need a patch id to be matched.
-  const [notes, squashCandidates] = await Promise.all([
-    notesLineSource(root).lines(noteIds),
-    branches.length + signedRanges.length > 0
-      ? squashCandidatesOf(
-          root,
-          singles.map(l => l.commit.id),
-          [...branches, ...signedRanges.map(r => ({ head: r.to, from: r.from }))],
-          logger,
-        )
-      : new Set<string>(),
-  ]);
-  const candidatePatches = await patchIds(root, [...squashCandidates], logger);
+  const notes = await notesLineSource(root).lines(noteIds);
 
   const bodyClaimed = new Set(
     singles
