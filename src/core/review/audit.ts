@@ -39,6 +39,20 @@ export function landingsOf(
   });
 }
 
+/** Every id reachable from `starts` by `next` (the starts included), each visited once. */
+export function reachable(starts: readonly string[], next: (id: string) => readonly string[] | undefined): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...starts];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    const onward = next(id);
+    if (seen.has(id) || onward === undefined) continue;
+    seen.add(id);
+    stack.push(...onward);
+  }
+  return seen;
+}
+
 /** How far apart two machines' clocks may be before a committer time counts as out of order: one day. */
 export const CLOCK_SKEW_SECONDS = 86_400;
 

@@ -3,7 +3,7 @@ import { EVIDENCE_REF_PREFIX } from './evidence';
 import type { Logger } from '../../core/log';
 import { pooled } from '../../core/pool';
 import { PRODUCT } from '../../core/product';
-import { topFolder, type DiffStat } from '../../core/review/audit';
+import { reachable, topFolder, type DiffStat } from '../../core/review/audit';
 import { isObjectId } from '../../core/formats/signoff-message';
 import { git, runGit } from '../git/git';
 
@@ -184,15 +184,7 @@ export async function firstRoster(
   if (!oldest) return undefined;
   const children = new Map<string, string[]>();
   for (const c of all) for (const p of c.parents) children.set(p, [...(children.get(p) ?? []), c.id]);
-  const below = new Set<string>([oldest]);
-  const stack = [oldest];
-  while (stack.length > 0) {
-    for (const child of children.get(stack.pop()!) ?? []) {
-      if (below.has(child)) continue;
-      below.add(child);
-      stack.push(child);
-    }
-  }
+  const below = reachable([oldest], id => children.get(id) ?? []);
   return touching.every(id => below.has(id)) ? oldest : undefined;
 }
 

@@ -39,6 +39,7 @@ import { DEFAULT_POLICY } from '../../core/review/policy';
 import {
   bodyClaimsAi,
   landingsOf,
+  reachable,
   LATE_SIGNOFF_SECONDS,
   lateSignoffs,
   linearThreshold,
@@ -168,17 +169,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   const branches: KeptBranch[] = [...keptHeads].flatMap(([head, names]) => {
     const from = forks.get(head);
     if (!from) return [];
-    const commits: string[] = [];
-    const seen = new Set<string>();
-    const stack = [head];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      const c = kept.get(id);
-      if (!c || seen.has(id)) continue;
-      seen.add(id);
-      commits.push(id);
-      stack.push(...c.parents);
-    }
+    const commits = [...reachable([head], id => kept.get(id)?.parents)];
     commits.sort((a, b) => order.get(a)! - order.get(b)!);
     return [{ refs: names.sort(), head, from, commits }];
   });
@@ -192,13 +183,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   const singles = landings.filter(l => l.commit.parents.length <= 1);
   const gateSetup = await firstRoster(root, tip, all, logger);
   // Commits before the first roster (a policy.json, say) could not be signed off either.
-  const beforeRoster = new Set<string>();
-  for (const stack = gateSetup ? [...byId.get(gateSetup)!.parents] : []; stack.length > 0;) {
-    const id = stack.pop()!;
-    if (beforeRoster.has(id) || !byId.has(id)) continue;
-    beforeRoster.add(id);
-    stack.push(...byId.get(id)!.parents);
-  }
+  const beforeRoster = gateSetup ? reachable(byId.get(gateSetup)!.parents, id => byId.get(id)?.parents) : new Set();
   // Sign-offs that recorded the branch's whole change (AI-Signoff-Range) as of their own parent: what a squash of that
   // branch can be matched to. Their patch ids are computed again here before they are used.
   const claimedRanges = pool.filter(
@@ -250,23 +235,33 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   const keys = await policyKeys(root, [...new Set([...bases, ...merges.flatMap(m => [m.id, ...m.parents])])], logger);
   // Its folder is none of its parents': unless git's own merge of the parents gives that folder too (each side changed
   // a different file), the merge changed the gate's files itself.
+  // What git merges a two-parent merge's parents to (a tree id), asked once per merge; undefined on a conflict.
+  const mergedTrees = new Map<string, Promise<string | undefined>>();
+  const mergedTree = (m: LoggedCommit): Promise<string | undefined> => {
+    let tree = mergedTrees.get(m.id);
+    if (!tree) {
+      tree =
+        m.parents.length !== 2
+          ? Promise.resolve(undefined)
+          : runGit(['merge-tree', '--write-tree', '--no-messages', m.parents[0]!, m.parents[1]!], {
+              cwd: root,
+              logger,
+              okExitCodes: [0, 1],
+            }).then(r => {
+              const id = r.stdout.split('\n')[0]!.trim();
+              return r.exitCode === 0 && isObjectId(id) ? id : undefined;
+            });
+      mergedTrees.set(m.id, tree);
+    }
+    return tree;
+  };
   const mergeTouchesPolicy = new Set<string>();
   await pooled(
     merges.filter(m => m.parents.every(p => keys.get(p) !== keys.get(m.id))),
     4,
     async m => {
-      if (m.parents.length === 2) {
-        const merged = await runGit(['merge-tree', '--write-tree', '--no-messages', m.parents[0]!, m.parents[1]!], {
-          cwd: root,
-          logger,
-          okExitCodes: [0, 1],
-        });
-        const tree = merged.stdout.split('\n')[0]!.trim();
-        if (merged.exitCode === 0 && isObjectId(tree)) {
-          const folder = (await policyKeys(root, [tree], logger)).get(tree);
-          if (folder === keys.get(m.id)) return;
-        }
-      }
+      const tree = await mergedTree(m);
+      if (tree && (await policyKeys(root, [tree], logger)).get(tree) === keys.get(m.id)) return;
       mergeTouchesPolicy.add(m.id);
     },
   );
@@ -343,24 +338,30 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     signed: { range: (typeof signedRanges)[number]; judged?: Judged }[];
   }
   /** Whether a merge's tree is not what git merges its parents to (conflicts resolved, or changes of its own). */
-  const ownChanges = async (m: LoggedCommit): Promise<boolean> => {
-    if (m.parents.length !== 2) return true; // an octopus: not checked, so judged
-    const r = await runGit(['merge-tree', '--write-tree', '--no-messages', m.parents[0]!, m.parents[1]!], {
-      cwd: root,
-      logger,
-      okExitCodes: [0, 1],
-    });
-    return r.exitCode !== 0 || r.stdout.split('\n')[0]!.trim() !== m.tree;
+  const ownChanges = async (m: LoggedCommit): Promise<boolean> => (await mergedTree(m)) !== m.tree;
+  const onEveryOf = (policy: Plan['policy']): boolean =>
+    policy !== undefined && !(policy instanceof PolicyFileError) && policy.policy.trailers.onEveryCommit;
+  /** A review to make of `commits`: their evidence and what the audit adds to it. */
+  const judgedOf = (
+    commits: readonly LoggedCommit[],
+    onEvery: boolean,
+    span: Judged['span'],
+    more: Pick<Judged, 'scope' | 'also'> = {},
+  ): Judged => {
+    const evidence = judge(commits, onEvery);
+    return { evidence, extra: new Map(evidence.map(x => [x.c.id, extraOf(x)] as const)), span, ...more };
   };
   const plans: Plan[] = [];
   for (const l of landings) {
     const policy = policyOf(l);
-    const onEvery =
-      policy instanceof PolicyFileError || policy === undefined ? false : policy.policy.trailers.onEveryCommit;
+    const onEvery = onEveryOf(policy);
     const merge = l.commit.parents.length > 1;
     if (!merge && emptySignoff(l.commit)) continue; // an empty sign-off
-    const ownCommits = merge ? l.side : [l.commit];
-    const evidence = judge(ownCommits, onEvery);
+    const own = judgedOf(
+      merge ? l.side : [l.commit],
+      onEvery,
+      merge && l.commit.parents[0] ? { base: l.commit.parents[0], head: l.commit.id } : undefined,
+    );
     if (merge) {
       // The merge commit itself counts when it says an AI took part (an agent resolved its conflicts), when it changed
       // the gate's files itself, and, where the policy asks every commit for a trailer, when it has none and its tree
@@ -370,32 +371,23 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
         hasAiLineEvidence(m) ||
         m.touchesPolicy ||
         (onEvery && m.attribution.kind === 'none' && (await ownChanges(l.commit)))
-      )
-        evidence.push(m);
+      ) {
+        own.evidence.push(m);
+        own.extra.set(m.c.id, extraOf(m));
+      }
     }
-    const own: Judged = {
-      evidence,
-      extra: new Map(evidence.map(x => [x.c.id, extraOf(x)] as const)),
-      span: merge && l.commit.parents[0] ? { base: l.commit.parents[0], head: l.commit.id } : undefined,
-    };
     const p = merge ? undefined : candidatePatches.ids.get(l.commit.id);
     const signedHere = new Set((p ? (signedByPatch.get(p) ?? []) : []).map(r => r.signoff));
     const matched = (p ? (branchesByPatch.get(p) ?? []) : []).filter(b => !signedHere.has(b.head));
-    const ranges = matched.map(b => {
-      const ev = judge(
+    const ranges = matched.map(b => ({
+      branch: b,
+      judged: judgedOf(
         b.commits.map(id => kept.get(id)!),
         onEvery,
-      );
-      return {
-        branch: b,
-        judged: {
-          evidence: ev,
-          extra: new Map(ev.map(x => [x.c.id, extraOf(x)] as const)),
-          span: { base: b.from, head: b.head },
-          scope: new Set(b.commits),
-        },
-      };
-    });
+        { base: b.from, head: b.head },
+        { scope: new Set(b.commits) },
+      ),
+    }));
     const signed = (p ? (signedByPatch.get(p) ?? []) : []).map(range => ({ range }));
     plans.push({ landing: l, policy, own, ranges, signed });
   }
@@ -410,26 +402,20 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     },
   );
   for (const plan of plans) {
-    const policy = plan.policy;
-    const onEvery =
-      policy instanceof PolicyFileError || policy === undefined ? false : policy.policy.trailers.onEveryCommit;
     for (const s of plan.signed) {
       const ids = rangeCommits.get(`${s.range.from}..${s.range.signoff}`) ?? [];
-      const commits = ids.map(known).filter((c): c is LoggedCommit => c !== undefined);
-      const ev = judge(commits, onEvery);
-      s.judged = {
-        evidence: ev,
-        extra: new Map(ev.map(x => [x.c.id, extraOf(x)] as const)),
-        span: { base: s.range.from, head: s.range.to },
-        scope: new Set(ids),
-        also: [s.range.signoff],
-      };
+      s.judged = judgedOf(
+        ids.map(known).filter((c): c is LoggedCommit => c !== undefined),
+        onEveryOf(plan.policy),
+        { base: s.range.from, head: s.range.to },
+        { scope: new Set(ids), also: [s.range.signoff] },
+      );
     }
   }
 
-  const judgedOf = (p: Plan): Judged[] => [p.own, ...p.ranges.map(r => r.judged), ...p.signed.map(s => s.judged!)];
+  const reviewsOf = (p: Plan): Judged[] => [p.own, ...p.ranges.map(r => r.judged), ...p.signed.map(s => s.judged!)];
   // Patch ids of every commit judged (and of the squash candidates, computed above).
-  const judgedAll = [...new Set(plans.flatMap(judgedOf).flatMap(j => j.evidence.map(x => x.c.id)))];
+  const judgedAll = [...new Set(plans.flatMap(reviewsOf).flatMap(j => j.evidence.map(x => x.c.id)))];
   const [rest, stats] = await Promise.all([
     patchIds(
       root,
@@ -471,7 +457,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   for (const plan of plans) {
     if (!plan.policy || plan.policy instanceof PolicyFileError) continue;
     const set = wanted.get(plan.policy) ?? new Set<string>();
-    for (const j of judgedOf(plan)) for (const id of relevant(j)) set.add(id);
+    for (const j of reviewsOf(plan)) for (const id of relevant(j)) set.add(id);
     wanted.set(plan.policy, set);
   }
   const signatures = new Map<BasePolicy, Map<string, SignatureCheck>>();
