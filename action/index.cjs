@@ -3229,6 +3229,7 @@ function loadRoster(text) {
 var REVIEWED_BY = "Reviewed-by";
 var AI_SIGNOFF = "AI-Signoff";
 var AI_SIGNOFF_RANGE = "AI-Signoff-Range";
+var AI_CHANGES_REQUESTED = "AI-Changes-Requested";
 var OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 function isObjectId(value) {
   return OBJECT_ID.test(value);
@@ -3237,8 +3238,15 @@ function parseSignoffSubject(subject) {
   const m = /^AI sign-off: (0|[1-9]\d{0,6}) (?:commit|commits|commit\(s\))$/.exec(subject.trim());
   return m ? Number(m[1]) : void 0;
 }
+function parseChangesSubject(subject) {
+  const m = /^AI changes requested: ([1-9]\d{0,6}) (?:commit|commits)$/.exec(subject.trim());
+  return m ? Number(m[1]) : void 0;
+}
 function looksLikeSignoffSubject(subject) {
   return /^\s*AI sign-off\b/i.test(subject);
+}
+function looksLikeChangesSubject(subject) {
+  return /^\s*AI changes requested\b/i.test(subject);
 }
 function parsePerson(value) {
   const m = /^([^<>]*?)\s*<([^<>\s]+@[^<>\s]+)>$/.exec(value.trim());
@@ -3257,13 +3265,18 @@ function trailerValues(trailers, key) {
   return trailers.filter((t) => t.key.toLowerCase() === lower).map((t) => t.value);
 }
 function isSignoffCandidate(subject, trailers) {
-  return looksLikeSignoffSubject(subject) || trailerValues(trailers, AI_SIGNOFF).length > 0;
+  return looksLikeSignoffSubject(subject) || looksLikeChangesSubject(subject) || trailerValues(trailers, AI_SIGNOFF).length > 0 || trailerValues(trailers, AI_CHANGES_REQUESTED).length > 0;
 }
 function interpretSignoff(subject, trailers) {
   const problems = [];
   const entries = [];
   const seen = /* @__PURE__ */ new Set();
-  for (const value of trailerValues(trailers, AI_SIGNOFF)) {
+  const signoffValues = trailerValues(trailers, AI_SIGNOFF);
+  const changesValues = trailerValues(trailers, AI_CHANGES_REQUESTED);
+  const verdict = looksLikeChangesSubject(subject) || changesValues.length > 0 ? "changes-requested" : "signoff";
+  if (signoffValues.length > 0 && verdict === "changes-requested") problems.push({ code: "mixed-verdicts" });
+  const listed = verdict === "signoff" ? signoffValues : changesValues;
+  for (const value of listed) {
     try {
       const entry = parseSignoffEntry(value);
       const key = `${entry.patchId} ${entry.commitId}`;
@@ -3276,12 +3289,12 @@ function interpretSignoff(subject, trailers) {
     }
   }
   const ranges = trailerValues(trailers, AI_SIGNOFF_RANGE).map((v) => v.trim().split(/ +/));
-  const range2 = ranges.length === 1 && ranges[0].length === 3 && ranges[0].every(isObjectId) ? { patchId: ranges[0][0], from: ranges[0][1], to: ranges[0][2] } : void 0;
+  const range2 = verdict === "signoff" && ranges.length === 1 && ranges[0].length === 3 && ranges[0].every(isObjectId) ? { patchId: ranges[0][0], from: ranges[0][1], to: ranges[0][2] } : void 0;
   if (entries.length === 0 && !range2 && !problems.some((p) => p.code === "entry")) problems.push({ code: "no-entries" });
-  const count = parseSignoffSubject(subject);
+  const count = verdict === "signoff" ? parseSignoffSubject(subject) : parseChangesSubject(subject);
   if (count === void 0) problems.push({ code: "subject", subject });
-  else if (count !== trailerValues(trailers, AI_SIGNOFF).length) {
-    problems.push({ code: "count-mismatch", subjectCount: count, entries: trailerValues(trailers, AI_SIGNOFF).length });
+  else if (count !== listed.length) {
+    problems.push({ code: "count-mismatch", subjectCount: count, entries: listed.length });
   }
   const reviewers = trailerValues(trailers, REVIEWED_BY);
   let reviewer;
@@ -3294,7 +3307,7 @@ function interpretSignoff(subject, trailers) {
       problems.push({ code: "reviewer-malformed", value: reviewers[0] });
     }
   }
-  return { ...reviewer ? { reviewer } : {}, entries, ...range2 ? { range: range2 } : {}, problems };
+  return { verdict, ...reviewer ? { reviewer } : {}, entries, ...range2 ? { range: range2 } : {}, problems };
 }
 
 // src/io/git/parse.ts
@@ -4488,7 +4501,7 @@ function reviewNeed(commit, policy, matchers) {
 }
 
 // src/core/review/review.ts
-var REVIEW_STATES = ["pending", "requested", "signed-off", "stale", "unverified"];
+var REVIEW_STATES = ["pending", "requested", "signed-off", "stale", "unverified", "changes-requested"];
 function removedLineCount(file) {
   return (file.removed ?? []).reduce((n, r) => n + r.end - r.start + 1, 0);
 }
@@ -4573,6 +4586,9 @@ function signoffDefects(s, input) {
   }
   return signer && defects.length === 0 ? { defects, signer } : { defects };
 }
+function sameSigner(a, b) {
+  return sameEmail(a.email, b.email) || a.fingerprint !== void 0 && a.fingerprint === b.fingerprint;
+}
 function distinctSigners(signers) {
   const groups = [];
   for (const s of signers) {
@@ -4624,13 +4640,15 @@ function computeReview(input) {
       const c = byId.get(commitId);
       covers.get(s.facts.id).push(commitId);
       const defects = [...s.defects];
-      if (s.signer && !allowSelfSignoff && isSigner(s.signer, c.author.email)) defects.push("self-signoff");
+      const changes = s.facts.parsed.verdict === "changes-requested";
+      if (s.signer && !changes && !allowSelfSignoff && isSigner(s.signer, c.author.email)) defects.push("self-signoff");
       const claim = {
         signoff: s.facts.id,
         match: m.match,
         defects,
         ...defects.length === 0 && s.signer ? { signer: s.signer } : {},
-        ...m.listedPatchId ? { listedPatchId: m.listedPatchId } : {}
+        ...m.listedPatchId ? { listedPatchId: m.listedPatchId } : {},
+        ...changes ? { verdict: "changes-requested" } : {}
       };
       push(claimsOf, commitId, claim);
     }
@@ -4649,14 +4667,18 @@ function computeReview(input) {
     const highRisk = need.highRiskPaths.length > 0;
     const requiredSigners = highRisk ? highRiskSigners : 1;
     const claims = claimsOf.get(c.id) ?? [];
-    const valid = claims.filter((cl) => cl.defects.length === 0);
+    const asked = claims.filter((cl) => cl.verdict === "changes-requested" && cl.defects.length === 0 && cl.match === "patch");
+    const verdicts = claims.filter((cl) => cl.verdict === void 0);
+    const withdrawn = (cl) => !input.signoffsAnywhere && asked.some((a) => a.signer && cl.signer && sameSigner(a.signer, cl.signer) && descends(a.signoff, cl.signoff));
+    const valid = verdicts.filter((cl) => cl.defects.length === 0 && !withdrawn(cl));
     const signers = distinctSigners(valid.filter((cl) => cl.match === "patch").map((cl) => cl.signer));
     const request = [...input.requests ?? []].filter((r) => r.commits.some((rc) => rc.id === c.id || c.patchId !== void 0 && rc.patchId === c.patchId)).sort((a, b) => a.at < b.at ? 1 : a.at > b.at ? -1 : 0)[0];
     const blocker = !input.roster || input.roster.isEmpty ? "no-roster" : c.patchHasNul ? "patch-has-nul" : void 0;
     let state;
     if (need.needsSignoff) {
       if (!blocker && signers.length >= requiredSigners) state = "signed-off";
-      else if (claims.some((cl) => cl.defects.length > 0)) state = "unverified";
+      else if (asked.length > 0) state = "changes-requested";
+      else if (verdicts.some((cl) => cl.defects.length > 0)) state = "unverified";
       else if (valid.some((cl) => cl.match === "stale")) state = "stale";
       else if (request) state = "requested";
       else state = "pending";
@@ -5988,6 +6010,8 @@ function messageProblemText(p) {
       return `it has ${p.count} Reviewed-by trailers (one signer per sign-off)`;
     case "reviewer-malformed":
       return `its Reviewed-by is not "Name <email>" (got "${printable(p.value).slice(0, 100)}")`;
+    case "mixed-verdicts":
+      return "it has both AI-Signoff and AI-Changes-Requested trailers (a record is one or the other)";
   }
 }
 function stateReason(c, signoffs) {
@@ -5995,6 +6019,14 @@ function stateReason(c, signoffs) {
   const who = c.signers.map((s) => printable(s.email)).join(", ");
   if (c.state === "signed-off") return `signed off by ${who}`;
   const parts = [];
+  if (c.state === "changes-requested") {
+    for (const claim of c.claims.filter(
+      (cl) => cl.verdict === "changes-requested" && cl.match === "patch" && cl.defects.length === 0
+    ))
+      parts.push(
+        `${printable(claim.signer?.email ?? "?")} requested changes in ${short(claim.signoff)} (git show ${short(claim.signoff)} says what to change); a new commit changes the patch and asks for review again`
+      );
+  }
   if (c.blocker === "no-roster") parts.push(`nobody can sign off: the base has no ${ROSTER_PATH}`);
   if (c.blocker === "patch-has-nul")
     parts.push(
@@ -6241,7 +6273,7 @@ function visible(text) {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
   );
 }
-var OPEN_STATES = ["pending", "requested", "stale", "unverified"];
+var OPEN_STATES = ["pending", "requested", "stale", "unverified", "changes-requested"];
 var NOTE_CODES = ["no-roster", "empty-roster", "signers-exceed-roster"];
 function ruleId(kind) {
   return `ai-signoff/${kind}`;
@@ -6271,6 +6303,12 @@ var RULES = {
     short: "AI-assisted commit whose sign-off does not count",
     full: "A sign-off names this commit but does not count: it is not signed, its signature does not verify, its key is not listed for its Reviewed-by address in the base's roster, it is malformed, not empty or a merge, or it is by the commit's own author.",
     help: `The message names the defect. ${SIGN_OFF_HELP}`
+  },
+  "changes-requested": {
+    name: "AiSignoffChangesRequested",
+    short: "AI-assisted commit: a senior requested changes",
+    full: "A senior reviewed this AI-assisted commit and requested changes with a signed record (AI changes requested) that lists its current patch: it is not signed off.",
+    help: `The record's message says what to change. Change the code (a new commit, or an amended one), then ask for review again; ${SIGN_OFF_HELP}`
   },
   "no-roster": {
     name: "AiSignoffNoRoster",

@@ -52,8 +52,8 @@ export function visible(text: string): string {
 }
 
 /** One rule per open state and per note: GitLab's check_name and SARIF's ruleId. */
-type OpenState = 'pending' | 'requested' | 'stale' | 'unverified';
-const OPEN_STATES: readonly OpenState[] = ['pending', 'requested', 'stale', 'unverified'];
+type OpenState = 'pending' | 'requested' | 'stale' | 'unverified' | 'changes-requested';
+const OPEN_STATES: readonly OpenState[] = ['pending', 'requested', 'stale', 'unverified', 'changes-requested'];
 type NoteCode = ReviewNote['code'];
 const NOTE_CODES: readonly NoteCode[] = ['no-roster', 'empty-roster', 'signers-exceed-roster'];
 
@@ -87,6 +87,12 @@ const RULES: Record<OpenState | NoteCode, { name: string; short: string; full: s
     short: 'AI-assisted commit whose sign-off does not count',
     full: "A sign-off names this commit but does not count: it is not signed, its signature does not verify, its key is not listed for its Reviewed-by address in the base's roster, it is malformed, not empty or a merge, or it is by the commit's own author.",
     help: `The message names the defect. ${SIGN_OFF_HELP}`,
+  },
+  'changes-requested': {
+    name: 'AiSignoffChangesRequested',
+    short: 'AI-assisted commit: a senior requested changes',
+    full: 'A senior reviewed this AI-assisted commit and requested changes with a signed record (AI changes requested) that lists its current patch: it is not signed off.',
+    help: `The record's message says what to change. Change the code (a new commit, or an amended one), then ask for review again; ${SIGN_OFF_HELP}`,
   },
   'no-roster': {
     name: 'AiSignoffNoRoster',

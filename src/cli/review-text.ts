@@ -53,6 +53,8 @@ export function messageProblemText(p: SignoffMessageProblem): string {
       return `it has ${p.count} Reviewed-by trailers (one signer per sign-off)`;
     case 'reviewer-malformed':
       return `its Reviewed-by is not "Name <email>" (got "${printable(p.value).slice(0, 100)}")`;
+    case 'mixed-verdicts':
+      return 'it has both AI-Signoff and AI-Changes-Requested trailers (a record is one or the other)';
   }
 }
 
@@ -62,6 +64,14 @@ export function stateReason(c: CommitReview, signoffs: readonly SignoffReview[])
   const who = c.signers.map(s => printable(s.email)).join(', ');
   if (c.state === 'signed-off') return `signed off by ${who}`;
   const parts: string[] = [];
+  if (c.state === 'changes-requested') {
+    for (const claim of c.claims.filter(
+      cl => cl.verdict === 'changes-requested' && cl.match === 'patch' && cl.defects.length === 0,
+    ))
+      parts.push(
+        `${printable(claim.signer?.email ?? '?')} requested changes in ${short(claim.signoff)} (git show ${short(claim.signoff)} says what to change); a new commit changes the patch and asks for review again`,
+      );
+  }
   if (c.blocker === 'no-roster') parts.push(`nobody can sign off: the base has no ${ROSTER_PATH}`);
   if (c.blocker === 'patch-has-nul')
     parts.push(

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { v4 as uuidv4 } from 'uuid';
 import { buildAgentTrace, firstRecord } from '../../core/formats/git-note';
 import type { Logger } from '../../core/log';
+import { isReviewRecordMessage } from '../../core/formats/signoff-message';
 import { PRODUCT } from '../../core/product';
 import {
   AI_ATTRIBUTION,
@@ -74,7 +75,7 @@ async function prepareCommitMsg(args: string[], hook: CommitHookContext, logger:
   const file = path.resolve(messageFile);
   const message = fs.readFileSync(file, 'utf8');
   // A senior's sign-off commit is empty and signed as written: it carries no attribution of its own.
-  if (/^AI sign-off: /.test(message)) return void logger.debug('skipping a sign-off commit');
+  if (isReviewRecordMessage(message)) return void logger.debug('skipping a sign-off or changes-requested commit');
   // The questions for git do not depend on each other: ask them at once (each is a process start). The index's
   // tree too: post-commit checks that the commit made is the one prepared.
   const tree = writeTree(root, logger);
@@ -274,7 +275,7 @@ async function markFailed(location: RepositoryLocation, messageFile: string, log
   try {
     const file = path.resolve(messageFile);
     const message = fs.readFileSync(file, 'utf8');
-    if (/^AI sign-off: /.test(message)) return;
+    if (isReviewRecordMessage(message)) return;
     await addTrailers(
       location.root,
       file,

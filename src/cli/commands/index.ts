@@ -10,6 +10,7 @@ import { hooksCommand } from './hooks';
 import { logCommand } from './log';
 import { notesCommand } from './notes';
 import { replayCommand } from './replay';
+import { requestChangesCommand } from './request-changes';
 import { requestReviewCommand } from './request-review';
 import { signOffCommand } from './sign-off';
 import { statusCommand } from './status';
@@ -28,6 +29,7 @@ export const commands: readonly Command[] = [
   notesCommand,
   requestReviewCommand,
   signOffCommand,
+  requestChangesCommand,
   checkCommand,
   auditCommand,
 ];

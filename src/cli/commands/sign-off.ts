@@ -52,7 +52,7 @@ function commitLine(c: CommitReview): string[] {
   return lines;
 }
 
-function describePlan(plan: SignoffPlan): string {
+export function describePlan(plan: SignoffPlan): string {
   const out: string[] = [];
   const { signer, review } = plan;
   out.push(
@@ -63,7 +63,9 @@ function describePlan(plan: SignoffPlan): string {
   );
   out.push('');
   if (plan.targets.length > 0) {
-    out.push(`Signing off ${plan.targets.length} ${plan.targets.length === 1 ? 'commit' : 'commits'}:`);
+    out.push(
+      `${plan.verdict === 'signoff' ? 'Signing off' : 'Requesting changes to'} ${plan.targets.length} ${plan.targets.length === 1 ? 'commit' : 'commits'}:`,
+    );
     for (const c of plan.targets) out.push(...commitLine(c));
   }
   const leftOut = (title: string, list: readonly CommitReview[], withReason = false): void => {
@@ -87,7 +89,7 @@ function describePlan(plan: SignoffPlan): string {
   return `${out.join('\n')}\n`;
 }
 
-async function confirm(context: CommandContext, question: string): Promise<boolean> {
+export async function confirm(context: CommandContext, question: string): Promise<boolean> {
   const rl = readline.createInterface({ input: context.stdin, output: context.stdout, terminal: false });
   try {
     const answer = await new Promise<string>(resolve => {

@@ -11,6 +11,17 @@
  * one `AI-Signoff` per reviewed commit, the patch id from `git patch-id --verbatim` (`--stable` before 0.2). This module writes the message
  * and interprets the trailers git parsed out of one (the caller hands over git's own trailer parsing, never a
  * regular expression over the whole message).
+ *
+ * Since 0.3 a senior can also request changes, with a record of the same shape that signs nothing:
+ *
+ *   AI changes requested: <n> commit(s)
+ *
+ *   <the reviewer's comment, required>
+ *
+ *   Reviewed-by: <Name> <email>
+ *   AI-Changes-Requested: <patch-id> <commit-id>
+ *
+ * Its own subject and trailer key, so that no reader, old or new, can take it for a sign-off.
  */
 
 export const SIGNOFF_SUBJECT_PREFIX = 'AI sign-off: ';
@@ -18,6 +29,12 @@ export const REVIEWED_BY = 'Reviewed-by';
 export const AI_SIGNOFF = 'AI-Signoff';
 /** Since 0.2: the whole change the branch made when it was signed off, `<patch-id> <from> <to>`. */
 export const AI_SIGNOFF_RANGE = 'AI-Signoff-Range';
+/** Since 0.3: a senior's request for changes (signed like a sign-off, counting for nothing). */
+export const CHANGES_SUBJECT_PREFIX = 'AI changes requested: ';
+export const AI_CHANGES_REQUESTED = 'AI-Changes-Requested';
+
+/** What a signed review record says of the commits it lists. */
+export type Verdict = 'signoff' | 'changes-requested';
 
 export interface Person {
   readonly name: string;
@@ -50,15 +67,36 @@ export function signoffSubject(count: number): string {
   return `${SIGNOFF_SUBJECT_PREFIX}${count} ${count === 1 ? 'commit' : 'commits'}`;
 }
 
+/** `AI changes requested: 1 commit`, `AI changes requested: 3 commits`. */
+export function changesRequestedSubject(count: number): string {
+  return `${CHANGES_SUBJECT_PREFIX}${count} ${count === 1 ? 'commit' : 'commits'}`;
+}
+
 /** The count of a sign-off subject (`commit`, `commits` and the literal `commit(s)` are accepted), or undefined. */
 export function parseSignoffSubject(subject: string): number | undefined {
   const m = /^AI sign-off: (0|[1-9]\d{0,6}) (?:commit|commits|commit\(s\))$/.exec(subject.trim());
   return m ? Number(m[1]) : undefined;
 }
 
+/** The count of a changes-requested subject, or undefined. */
+function parseChangesSubject(subject: string): number | undefined {
+  const m = /^AI changes requested: ([1-9]\d{0,6}) (?:commit|commits)$/.exec(subject.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
 /** True when a subject claims to be a sign-off, well-formed or not. */
 export function looksLikeSignoffSubject(subject: string): boolean {
   return /^\s*AI sign-off\b/i.test(subject);
+}
+
+/** True when a subject claims to be a request for changes, well-formed or not. */
+export function looksLikeChangesSubject(subject: string): boolean {
+  return /^\s*AI changes requested\b/i.test(subject);
+}
+
+/** A signed review record's subject (a sign-off or a request for changes): the commit hooks leave these alone. */
+export function isReviewRecordMessage(message: string): boolean {
+  return /^(?:AI sign-off|AI changes requested): /.test(message);
 }
 
 /** `Name <email>` as it appears in Reviewed-by; throws when there is no single `<email>` at the end. */
@@ -127,6 +165,23 @@ export function formatSignoffMessage(input: {
   return [signoffSubject(input.entries.length), '', ...(comment ? [comment, ''] : []), ...trailers].join('\n') + '\n';
 }
 
+/** The full message of a request for changes (a comment is required: it is what the author must do). */
+export function formatChangesRequestMessage(input: {
+  reviewer: Person;
+  entries: readonly SignoffEntry[];
+  comment: string;
+}): string {
+  const comment = cleanComment(input.comment);
+  if (!comment) throw new Error('a request for changes needs a comment saying what to change');
+  if (input.entries.length === 0) throw new Error('a request for changes lists at least one commit');
+  const signoff = formatSignoffMessage({ reviewer: input.reviewer, entries: input.entries, comment });
+  const lines = signoff.split('\n');
+  lines[0] = changesRequestedSubject(input.entries.length);
+  return lines
+    .map(l => (l.startsWith(`${AI_SIGNOFF}: `) ? `${AI_CHANGES_REQUESTED}: ${l.slice(AI_SIGNOFF.length + 2)}` : l))
+    .join('\n');
+}
+
 /** A trailer as git parsed it: the key as written (compare case-insensitively) and the unfolded value. */
 export interface Trailer {
   readonly key: string;
@@ -145,9 +200,13 @@ export type SignoffMessageProblem =
   | { code: 'entry'; value: string }
   | { code: 'reviewer-missing' }
   | { code: 'reviewer-many'; count: number }
-  | { code: 'reviewer-malformed'; value: string };
+  | { code: 'reviewer-malformed'; value: string }
+  /** Both AI-Signoff and AI-Changes-Requested trailers: a record is one or the other. */
+  | { code: 'mixed-verdicts' };
 
 export interface ParsedSignoff {
+  /** A sign-off, or (since 0.3) a request for changes, which never counts as a sign-off. */
+  readonly verdict: Verdict;
   readonly reviewer?: Person;
   readonly entries: readonly SignoffEntry[];
   /** The `AI-Signoff-Range` (since 0.2), when there is exactly one well-formed one; it never makes a problem. */
@@ -156,9 +215,17 @@ export interface ParsedSignoff {
   readonly problems: readonly SignoffMessageProblem[];
 }
 
-/** True when a commit presents itself as a sign-off: a sign-off subject or any AI-Signoff trailer. */
+/**
+ * True when a commit presents itself as a signed review record: a sign-off or changes-requested subject, or any
+ * AI-Signoff or AI-Changes-Requested trailer.
+ */
 export function isSignoffCandidate(subject: string, trailers: readonly Trailer[]): boolean {
-  return looksLikeSignoffSubject(subject) || trailerValues(trailers, AI_SIGNOFF).length > 0;
+  return (
+    looksLikeSignoffSubject(subject) ||
+    looksLikeChangesSubject(subject) ||
+    trailerValues(trailers, AI_SIGNOFF).length > 0 ||
+    trailerValues(trailers, AI_CHANGES_REQUESTED).length > 0
+  );
 }
 
 /** Interprets a sign-off commit's subject and git-parsed trailers. */
@@ -166,7 +233,14 @@ export function interpretSignoff(subject: string, trailers: readonly Trailer[]):
   const problems: SignoffMessageProblem[] = [];
   const entries: SignoffEntry[] = [];
   const seen = new Set<string>();
-  for (const value of trailerValues(trailers, AI_SIGNOFF)) {
+  const signoffValues = trailerValues(trailers, AI_SIGNOFF);
+  const changesValues = trailerValues(trailers, AI_CHANGES_REQUESTED);
+  // A record that says "changes requested" anywhere is one (a malformed one never counts as a sign-off).
+  const verdict: Verdict =
+    looksLikeChangesSubject(subject) || changesValues.length > 0 ? 'changes-requested' : 'signoff';
+  if (signoffValues.length > 0 && verdict === 'changes-requested') problems.push({ code: 'mixed-verdicts' });
+  const listed = verdict === 'signoff' ? signoffValues : changesValues;
+  for (const value of listed) {
     try {
       const entry = parseSignoffEntry(value);
       const key = `${entry.patchId} ${entry.commitId}`;
@@ -181,14 +255,14 @@ export function interpretSignoff(subject: string, trailers: readonly Trailer[]):
   // Since 0.2 a sign-off may list no commit and only record the branch's whole change (nothing else waited).
   const ranges = trailerValues(trailers, AI_SIGNOFF_RANGE).map(v => v.trim().split(/ +/));
   const range =
-    ranges.length === 1 && ranges[0]!.length === 3 && ranges[0]!.every(isObjectId)
+    verdict === 'signoff' && ranges.length === 1 && ranges[0]!.length === 3 && ranges[0]!.every(isObjectId)
       ? { patchId: ranges[0]![0]!, from: ranges[0]![1]!, to: ranges[0]![2]! }
       : undefined;
   if (entries.length === 0 && !range && !problems.some(p => p.code === 'entry')) problems.push({ code: 'no-entries' });
-  const count = parseSignoffSubject(subject);
+  const count = verdict === 'signoff' ? parseSignoffSubject(subject) : parseChangesSubject(subject);
   if (count === undefined) problems.push({ code: 'subject', subject });
-  else if (count !== trailerValues(trailers, AI_SIGNOFF).length) {
-    problems.push({ code: 'count-mismatch', subjectCount: count, entries: trailerValues(trailers, AI_SIGNOFF).length });
+  else if (count !== listed.length) {
+    problems.push({ code: 'count-mismatch', subjectCount: count, entries: listed.length });
   }
   const reviewers = trailerValues(trailers, REVIEWED_BY);
   let reviewer: Person | undefined;
@@ -201,5 +275,5 @@ export function interpretSignoff(subject: string, trailers: readonly Trailer[]):
       problems.push({ code: 'reviewer-malformed', value: reviewers[0]! });
     }
   }
-  return { ...(reviewer ? { reviewer } : {}), entries, ...(range ? { range } : {}), problems };
+  return { verdict, ...(reviewer ? { reviewer } : {}), entries, ...(range ? { range } : {}), problems };
 }

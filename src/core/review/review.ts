@@ -19,7 +19,14 @@ import type { Attribution } from '../formats/trailers';
  * - `pending`: nothing of the above.
  */
 
-export const REVIEW_STATES = ['pending', 'requested', 'signed-off', 'stale', 'unverified'] as const;
+export const REVIEW_STATES = [
+  'pending',
+  'requested',
+  'signed-off',
+  'stale',
+  'unverified',
+  'changes-requested',
+] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
 
 export type { Person } from '../formats/signoff-message';
@@ -224,6 +231,8 @@ export interface Claim {
   readonly signer?: Signer;
   /** For a stale claim: the patch id the sign-off listed. */
   readonly listedPatchId?: string;
+  /** The record is a senior's request for changes (since 0.3), not a sign-off: it never counts as one. */
+  readonly verdict?: 'changes-requested';
 }
 
 export interface CommitReview {
@@ -378,6 +387,11 @@ function signoffDefects(s: SignoffFacts, input: ReviewInput): { defects: Signoff
   return signer && defects.length === 0 ? { defects, signer } : { defects };
 }
 
+/** One person: the same e-mail address or the same key. */
+function sameSigner(a: Signer, b: Signer): boolean {
+  return sameEmail(a.email, b.email) || (a.fingerprint !== undefined && a.fingerprint === b.fingerprint);
+}
+
 /** Groups signers that share an e-mail address or a key: one person signing twice under two names counts once. */
 function distinctSigners(signers: readonly Signer[]): Signer[] {
   const groups: Signer[][] = [];
@@ -440,13 +454,15 @@ export function computeReview(input: ReviewInput): ReviewReport {
       const c = byId.get(commitId)!;
       covers.get(s.facts.id)!.push(commitId);
       const defects = [...s.defects];
-      if (s.signer && !allowSelfSignoff && isSigner(s.signer, c.author.email)) defects.push('self-signoff');
+      const changes = s.facts.parsed.verdict === 'changes-requested';
+      if (s.signer && !changes && !allowSelfSignoff && isSigner(s.signer, c.author.email)) defects.push('self-signoff');
       const claim: Claim = {
         signoff: s.facts.id,
         match: m.match,
         defects,
         ...(defects.length === 0 && s.signer ? { signer: s.signer } : {}),
         ...(m.listedPatchId ? { listedPatchId: m.listedPatchId } : {}),
+        ...(changes ? { verdict: 'changes-requested' as const } : {}),
       };
       push(claimsOf, commitId, claim);
     }
@@ -470,7 +486,16 @@ export function computeReview(input: ReviewInput): ReviewReport {
     const highRisk = need.highRiskPaths.length > 0;
     const requiredSigners = highRisk ? highRiskSigners : 1;
     const claims = claimsOf.get(c.id) ?? [];
-    const valid = claims.filter(cl => cl.defects.length === 0);
+    // A request for changes is no sign-off, and a defective one says nothing at all.
+    const asked = claims.filter(
+      cl => cl.verdict === 'changes-requested' && cl.defects.length === 0 && cl.match === 'patch',
+    );
+    const verdicts = claims.filter(cl => cl.verdict === undefined);
+    // A senior who requested changes later on the branch withdrew their own earlier sign-off of the same patch.
+    const withdrawn = (cl: Claim): boolean =>
+      !input.signoffsAnywhere &&
+      asked.some(a => a.signer && cl.signer && sameSigner(a.signer, cl.signer) && descends(a.signoff, cl.signoff));
+    const valid = verdicts.filter(cl => cl.defects.length === 0 && !withdrawn(cl));
     const signers = distinctSigners(valid.filter(cl => cl.match === 'patch').map(cl => cl.signer!));
     const request = [...(input.requests ?? [])]
       .filter(r => r.commits.some(rc => rc.id === c.id || (c.patchId !== undefined && rc.patchId === c.patchId)))
@@ -479,7 +504,8 @@ export function computeReview(input: ReviewInput): ReviewReport {
     let state: ReviewState | undefined;
     if (need.needsSignoff) {
       if (!blocker && signers.length >= requiredSigners) state = 'signed-off';
-      else if (claims.some(cl => cl.defects.length > 0)) state = 'unverified';
+      else if (asked.length > 0) state = 'changes-requested';
+      else if (verdicts.some(cl => cl.defects.length > 0)) state = 'unverified';
       else if (valid.some(cl => cl.match === 'stale')) state = 'stale';
       else if (request) state = 'requested';
       else state = 'pending';

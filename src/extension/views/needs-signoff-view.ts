@@ -35,6 +35,7 @@ const STATE_ICONS: Record<ReviewState, string> = {
   'signed-off': 'pass-filled',
   stale: 'history',
   unverified: 'warning',
+  'changes-requested': 'request-changes',
 };
 
 function stateLabel(state: ReviewState | undefined): string {
@@ -49,6 +50,8 @@ function stateLabel(state: ReviewState | undefined): string {
       return vscode.l10n.t('stale: changed after sign-off');
     case 'unverified':
       return vscode.l10n.t('unverified sign-off');
+    case 'changes-requested':
+      return vscode.l10n.t('changes requested');
     default:
       return '';
   }

@@ -87,8 +87,8 @@ node=${shQuote(target.node)}
 cli=${shQuote(target.cli)}
 mark_failed() {
   # The commit goes on, marked so that check asks a senior to look (the trailer the CLI writes when it fails itself).
-  # Sign-offs are left alone.
-  sed -n 1p "$1" | grep -q '^AI sign-off: ' && return 0
+  # Sign-offs (and requests for changes) are left alone.
+  sed -n 1p "$1" | grep -Eq '^AI (sign-off|changes requested): ' && return 0
   git interpret-trailers --in-place --no-divider --if-exists replace --trailer '${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}' "$1" >/dev/null 2>&1
 }
 if [ ! -f "$cli" ] || { [ ! -x "$node" ] && ! node=$(command -v node); }; then
@@ -122,7 +122,7 @@ if [ "$1" = hook ] && [ "$2" = prepare-commit-msg ] && [ -f "$3" ]; then
   # The CLI always exits 0 from a hook; a failure here is Node dying (out of memory, killed).
   ELECTRON_RUN_AS_NODE=1 "$node" "$entry" "$@" && exit 0
   mark_failed "$3"
-  sed -n 1p "$3" | grep -q '^AI sign-off: ' && exit 0
+  sed -n 1p "$3" | grep -Eq '^AI (sign-off|changes requested): ' && exit 0
   echo "${PRODUCT.cli}: prepare-commit-msg died; the commit goes on, marked ${AI_ATTRIBUTION}: ${FAILED_ATTRIBUTION}" >&2
   exit 0
 fi

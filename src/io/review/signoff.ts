@@ -10,7 +10,14 @@ import {
   type SignatureCheck,
   type Signer,
 } from '../../core/review/review';
-import { formatSignoffMessage, isObjectId, type Person, type SignoffRange } from '../../core/formats/signoff-message';
+import {
+  formatChangesRequestMessage,
+  formatSignoffMessage,
+  isObjectId,
+  type Person,
+  type SignoffRange,
+  type Verdict,
+} from '../../core/formats/signoff-message';
 import { rangeKey, rangePatchIds } from './range';
 import { git, runGit } from '../git/git';
 import { keyFingerprint, resolveSigningKey } from '../ssh/ssh';
@@ -57,6 +64,8 @@ function sameEmailOf(a: string, b: string): boolean {
 }
 
 export interface SignoffPlan {
+  /** A sign-off, or a request for changes (a record of the same shape that signs nothing). */
+  verdict: Verdict;
   review: BranchReview;
   signer: SigningIdentity;
   /** What the sign-off lists. */
@@ -170,6 +179,8 @@ export async function planSignoff(options: {
   base: string;
   comment?: string;
   logger?: Logger;
+  /** `changes-requested`: plan a request for changes instead (the comment is required). */
+  verdict?: Verdict;
 }): Promise<SignoffPlan> {
   const logger = options.logger ?? nullLogger;
   const review = await reviewBranch({
@@ -190,8 +201,33 @@ export async function planSignoff(options: {
       !own.includes(c) &&
       c.signers.some(s => sameEmailOf(s.email, signer.reviewer.email) || s.fingerprint === signer.fingerprint),
   );
+  if (options.verdict === 'changes-requested') {
+    // Changes can be asked of every commit that needs sign-off but one's own, signed off or not: a request
+    // withdraws one's own earlier sign-off of the same patch (another senior's still counts).
+    const reviewable = review.report.commits.filter(c => c.needsSignoff && c.blocker === undefined);
+    const targets = reviewable.filter(c => !same(c.commit.author.email) || review.policy.signoff.allowSelfSignoff);
+    const comment = options.comment ?? '';
+    return {
+      verdict: 'changes-requested',
+      review,
+      signer,
+      targets,
+      ownCommits: own,
+      alreadySigned: [],
+      blocked,
+      ...(targets.length > 0 && comment.trim()
+        ? {
+            message: formatChangesRequestMessage({
+              reviewer: signer.reviewer,
+              entries: targets.map(c => ({ patchId: c.commit.patchId!, commitId: c.commit.id })),
+              comment,
+            }),
+          }
+        : {}),
+    };
+  }
   const targets = open.filter(c => !own.includes(c) && !alreadySigned.includes(c));
-  const plan: SignoffPlan = { review, signer, targets, ownCommits: own, alreadySigned, blocked };
+  const plan: SignoffPlan = { verdict: 'signoff', review, signer, targets, ownCommits: own, alreadySigned, blocked };
   const needing = review.report.commits.filter(c => c.needsSignoff);
   const allSigned = needing.length > 0 && needing.every(c => c.state === 'signed-off');
   if (targets.length > 0 || (allSigned && own.length === 0 && blocked.length === 0)) {
@@ -221,7 +257,8 @@ export async function createSignoff(
   plan: SignoffPlan,
   logger: Logger = nullLogger,
 ): Promise<{ commit: string; verified: SignatureCheck }> {
-  if (!plan.message) throw new Error('nothing to sign off');
+  if (!plan.message)
+    throw new Error(plan.verdict === 'signoff' ? 'nothing to sign off' : 'no request for changes to make');
   const root = plan.review.root;
   const headNow = await resolveCommit(root, 'HEAD', logger);
   if (headNow !== plan.review.head.id) {
@@ -249,7 +286,7 @@ export async function createSignoff(
   const commit = await git(['rev-parse', 'HEAD'], { cwd: root, logger });
   // Keep the sign-off (and with it the reviewed commits) reachable when the branch is squashed, rebased or deleted:
   // the audit of the main branch finds it there (docs/audit.md). `notes push` sends it.
-  await git(['update-ref', signoffEvidenceRef(commit), commit], { cwd: root, logger });
+  if (plan.verdict === 'signoff') await git(['update-ref', signoffEvidenceRef(commit), commit], { cwd: root, logger });
   const review = await reviewBranch({ cwd: root, base: plan.review.base.id, head: commit, logger });
   const mine = review.report.signoffs.find(s => s.facts.id === commit);
   const check: SignatureCheck = mine?.facts.signature ?? { status: 'not-checked' };
