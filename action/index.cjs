@@ -4501,7 +4501,14 @@ function reviewNeed(commit, policy, matchers) {
 }
 
 // src/core/review/review.ts
-var REVIEW_STATES = ["pending", "requested", "signed-off", "stale", "unverified", "changes-requested"];
+var REVIEW_STATES = [
+  "pending",
+  "requested",
+  "signed-off",
+  "stale",
+  "unverified",
+  "changes-requested"
+];
 function removedLineCount(file) {
   return (file.removed ?? []).reduce((n, r) => n + r.end - r.start + 1, 0);
 }
@@ -4667,7 +4674,9 @@ function computeReview(input) {
     const highRisk = need.highRiskPaths.length > 0;
     const requiredSigners = highRisk ? highRiskSigners : 1;
     const claims = claimsOf.get(c.id) ?? [];
-    const asked = claims.filter((cl) => cl.verdict === "changes-requested" && cl.defects.length === 0 && cl.match === "patch");
+    const asked = claims.filter(
+      (cl) => cl.verdict === "changes-requested" && cl.defects.length === 0 && cl.match === "patch"
+    );
     const verdicts = claims.filter((cl) => cl.verdict === void 0);
     const withdrawn = (cl) => !input.signoffsAnywhere && asked.some((a) => a.signer && cl.signer && sameSigner(a.signer, cl.signer) && descends(a.signoff, cl.signoff));
     const valid = verdicts.filter((cl) => cl.defects.length === 0 && !withdrawn(cl));
@@ -4738,7 +4747,7 @@ function parseReviewRequest(value) {
     if (o.patchId !== void 0 && !str(o.patchId)) throw new Error('review request: "patchId" must be a string');
     return { id: o.id, ...str(o.patchId) ? { patchId: o.patchId } : {} };
   });
-  for (const k of ["by", "base", "head"]) {
+  for (const k of ["by", "base", "head", "branch", "ref"]) {
     if (v[k] !== void 0 && !str(v[k])) throw new Error(`review request: "${k}" must be a string`);
   }
   return {
@@ -4747,7 +4756,9 @@ function parseReviewRequest(value) {
     commits,
     ...str(v.by) ? { by: v.by } : {},
     ...str(v.base) ? { base: v.base } : {},
-    ...str(v.head) ? { head: v.head } : {}
+    ...str(v.head) ? { head: v.head } : {},
+    ...str(v.branch) ? { branch: v.branch } : {},
+    ...str(v.ref) ? { ref: v.ref } : {}
   };
 }
 
@@ -4976,6 +4987,36 @@ function notesLineSource(root) {
       return out;
     }
   };
+}
+
+// src/core/formats/review-request.ts
+var REQUEST_SUBJECT_PREFIX = "AI review request: ";
+var REQUESTED_OF = "Requested-of";
+var REQUESTED_BY = "Requested-by";
+var REVIEW_BRANCH = "AI-Review-Branch";
+var REVIEW_BASE = "AI-Review-Base";
+var REVIEW_COMMIT = "AI-Review-Commit";
+var EMAIL = /^[^<>\s@]+@[^<>\s@]+$/;
+function parseRequestMessage(subject, trailers) {
+  if (!subject.startsWith(REQUEST_SUBJECT_PREFIX)) return void 0;
+  const to = trailerValues(trailers, REQUESTED_OF).map((v) => v.trim()).filter((v) => EMAIL.test(v));
+  const byValues = trailerValues(trailers, REQUESTED_BY);
+  if (to.length === 0 || byValues.length !== 1) return void 0;
+  let by;
+  try {
+    by = parsePerson(byValues[0]);
+  } catch {
+    return void 0;
+  }
+  const commits = [];
+  for (const value of trailerValues(trailers, REVIEW_COMMIT)) {
+    const [patchId, id, ...rest] = value.trim().split(/ +/);
+    if (rest.length === 0 && patchId && id && isObjectId(patchId) && isObjectId(id)) commits.push({ id, patchId });
+  }
+  if (commits.length === 0) return void 0;
+  const branch = trailerValues(trailers, REVIEW_BRANCH)[0]?.trim();
+  const base = trailerValues(trailers, REVIEW_BASE)[0]?.trim();
+  return { to, by, commits, ...branch ? { branch } : {}, ...base ? { base } : {} };
 }
 
 // src/io/store/atomic-file.ts
@@ -5826,10 +5867,62 @@ function checkBlobId(value) {
   if (!isBlobId(value)) throw new TypeError(`not a blob id: ${JSON.stringify(value)}`);
 }
 
+// src/io/review/evidence.ts
+var EVIDENCE_REF_PREFIX = "refs/ai-provenance/";
+
 // src/io/review/requests.ts
 var REVIEW_REQUESTS_DOCUMENT = STATE_LAYOUT.reviewRequests;
-async function readReviewRequests(location, logger) {
+var REQUEST_REF_PREFIX = `${EVIDENCE_REF_PREFIX}requests/`;
+var READ_IN_GIT = 1e3;
+async function readLocalRequests(location, logger) {
   return new StateStore(location, logger).readList(REVIEW_REQUESTS_DOCUMENT, parseReviewRequest);
+}
+async function readReviewRequests(location, logger) {
+  const [local, inGit] = await Promise.all([
+    readLocalRequests(location, logger),
+    readGitRequests(location.root, logger).catch((error2) => {
+      logger.warn(`could not read the review requests in git: ${error2.message}`);
+      return [];
+    })
+  ]);
+  const refs = new Set(local.map((r) => r.ref).filter(Boolean));
+  return [...local, ...inGit.filter((r) => !refs.has(r.ref))];
+}
+async function readGitRequests(root, logger) {
+  const out = await git(
+    [
+      "for-each-ref",
+      "--sort=-committerdate",
+      `--count=${READ_IN_GIT}`,
+      "--format=%(objecttype)%00%(refname)%00%(parent)%00%(committerdate:iso-strict)%00%(contents:subject)%00%(trailers:unfold,only)%00%00",
+      REQUEST_REF_PREFIX
+    ],
+    { cwd: root, logger }
+  );
+  const requests = [];
+  for (const record of out.split("\0\0\n")) {
+    const [type, ref, parents, at, subject, trailerText] = record.replace(/^\n/, "").split("\0");
+    if (type !== "commit" || !ref || !parents || !at || subject === void 0) continue;
+    const parentList = parents.split(" ");
+    if (parentList.length !== 1 || !isObjectId(parentList[0])) continue;
+    const trailers = (trailerText ?? "").split("\n").map((line) => {
+      const colon = line.indexOf(":");
+      return colon > 0 ? { key: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() } : void 0;
+    }).filter((t) => t !== void 0);
+    const parsed = parseRequestMessage(subject, trailers);
+    if (!parsed || Number.isNaN(Date.parse(at))) continue;
+    requests.push({
+      at: new Date(Date.parse(at)).toISOString(),
+      by: parsed.by.email,
+      to: parsed.to,
+      head: parentList[0],
+      commits: parsed.commits,
+      ref,
+      ...parsed.base ? { base: parsed.base } : {},
+      ...parsed.branch ? { branch: parsed.branch } : {}
+    });
+  }
+  return requests;
 }
 
 // src/io/review/branch-review.ts

@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { junior, senior, senior2, show, signoffReposPerTest } from '../support/signoff-fixture';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../support/git-fixture';
+import { as, envAs, junior, senior, senior2, show, signoffReposPerTest } from '../support/signoff-fixture';
 
 describe('requests for changes and review requests carried in git (real git, real ssh-keygen)', () => {
   const repo = signoffReposPerTest();
@@ -83,5 +88,114 @@ describe('requests for changes and review requests carried in git (real git, rea
     const mixed = r.check();
     assert.equal(mixed.status, 1, show(mixed));
     assert.doesNotMatch(mixed.stdout, /signed off by/);
+  });
+
+  it('a request reaches the senior through git alone: pushed with the branch’s commits, fetched, listed, signed off, seen by its author', () => {
+    const r = repo({ seniors: [senior(), senior2()] });
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-requests-'));
+    try {
+      const bare = path.join(tmp, 'origin.git');
+      execFileSync('git', ['init', '-q', '--bare', bare]);
+      r.git('remote', 'add', 'origin', bare);
+      r.git('push', '-q', 'origin', 'main');
+      const a = r.aiCommit(junior(), 'src/a.ts', 3, 'feat: <b>parser</b>');
+      // The branch itself is not pushed: the request carries its commits.
+      const asked = r.cli(
+        ['request-review', '--to', 'senior@example.com', '--base', 'main', '--push', '-m', 'The parser, please.'],
+        {
+          as: junior(),
+        },
+      );
+      assert.equal(asked.status, 0, show(asked));
+      assert.match(asked.stderr, /The request was sent to origin \(refs\/ai-provenance\/requests\/[0-9a-f]{40}\)/);
+      const ref = r.git('for-each-ref', '--format=%(refname)', 'refs/ai-provenance/requests/').trim();
+      assert.match(ref, /^refs\/ai-provenance\/requests\/[0-9a-f]{40}$/);
+      assert.equal(r.git('rev-parse', `${ref}^`).trim(), a, 'the request sits on the branch head');
+      assert.equal(r.git('rev-parse', `${ref}^{tree}`).trim(), r.git('rev-parse', `${a}^{tree}`).trim());
+      assert.equal(
+        r.git('log', '-1', '--format=%B', ref),
+        `AI review request: 1 commit\n\nThe parser, please.\n\nRequested-of: senior@example.com\nRequested-by: Jun Ior <junior@example.com>\nAI-Review-Branch: feature\nAI-Review-Base: main\nAI-Review-Commit: ${r.patchId(a)} ${a}\n\n`,
+      );
+      assert.equal(r.git('ls-remote', bare, 'refs/heads/feature').trim(), '', 'the branch was not pushed');
+
+      // The senior's clone: nothing until a fetch, then the request, judged against the base.
+      const clone = path.join(tmp, 'senior');
+      execFileSync('git', ['clone', '-q', bare, clone]);
+      const asSenior = (args: string[]) => runCli(['-C', clone, ...args], { env: envAs(senior()) });
+      const none = asSenior(['request-review', '--list']);
+      assert.equal(none.status, 0, show(none));
+      assert.match(none.stdout, /No review request asks senior@example.com/);
+      const fetched = asSenior(['notes', 'fetch']);
+      assert.equal(fetched.status, 0, show(fetched));
+      const listed = asSenior(['request-review', '--list']);
+      assert.equal(listed.status, 0, show(listed));
+      assert.match(
+        listed.stdout,
+        /^open\s+feature {2}from junior@example.com {2}\d{4}-\d\d-\d\d \d\d:\d\d {2}1 waiting {2}at [0-9a-f]{12} \(refs\/ai-provenance\/requests\//m,
+      );
+      // Asked of someone else: not listed for senior2.
+      const other = runCli(['-C', clone, 'request-review', '--list'], { env: envAs(senior2()) });
+      assert.match(other.stdout, /No review request asks senior2@example.com/);
+
+      // The senior checks the branch out at the request, signs off, and pushes the branch.
+      execFileSync('git', ['-C', clone, 'switch', '-q', '-c', 'feature', a]);
+      const signed = runCli(['-C', clone, 'sign-off', '--base', 'origin/main', '--yes'], { env: envAs(senior()) });
+      assert.equal(signed.status, 0, show(signed));
+      execFileSync('git', ['-C', clone, ...as(senior()), 'push', '-q', 'origin', 'feature']);
+      execFileSync('git', ['-C', clone, 'fetch', '-q', 'origin']);
+      const done = asSenior(['request-review', '--list']);
+      assert.match(done.stdout, /^signed-off\s+feature {2}from junior@example.com .* 0 waiting {2}at feature\n/m);
+
+      // The author pulls the sign-off: check passes.
+      r.git('pull', '-q', '--ff-only', 'origin', 'feature');
+      const check = r.check();
+      assert.equal(check.status, 0, show(check));
+      // The audit reads no request as evidence (the junior's clone has the request ref, and no kept sign-off).
+      const audit = r.cli(['audit', '--branch', 'feature', '--format', 'json']);
+      assert.equal((JSON.parse(audit.stdout) as { keptRefs: number }).keptRefs, 0, audit.stdout.slice(0, 400));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('a malformed or foreign ref under refs/ai-provenance/requests/ is ignored, and check still reads requests made here', () => {
+    const r = repo();
+    const a = r.aiCommit(junior(), 'src/a.ts', 2);
+    const bogus = r
+      .run(
+        [
+          'commit-tree',
+          `${a}^{tree}`,
+          '-p',
+          a,
+          '-m',
+          'AI review request: 1 commit\n\nRequested-of: senior@example.com\n',
+        ],
+        {
+          env: {
+            GIT_AUTHOR_NAME: 'x',
+            GIT_AUTHOR_EMAIL: 'x@example.com',
+            GIT_COMMITTER_NAME: 'x',
+            GIT_COMMITTER_EMAIL: 'x@example.com',
+          },
+        },
+      )
+      .trim();
+    r.git('update-ref', `refs/ai-provenance/requests/${bogus}`, bogus);
+    r.git(
+      'update-ref',
+      'refs/ai-provenance/requests/blob',
+      r.run(['hash-object', '-w', '--stdin'], { input: 'x' }).trim(),
+    );
+    const listed = r.cli(['request-review', '--list', '--all']);
+    assert.equal(listed.status, 0, show(listed));
+    assert.match(listed.stdout, /No review request in git here/);
+    assert.equal(r.check().status, 1);
+    const asked = r.cli(['request-review', '--to', 'senior@example.com', '--base', 'main'], { as: junior() });
+    assert.equal(asked.status, 0, show(asked));
+    assert.match(asked.stderr, /send it with --push/);
+    assert.match(r.check().stdout, new RegExp(`requested\\s+${a.slice(0, 10)}`));
+    const all = r.cli(['request-review', '--list', '--all']);
+    assert.match(all.stdout, /feature {2}from junior@example.com {2}to senior@example.com {2}1 commit\n/);
   });
 });

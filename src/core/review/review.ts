@@ -170,6 +170,9 @@ export interface ReviewRequest {
   readonly base?: string;
   readonly head?: string;
   readonly commits: readonly { readonly id: string; readonly patchId?: string }[];
+  /** Since 0.3: the branch asked about, and the ref under refs/ai-provenance/requests/ that carries it in git. */
+  readonly branch?: string;
+  readonly ref?: string;
 }
 
 export interface ReviewInput {
@@ -573,7 +576,7 @@ export function parseReviewRequest(value: unknown): ReviewRequest {
     if (o.patchId !== undefined && !str(o.patchId)) throw new Error('review request: "patchId" must be a string');
     return { id: o.id, ...(str(o.patchId) ? { patchId: o.patchId } : {}) };
   });
-  for (const k of ['by', 'base', 'head'] as const) {
+  for (const k of ['by', 'base', 'head', 'branch', 'ref'] as const) {
     if (v[k] !== undefined && !str(v[k])) throw new Error(`review request: "${k}" must be a string`);
   }
   return {
@@ -583,5 +586,7 @@ export function parseReviewRequest(value: unknown): ReviewRequest {
     ...(str(v.by) ? { by: v.by } : {}),
     ...(str(v.base) ? { base: v.base } : {}),
     ...(str(v.head) ? { head: v.head } : {}),
+    ...(str(v.branch) ? { branch: v.branch } : {}),
+    ...(str(v.ref) ? { ref: v.ref } : {}),
   };
 }

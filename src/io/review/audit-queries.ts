@@ -9,10 +9,15 @@ import { git, runGit } from '../git/git';
 
 /** The git queries of the audit (src/io/review/audit.ts): one or a few git processes each, whatever the history's size. */
 
-/** Refs under refs/ai-provenance/ that name commits (tags peeled): the kept evidence. */
+/** Refs under refs/ai-provenance/signoffs/ and forge/ that name commits (tags peeled): the kept evidence (not the review requests). */
 export async function keptRefs(root: string, logger: Logger): Promise<{ ref: string; id: string }[]> {
   const out = await git(
-    ['for-each-ref', '--format=%(objecttype)%00%(objectname)%00%(*objectname)%00%(refname)', EVIDENCE_REF_PREFIX],
+    [
+      'for-each-ref',
+      '--format=%(objecttype)%00%(objectname)%00%(*objectname)%00%(refname)',
+      `${EVIDENCE_REF_PREFIX}signoffs/`,
+      `${EVIDENCE_REF_PREFIX}forge/`,
+    ],
     { cwd: root, logger },
   );
   const refs: { ref: string; id: string }[] = [];

@@ -8,6 +8,8 @@ import { nullLogger } from '../../core/log';
  * - `refs/ai-provenance/signoffs/<commit>`: each sign-off commit, set by `sign-off`, sent by `notes push`;
  * - `refs/ai-provenance/forge/<remote>/pull/<n>` and `.../merge-requests/<n>`: the pull (merge) request heads the
  *   forge keeps (GitHub `refs/pull/<n>/head`, GitLab `refs/merge-requests/<n>/head`), fetched by `notes fetch`.
+ * - `refs/ai-provenance/requests/<id>`: review requests carried in git (src/io/review/requests.ts), pushed and
+ *   fetched with the rest; they are not evidence of anything and the audit does not read them.
  */
 export const EVIDENCE_REF_PREFIX = 'refs/ai-provenance/';
 
@@ -25,21 +27,25 @@ function component(remote: string): string {
   );
 }
 
-/** Sends the kept sign-offs to `remote` (no-op output when there are none). */
+/** Sends the kept sign-offs and the review requests carried in git to `remote` (no output when there are none). */
 export async function pushEvidence(root: string, remote: string, logger: Logger = nullLogger): Promise<string> {
-  const listed = await runGit(['for-each-ref', '--count=1', '--format=%(refname)', `${EVIDENCE_REF_PREFIX}signoffs/`], {
-    cwd: root,
-    logger,
-  });
-  if (listed.stdout.trim() === '') return '';
-  const r = await runGit(['push', remote, `${EVIDENCE_REF_PREFIX}signoffs/*:${EVIDENCE_REF_PREFIX}signoffs/*`], {
-    cwd: root,
-    logger,
-  });
+  const specs: string[] = [];
+  for (const kind of ['signoffs', 'requests']) {
+    const listed = await runGit(
+      ['for-each-ref', '--count=1', '--format=%(refname)', `${EVIDENCE_REF_PREFIX}${kind}/`],
+      {
+        cwd: root,
+        logger,
+      },
+    );
+    if (listed.stdout.trim() !== '') specs.push(`${EVIDENCE_REF_PREFIX}${kind}/*:${EVIDENCE_REF_PREFIX}${kind}/*`);
+  }
+  if (specs.length === 0) return '';
+  const r = await runGit(['push', remote, ...specs], { cwd: root, logger });
   return (r.stdout + r.stderr).trim();
 }
 
-/** Fetches `remote`'s kept sign-offs and the pull (merge) request heads its forge keeps. */
+/** Fetches `remote`'s kept sign-offs, its review requests and the pull (merge) request heads its forge keeps. */
 export async function fetchEvidence(root: string, remote: string, logger: Logger = nullLogger): Promise<string> {
   const forge = `${EVIDENCE_REF_PREFIX}forge/${component(remote)}`;
   const r = await runGit(
@@ -49,6 +55,7 @@ export async function fetchEvidence(root: string, remote: string, logger: Logger
       '--no-write-fetch-head',
       remote,
       `+${EVIDENCE_REF_PREFIX}signoffs/*:${EVIDENCE_REF_PREFIX}signoffs/*`,
+      `+${EVIDENCE_REF_PREFIX}requests/*:${EVIDENCE_REF_PREFIX}requests/*`,
       `+refs/pull/*/head:${forge}/pull/*`,
       `+refs/merge-requests/*/head:${forge}/merge-requests/*`,
     ],

@@ -4,7 +4,7 @@ import type { CommitReview, ReviewRequest } from '../../core/review/review';
 import { renderReviewPacket } from '../../core/review/packet';
 import { runGit } from '../git/git';
 import { locateRepository } from '../git/repository';
-import { recordReviewRequest } from './requests';
+import { pushRequest, recordRequestInGit, recordReviewRequest } from './requests';
 import { reviewWithDetails, type BranchReview } from './branch-review';
 import { ROSTER_PATH } from './base-policy';
 import { USAGE_EXIT } from '../../core/errors';
@@ -14,7 +14,7 @@ export class ReviewRequestError extends Error {
   readonly cliExitCode = USAGE_EXIT;
   override readonly name = 'ReviewRequestError';
   constructor(
-    readonly reason: 'no-roster' | 'not-in-roster',
+    readonly reason: 'no-roster' | 'not-in-roster' | 'no-identity',
     message: string,
   ) {
     super(message);
@@ -28,18 +28,28 @@ export interface ReviewRequestResult {
   request?: ReviewRequest;
   /** The markdown review packet, when something was requested. */
   packet?: string;
+  /** The request as carried in git (refs/ai-provenance/requests/<id>), when git knows who asks (user.email). */
+  ref?: string;
+  /** Where the request was pushed, when asked to. */
+  pushedTo?: string;
+  /** Why it could not be pushed (it is recorded all the same). */
+  pushError?: string;
 }
 
 /**
  * Asks seniors to sign off the branch's waiting AI-assisted commits: checks they are in the base's roster,
- * records the request in local state (those commits show as `requested`) and renders the review packet.
- * Shared by `ai-provenance request-review` and the editor's Request Senior Review.
+ * records the request in local state (those commits show as `requested`) and in git (a request commit at
+ * refs/ai-provenance/requests/<id>, sent to `push` when given, so that it reaches the senior through the remote),
+ * and renders the review packet. Shared by `ai-provenance request-review` and the editor's Request Senior Review.
  */
 export async function requestReview(options: {
   cwd: string;
   base: string;
   to: readonly string[];
   logger: Logger;
+  /** A remote to send the request to (with the branch's commits). */
+  push?: string;
+  note?: string;
 }): Promise<ReviewRequestResult> {
   const { cwd, base, to, logger } = options;
   const location = await locateRepository(cwd, { logger });
@@ -60,20 +70,51 @@ export async function requestReview(options: {
   }
   const waiting = review.report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off');
   if (waiting.length === 0) return { review, waiting };
-  const byConfig = await runGit(['config', '--get', 'user.email'], { cwd: review.root, logger, okExitCodes: [0, 1] });
-  const by = byConfig.stdout.trim();
-  const request: ReviewRequest = {
+  const config = async (key: string): Promise<string> =>
+    (await runGit(['config', '--get', key], { cwd: review.root, logger, okExitCodes: [0, 1] })).stdout.trim();
+  const by = await config('user.email');
+  const name = await config('user.name');
+  const branch = (
+    await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: review.root, logger, okExitCodes: [0, 1] })
+  ).stdout.trim();
+  let request: ReviewRequest = {
     at: new Date().toISOString(),
     ...(by ? { by } : {}),
     to: [...to],
     base,
     head: review.head.id,
+    ...(branch ? { branch } : {}),
     commits: waiting.map(c => ({ id: c.commit.id, ...(c.commit.patchId ? { patchId: c.commit.patchId } : {}) })),
   };
+  let ref: string | undefined;
+  if (by && /^[^<>\s@]+@[^<>\s@]+$/.test(by)) {
+    ref = await recordRequestInGit(
+      review.root,
+      { ...request, head: review.head.id },
+      { name, email: by },
+      logger,
+      options.note,
+    );
+    request = { ...request, ref };
+  } else {
+    logger.warn('the review request is not carried in git: git has no user.email to say who asks');
+  }
   await recordReviewRequest(location, logger, request);
-  const branch = (
-    await runGit(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: review.root, logger, okExitCodes: [0, 1] })
-  ).stdout.trim();
+  let pushedTo: string | undefined;
+  let pushError: string | undefined;
+  if (options.push !== undefined) {
+    if (!ref)
+      throw new ReviewRequestError(
+        'no-identity',
+        'the request is recorded here, but cannot be sent: git has no user.email to say who asks (git config user.email you@example.com), then request again',
+      );
+    try {
+      await pushRequest(review.root, options.push, ref, logger);
+      pushedTo = options.push;
+    } catch (error) {
+      pushError = `${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
   const shown: CommitReview[] = waiting.map(c => (c.state === 'pending' ? { ...c, state: 'requested', request } : c));
   const packet = renderReviewPacket({
     commits: shown,
@@ -83,5 +124,13 @@ export async function requestReview(options: {
     ...(branch ? { branch } : {}),
     signoffCommand: `${PRODUCT.cli} sign-off --base ${base}`,
   });
-  return { review, waiting, request, packet };
+  return {
+    review,
+    waiting,
+    request,
+    packet,
+    ...(ref ? { ref } : {}),
+    ...(pushedTo ? { pushedTo } : {}),
+    ...(pushError ? { pushError } : {}),
+  };
 }

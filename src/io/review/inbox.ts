@@ -1,0 +1,133 @@
+import type { Logger } from '../../core/log';
+import { normalizeAddress, type ReviewRequest } from '../../core/review/review';
+import { isObjectId } from '../../core/formats/signoff-message';
+import { git, runGit } from '../git/git';
+import type { RepositoryLocation } from '../git/repository';
+import { reviewBranch } from './branch-review';
+import { readGitRequests } from './requests';
+
+/**
+ * "Requested of me": the review requests carried in git (refs/ai-provenance/requests/, fetched by `notes fetch`)
+ * that ask the person this clone's git speaks for (user.email), one per branch and requester, newest first, each with
+ * where its branch stands now. What a request says is untrusted: it only picks what to show, never what counts.
+ */
+
+export type InboxState =
+  /** Some AI-assisted commit of the branch waits for sign-off. */
+  | 'open'
+  /** A senior requested changes. */
+  | 'changes-requested'
+  /** Every AI-assisted commit that needs sign-off is signed off. */
+  | 'signed-off'
+  /** Nothing of the branch is left outside the base (merged), or nothing needs sign-off any more. */
+  | 'done';
+
+export interface InboxEntry {
+  readonly request: ReviewRequest & { head: string; ref: string };
+  /** The newest commit known for the branch that contains the request's head (a local or remote-tracking branch), else the head. */
+  readonly tip: string;
+  /** The local or remote-tracking branch that holds `tip`, when one does. */
+  readonly tipRef?: string;
+  readonly state: InboxState;
+  /** AI-assisted commits of the branch that wait for sign-off (not signed off). */
+  readonly waiting: number;
+}
+
+/** Entries shown at most (the newest): each costs a review of its branch. */
+const MAX_ENTRIES = 20;
+
+/** The requests carried in git that ask `me` (any of the addresses), grouped and judged against `base`. */
+export async function requestsOfMe(options: {
+  location: RepositoryLocation;
+  me: readonly string[];
+  base: string;
+  logger: Logger;
+}): Promise<InboxEntry[]> {
+  const { location, base, logger } = options;
+  const root = location.root;
+  const mine = new Set(options.me.map(normalizeAddress).filter(Boolean));
+  if (mine.size === 0) return [];
+  const asked = (await readGitRequests(root, logger)).filter(
+    (r): r is ReviewRequest & { head: string; ref: string } =>
+      r.head !== undefined && r.ref !== undefined && r.to.some(t => mine.has(normalizeAddress(t))),
+  );
+  // The newest request per branch (or head) and requester; readGitRequests gives newest first.
+  const seen = new Set<string>();
+  const newest = asked.filter(r => {
+    const key = `${r.branch ?? r.head}\0${normalizeAddress(r.by ?? '')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const entries: InboxEntry[] = [];
+  for (const request of newest.slice(0, MAX_ENTRIES)) {
+    const { tip, tipRef } = await branchTip(root, request, logger);
+    let state: InboxState = 'open';
+    let waiting = 0;
+    try {
+      const review = await reviewBranch({ location, cwd: root, base, head: tip, logger });
+      const needing = review.report.commits.filter(c => c.needsSignoff);
+      waiting = needing.filter(c => c.state !== 'signed-off').length;
+      state =
+        needing.length === 0
+          ? 'done'
+          : needing.some(c => c.state === 'changes-requested')
+            ? 'changes-requested'
+            : waiting === 0
+              ? 'signed-off'
+              : 'open';
+    } catch (error) {
+      // Shown as open: whoever was asked looks, and sees what is wrong there.
+      logger.warn(`review request ${request.ref}: ${(error as Error).message}`);
+    }
+    entries.push({ request, tip, ...(tipRef ? { tipRef } : {}), state, waiting });
+  }
+  return entries;
+}
+
+/**
+ * Where the request's branch is now: the first of refs/heads/<branch> and refs/remotes/<remote>/<branch> that
+ * contains the request's head (sign-offs and fixes come after it), else the head itself.
+ */
+async function branchTip(
+  root: string,
+  request: { head: string; branch?: string },
+  logger: Logger,
+): Promise<{ tip: string; tipRef?: string }> {
+  if (request.branch && /^[\w./-]+$/.test(request.branch) && !request.branch.includes('..')) {
+    const refs = (
+      await git(
+        [
+          'for-each-ref',
+          '--format=%(objectname) %(refname)',
+          `refs/heads/${request.branch}`,
+          ...(await remotes(root, logger)).map(remote => `refs/remotes/${remote}/${request.branch}`),
+        ],
+        { cwd: root, logger },
+      )
+    )
+      .split('\n')
+      .map(line => line.split(' '))
+      .filter(([id, ref]) => id && ref && isObjectId(id));
+    for (const [id, ref] of refs) {
+      const contains = await runGit(['merge-base', '--is-ancestor', request.head, id!], {
+        cwd: root,
+        logger,
+        okExitCodes: [0, 1, 128],
+      });
+      if (contains.exitCode === 0) return { tip: id!, tipRef: ref! };
+    }
+  }
+  return { tip: request.head };
+}
+
+async function remotes(root: string, logger: Logger): Promise<string[]> {
+  return (await git(['remote'], { cwd: root, logger })).split('\n').filter(r => /^[\w.-]+$/.test(r));
+}
+
+/** The addresses this clone's git speaks for: user.email. */
+export async function myAddresses(root: string, logger: Logger): Promise<string[]> {
+  const r = await runGit(['config', '--get', 'user.email'], { cwd: root, logger, okExitCodes: [0, 1] });
+  const email = r.stdout.trim();
+  return email ? [email] : [];
+}
