@@ -22,6 +22,16 @@ import { TraceRecorder } from './tracking/recorder';
 import { Repositories } from './platform/repositories';
 import { Settings } from './platform/settings';
 import { createStarterPolicy, requestSeniorReview, signOff } from './commands/signoff';
+import {
+  addReviewComment,
+  checkOutRequest,
+  fetchReviewRequests,
+  markViewed,
+  openReview,
+  requestChanges,
+} from './commands/review';
+import { ReviewSession } from './views/review-session';
+import type { InboxEntry } from '../io/review/inbox';
 import { SignoffModel, type SignoffState } from './views/signoff-model';
 import { AiShareStatusBar } from './views/status-bar';
 import { ProvenanceTracker } from './tracking/tracker';
@@ -56,6 +66,10 @@ export interface AiProvenanceApi {
   signoffRows(): string[];
   /** The commands of the view's rows, depth-first (what a click runs), for the tests. */
   signoffRowCommands(): { row: string; command?: vscode.Command }[];
+  /** The AI marks the review draws on a document of its diff (for the tests). */
+  reviewMarks(doc: vscode.TextDocument): { ai: vscode.Range[]; removed: vscode.Range[] };
+  /** The review's comments waiting for the next sign-off or request for changes (for the tests). */
+  reviewComments(): { commit: string; path: string; line?: number; text: string }[];
   /** For the e2e tests: VS Code refuses the GitHub sign-in consent dialog in test runs, so they give a token. */
   setGitHubTokenForTests(token: string): void;
 }
@@ -77,7 +91,8 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const repos = new Repositories(logger);
   const tracker = new ProvenanceTracker(repos, logger);
   const signoffModel = new SignoffModel(tracker, () => settings.values.baseBranch, logger);
-  const view = new NeedsSignoffView(signoffModel);
+  const reviewSession = new ReviewSession(context.extensionUri, context.workspaceState, logger);
+  const view = new NeedsSignoffView(signoffModel, reviewSession);
   const github = new GitHubReviewer(
     () => ({ apiUrl: settings.values.githubApiUrl, authProvider: settings.values.githubAuthProvider }),
     logger,
@@ -100,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     settings,
     tracker,
     signoffModel,
+    reviewSession,
     view,
     decorations,
     statusBar,
@@ -281,7 +297,23 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.previewTrailers]: () => preview(true),
     [Commands.requestReview]: (to?: string[]) =>
       requestSeniorReview(signoffModel, github, packets, logger, Array.isArray(to) ? to : undefined),
-    [Commands.signOff]: (options?: { confirm?: boolean }) => signOff(signoffModel, logger, options?.confirm !== false),
+    [Commands.signOff]: (options?: { confirm?: boolean }) =>
+      signOff(signoffModel, logger, options?.confirm !== false, { session: reviewSession }),
+    [Commands.signOffWithoutViewingAll]: (options?: { confirm?: boolean }) =>
+      signOff(signoffModel, logger, options?.confirm !== false, { session: reviewSession, withoutViewingAll: true }),
+    [Commands.review]: (row?: unknown) => openReview(signoffModel, reviewSession, row),
+    [Commands.markViewed]: (row?: unknown, viewed?: unknown) => markViewed(reviewSession, row, viewed !== false),
+    [Commands.addReviewComment]: (target?: unknown, text?: unknown) =>
+      addReviewComment(reviewSession, target, typeof text === 'string' ? text : undefined),
+    [Commands.saveReviewComment]: (reply: vscode.CommentReply) => reviewSession.replyFromThread(reply),
+    [Commands.requestChanges]: (options?: { confirm?: boolean; comment?: string }) =>
+      requestChanges(signoffModel, reviewSession, logger, {
+        ...(options?.confirm === false ? { confirm: false } : {}),
+        ...(typeof options?.comment === 'string' ? { comment: options.comment } : {}),
+      }),
+    [Commands.fetchReviewRequests]: (remote?: unknown) =>
+      fetchReviewRequests(signoffModel, logger, typeof remote === 'string' ? remote : undefined),
+    [Commands.checkOutRequest]: (entry?: InboxEntry) => checkOutRequest(signoffModel, logger, entry),
     [Commands.openCommitChange]: (change: CommitFileChange) => openCommitChange(change),
     [Commands.createStarterPolicy]: async () => {
       const state = await signoffModel.refresh();
@@ -321,6 +353,8 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     signoffState: () => signoffModel.refresh(),
     signoffRows: () => view.rows(),
     signoffRowCommands: () => view.rowCommands(),
+    reviewMarks: doc => reviewSession.marksOf(doc),
+    reviewComments: () => reviewSession.comments(),
     setGitHubTokenForTests: token => (github.tokenSource = () => Promise.resolve(token)),
   };
 }

@@ -123,6 +123,7 @@ const RULES = [
   'ai-signoff/requested',
   'ai-signoff/stale',
   'ai-signoff/unverified',
+  'ai-signoff/changes-requested',
   'ai-signoff/no-roster',
   'ai-signoff/empty-roster',
   'ai-signoff/signers-exceed-roster',

@@ -204,6 +204,7 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
       'signed-off': 0,
       stale: 0,
       unverified: 0,
+      'changes-requested': 0,
     });
     assert.equal(json.commits.length, 1);
     const c = json.commits[0];
@@ -360,7 +361,11 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     for (const [name, usage] of [
       ['check', 'Usage: ai-provenance check --base REV [--head REV] [--format text|json|github]'],
       ['sign-off', 'Usage: ai-provenance sign-off [--base REV] [--message TEXT] [--yes] [--dry-run]'],
-      ['request-review', 'Usage: ai-provenance request-review --to EMAIL... [--base REV] [--out FILE]'],
+      [
+        'request-review',
+        'Usage: ai-provenance request-review --to EMAIL... [--base REV] [--push [--remote NAME]] [--message TEXT] [--out FILE]',
+      ],
+      ['request-changes', 'Usage: ai-provenance request-changes --message TEXT [--base REV] [--yes] [--dry-run]'],
     ] as const) {
       const r = runCli([name, '--help']);
       assert.equal(r.status, 0, show(r));

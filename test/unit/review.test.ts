@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { reviewCommentBlock, reviewFiles } from '../../src/core/review/review-files';
 import { DEFAULT_POLICY, validatePolicy, type Policy } from '../../src/core/review/policy';
 import {
   computeReview,
@@ -14,6 +15,7 @@ import { loadRoster } from '../../src/core/review/roster';
 import {
   formatSignoffMessage,
   interpretSignoff,
+  formatChangesRequestMessage,
   parseSignoffSubject,
   signoffSubject,
   type Person,
@@ -96,7 +98,14 @@ describe('review state model (docs/review.md)', () => {
     const pending = computeReview(input(1, [c], []));
     assert.equal(pending.commits[0]!.state, 'pending');
     assert.equal(pending.ok, false);
-    assert.deepEqual(pending.counts, { pending: 1, requested: 0, 'signed-off': 0, stale: 0, unverified: 0 });
+    assert.deepEqual(pending.counts, {
+      pending: 1,
+      requested: 0,
+      'signed-off': 0,
+      stale: 0,
+      unverified: 0,
+      'changes-requested': 0,
+    });
 
     const signed = computeReview(input(2, [c], [signoff(2, senior, [[patch(1), id(1)]])]));
     assert.equal(signed.commits[0]!.state, 'signed-off');
@@ -474,6 +483,7 @@ describe('sign-off message (docs/formats.md)', () => {
       { key: 'AI-SIGNOFF', value: `${patch(1)} ${id(1)}` },
     ]);
     assert.deepEqual(good, {
+      verdict: 'signoff',
       reviewer: { name: 'Sen Ior', email: 'senior@x.org' },
       entries: [{ patchId: patch(1), commitId: id(1) }],
       problems: [],
@@ -598,5 +608,100 @@ describe('review requests and packets', () => {
     // No autolink can form: the scheme's colon, the www dot and the @ are escaped.
     assert.ok(!/https:\/\/|www\.evil|admin@/.test(text), text);
     assert.ok(text.includes('https\\:\\/\\/evil\\.example'));
+  });
+});
+
+describe('review files, comments and requests for changes', () => {
+  it('lists files with AI lines first, binds "viewed" to the patch id, and treats a commit without a note as all to look at', () => {
+    const noted = aiCommit(1, {
+      paths: ['README.md', 'src/a.ts', 'src/gone.ts'],
+      aiPaths: [
+        { path: 'src/a.ts', aiLines: 2, ranges: [{ start: 3, end: 4, tool: 'copilot', kind: 'inline' }] },
+        { path: 'src/gone.ts', aiLines: 0, removed: [{ start: 1, end: 5, tool: 'claude-code', kind: 'agent' }] },
+      ],
+    });
+    const bare = aiCommit(2, { paths: ['src/b.ts'] });
+    const report = computeReview(input(3, [noted, bare], []));
+    const files = reviewFiles(report.commits);
+    assert.deepEqual(
+      files.map(f => `${f.path} ${f.needsLook} ${f.viewedKey}`),
+      [
+        `src/a.ts true ${patch(1)}:src/a.ts`,
+        `src/gone.ts true ${patch(1)}:src/gone.ts`,
+        `src/b.ts true ${patch(2)}:src/b.ts`,
+        `README.md false ${patch(1)}:README.md`,
+      ],
+    );
+    assert.deepEqual(files[0]!.aiRanges, [{ start: 3, end: 4, tool: 'copilot', kind: 'inline' }]);
+    assert.equal(files[1]!.removedRanges.length, 1);
+  });
+
+  it('writes the review comments and the files not viewed into one block, each on one line', () => {
+    const block = reviewCommentBlock({
+      general: 'Mostly fine.',
+      comments: [
+        { commit: id(1), path: 'src/a.ts', line: 3, text: 'Use a constant\nfor the rate.' },
+        { commit: id(1), path: 'src/b\u0007.ts', text: 'Whole file: ok' },
+      ],
+      notViewed: [{ commit: id(2), path: 'src/c.ts' }],
+    });
+    assert.equal(
+      block,
+      `Mostly fine.\n\nReview comments:\n- src/a.ts:3 (${id(1).slice(0, 12)}): Use a constant / for the rate.\n- src/b .ts (${id(1).slice(0, 12)}): Whole file: ok\n\nSigned without viewing every AI-assisted file; not viewed:\n- src/c.ts (${id(2).slice(0, 12)})`,
+    );
+    assert.equal(reviewCommentBlock({ comments: [], notViewed: [] }), '');
+  });
+
+  it('formats a request for changes that reads back as one, and never as a sign-off', () => {
+    const message = formatChangesRequestMessage({
+      reviewer: { name: 'Sen Ior', email: 'senior@x.org' },
+      entries: [{ patchId: patch(1), commitId: id(1) }],
+      comment: 'Handle the empty list.',
+    });
+    assert.equal(
+      message,
+      `AI changes requested: 1 commit\n\nHandle the empty list.\n\nReviewed-by: Sen Ior <senior@x.org>\nAI-Changes-Requested: ${patch(1)} ${id(1)}\n`,
+    );
+    const parsed = interpretSignoff('AI changes requested: 1 commit', [
+      { key: 'Reviewed-by', value: 'Sen Ior <senior@x.org>' },
+      { key: 'AI-Changes-Requested', value: `${patch(1)} ${id(1)}` },
+    ]);
+    assert.equal(parsed.verdict, 'changes-requested');
+    assert.deepEqual(parsed.problems, []);
+    // A changes subject over sign-off trailers: malformed, and not a sign-off.
+    const mixed = interpretSignoff('AI changes requested: 1 commit', [
+      { key: 'Reviewed-by', value: 'Sen Ior <senior@x.org>' },
+      { key: 'AI-Signoff', value: `${patch(1)} ${id(1)}` },
+    ]);
+    assert.equal(mixed.verdict, 'changes-requested');
+    assert.ok(mixed.problems.some(p => p.code === 'mixed-verdicts'));
+    assert.throws(() =>
+      formatChangesRequestMessage({ reviewer: { name: 'S', email: 's@x.org' }, entries: [], comment: 'x' }),
+    );
+    assert.throws(() =>
+      formatChangesRequestMessage({
+        reviewer: { name: 'S', email: 's@x.org' },
+        entries: [{ patchId: patch(1), commitId: id(1) }],
+        comment: '  ',
+      }),
+    );
+  });
+
+  it('a verified request for changes makes its commit changes-requested; a stale one does not stick', () => {
+    const c = aiCommit(1);
+    const changes = (n: number, listed: string): SignoffFacts => ({
+      ...signoff(n, senior, []),
+      subject: 'AI changes requested: 1 commit',
+      parsed: interpretSignoff('AI changes requested: 1 commit', [
+        { key: 'Reviewed-by', value: `${senior.name} <${senior.email}>` },
+        { key: 'AI-Changes-Requested', value: `${listed} ${id(1)}` },
+      ]),
+    });
+    const asked = computeReview(input(3, [c], [changes(2, patch(1))]));
+    assert.equal(asked.commits[0]!.state, 'changes-requested');
+    assert.equal(asked.ok, false);
+    assert.equal(asked.commits[0]!.signers.length, 0);
+    const stale = computeReview(input(3, [c], [changes(2, patch(9))]));
+    assert.equal(stale.commits[0]!.state, 'pending');
   });
 });

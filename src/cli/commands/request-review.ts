@@ -17,10 +17,11 @@ import { parseOptions, revision, single } from '../parse-args';
 const help = `Usage: ${PRODUCT.cli} request-review --to EMAIL... [--base REV] [--push [--remote NAME]] [--message TEXT] [--out FILE]
        ${PRODUCT.cli} request-review --list [--all] [--base REV]
 
-Asks seniors to sign off the AI-assisted commits of the current branch that wait for sign-off: records who was
-asked and when, here (${REVIEW_REQUESTS_HERE}; those commits then show as "requested") and in git, as a request
-commit at ${REQUEST_REF_PREFIX}<id> whose parent is the branch's head, and prints a review packet in markdown:
-the commits, their files, AI lines, tools and models, and how to sign off.
+Asks seniors to sign off the AI-assisted commits of the current branch that wait for sign-off. Records who was
+asked and when: here, in ${REVIEW_REQUESTS_HERE}
+(those commits then show as "requested"), and in git, as a request commit at ${REQUEST_REF_PREFIX}<id>
+whose parent is the branch's head. Prints a review packet in markdown: the commits, their files, AI lines, tools
+and models, and how to sign off.
 
 Nothing leaves this machine unless you say so: --push sends the request, and with it the branch's commits, to the
 remote (default origin), where the senior's '${PRODUCT.cli} notes fetch' (or the editor's Fetch Review Requests)

@@ -6,13 +6,15 @@ import type { Logger } from '../../core/log';
 import { starterPolicy } from '../../core/review/policy';
 import { starterAllowedSigners } from '../../core/review/roster';
 import { requestReview, ReviewRequestError } from '../../io/review/request-review';
-import { createSignoff, planSignoff, SignoffRefusedError } from '../../io/review/signoff';
+import { createSignoff, planSignoff, SignoffRefusedError, withComment } from '../../io/review/signoff';
+import { reviewCommentBlock } from '../../core/review/review-files';
+import type { ReviewSession } from '../views/review-session';
 import { PolicyFileError, POLICY_PATH, ROSTER_PATH } from '../../io/review/base-policy';
 import type { GitHubReviewer } from '../platform/github';
 import type { SignoffModel } from '../views/signoff-model';
 
 /** The model's state when it is ready, refreshed first; else tells the person what is missing. */
-async function readyState(model: SignoffModel) {
+export async function readyState(model: SignoffModel) {
   const state = await model.refresh();
   if (state.kind === 'ready') return state;
   const message =
@@ -107,7 +109,12 @@ export async function requestSeniorReview(
  * a yes makes the SSH-signed sign-off commit with the person's own git signing setup. `confirm` lets tests and
  * scripts skip the dialog.
  */
-export async function signOff(model: SignoffModel, logger: Logger, confirm = true): Promise<string | undefined> {
+export async function signOff(
+  model: SignoffModel,
+  logger: Logger,
+  confirm = true,
+  review?: { session: ReviewSession; withoutViewingAll?: boolean },
+): Promise<string | undefined> {
   const state = await readyState(model);
   if (!state) return undefined;
   let plan;
@@ -140,6 +147,40 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
     );
     return undefined;
   }
+  // The review: files that need a look and are not marked viewed, and the comments made on these commits.
+  const notViewed = review ? review.session.notViewed(plan.targets) : [];
+  if (notViewed.length > 0 && confirm && !review?.withoutViewingAll) {
+    const open = vscode.l10n.t('Review');
+    const anyway = vscode.l10n.t('Sign Without Viewing All');
+    const answer = await vscode.window.showWarningMessage(
+      notViewed.length === 1
+        ? vscode.l10n.t('1 AI-assisted file is not marked viewed.')
+        : vscode.l10n.t('{0} AI-assisted files are not marked viewed.', notViewed.length),
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'Open the review and check each file as viewed, or sign without viewing them all: your sign-off then says which files you did not view.\n\n{0}',
+          notViewed.map(f => `${f.path} (${f.review.commit.id.slice(0, 8)})`).join('\n'),
+        ),
+      },
+      open,
+      anyway,
+    );
+    if (answer === open) {
+      await review!.session.open(state.location.root, plan.targets);
+      return undefined;
+    }
+    if (answer !== anyway) return undefined;
+  }
+  if (review) {
+    plan = withComment(
+      plan,
+      reviewCommentBlock({
+        comments: review.session.commentsOn(plan.targets),
+        notViewed: notViewed.map(f => ({ commit: f.review.commit.id, path: f.path })),
+      }),
+    );
+  }
   const detail = [
     vscode.l10n.t(
       'Signer: {0} <{1}> (key {2})',
@@ -171,6 +212,7 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
   }
   try {
     const { commit, verified } = await createSignoff(plan, logger);
+    if (review) await review.session.clearComments(plan.targets);
     void model.refresh();
     if (verified.status !== 'verified') {
       void vscode.window.showWarningMessage(

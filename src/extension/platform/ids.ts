@@ -26,6 +26,14 @@ export const Commands = {
   createStarterPolicy: 'aiProvenance.createStarterPolicy',
   openCommitChange: 'aiProvenance.openCommitChange',
   openAuditDashboard: 'aiProvenance.openAuditDashboard',
+  review: 'aiProvenance.review',
+  addReviewComment: 'aiProvenance.addReviewComment',
+  saveReviewComment: 'aiProvenance.saveReviewComment',
+  markViewed: 'aiProvenance.markViewed',
+  signOffWithoutViewingAll: 'aiProvenance.signOffWithoutViewingAll',
+  requestChanges: 'aiProvenance.requestChanges',
+  fetchReviewRequests: 'aiProvenance.fetchReviewRequests',
+  checkOutRequest: 'aiProvenance.checkOutRequest',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -41,6 +49,8 @@ export const ContextKeys = {
   recording: 'aiProvenance.recording',
   /** What the Needs Sign-off view shows: loading, noRepository, noBase, error, nothingWaiting, waiting. */
   signoffView: 'aiProvenance.signoffView',
+  /** Every file that needs a look, of the commits that wait, is marked viewed: Sign Off is enabled. */
+  allAiFilesViewed: 'aiProvenance.allAiFilesViewed',
 } as const;
 
 /** The extension's id as VS Code knows it: publisher.name. */

@@ -5,10 +5,14 @@ import { readFileAt } from '../../io/git/cat-file';
 import { Commands, ContextKeys, Views } from '../platform/ids';
 import { Disposable } from '../platform/lifecycle';
 import type { SignoffModel, SignoffState, UncommittedFile, UncommittedHunk } from './signoff-model';
+import type { ReviewSession } from './review-session';
+import { viewedKey } from '../../core/review/review-files';
+import type { InboxEntry } from '../../io/review/inbox';
 
 /** One row of the "Needs Sign-off" tree: a thin wrapper over the model's data. */
 export type SignoffNode =
-  | { kind: 'group'; id: 'uncommitted' | 'commits'; label: string }
+  | { kind: 'group'; id: 'requests' | 'uncommitted' | 'commits'; label: string }
+  | { kind: 'request'; entry: InboxEntry }
   | { kind: 'notice'; id: string; label: string; command?: vscode.Command }
   | { kind: 'uncommittedFile'; file: UncommittedFile }
   | { kind: 'hunk'; file: UncommittedFile; hunk: UncommittedHunk }
@@ -102,18 +106,37 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
   readonly onDidChangeTreeData = this.changed.event;
   readonly treeView: vscode.TreeView<SignoffNode>;
 
-  constructor(private readonly model: SignoffModel) {
+  constructor(
+    private readonly model: SignoffModel,
+    private readonly session?: ReviewSession,
+  ) {
     super();
     this.treeView = this.register(
       vscode.window.createTreeView(Views.needsSignoff, { treeDataProvider: this, showCollapseAll: true }),
     );
     this.register(model.onDidChange(state => this.update(state)));
+    if (session) {
+      this.register(session.onDidChangeReview(() => this.changed.fire(undefined)));
+      // A file row's checkbox: "viewed", kept per patch id by the review session.
+      this.register(
+        this.treeView.onDidChangeCheckboxState(event => {
+          for (const [node, checked] of event.items) {
+            if (node.kind !== 'commitFile') continue;
+            void session.setViewed(
+              [viewedKey(node.review, node.path)],
+              checked === vscode.TreeItemCheckboxState.Checked,
+            );
+          }
+        }),
+      );
+    }
     this.update(model.state);
   }
 
   private update(state: SignoffState): void {
     let key: string = state.kind;
     if (state.kind === 'ready') {
+      this.session?.setWaiting(state.waiting);
       const waiting = state.waiting.length + state.uncommitted.length;
       key = waiting === 0 ? 'nothingWaiting' : 'waiting';
       this.treeView.badge = waiting
@@ -144,6 +167,46 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `group:${node.id}`;
         item.contextValue = `group+${node.id}`;
+        return item;
+      }
+      case 'request': {
+        const e = node.entry;
+        const item = new vscode.TreeItem(
+          e.request.branch ?? e.request.head.slice(0, 12),
+          vscode.TreeItemCollapsibleState.None,
+        );
+        item.id = `request:${e.request.ref}`;
+        const state =
+          e.state === 'open'
+            ? e.waiting === 1
+              ? vscode.l10n.t('1 commit waits')
+              : vscode.l10n.t('{0} commits wait', e.waiting)
+            : e.state === 'changes-requested'
+              ? vscode.l10n.t('changes requested')
+              : e.state === 'signed-off'
+                ? vscode.l10n.t('signed off')
+                : vscode.l10n.t('done');
+        item.description = `${state} · ${vscode.l10n.t('from {0}', e.request.by ?? '?')}`;
+        item.iconPath = new vscode.ThemeIcon(
+          e.state === 'open' ? 'git-pull-request' : e.state === 'changes-requested' ? 'request-changes' : 'pass',
+        );
+        const tip = new vscode.MarkdownString();
+        tip.appendText(
+          vscode.l10n.t(
+            'Review requested by {0} on {1}; branch {2} at {3}.',
+            e.request.by ?? '?',
+            e.request.at.slice(0, 16).replace('T', ' '),
+            e.request.branch ?? '-',
+            e.tipRef ?? e.tip.slice(0, 12),
+          ),
+        );
+        item.tooltip = tip;
+        item.contextValue = `request+${e.state}`;
+        item.command = {
+          command: Commands.checkOutRequest,
+          title: vscode.l10n.t('Check Out for Review'),
+          arguments: [e],
+        };
         return item;
       }
       case 'notice': {
@@ -225,6 +288,11 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
           ? vscode.l10n.t('{0}, {1} removed by AI', written, node.removedLines)
           : written;
         item.contextValue = 'commitFile';
+        const waiting = node.review.state !== undefined && node.review.state !== 'signed-off';
+        if (this.session && waiting)
+          item.checkboxState = this.session.isViewed(viewedKey(node.review, node.path))
+            ? { state: vscode.TreeItemCheckboxState.Checked, tooltip: vscode.l10n.t('Viewed') }
+            : { state: vscode.TreeItemCheckboxState.Unchecked, tooltip: vscode.l10n.t('Mark as viewed') };
         item.command = this.diffCommand(
           root,
           node.review,
@@ -295,7 +363,14 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
           typeof item.label === 'string'
             ? item.label
             : (item.label?.label ?? (item.resourceUri ? path.basename(item.resourceUri.fsPath) : ''));
-        out.push(`${'  '.repeat(depth)}${label}${item.description ? ` — ${String(item.description)}` : ''}`);
+        const box =
+          item.checkboxState === undefined
+            ? ''
+            : (typeof item.checkboxState === 'object' ? item.checkboxState.state : item.checkboxState) ===
+                vscode.TreeItemCheckboxState.Checked
+              ? ' [viewed]'
+              : ' [not viewed]';
+        out.push(`${'  '.repeat(depth)}${label}${item.description ? ` — ${String(item.description)}` : ''}${box}`);
         walk(this.getChildren(n), depth + 1);
       }
     };
@@ -308,6 +383,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     if (state.kind !== 'ready') return [];
     if (!node) {
       const roots: SignoffNode[] = [];
+      if (state.inbox.length) roots.push({ kind: 'group', id: 'requests', label: vscode.l10n.t('Requested of Me') });
       if (state.uncommitted.length)
         roots.push({ kind: 'group', id: 'uncommitted', label: vscode.l10n.t('Uncommitted') });
       const shown = state.review.report.commits.filter(c => c.needsSignoff);
@@ -325,6 +401,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     }
     switch (node.kind) {
       case 'group':
+        if (node.id === 'requests') return state.inbox.map(entry => ({ kind: 'request', entry }));
         return node.id === 'uncommitted'
           ? state.uncommitted.map(file => ({ kind: 'uncommittedFile', file }))
           : [...state.review.report.commits]

@@ -9,6 +9,7 @@ import { statusOf } from '../../io/git/queries';
 import { openRunsStore } from '../../io/attribution/runs-store';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { defaultBase, reviewWithDetails, type BranchReview } from '../../io/review/branch-review';
+import { myAddresses, requestsOfMe, type InboxEntry } from '../../io/review/inbox';
 import { Disposable } from '../platform/lifecycle';
 import type { ProvenanceTracker } from '../tracking/tracker';
 
@@ -37,6 +38,8 @@ export type SignoffState =
       review: BranchReview;
       uncommitted: UncommittedFile[];
       waiting: CommitReview[];
+      /** Review requests carried in git that ask this clone's user (Requested of Me). */
+      inbox: InboxEntry[];
     };
 
 const DEBOUNCE_MS = 600;
@@ -131,7 +134,16 @@ export class SignoffModel extends Disposable {
       const review = await reviewWithDetails({ location, base, logger: this.logger });
       const uncommitted = await this.uncommitted(location);
       const waiting = review.report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off');
-      return { kind: 'ready', location, base, review, uncommitted, waiting };
+      const inbox = await requestsOfMe({
+        location,
+        me: await myAddresses(location.root, this.logger),
+        base,
+        logger: this.logger,
+      }).catch((error: unknown) => {
+        this.logger.warn(`Requested of Me: ${(error as Error).message}`);
+        return [];
+      });
+      return { kind: 'ready', location, base, review, uncommitted, waiting, inbox };
     } catch (error) {
       this.logger.warn(`Needs Sign-off: ${(error as Error).message}`);
       return { kind: 'error', root: location.root, message: (error as Error).message };

@@ -5,6 +5,7 @@ import { git, runGit } from '../git/git';
 import type { RepositoryLocation } from '../git/repository';
 import { reviewBranch } from './branch-review';
 import { readGitRequests } from './requests';
+import { fetchEvidence } from './evidence';
 
 /**
  * "Requested of me": the review requests carried in git (refs/ai-provenance/requests/, fetched by `notes fetch`)
@@ -130,4 +131,52 @@ export async function myAddresses(root: string, logger: Logger): Promise<string[
   const r = await runGit(['config', '--get', 'user.email'], { cwd: root, logger, okExitCodes: [0, 1] });
   const email = r.stdout.trim();
   return email ? [email] : [];
+}
+
+export async function hasRemote(root: string, remote: string, logger: Logger): Promise<boolean> {
+  return (await remotes(root, logger)).includes(remote);
+}
+
+/** The remote's branches, its review requests and its kept sign-offs (what a senior fetches to see what asks them). */
+export async function fetchForReview(root: string, remote: string, logger: Logger): Promise<void> {
+  await git(['fetch', '--quiet', remote], { cwd: root, logger });
+  await fetchEvidence(root, remote, logger);
+}
+
+/**
+ * Checks out the branch a request asks about, where it stands now: its local branch (fast-forwarded to the tip when
+ * the tip contains it), else a new local branch at the tip (tracking the remote's when the tip is one), else (no
+ * usable branch name) the tip, detached. Never moves a local branch that has commits the tip does not: `diverged`.
+ */
+export async function checkOutForReview(
+  root: string,
+  entry: InboxEntry,
+  logger: Logger,
+): Promise<'checked-out' | 'diverged'> {
+  const run = (args: string[], ok: number[] = [0]) => runGit(args, { cwd: root, logger, okExitCodes: ok });
+  const branch = entry.request.branch;
+  const valid =
+    branch !== undefined && (await run(['check-ref-format', '--branch', branch], [0, 1, 128])).exitCode === 0;
+  if (!valid) {
+    await run(['switch', '--quiet', '--detach', entry.tip]);
+    return 'checked-out';
+  }
+  const local = (
+    await run(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], [0, 1])
+  ).stdout.trim();
+  if (!local) {
+    await run(['switch', '--quiet', '-c', branch, entry.tip]);
+    if (entry.tipRef?.startsWith('refs/remotes/'))
+      await run(
+        ['branch', '--quiet', '--set-upstream-to', entry.tipRef.slice('refs/remotes/'.length), branch],
+        [0, 128],
+      );
+    return 'checked-out';
+  }
+  const behind = (await run(['merge-base', '--is-ancestor', local, entry.tip], [0, 1])).exitCode === 0;
+  const ahead = (await run(['merge-base', '--is-ancestor', entry.tip, local], [0, 1])).exitCode === 0;
+  if (!behind && !ahead) return 'diverged';
+  await run(['switch', '--quiet', branch]);
+  if (behind && local !== entry.tip) await run(['merge', '--quiet', '--ff-only', entry.tip]);
+  return 'checked-out';
 }

@@ -83,6 +83,24 @@ export interface SignoffPlan {
    * one): the sign-off lists no commit and records it (`AI-Signoff-Range`), so a squash merge of the branch counts.
    */
   recordsRange?: boolean;
+  /** The branch's whole change the sign-off records (AI-Signoff-Range), when known. */
+  range?: SignoffRange;
+}
+
+/** The plan with `comment` in its message instead of the one it was planned with (the editor adds the review's). */
+export function withComment(plan: SignoffPlan, comment: string): SignoffPlan {
+  if (!plan.message || !comment.trim()) return plan;
+  const entries = plan.targets.map(c => ({ patchId: c.commit.patchId!, commitId: c.commit.id }));
+  const message =
+    plan.verdict === 'signoff'
+      ? formatSignoffMessage({
+          reviewer: plan.signer.reviewer,
+          entries,
+          comment,
+          ...(plan.range ? { range: plan.range } : {}),
+        })
+      : formatChangesRequestMessage({ reviewer: plan.signer.reviewer, entries, comment });
+  return { ...plan, message };
 }
 
 async function gitConfig(root: string, logger: Logger): Promise<Map<string, string>> {
@@ -243,6 +261,7 @@ export async function planSignoff(options: {
         ...(range ? { range } : {}),
       });
       if (targets.length === 0) plan.recordsRange = true;
+      if (range) plan.range = range;
     }
   }
   return plan;
