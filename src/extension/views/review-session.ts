@@ -72,6 +72,8 @@ export class ReviewSession extends Disposable {
   private readonly threads: vscode.CommentThread[] = [];
   /** The files that need a look in what the sidebar shows now (set by the view): for the "all viewed" context key. */
   private required: readonly ReviewFile[] = [];
+  /** What decorate() last drew per document: the marked ranges, whole. */
+  private readonly drawn = new Map<string, vscode.Range[]>();
 
   constructor(
     extensionUri: vscode.Uri,
@@ -251,18 +253,10 @@ export class ReviewSession extends Disposable {
     return { title, files, entries: entries.length };
   }
 
-  /** The AI marks of an editor showing a side of the review (tests read them through the extension's API). */
+  /** The AI marks last drawn on a visible editor of `document` (tests read them through the extension's API). */
   marksOf(document: vscode.TextDocument): { ai: vscode.Range[]; removed: vscode.Range[] } {
-    const side = parseSide(document.uri);
-    const marks = side ? this.marks.get(`${side.reviewed}\0${side.path}`) : undefined;
-    if (!side || !marks) return { ai: [], removed: [] };
-    const toRanges = (list: readonly MarkedRange[]): vscode.Range[] =>
-      list
-        .filter(r => r.start >= 1 && r.start <= document.lineCount)
-        .map(r => new vscode.Range(r.start - 1, 0, Math.min(r.end, document.lineCount) - 1, 0));
-    return side.side === 'after'
-      ? { ai: toRanges(marks.ai), removed: [] }
-      : { ai: [], removed: toRanges(marks.removed) };
+    const drawn = this.drawn.get(document.uri.toString()) ?? [];
+    return parseSide(document.uri)?.side === 'after' ? { ai: drawn, removed: [] } : { ai: [], removed: drawn };
   }
 
   private decorate(editors: readonly vscode.TextEditor[]): void {
@@ -305,6 +299,10 @@ export class ReviewSession extends Disposable {
             ],
       );
       editor.setDecorations(side.side === 'after' ? this.aiType : this.removedType, labelled);
+      this.drawn.set(
+        editor.document.uri.toString(),
+        options.map(o => o.range),
+      );
     }
   }
 }

@@ -6,6 +6,7 @@ import type { RepositoryLocation } from '../git/repository';
 import { reviewBranch } from './branch-review';
 import { readGitRequests } from './requests';
 import { fetchEvidence } from './evidence';
+import { fetchNotes } from '../git/notes';
 
 /**
  * "Requested of me": the review requests carried in git (refs/ai-provenance/requests/, fetched by `notes fetch`)
@@ -110,14 +111,22 @@ async function branchTip(
       .split('\n')
       .map(line => line.split(' '))
       .filter(([id, ref]) => id && ref && isObjectId(id));
-    for (const [id, ref] of refs) {
-      const contains = await runGit(['merge-base', '--is-ancestor', request.head, id!], {
-        cwd: root,
-        logger,
-        okExitCodes: [0, 1, 128],
-      });
-      if (contains.exitCode === 0) return { tip: id!, tipRef: ref! };
+    const isAncestor = async (a: string, b: string): Promise<boolean> =>
+      (await runGit(['merge-base', '--is-ancestor', a, b], { cwd: root, logger, okExitCodes: [0, 1, 128] }))
+        .exitCode === 0;
+    const holding: { id: string; ref: string }[] = [];
+    for (const [id, ref] of refs) if (await isAncestor(request.head, id!)) holding.push({ id: id!, ref: ref! });
+    // The most advanced of them: the one every other contains (a local branch behind its remote's gives way).
+    for (const candidate of holding) {
+      let newest = true;
+      for (const other of holding)
+        if (other !== candidate && !(await isAncestor(other.id, candidate.id))) {
+          newest = false;
+          break;
+        }
+      if (newest) return { tip: candidate.id, tipRef: candidate.ref };
     }
+    if (holding[0]) return { tip: holding[0].id, tipRef: holding[0].ref };
   }
   return { tip: request.head };
 }
@@ -141,6 +150,9 @@ export async function hasRemote(root: string, remote: string, logger: Logger): P
 export async function fetchForReview(root: string, remote: string, logger: Logger): Promise<void> {
   await git(['fetch', '--quiet', remote], { cwd: root, logger });
   await fetchEvidence(root, remote, logger);
+  // The line-level notes: where the AI lines are, for the review's marks.
+  const notes = await fetchNotes(root, remote);
+  if (notes.output) logger.info(notes.output);
 }
 
 /**
