@@ -11,7 +11,8 @@ import { GitHooksSetup } from './commands/git-hooks';
 import { CommandLine } from './commands/command-line';
 import { PacketDocuments } from './views/packet-document';
 import { AuditDashboard } from './views/audit-dashboard';
-import { Commands, ContextKeys, ViewContainers, type CommandId } from './platform/ids';
+import { Commands, ContextKeys, ViewContainers, Views, type CommandId } from './platform/ids';
+import { ExclusiveCommands } from './platform/progress';
 import { detectAcceptKeys } from './tracking/accept-keys';
 import type { AcceptKeyFeatures } from '../core/accept-keys';
 import { createLogger } from './platform/logger';
@@ -245,10 +246,24 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     return recorder.file;
   };
 
+  // Commands that run git or ssh-keygen show progress and run once at a time: a double click joins the first run.
+  const exclusive = new ExclusiveCommands();
+  const sidebar = Views.needsSignoff;
+  const once = exclusive.wrap.bind(exclusive);
+
   // Typed as a complete record over CommandId, so a command constant without a handler does not compile.
   const handlers: Record<CommandId, (...args: never[]) => unknown> = {
     [Commands.showLog]: () => channel.show(),
-    [Commands.refresh]: () => signoffModel.refresh(),
+    [Commands.refresh]: once(
+      Commands.refresh,
+      {
+        name: vscode.l10n.t('Refresh'),
+        title: vscode.l10n.t('Reading what needs sign-off…'),
+        view: sidebar,
+        notifyBusy: false,
+      },
+      () => signoffModel.refresh(),
+    ),
     [Commands.openSidebar]: () => vscode.commands.executeCommand(`workbench.view.extension.${ViewContainers.main}`),
     [Commands.acceptInlineSuggestion]: () => accepts.acceptFromTab(acceptKeys),
     [Commands.acceptInlineEdit]: () => accepts.accept('nes'),
@@ -260,43 +275,90 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.markAsHuman]: () => mark('human'),
     [Commands.recordTrace]: (target?: vscode.Uri) => recordTrace(target),
     [Commands.stopRecordingTrace]: () => stopRecording(),
-    [Commands.installHooks]: async () => {
-      const folder = currentFolder();
-      if (!folder)
-        return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
-      try {
-        const location = await hooks.install(folder);
-        void commandLine.announceHooksInstalled(location.root);
-      } catch (error) {
-        logger.error(error as Error);
-        void vscode.window.showErrorMessage(
-          vscode.l10n.t('Could not install the git hooks: {0}', (error as Error).message),
-        );
-      }
-    },
+    [Commands.installHooks]: once(
+      Commands.installHooks,
+      { name: vscode.l10n.t('Install Git Hooks'), title: vscode.l10n.t('Installing the git hooks…') },
+      async () => {
+        const folder = currentFolder();
+        if (!folder)
+          return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
+        try {
+          const location = await hooks.install(folder);
+          void commandLine.announceHooksInstalled(location.root);
+        } catch (error) {
+          logger.error(error as Error);
+          void vscode.window.showErrorMessage(
+            vscode.l10n.t('Could not install the git hooks: {0}', (error as Error).message),
+          );
+        }
+      },
+    ),
     [Commands.installCommandLine]: (options?: { confirm?: boolean; dir?: string }) =>
       commandLine.installForOtherTerminals(options ?? {}),
-    [Commands.setUpAgentHooks]: () => setUpAgentHooks(hooks.launcherTarget(), currentFolder(), logger),
-    [Commands.removeAgentHooks]: () => removeAgentHooks(currentFolder(), logger),
-    [Commands.previewTrailers]: () => preview(true),
-    [Commands.requestReview]: (to?: string[]) =>
-      requestSeniorReview(signoffModel, github, packets, logger, Array.isArray(to) ? to : undefined),
-    [Commands.signOff]: (options?: { confirm?: boolean }) => signOff(signoffModel, logger, options?.confirm !== false),
+    [Commands.setUpAgentHooks]: once(
+      Commands.setUpAgentHooks,
+      { name: vscode.l10n.t('Set Up Agent Hooks'), title: vscode.l10n.t('Setting up agent hooks…') },
+      () => setUpAgentHooks(hooks.launcherTarget(), currentFolder(), logger),
+    ),
+    [Commands.removeAgentHooks]: once(
+      Commands.removeAgentHooks,
+      { name: vscode.l10n.t('Remove Agent Hooks'), title: vscode.l10n.t('Removing agent hooks…') },
+      () => removeAgentHooks(currentFolder(), logger),
+    ),
+    [Commands.previewTrailers]: once(
+      Commands.previewTrailers,
+      { name: vscode.l10n.t('Preview AI Trailers'), title: vscode.l10n.t('Reading the staged AI lines…') },
+      () => preview(true),
+    ),
+    [Commands.requestReview]: once(
+      Commands.requestReview,
+      {
+        name: vscode.l10n.t('Request Senior Review'),
+        title: vscode.l10n.t('Requesting senior review…'),
+        view: sidebar,
+      },
+      (to?: string[]) => requestSeniorReview(signoffModel, github, packets, logger, Array.isArray(to) ? to : undefined),
+    ),
+    [Commands.signOff]: once(
+      Commands.signOff,
+      { name: vscode.l10n.t('Sign Off'), title: vscode.l10n.t('Signing off…'), view: sidebar },
+      (options?: { confirm?: boolean }) => signOff(signoffModel, logger, options?.confirm !== false),
+    ),
     [Commands.openCommitChange]: (change: CommitFileChange) => openCommitChange(change),
-    [Commands.createStarterPolicy]: async () => {
-      const state = await signoffModel.refresh();
-      const root =
-        state.kind === 'ready'
-          ? state.location.root
-          : state.kind === 'noBase' || state.kind === 'error'
-            ? state.root
-            : undefined;
-      if (!root)
-        return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
-      await createStarterPolicy(root);
-    },
-    [Commands.addTrailersToCommitMessage]: () => addTrailers(),
-    [Commands.openAuditDashboard]: () => dashboard.open(currentFolder(), settings.values.baseBranch || undefined),
+    [Commands.createStarterPolicy]: once(
+      Commands.createStarterPolicy,
+      {
+        name: vscode.l10n.t('Create Starter Policy'),
+        title: vscode.l10n.t('Creating the starter policy…'),
+        view: sidebar,
+      },
+      async () => {
+        const state = await signoffModel.refresh();
+        const root =
+          state.kind === 'ready'
+            ? state.location.root
+            : state.kind === 'noBase' || state.kind === 'error'
+              ? state.root
+              : undefined;
+        if (!root)
+          return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
+        await createStarterPolicy(root);
+      },
+    ),
+    [Commands.addTrailersToCommitMessage]: once(
+      Commands.addTrailersToCommitMessage,
+      { name: vscode.l10n.t('Add AI Trailers'), title: vscode.l10n.t('Reading the staged AI lines…') },
+      () => addTrailers(),
+    ),
+    [Commands.openAuditDashboard]: once(
+      Commands.openAuditDashboard,
+      {
+        name: vscode.l10n.t('Open Audit Dashboard'),
+        title: vscode.l10n.t('Auditing the branch history…'),
+        view: sidebar,
+      },
+      () => dashboard.open(currentFolder(), settings.values.baseBranch || undefined),
+    ),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));

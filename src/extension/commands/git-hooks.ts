@@ -12,6 +12,7 @@ import {
 } from '../../io/git/hooks';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { Disposable } from '../platform/lifecycle';
+import { SingleFlight } from '../platform/single-flight';
 
 type Consent = 'installed' | 'declined';
 
@@ -22,6 +23,8 @@ type Consent = 'installed' | 'declined';
  * our block back where a tool such as husky regenerated the hook files.
  */
 export class GitHooksSetup extends Disposable {
+  private readonly installing = new SingleFlight();
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly logger: Logger,
@@ -40,9 +43,16 @@ export class GitHooksSetup extends Disposable {
     return { node: process.execPath, cli: path.join(this.context.extensionPath, 'dist', 'cli.js') };
   }
 
-  /** Installs into the repository of `folder` (the command, or a "yes" to the prompt). */
+  /**
+   * Installs into the repository of `folder` (the command, the status bar item, or a "yes" to the prompt), once at
+   * a time per repository: a second call while one installs joins it.
+   */
   async install(folder: string): Promise<RepositoryLocation> {
     const location = await locateRepository(folder);
+    return this.installing.run(location.root, () => this.installIn(location));
+  }
+
+  private async installIn(location: RepositoryLocation): Promise<RepositoryLocation> {
     const launcher = writeLauncher(this.launcherTarget());
     const { dir } = await hooksLocation(location.root);
     for (const hook of MANAGED_HOOKS) installHook(dir, hook, launcher);

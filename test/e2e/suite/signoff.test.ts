@@ -180,8 +180,16 @@ describe('senior sign-off from the editor', function () {
       git('config', 'user.email', 'senior@example.invalid');
       git('config', 'user.name', 'Senior Dev');
       git('config', 'user.signingkey', `${senior}.pub`);
-      const signoff = await vscode.commands.executeCommand<string>(Commands.signOff, { confirm: false });
+      // A double click on Sign Off: the second invocation joins the first (one sign-off commit, one result), where
+      // it used to start a second run that failed with "HEAD moved".
+      const headBefore = git('rev-parse', 'HEAD').trim();
+      const [signoff, again] = await Promise.all([
+        vscode.commands.executeCommand<string>(Commands.signOff, { confirm: false }),
+        vscode.commands.executeCommand<string>(Commands.signOff, { confirm: false }),
+      ]);
       assert.ok(signoff, 'no sign-off commit was made');
+      assert.equal(again, signoff, 'the second Sign Off did not join the first');
+      assert.equal(git('rev-list', '--count', `${headBefore}..HEAD`).trim(), '1', 'Sign Off made more than one commit');
       assert.match(
         git('log', '-1', '--format=%B'),
         /^AI sign-off: 1 commit[\s\S]*Reviewed-by: Senior Dev <senior@example.invalid>\nAI-Signoff: [0-9a-f]{40} [0-9a-f]{40}/,
