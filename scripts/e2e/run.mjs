@@ -123,7 +123,7 @@ let page;
 
 /**
  * The tests talk to the harness over HTTP on 127.0.0.1 (URL in E2E_CONTROL_URL) for what only a person can
- * do: press keys in the browser, read the DOM, take a screenshot.
+ * do: press keys in the browser, read the DOM, click, take a screenshot.
  */
 function startControlServer() {
   control = http.createServer(async (req, res) => {
@@ -150,6 +150,13 @@ function startControlServer() {
             })),
           );
           return reply(200, { count: found.length, elements: found });
+        }
+        case '/click': {
+          // The first element matching the selector (and holding the text, when given), clicked as a person would.
+          const text = param('text');
+          const found = page.locator(param('selector'), text ? { hasText: text } : {});
+          await found.first().click({ timeout: 10000 });
+          return reply(200, { ok: true });
         }
         case '/screenshot': {
           const file = path.join(shots, `${param('name').replace(/[^\w.-]/g, '_') || 'shot'}.png`);

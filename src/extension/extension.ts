@@ -8,6 +8,7 @@ import { AgentSpoolWatcher } from './tracking/agent-spool';
 import { ChatEditingWatcher } from './tracking/chat';
 import { Decorations } from './views/decorations';
 import { GitHooksSetup } from './commands/git-hooks';
+import { HooksStatusItem } from './views/hooks-status';
 import { CommandLine } from './commands/command-line';
 import { PacketDocuments } from './views/packet-document';
 import { AuditDashboard } from './views/audit-dashboard';
@@ -47,6 +48,8 @@ export interface AiProvenanceApi {
   decorated(doc: vscode.TextDocument): { ai: vscode.Range[]; mixed: vscode.Range[] };
   /** The status bar item's text, or undefined when hidden. */
   statusBarText(): string | undefined;
+  /** The "hooks missing" status bar item's text, or undefined when hidden. */
+  hooksStatusText(): string | undefined;
   /** Takes in the agent hook records waiting in the workspace repositories' spools now. */
   ingestAgentRecords(): Promise<void>;
   /** Measures the time each change event takes in our handler (npm run bench). */
@@ -127,14 +130,21 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   context.subscriptions.push(packets, dashboard);
   const hooks = new GitHooksSetup(context, logger, root => commandLine.announceHooksInstalled(root));
   const agentSpool = new AgentSpoolWatcher(tracker, logger);
-  context.subscriptions.push(hooks, agentSpool);
+  const hooksStatus = new HooksStatusItem(hooks);
+  context.subscriptions.push(hooks, hooksStatus, agentSpool);
+  const workspaceFolders = (): string[] => (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath);
   // Not on the activation path: the hooks check runs git; the terminals' command writes a file.
   setTimeout(() => {
     commandLine.ensure();
-    void hooks
-      .check((vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath))
-      .catch(e => logger.warn(`git hooks check: ${(e as Error).message}`));
+    void hooks.check(workspaceFolders()).catch(e => logger.warn(`git hooks check: ${(e as Error).message}`));
   }, 0);
+  // Hooks taken out behind our back (hooks uninstall, a hook manager) show again when the window comes back.
+  const recheckHooks = (): void =>
+    void hooks.refreshMissing(workspaceFolders()).catch(e => logger.warn(`git hooks check: ${(e as Error).message}`));
+  context.subscriptions.push(
+    vscode.window.onDidChangeWindowState(s => (s.focused ? recheckHooks() : undefined)),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => recheckHooks()),
+  );
 
   /** The repository folder a command works on: the active file's, else the first workspace folder. */
   const currentFolder = (): string | undefined => {
@@ -278,8 +288,9 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.installHooks]: once(
       Commands.installHooks,
       { name: vscode.l10n.t('Install Git Hooks'), title: vscode.l10n.t('Installing the git hooks…') },
-      async () => {
-        const folder = currentFolder();
+      // The status bar item names the repository it is about; the palette works on the current one.
+      async (root?: unknown) => {
+        const folder = typeof root === 'string' ? root : currentFolder();
         if (!folder)
           return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
         try {
@@ -378,6 +389,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     flush: () => tracker.flush(),
     decorated: doc => decorations.rangesFor(doc),
     statusBarText: () => (statusBar.shown ? statusBar.item.text : undefined),
+    hooksStatusText: () => (hooksStatus.shown ? hooksStatus.item.text : undefined),
     ingestAgentRecords: () => agentSpool.ingestAll(),
     profileChanges: () => tracker.profileChanges(),
     signoffState: () => signoffModel.refresh(),

@@ -34,6 +34,43 @@ export class GitHooksSetup extends Disposable {
     super();
   }
 
+  private readonly missingChanged = this.register(new vscode.EventEmitter<readonly string[]>());
+  /** Fires with the repositories (roots) whose git hooks are missing and that nobody said never to. */
+  readonly onDidChangeMissing = this.missingChanged.event;
+  private missingRoots: readonly string[] = [];
+
+  /** The repositories whose hooks are missing and that nobody said never to, as last checked. */
+  get missing(): readonly string[] {
+    return this.missingRoots;
+  }
+
+  private setMissing(roots: readonly string[]): void {
+    const next = [...new Set(roots)].sort();
+    if (next.join('\0') === this.missingRoots.join('\0')) return;
+    this.missingRoots = next;
+    this.missingChanged.fire(next);
+  }
+
+  /**
+   * Checks again, without asking or installing, which of `folders`' repositories lack our hooks (someone ran
+   * `hooks uninstall`, a hook manager wrote its files again): what the status bar item shows.
+   */
+  async refreshMissing(folders: readonly string[]): Promise<void> {
+    const missing: string[] = [];
+    for (const folder of folders) {
+      const location = await locateRepository(folder).catch(() => undefined);
+      if (!location || this.context.globalState.get<Consent>(this.key(location.root)) === 'declined') continue;
+      if (await this.lacksHooks(location)) missing.push(location.root);
+    }
+    this.setMissing(missing);
+  }
+
+  /** Whether one of the hooks we manage has no block of ours (a hook that is not a shell script does not count). */
+  private async lacksHooks(location: RepositoryLocation): Promise<boolean> {
+    const { dir } = await hooksLocation(location.root);
+    return MANAGED_HOOKS.some(h => hookStatus(dir, h, launcherPath()).state === 'missing');
+  }
+
   private key(root: string): string {
     return `aiProvenance.hooksConsent:${root}`;
   }
@@ -59,11 +96,13 @@ export class GitHooksSetup extends Disposable {
     await ensureNotesRewrite(location.root);
     await this.context.globalState.update(this.key(location.root), 'installed' satisfies Consent);
     this.logger.info(`git hooks installed in ${dir}`);
+    this.setMissing(this.missingRoots.filter(r => r !== location.root));
     return location;
   }
 
   /** On start, for each workspace folder in a repository: keep installed hooks current, or ask once. */
   async check(folders: readonly string[]): Promise<void> {
+    const missing: string[] = [];
     for (const folder of folders) {
       let location: RepositoryLocation;
       try {
@@ -82,8 +121,11 @@ export class GitHooksSetup extends Disposable {
           if (s.state !== 'installed' && s.state !== 'foreign') installHook(dir, s.hook, launcher);
         continue;
       }
+      // Until the person answers (the prompt slips into the notification centre in seconds), the status bar says so.
+      missing.push(location.root);
       void this.ask(location);
     }
+    this.setMissing(missing);
   }
 
   private async ask(location: RepositoryLocation): Promise<void> {
@@ -109,6 +151,7 @@ export class GitHooksSetup extends Disposable {
       }
     } else if (answer === never) {
       await this.context.globalState.update(this.key(location.root), 'declined' satisfies Consent);
+      this.setMissing(this.missingRoots.filter(r => r !== location.root));
     }
   }
 }
