@@ -19,6 +19,8 @@ import type { AcceptKeyFeatures } from '../core/accept-keys';
 import { createLogger } from './platform/logger';
 import { GitHubReviewer } from './platform/github';
 import { NeedsSignoffView, openCommitChange, type CommitFileChange } from './views/needs-signoff-view';
+import { SignoffWelcome } from './views/signoff-welcome';
+import { openPolicyFile } from './commands/policy-file';
 import { registerPasteProvider } from './tracking/paste';
 import { TraceRecorder } from './tracking/recorder';
 import { Repositories } from './platform/repositories';
@@ -56,6 +58,8 @@ export interface AiProvenanceApi {
   profileChanges(): { stop(): number[] };
   /** The Needs Sign-off view's data, recomputed now. */
   signoffState(): Promise<SignoffState>;
+  /** Which welcome the Needs Sign-off view shows (its context key): 'waiting' when it has rows. */
+  signoffWelcome(): string;
   /** The view's rows (for tests): label and description of each, depth-first. */
   signoffRows(): string[];
   /** The commands of the view's rows, depth-first (what a click runs), for the tests. */
@@ -82,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const tracker = new ProvenanceTracker(repos, logger);
   const signoffModel = new SignoffModel(tracker, () => settings.values.baseBranch, logger);
   const view = new NeedsSignoffView(signoffModel);
+  const welcome = new SignoffWelcome(signoffModel, view.treeView);
   const github = new GitHubReviewer(
     () => ({ apiUrl: settings.values.githubApiUrl, authProvider: settings.values.githubAuthProvider }),
     logger,
@@ -105,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     tracker,
     signoffModel,
     view,
+    welcome,
     decorations,
     statusBar,
     chat,
@@ -356,6 +362,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         await createStarterPolicy(root);
       },
     ),
+    [Commands.openPolicyFile]: () => openPolicyFile(signoffModel),
     [Commands.addTrailersToCommitMessage]: once(
       Commands.addTrailersToCommitMessage,
       { name: vscode.l10n.t('Add AI Trailers'), title: vscode.l10n.t('Reading the staged AI lines…') },
@@ -394,6 +401,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     profileChanges: () => tracker.profileChanges(),
     signoffState: () => signoffModel.refresh(),
     signoffRows: () => view.rows(),
+    signoffWelcome: () => welcome.key,
     signoffRowCommands: () => view.rowCommands(),
     setGitHubTokenForTests: token => (github.tokenSource = () => Promise.resolve(token)),
   };

@@ -26,6 +26,7 @@ export const Commands = {
   createStarterPolicy: 'aiProvenance.createStarterPolicy',
   openCommitChange: 'aiProvenance.openCommitChange',
   openAuditDashboard: 'aiProvenance.openAuditDashboard',
+  openPolicyFile: 'aiProvenance.openPolicyFile',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -39,7 +40,10 @@ export const Views = {
 
 export const ContextKeys = {
   recording: 'aiProvenance.recording',
-  /** What the Needs Sign-off view shows: loading, noRepository, noBase, error, nothingWaiting, waiting. */
+  /**
+   * What the Needs Sign-off view shows (views/signoff-welcome.ts): loading, noRepository, noBase, error, badPolicy,
+   * noRoster, nothingWaiting, waiting.
+   */
   signoffView: 'aiProvenance.signoffView',
 } as const;
 

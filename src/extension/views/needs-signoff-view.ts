@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { removedLineCount, type CommitReview, type ReviewState } from '../../core/review/review';
 import { readFileAt } from '../../io/git/cat-file';
-import { Commands, ContextKeys, Views } from '../platform/ids';
+import { Commands, Views } from '../platform/ids';
 import { Disposable } from '../platform/lifecycle';
 import type { SignoffModel, SignoffState, UncommittedFile, UncommittedHunk } from './signoff-model';
 
@@ -92,7 +92,7 @@ export async function openCommitChange(change: CommitFileChange): Promise<void> 
 
 /**
  * The "Needs Sign-off" view: a thin provider over SignoffModel. Empty states come from viewsWelcome, chosen by
- * the `aiProvenance.signoffView` context key; the badge counts what waits.
+ * the `aiProvenance.signoffView` context key (SignoffWelcome); the badge counts what waits.
  */
 export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvider<SignoffNode> {
   private readonly changed = this.register(new vscode.EventEmitter<SignoffNode | undefined>());
@@ -109,27 +109,15 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
   }
 
   private update(state: SignoffState): void {
-    let key: string = state.kind;
     if (state.kind === 'ready') {
       const waiting = state.waiting.length + state.uncommitted.length;
-      key = waiting === 0 ? 'nothingWaiting' : 'waiting';
       this.treeView.badge = waiting
         ? { value: waiting, tooltip: vscode.l10n.t('{0} AI-written change(s) wait for sign-off', waiting) }
         : undefined;
-      setMessage(
-        this.treeView,
-        state.review.roster && !state.review.roster.isEmpty
-          ? undefined
-          : vscode.l10n.t(
-              '{0} lists no seniors (.ai-provenance/allowed_signers): nothing can be signed off yet.',
-              state.base,
-            ),
-      );
     } else {
       this.treeView.badge = undefined;
-      setMessage(this.treeView, state.kind === 'error' ? state.message : undefined);
     }
-    void vscode.commands.executeCommand('setContext', ContextKeys.signoffView, key);
+    // No treeView.message: it hides the welcome and its buttons (SignoffWelcome sets the context key).
     this.changed.fire(undefined);
   }
 
@@ -349,9 +337,4 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
         return [];
     }
   }
-}
-
-/** Setting a view's message to undefined clears it; VS Code's typings predate exactOptionalPropertyTypes. */
-function setMessage(view: vscode.TreeView<unknown>, message: string | undefined): void {
-  (view as { message?: string | undefined }).message = message;
 }
