@@ -305,7 +305,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         } catch (error) {
           logger.error(error as Error);
           void vscode.window.showErrorMessage(
-            vscode.l10n.t('Could not install the git hooks: {0}', (error as Error).message),
+            vscode.l10n.t(
+              'Could not install the git hooks: {0}. Fix that, then run Install Git Hooks again (Show Log has the details).',
+              (error as Error).message,
+            ),
           );
         }
       },

@@ -146,7 +146,10 @@ export class GitHooksSetup extends Disposable {
       } catch (error) {
         this.logger.error(error as Error);
         void vscode.window.showErrorMessage(
-          vscode.l10n.t('Could not install the git hooks: {0}', (error as Error).message),
+          vscode.l10n.t(
+            'Could not install the git hooks: {0}. Fix that, then run Install Git Hooks again (Show Log has the details).',
+            (error as Error).message,
+          ),
         );
       }
     } else if (answer === never) {

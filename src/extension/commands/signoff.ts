@@ -21,10 +21,24 @@ async function readyState(model: SignoffModel) {
       : state.kind === 'noBase'
         ? vscode.l10n.t('No base branch found (origin/HEAD, origin/main, main, ...): set aiProvenance.baseBranch.')
         : state.kind === 'error'
-          ? state.message
+          ? state.policyFile
+            ? policyProblem(state.message, state.policyFile.base)
+            : vscode.l10n.t(
+                'Cannot read the branch\u2019s review state: {0}. Fix that (Show Log has the details), then try again.',
+                state.message,
+              )
           : vscode.l10n.t('Still loading; try again in a moment.');
   void vscode.window.showWarningMessage(message);
   return undefined;
+}
+
+/** A base policy or roster that does not read, with the way out. */
+function policyProblem(message: string, base: string): string {
+  return vscode.l10n.t(
+    'The sign-off policy does not read: {0}. Fix the file (Open Sign-off Policy File) and merge the fix into {1}, then try again.',
+    message,
+    base,
+  );
 }
 
 /**
@@ -45,7 +59,7 @@ export async function requestSeniorReview(
   if (!roster || roster.isEmpty) {
     void vscode.window.showWarningMessage(
       vscode.l10n.t(
-        '{0} has no {1}: there is no senior to ask. Add the seniors\u2019 SSH keys there first (AI Provenance: Create Starter Policy).',
+        '{0} has no {1}: there is no senior to ask. Add the seniors\u2019 SSH keys there and merge it into {0} first (Create Starter Policy and Roster writes a starter file).',
         state.base,
         ROSTER_PATH,
       ),
@@ -75,7 +89,9 @@ export async function requestSeniorReview(
     result = await requestReview({ cwd: state.location.root, base: state.base, to, logger });
   } catch (error) {
     if (error instanceof ReviewRequestError || error instanceof PolicyFileError) {
-      void vscode.window.showErrorMessage(error.message);
+      void vscode.window.showErrorMessage(
+        error instanceof PolicyFileError ? policyProblem(error.message, error.base) : error.message,
+      );
       return undefined;
     }
     throw error;
@@ -86,7 +102,10 @@ export async function requestSeniorReview(
   const onGitHub = await github.requestOnPullRequest(state.location.root, to, result.packet).catch((error: unknown) => {
     logger.warn(`GitHub review request: ${(error as Error).message}`);
     void vscode.window.showWarningMessage(
-      vscode.l10n.t('The request is recorded, but GitHub could not be asked: {0}', (error as Error).message),
+      vscode.l10n.t(
+        'The request is recorded, but GitHub could not be asked: {0}. Share the review packet with the seniors yourself, or check your GitHub sign-in and the aiProvenance.github.apiUrl setting and request again.',
+        (error as Error).message,
+      ),
     );
     return undefined;
   });
@@ -115,7 +134,11 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
     plan = await planSignoff({ cwd: state.location.root, base: state.base, logger });
   } catch (error) {
     if (error instanceof SignoffRefusedError || error instanceof PolicyFileError) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot sign off: {0}', error.message));
+      void vscode.window.showErrorMessage(
+        error instanceof PolicyFileError
+          ? policyProblem(error.message, error.base)
+          : vscode.l10n.t('Cannot sign off: {0}', error.message),
+      );
       return undefined;
     }
     throw error;
@@ -175,7 +198,7 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
     if (verified.status !== 'verified') {
       void vscode.window.showWarningMessage(
         vscode.l10n.t(
-          'Sign-off commit {0} was made, but its signature does not verify against {1} at {2} ({3}).',
+          'Sign-off commit {0} was made, but its signature does not verify against {1} at {2} ({3}). Check that git signs with the key listed for you there (user.signingkey), then drop the commit (git reset --soft HEAD~1) and sign off again.',
           commit.slice(0, 12),
           ROSTER_PATH,
           state.base,
@@ -195,7 +218,10 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
   } catch (error) {
     logger.error(error as Error);
     void vscode.window.showErrorMessage(
-      vscode.l10n.t('Could not make the sign-off commit: {0}', (error as Error).message),
+      vscode.l10n.t(
+        'Could not make the sign-off commit: {0}. Fix that (Show Log has the details), then run Sign Off again.',
+        (error as Error).message,
+      ),
     );
     return undefined;
   }

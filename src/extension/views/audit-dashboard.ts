@@ -90,7 +90,12 @@ export class AuditDashboard extends Disposable {
       );
     } catch (error) {
       this.logger.error(error as Error);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Could not audit the branch: {0}', (error as Error).message));
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          'Could not audit the branch: {0}. Fix that (Show Log has the details), then open the dashboard again.',
+          (error as Error).message,
+        ),
+      );
       return undefined;
     }
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
