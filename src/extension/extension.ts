@@ -169,10 +169,12 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     const add = vscode.l10n.t('Add to Commit Message');
     const text = result.trailers.length
       ? vscode.l10n.t('The next commit will carry:\n{0}', result.trailers.join('\n'))
-      : vscode.l10n.t(
-          'No AI-written lines are staged ({0} added lines): the next commit gets no AI trailers.',
-          result.added,
-        );
+      : result.added === 1
+        ? vscode.l10n.t('No AI-written lines are staged (1 added line): the next commit gets no AI trailers.')
+        : vscode.l10n.t(
+            'No AI-written lines are staged ({0} added lines): the next commit gets no AI trailers.',
+            result.added,
+          );
     // Not awaited: the command returns the preview while the message waits for the person.
     void vscode.window.showInformationMessage(text, ...(result.trailers.length ? [add] : [])).then(answer => {
       if (answer === add) void addTrailers(result);

@@ -79,7 +79,10 @@ export async function requestSeniorReview(
         roster.plainPrincipals().map(label => ({ label })),
         {
           canPickMany: true,
-          title: vscode.l10n.t('Ask which seniors to sign off {0} commit(s)?', state.waiting.length),
+          title:
+            state.waiting.length === 1
+              ? vscode.l10n.t('Ask which seniors to sign off 1 commit?')
+              : vscode.l10n.t('Ask which seniors to sign off {0} commits?', state.waiting.length),
         },
       )
     )?.map(p => p.label);
@@ -145,14 +148,20 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
   }
   if ((plan.targets.length === 0 && !plan.recordsRange) || !plan.message) {
     const why = [
-      plan.ownCommits.length
-        ? vscode.l10n.t(
-            '{0} are your own commits (the policy does not allow signing off your own)',
-            plan.ownCommits.length,
-          )
-        : '',
+      plan.ownCommits.length === 1
+        ? vscode.l10n.t('1 is your own commit (the policy does not allow signing off your own)')
+        : plan.ownCommits.length
+          ? vscode.l10n.t(
+              '{0} are your own commits (the policy does not allow signing off your own)',
+              plan.ownCommits.length,
+            )
+          : '',
       plan.alreadySigned.length ? vscode.l10n.t('{0} you have signed off already', plan.alreadySigned.length) : '',
-      plan.blocked.length ? vscode.l10n.t('{0} cannot be signed off as they are', plan.blocked.length) : '',
+      plan.blocked.length === 1
+        ? vscode.l10n.t('1 cannot be signed off as it is')
+        : plan.blocked.length
+          ? vscode.l10n.t('{0} cannot be signed off as they are', plan.blocked.length)
+          : '',
     ]
       .filter(Boolean)
       .join('; ');
@@ -173,7 +182,7 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
     '',
     ...plan.targets.map(
       t =>
-        `${t.commit.id.slice(0, 12)}  ${t.commit.subject}\n    ${vscode.l10n.t('by {0}, {1} AI lines, patch {2}', t.commit.author.email, t.aiLines ?? '?', t.commit.patchId?.slice(0, 12) ?? '-')}`,
+        `${t.commit.id.slice(0, 12)}  ${t.commit.subject}\n    ${t.aiLines === 1 ? vscode.l10n.t('by {0}, 1 AI line, patch {1}', t.commit.author.email, t.commit.patchId?.slice(0, 12) ?? '-') : vscode.l10n.t('by {0}, {1} AI lines, patch {2}', t.commit.author.email, t.aiLines ?? '?', t.commit.patchId?.slice(0, 12) ?? '-')}`,
     ),
     ...(plan.ownCommits.length
       ? ['', vscode.l10n.t('Left out, your own: {0}', plan.ownCommits.map(c => c.commit.id.slice(0, 12)).join(', '))]
@@ -186,7 +195,9 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
         ? vscode.l10n.t(
             "Nothing waits for sign-off, but commits came after the last sign-off. Record the branch's whole change with your key, so that a squash merge of it counts as signed?",
           )
-        : vscode.l10n.t('Sign off {0} AI-assisted commit(s) as reviewed by you?', plan.targets.length),
+        : plan.targets.length === 1
+          ? vscode.l10n.t('Sign off 1 AI-assisted commit as reviewed by you?')
+          : vscode.l10n.t('Sign off {0} AI-assisted commits as reviewed by you?', plan.targets.length),
       { modal: true, detail },
       yes,
     );
@@ -207,11 +218,16 @@ export async function signOff(model: SignoffModel, logger: Logger, confirm = tru
       );
     } else {
       void vscode.window.showInformationMessage(
-        vscode.l10n.t(
-          "Signed off {0} commit(s) in {1}. Push the branch so CI sees it, and run 'ai-provenance notes push' so the sign-off is kept after a squash or rebase merge.",
-          plan.targets.length,
-          commit.slice(0, 12),
-        ),
+        plan.targets.length === 1
+          ? vscode.l10n.t(
+              "Signed off 1 commit in {0}. Push the branch so CI sees it, and run 'ai-provenance notes push' so the sign-off is kept after a squash or rebase merge.",
+              commit.slice(0, 12),
+            )
+          : vscode.l10n.t(
+              "Signed off {0} commits in {1}. Push the branch so CI sees it, and run 'ai-provenance notes push' so the sign-off is kept after a squash or rebase merge.",
+              plan.targets.length,
+              commit.slice(0, 12),
+            ),
       );
     }
     return commit;

@@ -54,6 +54,11 @@ function stateLabel(state: ReviewState | undefined): string {
   }
 }
 
+/** "1 AI line", "3 AI lines". */
+function aiLines(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 AI line') : vscode.l10n.t('{0} AI lines', n);
+}
+
 /** A file of a commit as the built-in git extension shows it: a `git:` URI at that revision. */
 function gitUri(root: string, repoPath: string, ref: string): vscode.Uri {
   const file = path.join(root, ...repoPath.split('/'));
@@ -112,7 +117,13 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     if (state.kind === 'ready') {
       const waiting = state.waiting.length + state.uncommitted.length;
       this.treeView.badge = waiting
-        ? { value: waiting, tooltip: vscode.l10n.t('{0} AI-written change(s) wait for sign-off', waiting) }
+        ? {
+            value: waiting,
+            tooltip:
+              waiting === 1
+                ? vscode.l10n.t('1 AI-written change waits for sign-off')
+                : vscode.l10n.t('{0} AI-written changes wait for sign-off', waiting),
+          }
         : undefined;
     } else {
       this.treeView.badge = undefined;
@@ -141,7 +152,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
       case 'uncommittedFile': {
         const item = new vscode.TreeItem(vscode.Uri.file(node.file.file), vscode.TreeItemCollapsibleState.Expanded);
         item.id = `uncommitted:${node.file.repoPath}`;
-        item.description = vscode.l10n.t('{0} AI lines', node.file.aiLines);
+        item.description = aiLines(node.file.aiLines);
         item.contextValue = 'uncommittedFile';
         return item;
       }
@@ -185,7 +196,13 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
               ? vscode.l10n.t('AI lines: {0}', c.aiLines)
               : vscode.l10n.t('AI-Attribution trailer unreadable'),
             c.highRisk
-              ? vscode.l10n.t('High-risk paths: {0} (needs {1} seniors)', c.highRiskPaths.join(', '), c.requiredSigners)
+              ? c.requiredSigners === 1
+                ? vscode.l10n.t('High-risk paths: {0} (needs 1 senior)', c.highRiskPaths.join(', '))
+                : vscode.l10n.t(
+                    'High-risk paths: {0} (needs {1} seniors)',
+                    c.highRiskPaths.join(', '),
+                    c.requiredSigners,
+                  )
               : '',
             c.signers.length ? vscode.l10n.t('Signed off by: {0}', c.signers.map(s => s.email).join(', ')) : '',
             c.request ? vscode.l10n.t('Review requested from {0} on {1}', c.request.to.join(', '), c.request.at) : '',
@@ -203,9 +220,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
         );
         item.id = `commitFile:${node.review.commit.id}:${node.path}`;
         const written =
-          node.aiLines !== undefined
-            ? vscode.l10n.t('{0} AI lines', node.aiLines)
-            : vscode.l10n.t('touched (no line-level record)');
+          node.aiLines !== undefined ? aiLines(node.aiLines) : vscode.l10n.t('touched (no line-level record)');
         item.description = node.removedLines
           ? vscode.l10n.t('{0}, {1} removed by AI', written, node.removedLines)
           : written;
