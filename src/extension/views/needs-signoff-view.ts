@@ -37,6 +37,15 @@ const STATE_ICONS: Record<ReviewState, string> = {
   unverified: 'warning',
 };
 
+/** The state's colour, so it shows in the icon even when a narrow sidebar cuts the description. */
+const STATE_COLORS: Record<ReviewState, string> = {
+  pending: 'charts.yellow',
+  requested: 'charts.blue',
+  'signed-off': 'charts.green',
+  stale: 'charts.red',
+  unverified: 'charts.red',
+};
+
 function stateLabel(state: ReviewState | undefined): string {
   switch (state) {
     case 'pending':
@@ -185,8 +194,11 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
         );
         item.id = `commit:${c.commit.id}`;
         const signers = c.requiredSigners > 1 ? ` (${c.signers.length}/${c.requiredSigners})` : '';
-        item.description = `${c.commit.id.slice(0, 8)} · ${stateLabel(c.state)}${signers}`;
-        item.iconPath = new vscode.ThemeIcon(c.state ? STATE_ICONS[c.state] : 'circle-large-outline');
+        // The state first: a narrow sidebar cuts the end of the description.
+        item.description = `${stateLabel(c.state)}${signers} · ${c.commit.id.slice(0, 8)}`;
+        item.iconPath = c.state
+          ? new vscode.ThemeIcon(STATE_ICONS[c.state], new vscode.ThemeColor(STATE_COLORS[c.state]))
+          : new vscode.ThemeIcon('circle-large-outline');
         item.tooltip = new vscode.MarkdownString(
           [
             `**${c.commit.subject}**`,

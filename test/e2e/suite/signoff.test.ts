@@ -99,7 +99,7 @@ describe('senior sign-off from the editor', function () {
     let state = await api.signoffState();
     assert.equal(state.kind, 'ready');
     assert.ok(
-      api.signoffRows().some(r => /Add a discount — [0-9a-f]{8} · pending/.test(r)),
+      api.signoffRows().some(r => /Add a discount — pending · [0-9a-f]{8}$/.test(r)),
       api.signoffRows().join('\n'),
     );
     assert.equal(spawnSync(process.execPath, [cli, 'check', '--base', 'main'], { cwd: root }).status, 1);
@@ -167,7 +167,7 @@ describe('senior sign-off from the editor', function () {
       assert.deepEqual(github.requests[3]!.body, { labels: ['ai-assisted'] });
       assert.equal((github.requests[4]!.body as { body: string }).body, requested!.packet);
       await waitFor(
-        () => api.signoffRows().some(r => /Add a discount — .* review requested/.test(r)),
+        () => api.signoffRows().some(r => /Add a discount — review requested · [0-9a-f]{8}$/.test(r)),
         'the requested state in the sidebar',
       );
 
@@ -196,7 +196,7 @@ describe('senior sign-off from the editor', function () {
       );
       state = await api.signoffState();
       assert.ok(
-        api.signoffRows().some(r => /Add a discount — .* signed off/.test(r)),
+        api.signoffRows().some(r => /Add a discount — signed off · [0-9a-f]{8}$/.test(r)),
         api.signoffRows().join('\n'),
       );
       assert.equal(spawnSync(process.execPath, [cli, 'check', '--base', 'main'], { cwd: root }).status, 0);
