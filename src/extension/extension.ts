@@ -48,6 +48,8 @@ export interface AiProvenanceApi {
   flush(): Promise<void>;
   /** The AI and mixed line ranges the gutter shows for a document. */
   decorated(doc: vscode.TextDocument): { ai: vscode.Range[]; mixed: vscode.Range[] };
+  /** The markdown of the hover on the gutter mark of line `line` (0-based), or undefined when it has none. */
+  markHover(doc: vscode.TextDocument, line: number): string | undefined;
   /** The status bar item's text, or undefined when hidden. */
   statusBarText(): string | undefined;
   /** The "hooks missing" status bar item's text, or undefined when hidden. */
@@ -400,6 +402,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     ready: () => tracker.ready(),
     flush: () => tracker.flush(),
     decorated: doc => decorations.rangesFor(doc),
+    markHover: (doc, line) => decorations.hoverAt(doc, line),
     statusBarText: () => (statusBar.shown ? statusBar.item.text : undefined),
     hooksStatusText: () => (hooksStatus.shown ? hooksStatus.item.text : undefined),
     ingestAgentRecords: () => agentSpool.ingestAll(),

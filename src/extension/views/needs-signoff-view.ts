@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { removedLineCount, type CommitReview, type ReviewState } from '../../core/review/review';
+import { escapeMarkdown } from '../../core/review/packet';
 import { readFileAt } from '../../io/git/cat-file';
 import { Commands, Views } from '../platform/ids';
 import { Disposable } from '../platform/lifecycle';
@@ -201,23 +202,32 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
           : new vscode.ThemeIcon('circle-large-outline');
         item.tooltip = new vscode.MarkdownString(
           [
-            `**${c.commit.subject}**`,
-            `${c.commit.author.name ?? ''} <${c.commit.author.email}> · ${c.commit.id}`,
+            // What comes from the commit is escaped: a subject or name cannot add markup, links or HTML.
+            `**${escapeMarkdown(c.commit.subject)}**`,
+            escapeMarkdown(`${c.commit.author.name ?? ''} <${c.commit.author.email}> · ${c.commit.id}`),
             vscode.l10n.t('State: {0}', stateLabel(c.state)),
             c.aiLines !== undefined
               ? vscode.l10n.t('AI lines: {0}', c.aiLines)
               : vscode.l10n.t('AI-Attribution trailer unreadable'),
             c.highRisk
               ? c.requiredSigners === 1
-                ? vscode.l10n.t('High-risk paths: {0} (needs 1 senior)', c.highRiskPaths.join(', '))
+                ? vscode.l10n.t('High-risk paths: {0} (needs 1 senior)', escapeMarkdown(c.highRiskPaths.join(', ')))
                 : vscode.l10n.t(
                     'High-risk paths: {0} (needs {1} seniors)',
-                    c.highRiskPaths.join(', '),
+                    escapeMarkdown(c.highRiskPaths.join(', ')),
                     c.requiredSigners,
                   )
               : '',
-            c.signers.length ? vscode.l10n.t('Signed off by: {0}', c.signers.map(s => s.email).join(', ')) : '',
-            c.request ? vscode.l10n.t('Review requested from {0} on {1}', c.request.to.join(', '), c.request.at) : '',
+            c.signers.length
+              ? vscode.l10n.t('Signed off by: {0}', escapeMarkdown(c.signers.map(s => s.email).join(', ')))
+              : '',
+            c.request
+              ? vscode.l10n.t(
+                  'Review requested from {0} on {1}',
+                  escapeMarkdown(c.request.to.join(', ')),
+                  escapeMarkdown(c.request.at),
+                )
+              : '',
           ]
             .filter(Boolean)
             .join('\n\n'),
