@@ -38,6 +38,8 @@ export class GitHooksSetup extends Disposable {
   /** Fires with the repositories (roots) whose git hooks are missing and that nobody said never to. */
   readonly onDidChangeMissing = this.missingChanged.event;
   private missingRoots: readonly string[] = [];
+  /** How many installs have started: a check that overlaps one does not put its repository back on the list. */
+  private installs = 0;
 
   /** The repositories whose hooks are missing and that nobody said never to, as last checked. */
   get missing(): readonly string[] {
@@ -56,12 +58,15 @@ export class GitHooksSetup extends Disposable {
    * `hooks uninstall`, a hook manager wrote its files again): what the status bar item shows.
    */
   async refreshMissing(folders: readonly string[]): Promise<void> {
+    const installs = this.installs;
     const missing: string[] = [];
     for (const folder of folders) {
       const location = await locateRepository(folder).catch(() => undefined);
       if (!location || this.context.globalState.get<Consent>(this.key(location.root)) === 'declined') continue;
       if (await this.lacksHooks(location)) missing.push(location.root);
     }
+    // An install that ran meanwhile took its repository off the list: what was read before it is out of date.
+    if (installs !== this.installs) return;
     this.setMissing(missing);
   }
 
@@ -90,6 +95,7 @@ export class GitHooksSetup extends Disposable {
   }
 
   private async installIn(location: RepositoryLocation): Promise<RepositoryLocation> {
+    this.installs++;
     const launcher = writeLauncher(this.launcherTarget());
     const { dir } = await hooksLocation(location.root);
     for (const hook of MANAGED_HOOKS) installHook(dir, hook, launcher);

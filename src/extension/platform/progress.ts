@@ -21,11 +21,6 @@ export interface ExclusiveOptions {
 export class ExclusiveCommands {
   private readonly flights = new SingleFlight();
 
-  /** Whether the command `key` runs now (tests). */
-  isRunning(key: string): boolean {
-    return this.flights.isRunning(key);
-  }
-
   /** `handler` as a command that shows progress and runs once at a time under `key`. */
   wrap<A extends unknown[], R>(
     key: string,
