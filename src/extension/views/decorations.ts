@@ -8,6 +8,8 @@ import type { Settings } from '../platform/settings';
 import type { ProvenanceTracker } from '../tracking/tracker';
 
 const DEBOUNCE_MS = 150;
+/** Hovers kept between renders; past this many the cache starts again. */
+const MAX_HOVERS = 2000;
 
 /**
  * Gutter and overview-ruler marks on AI lines (ai and mixed look different). Each mark carries a hover (the
@@ -20,6 +22,8 @@ export class Decorations extends Disposable implements vscode.HoverProvider {
   private readonly mixed: vscode.TextEditorDecorationType;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly dirty = new Set<string>();
+  /** The marks' hovers, one per distinct origin, kept between renders (lines of one edit share theirs). */
+  private readonly hovers = new Map<string, vscode.MarkdownString>();
   /** Paths shown in an editor, kept current from VS Code's events: the typing path must not ask for them. */
   private visible = new Set<string>();
 
@@ -112,12 +116,14 @@ export class Decorations extends Disposable implements vscode.HoverProvider {
     const mixed: vscode.DecorationOptions[] = [];
     if (!this.settings.values.decorations || !this.tracker.isTracked(path)) return { ai, mixed };
     const { classes, dominant } = this.tracker.engine.lines(path);
-    const hovers = new Map<string, vscode.MarkdownString>();
     const hover = (cls: 'a' | 'm', origin: AiOrigin | undefined): vscode.MarkdownString | undefined => {
       if (!origin) return undefined;
       const key = `${cls}\0${origin.tool}\0${origin.kind}\0${origin.model ?? ''}\0${origin.at}`;
-      let md = hovers.get(key);
-      if (!md) hovers.set(key, (md = markHover(cls, origin)));
+      let md = this.hovers.get(key);
+      if (!md) {
+        if (this.hovers.size >= MAX_HOVERS) this.hovers.clear();
+        this.hovers.set(key, (md = markHover(cls, origin)));
+      }
       return md;
     };
     for (let i = 0; i < classes.length && i < doc.lineCount; i++) {
