@@ -369,7 +369,11 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         await createStarterPolicy(root);
       },
     ),
-    [Commands.openPolicyFile]: () => openPolicyFile(signoffModel),
+    [Commands.openPolicyFile]: once(
+      Commands.openPolicyFile,
+      { name: vscode.l10n.t('Open Policy File'), title: vscode.l10n.t('Finding the policy file…'), view: sidebar },
+      () => openPolicyFile(signoffModel),
+    ),
     [Commands.addTrailersToCommitMessage]: once(
       Commands.addTrailersToCommitMessage,
       { name: vscode.l10n.t('Add AI Trailers'), title: vscode.l10n.t('Reading the staged AI lines…') },

@@ -12,6 +12,7 @@ import {
 } from '../../io/git/hooks';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { Disposable } from '../platform/lifecycle';
+import { withProgress } from '../platform/progress';
 import { SingleFlight } from '../platform/single-flight';
 
 type Consent = 'installed' | 'declined';
@@ -147,7 +148,7 @@ export class GitHooksSetup extends Disposable {
     );
     if (answer === install) {
       try {
-        await this.install(location.root);
+        await withProgress({ title: vscode.l10n.t('Installing the git hooks…') }, () => this.install(location.root));
         void this.announceInstalled(location.root);
       } catch (error) {
         this.logger.error(error as Error);
