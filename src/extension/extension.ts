@@ -191,7 +191,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     if (!repo) {
       await vscode.env.clipboard.writeText(r.trailers.join('\n'));
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('The trailers are on the clipboard (no Source Control view for {0}).', r.root),
+        vscode.l10n.t(
+          'The trailers are on the clipboard (no Source Control view for {0}): paste them at the end of your commit message.',
+          r.root,
+        ),
       );
       return false;
     }
