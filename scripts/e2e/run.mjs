@@ -123,7 +123,7 @@ let page;
 
 /**
  * The tests talk to the harness over HTTP on 127.0.0.1 (URL in E2E_CONTROL_URL) for what only a person can
- * do: press keys in the browser, click, read the DOM, take a screenshot.
+ * do: press keys in the browser, read the DOM, click, take a screenshot.
  */
 function startControlServer() {
   control = http.createServer(async (req, res) => {
@@ -152,10 +152,10 @@ function startControlServer() {
           return reply(200, { count: found.length, elements: found });
         }
         case '/click': {
-          // A person's click on the first element the selector finds (hover first: some controls show on hover).
-          const element = page.locator(param('selector')).first();
-          await element.hover({ timeout: 5000 });
-          await element.click({ timeout: 5000 });
+          // The first element matching the selector (and holding the text, when given), clicked as a person would.
+          const text = param('text');
+          const found = page.locator(param('selector'), text ? { hasText: text } : {});
+          await found.first().click({ timeout: 10000 });
           return reply(200, { ok: true });
         }
         case '/screenshot': {

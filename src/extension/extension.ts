@@ -8,15 +8,19 @@ import { AgentSpoolWatcher } from './tracking/agent-spool';
 import { ChatEditingWatcher } from './tracking/chat';
 import { Decorations } from './views/decorations';
 import { GitHooksSetup } from './commands/git-hooks';
+import { HooksStatusItem } from './views/hooks-status';
 import { CommandLine } from './commands/command-line';
 import { PacketDocuments } from './views/packet-document';
 import { AuditDashboard } from './views/audit-dashboard';
-import { Commands, ContextKeys, ViewContainers, type CommandId } from './platform/ids';
+import { Commands, ContextKeys, ViewContainers, Views, type CommandId } from './platform/ids';
+import { ExclusiveCommands } from './platform/progress';
 import { detectAcceptKeys } from './tracking/accept-keys';
 import type { AcceptKeyFeatures } from '../core/accept-keys';
 import { createLogger } from './platform/logger';
 import { GitHubReviewer } from './platform/github';
 import { NeedsSignoffView, openCommitChange, type CommitFileChange } from './views/needs-signoff-view';
+import { SignoffWelcome } from './views/signoff-welcome';
+import { openPolicyFile } from './commands/policy-file';
 import { registerPasteProvider } from './tracking/paste';
 import { TraceRecorder } from './tracking/recorder';
 import { Repositories } from './platform/repositories';
@@ -54,14 +58,20 @@ export interface AiProvenanceApi {
   flush(): Promise<void>;
   /** The AI and mixed line ranges the gutter shows for a document. */
   decorated(doc: vscode.TextDocument): { ai: vscode.Range[]; mixed: vscode.Range[] };
+  /** The markdown of the hover on the gutter mark of line `line` (0-based), or undefined when it has none. */
+  markHover(doc: vscode.TextDocument, line: number): string | undefined;
   /** The status bar item's text, or undefined when hidden. */
   statusBarText(): string | undefined;
+  /** The "hooks missing" status bar item's text, or undefined when hidden. */
+  hooksStatusText(): string | undefined;
   /** Takes in the agent hook records waiting in the workspace repositories' spools now. */
   ingestAgentRecords(): Promise<void>;
   /** Measures the time each change event takes in our handler (npm run bench). */
   profileChanges(): { stop(): number[] };
   /** The Needs Sign-off view's data, recomputed now. */
   signoffState(): Promise<SignoffState>;
+  /** Which welcome the Needs Sign-off view shows (its context key): 'waiting' when it has rows. */
+  signoffWelcome(): string;
   /** The view's rows (for tests): label and description of each, depth-first. */
   signoffRows(): string[];
   /** The commands of the view's rows, depth-first (what a click runs), for the tests. */
@@ -93,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const signoffModel = new SignoffModel(tracker, () => settings.values.baseBranch, logger);
   const reviewSession = new ReviewSession(context.extensionUri, context.workspaceState, logger);
   const view = new NeedsSignoffView(signoffModel, reviewSession);
+  const welcome = new SignoffWelcome(signoffModel, view.treeView);
   const github = new GitHubReviewer(
     () => ({ apiUrl: settings.values.githubApiUrl, authProvider: settings.values.githubAuthProvider }),
     logger,
@@ -117,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     signoffModel,
     reviewSession,
     view,
+    welcome,
     decorations,
     statusBar,
     chat,
@@ -142,14 +154,21 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   context.subscriptions.push(packets, dashboard);
   const hooks = new GitHooksSetup(context, logger, root => commandLine.announceHooksInstalled(root));
   const agentSpool = new AgentSpoolWatcher(tracker, logger);
-  context.subscriptions.push(hooks, agentSpool);
+  const hooksStatus = new HooksStatusItem(hooks);
+  context.subscriptions.push(hooks, hooksStatus, agentSpool);
+  const workspaceFolders = (): string[] => (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath);
   // Not on the activation path: the hooks check runs git; the terminals' command writes a file.
   setTimeout(() => {
     commandLine.ensure();
-    void hooks
-      .check((vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath))
-      .catch(e => logger.warn(`git hooks check: ${(e as Error).message}`));
+    void hooks.check(workspaceFolders()).catch(e => logger.warn(`git hooks check: ${(e as Error).message}`));
   }, 0);
+  // Hooks taken out behind our back (hooks uninstall, a hook manager) show again when the window comes back.
+  const recheckHooks = (): void =>
+    void hooks.refreshMissing(workspaceFolders()).catch(e => logger.warn(`git hooks check: ${(e as Error).message}`));
+  context.subscriptions.push(
+    vscode.window.onDidChangeWindowState(s => (s.focused ? recheckHooks() : undefined)),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => recheckHooks()),
+  );
 
   /** The repository folder a command works on: the active file's, else the first workspace folder. */
   const currentFolder = (): string | undefined => {
@@ -168,10 +187,12 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     const add = vscode.l10n.t('Add to Commit Message');
     const text = result.trailers.length
       ? vscode.l10n.t('The next commit will carry:\n{0}', result.trailers.join('\n'))
-      : vscode.l10n.t(
-          'No AI-written lines are staged ({0} added lines): the next commit gets no AI trailers.',
-          result.added,
-        );
+      : result.added === 1
+        ? vscode.l10n.t('No AI-written lines are staged (1 added line): the next commit gets no AI trailers.')
+        : vscode.l10n.t(
+            'No AI-written lines are staged ({0} added lines): the next commit gets no AI trailers.',
+            result.added,
+          );
     // Not awaited: the command returns the preview while the message waits for the person.
     void vscode.window.showInformationMessage(text, ...(result.trailers.length ? [add] : [])).then(answer => {
       if (answer === add) void addTrailers(result);
@@ -186,7 +207,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     if (!repo) {
       await vscode.env.clipboard.writeText(r.trailers.join('\n'));
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('The trailers are on the clipboard (no Source Control view for {0}).', r.root),
+        vscode.l10n.t(
+          'The trailers are on the clipboard (no Source Control view for {0}): paste them at the end of your commit message.',
+          r.root,
+        ),
       );
       return false;
     }
@@ -261,10 +285,24 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     return recorder.file;
   };
 
+  // Commands that run git or ssh-keygen show progress and run once at a time: a double click joins the first run.
+  const exclusive = new ExclusiveCommands();
+  const sidebar = Views.needsSignoff;
+  const once = exclusive.wrap.bind(exclusive);
+
   // Typed as a complete record over CommandId, so a command constant without a handler does not compile.
   const handlers: Record<CommandId, (...args: never[]) => unknown> = {
     [Commands.showLog]: () => channel.show(),
-    [Commands.refresh]: () => signoffModel.refresh(),
+    [Commands.refresh]: once(
+      Commands.refresh,
+      {
+        name: vscode.l10n.t('Refresh'),
+        title: vscode.l10n.t('Reading what needs sign-off…'),
+        view: sidebar,
+        notifyBusy: false,
+      },
+      () => signoffModel.refresh(),
+    ),
     [Commands.openSidebar]: () => vscode.commands.executeCommand(`workbench.view.extension.${ViewContainers.main}`),
     [Commands.acceptInlineSuggestion]: () => accepts.acceptFromTab(acceptKeys),
     [Commands.acceptInlineEdit]: () => accepts.accept('nes'),
@@ -276,59 +314,138 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.markAsHuman]: () => mark('human'),
     [Commands.recordTrace]: (target?: vscode.Uri) => recordTrace(target),
     [Commands.stopRecordingTrace]: () => stopRecording(),
-    [Commands.installHooks]: async () => {
-      const folder = currentFolder();
-      if (!folder)
-        return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
-      try {
-        const location = await hooks.install(folder);
-        void commandLine.announceHooksInstalled(location.root);
-      } catch (error) {
-        logger.error(error as Error);
-        void vscode.window.showErrorMessage(
-          vscode.l10n.t('Could not install the git hooks: {0}', (error as Error).message),
-        );
-      }
-    },
+    [Commands.installHooks]: once(
+      Commands.installHooks,
+      { name: vscode.l10n.t('Install Git Hooks'), title: vscode.l10n.t('Installing the git hooks…') },
+      // The status bar item names the repository it is about; the palette works on the current one.
+      async (root?: unknown) => {
+        const folder = typeof root === 'string' ? root : currentFolder();
+        if (!folder)
+          return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
+        try {
+          const location = await hooks.install(folder);
+          void commandLine.announceHooksInstalled(location.root);
+        } catch (error) {
+          logger.error(error as Error);
+          void vscode.window.showErrorMessage(
+            vscode.l10n.t(
+              'Could not install the git hooks: {0}. Fix that, then run Install Git Hooks again (Show Log has the details).',
+              (error as Error).message,
+            ),
+          );
+        }
+      },
+    ),
     [Commands.installCommandLine]: (options?: { confirm?: boolean; dir?: string }) =>
       commandLine.installForOtherTerminals(options ?? {}),
-    [Commands.setUpAgentHooks]: () => setUpAgentHooks(hooks.launcherTarget(), currentFolder(), logger),
-    [Commands.removeAgentHooks]: () => removeAgentHooks(currentFolder(), logger),
-    [Commands.previewTrailers]: () => preview(true),
-    [Commands.requestReview]: (to?: string[]) =>
-      requestSeniorReview(signoffModel, github, packets, logger, Array.isArray(to) ? to : undefined),
-    [Commands.signOff]: (options?: { confirm?: boolean }) =>
-      signOff(signoffModel, logger, options?.confirm !== false, { session: reviewSession }),
-    [Commands.signOffWithoutViewingAll]: (options?: { confirm?: boolean }) =>
-      signOff(signoffModel, logger, options?.confirm !== false, { session: reviewSession, withoutViewingAll: true }),
-    [Commands.review]: (row?: unknown) => openReview(signoffModel, reviewSession, row),
+    [Commands.setUpAgentHooks]: once(
+      Commands.setUpAgentHooks,
+      { name: vscode.l10n.t('Set Up Agent Hooks'), title: vscode.l10n.t('Setting up agent hooks…') },
+      () => setUpAgentHooks(hooks.launcherTarget(), currentFolder(), logger),
+    ),
+    [Commands.removeAgentHooks]: once(
+      Commands.removeAgentHooks,
+      { name: vscode.l10n.t('Remove Agent Hooks'), title: vscode.l10n.t('Removing agent hooks…') },
+      () => removeAgentHooks(currentFolder(), logger),
+    ),
+    [Commands.previewTrailers]: once(
+      Commands.previewTrailers,
+      { name: vscode.l10n.t('Preview AI Trailers'), title: vscode.l10n.t('Reading the staged AI lines…') },
+      () => preview(true),
+    ),
+    [Commands.requestReview]: once(
+      Commands.requestReview,
+      {
+        name: vscode.l10n.t('Request Senior Review'),
+        title: vscode.l10n.t('Requesting senior review…'),
+        view: sidebar,
+      },
+      (to?: string[]) => requestSeniorReview(signoffModel, github, packets, logger, Array.isArray(to) ? to : undefined),
+    ),
+    [Commands.signOff]: once(
+      Commands.signOff,
+      { name: vscode.l10n.t('Sign Off'), title: vscode.l10n.t('Signing off…'), view: sidebar },
+      (options?: { confirm?: boolean }) =>
+        signOff(signoffModel, logger, options?.confirm !== false, { session: reviewSession }),
+    ),
+    [Commands.signOffWithoutViewingAll]: once(
+      Commands.signOffWithoutViewingAll,
+      { name: vscode.l10n.t('Sign Off'), title: vscode.l10n.t('Signing off…'), view: sidebar },
+      (options?: { confirm?: boolean }) =>
+        signOff(signoffModel, logger, options?.confirm !== false, { session: reviewSession, withoutViewingAll: true }),
+    ),
+    [Commands.requestChanges]: once(
+      Commands.requestChanges,
+      { name: vscode.l10n.t('Request Changes'), title: vscode.l10n.t('Requesting changes…'), view: sidebar },
+      (options?: { confirm?: boolean; comment?: string }) =>
+        requestChanges(signoffModel, reviewSession, logger, {
+          ...(options?.confirm === false ? { confirm: false } : {}),
+          ...(typeof options?.comment === 'string' ? { comment: options.comment } : {}),
+        }),
+    ),
+    [Commands.review]: once(
+      Commands.review,
+      { name: vscode.l10n.t('Review'), title: vscode.l10n.t('Opening the review…'), view: sidebar },
+      (row?: unknown) => openReview(signoffModel, reviewSession, row),
+    ),
     [Commands.markViewed]: (row?: unknown, viewed?: unknown) => markViewed(reviewSession, row, viewed !== false),
     [Commands.addReviewComment]: (target?: unknown, text?: unknown) =>
       addReviewComment(reviewSession, target, typeof text === 'string' ? text : undefined),
     [Commands.saveReviewComment]: (reply: vscode.CommentReply) => reviewSession.replyFromThread(reply),
-    [Commands.requestChanges]: (options?: { confirm?: boolean; comment?: string }) =>
-      requestChanges(signoffModel, reviewSession, logger, {
-        ...(options?.confirm === false ? { confirm: false } : {}),
-        ...(typeof options?.comment === 'string' ? { comment: options.comment } : {}),
-      }),
-    [Commands.fetchReviewRequests]: (remote?: unknown) =>
-      fetchReviewRequests(signoffModel, logger, typeof remote === 'string' ? remote : undefined),
-    [Commands.checkOutRequest]: (entry?: InboxEntry) => checkOutRequest(signoffModel, logger, entry),
+    [Commands.fetchReviewRequests]: once(
+      Commands.fetchReviewRequests,
+      {
+        name: vscode.l10n.t('Fetch Review Requests'),
+        title: vscode.l10n.t('Fetching review requests…'),
+        view: sidebar,
+      },
+      (remote?: unknown) => fetchReviewRequests(signoffModel, logger, typeof remote === 'string' ? remote : undefined),
+    ),
+    [Commands.checkOutRequest]: once(
+      Commands.checkOutRequest,
+      { name: vscode.l10n.t('Check Out for Review'), title: vscode.l10n.t('Checking out the branch…'), view: sidebar },
+      (entry?: InboxEntry) => checkOutRequest(signoffModel, logger, entry),
+    ),
     [Commands.openCommitChange]: (change: CommitFileChange) => openCommitChange(change),
-    [Commands.createStarterPolicy]: async () => {
-      const state = await signoffModel.refresh();
-      const root =
-        state.kind === 'ready'
-          ? state.location.root
-          : state.kind === 'noBase' || state.kind === 'error'
-            ? state.root
-            : undefined;
-      if (!root)
-        return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
-      await createStarterPolicy(root);
-    },
-    [Commands.addTrailersToCommitMessage]: () => addTrailers(),
-    [Commands.openAuditDashboard]: () => dashboard.open(currentFolder(), settings.values.baseBranch || undefined),
+    [Commands.createStarterPolicy]: once(
+      Commands.createStarterPolicy,
+      {
+        name: vscode.l10n.t('Create Starter Policy'),
+        title: vscode.l10n.t('Creating the starter policy…'),
+        view: sidebar,
+      },
+      async () => {
+        const state = await signoffModel.refresh();
+        const root =
+          state.kind === 'ready'
+            ? state.location.root
+            : state.kind === 'noBase' || state.kind === 'error'
+              ? state.root
+              : undefined;
+        if (!root)
+          return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
+        await createStarterPolicy(root);
+      },
+    ),
+    [Commands.openPolicyFile]: once(
+      Commands.openPolicyFile,
+      { name: vscode.l10n.t('Open Policy File'), title: vscode.l10n.t('Finding the policy file…'), view: sidebar },
+      () => openPolicyFile(signoffModel),
+    ),
+    [Commands.addTrailersToCommitMessage]: once(
+      Commands.addTrailersToCommitMessage,
+      { name: vscode.l10n.t('Add AI Trailers'), title: vscode.l10n.t('Reading the staged AI lines…') },
+      () => addTrailers(),
+    ),
+    [Commands.openAuditDashboard]: once(
+      Commands.openAuditDashboard,
+      {
+        name: vscode.l10n.t('Open Audit Dashboard'),
+        title: vscode.l10n.t('Auditing the branch history…'),
+        view: sidebar,
+      },
+      () => dashboard.open(currentFolder(), settings.values.baseBranch || undefined),
+    ),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
@@ -347,11 +464,14 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     ready: () => tracker.ready(),
     flush: () => tracker.flush(),
     decorated: doc => decorations.rangesFor(doc),
+    markHover: (doc, line) => decorations.hoverAt(doc, line),
     statusBarText: () => (statusBar.shown ? statusBar.item.text : undefined),
+    hooksStatusText: () => (hooksStatus.shown ? hooksStatus.item.text : undefined),
     ingestAgentRecords: () => agentSpool.ingestAll(),
     profileChanges: () => tracker.profileChanges(),
     signoffState: () => signoffModel.refresh(),
     signoffRows: () => view.rows(),
+    signoffWelcome: () => welcome.key,
     signoffRowCommands: () => view.rowCommands(),
     reviewMarks: doc => reviewSession.marksOf(doc),
     reviewComments: () => reviewSession.comments(),

@@ -56,6 +56,29 @@ describe('package.json manifest', () => {
     for (const key of Object.keys(nls)) assert.ok(used.has(key), `package.nls.json key ${key} is not used`);
   });
 
+  it('has walkthroughs whose steps show a shipped markdown file and complete on commands it contributes', () => {
+    const known = new Set(contributed.map(c => c.command));
+    const walkthroughs: {
+      id: string;
+      steps: { id: string; media: { markdown?: string }; completionEvents?: string[] }[];
+    }[] = manifest.contributes.walkthroughs;
+    assert.deepEqual(
+      walkthroughs.map(w => w.id),
+      ['aiProvenance.developer', 'aiProvenance.senior'],
+    );
+    const shipped = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8');
+    for (const step of walkthroughs.flatMap(w => w.steps)) {
+      const media = step.media.markdown;
+      assert.ok(media && fs.existsSync(path.join(root, media)), `${step.id}: no markdown file ${media}`);
+      assert.ok(shipped.includes(`!${path.dirname(media)}/*.md`), `${media} is not shipped (.vscodeignore)`);
+      assert.ok(step.completionEvents?.length, `${step.id} never completes`);
+      for (const event of step.completionEvents) {
+        const m = /^onCommand:(.+)$/.exec(event);
+        assert.ok(m && known.has(m[1]!), `${step.id}: ${event} is not a command of ours`);
+      }
+    }
+  });
+
   it('keeps contributes in the conventional order and activates lazily', () => {
     const order = ['configuration', 'commands', 'menus', 'keybindings', 'viewsContainers', 'views', 'viewsWelcome'];
     const present = Object.keys(manifest.contributes).filter(k => order.includes(k));

@@ -73,7 +73,12 @@ export async function setUpAgentHooks(
   const refused = results.filter(r => r.outcome === 'refused');
   const notes = results.flatMap(r => r.notes ?? []);
   if (refused.length)
-    void vscode.window.showWarningMessage(refused.map(r => `${label(r.agent)}: ${r.message}`).join('\n'));
+    void vscode.window.showWarningMessage(
+      [
+        ...refused.map(r => `${label(r.agent)}: ${r.message}`),
+        vscode.l10n.t('Fix or move those files, then run Set Up Agent Hooks again.'),
+      ].join('\n'),
+    );
   else
     void vscode.window.showInformationMessage(
       [vscode.l10n.t('Agent hooks set up for {0}.', agents.map(a => label(a)).join(', ')), ...notes].join(' '),

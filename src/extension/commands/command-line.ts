@@ -142,7 +142,12 @@ export class CommandLine {
     } catch (error) {
       this.logger.error(error as Error);
       void vscode.window.showErrorMessage(
-        vscode.l10n.t('Could not install the {0} command: {1}', PRODUCT.cli, (error as Error).message),
+        vscode.l10n.t(
+          'Could not install the {0} command: {1}. Fix that and run the command again, or install the tool with: {2}',
+          PRODUCT.cli,
+          (error as Error).message,
+          NPM_INSTALL,
+        ),
       );
       return undefined;
     }

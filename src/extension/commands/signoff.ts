@@ -23,10 +23,24 @@ export async function readyState(model: SignoffModel) {
       : state.kind === 'noBase'
         ? vscode.l10n.t('No base branch found (origin/HEAD, origin/main, main, ...): set aiProvenance.baseBranch.')
         : state.kind === 'error'
-          ? state.message
+          ? state.policyFile
+            ? policyProblem(state.message, state.policyFile.base)
+            : vscode.l10n.t(
+                'Cannot read the branch\u2019s review state: {0}. Fix that (Show Log has the details), then try again.',
+                state.message,
+              )
           : vscode.l10n.t('Still loading; try again in a moment.');
   void vscode.window.showWarningMessage(message);
   return undefined;
+}
+
+/** A base policy or roster that does not read, with the way out. */
+function policyProblem(message: string, base: string): string {
+  return vscode.l10n.t(
+    'The sign-off policy does not read: {0}. Fix the file (Open Sign-off Policy File) and merge the fix into {1}, then try again.',
+    message,
+    base,
+  );
 }
 
 /**
@@ -47,7 +61,7 @@ export async function requestSeniorReview(
   if (!roster || roster.isEmpty) {
     void vscode.window.showWarningMessage(
       vscode.l10n.t(
-        '{0} has no {1}: there is no senior to ask. Add the seniors\u2019 SSH keys there first (AI Provenance: Create Starter Policy).',
+        '{0} has no {1}: there is no senior to ask. Add the seniors\u2019 SSH keys there and merge it into {0} first (Create Starter Policy and Roster writes a starter file).',
         state.base,
         ROSTER_PATH,
       ),
@@ -67,7 +81,10 @@ export async function requestSeniorReview(
         roster.plainPrincipals().map(label => ({ label })),
         {
           canPickMany: true,
-          title: vscode.l10n.t('Ask which seniors to sign off {0} commit(s)?', state.waiting.length),
+          title:
+            state.waiting.length === 1
+              ? vscode.l10n.t('Ask which seniors to sign off 1 commit?')
+              : vscode.l10n.t('Ask which seniors to sign off {0} commits?', state.waiting.length),
         },
       )
     )?.map(p => p.label);
@@ -77,7 +94,9 @@ export async function requestSeniorReview(
     result = await requestReview({ cwd: state.location.root, base: state.base, to, logger });
   } catch (error) {
     if (error instanceof ReviewRequestError || error instanceof PolicyFileError) {
-      void vscode.window.showErrorMessage(error.message);
+      void vscode.window.showErrorMessage(
+        error instanceof PolicyFileError ? policyProblem(error.message, error.base) : error.message,
+      );
       return undefined;
     }
     throw error;
@@ -88,7 +107,10 @@ export async function requestSeniorReview(
   const onGitHub = await github.requestOnPullRequest(state.location.root, to, result.packet).catch((error: unknown) => {
     logger.warn(`GitHub review request: ${(error as Error).message}`);
     void vscode.window.showWarningMessage(
-      vscode.l10n.t('The request is recorded, but GitHub could not be asked: {0}', (error as Error).message),
+      vscode.l10n.t(
+        'The request is recorded, but GitHub could not be asked: {0}. Share the review packet with the seniors yourself, or check your GitHub sign-in and the aiProvenance.github.apiUrl setting and request again.',
+        (error as Error).message,
+      ),
     );
     return undefined;
   });
@@ -122,21 +144,31 @@ export async function signOff(
     plan = await planSignoff({ cwd: state.location.root, base: state.base, logger });
   } catch (error) {
     if (error instanceof SignoffRefusedError || error instanceof PolicyFileError) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot sign off: {0}', error.message));
+      void vscode.window.showErrorMessage(
+        error instanceof PolicyFileError
+          ? policyProblem(error.message, error.base)
+          : vscode.l10n.t('Cannot sign off: {0}', error.message),
+      );
       return undefined;
     }
     throw error;
   }
   if ((plan.targets.length === 0 && !plan.recordsRange) || !plan.message) {
     const why = [
-      plan.ownCommits.length
-        ? vscode.l10n.t(
-            '{0} are your own commits (the policy does not allow signing off your own)',
-            plan.ownCommits.length,
-          )
-        : '',
+      plan.ownCommits.length === 1
+        ? vscode.l10n.t('1 is your own commit (the policy does not allow signing off your own)')
+        : plan.ownCommits.length
+          ? vscode.l10n.t(
+              '{0} are your own commits (the policy does not allow signing off your own)',
+              plan.ownCommits.length,
+            )
+          : '',
       plan.alreadySigned.length ? vscode.l10n.t('{0} you have signed off already', plan.alreadySigned.length) : '',
-      plan.blocked.length ? vscode.l10n.t('{0} cannot be signed off as they are', plan.blocked.length) : '',
+      plan.blocked.length === 1
+        ? vscode.l10n.t('1 cannot be signed off as it is')
+        : plan.blocked.length
+          ? vscode.l10n.t('{0} cannot be signed off as they are', plan.blocked.length)
+          : '',
     ]
       .filter(Boolean)
       .join('; ');
@@ -191,7 +223,7 @@ export async function signOff(
     '',
     ...plan.targets.map(
       t =>
-        `${t.commit.id.slice(0, 12)}  ${t.commit.subject}\n    ${vscode.l10n.t('by {0}, {1} AI lines, patch {2}', t.commit.author.email, t.aiLines ?? '?', t.commit.patchId?.slice(0, 12) ?? '-')}`,
+        `${t.commit.id.slice(0, 12)}  ${t.commit.subject}\n    ${t.aiLines === 1 ? vscode.l10n.t('by {0}, 1 AI line, patch {1}', t.commit.author.email, t.commit.patchId?.slice(0, 12) ?? '-') : vscode.l10n.t('by {0}, {1} AI lines, patch {2}', t.commit.author.email, t.aiLines ?? '?', t.commit.patchId?.slice(0, 12) ?? '-')}`,
     ),
     ...(plan.ownCommits.length
       ? ['', vscode.l10n.t('Left out, your own: {0}', plan.ownCommits.map(c => c.commit.id.slice(0, 12)).join(', '))]
@@ -204,7 +236,9 @@ export async function signOff(
         ? vscode.l10n.t(
             "Nothing waits for sign-off, but commits came after the last sign-off. Record the branch's whole change with your key, so that a squash merge of it counts as signed?",
           )
-        : vscode.l10n.t('Sign off {0} AI-assisted commit(s) as reviewed by you?', plan.targets.length),
+        : plan.targets.length === 1
+          ? vscode.l10n.t('Sign off 1 AI-assisted commit as reviewed by you?')
+          : vscode.l10n.t('Sign off {0} AI-assisted commits as reviewed by you?', plan.targets.length),
       { modal: true, detail },
       yes,
     );
@@ -217,7 +251,7 @@ export async function signOff(
     if (verified.status !== 'verified') {
       void vscode.window.showWarningMessage(
         vscode.l10n.t(
-          'Sign-off commit {0} was made, but its signature does not verify against {1} at {2} ({3}).',
+          'Sign-off commit {0} was made, but its signature does not verify against {1} at {2} ({3}). Check that git signs with the key listed for you there (user.signingkey), then drop the commit (git reset --soft HEAD~1) and sign off again.',
           commit.slice(0, 12),
           ROSTER_PATH,
           state.base,
@@ -226,18 +260,26 @@ export async function signOff(
       );
     } else {
       void vscode.window.showInformationMessage(
-        vscode.l10n.t(
-          "Signed off {0} commit(s) in {1}. Push the branch so CI sees it, and run 'ai-provenance notes push' so the sign-off is kept after a squash or rebase merge.",
-          plan.targets.length,
-          commit.slice(0, 12),
-        ),
+        plan.targets.length === 1
+          ? vscode.l10n.t(
+              "Signed off 1 commit in {0}. Push the branch so CI sees it, and run 'ai-provenance notes push' so the sign-off is kept after a squash or rebase merge.",
+              commit.slice(0, 12),
+            )
+          : vscode.l10n.t(
+              "Signed off {0} commits in {1}. Push the branch so CI sees it, and run 'ai-provenance notes push' so the sign-off is kept after a squash or rebase merge.",
+              plan.targets.length,
+              commit.slice(0, 12),
+            ),
       );
     }
     return commit;
   } catch (error) {
     logger.error(error as Error);
     void vscode.window.showErrorMessage(
-      vscode.l10n.t('Could not make the sign-off commit: {0}', (error as Error).message),
+      vscode.l10n.t(
+        'Could not make the sign-off commit: {0}. Fix that (Show Log has the details), then run Sign Off again.',
+        (error as Error).message,
+      ),
     );
     return undefined;
   }

@@ -34,6 +34,7 @@ export const Commands = {
   requestChanges: 'aiProvenance.requestChanges',
   fetchReviewRequests: 'aiProvenance.fetchReviewRequests',
   checkOutRequest: 'aiProvenance.checkOutRequest',
+  openPolicyFile: 'aiProvenance.openPolicyFile',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -47,7 +48,10 @@ export const Views = {
 
 export const ContextKeys = {
   recording: 'aiProvenance.recording',
-  /** What the Needs Sign-off view shows: loading, noRepository, noBase, error, nothingWaiting, waiting. */
+  /**
+   * What the Needs Sign-off view shows (views/signoff-welcome.ts): loading, noRepository, noBase, error, badPolicy,
+   * noRoster, nothingWaiting, waiting.
+   */
   signoffView: 'aiProvenance.signoffView',
   /** Every file that needs a look, of the commits that wait, is marked viewed: Sign Off is enabled. */
   allAiFilesViewed: 'aiProvenance.allAiFilesViewed',

@@ -76,7 +76,8 @@ export class AgentSpoolWatcher extends Disposable {
         enginePath: repoPath => path.join(location.root, ...repoPath.split('/')),
         onEngineCall: (call, files, at) => this.tracker.recording?.agentCall(call, files, at),
       });
-      if (result.records > 0) this.logger.info(`ingested ${result.records} agent hook record(s)`);
+      if (result.records > 0)
+        this.logger.info(`ingested ${result.records} agent hook ${result.records === 1 ? 'record' : 'records'}`);
       for (const p of this.tracker.openPaths())
         if (p.startsWith(location.root + path.sep)) this.tracker.notifyChanged(p);
     });

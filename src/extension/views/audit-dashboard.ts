@@ -61,7 +61,6 @@ function describe(change: AuditedChange, e: AuditException): string {
  */
 export class AuditDashboard extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
-  private running: Promise<AuditDashboardResult | undefined> | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -70,16 +69,11 @@ export class AuditDashboard extends Disposable {
     super();
   }
 
-  /** Opens (or refreshes) the dashboard for the repository at `folder`; a second call while one runs waits for it. */
-  open(folder: string | undefined, branch: string | undefined): Promise<AuditDashboardResult | undefined> {
-    this.running ??= this.show(folder, branch).finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async show(
-    folder: string | undefined,
-    branch: string | undefined,
-  ): Promise<AuditDashboardResult | undefined> {
+  /**
+   * Opens (or refreshes) the dashboard for the repository at `folder`. The command runs it once at a time
+   * (ExclusiveCommands): a second call while one runs waits for it.
+   */
+  async open(folder: string | undefined, branch: string | undefined): Promise<AuditDashboardResult | undefined> {
     if (!folder) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
       return undefined;
@@ -96,7 +90,12 @@ export class AuditDashboard extends Disposable {
       );
     } catch (error) {
       this.logger.error(error as Error);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Could not audit the branch: {0}', (error as Error).message));
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          'Could not audit the branch: {0}. Fix that (Show Log has the details), then open the dashboard again.',
+          (error as Error).message,
+        ),
+      );
       return undefined;
     }
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { removedLineCount, type CommitReview, type ReviewState } from '../../core/review/review';
+import { escapeMarkdown } from '../../core/review/packet';
 import { readFileAt } from '../../io/git/cat-file';
-import { Commands, ContextKeys, Views } from '../platform/ids';
+import { Commands, Views } from '../platform/ids';
 import { Disposable } from '../platform/lifecycle';
 import type { SignoffModel, SignoffState, UncommittedFile, UncommittedHunk } from './signoff-model';
 import type { ReviewSession } from './review-session';
@@ -42,6 +43,16 @@ const STATE_ICONS: Record<ReviewState, string> = {
   'changes-requested': 'request-changes',
 };
 
+/** The state's colour, so it shows in the icon even when a narrow sidebar cuts the description. */
+const STATE_COLORS: Record<ReviewState, string> = {
+  pending: 'charts.yellow',
+  requested: 'charts.blue',
+  'signed-off': 'charts.green',
+  stale: 'charts.red',
+  unverified: 'charts.red',
+  'changes-requested': 'charts.orange',
+};
+
 function stateLabel(state: ReviewState | undefined): string {
   switch (state) {
     case 'pending':
@@ -59,6 +70,11 @@ function stateLabel(state: ReviewState | undefined): string {
     default:
       return '';
   }
+}
+
+/** "1 AI line", "3 AI lines". */
+function aiLines(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 AI line') : vscode.l10n.t('{0} AI lines', n);
 }
 
 /** A file of a commit as the built-in git extension shows it: a `git:` URI at that revision. */
@@ -99,7 +115,7 @@ export async function openCommitChange(change: CommitFileChange): Promise<void> 
 
 /**
  * The "Needs Sign-off" view: a thin provider over SignoffModel. Empty states come from viewsWelcome, chosen by
- * the `aiProvenance.signoffView` context key; the badge counts what waits.
+ * the `aiProvenance.signoffView` context key (SignoffWelcome); the badge counts what waits.
  */
 export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvider<SignoffNode> {
   private readonly changed = this.register(new vscode.EventEmitter<SignoffNode | undefined>());
@@ -134,28 +150,22 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
   }
 
   private update(state: SignoffState): void {
-    let key: string = state.kind;
     if (state.kind === 'ready') {
       this.session?.setWaiting(state.waiting);
       const waiting = state.waiting.length + state.uncommitted.length;
-      key = waiting === 0 ? 'nothingWaiting' : 'waiting';
       this.treeView.badge = waiting
-        ? { value: waiting, tooltip: vscode.l10n.t('{0} AI-written change(s) wait for sign-off', waiting) }
+        ? {
+            value: waiting,
+            tooltip:
+              waiting === 1
+                ? vscode.l10n.t('1 AI-written change waits for sign-off')
+                : vscode.l10n.t('{0} AI-written changes wait for sign-off', waiting),
+          }
         : undefined;
-      setMessage(
-        this.treeView,
-        state.review.roster && !state.review.roster.isEmpty
-          ? undefined
-          : vscode.l10n.t(
-              '{0} lists no seniors (.ai-provenance/allowed_signers): nothing can be signed off yet.',
-              state.base,
-            ),
-      );
     } else {
       this.treeView.badge = undefined;
-      setMessage(this.treeView, state.kind === 'error' ? state.message : undefined);
     }
-    void vscode.commands.executeCommand('setContext', ContextKeys.signoffView, key);
+    // No treeView.message: it hides the welcome and its buttons (SignoffWelcome sets the context key).
     this.changed.fire(undefined);
   }
 
@@ -219,7 +229,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
       case 'uncommittedFile': {
         const item = new vscode.TreeItem(vscode.Uri.file(node.file.file), vscode.TreeItemCollapsibleState.Expanded);
         item.id = `uncommitted:${node.file.repoPath}`;
-        item.description = vscode.l10n.t('{0} AI lines', node.file.aiLines);
+        item.description = aiLines(node.file.aiLines);
         item.contextValue = 'uncommittedFile';
         return item;
       }
@@ -252,21 +262,39 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
         );
         item.id = `commit:${c.commit.id}`;
         const signers = c.requiredSigners > 1 ? ` (${c.signers.length}/${c.requiredSigners})` : '';
-        item.description = `${c.commit.id.slice(0, 8)} · ${stateLabel(c.state)}${signers}`;
-        item.iconPath = new vscode.ThemeIcon(c.state ? STATE_ICONS[c.state] : 'circle-large-outline');
+        // The state first: a narrow sidebar cuts the end of the description.
+        item.description = `${stateLabel(c.state)}${signers} · ${c.commit.id.slice(0, 8)}`;
+        item.iconPath = c.state
+          ? new vscode.ThemeIcon(STATE_ICONS[c.state], new vscode.ThemeColor(STATE_COLORS[c.state]))
+          : new vscode.ThemeIcon('circle-large-outline');
         item.tooltip = new vscode.MarkdownString(
           [
-            `**${c.commit.subject}**`,
-            `${c.commit.author.name ?? ''} <${c.commit.author.email}> · ${c.commit.id}`,
+            // What comes from the commit is escaped: a subject or name cannot add markup, links or HTML.
+            `**${escapeMarkdown(c.commit.subject)}**`,
+            escapeMarkdown(`${c.commit.author.name ?? ''} <${c.commit.author.email}> · ${c.commit.id}`),
             vscode.l10n.t('State: {0}', stateLabel(c.state)),
             c.aiLines !== undefined
               ? vscode.l10n.t('AI lines: {0}', c.aiLines)
               : vscode.l10n.t('AI-Attribution trailer unreadable'),
             c.highRisk
-              ? vscode.l10n.t('High-risk paths: {0} (needs {1} seniors)', c.highRiskPaths.join(', '), c.requiredSigners)
+              ? c.requiredSigners === 1
+                ? vscode.l10n.t('High-risk paths: {0} (needs 1 senior)', escapeMarkdown(c.highRiskPaths.join(', ')))
+                : vscode.l10n.t(
+                    'High-risk paths: {0} (needs {1} seniors)',
+                    escapeMarkdown(c.highRiskPaths.join(', ')),
+                    c.requiredSigners,
+                  )
               : '',
-            c.signers.length ? vscode.l10n.t('Signed off by: {0}', c.signers.map(s => s.email).join(', ')) : '',
-            c.request ? vscode.l10n.t('Review requested from {0} on {1}', c.request.to.join(', '), c.request.at) : '',
+            c.signers.length
+              ? vscode.l10n.t('Signed off by: {0}', escapeMarkdown(c.signers.map(s => s.email).join(', ')))
+              : '',
+            c.request
+              ? vscode.l10n.t(
+                  'Review requested from {0} on {1}',
+                  escapeMarkdown(c.request.to.join(', ')),
+                  escapeMarkdown(c.request.at),
+                )
+              : '',
           ]
             .filter(Boolean)
             .join('\n\n'),
@@ -281,9 +309,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
         );
         item.id = `commitFile:${node.review.commit.id}:${node.path}`;
         const written =
-          node.aiLines !== undefined
-            ? vscode.l10n.t('{0} AI lines', node.aiLines)
-            : vscode.l10n.t('touched (no line-level record)');
+          node.aiLines !== undefined ? aiLines(node.aiLines) : vscode.l10n.t('touched (no line-level record)');
         item.description = node.removedLines
           ? vscode.l10n.t('{0}, {1} removed by AI', written, node.removedLines)
           : written;
@@ -429,9 +455,4 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
         return [];
     }
   }
-}
-
-/** Setting a view's message to undefined clears it; VS Code's typings predate exactOptionalPropertyTypes. */
-function setMessage(view: vscode.TreeView<unknown>, message: string | undefined): void {
-  (view as { message?: string | undefined }).message = message;
 }

@@ -10,6 +10,7 @@ import { openRunsStore } from '../../io/attribution/runs-store';
 import { locateRepository, type RepositoryLocation } from '../../io/git/repository';
 import { defaultBase, reviewWithDetails, type BranchReview } from '../../io/review/branch-review';
 import { myAddresses, requestsOfMe, type InboxEntry } from '../../io/review/inbox';
+import { PolicyFileError } from '../../io/review/base-policy';
 import { Disposable } from '../platform/lifecycle';
 import type { ProvenanceTracker } from '../tracking/tracker';
 
@@ -30,7 +31,13 @@ export type SignoffState =
   | { kind: 'loading' }
   | { kind: 'noRepository' }
   | { kind: 'noBase'; root: string }
-  | { kind: 'error'; root?: string; message: string }
+  | {
+      kind: 'error';
+      root?: string;
+      message: string;
+      /** When the base's policy or roster does not read: that file (repository path) and the base. */
+      policyFile?: { path: string; base: string };
+    }
   | {
       kind: 'ready';
       location: RepositoryLocation;
@@ -146,7 +153,12 @@ export class SignoffModel extends Disposable {
       return { kind: 'ready', location, base, review, uncommitted, waiting, inbox };
     } catch (error) {
       this.logger.warn(`Needs Sign-off: ${(error as Error).message}`);
-      return { kind: 'error', root: location.root, message: (error as Error).message };
+      return {
+        kind: 'error',
+        root: location.root,
+        message: (error as Error).message,
+        ...(error instanceof PolicyFileError ? { policyFile: { path: error.file, base: error.base } } : {}),
+      };
     }
   }
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, ViewContainers, Views } from '../../../src/extension/platform/ids';
-import { activeExtension, harnessAvailable, queryDom, waitFor } from './util';
+import { activeExtension, clickDom, harnessAvailable, queryDom, waitFor } from './util';
 
 describe('extension in a real VS Code', () => {
   it('activates on startup without being asked', async () => {
@@ -47,6 +47,28 @@ describe('extension in a real VS Code', () => {
       `.activitybar .action-item a[aria-label^="AI Provenance"], .activitybar [id="workbench.view.extension.${ViewContainers.main}"]`,
     );
     assert.ok(activity.count > 0, 'no AI Provenance entry in the activity bar');
+  });
+
+  it('keeps "AI hooks missing" in the status bar while the git hooks are not installed; a click installs them', async () => {
+    const { api } = await activeExtension();
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const hook = path.join(root, '.git', 'hooks', 'prepare-commit-msg');
+    const installed = (): boolean => fs.existsSync(hook) && fs.readFileSync(hook, 'utf8').includes('ai-provenance');
+    // The suite's workspace starts without our hooks, and nobody has answered the prompt: the item stays.
+    assert.ok(!installed(), 'the workspace has our hooks already: this test must run before any test installs them');
+    await waitFor(() => api.hooksStatusText() !== undefined, 'the hooks-missing status bar item', 20000);
+    assert.match(api.hooksStatusText()!, /AI hooks missing/);
+    const item = '.statusbar-item[id$="aiprovenance.hooksmissing" i]';
+    if (harnessAvailable()) {
+      await waitFor(async () => (await queryDom(item)).count === 1, 'the item in the status bar');
+      assert.match((await queryDom(item)).elements[0]!.text, /AI hooks missing/);
+      await clickDom(item);
+    } else {
+      await vscode.commands.executeCommand(Commands.installHooks, root);
+    }
+    await waitFor(installed, 'the git hooks installed by the click', 20000);
+    await waitFor(() => api.hooksStatusText() === undefined, 'the item to go once the hooks are installed');
+    if (harnessAvailable()) await waitFor(async () => (await queryDom(item)).count === 0, 'the item gone from the DOM');
   });
 
   it('shows its log channel', async () => {

@@ -83,8 +83,14 @@ describe('commits from VS Code', function () {
       note.files.map((f: { path: string }) => f.path),
       ['src/feature.ts'],
     );
-    // The editor still shows the committed AI line, and its hover says it is committed.
+    // The editor still shows the committed AI line; its mark's hover says who wrote it and how to mark it human,
+    // and the line's hover says it is committed.
     assert.equal(api.summary(editor.document.uri)?.lines, 'ah');
+    assert.match(
+      api.markHover(editor.document, 0) ?? '',
+      /AI-written line[\s\S]*Tool: copilot · Kind: manual[\s\S]*Mark Selection as Human-Written/,
+    );
+    assert.equal(api.markHover(editor.document, 1), undefined);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
       'vscode.executeHoverProvider',
       editor.document.uri,
@@ -93,12 +99,7 @@ describe('commits from VS Code', function () {
     const text = hovers
       .flatMap(h => h.contents.map(c => (typeof c === 'string' ? c : 'value' in c ? c.value : '')))
       .join('\n');
-    assert.match(
-      text,
-      new RegExp(
-        `AI-written line[\\s\\S]*Tool: copilot · Kind: manual[\\s\\S]*Committed in ${git('rev-parse', 'HEAD').trim().slice(0, 12)}`,
-      ),
-    );
+    assert.match(text, new RegExp(`Committed in ${git('rev-parse', 'HEAD').trim().slice(0, 12)}`));
   });
 
   it('counts a line a chat edit removed as an AI deletion in the commit (deleted=1)', async () => {

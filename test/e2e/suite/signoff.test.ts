@@ -99,7 +99,7 @@ describe('senior sign-off from the editor', function () {
     let state = await api.signoffState();
     assert.equal(state.kind, 'ready');
     assert.ok(
-      api.signoffRows().some(r => /Add a discount — [0-9a-f]{8} · pending/.test(r)),
+      api.signoffRows().some(r => /Add a discount — pending · [0-9a-f]{8}$/.test(r)),
       api.signoffRows().join('\n'),
     );
     assert.equal(spawnSync(process.execPath, [cli, 'check', '--base', 'main'], { cwd: root }).status, 1);
@@ -167,7 +167,7 @@ describe('senior sign-off from the editor', function () {
       assert.deepEqual(github.requests[3]!.body, { labels: ['ai-assisted'] });
       assert.equal((github.requests[4]!.body as { body: string }).body, requested!.packet);
       await waitFor(
-        () => api.signoffRows().some(r => /Add a discount — .* review requested/.test(r)),
+        () => api.signoffRows().some(r => /Add a discount — review requested · [0-9a-f]{8}$/.test(r)),
         'the requested state in the sidebar',
       );
 
@@ -180,15 +180,23 @@ describe('senior sign-off from the editor', function () {
       git('config', 'user.email', 'senior@example.invalid');
       git('config', 'user.name', 'Senior Dev');
       git('config', 'user.signingkey', `${senior}.pub`);
-      const signoff = await vscode.commands.executeCommand<string>(Commands.signOff, { confirm: false });
+      // A double click on Sign Off: the second invocation joins the first (one sign-off commit, one result), where
+      // it used to start a second run that failed with "HEAD moved".
+      const headBefore = git('rev-parse', 'HEAD').trim();
+      const [signoff, again] = await Promise.all([
+        vscode.commands.executeCommand<string>(Commands.signOff, { confirm: false }),
+        vscode.commands.executeCommand<string>(Commands.signOff, { confirm: false }),
+      ]);
       assert.ok(signoff, 'no sign-off commit was made');
+      assert.equal(again, signoff, 'the second Sign Off did not join the first');
+      assert.equal(git('rev-list', '--count', `${headBefore}..HEAD`).trim(), '1', 'Sign Off made more than one commit');
       assert.match(
         git('log', '-1', '--format=%B'),
         /^AI sign-off: 1 commit[\s\S]*Reviewed-by: Senior Dev <senior@example.invalid>\nAI-Signoff: [0-9a-f]{40} [0-9a-f]{40}/,
       );
       state = await api.signoffState();
       assert.ok(
-        api.signoffRows().some(r => /Add a discount — .* signed off/.test(r)),
+        api.signoffRows().some(r => /Add a discount — signed off · [0-9a-f]{8}$/.test(r)),
         api.signoffRows().join('\n'),
       );
       assert.equal(spawnSync(process.execPath, [cli, 'check', '--base', 'main'], { cwd: root }).status, 0);

@@ -63,3 +63,8 @@ export interface DomQuery {
 export function queryDom(selector: string): Promise<DomQuery> {
   return harness<DomQuery>('/query', { selector });
 }
+
+/** Clicks the first element matching `selector` (and holding `text`, when given) in the workbench. */
+export async function clickDom(selector: string, text?: string): Promise<void> {
+  await harness('/click', { selector, ...(text ? { text } : {}) });
+}
