@@ -18,6 +18,7 @@ import { detectAcceptKeys } from './tracking/accept-keys';
 import type { AcceptKeyFeatures } from '../core/accept-keys';
 import { createLogger } from './platform/logger';
 import { GitHubReviewer } from './platform/github';
+import { GitLabReviewer } from './platform/gitlab';
 import { NeedsSignoffView, openCommitChange, type CommitFileChange } from './views/needs-signoff-view';
 import { SignoffWelcome } from './views/signoff-welcome';
 import { openPolicyFile } from './commands/policy-file';
@@ -108,6 +109,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     () => ({ apiUrl: settings.values.githubApiUrl, authProvider: settings.values.githubAuthProvider }),
     logger,
   );
+  const gitlab = new GitLabReviewer(() => settings.values.gitlabApiUrl, context.secrets, logger);
   const decorations = new Decorations(context.extensionUri, tracker, settings);
   const statusBar = new AiShareStatusBar(tracker, settings);
   let detected: Tool | undefined;
@@ -360,7 +362,8 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         title: vscode.l10n.t('Requesting senior review…'),
         view: sidebar,
       },
-      (to?: string[]) => requestSeniorReview(signoffModel, github, packets, logger, Array.isArray(to) ? to : undefined),
+      (to?: string[]) =>
+        requestSeniorReview(signoffModel, github, gitlab, packets, logger, Array.isArray(to) ? to : undefined),
     ),
     [Commands.signOff]: once(
       Commands.signOff,
@@ -401,6 +404,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       },
       (remote?: unknown) => fetchReviewRequests(signoffModel, logger, typeof remote === 'string' ? remote : undefined),
     ),
+    [Commands.setGitLabToken]: () => gitlab.setToken(),
     [Commands.checkOutRequest]: once(
       Commands.checkOutRequest,
       { name: vscode.l10n.t('Check Out for Review'), title: vscode.l10n.t('Checking out the branch…'), view: sidebar },

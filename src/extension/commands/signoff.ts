@@ -6,11 +6,13 @@ import type { Logger } from '../../core/log';
 import { starterPolicy } from '../../core/review/policy';
 import { starterAllowedSigners } from '../../core/review/roster';
 import { requestReview, ReviewRequestError } from '../../io/review/request-review';
+import { hasRemote } from '../../io/review/inbox';
 import { createSignoff, planSignoff, SignoffRefusedError, withComment } from '../../io/review/signoff';
 import { reviewCommentBlock } from '../../core/review/review-files';
 import type { ReviewSession } from '../views/review-session';
 import { PolicyFileError, POLICY_PATH, ROSTER_PATH } from '../../io/review/base-policy';
 import type { GitHubReviewer } from '../platform/github';
+import type { GitLabReviewer } from '../platform/gitlab';
 import type { SignoffModel } from '../views/signoff-model';
 
 /** The model's state when it is ready, refreshed first; else tells the person what is missing. */
@@ -51,6 +53,7 @@ function policyProblem(message: string, base: string): string {
 export async function requestSeniorReview(
   model: SignoffModel,
   github: GitHubReviewer,
+  gitlab: GitLabReviewer,
   packets: PacketDocuments,
   logger: Logger,
   preset?: string[],
@@ -91,7 +94,15 @@ export async function requestSeniorReview(
   if (!to || to.length === 0) return undefined;
   let result;
   try {
-    result = await requestReview({ cwd: state.location.root, base: state.base, to, logger });
+    // The request goes to origin with the branch's commits, so that it reaches the seniors whatever the forge.
+    const remote = (await hasRemote(state.location.root, 'origin', logger)) ? 'origin' : undefined;
+    result = await requestReview({
+      cwd: state.location.root,
+      base: state.base,
+      to,
+      logger,
+      ...(remote ? { push: remote } : {}),
+    });
   } catch (error) {
     if (error instanceof ReviewRequestError || error instanceof PolicyFileError) {
       void vscode.window.showErrorMessage(
@@ -114,12 +125,39 @@ export async function requestSeniorReview(
     );
     return undefined;
   });
+  const onGitLab = onGitHub
+    ? undefined
+    : await gitlab.requestOnMergeRequest(state.location.root, to, result.packet).catch((error: unknown) => {
+        logger.warn(`GitLab review request: ${(error as Error).message}`);
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t(
+            'The request is recorded, but GitLab could not be asked: {0}. Check the token (Set GitLab Access Token) and the aiProvenance.gitlab.apiUrl setting, then request again.',
+            (error as Error).message,
+          ),
+        );
+        return undefined;
+      });
+  if (result.pushError)
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        "The request is recorded here, but sending it to origin failed: {0}. Fix the remote or your credentials, then run 'ai-provenance notes push'.",
+        result.pushError,
+      ),
+    );
   const copy = vscode.l10n.t('Copy Packet');
   void vscode.window
     .showInformationMessage(
       onGitHub
         ? vscode.l10n.t('Review requested from {0} on pull request #{1}.', to.join(', '), onGitHub.number)
-        : vscode.l10n.t('Review requested from {0}: share the review packet with them.', to.join(', ')),
+        : onGitLab
+          ? vscode.l10n.t('Review requested from {0} on merge request !{1}.', to.join(', '), onGitLab.iid)
+          : result.pushedTo
+            ? vscode.l10n.t(
+                'Review requested from {0}; the request was sent to {1} with the branch\u2019s commits: they see it after Fetch Review Requests.',
+                to.join(', '),
+                result.pushedTo,
+              )
+            : vscode.l10n.t('Review requested from {0}: share the review packet with them.', to.join(', ')),
       copy,
     )
     .then(answer => (answer === copy ? vscode.env.clipboard.writeText(result.packet!) : undefined));

@@ -34,6 +34,7 @@ export const Commands = {
   requestChanges: 'aiProvenance.requestChanges',
   fetchReviewRequests: 'aiProvenance.fetchReviewRequests',
   checkOutRequest: 'aiProvenance.checkOutRequest',
+  setGitLabToken: 'aiProvenance.setGitLabToken',
   openPolicyFile: 'aiProvenance.openPolicyFile',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -11,6 +11,7 @@ export const SettingKeys = {
   baseBranch: 'aiProvenance.baseBranch',
   githubApiUrl: 'aiProvenance.github.apiUrl',
   githubAuthProvider: 'aiProvenance.github.authenticationProvider',
+  gitlabApiUrl: 'aiProvenance.gitlab.apiUrl',
 } as const;
 
 export interface SettingsValues {
@@ -24,6 +25,7 @@ export interface SettingsValues {
   baseBranch: string;
   githubApiUrl: string;
   githubAuthProvider: string;
+  gitlabApiUrl: string;
 }
 
 export class Settings extends Disposable {
@@ -58,6 +60,7 @@ export class Settings extends Disposable {
       baseBranch: c.get<string>(SettingKeys.baseBranch, '').trim(),
       githubApiUrl: c.get<string>(SettingKeys.githubApiUrl, 'https://api.github.com'),
       githubAuthProvider: c.get<string>(SettingKeys.githubAuthProvider, 'github'),
+      gitlabApiUrl: c.get<string>(SettingKeys.gitlabApiUrl, 'https://gitlab.com/api/v4'),
     };
   }
 }
