@@ -11,6 +11,7 @@ import {
 } from '../../src/core/review/review';
 import { renderReviewPacket } from '../../src/core/review/packet';
 import { loadRoster } from '../../src/core/review/roster';
+import { parseOwners } from '../../src/core/review/owners';
 import {
   formatSignoffMessage,
   interpretSignoff,
@@ -96,7 +97,14 @@ describe('review state model (docs/review.md)', () => {
     const pending = computeReview(input(1, [c], []));
     assert.equal(pending.commits[0]!.state, 'pending');
     assert.equal(pending.ok, false);
-    assert.deepEqual(pending.counts, { pending: 1, requested: 0, 'signed-off': 0, stale: 0, unverified: 0 });
+    assert.deepEqual(pending.counts, {
+      pending: 1,
+      requested: 0,
+      'signed-off': 0,
+      'self-signed': 0,
+      stale: 0,
+      unverified: 0,
+    });
 
     const signed = computeReview(input(2, [c], [signoff(2, senior, [[patch(1), id(1)]])]));
     assert.equal(signed.commits[0]!.state, 'signed-off');
@@ -598,5 +606,94 @@ describe('review requests and packets', () => {
     // No autolink can form: the scheme's colon, the www dot and the @ are escaped.
     assert.ok(!/https:\/\/|www\.evil|admin@/.test(text), text);
     assert.ok(text.includes('https\\:\\/\\/evil\\.example'));
+  });
+});
+
+describe('ownership and senior-signed commits in the review model', () => {
+  const reviewers = parseOwners('src/secure/ senior2@x.org\n', 'reviewers', '.ai-provenance/reviewers').owners;
+  const codeowners = parseOwners('src/secure/ senior2@x.org @team\n', 'codeowners', 'CODEOWNERS').owners;
+  const secure = (n: number, extra: Partial<CommitFacts> = {}): CommitFacts =>
+    aiCommit(n, { paths: ['src/secure/a.ts', 'README.md'], ...extra });
+
+  it('reviewers: a non-owner senior’s sign-off does not count (not-owner); an owner’s does', () => {
+    const byOther = computeReview(
+      input(2, [secure(1)], [signoff(2, senior, [[patch(1), id(1)]])], { ownership: reviewers }),
+    );
+    const c = byOther.commits[0]!;
+    assert.equal(c.state, 'unverified');
+    assert.deepEqual(c.claims[0]!.defects, ['not-owner']);
+    assert.deepEqual(c.routing?.seniors, ['senior2@x.org']);
+    assert.deepEqual(c.routing?.uncovered, ['src/secure/a.ts']);
+    assert.equal(c.routing?.enforced, true);
+
+    const byOwner = computeReview(
+      input(2, [secure(1)], [signoff(2, senior2, [[patch(1), id(1)]])], { ownership: reviewers }),
+    );
+    assert.equal(byOwner.commits[0]!.state, 'signed-off');
+    assert.equal(byOwner.ok, true);
+  });
+
+  it('reviewers: paths without owners allow any senior; once an owner signed, others count for high risk', () => {
+    const free = computeReview(
+      input(2, [aiCommit(1)], [signoff(2, senior, [[patch(1), id(1)]])], { ownership: reviewers }),
+    );
+    assert.equal(free.commits[0]!.state, 'signed-off');
+    assert.deepEqual(free.commits[0]!.routing?.seniors, []);
+
+    const risky = computeReview(
+      input(3, [secure(1)], [signoff(2, senior, [[patch(1), id(1)]]), signoff(3, senior2, [[patch(1), id(1)]])], {
+        ownership: reviewers,
+        policy: policy({ highRisk: ['src/secure/**'] }),
+      }),
+    );
+    assert.equal(risky.commits[0]!.state, 'signed-off');
+    assert.equal(risky.commits[0]!.signers.length, 2);
+  });
+
+  it('CODEOWNERS is advisory: owners are proposed, any senior’s sign-off counts', () => {
+    const r = computeReview(
+      input(2, [secure(1)], [signoff(2, senior, [[patch(1), id(1)]])], { ownership: codeowners }),
+    );
+    assert.equal(r.commits[0]!.state, 'signed-off');
+    const open = computeReview(input(1, [secure(1)], [], { ownership: codeowners }));
+    assert.deepEqual(open.commits[0]!.routing, {
+      source: 'codeowners',
+      file: 'CODEOWNERS',
+      enforced: false,
+      paths: [{ path: 'src/secure/a.ts', owners: ['senior2@x.org'] }],
+      seniors: ['senior2@x.org'],
+      uncovered: [],
+    });
+  });
+
+  const signedBy = (email: string): SignatureCheck => ({
+    status: 'verified',
+    principal: email,
+    fingerprint: `SHA256:${email}`,
+  });
+
+  it('self-signed only with the policy and a verified signature for the author’s own address', () => {
+    const own = aiCommit(1, { author: senior, authorSignature: signedBy('senior@x.org') });
+    const on = policy({ seniorSignedCommits: true });
+    const r = computeReview(input(1, [own], [], { policy: on }));
+    assert.equal(r.commits[0]!.state, 'self-signed');
+    assert.equal(r.ok, true);
+    assert.equal(r.counts['self-signed'], 1);
+    assert.equal(computeReview(input(1, [own], [])).commits[0]!.state, 'pending', 'off by default');
+    const otherPrincipal = aiCommit(1, { author: senior, authorSignature: signedBy('senior2@x.org') });
+    assert.equal(computeReview(input(1, [otherPrincipal], [], { policy: on })).commits[0]!.state, 'pending');
+    const unsigned = aiCommit(1, { author: senior, authorSignature: { status: 'unsigned' } });
+    assert.equal(computeReview(input(1, [unsigned], [], { policy: on })).commits[0]!.state, 'pending');
+  });
+
+  it('self-signed counts as one signer: a high-risk commit still needs the others', () => {
+    const own = aiCommit(1, { author: senior, authorSignature: signedBy('senior@x.org') });
+    const on = policy({ seniorSignedCommits: true, highRisk: ['src/**'] });
+    const alone = computeReview(input(1, [own], [], { policy: on })).commits[0]!;
+    assert.equal(alone.state, 'pending');
+    assert.equal(alone.selfSigned?.email, 'senior@x.org');
+    const withOther = computeReview(input(2, [own], [signoff(2, senior2, [[patch(1), id(1)]])], { policy: on }));
+    assert.equal(withOther.commits[0]!.state, 'self-signed');
+    assert.equal(withOther.commits[0]!.signers.length, 2);
   });
 });

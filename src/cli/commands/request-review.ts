@@ -3,12 +3,11 @@ import * as path from 'node:path';
 import { PRODUCT } from '../../core/product';
 import { requestReview } from '../../io/review/request-review';
 import { defaultBase } from '../../io/review/branch-review';
-import { ROSTER_PATH } from '../../io/review/base-policy';
 import type { Command, CommandContext } from '../command';
 import { ExitCode, UsageError } from '../exit';
 import { parseOptions, revision, single } from '../parse-args';
 
-const help = `Usage: ${PRODUCT.cli} request-review --to EMAIL... [--base REV] [--out FILE]
+const help = `Usage: ${PRODUCT.cli} request-review [--to EMAIL...] [--base REV] [--out FILE]
 
 Asks seniors to sign off the AI-assisted commits of the current branch that wait for sign-off: records who was
 asked and when (in the repository's local state, $(git rev-parse --git-path ai-provenance)/review-requests.json;
@@ -16,7 +15,9 @@ those commits then show as "requested") and prints a review packet in markdown: 
 lines, tools and models, and how to sign off. Nothing is sent anywhere: share the packet yourself.
 
 Options:
-  --to EMAIL...    the seniors to ask; each must be listed in .ai-provenance/allowed_signers at the base
+  --to EMAIL...    the seniors to ask; each must be listed in .ai-provenance/allowed_signers at the base.
+                   Without --to: the owners of the waiting commits' files, from .ai-provenance/reviewers at
+                   the base, else its CODEOWNERS (owners that are seniors of the roster); exit 2 when none
   --base REV       the branch's base (default: origin/HEAD, origin/main, origin/master, main or master)
   --out FILE       write the packet to FILE instead of standard output
 
@@ -36,8 +37,6 @@ export const requestReviewCommand: Command = {
       .flatMap(v => v.split(','))
       .map(v => v.trim())
       .filter(Boolean);
-    if (to.length === 0)
-      throw new UsageError(`request-review needs --to EMAIL (one or more seniors from ${ROSTER_PATH})`);
     for (const email of to)
       if (!/^[^<>\s@]+@[^<>\s@]+$/.test(email))
         throw new UsageError(`--to takes e-mail addresses; "${email}" is not one`);
@@ -67,7 +66,7 @@ export const requestReviewCommand: Command = {
         );
       }
       context.stdout.write(
-        `Review requested from ${to.join(', ')} for ${waiting.length} ${waiting.length === 1 ? 'commit' : 'commits'}; packet written to ${file}\n`,
+        `Review requested from ${result.to.join(', ')} for ${waiting.length} ${waiting.length === 1 ? 'commit' : 'commits'}; packet written to ${file}\n`,
       );
     } else {
       context.stdout.write(packet);

@@ -33,6 +33,7 @@ const STATE_ICONS: Record<ReviewState, string> = {
   pending: 'circle-large-outline',
   requested: 'mail',
   'signed-off': 'pass-filled',
+  'self-signed': 'pass',
   stale: 'history',
   unverified: 'warning',
 };
@@ -45,6 +46,8 @@ function stateLabel(state: ReviewState | undefined): string {
       return vscode.l10n.t('review requested');
     case 'signed-off':
       return vscode.l10n.t('signed off');
+    case 'self-signed':
+      return vscode.l10n.t('signed by its author, a senior');
     case 'stale':
       return vscode.l10n.t('stale: changed after sign-off');
     case 'unverified':
