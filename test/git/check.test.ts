@@ -193,6 +193,7 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
       allowSelfSignoff: false,
       requireSignature: true,
       aiDeletions: true,
+      seniorSignedCommits: false,
     });
     assert.deepEqual(json.roster, { present: true, keys: 1 });
     assert.deepEqual(json.summary, {
@@ -202,6 +203,7 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
       pending: 1,
       requested: 0,
       'signed-off': 0,
+      'self-signed': 0,
       stale: 0,
       unverified: 0,
     });
@@ -222,6 +224,9 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     assert.deepEqual(c.assistedBy, ['Copilot:gpt-4.1']);
     assert.equal(c.aiLines, 2);
     assert.deepEqual(c.landedIn, []);
+    assert.equal(c.routing, null, 'no ownership at the base');
+    assert.equal(c.selfSigned, null);
+    assert.equal(json.owners, null);
     assert.equal(c.requiredSigners, 1);
     assert.deepEqual(json.signoffs, []);
 
@@ -360,7 +365,7 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     for (const [name, usage] of [
       ['check', 'Usage: ai-provenance check --base REV [--head REV] [--format text|json|github]'],
       ['sign-off', 'Usage: ai-provenance sign-off [--base REV] [--message TEXT] [--yes] [--dry-run]'],
-      ['request-review', 'Usage: ai-provenance request-review --to EMAIL... [--base REV] [--out FILE]'],
+      ['request-review', 'Usage: ai-provenance request-review [--to EMAIL...] [--base REV] [--out FILE]'],
     ] as const) {
       const r = runCli([name, '--help']);
       assert.equal(r.status, 0, show(r));
