@@ -3941,8 +3941,8 @@ async function readShallow(file) {
     return /* @__PURE__ */ new Set();
   }
 }
-async function readBaseOwners(root, baseId, baseName, roster, logger = nullLogger) {
-  const wanted = [REVIEWERS_PATH, ...CODEOWNERS_PATHS];
+async function readBaseOwners(root, baseId, baseName, roster, logger = nullLogger, options = {}) {
+  const wanted = options.codeowners === false ? [REVIEWERS_PATH] : [REVIEWERS_PATH, ...CODEOWNERS_PATHS];
   const listing = await git(["ls-tree", "-z", "-l", "--full-tree", baseId, "--", ...wanted], { cwd: root, logger });
   const entries = /* @__PURE__ */ new Map();
   for (const record of splitNul(listing)) {
@@ -3964,6 +3964,7 @@ async function readBaseOwners(root, baseId, baseName, roster, logger = nullLogge
     }
     return owners2;
   }
+  if (options.codeowners === false) return void 0;
   const found = CODEOWNERS_PATHS.map((p) => entries.get(p)).find((e) => e !== void 0);
   if (!found) return void 0;
   const where = `${found.path} at ${baseName}`;

@@ -244,3 +244,60 @@ describe('senior-signed commits (signoff.seniorSignedCommits, real ssh-keygen)',
     assert.match(both.stdout, /self-signed\s+[0-9a-f]{10}.*\n.*also signed off by senior2@example\.com/);
   });
 });
+
+describe('the audit applies .ai-provenance/reviewers and senior-signed commits like check (real git)', () => {
+  const repo = signoffReposPerTest();
+
+  interface Change {
+    id: string;
+    status: string;
+    commits: { id: string; state: string | null }[];
+    exceptions: { code: string; commit: string | null }[];
+  }
+  function audit(r: SignoffRepo): { status: number | null; changes: Change[]; out: string } {
+    const result = r.cli(['audit', '--branch', 'main', '--format', 'json']);
+    return { status: result.status, changes: JSON.parse(result.stdout).changes as Change[], out: show(result) };
+  }
+  function mergeToMain(r: SignoffRepo): string {
+    r.git('checkout', '-q', 'main');
+    r.git('merge', '-q', '--no-ff', '--no-gpg-sign', '-m', 'Merge feature', 'feature');
+    return r.head();
+  }
+
+  it('a merged commit signed off by a senior who owns none of its files is an exception', () => {
+    const r = repo({ seniors: [senior(), senior2()] });
+    onBase(r, { '.ai-provenance/reviewers': 'src/secure/ senior2@example.com\n' });
+    r.aiCommit(junior(), 'src/secure/auth.ts', 2);
+    assert.equal(r.signOff(senior()).status, 0);
+    const merge = mergeToMain(r);
+    const result = audit(r);
+    assert.equal(result.status, 1, result.out);
+    const change = result.changes.find(c => c.id === merge)!;
+    assert.equal(change.status, 'exception', result.out);
+    assert.equal(change.exceptions[0]!.code, 'unverified');
+  });
+
+  it('a senior’s signed commit on main is not an exception when the policy allows senior-signed commits', () => {
+    const r = repo({ seniors: [senior()], policy: { signoff: { seniorSignedCommits: true } } });
+    r.git('checkout', '-q', 'main');
+    r.write('src/own.ts', 'ai line\n');
+    r.git('add', '-A');
+    r.run([...as(senior()), 'commit', '-q', '-S', '-F', '-'], {
+      input: `feat: own\n\n${attribution(1)}\nAssisted-by: Copilot:gpt-4.1\n`,
+    });
+    const signed = r.head();
+    r.write('src/other.ts', 'ai line\n');
+    r.git('add', '-A');
+    r.run([...as(senior()), 'commit', '-q', '--no-gpg-sign', '-F', '-'], {
+      input: `feat: unsigned\n\n${attribution(1)}\nAssisted-by: Copilot:gpt-4.1\n`,
+    });
+    const unsigned = r.head();
+    const result = audit(r);
+    const own = result.changes.find(c => c.id === signed)!;
+    assert.equal(own.status, 'signed-off', result.out);
+    assert.equal(own.commits[0]!.state, 'self-signed');
+    const other = result.changes.find(c => c.id === unsigned)!;
+    assert.equal(other.status, 'exception', result.out);
+    assert.equal(other.exceptions[0]!.code, 'no-signoff');
+  });
+});

@@ -241,7 +241,8 @@ export async function readShallow(file: string): Promise<Set<string>> {
  * policy file: a line that does not read, or an owner the roster does not list, is a PolicyFileError naming the
  * line), else the first CODEOWNERS GitHub or GitLab would read (someone else's file: a line that does not read is
  * skipped with a warning, and owners that are not seniors of the roster are dropped when the review matches them).
- * Undefined when the base has neither.
+ * Undefined when the base has neither. `codeowners: false` reads `.ai-provenance/reviewers` only (the audit, which
+ * applies the enforced ownership only).
  */
 export async function readBaseOwners(
   root: string,
@@ -249,8 +250,9 @@ export async function readBaseOwners(
   baseName: string,
   roster: Roster | undefined,
   logger: Logger = nullLogger,
+  options: { codeowners?: boolean } = {},
 ): Promise<OwnersFile | undefined> {
-  const wanted = [REVIEWERS_PATH, ...CODEOWNERS_PATHS];
+  const wanted = options.codeowners === false ? [REVIEWERS_PATH] : [REVIEWERS_PATH, ...CODEOWNERS_PATHS];
   const listing = await git(['ls-tree', '-z', '-l', '--full-tree', baseId, '--', ...wanted], { cwd: root, logger });
   const entries = new Map<string, { mode: string; oid: string; path: string; size: number }>();
   for (const record of splitNul(listing)) {
@@ -272,6 +274,7 @@ export async function readBaseOwners(
     }
     return owners;
   }
+  if (options.codeowners === false) return undefined;
   const found = CODEOWNERS_PATHS.map(p => entries.get(p)).find(e => e !== undefined);
   if (!found) return undefined;
   const where = `${found.path} at ${baseName}`;
