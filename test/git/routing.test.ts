@@ -51,7 +51,12 @@ describe('routing by ownership (real git, real ssh-keygen)', () => {
       uncovered: ['src/secure/auth.ts'],
     });
 
-    assert.equal(r.signOff(senior()).status, 0);
+    const byOther = r.signOff(senior());
+    assert.equal(byOther.status, 0, show(byOther));
+    assert.match(
+      byOther.stdout,
+      /Note: you own none of the files of this commit in \.ai-provenance\/reviewers; your sign-off counts for it only once an owner has signed off too:\n {2}[0-9a-f]{10} {2}owners: senior2@example\.com/,
+    );
     const notOwner = r.check();
     assert.equal(notOwner.status, 1, show(notOwner));
     assert.match(notOwner.stdout, new RegExp(`unverified\\s+${a.slice(0, 10)}`));
