@@ -122,6 +122,14 @@ describe('routing by ownership (real git, real ssh-keygen)', () => {
     assert.deepEqual(json.owners, { source: 'codeowners', file: '.github/CODEOWNERS', enforced: false });
     assert.deepEqual(json.commits[0].routing.seniors, ['senior2@example.com']);
     assert.equal(json.commits[0].routing.enforced, false);
+    const sarif = JSON.parse(r.check('--format', 'sarif').stdout);
+    assert.deepEqual(sarif.runs[0].results[0].properties.owners, ['senior2@example.com']);
+    assert.equal(sarif.runs[0].results[0].properties.ownersEnforced, false);
+    const github = r.check('--format', 'github');
+    assert.match(
+      github.stdout,
+      /^::error .*owners \(\.github\/CODEOWNERS, advisory; any senior may sign\): senior2@example\.com/m,
+    );
 
     assert.equal(r.signOff(senior()).status, 0);
     const signed = r.check();

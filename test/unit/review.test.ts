@@ -666,6 +666,14 @@ describe('ownership and senior-signed commits in the review model', () => {
     });
   });
 
+  it('advisory owners follow the note’s AI files (within the commit’s files); enforced owners every file it touches', () => {
+    const noted = secure(1, { aiPaths: [{ path: 'README.md', aiLines: 3 }] });
+    const advisory = computeReview(input(1, [noted], [], { ownership: codeowners })).commits[0]!;
+    assert.deepEqual(advisory.routing?.seniors, [], 'the note says the AI lines are in README.md, which has no owner');
+    const enforced = computeReview(input(1, [noted], [], { ownership: reviewers })).commits[0]!;
+    assert.deepEqual(enforced.routing?.seniors, ['senior2@x.org'], 'a note cannot narrow who must sign');
+  });
+
   const signedBy = (email: string): SignatureCheck => ({
     status: 'verified',
     principal: email,
