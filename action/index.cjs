@@ -2815,7 +2815,8 @@ var DEFAULT_POLICY = Object.freeze({
     highRiskSigners: 2,
     allowSelfSignoff: false,
     requireSignature: true,
-    aiDeletions: true
+    aiDeletions: true,
+    seniorSignedCommits: false
   }),
   trailers: Object.freeze({ onEveryCommit: false, coAuthoredBy: false })
 });
@@ -2889,7 +2890,8 @@ function validatePolicy(value) {
     "highRiskSigners",
     "allowSelfSignoff",
     "requireSignature",
-    "aiDeletions"
+    "aiDeletions",
+    "seniorSignedCommits"
   ]);
   const trailers = value.trailers ?? {};
   if (!isObject(trailers)) throw new PolicyError("trailers", `must be an object (got ${describe(trailers)})`);
@@ -2904,7 +2906,12 @@ function validatePolicy(value) {
       highRiskSigners: wholeNumber(signoff.highRiskSigners, "signoff.highRiskSigners", 1, d.signoff.highRiskSigners),
       allowSelfSignoff: flag(signoff.allowSelfSignoff, "signoff.allowSelfSignoff", d.signoff.allowSelfSignoff),
       requireSignature: flag(signoff.requireSignature, "signoff.requireSignature", d.signoff.requireSignature),
-      aiDeletions: flag(signoff.aiDeletions, "signoff.aiDeletions", d.signoff.aiDeletions)
+      aiDeletions: flag(signoff.aiDeletions, "signoff.aiDeletions", d.signoff.aiDeletions),
+      seniorSignedCommits: flag(
+        signoff.seniorSignedCommits,
+        "signoff.seniorSignedCommits",
+        d.signoff.seniorSignedCommits
+      )
     }),
     trailers: Object.freeze({
       onEveryCommit: flag(trailers.onEveryCommit, "trailers.onEveryCommit", d.trailers.onEveryCommit),
@@ -3225,6 +3232,287 @@ function loadRoster(text) {
   return new Roster(entries);
 }
 
+// src/core/review/packet.ts
+function escapeMarkdown(text) {
+  return printable(text).replace(
+    /[!-/:-@[-`{-~]/g,
+    (c) => c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`
+  );
+}
+function printable(text) {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`).replace(
+    // Listed by code on purpose, combining variation selectors included: each one found is made visible.
+    // eslint-disable-next-line no-misleading-character-class
+    /[\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  ).replace(/\n/g, " ");
+}
+
+// src/core/review/owners.ts
+var EMAIL = /^[^@\s<>,]+@[^@\s<>,]+$/;
+var HANDLE = /^@[^@\s]+$/;
+function tokenize(text) {
+  const tokens = [];
+  let current = "";
+  let inToken = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\\" && i + 1 < text.length) {
+      current += c + text[i + 1];
+      inToken = true;
+      i++;
+    } else if (c === " " || c === "	") {
+      if (inToken) tokens.push(current);
+      current = "";
+      inToken = false;
+    } else if (c === "#" && !inToken) {
+      break;
+    } else {
+      current += c;
+      inToken = true;
+    }
+  }
+  if (inToken) tokens.push(current);
+  return tokens;
+}
+function quote(text) {
+  return `"${printable(text.length > 80 ? `${text.slice(0, 77)}...` : text)}"`;
+}
+function unescape2(text) {
+  return text.replace(/\\(.)/g, "$1");
+}
+function splitSlashes(pattern) {
+  const parts = [];
+  let current = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\" && i + 1 < pattern.length) {
+      current += c + pattern[i + 1];
+      i++;
+    } else if (c === "/") {
+      parts.push(current);
+      current = "";
+    } else current += c;
+  }
+  parts.push(current);
+  return parts;
+}
+function compileSegment(part) {
+  const tokens = [];
+  for (let i = 0; i < part.length; i++) {
+    const c = part[i];
+    if (c === "\\" && i + 1 < part.length) {
+      tokens.push({ t: "char", c: part[++i] });
+    } else if (c === "?") {
+      tokens.push({ t: "any" });
+    } else if (c === "*") {
+      if (tokens[tokens.length - 1]?.t !== "star") tokens.push({ t: "star" });
+    } else if (c === "[") {
+      let j = i + 1;
+      const negated = part[j] === "!" || part[j] === "^";
+      if (negated) j++;
+      const items = [];
+      let first = true;
+      let closed = false;
+      while (j < part.length) {
+        let ch = part[j];
+        if (ch === "]" && !first) {
+          closed = true;
+          break;
+        }
+        if (ch === "\\" && j + 1 < part.length) ch = part[++j];
+        first = false;
+        if (part[j + 1] === "-" && j + 2 < part.length && part[j + 2] !== "]") {
+          let to = part[j + 2];
+          let skip = 2;
+          if (to === "\\" && j + 3 < part.length) {
+            to = part[j + 3];
+            skip = 3;
+          }
+          if (to < ch) return `the range ${ch}-${to} in [...] is backwards`;
+          items.push([ch, to]);
+          j += skip + 1;
+        } else {
+          items.push([ch, ch]);
+          j++;
+        }
+      }
+      if (!closed) return 'a "[" has no closing "]" (write \\[ for the character itself)';
+      tokens.push({ t: "class", negated, items });
+      i = j;
+    } else {
+      tokens.push({ t: "char", c });
+    }
+  }
+  return tokens;
+}
+function compilePattern(pattern) {
+  if (pattern.startsWith("!"))
+    return { problem: 'negation ("!") is not CODEOWNERS syntax; list what to match instead' };
+  let body = pattern;
+  const dirOnly = body.endsWith("/") && !body.endsWith("\\/");
+  if (dirOnly) body = body.replace(/\/+$/, "");
+  const rooted = body.startsWith("/");
+  body = body.replace(/^\/+/, "");
+  if (body === "")
+    return rooted && !dirOnly ? { problem: '"/" alone matches nothing; write /** for everything' } : { problem: "the pattern matches nothing" };
+  const parts = splitSlashes(body);
+  if (parts.some((p) => p === "")) return { problem: 'the pattern has an empty folder name ("//")' };
+  if (parts.some((p) => p === "." || p === ".."))
+    return { problem: 'the pattern has a "." or ".." folder; patterns are relative to the repository root' };
+  const anchored = rooted || parts.length > 1;
+  const segments = anchored ? [] : [{ globstar: true }];
+  for (const part of parts) {
+    if (part === "**") {
+      if (segments[segments.length - 1]?.globstar !== true) segments.push({ globstar: true });
+      continue;
+    }
+    const tokens = compileSegment(part);
+    if (typeof tokens === "string") return { problem: tokens };
+    segments.push({ globstar: false, tokens });
+  }
+  const last = parts[parts.length - 1];
+  return { segments, dirOnly, noDescend: last === "*" };
+}
+function tokenMatches(token, c) {
+  switch (token.t) {
+    case "char":
+      return token.c === c;
+    case "any":
+      return true;
+    case "class": {
+      const inside = token.items.some(([from, to]) => c >= from && c <= to);
+      return inside !== token.negated;
+    }
+    case "star":
+      return false;
+  }
+}
+function segmentMatches(tokens, name) {
+  let p = 0;
+  let n = 0;
+  let star3 = -1;
+  let mark = 0;
+  while (n < name.length) {
+    const token = tokens[p];
+    if (token && token.t !== "star" && tokenMatches(token, name[n])) {
+      p++;
+      n++;
+    } else if (token?.t === "star") {
+      star3 = p++;
+      mark = n;
+    } else if (star3 >= 0) {
+      p = star3 + 1;
+      n = ++mark;
+    } else return false;
+  }
+  while (tokens[p]?.t === "star") p++;
+  return p === tokens.length;
+}
+function segmentsMatch(segments, names) {
+  let reach = new Uint8Array(names.length + 1);
+  reach[0] = 1;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    const next = new Uint8Array(names.length + 1);
+    const lastGlobstar = seg.globstar && i === segments.length - 1;
+    for (let j = 0; j <= names.length; j++) {
+      if (!reach[j]) continue;
+      if (seg.globstar) {
+        for (let k = lastGlobstar ? j + 1 : j; k <= names.length; k++) next[k] = 1;
+      } else if (j < names.length && segmentMatches(seg.tokens, names[j])) {
+        next[j + 1] = 1;
+      }
+    }
+    reach = next;
+  }
+  return reach[names.length] === 1;
+}
+function ruleMatches(rule, path14) {
+  const names = path14.split("/");
+  if (!rule.dirOnly && segmentsMatch(rule.segments, names)) return true;
+  if (rule.noDescend && !rule.dirOnly) return false;
+  for (let k = names.length - 1; k >= 1; k--) {
+    if (segmentsMatch(rule.segments, names.slice(0, k))) return true;
+  }
+  return false;
+}
+function parseOwners(text, source, file) {
+  const rules = [];
+  const problems = [];
+  const defaults2 = /* @__PURE__ */ new Map();
+  let section = "";
+  const lines = text.split("\n");
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const fail = (message) => {
+      problems.push({ line, message });
+    };
+    const content = (index === 0 && raw.charCodeAt(0) === 65279 ? raw.slice(1) : raw).replace(/\r$/, "");
+    if ([...content].some((c) => c.charCodeAt(0) < 32 && c !== "	" || c.charCodeAt(0) === 127))
+      return fail("the line contains control characters");
+    const trimmed = content.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) return;
+    const header = /^(\^)?\[([^\]]*)\](?:\[(\d+)\])?(?=\s|$)(.*)$/.exec(trimmed);
+    if (header) {
+      const name = header[2].trim();
+      if (name === "") return fail("a section header needs a name: [Section name]");
+      const owners2 = checkOwners(tokenize(header[4]), source, fail);
+      if (!owners2) return;
+      section = name.toLowerCase();
+      defaults2.set(section, [...defaults2.get(section) ?? [], ...owners2]);
+      return;
+    }
+    const tokens = tokenize(trimmed);
+    if (tokens.length === 0) return;
+    const pattern = tokens[0];
+    const compiled = compilePattern(pattern);
+    if ("problem" in compiled) return fail(`pattern ${quote(unescape2(pattern))}: ${compiled.problem}`);
+    const owners = checkOwners(tokens.slice(1), source, fail);
+    if (!owners) return;
+    const named = owners.length > 0 || tokens.length > 1 ? owners : defaults2.get(section) ?? [];
+    rules.push({ line, pattern, owners: named, section, ...compiled });
+  });
+  return { owners: { source, file, rules }, problems };
+}
+function checkOwners(tokens, source, fail) {
+  const owners = [];
+  for (const token of tokens.map(unescape2)) {
+    if (EMAIL.test(token)) {
+      if (!owners.some((o) => o.toLowerCase() === token.toLowerCase())) owners.push(token);
+    } else if (HANDLE.test(token)) {
+      if (source === "reviewers") {
+        fail(
+          `owner ${quote(token)}: owners here are the e-mail addresses of seniors in the roster; a @user or @team cannot be matched to a key`
+        );
+        return void 0;
+      }
+    } else {
+      fail(`owner ${quote(token)} is neither an e-mail address nor a @user or @team`);
+      return void 0;
+    }
+  }
+  return owners;
+}
+function ownersOf(file, path14) {
+  const last = /* @__PURE__ */ new Map();
+  for (const rule of file.rules) if (ruleMatches(rule, path14)) last.set(rule.section, rule);
+  const out = [];
+  for (const rule of last.values())
+    for (const o of rule.owners) if (!out.some((x) => x.toLowerCase() === o.toLowerCase())) out.push(o);
+  return out;
+}
+function namedOwners(file) {
+  const out = [];
+  for (const rule of file.rules)
+    for (const owner of rule.owners)
+      if (!out.some((x) => x.owner.toLowerCase() === owner.toLowerCase())) out.push({ owner, line: rule.line });
+  return out;
+}
+function ownersProblemText(problems) {
+  return problems.map((p) => `line ${p.line}: ${p.message}`).join("; ");
+}
+
 // src/core/formats/signoff-message.ts
 var REVIEWED_BY = "Reviewed-by";
 var AI_SIGNOFF = "AI-Signoff";
@@ -3528,6 +3816,9 @@ async function refsNamedBy(root, rev, logger) {
 // src/io/review/base-policy.ts
 var POLICY_PATH = ".ai-provenance/policy.json";
 var ROSTER_PATH = ".ai-provenance/allowed_signers";
+var REVIEWERS_PATH = ".ai-provenance/reviewers";
+var CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"];
+var CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
 var BranchReviewError = class extends Error {
   constructor(code, message) {
     super(message);
@@ -3557,6 +3848,14 @@ var PolicyFileError = class extends Error {
   get key() {
     return this.problem instanceof PolicyError ? this.problem.key : void 0;
   }
+};
+var OwnersError = class extends Error {
+  constructor(problems) {
+    super(ownersProblemText(problems));
+    this.problems = problems;
+  }
+  problems;
+  name = "OwnersError";
 };
 async function resolveCommit(root, rev, logger) {
   const { stdout, exitCode } = await runGit(
@@ -3654,6 +3953,49 @@ async function readShallow(file) {
   } catch {
     return /* @__PURE__ */ new Set();
   }
+}
+async function readBaseOwners(root, baseId, baseName, roster, logger = nullLogger, options = {}) {
+  const wanted = options.codeowners === false ? [REVIEWERS_PATH] : [REVIEWERS_PATH, ...CODEOWNERS_PATHS];
+  const listing = await git(["ls-tree", "-z", "-l", "--full-tree", baseId, "--", ...wanted], { cwd: root, logger });
+  const entries = /* @__PURE__ */ new Map();
+  for (const record of splitNul(listing)) {
+    const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(record);
+    if (m) entries.set(m[5], { mode: m[1], oid: m[3], path: m[5], size: m[4] === "-" ? 0 : Number(m[4]) });
+  }
+  const reviewers = entries.get(REVIEWERS_PATH);
+  if (reviewers) {
+    const text2 = await readBlobAt(root, baseName, reviewers, logger);
+    const { owners: owners2, problems: problems2 } = parseOwners(text2, "reviewers", REVIEWERS_PATH);
+    if (roster && !roster.isEmpty) {
+      for (const { owner, line } of namedOwners(owners2))
+        if (!roster.allowsEmail(owner))
+          problems2.push({ line, message: `owner ${owner} is not a senior in ${ROSTER_PATH} at the base` });
+    }
+    if (problems2.length > 0) {
+      problems2.sort((a, b) => a.line - b.line);
+      throw new PolicyFileError(REVIEWERS_PATH, baseName, new OwnersError(problems2));
+    }
+    return owners2;
+  }
+  if (options.codeowners === false) return void 0;
+  const found = CODEOWNERS_PATHS.map((p) => entries.get(p)).find((e) => e !== void 0);
+  if (!found) return void 0;
+  const where = `${found.path} at ${baseName}`;
+  if (found.size > CODEOWNERS_MAX_BYTES) {
+    logger.warn(`${where} is larger than 3 MB and is not read (GitHub ignores it too)`);
+    return void 0;
+  }
+  let text;
+  try {
+    text = await readBlobAt(root, baseName, found, logger);
+  } catch (error2) {
+    if (!(error2 instanceof PolicyFileError)) throw error2;
+    logger.warn(`${where} ${error2.problem.message}: it is not read, so no owners are proposed`);
+    return void 0;
+  }
+  const { owners, problems } = parseOwners(text, "codeowners", found.path);
+  for (const p of problems) logger.warn(`${where}, line ${p.line}: ${p.message}; the line is skipped`);
+  return owners;
 }
 
 // src/io/review/range.ts
@@ -4388,12 +4730,14 @@ async function checkSignatures(input) {
     if (!basePolicy.roster || basePolicy.roster.isEmpty || basePolicy.rosterText === void 0)
       result.set(c.id, { status: "no-roster" });
     else if (!c.wellFormed || c.reviewerEmail === void 0) result.set(c.id, { status: "not-checked" });
-    else if (!basePolicy.policy.signoff.requireSignature) result.set(c.id, { status: "not-required" });
+    else if (!basePolicy.policy.signoff.requireSignature && input.alwaysVerify !== true)
+      result.set(c.id, { status: "not-required" });
     else return true;
     return false;
   });
   if (toVerify.length === 0) return result;
-  const allowed = path7.join(input.scratchDir, "allowed_signers");
+  const prefix = input.filePrefix ?? "";
+  const allowed = path7.join(input.scratchDir, `${prefix}allowed_signers`);
   await fsp3.writeFile(allowed, basePolicy.rosterText, { mode: 384 });
   const raws = await rawCommits(
     input.root,
@@ -4425,7 +4769,7 @@ async function checkSignatures(input) {
       });
       return;
     }
-    const signatureFile = path7.join(input.scratchDir, `sig-${i}`);
+    const signatureFile = path7.join(input.scratchDir, `${prefix}sig-${i}`);
     await fsp3.writeFile(signatureFile, signature, { mode: 384 });
     const outcome = await verifySshSignature({
       allowedSignersFile: allowed,
@@ -4505,10 +4849,15 @@ var REVIEW_STATES = [
   "pending",
   "requested",
   "signed-off",
+  "self-signed",
   "stale",
   "unverified",
   "changes-requested"
 ];
+var DONE_STATES = ["signed-off", "self-signed"];
+function isDone(state) {
+  return state !== void 0 && DONE_STATES.includes(state);
+}
 function removedLineCount(file) {
   return (file.removed ?? []).reduce((n, r) => n + r.end - r.start + 1, 0);
 }
@@ -4669,29 +5018,72 @@ function computeReview(input) {
       needs.set(id, { ...rest, needsSignoff: true, reason: { code: "branch-threshold", branchAiLines } });
     }
   }
+  const ownersOfPath = pathOwners(input);
   const commits = input.commits.map((c) => {
     const need = needs.get(c.id);
     const highRisk = need.highRiskPaths.length > 0;
     const requiredSigners = highRisk ? highRiskSigners : 1;
-    const claims = claimsOf.get(c.id) ?? [];
+    let claims = claimsOf.get(c.id) ?? [];
     const asked = claims.filter(
       (cl) => cl.verdict === "changes-requested" && cl.defects.length === 0 && cl.match === "patch"
     );
-    const verdicts = claims.filter((cl) => cl.verdict === void 0);
     const withdrawn = (cl) => !input.signoffsAnywhere && asked.some((a) => a.signer && cl.signer && sameSigner(a.signer, cl.signer) && descends(a.signoff, cl.signoff));
-    const valid = verdicts.filter((cl) => cl.defects.length === 0 && !withdrawn(cl));
-    const signers = distinctSigners(valid.filter((cl) => cl.match === "patch").map((cl) => cl.signer));
+    const signoffSigners = distinctSigners(
+      claims.filter((cl) => cl.verdict === void 0 && cl.defects.length === 0 && cl.match === "patch" && !withdrawn(cl)).map((cl) => cl.signer)
+    );
     const request = [...input.requests ?? []].filter((r) => r.commits.some((rc) => rc.id === c.id || c.patchId !== void 0 && rc.patchId === c.patchId)).sort((a, b) => a.at < b.at ? 1 : a.at > b.at ? -1 : 0)[0];
     const blocker = !input.roster || input.roster.isEmpty ? "no-roster" : c.patchHasNul ? "patch-has-nul" : void 0;
+    let selfSigner = blocker ? void 0 : selfSignerOf(c, input);
+    let routing;
+    let counted = signoffSigners;
+    let covered = (_set) => true;
+    if (input.ownership && ownersOfPath && need.needsSignoff) {
+      const enforced = input.ownership.source === "reviewers";
+      const owned = aiTouchedPaths(c, need.landedIn, enforced).map((path14) => ({ path: path14, owners: ownersOfPath(path14) })).filter((p) => p.owners.length > 0);
+      const ownsSome = (s) => owned.some((p) => owns(s, p.owners));
+      const uncoveredBy = (set) => owned.filter((p) => !set.some((s) => owns(s, p.owners))).map((p) => p.path);
+      const everyone = selfSigner ? [...signoffSigners, selfSigner] : signoffSigners;
+      let uncovered = [];
+      if (enforced && owned.length > 0) {
+        covered = (set) => uncoveredBy(set).length === 0;
+        uncovered = uncoveredBy(everyone);
+        if (uncovered.length > 0) {
+          counted = signoffSigners.filter(ownsSome);
+          if (selfSigner && !ownsSome(selfSigner)) selfSigner = void 0;
+          claims = claims.map(
+            (cl) => cl.verdict === void 0 && cl.defects.length === 0 && cl.match === "patch" && cl.signer && !ownsSome(cl.signer) ? {
+              signoff: cl.signoff,
+              match: cl.match,
+              defects: ["not-owner"],
+              ...cl.listedPatchId ? { listedPatchId: cl.listedPatchId } : {}
+            } : cl
+          );
+        }
+      }
+      const seniors = [];
+      for (const p of owned) for (const o of p.owners) if (!seniors.some((x) => sameEmail(x, o))) seniors.push(o);
+      routing = {
+        source: input.ownership.source,
+        file: input.ownership.file,
+        enforced,
+        paths: owned,
+        seniors,
+        uncovered
+      };
+    }
+    const valid = claims.filter((cl) => cl.verdict === void 0 && cl.defects.length === 0 && !withdrawn(cl));
+    const withSelf = selfSigner ? distinctSigners([...counted, selfSigner]) : counted;
     let state;
     if (need.needsSignoff) {
-      if (!blocker && signers.length >= requiredSigners) state = "signed-off";
+      if (!blocker && counted.length >= requiredSigners && covered(counted)) state = "signed-off";
+      else if (!blocker && selfSigner && withSelf.length >= requiredSigners && covered(withSelf)) state = "self-signed";
       else if (asked.length > 0) state = "changes-requested";
-      else if (verdicts.some((cl) => cl.defects.length > 0)) state = "unverified";
+      else if (claims.some((cl) => cl.verdict === void 0 && cl.defects.length > 0)) state = "unverified";
       else if (valid.some((cl) => cl.match === "stale")) state = "stale";
       else if (request) state = "requested";
       else state = "pending";
     }
+    const signers = state === "signed-off" ? counted : withSelf;
     return {
       commit: c,
       needsSignoff: need.needsSignoff,
@@ -4706,7 +5098,9 @@ function computeReview(input) {
       signers,
       claims,
       ...request ? { request } : {},
-      ...need.needsSignoff && blocker ? { blocker } : {}
+      ...need.needsSignoff && blocker ? { blocker } : {},
+      ...routing ? { routing } : {},
+      ...need.needsSignoff && selfSigner && state !== "signed-off" ? { selfSigned: selfSigner } : {}
     };
   });
   const counts = Object.fromEntries(REVIEW_STATES.map((s) => [s, 0]));
@@ -4728,9 +5122,48 @@ function computeReview(input) {
     })),
     counts,
     needingSignoff,
-    ok: counts["signed-off"] === needingSignoff,
+    ok: counts["signed-off"] + counts["self-signed"] === needingSignoff,
     notes
   };
+}
+function selfSignerOf(c, input) {
+  if (!input.policy.signoff.seniorSignedCommits || !input.roster || input.roster.isEmpty) return void 0;
+  const sig = c.authorSignature;
+  if (sig?.status !== "verified" || !sameEmail(sig.principal, c.author.email)) return void 0;
+  return {
+    email: c.author.email,
+    name: c.author.name,
+    ...sig.fingerprint ? { fingerprint: sig.fingerprint } : {},
+    ...sig.keyPrincipals ? { principals: sig.keyPrincipals } : {}
+  };
+}
+function pathOwners(input) {
+  const ownership = input.ownership;
+  if (!ownership) return void 0;
+  const roster = input.roster;
+  const cache = /* @__PURE__ */ new Map();
+  return (path14) => {
+    let owners = cache.get(path14);
+    if (!owners) {
+      owners = roster && !roster.isEmpty ? ownersOf(ownership, path14).filter((o) => roster.allowsEmail(o)) : [];
+      cache.set(path14, owners);
+    }
+    return owners;
+  };
+}
+function aiTouchedPaths(c, landedIn, enforced) {
+  const touched = c.paths;
+  if (touched === void 0 && enforced)
+    throw new Error(`the paths of ${c.id} were not loaded, so its owners cannot be checked`);
+  const all = [.../* @__PURE__ */ new Set([...touched ?? [], ...landedIn ?? []])];
+  if (enforced) return all;
+  const noted = (c.aiPaths ?? []).filter((p) => p.aiLines > 0 || removedLineCount(p) > 0).map((p) => p.path).filter((p) => touched === void 0 || touched.includes(p));
+  return noted.length > 0 ? [...new Set(noted)] : all;
+}
+function owns(signer, owners) {
+  return owners.some(
+    (o) => sameEmail(signer.email, o) || (signer.principals ?? []).some((p) => !/[*?!]/.test(p) && sameEmail(p, o))
+  );
 }
 function parseReviewRequest(value) {
   if (typeof value !== "object" || value === null || Array.isArray(value))
@@ -4996,10 +5429,10 @@ var REQUESTED_BY = "Requested-by";
 var REVIEW_BRANCH = "AI-Review-Branch";
 var REVIEW_BASE = "AI-Review-Base";
 var REVIEW_COMMIT = "AI-Review-Commit";
-var EMAIL = /^[^<>\s@]+@[^<>\s@]+$/;
+var EMAIL2 = /^[^<>\s@]+@[^<>\s@]+$/;
 function parseRequestMessage(subject, trailers) {
   if (!subject.startsWith(REQUEST_SUBJECT_PREFIX)) return void 0;
-  const to = trailerValues(trailers, REQUESTED_OF).map((v) => v.trim()).filter((v) => EMAIL.test(v));
+  const to = trailerValues(trailers, REQUESTED_OF).map((v) => v.trim()).filter((v) => EMAIL2.test(v));
   const byValues = trailerValues(trailers, REQUESTED_BY);
   if (to.length === 0 || byValues.length !== 1) return void 0;
   let by;
@@ -5966,7 +6399,8 @@ async function reviewBranch(options) {
   ]);
   const onEveryCommit = basePolicy.policy.trailers.onEveryCommit;
   const evidence = others.map((c) => commitEvidence(c, touchingPolicy, notes)).filter((x) => isReviewed(x, onEveryCommit));
-  const needPaths = options.withPaths === true || basePolicy.policy.signoff.ignore.length > 0 || basePolicy.policy.signoff.highRisk.length > 0;
+  const ownership = await readBaseOwners(root, baseId, options.base, basePolicy.roster, logger);
+  const needPaths = options.withPaths === true || ownership !== void 0 || basePolicy.policy.signoff.ignore.length > 0 || basePolicy.policy.signoff.highRisk.length > 0;
   const inRange = new Set(logged.map((c) => c.id));
   const listedOutside = [
     ...new Set(candidates.flatMap((s) => s.parsed.entries.map((e) => e.commitId)).filter((id) => !inRange.has(id)))
@@ -5974,7 +6408,9 @@ async function reviewBranch(options) {
   const tmp = await scratch();
   try {
     const reviewedIds = evidence.map((x) => x.c.id);
-    const [patches, paths, former, signatures] = await Promise.all([
+    const roster = basePolicy.roster;
+    const selfSignable = basePolicy.policy.signoff.seniorSignedCommits && roster && !roster.isEmpty ? evidence.filter((x) => roster.allows(x.c.author.email)) : [];
+    const [patches, paths, former, signatures, authorSignatures] = await Promise.all([
       patchIds(root, [...reviewedIds, ...candidateIds], logger),
       needPaths ? touchedPaths(root, [...reviewedIds, ...candidateIds], logger) : Promise.resolve(void 0),
       formerCommits(root, listedOutside, logger),
@@ -5990,6 +6426,17 @@ async function reviewBranch(options) {
         scratchDir: tmp.dir,
         concurrency: options.concurrency ?? Math.max(2, Math.min(16, os7.availableParallelism?.() ?? os7.cpus().length)),
         logger
+      }),
+      selfSignable.length === 0 ? Promise.resolve(/* @__PURE__ */ new Map()) : checkSignatures({
+        root,
+        candidates: selfSignable.map((x) => ({ id: x.c.id, wellFormed: true, reviewerEmail: x.c.author.email })),
+        basePolicy,
+        objectFormat: facts.objectFormat,
+        scratchDir: tmp.dir,
+        concurrency: Math.max(1, Math.min(8, os7.availableParallelism?.() ?? os7.cpus().length)),
+        logger,
+        alwaysVerify: true,
+        filePrefix: "author-"
       })
     ]);
     const reviewedSet = new Set(reviewedIds);
@@ -6002,7 +6449,14 @@ async function reviewBranch(options) {
     const landing = paths ? await whereLinesLanded(root, baseId, headId, evidence, paths, basePolicy.policy, logger) : /* @__PURE__ */ new Map();
     const loaded = { patches, legacy, paths, landing };
     const disguised = candidates.filter((s) => patches.ids.has(s.c.id)).map((s) => commitFacts(commitEvidence(s.c, touchingPolicy, /* @__PURE__ */ new Map()), loaded, { signoffWithChanges: true }));
-    const commits = [...evidence.map((x) => commitFacts(x, loaded)), ...disguised];
+    const commits = [
+      ...evidence.map((x) => {
+        const facts2 = commitFacts(x, loaded);
+        const authorSignature = authorSignatures.get(x.c.id);
+        return authorSignature ? { ...facts2, authorSignature } : facts2;
+      }),
+      ...disguised
+    ];
     const signoffs = candidates.map(({ c, parsed }) => ({
       id: c.id,
       parents: c.parents,
@@ -6018,9 +6472,10 @@ async function reviewBranch(options) {
       commits,
       signoffs,
       formerCommits: former,
-      requests: options.requests ?? []
+      requests: options.requests ?? [],
+      ...ownership ? { ownership } : {}
     });
-    return { ...basePolicy, root, base, head, rangeSize: logged.length, report };
+    return { ...basePolicy, root, base, head, rangeSize: logged.length, report, ownership };
   } finally {
     await tmp.dispose();
   }
@@ -6039,22 +6494,6 @@ async function whereLinesLanded(root, baseId, headId, evidence, paths, policy, l
     (f) => matchers.highRisk.matches(f) || someOnlyIgnored && !ignored(f)
   );
   return landingPaths(root, baseId, headId, new Set(ai.map((x) => x.c.id)), files, logger);
-}
-
-// src/core/review/packet.ts
-function escapeMarkdown(text) {
-  return printable(text).replace(
-    /[!-/:-@[-`{-~]/g,
-    (c) => c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : `\\${c}`
-  );
-}
-function printable(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`).replace(
-    // Listed by code on purpose, combining variation selectors included: each one found is made visible.
-    // eslint-disable-next-line no-misleading-character-class
-    /[\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  ).replace(/\n/g, " ");
 }
 
 // src/cli/review-text.ts
@@ -6084,6 +6523,8 @@ function defectText(defect, signoff, claim, authorEmail) {
       return `${s} is a merge commit; a sign-off must be a plain empty commit`;
     case "self-signoff":
       return `${s} is by the commit's own author${authorEmail ? ` (${printable(authorEmail)})` : ""}, and the policy does not allow self sign-off`;
+    case "not-owner":
+      return `${s} is by a senior who owns none of the commit's files in ${REVIEWERS_PATH} at the base; it counts once an owner has signed off`;
   }
   void claim;
 }
@@ -6111,6 +6552,10 @@ function stateReason(c, signoffs) {
   if (!c.needsSignoff || !c.state) return "";
   const who = c.signers.map((s) => printable(s.email)).join(", ");
   if (c.state === "signed-off") return `signed off by ${who}`;
+  if (c.state === "self-signed") {
+    const others = c.signers.filter((s) => s !== c.selfSigned).map((s) => printable(s.email));
+    return `signed by its author, a senior (${printable(c.selfSigned?.email ?? c.commit.author.email)}), whose key is in the roster; the policy allows senior-signed commits${others.length > 0 ? `; also signed off by ${others.join(", ")}` : ""}`;
+  }
   const parts = [];
   if (c.state === "changes-requested") {
     for (const claim of c.claims.filter(
@@ -6150,10 +6595,23 @@ function stateReason(c, signoffs) {
   } else if (c.highRisk && c.state !== "unverified") {
     parts.push(`needs ${c.requiredSigners} distinct seniors`);
   }
+  if (c.selfSigned && c.signers.length < c.requiredSigners)
+    parts.push(`signed by its author, a senior (${printable(c.selfSigned.email)}), which counts as one of them`);
   if (c.state === "requested" && c.request)
     parts.push(`review requested from ${c.request.to.map(printable).join(", ")} on ${c.request.at.slice(0, 10)}`);
   if (c.state === "pending" && parts.length === 0) parts.push("waits for a senior to sign off");
+  const routing = routingText(c);
+  if (routing) parts.push(routing);
   return parts.join("; ");
+}
+function routingText(c) {
+  const r = c.routing;
+  if (!r || r.seniors.length === 0 || isDone(c.state)) return void 0;
+  const files = (paths) => `${paths.slice(0, 3).map(printable).join(", ")}${paths.length > 3 ? ` and ${paths.length - 3} more` : ""}`;
+  const seniors = r.seniors.map(printable).join(", ");
+  if (!r.enforced) return `owners (${printable(r.file)}, advisory; any senior may sign): ${seniors}`;
+  const missing = r.uncovered.length > 0 && r.uncovered.length < r.paths.length ? `; still needs an owner of ${files(r.uncovered)}` : "";
+  return `may be signed off by ${seniors} (owners of ${files(r.paths.map((p) => p.path))} in ${printable(r.file)})${missing}`;
 }
 function aiLinesText(c) {
   const text = linesAndReason(c);
@@ -6198,7 +6656,7 @@ function noteText(note, base) {
 
 // src/cli/check-report.ts
 function openStates(review) {
-  return review.report.commits.filter((c) => c.needsSignoff && c.state !== "signed-off");
+  return review.report.commits.filter((c) => c.needsSignoff && !isDone(c.state));
 }
 function renderText(review) {
   const { report } = review;
@@ -6243,6 +6701,12 @@ function toJson(review) {
     head: { rev: review.head.rev, commit: review.head.id },
     policy: { source: review.policySource, signoff: review.policy.signoff },
     roster: { present: review.roster !== void 0, keys: review.roster?.signerCapacity() ?? 0 },
+    // Who owns which paths at the base: .ai-provenance/reviewers (enforced) or CODEOWNERS (advisory); null: neither.
+    owners: review.ownership ? {
+      source: review.ownership.source,
+      file: review.ownership.file,
+      enforced: review.ownership.source === "reviewers"
+    } : null,
     // Where the review profile reads AI lines from: always the trailers (kept for readers of version 1).
     lineSource: "trailers",
     summary: {
@@ -6277,7 +6741,9 @@ function toJson(review) {
       needReason: c.needReason ?? null,
       noteAiLines: c.commit.noteAiLines ?? null,
       agentCoAuthors: c.commit.agentCoAuthors ?? [],
-      touchesPolicy: c.commit.touchesPolicy === true
+      touchesPolicy: c.commit.touchesPolicy === true,
+      routing: c.routing ?? null,
+      selfSigned: c.selfSigned ?? null
     })),
     signoffs: report.signoffs.map((s) => ({
       commit: s.facts.id,
@@ -6394,7 +6860,7 @@ var RULES = {
   unverified: {
     name: "AiSignoffUnverified",
     short: "AI-assisted commit whose sign-off does not count",
-    full: "A sign-off names this commit but does not count: it is not signed, its signature does not verify, its key is not listed for its Reviewed-by address in the base's roster, it is malformed, not empty or a merge, or it is by the commit's own author.",
+    full: "A sign-off names this commit but does not count: it is not signed, its signature does not verify, its key is not listed for its Reviewed-by address in the base's roster, it is malformed, not empty or a merge, it is by the commit's own author, or the base's .ai-provenance/reviewers names other owners for the commit's files.",
     help: `The message names the defect. ${SIGN_OFF_HELP}`
   },
   "changes-requested": {
@@ -6503,7 +6969,7 @@ function renderJunit(review, run) {
   for (const c of report.commits) {
     const name = `${short(c.commit.id)} ${c.commit.subject}`;
     const open3 = `    <testcase classname="ai-signoff" name="${xml(name)}" time="0"`;
-    if (c.needsSignoff && c.state === "signed-off") {
+    if (c.needsSignoff && isDone(c.state)) {
       cases.push(`${open3}/>`);
     } else if (c.needsSignoff) {
       failures++;
@@ -6608,7 +7074,8 @@ function renderSarif(review, run) {
         highRisk: c.highRisk,
         aiLines: c.aiLines ?? null,
         requiredSigners: c.requiredSigners,
-        signers: c.signers.map((s) => s.email)
+        signers: c.signers.map((s) => s.email),
+        ...c.routing ? { owners: c.routing.seniors, ownersEnforced: c.routing.enforced } : {}
       }
     });
   }

@@ -1,14 +1,14 @@
 // What `check` prints: the renderers of a branch review for each output format (docs/formats.md, command line).
 // The CLI's `check` and the GitHub Action (src/action) share them.
 import { PRODUCT } from '../core/product';
-import type { CommitReview } from '../core/review/review';
+import { isDone, type CommitReview } from '../core/review/review';
 import { escapeMarkdown, printable } from '../core/review/packet';
 import type { BranchReview } from '../io/review/branch-review';
 import { ROSTER_PATH } from '../io/review/base-policy';
 import { aiLinesText, messageProblemText, noteText, short, stateReason } from './review-text';
 
 export function openStates(review: BranchReview): CommitReview[] {
-  return review.report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off');
+  return review.report.commits.filter(c => c.needsSignoff && !isDone(c.state));
 }
 
 export function renderText(review: BranchReview): string {
@@ -59,6 +59,14 @@ export function toJson(review: BranchReview): unknown {
     head: { rev: review.head.rev, commit: review.head.id },
     policy: { source: review.policySource, signoff: review.policy.signoff },
     roster: { present: review.roster !== undefined, keys: review.roster?.signerCapacity() ?? 0 },
+    // Who owns which paths at the base: .ai-provenance/reviewers (enforced) or CODEOWNERS (advisory); null: neither.
+    owners: review.ownership
+      ? {
+          source: review.ownership.source,
+          file: review.ownership.file,
+          enforced: review.ownership.source === 'reviewers',
+        }
+      : null,
     // Where the review profile reads AI lines from: always the trailers (kept for readers of version 1).
     lineSource: 'trailers',
     summary: {
@@ -94,6 +102,8 @@ export function toJson(review: BranchReview): unknown {
       noteAiLines: c.commit.noteAiLines ?? null,
       agentCoAuthors: c.commit.agentCoAuthors ?? [],
       touchesPolicy: c.commit.touchesPolicy === true,
+      routing: c.routing ?? null,
+      selfSigned: c.selfSigned ?? null,
     })),
     signoffs: report.signoffs.map(s => ({
       commit: s.facts.id,

@@ -3,7 +3,7 @@
 // writes them to files. The words (states, reasons, notes) are the text report's, from review-text.ts.
 import { createHash } from 'node:crypto';
 import { PRODUCT } from '../core/product';
-import type { CommitReview, ReviewNote } from '../core/review/review';
+import { isDone, type CommitReview, type ReviewNote } from '../core/review/review';
 import { printable } from '../core/review/packet';
 import type { BranchReview } from '../io/review/branch-review';
 import { ROSTER_PATH } from '../io/review/base-policy';
@@ -85,7 +85,7 @@ const RULES: Record<OpenState | NoteCode, { name: string; short: string; full: s
   unverified: {
     name: 'AiSignoffUnverified',
     short: 'AI-assisted commit whose sign-off does not count',
-    full: "A sign-off names this commit but does not count: it is not signed, its signature does not verify, its key is not listed for its Reviewed-by address in the base's roster, it is malformed, not empty or a merge, or it is by the commit's own author.",
+    full: "A sign-off names this commit but does not count: it is not signed, its signature does not verify, its key is not listed for its Reviewed-by address in the base's roster, it is malformed, not empty or a merge, it is by the commit's own author, or the base's .ai-provenance/reviewers names other owners for the commit's files.",
     help: `The message names the defect. ${SIGN_OFF_HELP}`,
   },
   'changes-requested': {
@@ -235,7 +235,7 @@ export function renderJunit(review: BranchReview, run: ReportRun): string {
   for (const c of report.commits) {
     const name = `${short(c.commit.id)} ${c.commit.subject}`;
     const open = `    <testcase classname="ai-signoff" name="${xml(name)}" time="0"`;
-    if (c.needsSignoff && c.state === 'signed-off') {
+    if (c.needsSignoff && isDone(c.state)) {
       cases.push(`${open}/>`);
     } else if (c.needsSignoff) {
       failures++;
@@ -349,6 +349,7 @@ export function renderSarif(review: BranchReview, run: ReportRun): string {
         aiLines: c.aiLines ?? null,
         requiredSigners: c.requiredSigners,
         signers: c.signers.map(s => s.email),
+        ...(c.routing ? { owners: c.routing.seniors, ownersEnforced: c.routing.enforced } : {}),
       },
     });
   }

@@ -1,8 +1,15 @@
 import { PRODUCT } from '../core/product';
-import type { Claim, CommitReview, ReviewNote, SignoffDefect, SignoffReview } from '../core/review/review';
+import {
+  isDone,
+  type Claim,
+  type CommitReview,
+  type ReviewNote,
+  type SignoffDefect,
+  type SignoffReview,
+} from '../core/review/review';
 import { printable } from '../core/review/packet';
 import type { SignoffMessageProblem } from '../core/formats/signoff-message';
-import { ROSTER_PATH } from '../io/review/base-policy';
+import { REVIEWERS_PATH, ROSTER_PATH } from '../io/review/base-policy';
 
 /** Words for the review model's codes: what the CLI prints (the extension renders its own, localized). */
 
@@ -33,6 +40,8 @@ export function defectText(defect: SignoffDefect, signoff: string, claim?: Claim
       return `${s} is a merge commit; a sign-off must be a plain empty commit`;
     case 'self-signoff':
       return `${s} is by the commit's own author${authorEmail ? ` (${printable(authorEmail)})` : ''}, and the policy does not allow self sign-off`;
+    case 'not-owner':
+      return `${s} is by a senior who owns none of the commit's files in ${REVIEWERS_PATH} at the base; it counts once an owner has signed off`;
   }
   void claim;
 }
@@ -63,6 +72,10 @@ export function stateReason(c: CommitReview, signoffs: readonly SignoffReview[])
   if (!c.needsSignoff || !c.state) return '';
   const who = c.signers.map(s => printable(s.email)).join(', ');
   if (c.state === 'signed-off') return `signed off by ${who}`;
+  if (c.state === 'self-signed') {
+    const others = c.signers.filter(s => s !== c.selfSigned).map(s => printable(s.email));
+    return `signed by its author, a senior (${printable(c.selfSigned?.email ?? c.commit.author.email)}), whose key is in the roster; the policy allows senior-signed commits${others.length > 0 ? `; also signed off by ${others.join(', ')}` : ''}`;
+  }
   const parts: string[] = [];
   if (c.state === 'changes-requested') {
     for (const claim of c.claims.filter(
@@ -102,10 +115,29 @@ export function stateReason(c: CommitReview, signoffs: readonly SignoffReview[])
   } else if (c.highRisk && c.state !== 'unverified') {
     parts.push(`needs ${c.requiredSigners} distinct seniors`);
   }
+  if (c.selfSigned && c.signers.length < c.requiredSigners)
+    parts.push(`signed by its author, a senior (${printable(c.selfSigned.email)}), which counts as one of them`);
   if (c.state === 'requested' && c.request)
     parts.push(`review requested from ${c.request.to.map(printable).join(', ')} on ${c.request.at.slice(0, 10)}`);
   if (c.state === 'pending' && parts.length === 0) parts.push('waits for a senior to sign off');
+  const routing = routingText(c);
+  if (routing) parts.push(routing);
   return parts.join('; ');
+}
+
+/** Who may sign an open commit, by the ownership of its files; undefined when none of them has an owner. */
+export function routingText(c: CommitReview): string | undefined {
+  const r = c.routing;
+  if (!r || r.seniors.length === 0 || isDone(c.state)) return undefined;
+  const files = (paths: readonly string[]): string =>
+    `${paths.slice(0, 3).map(printable).join(', ')}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}`;
+  const seniors = r.seniors.map(printable).join(', ');
+  if (!r.enforced) return `owners (${printable(r.file)}, advisory; any senior may sign): ${seniors}`;
+  const missing =
+    r.uncovered.length > 0 && r.uncovered.length < r.paths.length
+      ? `; still needs an owner of ${files(r.uncovered)}`
+      : '';
+  return `may be signed off by ${seniors} (owners of ${files(r.paths.map(p => p.path))} in ${printable(r.file)})${missing}`;
 }
 
 export function aiLinesText(c: CommitReview): string {

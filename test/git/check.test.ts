@@ -193,6 +193,7 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
       allowSelfSignoff: false,
       requireSignature: true,
       aiDeletions: true,
+      seniorSignedCommits: false,
     });
     assert.deepEqual(json.roster, { present: true, keys: 1 });
     assert.deepEqual(json.summary, {
@@ -202,6 +203,7 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
       pending: 1,
       requested: 0,
       'signed-off': 0,
+      'self-signed': 0,
       stale: 0,
       unverified: 0,
       'changes-requested': 0,
@@ -223,6 +225,9 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
     assert.deepEqual(c.assistedBy, ['Copilot:gpt-4.1']);
     assert.equal(c.aiLines, 2);
     assert.deepEqual(c.landedIn, []);
+    assert.equal(c.routing, null, 'no ownership at the base');
+    assert.equal(c.selfSigned, null);
+    assert.equal(json.owners, null);
     assert.equal(c.requiredSigners, 1);
     assert.deepEqual(json.signoffs, []);
 
@@ -363,7 +368,7 @@ describe('check, sign-off and request-review (real git, real ssh-keygen)', () =>
       ['sign-off', 'Usage: ai-provenance sign-off [--base REV] [--message TEXT] [--yes] [--dry-run]'],
       [
         'request-review',
-        'Usage: ai-provenance request-review --to EMAIL... [--base REV] [--push [--remote NAME]] [--message TEXT] [--out FILE]',
+        'Usage: ai-provenance request-review [--to EMAIL...] [--base REV] [--push [--remote NAME]] [--message TEXT] [--out FILE]',
       ],
       ['request-changes', 'Usage: ai-provenance request-changes --message TEXT [--base REV] [--yes] [--dry-run]'],
     ] as const) {

@@ -46,6 +46,7 @@ describe('policy.json (docs/review.md)', () => {
         allowSelfSignoff: false,
         requireSignature: true,
         aiDeletions: true,
+        seniorSignedCommits: false,
       },
       trailers: { onEveryCommit: false, coAuthoredBy: false },
     });
@@ -64,10 +65,12 @@ describe('policy.json (docs/review.md)', () => {
         highRiskSigners: 3,
         allowSelfSignoff: true,
         requireSignature: false,
+        seniorSignedCommits: true,
       },
       trailers: { onEveryCommit: true, coAuthoredBy: true },
     });
     const p = parsePolicy(text);
+    assert.equal(p.signoff.seniorSignedCommits, true);
     assert.equal(p.signoff.minAiLines, 5);
     assert.deepEqual(p.signoff.ignore, ['docs/**', '*.md']);
     assert.equal(p.signoff.highRiskSigners, 3);
@@ -105,6 +108,7 @@ describe('policy.json (docs/review.md)', () => {
       ['{"signoff":{"highRisk":["infra\\\\**"]}}', 'signoff.highRisk[0]', /must use "\/" between folders/],
       ['{"signoff":{"allowSelfSignoff":"yes"}}', 'signoff.allowSelfSignoff', /must be true or false \(got "yes"\)/],
       ['{"signoff":{"requireSignature":0}}', 'signoff.requireSignature', /must be true or false/],
+      ['{"signoff":{"seniorSignedCommits":"true"}}', 'signoff.seniorSignedCommits', /must be true or false/],
       ['{"trailers":{"onEveryCommit":1}}', 'trailers.onEveryCommit', /must be true or false/],
       ['{"trailers":{"coauthoredBy":true}}', 'trailers.coauthoredBy', /is not a policy key/],
       ['{"trailers":true}', 'trailers', /must be an object/],

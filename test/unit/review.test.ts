@@ -12,6 +12,7 @@ import {
 } from '../../src/core/review/review';
 import { renderReviewPacket } from '../../src/core/review/packet';
 import { loadRoster } from '../../src/core/review/roster';
+import { parseOwners } from '../../src/core/review/owners';
 import {
   formatSignoffMessage,
   interpretSignoff,
@@ -102,6 +103,7 @@ describe('review state model (docs/review.md)', () => {
       pending: 1,
       requested: 0,
       'signed-off': 0,
+      'self-signed': 0,
       stale: 0,
       unverified: 0,
       'changes-requested': 0,
@@ -703,5 +705,102 @@ describe('review files, comments and requests for changes', () => {
     assert.equal(asked.commits[0]!.signers.length, 0);
     const stale = computeReview(input(3, [c], [changes(2, patch(9))]));
     assert.equal(stale.commits[0]!.state, 'pending');
+  });
+});
+
+describe('ownership and senior-signed commits in the review model', () => {
+  const reviewers = parseOwners('src/secure/ senior2@x.org\n', 'reviewers', '.ai-provenance/reviewers').owners;
+  const codeowners = parseOwners('src/secure/ senior2@x.org @team\n', 'codeowners', 'CODEOWNERS').owners;
+  const secure = (n: number, extra: Partial<CommitFacts> = {}): CommitFacts =>
+    aiCommit(n, { paths: ['src/secure/a.ts', 'README.md'], ...extra });
+
+  it('reviewers: a non-owner senior’s sign-off does not count (not-owner); an owner’s does', () => {
+    const byOther = computeReview(
+      input(2, [secure(1)], [signoff(2, senior, [[patch(1), id(1)]])], { ownership: reviewers }),
+    );
+    const c = byOther.commits[0]!;
+    assert.equal(c.state, 'unverified');
+    assert.deepEqual(c.claims[0]!.defects, ['not-owner']);
+    assert.deepEqual(c.routing?.seniors, ['senior2@x.org']);
+    assert.deepEqual(c.routing?.uncovered, ['src/secure/a.ts']);
+    assert.equal(c.routing?.enforced, true);
+
+    const byOwner = computeReview(
+      input(2, [secure(1)], [signoff(2, senior2, [[patch(1), id(1)]])], { ownership: reviewers }),
+    );
+    assert.equal(byOwner.commits[0]!.state, 'signed-off');
+    assert.equal(byOwner.ok, true);
+  });
+
+  it('reviewers: paths without owners allow any senior; once an owner signed, others count for high risk', () => {
+    const free = computeReview(
+      input(2, [aiCommit(1)], [signoff(2, senior, [[patch(1), id(1)]])], { ownership: reviewers }),
+    );
+    assert.equal(free.commits[0]!.state, 'signed-off');
+    assert.deepEqual(free.commits[0]!.routing?.seniors, []);
+
+    const risky = computeReview(
+      input(3, [secure(1)], [signoff(2, senior, [[patch(1), id(1)]]), signoff(3, senior2, [[patch(1), id(1)]])], {
+        ownership: reviewers,
+        policy: policy({ highRisk: ['src/secure/**'] }),
+      }),
+    );
+    assert.equal(risky.commits[0]!.state, 'signed-off');
+    assert.equal(risky.commits[0]!.signers.length, 2);
+  });
+
+  it('CODEOWNERS is advisory: owners are proposed, any senior’s sign-off counts', () => {
+    const r = computeReview(
+      input(2, [secure(1)], [signoff(2, senior, [[patch(1), id(1)]])], { ownership: codeowners }),
+    );
+    assert.equal(r.commits[0]!.state, 'signed-off');
+    const open = computeReview(input(1, [secure(1)], [], { ownership: codeowners }));
+    assert.deepEqual(open.commits[0]!.routing, {
+      source: 'codeowners',
+      file: 'CODEOWNERS',
+      enforced: false,
+      paths: [{ path: 'src/secure/a.ts', owners: ['senior2@x.org'] }],
+      seniors: ['senior2@x.org'],
+      uncovered: [],
+    });
+  });
+
+  it('advisory owners follow the note’s AI files (within the commit’s files); enforced owners every file it touches', () => {
+    const noted = secure(1, { aiPaths: [{ path: 'README.md', aiLines: 3 }] });
+    const advisory = computeReview(input(1, [noted], [], { ownership: codeowners })).commits[0]!;
+    assert.deepEqual(advisory.routing?.seniors, [], 'the note says the AI lines are in README.md, which has no owner');
+    const enforced = computeReview(input(1, [noted], [], { ownership: reviewers })).commits[0]!;
+    assert.deepEqual(enforced.routing?.seniors, ['senior2@x.org'], 'a note cannot narrow who must sign');
+  });
+
+  const signedBy = (email: string): SignatureCheck => ({
+    status: 'verified',
+    principal: email,
+    fingerprint: `SHA256:${email}`,
+  });
+
+  it('self-signed only with the policy and a verified signature for the author’s own address', () => {
+    const own = aiCommit(1, { author: senior, authorSignature: signedBy('senior@x.org') });
+    const on = policy({ seniorSignedCommits: true });
+    const r = computeReview(input(1, [own], [], { policy: on }));
+    assert.equal(r.commits[0]!.state, 'self-signed');
+    assert.equal(r.ok, true);
+    assert.equal(r.counts['self-signed'], 1);
+    assert.equal(computeReview(input(1, [own], [])).commits[0]!.state, 'pending', 'off by default');
+    const otherPrincipal = aiCommit(1, { author: senior, authorSignature: signedBy('senior2@x.org') });
+    assert.equal(computeReview(input(1, [otherPrincipal], [], { policy: on })).commits[0]!.state, 'pending');
+    const unsigned = aiCommit(1, { author: senior, authorSignature: { status: 'unsigned' } });
+    assert.equal(computeReview(input(1, [unsigned], [], { policy: on })).commits[0]!.state, 'pending');
+  });
+
+  it('self-signed counts as one signer: a high-risk commit still needs the others', () => {
+    const own = aiCommit(1, { author: senior, authorSignature: signedBy('senior@x.org') });
+    const on = policy({ seniorSignedCommits: true, highRisk: ['src/**'] });
+    const alone = computeReview(input(1, [own], [], { policy: on })).commits[0]!;
+    assert.equal(alone.state, 'pending');
+    assert.equal(alone.selfSigned?.email, 'senior@x.org');
+    const withOther = computeReview(input(2, [own], [signoff(2, senior2, [[patch(1), id(1)]])], { policy: on }));
+    assert.equal(withOther.commits[0]!.state, 'self-signed');
+    assert.equal(withOther.commits[0]!.signers.length, 2);
   });
 });

@@ -22,8 +22,10 @@ A commit needs sign-off when its AI-Attribution trailer shows AI lines the polic
 off when an empty sign-off commit later on the branch lists its patch id (git patch-id --verbatim) and is SSH-signed
 by a senior listed in .ai-provenance/allowed_signers who is not its author; high-risk commits need the policy's
 number of distinct seniors. The policy and the roster are read from the BASE revision, never from the branch.
-States: pending, requested, signed-off, stale (the patch changed after the sign-off), unverified (a sign-off that
-does not verify).
+States: pending, requested, signed-off, self-signed (the policy's signoff.seniorSignedCommits: a senior's own
+commit, SSH-signed with their roster key), stale (the patch changed after the sign-off), unverified (a sign-off
+that does not count). With .ai-provenance/reviewers at the base, only the owners of a commit's files may sign it
+off; with a CODEOWNERS, its senior owners are proposed. Each waiting commit says who may sign it.
 
 Options:
   --base REV       the branch's base, e.g. origin/main (required)

@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { PRODUCT } from '../../core/product';
 import { requestReview } from '../../io/review/request-review';
 import { defaultBase } from '../../io/review/branch-review';
-import { ROSTER_PATH } from '../../io/review/base-policy';
 import { REQUEST_REF_PREFIX, readGitRequests } from '../../io/review/requests';
 import { myAddresses, requestsOfMe } from '../../io/review/inbox';
 import { locateRepository } from '../../io/git/repository';
@@ -14,7 +13,7 @@ import type { Command, CommandContext } from '../command';
 import { EnvironmentError, ExitCode, UsageError } from '../exit';
 import { parseOptions, revision, single } from '../parse-args';
 
-const help = `Usage: ${PRODUCT.cli} request-review --to EMAIL... [--base REV] [--push [--remote NAME]] [--message TEXT] [--out FILE]
+const help = `Usage: ${PRODUCT.cli} request-review [--to EMAIL...] [--base REV] [--push [--remote NAME]] [--message TEXT] [--out FILE]
        ${PRODUCT.cli} request-review --list [--all] [--base REV]
 
 Asks seniors to sign off the AI-assisted commits of the current branch that wait for sign-off. Records who was
@@ -28,7 +27,9 @@ remote (default origin), where the senior's '${PRODUCT.cli} notes fetch' (or the
 finds it, whatever the forge. '${PRODUCT.cli} notes push' sends every request made here.
 
 Options:
-  --to EMAIL...    the seniors to ask; each must be listed in .ai-provenance/allowed_signers at the base
+  --to EMAIL...    the seniors to ask; each must be listed in .ai-provenance/allowed_signers at the base.
+                   Without --to: the owners of the waiting commits' files, from .ai-provenance/reviewers at
+                   the base, else its CODEOWNERS (owners that are seniors of the roster); exit 2 when none
   --base REV       the branch's base (default: origin/HEAD, origin/main, origin/master, main or master)
   --push           send the request to the remote
   --remote NAME    the remote --push sends to (default origin)
@@ -55,8 +56,6 @@ export const requestReviewCommand: Command = {
       .flatMap(v => v.split(','))
       .map(v => v.trim())
       .filter(Boolean);
-    if (to.length === 0)
-      throw new UsageError(`request-review needs --to EMAIL (one or more seniors from ${ROSTER_PATH})`);
     for (const email of to)
       if (!/^[^<>\s@]+@[^<>\s@]+$/.test(email))
         throw new UsageError(`--to takes e-mail addresses; "${email}" is not one`);
@@ -98,7 +97,7 @@ export const requestReviewCommand: Command = {
         );
       }
       context.stdout.write(
-        `Review requested from ${to.join(', ')} for ${waiting.length} ${waiting.length === 1 ? 'commit' : 'commits'}; packet written to ${file}\n`,
+        `Review requested from ${result.to.join(', ')} for ${waiting.length} ${waiting.length === 1 ? 'commit' : 'commits'}; packet written to ${file}\n`,
       );
     } else {
       context.stdout.write(packet);

@@ -1,6 +1,6 @@
 import * as readline from 'node:readline';
 import { PRODUCT } from '../../core/product';
-import type { CommitReview } from '../../core/review/review';
+import { owns, type CommitReview } from '../../core/review/review';
 import { printable } from '../../core/review/packet';
 import { createSignoff, planSignoff, type SignoffPlan } from '../../io/review/signoff';
 import { defaultBase } from '../../io/review/branch-review';
@@ -67,6 +67,19 @@ export function describePlan(plan: SignoffPlan): string {
       `${plan.verdict === 'signoff' ? 'Signing off' : 'Requesting changes to'} ${plan.targets.length} ${plan.targets.length === 1 ? 'commit' : 'commits'}:`,
     );
     for (const c of plan.targets) out.push(...commitLine(c));
+    // .ai-provenance/reviewers: a sign-off by a senior who owns none of a commit's owned files waits for an owner.
+    const me = { email: signer.reviewer.email, principals: signer.principals };
+    const notMine = plan.targets.filter(
+      c => c.routing?.enforced && c.routing.paths.length > 0 && !c.routing.paths.some(p => owns(me, p.owners)),
+    );
+    if (notMine.length > 0) {
+      out.push(
+        '',
+        `Note: you own none of the files of ${notMine.length === 1 ? 'this commit' : 'these commits'} in ${printable(notMine[0]!.routing!.file)}; your sign-off counts for ${notMine.length === 1 ? 'it' : 'them'} only once an owner has signed off too:`,
+      );
+      for (const c of notMine)
+        out.push(`  ${short(c.commit.id)}  owners: ${c.routing!.seniors.map(printable).join(', ')}`);
+    }
   }
   const leftOut = (title: string, list: readonly CommitReview[], withReason = false): void => {
     if (list.length === 0) return;

@@ -9,7 +9,7 @@ import {
 } from './signoff-message';
 
 /**
- * A review request carried in git (docs/formats.md, since 0.3), so that it reaches the senior whatever the forge:
+ * A review request carried in git (docs/formats.md, since 0.2), so that it reaches the senior whatever the forge:
  * a commit whose parent is the branch's head and whose tree is the head's, kept at
  * `refs/ai-provenance/requests/<its own id>`, pushed by `request-review --push` (or `notes push`) and fetched by
  * `notes fetch`. Its parent carries the branch's commits along with it. The message:

@@ -12,7 +12,7 @@
  * and interprets the trailers git parsed out of one (the caller hands over git's own trailer parsing, never a
  * regular expression over the whole message).
  *
- * Since 0.3 a senior can also request changes, with a record of the same shape that signs nothing:
+ * Since 0.2 a senior can also request changes, with a record of the same shape that signs nothing:
  *
  *   AI changes requested: <n> commit(s)
  *
@@ -29,7 +29,7 @@ export const REVIEWED_BY = 'Reviewed-by';
 export const AI_SIGNOFF = 'AI-Signoff';
 /** Since 0.2: the whole change the branch made when it was signed off, `<patch-id> <from> <to>`. */
 export const AI_SIGNOFF_RANGE = 'AI-Signoff-Range';
-/** Since 0.3: a senior's request for changes (signed like a sign-off, counting for nothing). */
+/** Since 0.2: a senior's request for changes (signed like a sign-off, counting for nothing). */
 export const CHANGES_SUBJECT_PREFIX = 'AI changes requested: ';
 export const AI_CHANGES_REQUESTED = 'AI-Changes-Requested';
 
@@ -205,7 +205,7 @@ export type SignoffMessageProblem =
   | { code: 'mixed-verdicts' };
 
 export interface ParsedSignoff {
-  /** A sign-off, or (since 0.3) a request for changes, which never counts as a sign-off. */
+  /** A sign-off, or (since 0.2) a request for changes, which never counts as a sign-off. */
   readonly verdict: Verdict;
   readonly reviewer?: Person;
   readonly entries: readonly SignoffEntry[];

@@ -1,4 +1,4 @@
-import type { CommitReview, Person, ReviewReport } from './review';
+import { isDone, type CommitReview, type Person, type ReviewReport } from './review';
 import { AI_ATTRIBUTION, ASSISTED_BY, FAILED_ATTRIBUTION, parseAiAttribution } from '../formats/trailers';
 import type { Trailer } from '../formats/signoff-message';
 
@@ -185,12 +185,12 @@ export function showsAi(c: CommitReview): boolean {
 /** The status and exceptions of one review. */
 export function reviewOutcome(report: ReviewReport): { status: ChangeStatus; exceptions: AuditException[] } {
   const exceptions = report.commits
-    .filter(c => c.needsSignoff && c.state !== 'signed-off' && !setsUpGate(c))
+    .filter(c => c.needsSignoff && !isDone(c.state) && !setsUpGate(c))
     .map(c => ({ code: exceptionOf(c), commit: c.commit.id }));
   const status: ChangeStatus =
     exceptions.length > 0
       ? 'exception'
-      : report.commits.some(c => c.needsSignoff && c.state === 'signed-off')
+      : report.commits.some(c => c.needsSignoff && isDone(c.state))
         ? 'signed-off'
         : report.commits.some(showsAi)
           ? 'not-needed'

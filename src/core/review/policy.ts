@@ -24,6 +24,11 @@ export interface SignoffPolicy {
   readonly requireSignature: boolean;
   /** Whether lines an AI removed count like lines it wrote (`deleted=` in AI-Attribution). Default true. */
   readonly aiDeletions: boolean;
+  /**
+   * Whether a senior's own commit counts as reviewed by one senior when the commit itself carries an SSH signature
+   * that verifies with the roster for its author's address (state `self-signed`). Default false.
+   */
+  readonly seniorSignedCommits: boolean;
 }
 
 export interface TrailerPolicy {
@@ -49,6 +54,7 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
     allowSelfSignoff: false,
     requireSignature: true,
     aiDeletions: true,
+    seniorSignedCommits: false,
   }),
   trailers: Object.freeze({ onEveryCommit: false, coAuthoredBy: false }),
 });
@@ -134,6 +140,7 @@ export function validatePolicy(value: unknown): Policy {
     'allowSelfSignoff',
     'requireSignature',
     'aiDeletions',
+    'seniorSignedCommits',
   ]);
   const trailers = value.trailers ?? {};
   if (!isObject(trailers)) throw new PolicyError('trailers', `must be an object (got ${describe(trailers)})`);
@@ -149,6 +156,11 @@ export function validatePolicy(value: unknown): Policy {
       allowSelfSignoff: flag(signoff.allowSelfSignoff, 'signoff.allowSelfSignoff', d.signoff.allowSelfSignoff),
       requireSignature: flag(signoff.requireSignature, 'signoff.requireSignature', d.signoff.requireSignature),
       aiDeletions: flag(signoff.aiDeletions, 'signoff.aiDeletions', d.signoff.aiDeletions),
+      seniorSignedCommits: flag(
+        signoff.seniorSignedCommits,
+        'signoff.seniorSignedCommits',
+        d.signoff.seniorSignedCommits,
+      ),
     }),
     trailers: Object.freeze({
       onEveryCommit: flag(trailers.onEveryCommit, 'trailers.onEveryCommit', d.trailers.onEveryCommit),

@@ -1,3 +1,4 @@
+import { ownersOf, type OwnersFile, type OwnersSource } from './owners';
 import { policyMatchers, type Policy } from './policy';
 import { reviewNeed, type NeedReason, type NotNeededReason } from './profile';
 import { matchPrincipal, type Roster } from './roster';
@@ -17,17 +18,33 @@ import type { Attribution } from '../formats/trailers';
  * - `stale`: a valid sign-off reviewed it (same commit id, or its rebased twin) but the patch has changed since;
  * - `requested`: a review request names it (by commit id or patch id);
  * - `pending`: nothing of the above.
+ * A commit is `self-signed` instead of signed off when the policy allows senior-signed commits
+ * (`signoff.seniorSignedCommits`) and it counts as reviewed only thanks to its own SSH signature: verified with the
+ * base's roster for its author's address, so its author is a senior (docs/review.md).
+ *
+ * With `.ai-provenance/reviewers` at the base (ownership, owners.ts), a commit is signed off only when every path it
+ * touches that has owners is owned by one of the seniors whose sign-off counts; a sign-off by a senior who owns none
+ * of them does not count (`not-owner`) until the owners are covered.
  */
 
 export const REVIEW_STATES = [
   'pending',
   'requested',
   'signed-off',
+  'self-signed',
   'stale',
   'unverified',
   'changes-requested',
 ] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
+
+/** The states in which a commit needs nothing more: signed off, or signed by its author, a senior (policy). */
+export const DONE_STATES: readonly ReviewState[] = ['signed-off', 'self-signed'];
+
+/** Whether a commit in `state` needs nothing more (signed off, or self-signed where the policy allows it). */
+export function isDone(state: ReviewState | undefined): boolean {
+  return state !== undefined && DONE_STATES.includes(state);
+}
 
 export type { Person } from '../formats/signoff-message';
 
@@ -123,6 +140,11 @@ export interface CommitFacts {
    * history descends from it. Only such a commit, with no roster at its base and no sign of AI, starts the rule.
    */
   readonly gateSetup?: boolean;
+  /**
+   * The commit's own SSH signature, verified with the base's roster for the principal that is its author's address;
+   * loaded only when the policy allows senior-signed commits and the roster lists the author.
+   */
+  readonly authorSignature?: SignatureCheck;
 }
 
 /** The result of checking a sign-off commit's signature against the base's roster. */
@@ -170,7 +192,7 @@ export interface ReviewRequest {
   readonly base?: string;
   readonly head?: string;
   readonly commits: readonly { readonly id: string; readonly patchId?: string }[];
-  /** Since 0.3: the branch asked about, and the ref under refs/ai-provenance/requests/ that carries it in git. */
+  /** Since 0.2: the branch asked about, and the ref under refs/ai-provenance/requests/ that carries it in git. */
   readonly branch?: string;
   readonly ref?: string;
 }
@@ -192,6 +214,11 @@ export interface ReviewInput {
    * beside the branch, not in it). The patch id still binds the sign-off to the exact change.
    */
   readonly signoffsAnywhere?: boolean;
+  /**
+   * Who owns which paths, read from the base: `.ai-provenance/reviewers` (enforced) or the repository's CODEOWNERS
+   * (advisory). Undefined: no ownership. Needs the commits' `paths`.
+   */
+  readonly ownership?: OwnersFile;
 }
 
 /** Why a sign-off does not count (for a commit, or at all). */
@@ -205,7 +232,9 @@ export type SignoffDefect =
   | 'malformed'
   | 'not-empty'
   | 'merge'
-  | 'self-signoff';
+  | 'self-signoff'
+  /** `.ai-provenance/reviewers` names owners for the commit's paths, and the signer is none of them. */
+  | 'not-owner';
 
 export interface Signer {
   readonly email: string;
@@ -224,6 +253,21 @@ export interface SignoffReview {
   readonly covers: readonly string[];
 }
 
+/** Who may sign a commit, by the ownership of its paths. */
+export interface CommitRouting {
+  readonly source: OwnersSource;
+  /** The ownership file at the base. */
+  readonly file: string;
+  /** True for `.ai-provenance/reviewers`: only owners' sign-offs count. CODEOWNERS is advisory. */
+  readonly enforced: boolean;
+  /** The commit's AI-touched paths that have owners in the roster, each with its owners. */
+  readonly paths: readonly { readonly path: string; readonly owners: readonly string[] }[];
+  /** The owners of those paths, once each; empty when none of its paths has an owner (any senior may sign). */
+  readonly seniors: readonly string[];
+  /** Enforced only: owned paths that no senior whose sign-off counts owns yet. */
+  readonly uncovered: readonly string[];
+}
+
 /** One sign-off's relation to one commit. */
 export interface Claim {
   readonly signoff: string;
@@ -234,7 +278,7 @@ export interface Claim {
   readonly signer?: Signer;
   /** For a stale claim: the patch id the sign-off listed. */
   readonly listedPatchId?: string;
-  /** The record is a senior's request for changes (since 0.3), not a sign-off: it never counts as one. */
+  /** The record is a senior's request for changes (since 0.2), not a sign-off: it never counts as one. */
   readonly verdict?: 'changes-requested';
 }
 
@@ -261,6 +305,10 @@ export interface CommitReview {
   readonly request?: ReviewRequest;
   /** Something that keeps it from ever being signed off as it is. */
   readonly blocker?: 'no-roster' | 'patch-has-nul';
+  /** Who may sign it, when the base has ownership (`.ai-provenance/reviewers` or CODEOWNERS); set when it needs sign-off. */
+  readonly routing?: CommitRouting;
+  /** Its author, a senior, signed the commit itself and the policy allows that (`signoff.seniorSignedCommits`). */
+  readonly selfSigned?: Signer;
 }
 
 export type ReviewNote =
@@ -484,35 +532,92 @@ export function computeReview(input: ReviewInput): ReviewReport {
     }
   }
 
+  const ownersOfPath = pathOwners(input);
   const commits: CommitReview[] = input.commits.map(c => {
     const need = needs.get(c.id)!;
     const highRisk = need.highRiskPaths.length > 0;
     const requiredSigners = highRisk ? highRiskSigners : 1;
-    const claims = claimsOf.get(c.id) ?? [];
+    let claims = claimsOf.get(c.id) ?? [];
     // A request for changes is no sign-off, and a defective one says nothing at all.
     const asked = claims.filter(
       cl => cl.verdict === 'changes-requested' && cl.defects.length === 0 && cl.match === 'patch',
     );
-    const verdicts = claims.filter(cl => cl.verdict === undefined);
     // A senior who requested changes later on the branch withdrew their own earlier sign-off of the same patch.
     const withdrawn = (cl: Claim): boolean =>
       !input.signoffsAnywhere &&
       asked.some(a => a.signer && cl.signer && sameSigner(a.signer, cl.signer) && descends(a.signoff, cl.signoff));
-    const valid = verdicts.filter(cl => cl.defects.length === 0 && !withdrawn(cl));
-    const signers = distinctSigners(valid.filter(cl => cl.match === 'patch').map(cl => cl.signer!));
+    const signoffSigners = distinctSigners(
+      claims
+        .filter(cl => cl.verdict === undefined && cl.defects.length === 0 && cl.match === 'patch' && !withdrawn(cl))
+        .map(cl => cl.signer!),
+    );
     const request = [...(input.requests ?? [])]
       .filter(r => r.commits.some(rc => rc.id === c.id || (c.patchId !== undefined && rc.patchId === c.patchId)))
       .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))[0];
     const blocker = !input.roster || input.roster.isEmpty ? 'no-roster' : c.patchHasNul ? 'patch-has-nul' : undefined;
+    let selfSigner = blocker ? undefined : selfSignerOf(c, input);
+
+    // Ownership: who may sign, and (for .ai-provenance/reviewers) whose sign-off counts.
+    let routing: CommitRouting | undefined;
+    let counted = signoffSigners;
+    let covered = (_set: readonly Signer[]): boolean => true;
+    if (input.ownership && ownersOfPath && need.needsSignoff) {
+      const enforced = input.ownership.source === 'reviewers';
+      const owned = aiTouchedPaths(c, need.landedIn, enforced)
+        .map(path => ({ path, owners: ownersOfPath(path) }))
+        .filter(p => p.owners.length > 0);
+      const ownsSome = (s: Signer): boolean => owned.some(p => owns(s, p.owners));
+      const uncoveredBy = (set: readonly Signer[]): string[] =>
+        owned.filter(p => !set.some(s => owns(s, p.owners))).map(p => p.path);
+      const everyone = selfSigner ? [...signoffSigners, selfSigner] : signoffSigners;
+      let uncovered: string[] = [];
+      if (enforced && owned.length > 0) {
+        covered = set => uncoveredBy(set).length === 0;
+        uncovered = uncoveredBy(everyone);
+        if (uncovered.length > 0) {
+          // Until every owned path has an owner's sign-off, only owners count.
+          counted = signoffSigners.filter(ownsSome);
+          if (selfSigner && !ownsSome(selfSigner)) selfSigner = undefined;
+          claims = claims.map(cl =>
+            cl.verdict === undefined &&
+            cl.defects.length === 0 &&
+            cl.match === 'patch' &&
+            cl.signer &&
+            !ownsSome(cl.signer)
+              ? {
+                  signoff: cl.signoff,
+                  match: cl.match,
+                  defects: ['not-owner'],
+                  ...(cl.listedPatchId ? { listedPatchId: cl.listedPatchId } : {}),
+                }
+              : cl,
+          );
+        }
+      }
+      const seniors: string[] = [];
+      for (const p of owned) for (const o of p.owners) if (!seniors.some(x => sameEmail(x, o))) seniors.push(o);
+      routing = {
+        source: input.ownership.source,
+        file: input.ownership.file,
+        enforced,
+        paths: owned,
+        seniors,
+        uncovered,
+      };
+    }
+    const valid = claims.filter(cl => cl.verdict === undefined && cl.defects.length === 0 && !withdrawn(cl));
+    const withSelf = selfSigner ? distinctSigners([...counted, selfSigner]) : counted;
     let state: ReviewState | undefined;
     if (need.needsSignoff) {
-      if (!blocker && signers.length >= requiredSigners) state = 'signed-off';
+      if (!blocker && counted.length >= requiredSigners && covered(counted)) state = 'signed-off';
+      else if (!blocker && selfSigner && withSelf.length >= requiredSigners && covered(withSelf)) state = 'self-signed';
       else if (asked.length > 0) state = 'changes-requested';
-      else if (verdicts.some(cl => cl.defects.length > 0)) state = 'unverified';
+      else if (claims.some(cl => cl.verdict === undefined && cl.defects.length > 0)) state = 'unverified';
       else if (valid.some(cl => cl.match === 'stale')) state = 'stale';
       else if (request) state = 'requested';
       else state = 'pending';
     }
+    const signers = state === 'signed-off' ? counted : withSelf;
     return {
       commit: c,
       needsSignoff: need.needsSignoff,
@@ -528,6 +633,8 @@ export function computeReview(input: ReviewInput): ReviewReport {
       claims,
       ...(request ? { request } : {}),
       ...(need.needsSignoff && blocker ? { blocker } : {}),
+      ...(routing ? { routing } : {}),
+      ...(need.needsSignoff && selfSigner && state !== 'signed-off' ? { selfSigned: selfSigner } : {}),
     };
   });
 
@@ -550,14 +657,73 @@ export function computeReview(input: ReviewInput): ReviewReport {
     })),
     counts,
     needingSignoff,
-    ok: counts['signed-off'] === needingSignoff,
+    ok: counts['signed-off'] + counts['self-signed'] === needingSignoff,
     notes,
   };
 }
 
 /** The commits a new sign-off by `signer` would add something to: needing sign-off, not yet signed off. */
 export function signoffTargets(report: ReviewReport): CommitReview[] {
-  return report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off' && c.blocker === undefined);
+  return report.commits.filter(c => c.needsSignoff && !isDone(c.state) && c.blocker === undefined);
+}
+
+/**
+ * The author of the commit as a signer, when the policy allows senior-signed commits and the commit's own SSH
+ * signature verified with the base's roster for the principal that is its author's address. The author field alone
+ * proves nothing: only the signature does.
+ */
+function selfSignerOf(c: CommitFacts, input: ReviewInput): Signer | undefined {
+  if (!input.policy.signoff.seniorSignedCommits || !input.roster || input.roster.isEmpty) return undefined;
+  const sig = c.authorSignature;
+  if (sig?.status !== 'verified' || !sameEmail(sig.principal, c.author.email)) return undefined;
+  return {
+    email: c.author.email,
+    name: c.author.name,
+    ...(sig.fingerprint ? { fingerprint: sig.fingerprint } : {}),
+    ...(sig.keyPrincipals ? { principals: sig.keyPrincipals } : {}),
+  };
+}
+
+/** The owners of a path in the roster (memoized), or undefined without ownership. */
+function pathOwners(input: ReviewInput): ((path: string) => string[]) | undefined {
+  const ownership = input.ownership;
+  if (!ownership) return undefined;
+  const roster = input.roster;
+  const cache = new Map<string, string[]>();
+  return path => {
+    let owners = cache.get(path);
+    if (!owners) {
+      owners = roster && !roster.isEmpty ? ownersOf(ownership, path).filter(o => roster.allowsEmail(o)) : [];
+      cache.set(path, owners);
+    }
+    return owners;
+  };
+}
+
+/**
+ * The paths whose owners a commit is routed to. Enforced (`.ai-provenance/reviewers`): every path git says it
+ * touches, and where its lines are now when the path rules followed them; the line-level note is written by the
+ * branch's author and may only add review, never narrow who must sign. Advisory (CODEOWNERS): the files its note
+ * records AI lines in, when it has a note, else every path it touches.
+ */
+export function aiTouchedPaths(c: CommitFacts, landedIn: readonly string[] | undefined, enforced: boolean): string[] {
+  const touched = c.paths;
+  if (touched === undefined && enforced)
+    throw new Error(`the paths of ${c.id} were not loaded, so its owners cannot be checked`);
+  const all = [...new Set([...(touched ?? []), ...(landedIn ?? [])])];
+  if (enforced) return all;
+  const noted = (c.aiPaths ?? [])
+    .filter(p => p.aiLines > 0 || removedLineCount(p) > 0)
+    .map(p => p.path)
+    .filter(p => touched === undefined || touched.includes(p));
+  return noted.length > 0 ? [...new Set(noted)] : all;
+}
+
+/** Whether the signer is one of `owners`: their verified address, or a plain address the roster lists for their key. */
+export function owns(signer: Signer, owners: readonly string[]): boolean {
+  return owners.some(
+    o => sameEmail(signer.email, o) || (signer.principals ?? []).some(p => !/[*?!]/.test(p) && sameEmail(p, o)),
+  );
 }
 
 /** Parses one stored review request (local state); throws when its shape is wrong. */

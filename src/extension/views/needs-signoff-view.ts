@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { removedLineCount, type CommitReview, type ReviewState } from '../../core/review/review';
+import { isDone, removedLineCount, type CommitReview, type ReviewState } from '../../core/review/review';
 import { escapeMarkdown } from '../../core/review/packet';
 import { readFileAt } from '../../io/git/cat-file';
 import { Commands, Views } from '../platform/ids';
@@ -38,6 +38,7 @@ const STATE_ICONS: Record<ReviewState, string> = {
   pending: 'circle-large-outline',
   requested: 'mail',
   'signed-off': 'pass-filled',
+  'self-signed': 'pass',
   stale: 'history',
   unverified: 'warning',
   'changes-requested': 'request-changes',
@@ -48,6 +49,7 @@ const STATE_COLORS: Record<ReviewState, string> = {
   pending: 'charts.yellow',
   requested: 'charts.blue',
   'signed-off': 'charts.green',
+  'self-signed': 'charts.green',
   stale: 'charts.red',
   unverified: 'charts.red',
   'changes-requested': 'charts.orange',
@@ -61,6 +63,8 @@ function stateLabel(state: ReviewState | undefined): string {
       return vscode.l10n.t('review requested');
     case 'signed-off':
       return vscode.l10n.t('signed off');
+    case 'self-signed':
+      return vscode.l10n.t('signed by its author, a senior');
     case 'stale':
       return vscode.l10n.t('stale: changed after sign-off');
     case 'unverified':
@@ -314,7 +318,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
           ? vscode.l10n.t('{0}, {1} removed by AI', written, node.removedLines)
           : written;
         item.contextValue = 'commitFile';
-        const waiting = node.review.state !== undefined && node.review.state !== 'signed-off';
+        const waiting = node.review.state !== undefined && !isDone(node.review.state);
         if (this.session && waiting)
           item.checkboxState = this.session.isViewed(viewedKey(node.review, node.path))
             ? { state: vscode.TreeItemCheckboxState.Checked, tooltip: vscode.l10n.t('Viewed') }

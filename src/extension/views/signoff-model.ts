@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { classifyLines, summarize, type Segment } from '../../core/attribution/lines';
 import type { Logger } from '../../core/log';
-import type { CommitReview } from '../../core/review/review';
+import { isDone, type CommitReview } from '../../core/review/review';
 import { decodeRuns } from '../../core/formats/stored-runs';
 import { statusOf } from '../../io/git/queries';
 import { openRunsStore } from '../../io/attribution/runs-store';
@@ -140,7 +140,7 @@ export class SignoffModel extends Disposable {
       if (!base) return { kind: 'noBase', root: location.root };
       const review = await reviewWithDetails({ location, base, logger: this.logger });
       const uncommitted = await this.uncommitted(location);
-      const waiting = review.report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off');
+      const waiting = review.report.commits.filter(c => c.needsSignoff && !isDone(c.state));
       const inbox = await requestsOfMe({
         location,
         me: await myAddresses(location.root, this.logger),

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import {
   BranchReviewError,
   PolicyFileError,
+  readBaseOwners,
   readBasePolicy,
   repoFacts,
   resolveReviewRevision,
@@ -9,6 +10,7 @@ import {
   type BasePolicy,
 } from './base-policy';
 import { defaultBase, whereLinesLanded } from './branch-review';
+import type { OwnersFile } from '../../core/review/owners';
 import { commitEvidence, commitFacts, hasAiLineEvidence, isReviewed, type CommitEvidence } from './commit-facts';
 import {
   agentCoAuthors,
@@ -266,11 +268,16 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     },
   );
   const policies = new Map<string, BasePolicy | PolicyFileError>();
+  // `.ai-provenance/reviewers` of each base (in the gate's folder, so keyed like the policy): enforced ownership.
+  const ownershipOf = new Map<BasePolicy, OwnersFile>();
   for (const b of bases) {
     const key = keys.get(b)!;
     if (policies.has(key)) continue;
     try {
-      policies.set(key, await readBasePolicy(root, b, b.slice(0, 12), logger));
+      const read = await readBasePolicy(root, b, b.slice(0, 12), logger);
+      const owners = await readBaseOwners(root, b, b.slice(0, 12), read.roster, logger, { codeowners: false });
+      policies.set(key, read);
+      if (owners) ownershipOf.set(read, owners);
     } catch (error) {
       if (error instanceof PolicyFileError) policies.set(key, error);
       else throw error;
@@ -461,6 +468,19 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     wanted.set(plan.policy, set);
   }
   const signatures = new Map<BasePolicy, Map<string, SignatureCheck>>();
+  // Senior-signed commits (policy): the judged commits' own signatures, for authors the base's roster lists.
+  const authorWanted = new Map<BasePolicy, Map<string, string>>();
+  for (const plan of plans) {
+    const policy = plan.policy;
+    if (!policy || policy instanceof PolicyFileError || !policy.policy.signoff.seniorSignedCommits) continue;
+    const roster = policy.roster;
+    if (!roster || roster.isEmpty) continue;
+    const set = authorWanted.get(policy) ?? new Map<string, string>();
+    for (const j of reviewsOf(plan))
+      for (const x of j.evidence) if (roster.allows(x.c.author.email)) set.set(x.c.id, x.c.author.email);
+    authorWanted.set(policy, set);
+  }
+  const authorSignatures = new Map<BasePolicy, Map<string, SignatureCheck>>();
   const tmp = await scratch();
   try {
     for (const [policy, ids] of wanted) {
@@ -485,6 +505,24 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
         }),
       );
     }
+    for (const [policy, ids] of authorWanted) {
+      if (ids.size === 0) continue;
+      authorSignatures.set(
+        policy,
+        await checkSignatures({
+          root,
+          candidates: [...ids].map(([id, email]) => ({ id, wellFormed: true, reviewerEmail: email })),
+          basePolicy: policy,
+          objectFormat: facts.objectFormat,
+          scratchDir: tmp.dir,
+          concurrency:
+            options.concurrency ?? Math.max(2, Math.min(16, os.availableParallelism?.() ?? os.cpus().length)),
+          logger,
+          alwaysVerify: true,
+          filePrefix: 'author-',
+        }),
+      );
+    }
   } finally {
     await tmp.dispose();
   }
@@ -494,7 +532,9 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     p =>
       p.policy &&
       !(p.policy instanceof PolicyFileError) &&
-      (p.policy.policy.signoff.ignore.length > 0 || p.policy.policy.signoff.highRisk.length > 0),
+      (p.policy.policy.signoff.ignore.length > 0 ||
+        p.policy.policy.signoff.highRisk.length > 0 ||
+        ownershipOf.has(p.policy)),
   );
   const paths = needPaths ? await touchedPaths(root, judgedAll, logger) : undefined;
 
@@ -512,7 +552,12 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
           )
         : undefined;
     const loaded = { patches, paths, landing };
-    const commits: CommitFacts[] = judged.evidence.map(x => commitFacts(x, loaded, judged.extra.get(x.c.id)));
+    const authors = authorSignatures.get(policy);
+    const commits: CommitFacts[] = judged.evidence.map(x => {
+      const facts = commitFacts(x, loaded, judged.extra.get(x.c.id));
+      const authorSignature = authors?.get(x.c.id);
+      return authorSignature ? { ...facts, authorSignature } : facts;
+    });
     const checks = signatures.get(policy) ?? new Map<string, SignatureCheck>();
     const signoffs: SignoffFacts[] = relevant(judged).map(id => {
       const c = known(id)!;
@@ -540,6 +585,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       signoffs,
       formerCommits: former,
       signoffsAnywhere: judged.scope === undefined,
+      ...(ownershipOf.has(policy) ? { ownership: ownershipOf.get(policy)! } : {}),
     });
   };
 

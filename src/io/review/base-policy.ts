@@ -4,6 +4,13 @@ import type { Logger } from '../../core/log';
 import { nullLogger } from '../../core/log';
 import { DEFAULT_POLICY, parsePolicy, PolicyError, type Policy } from '../../core/review/policy';
 import { loadRoster, RosterError, type Roster } from '../../core/review/roster';
+import {
+  namedOwners,
+  parseOwners,
+  ownersProblemText,
+  type OwnersFile,
+  type OwnersProblem,
+} from '../../core/review/owners';
 import { isObjectId } from '../../core/formats/signoff-message';
 import { git, runGit } from '../git/git';
 import { ENVIRONMENT_EXIT, USAGE_EXIT } from '../../core/errors';
@@ -17,6 +24,12 @@ import { refsNamedBy } from '../git/queries';
 
 export const POLICY_PATH = '.ai-provenance/policy.json';
 export const ROSTER_PATH = '.ai-provenance/allowed_signers';
+/** Who owns which paths, for routing and enforcement (CODEOWNERS syntax; docs/review.md). */
+export const REVIEWERS_PATH = '.ai-provenance/reviewers';
+/** Where GitHub and GitLab look for CODEOWNERS, in this order; the first found is read. */
+export const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS'] as const;
+/** GitHub ignores a CODEOWNERS larger than this; so do we. */
+const CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
 
 /** git cannot answer the question as asked: unknown or ambiguous revision, shallow history. The message says how to fix it. */
 export class BranchReviewError extends Error {
@@ -42,7 +55,7 @@ export class PolicyFileError extends Error {
   constructor(
     readonly file: string,
     readonly base: string,
-    readonly problem: PolicyError | RosterError | Error,
+    readonly problem: PolicyError | RosterError | OwnersError | Error,
   ) {
     super(`${file} at ${base}: ${problem.message}`);
   }
@@ -50,6 +63,14 @@ export class PolicyFileError extends Error {
   /** The policy key at fault, for a PolicyError. */
   get key(): string | undefined {
     return this.problem instanceof PolicyError ? this.problem.key : undefined;
+  }
+}
+
+/** `.ai-provenance/reviewers` has lines that do not read, or owners that are not seniors. */
+export class OwnersError extends Error {
+  override readonly name = 'OwnersError';
+  constructor(readonly problems: readonly OwnersProblem[]) {
+    super(ownersProblemText(problems));
   }
 }
 
@@ -213,4 +234,63 @@ export async function readShallow(file: string): Promise<Set<string>> {
   } catch {
     return new Set();
   }
+}
+
+/**
+ * Who owns which paths, read from the BASE like the policy: `.ai-provenance/reviewers` when the base has it (our
+ * policy file: a line that does not read, or an owner the roster does not list, is a PolicyFileError naming the
+ * line), else the first CODEOWNERS GitHub or GitLab would read (someone else's file: a line that does not read is
+ * skipped with a warning, and owners that are not seniors of the roster are dropped when the review matches them).
+ * Undefined when the base has neither. `codeowners: false` reads `.ai-provenance/reviewers` only (the audit, which
+ * applies the enforced ownership only).
+ */
+export async function readBaseOwners(
+  root: string,
+  baseId: string,
+  baseName: string,
+  roster: Roster | undefined,
+  logger: Logger = nullLogger,
+  options: { codeowners?: boolean } = {},
+): Promise<OwnersFile | undefined> {
+  const wanted = options.codeowners === false ? [REVIEWERS_PATH] : [REVIEWERS_PATH, ...CODEOWNERS_PATHS];
+  const listing = await git(['ls-tree', '-z', '-l', '--full-tree', baseId, '--', ...wanted], { cwd: root, logger });
+  const entries = new Map<string, { mode: string; oid: string; path: string; size: number }>();
+  for (const record of splitNul(listing)) {
+    const m = /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(record);
+    if (m) entries.set(m[5]!, { mode: m[1]!, oid: m[3]!, path: m[5]!, size: m[4] === '-' ? 0 : Number(m[4]) });
+  }
+  const reviewers = entries.get(REVIEWERS_PATH);
+  if (reviewers) {
+    const text = await readBlobAt(root, baseName, reviewers, logger);
+    const { owners, problems } = parseOwners(text, 'reviewers', REVIEWERS_PATH);
+    if (roster && !roster.isEmpty) {
+      for (const { owner, line } of namedOwners(owners))
+        if (!roster.allowsEmail(owner))
+          problems.push({ line, message: `owner ${owner} is not a senior in ${ROSTER_PATH} at the base` });
+    }
+    if (problems.length > 0) {
+      problems.sort((a, b) => a.line - b.line);
+      throw new PolicyFileError(REVIEWERS_PATH, baseName, new OwnersError(problems));
+    }
+    return owners;
+  }
+  if (options.codeowners === false) return undefined;
+  const found = CODEOWNERS_PATHS.map(p => entries.get(p)).find(e => e !== undefined);
+  if (!found) return undefined;
+  const where = `${found.path} at ${baseName}`;
+  if (found.size > CODEOWNERS_MAX_BYTES) {
+    logger.warn(`${where} is larger than 3 MB and is not read (GitHub ignores it too)`);
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = await readBlobAt(root, baseName, found, logger);
+  } catch (error) {
+    if (!(error instanceof PolicyFileError)) throw error;
+    logger.warn(`${where} ${error.problem.message}: it is not read, so no owners are proposed`);
+    return undefined;
+  }
+  const { owners, problems } = parseOwners(text, 'codeowners', found.path);
+  for (const p of problems) logger.warn(`${where}, line ${p.line}: ${p.message}; the line is skipped`);
+  return owners;
 }

@@ -2,6 +2,7 @@ import {
   BasePolicy,
   BranchReviewError,
   RevisionRef,
+  readBaseOwners,
   readBasePolicy,
   readShallow,
   repoFacts,
@@ -28,6 +29,7 @@ import {
   type CommitFacts,
   type ReviewReport,
   type ReviewRequest,
+  type SignatureCheck,
   type SignoffFacts,
 } from '../../core/review/review';
 import { interpretSignoff, isSignoffCandidate } from '../../core/formats/signoff-message';
@@ -38,6 +40,7 @@ import { notesLineSource } from '../git/notes';
 import { refsNamedBy } from '../git/queries';
 import { readReviewRequests } from './requests';
 import type { RepositoryLocation } from '../git/repository';
+import type { OwnersFile } from '../../core/review/owners';
 
 /**
  * Gathers the facts of a branch's review from git and hands them to the pure model (src/core/review/review.ts):
@@ -56,6 +59,8 @@ export interface BranchReview extends BasePolicy {
   /** Every commit of base..head, oldest first. */
   rangeSize: number;
   report: ReviewReport;
+  /** Who owns which paths at the base (`.ai-provenance/reviewers`, else CODEOWNERS); undefined when neither. */
+  ownership: OwnersFile | undefined;
 }
 
 export interface ReviewOptions {
@@ -124,8 +129,10 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
   ]);
   const onEveryCommit = basePolicy.policy.trailers.onEveryCommit;
   const evidence = others.map(c => commitEvidence(c, touchingPolicy, notes)).filter(x => isReviewed(x, onEveryCommit));
+  const ownership = await readBaseOwners(root, baseId, options.base, basePolicy.roster, logger);
   const needPaths =
     options.withPaths === true ||
+    ownership !== undefined ||
     basePolicy.policy.signoff.ignore.length > 0 ||
     basePolicy.policy.signoff.highRisk.length > 0;
   const inRange = new Set(logged.map(c => c.id));
@@ -136,7 +143,14 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
   const tmp = await scratch();
   try {
     const reviewedIds = evidence.map(x => x.c.id);
-    const [patches, paths, former, signatures] = await Promise.all([
+    // Senior-signed commits (policy): the commit's own signature, verified for its author's address, for commits
+    // whose author the roster lists. The author field alone proves nothing; the signature decides.
+    const roster = basePolicy.roster;
+    const selfSignable =
+      basePolicy.policy.signoff.seniorSignedCommits && roster && !roster.isEmpty
+        ? evidence.filter(x => roster.allows(x.c.author.email))
+        : [];
+    const [patches, paths, former, signatures, authorSignatures] = await Promise.all([
       patchIds(root, [...reviewedIds, ...candidateIds], logger),
       needPaths ? touchedPaths(root, [...reviewedIds, ...candidateIds], logger) : Promise.resolve(undefined),
       formerCommits(root, listedOutside, logger),
@@ -153,6 +167,19 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
         concurrency: options.concurrency ?? Math.max(2, Math.min(16, os.availableParallelism?.() ?? os.cpus().length)),
         logger,
       }),
+      selfSignable.length === 0
+        ? Promise.resolve(new Map<string, SignatureCheck>())
+        : checkSignatures({
+            root,
+            candidates: selfSignable.map(x => ({ id: x.c.id, wellFormed: true, reviewerEmail: x.c.author.email })),
+            basePolicy,
+            objectFormat: facts.objectFormat,
+            scratchDir: tmp.dir,
+            concurrency: Math.max(1, Math.min(8, os.availableParallelism?.() ?? os.cpus().length)),
+            logger,
+            alwaysVerify: true,
+            filePrefix: 'author-',
+          }),
     ]);
     // Sign-offs made before 0.2 list --stable patch ids: compute those only for the commits such a sign-off names.
     const reviewedSet = new Set(reviewedIds);
@@ -174,7 +201,14 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
     const disguised = candidates
       .filter(s => patches.ids.has(s.c.id))
       .map(s => commitFacts(commitEvidence(s.c, touchingPolicy, new Map()), loaded, { signoffWithChanges: true }));
-    const commits: CommitFacts[] = [...evidence.map(x => commitFacts(x, loaded)), ...disguised];
+    const commits: CommitFacts[] = [
+      ...evidence.map(x => {
+        const facts = commitFacts(x, loaded);
+        const authorSignature = authorSignatures.get(x.c.id);
+        return authorSignature ? { ...facts, authorSignature } : facts;
+      }),
+      ...disguised,
+    ];
     const signoffs: SignoffFacts[] = candidates.map(({ c, parsed }) => ({
       id: c.id,
       parents: c.parents,
@@ -191,8 +225,9 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
       signoffs,
       formerCommits: former,
       requests: options.requests ?? [],
+      ...(ownership ? { ownership } : {}),
     });
-    return { ...basePolicy, root, base, head, rangeSize: logged.length, report };
+    return { ...basePolicy, root, base, head, rangeSize: logged.length, report, ownership };
   } finally {
     await tmp.dispose();
   }

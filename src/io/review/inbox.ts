@@ -1,5 +1,5 @@
 import type { Logger } from '../../core/log';
-import { normalizeAddress, type ReviewRequest } from '../../core/review/review';
+import { isDone, normalizeAddress, type ReviewRequest } from '../../core/review/review';
 import { isObjectId } from '../../core/formats/signoff-message';
 import { git, runGit } from '../git/git';
 import type { RepositoryLocation } from '../git/repository';
@@ -69,7 +69,7 @@ export async function requestsOfMe(options: {
     try {
       const review = await reviewBranch({ location, cwd: root, base, head: tip, logger });
       const needing = review.report.commits.filter(c => c.needsSignoff);
-      waiting = needing.filter(c => c.state !== 'signed-off').length;
+      waiting = needing.filter(c => !isDone(c.state)).length;
       state =
         needing.length === 0
           ? 'done'

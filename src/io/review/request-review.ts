@@ -1,12 +1,13 @@
 import type { Logger } from '../../core/log';
 import { PRODUCT } from '../../core/product';
-import type { CommitReview, ReviewRequest } from '../../core/review/review';
+import { isDone, type CommitReview, type ReviewRequest } from '../../core/review/review';
 import { renderReviewPacket } from '../../core/review/packet';
 import { runGit } from '../git/git';
 import { locateRepository } from '../git/repository';
 import { pushRequest, recordRequestInGit, recordReviewRequest } from './requests';
 import { reviewWithDetails, type BranchReview } from './branch-review';
-import { ROSTER_PATH } from './base-policy';
+import { REVIEWERS_PATH, ROSTER_PATH } from './base-policy';
+import { waitingOwners } from './routing';
 import { USAGE_EXIT } from '../../core/errors';
 
 /** A review request that cannot be made as asked; `reason` says which rule, the message what to do. */
@@ -14,7 +15,7 @@ export class ReviewRequestError extends Error {
   readonly cliExitCode = USAGE_EXIT;
   override readonly name = 'ReviewRequestError';
   constructor(
-    readonly reason: 'no-roster' | 'not-in-roster' | 'no-identity',
+    readonly reason: 'no-roster' | 'not-in-roster' | 'no-identity' | 'no-owners',
     message: string,
   ) {
     super(message);
@@ -34,6 +35,10 @@ export interface ReviewRequestResult {
   pushedTo?: string;
   /** Why it could not be pushed (it is recorded all the same). */
   pushError?: string;
+  /** The seniors asked: `to` as given, else the owners of the waiting commits' files. */
+  to: string[];
+  /** True when `to` was not given and the owners were asked. */
+  toOwners: boolean;
 }
 
 /**
@@ -45,13 +50,15 @@ export interface ReviewRequestResult {
 export async function requestReview(options: {
   cwd: string;
   base: string;
-  to: readonly string[];
+  /** The seniors to ask; empty or absent: the owners of the waiting commits' files (docs/review.md). */
+  to?: readonly string[];
   logger: Logger;
   /** A remote to send the request to (with the branch's commits). */
   push?: string;
   note?: string;
 }): Promise<ReviewRequestResult> {
-  const { cwd, base, to, logger } = options;
+  const { cwd, base, logger } = options;
+  const given = options.to ?? [];
   const location = await locateRepository(cwd, { logger });
   const review = await reviewWithDetails({ location, base, logger });
   if (!review.roster || review.roster.isEmpty) {
@@ -60,7 +67,7 @@ export async function requestReview(options: {
       `${base} has no ${ROSTER_PATH} (or it lists nobody): there is no senior to ask; add the seniors' SSH keys there first`,
     );
   }
-  const unknown = to.filter(email => !review.roster!.allowsEmail(email));
+  const unknown = given.filter(email => !review.roster!.allowsEmail(email));
   if (unknown.length > 0) {
     const known = review.roster.plainPrincipals();
     throw new ReviewRequestError(
@@ -68,8 +75,20 @@ export async function requestReview(options: {
       `not in ${ROSTER_PATH} at ${base}: ${unknown.join(', ')}; the seniors listed there are: ${known.length > 0 ? known.join(', ') : '(patterns only)'}`,
     );
   }
-  const waiting = review.report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off');
-  if (waiting.length === 0) return { review, waiting };
+  const waiting = review.report.commits.filter(c => c.needsSignoff && !isDone(c.state));
+  const toOwners = given.length === 0;
+  if (waiting.length === 0) return { review, waiting, to: [...given], toOwners };
+  const to = toOwners ? waitingOwners(review) : [...given];
+  if (to.length === 0) {
+    throw new ReviewRequestError(
+      'no-owners',
+      `request-review needs --to EMAIL (one or more seniors from ${ROSTER_PATH}): ${
+        review.ownership
+          ? `no file of the waiting commits has an owner in ${review.ownership.file} at ${base}`
+          : `${base} has no ${REVIEWERS_PATH} or CODEOWNERS to find owners in`
+      }`,
+    );
+  }
   const config = async (key: string): Promise<string> =>
     (await runGit(['config', '--get', key], { cwd: review.root, logger, okExitCodes: [0, 1] })).stdout.trim();
   const by = await config('user.email');
@@ -129,6 +148,8 @@ export async function requestReview(options: {
     waiting,
     request,
     packet,
+    to,
+    toOwners,
     ...(ref ? { ref } : {}),
     ...(pushedTo ? { pushedTo } : {}),
     ...(pushError ? { pushError } : {}),

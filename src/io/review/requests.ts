@@ -13,7 +13,7 @@ import { EVIDENCE_REF_PREFIX } from './evidence';
  * - the per-worktree local state (docs/local-state.md): `$(git rev-parse --git-path ai-provenance)/review-requests.json`,
  *   a versioned list written atomically under a lock by the state store, so two windows and the CLI never lose each
  *   other's requests. A corrupt file is moved aside with a warning by the store and reads as no requests.
- * - since 0.3, in git: a request commit at `refs/ai-provenance/requests/<id>` (docs/formats.md), which reaches the
+ * - since 0.2, in git: a request commit at `refs/ai-provenance/requests/<id>` (docs/formats.md), which reaches the
  *   senior through any remote (`request-review --push`, `notes push`, `notes fetch`).
  */
 

@@ -127,6 +127,13 @@ export async function checkSignatures(input: {
   scratchDir: string;
   concurrency: number;
   logger: Logger;
+  /**
+   * Verify even when the policy does not require signatures (`requireSignature: false`): a commit's own signature
+   * for senior-signed commits, which only a signature can prove.
+   */
+  alwaysVerify?: boolean;
+  /** Prefix of the files written to scratchDir, so two checks can share it at once. */
+  filePrefix?: string;
 }): Promise<Map<string, SignatureCheck>> {
   const { basePolicy, logger } = input;
   const result = new Map<string, SignatureCheck>();
@@ -134,12 +141,14 @@ export async function checkSignatures(input: {
     if (!basePolicy.roster || basePolicy.roster.isEmpty || basePolicy.rosterText === undefined)
       result.set(c.id, { status: 'no-roster' });
     else if (!c.wellFormed || c.reviewerEmail === undefined) result.set(c.id, { status: 'not-checked' });
-    else if (!basePolicy.policy.signoff.requireSignature) result.set(c.id, { status: 'not-required' });
+    else if (!basePolicy.policy.signoff.requireSignature && input.alwaysVerify !== true)
+      result.set(c.id, { status: 'not-required' });
     else return true;
     return false;
   });
   if (toVerify.length === 0) return result;
-  const allowed = path.join(input.scratchDir, 'allowed_signers');
+  const prefix = input.filePrefix ?? '';
+  const allowed = path.join(input.scratchDir, `${prefix}allowed_signers`);
   await fsp.writeFile(allowed, basePolicy.rosterText!, { mode: 0o600 });
   const raws = await rawCommits(
     input.root,
@@ -171,7 +180,7 @@ export async function checkSignatures(input: {
       });
       return;
     }
-    const signatureFile = path.join(input.scratchDir, `sig-${i}`);
+    const signatureFile = path.join(input.scratchDir, `${prefix}sig-${i}`);
     await fsp.writeFile(signatureFile, signature, { mode: 0o600 });
     const outcome = await verifySshSignature({
       allowedSignersFile: allowed,

@@ -4,6 +4,7 @@ import { signoffEvidenceRef } from './evidence';
 import type { Logger } from '../../core/log';
 import { nullLogger } from '../../core/log';
 import {
+  isDone,
   isSigner,
   signoffTargets,
   type CommitReview,
@@ -210,7 +211,7 @@ export async function planSignoff(options: {
   const signer = await signingIdentity(review.root, review, logger);
   const me: Signer = { email: signer.reviewer.email, fingerprint: signer.fingerprint, principals: signer.principals };
   const same = (email: string): boolean => isSigner(me, email);
-  const candidates = review.report.commits.filter(c => c.needsSignoff && c.state !== 'signed-off');
+  const candidates = review.report.commits.filter(c => c.needsSignoff && !isDone(c.state));
   const blocked = candidates.filter(c => c.blocker !== undefined);
   const open = signoffTargets(review.report);
   const own = review.policy.signoff.allowSelfSignoff ? [] : open.filter(c => same(c.commit.author.email));
@@ -247,7 +248,7 @@ export async function planSignoff(options: {
   const targets = open.filter(c => !own.includes(c) && !alreadySigned.includes(c));
   const plan: SignoffPlan = { verdict: 'signoff', review, signer, targets, ownCommits: own, alreadySigned, blocked };
   const needing = review.report.commits.filter(c => c.needsSignoff);
-  const allSigned = needing.length > 0 && needing.every(c => c.state === 'signed-off');
+  const allSigned = needing.length > 0 && needing.every(c => isDone(c.state));
   if (targets.length > 0 || (allSigned && own.length === 0 && blocked.length === 0)) {
     const range = await wholeChange(review.root, review.base.id, review.head.id, logger);
     const recorded = review.report.signoffs.some(
