@@ -411,6 +411,8 @@ async function main() {
     await page.screenshot({ path: path.join(shots, 'failure.png') }).catch(() => {});
     saveArtifacts(outcome.logs);
   }
+  // The screenshots the tests took, for the docs (E2E_SCREENSHOTS=DIR; docs/README screenshots come from here).
+  if (process.env.E2E_SCREENSHOTS) fs.cpSync(shots, process.env.E2E_SCREENSHOTS, { recursive: true });
   const countsFile = process.env.AI_PROVENANCE_TEST_COUNTS;
   if (countsFile)
     fs.appendFileSync(

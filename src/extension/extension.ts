@@ -293,6 +293,18 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
   const once = exclusive.wrap.bind(exclusive);
 
   // Typed as a complete record over CommandId, so a command constant without a handler does not compile.
+  /** GitHub's review state of the branch's pull request, for the sidebar: on Refresh, Fetch and Request only. */
+  const readPullRequest = async (): Promise<void> => {
+    const state = signoffModel.state;
+    if (state.kind !== 'ready') return view.setPullRequest(undefined);
+    view.setPullRequest(
+      await github.pullRequestState(state.location.root).catch((error: unknown) => {
+        logger.warn(`GitHub pull request state: ${(error as Error).message}`);
+        return undefined;
+      }),
+    );
+  };
+
   const handlers: Record<CommandId, (...args: never[]) => unknown> = {
     [Commands.showLog]: () => channel.show(),
     [Commands.refresh]: once(
@@ -303,7 +315,11 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         view: sidebar,
         notifyBusy: false,
       },
-      () => signoffModel.refresh(),
+      async () => {
+        const state = await signoffModel.refresh();
+        await readPullRequest();
+        return state;
+      },
     ),
     [Commands.openSidebar]: () => vscode.commands.executeCommand(`workbench.view.extension.${ViewContainers.main}`),
     [Commands.acceptInlineSuggestion]: () => accepts.acceptFromTab(acceptKeys),
@@ -362,8 +378,18 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         title: vscode.l10n.t('Requesting senior review…'),
         view: sidebar,
       },
-      (to?: string[]) =>
-        requestSeniorReview(signoffModel, github, gitlab, packets, logger, Array.isArray(to) ? to : undefined),
+      async (to?: string[]) => {
+        const requested = await requestSeniorReview(
+          signoffModel,
+          github,
+          gitlab,
+          packets,
+          logger,
+          Array.isArray(to) ? to : undefined,
+        );
+        if (requested) await readPullRequest();
+        return requested;
+      },
     ),
     [Commands.signOff]: once(
       Commands.signOff,
@@ -402,7 +428,15 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
         title: vscode.l10n.t('Fetching review requests…'),
         view: sidebar,
       },
-      (remote?: unknown) => fetchReviewRequests(signoffModel, logger, typeof remote === 'string' ? remote : undefined),
+      async (remote?: unknown) => {
+        const fetched = await fetchReviewRequests(
+          signoffModel,
+          logger,
+          typeof remote === 'string' ? remote : undefined,
+        );
+        await readPullRequest();
+        return fetched;
+      },
     ),
     [Commands.setGitLabToken]: () => gitlab.setToken(),
     [Commands.checkOutRequest]: once(
@@ -479,7 +513,10 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     signoffRowCommands: () => view.rowCommands(),
     reviewMarks: doc => reviewSession.marksOf(doc),
     reviewComments: () => reviewSession.comments(),
-    setGitHubTokenForTests: token => (github.tokenSource = () => Promise.resolve(token)),
+    setGitHubTokenForTests: token => {
+      github.tokenSource = () => Promise.resolve(token);
+      github.quietTokenSource = () => Promise.resolve(token);
+    },
   };
 }
 

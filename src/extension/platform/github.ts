@@ -2,6 +2,15 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { currentBranch, remoteUrl } from '../../io/git/queries';
 
+/** What a pull request's reviews say (GitHub's own review state, shown beside ours; it decides nothing here). */
+export interface PullRequestState {
+  number: number;
+  approvedBy: string[];
+  changesRequestedBy: string[];
+  /** Reviewers requested who have not reviewed since. */
+  waitingFor: string[];
+}
+
 export interface GitHubSettings {
   /** REST API root: https://api.github.com, or a GitHub Enterprise server's /api/v3. */
   apiUrl: string;
@@ -32,6 +41,10 @@ export class GitHubReviewer {
   tokenSource: () => Promise<string> = async () =>
     (await vscode.authentication.getSession(this.settings().authProvider, ['repo'], { createIfNone: true }))
       .accessToken;
+
+  /** The token when the person is signed in already, without asking (for reading a pull request's state). */
+  quietTokenSource: () => Promise<string | undefined> = async () =>
+    (await vscode.authentication.getSession(this.settings().authProvider, ['repo'], { silent: true }))?.accessToken;
 
   constructor(
     private readonly settings: () => GitHubSettings,
@@ -82,6 +95,42 @@ export class GitHubReviewer {
     await api.post(`${base}/issues/${pr.number}/comments`, { body: packet });
     this.logger.info(`asked ${logins.join(', ')} on ${repo.owner}/${repo.repo}#${pr.number}`);
     return { number: pr.number };
+  }
+
+  /**
+   * The review state of the branch's open pull request (its latest review per reviewer, and who is still asked),
+   * when the remote is GitHub, the person is signed in to GitHub in VS Code, and there is one; else undefined. Never
+   * asks to sign in.
+   */
+  async pullRequestState(root: string): Promise<PullRequestState | undefined> {
+    const remote = await remoteUrl(root, 'origin');
+    const repo = remote !== undefined ? parseGitHubRemote(remote, this.hosts()) : undefined;
+    if (!repo) return undefined;
+    const branch = await currentBranch(root);
+    const token = branch ? await this.quietTokenSource().catch(() => undefined) : undefined;
+    if (!branch || !token) return undefined;
+    const api = this.client(token);
+    const base = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
+    const pulls = await api.get<{ number: number; html_url?: string; requested_reviewers?: { login: string }[] }[]>(
+      `${base}/pulls?state=open&head=${encodeURIComponent(`${repo.owner}:${branch}`)}`,
+    );
+    const pr = pulls[0];
+    if (!pr) return undefined;
+    const reviews = await api.get<{ user?: { login: string }; state: string }[]>(
+      `${base}/pulls/${pr.number}/reviews?per_page=100`,
+    );
+    // The latest review per reviewer that decides something (a comment leaves an earlier decision standing).
+    const latest = new Map<string, string>();
+    for (const r of reviews)
+      if (r.user?.login && ['APPROVED', 'CHANGES_REQUESTED', 'DISMISSED'].includes(r.state))
+        latest.set(r.user.login, r.state);
+    const by = (state: string) => [...latest].filter(([, s]) => s === state).map(([login]) => login);
+    return {
+      number: pr.number,
+      approvedBy: by('APPROVED'),
+      changesRequestedBy: by('CHANGES_REQUESTED'),
+      waitingFor: (pr.requested_reviewers ?? []).map(r => r.login),
+    };
   }
 
   private client(token: string) {

@@ -9,6 +9,7 @@ import type { SignoffModel, SignoffState, UncommittedFile, UncommittedHunk } fro
 import type { ReviewSession } from './review-session';
 import { viewedKey } from '../../core/review/review-files';
 import type { InboxEntry } from '../../io/review/inbox';
+import type { PullRequestState } from '../platform/github';
 
 /** One row of the "Needs Sign-off" tree: a thin wrapper over the model's data. */
 export type SignoffNode =
@@ -151,6 +152,14 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
       );
     }
     this.update(model.state);
+  }
+
+  private pullRequest: { state: PullRequestState; at: Date } | undefined;
+
+  /** GitHub's review state of the branch's pull request, read on Refresh, Fetch and Request (undefined: none). */
+  setPullRequest(state: PullRequestState | undefined): void {
+    this.pullRequest = state ? { state, at: new Date() } : undefined;
+    this.changed.fire(undefined);
   }
 
   private update(state: SignoffState): void {
@@ -414,6 +423,26 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     if (!node) {
       const roots: SignoffNode[] = [];
       if (state.inbox.length) roots.push({ kind: 'group', id: 'requests', label: vscode.l10n.t('Requested of Me') });
+      const pr = this.pullRequest;
+      if (pr) {
+        const parts = [
+          pr.state.approvedBy.length ? vscode.l10n.t('approved by {0}', pr.state.approvedBy.join(', ')) : '',
+          pr.state.changesRequestedBy.length
+            ? vscode.l10n.t('changes requested by {0}', pr.state.changesRequestedBy.join(', '))
+            : '',
+          pr.state.waitingFor.length ? vscode.l10n.t('waiting for {0}', pr.state.waitingFor.join(', ')) : '',
+        ].filter(Boolean);
+        roots.push({
+          kind: 'notice',
+          id: 'pull-request',
+          label: vscode.l10n.t(
+            'Pull request #{0}: {1} (GitHub, {2})',
+            pr.state.number,
+            parts.length ? parts.join('; ') : vscode.l10n.t('no review yet'),
+            pr.at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
+          ),
+        });
+      }
       if (state.uncommitted.length)
         roots.push({ kind: 'group', id: 'uncommitted', label: vscode.l10n.t('Uncommitted') });
       const shown = state.review.report.commits.filter(c => c.needsSignoff);

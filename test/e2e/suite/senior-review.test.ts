@@ -10,8 +10,11 @@ import { REVIEW_SCHEME } from '../../../src/extension/views/review-session';
 import { activeExtension, harness, harnessAvailable, queryDom, waitFor } from './util';
 
 const cli = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
+/** A screenshot for the docs (E2E_SCREENSHOTS), without the notifications other steps left on screen. */
 const shot = async (name: string): Promise<void> => {
-  if (harnessAvailable()) await harness('/screenshot', { name });
+  if (!harnessAvailable()) return;
+  await vscode.commands.executeCommand('notifications.clearAll');
+  await harness('/screenshot', { name });
 };
 
 describe('the senior’s side: a request through git alone, Review, Request Changes, Sign Off', function () {
@@ -175,20 +178,37 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
         () => JSON.stringify(api.reviewMarks(after.document).ai.map(r => [r.start.line, r.end.line])) === '[[0,2]]',
         'lines 1-3 marked as written by AI in the diff',
       ).catch(error => assert.fail(`${(error as Error).message}: ${JSON.stringify(api.reviewMarks(after.document))}`));
+      await new Promise(r => setTimeout(r, 1000)); // the marks are drawn: let the page paint them
       await shot('review-2-multi-diff');
 
       // A comment on a line, then Request Changes: a signed record that the sidebar and check show.
       const state = (await api.signoffState()) as Extract<SignoffState, { kind: 'ready' }>;
       const commit = state.waiting[0]!;
-      assert.equal(
-        await vscode.commands.executeCommand(Commands.addReviewComment, {
-          commit: commit.commit.id,
-          path: 'src/pricing.ts',
-          line: 2,
-          text: 'Round half to even?',
-        }),
-        true,
+      // A comment on line 2 of the review's file, typed as a person does: Add Comment on the line, the text, and
+      // the thread's Add Comment button (VS Code calls our command with the reply).
+      await vscode.window.showTextDocument(after.document, { selection: new vscode.Range(1, 0, 1, 0), preview: true });
+      // The line can take a comment once VS Code has asked our controller where comments go.
+      await waitFor(async () => (await queryDom('.comment-range-glyph')).count > 0, 'the commenting ranges').catch(
+        async error => {
+          await shot('no-commenting-ranges');
+          throw error;
+        },
       );
+      await vscode.commands.executeCommand('workbench.action.addComment');
+      await waitFor(
+        async () => (await queryDom('.review-widget .monaco-editor')).count > 0,
+        'the comment widget',
+      ).catch(async error => {
+        await shot('no-comment-widget');
+        throw error;
+      });
+      await harness('/type', { text: 'Round half to even?' });
+      await harness('/click', { selector: '.review-widget .monaco-button', text: 'Add Comment' });
+      await waitFor(
+        () => api.reviewComments().some(c => c.line === 2 && c.text === 'Round half to even?'),
+        'the line comment kept for the record',
+      ).catch(error => assert.fail(`${(error as Error).message}: ${JSON.stringify(api.reviewComments())}`));
+      await shot('review-3-line-comment');
       const changes = await vscode.commands.executeCommand<string>(Commands.requestChanges, {
         confirm: false,
         comment: 'Prices must never be negative.',
@@ -207,7 +227,7 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
       assert.equal(check.status, 1, check.stdout);
       assert.match(check.stdout, /changes-requested\s+[0-9a-f]{10}/);
       assert.match(check.stdout, /lead@example\.invalid requested changes/);
-      await shot('review-3-changes-requested');
+      await shot('review-4-changes-requested');
 
       // The junior sees it through the remote, fixes it by hand, and pushes.
       git('push', '-q', 'team', 'feature/pricing');
@@ -285,7 +305,7 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
         'both signed off in the sidebar',
       ).catch(error => assert.fail(`${(error as Error).message}\n${rows()}`));
       assert.equal(spawnSync(process.execPath, [cli, 'check', '--base', 'main'], { cwd: root }).status, 0);
-      await shot('review-4-signed-off');
+      await shot('review-5-signed-off');
 
       // The author pulls the sign-off: their check passes too.
       git('push', '-q', 'team', 'feature/pricing');

@@ -34,7 +34,14 @@ async function fakeGitHub(): Promise<{ url: string; requests: Recorded[]; close(
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.method === 'GET' && req.url!.startsWith('/repos/acme/app/pulls?')) return json(200, [{ number: 7 }]);
+      if (req.method === 'GET' && req.url!.startsWith('/repos/acme/app/pulls?'))
+        return json(200, [{ number: 7, requested_reviewers: [{ login: 'senior-gh' }] }]);
+      if (req.method === 'GET' && req.url!.startsWith('/repos/acme/app/pulls/7/reviews'))
+        return json(200, [
+          { user: { login: 'bot' }, state: 'COMMENTED' },
+          { user: { login: 'other-gh' }, state: 'CHANGES_REQUESTED' },
+          { user: { login: 'other-gh' }, state: 'APPROVED' },
+        ]);
       if (req.method === 'GET' && req.url!.startsWith('/search/users?'))
         return json(200, { items: [{ login: 'senior-gh' }] });
       if (req.method === 'POST') return json(201, {});
@@ -157,8 +164,18 @@ describe('senior sign-off from the editor', function () {
           'POST /repos/acme/app/pulls/7/requested_reviewers',
           'POST /repos/acme/app/issues/7/labels',
           'POST /repos/acme/app/issues/7/comments',
+          // Then GitHub's own review state of the pull request, for the sidebar.
+          'GET /repos/acme/app/pulls',
+          'GET /repos/acme/app/pulls/7/reviews',
         ],
       );
+      await waitFor(
+        () =>
+          api
+            .signoffRows()
+            .some(r => /^Pull request #7: approved by other-gh; waiting for senior-gh \(GitHub, /.test(r)),
+        'the pull request review state in the sidebar',
+      ).catch(error => assert.fail(`${(error as Error).message}\n${api.signoffRows().join('\n')}`));
       assert.ok(
         github.requests.every(r => r.auth === 'Bearer test-token'),
         'every GitHub call carries the VS Code sign-in',
