@@ -154,11 +154,16 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     this.update(model.state);
   }
 
-  private pullRequest: { state: PullRequestState; at: Date } | undefined;
+  private pullRequest: { state: PullRequestState; at: Date; head: string } | undefined;
 
-  /** GitHub's review state of the branch's pull request, read on Refresh, Fetch and Request (undefined: none). */
+  /**
+   * GitHub's review state of the branch's pull request, read on Refresh, Fetch and Request (undefined: none). Shown
+   * while the branch's head is the one it was read at: another branch, or a new commit, hides it until read again.
+   */
   setPullRequest(state: PullRequestState | undefined): void {
-    this.pullRequest = state ? { state, at: new Date() } : undefined;
+    const current = this.model.state;
+    this.pullRequest =
+      state && current.kind === 'ready' ? { state, at: new Date(), head: current.review.head.id } : undefined;
     this.changed.fire(undefined);
   }
 
@@ -424,7 +429,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
       const roots: SignoffNode[] = [];
       if (state.inbox.length) roots.push({ kind: 'group', id: 'requests', label: vscode.l10n.t('Requested of Me') });
       const pr = this.pullRequest;
-      if (pr) {
+      if (pr && pr.head === state.review.head.id) {
         const parts = [
           pr.state.approvedBy.length ? vscode.l10n.t('approved by {0}', pr.state.approvedBy.join(', ')) : '',
           pr.state.changesRequestedBy.length
