@@ -10,10 +10,20 @@ import { REVIEW_SCHEME } from '../../../src/extension/views/review-session';
 import { activeExtension, harness, harnessAvailable, queryDom, waitFor } from './util';
 
 const cli = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
-/** A screenshot for the docs (E2E_SCREENSHOTS), without the notifications other steps left on screen. */
-const shot = async (name: string): Promise<void> => {
+/**
+ * A screenshot for the docs (E2E_SCREENSHOTS), without the notifications other steps left on screen, once the
+ * sidebar's rows on the page show `rows` (the tree paints after its data changes).
+ */
+const shot = async (name: string, ...rows: string[]): Promise<void> => {
   if (!harnessAvailable()) return;
   await vscode.commands.executeCommand('notifications.clearAll');
+  await waitFor(
+    async () => {
+      const text = (await queryDom('.monaco-list-row')).elements.map(e => e.text).join('\n');
+      return rows.every(r => text.includes(r));
+    },
+    `the sidebar showing ${rows.join(', ')}`,
+  );
   await harness('/screenshot', { name });
 };
 
@@ -123,7 +133,7 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
         'the request under Requested of Me',
       ).catch(error => assert.fail(`${(error as Error).message}\n${rows()}`));
       await vscode.commands.executeCommand(Commands.openSidebar);
-      await shot('review-1-requested-of-me');
+      await shot('review-1-requested-of-me', 'Requested of Me', 'feature/pricing');
 
       // A click on the request checks the branch out where the request left it.
       const request = api.signoffRowCommands().find(r => /feature\/pricing/.test(r.row));
@@ -208,6 +218,12 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
         () => api.reviewComments().some(c => c.line === 2 && c.text === 'Round half to even?'),
         'the line comment kept for the record',
       ).catch(error => assert.fail(`${(error as Error).message}: ${JSON.stringify(api.reviewComments())}`));
+      // The thread shows the comment as posted.
+      await waitFor(
+        async () =>
+          (await queryDom('.review-widget .comment-body')).elements.some(e => e.text.includes('Round half to even?')),
+        'the comment shown in its thread',
+      );
       await shot('review-3-line-comment');
       const changes = await vscode.commands.executeCommand<string>(Commands.requestChanges, {
         confirm: false,
@@ -227,7 +243,7 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
       assert.equal(check.status, 1, check.stdout);
       assert.match(check.stdout, /changes-requested\s+[0-9a-f]{10}/);
       assert.match(check.stdout, /lead@example\.invalid requested changes/);
-      await shot('review-4-changes-requested');
+      await shot('review-4-changes-requested', 'changes requested');
 
       // The junior sees it through the remote, fixes it by hand, and pushes.
       git('push', '-q', 'team', 'feature/pricing');
@@ -305,7 +321,7 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
         'both signed off in the sidebar',
       ).catch(error => assert.fail(`${(error as Error).message}\n${rows()}`));
       assert.equal(spawnSync(process.execPath, [cli, 'check', '--base', 'main'], { cwd: root }).status, 0);
-      await shot('review-5-signed-off');
+      await shot('review-5-signed-off', 'Never a negative price', 'signed off');
 
       // The author pulls the sign-off: their check passes too.
       git('push', '-q', 'team', 'feature/pricing');
