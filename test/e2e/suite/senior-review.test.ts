@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../../src/extension/platform/ids';
 import type { SignoffState } from '../../../src/extension/views/signoff-model';
 import { REVIEW_SCHEME } from '../../../src/extension/views/review-session';
-import { activeExtension, harness, harnessAvailable, queryDom, waitFor } from './util';
+import { activeExtension, clickDom, harness, harnessAvailable, queryDom, waitFor } from './util';
 
 const cli = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
 /**
@@ -280,11 +280,9 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
       const disabledSignOff = 'a.action-label.disabled[aria-label^="Sign Off AI-Assisted Commits"]';
       if (harnessAvailable())
         await waitFor(async () => (await queryDom(disabledSignOff)).count > 0, 'Sign Off disabled before viewing');
-      for (const [review, p] of [
-        [waiting, 'src/pricing.ts'],
-        [waiting, 'OLD-NOTES.md'],
-      ] as const)
-        await vscode.commands.executeCommand(Commands.markViewed, { kind: 'commitFile', review, path: p });
+      // Checked as viewed the way a person does it: expand the commit's row, tick its file's box.
+      await clickDom('.monaco-list-row:has-text("Add pricing") .monaco-tl-twistie');
+      await clickDom('.monaco-list-row:has-text("pricing.ts") .custom-view-tree-node-item-checkbox');
       await waitFor(() => /pricing\.ts — 3 AI lines \[viewed\]/.test(rows()), 'the file viewed').catch(error =>
         assert.fail(`${(error as Error).message}\n${rows()}`),
       );
