@@ -5027,7 +5027,7 @@ function computeReview(input) {
     const asked = claims.filter(
       (cl) => cl.verdict === "changes-requested" && cl.defects.length === 0 && cl.match === "patch"
     );
-    const withdrawn = (cl) => !input.signoffsAnywhere && asked.some((a) => a.signer && cl.signer && sameSigner(a.signer, cl.signer) && descends(a.signoff, cl.signoff));
+    const withdrawn = (cl) => asked.some((a) => a.signer && cl.signer && sameSigner(a.signer, cl.signer) && descends(a.signoff, cl.signoff));
     const signoffSigners = distinctSigners(
       claims.filter((cl) => cl.verdict === void 0 && cl.defects.length === 0 && cl.match === "patch" && !withdrawn(cl)).map((cl) => cl.signer)
     );
@@ -5128,6 +5128,7 @@ function computeReview(input) {
 }
 function selfSignerOf(c, input) {
   if (!input.policy.signoff.seniorSignedCommits || !input.roster || input.roster.isEmpty) return void 0;
+  if (c.touchesPolicy) return void 0;
   const sig = c.authorSignature;
   if (sig?.status !== "verified" || !sameEmail(sig.principal, c.author.email)) return void 0;
   return {
@@ -6446,7 +6447,7 @@ async function reviewBranch(options) {
       )
     ];
     const legacy = legacyWanted.length > 0 ? await patchIds(root, legacyWanted, logger, "legacy-stable") : void 0;
-    const landing = paths ? await whereLinesLanded(root, baseId, headId, evidence, paths, basePolicy.policy, logger) : /* @__PURE__ */ new Map();
+    const landing = paths ? await whereLinesLanded(root, baseId, headId, evidence, paths, basePolicy.policy, logger, ownership) : /* @__PURE__ */ new Map();
     const loaded = { patches, legacy, paths, landing };
     const disguised = candidates.filter((s) => patches.ids.has(s.c.id)).map((s) => commitFacts(commitEvidence(s.c, touchingPolicy, /* @__PURE__ */ new Map()), loaded, { signoffWithChanges: true }));
     const commits = [
@@ -6480,8 +6481,9 @@ async function reviewBranch(options) {
     await tmp.dispose();
   }
 }
-async function whereLinesLanded(root, baseId, headId, evidence, paths, policy, logger) {
-  if (policy.signoff.highRisk.length === 0 && policy.signoff.ignore.length === 0) return /* @__PURE__ */ new Map();
+async function whereLinesLanded(root, baseId, headId, evidence, paths, policy, logger, ownership) {
+  const owned = ownership?.source === "reviewers" ? (p) => ownersOf(ownership, p).length > 0 : void 0;
+  if (policy.signoff.highRisk.length === 0 && policy.signoff.ignore.length === 0 && !owned) return /* @__PURE__ */ new Map();
   const ai = evidence.filter(hasAiLineEvidence);
   if (ai.length === 0) return /* @__PURE__ */ new Map();
   const matchers = policyMatchers(policy);
@@ -6491,7 +6493,7 @@ async function whereLinesLanded(root, baseId, headId, evidence, paths, policy, l
     return touched.length > 0 && touched.every(ignored);
   });
   const files = (await changedFilesAtHead(root, baseId, headId, logger)).filter(
-    (f) => matchers.highRisk.matches(f) || someOnlyIgnored && !ignored(f)
+    (f) => matchers.highRisk.matches(f) || someOnlyIgnored && !ignored(f) || owned?.(f) === true
   );
   return landingPaths(root, baseId, headId, new Set(ai.map((x) => x.c.id)), files, logger);
 }
@@ -6749,6 +6751,8 @@ function toJson(review) {
       commit: s.facts.id,
       subject: s.facts.subject,
       reviewer: s.facts.parsed.reviewer ?? null,
+      // Since 0.2: "signoff", or "changes-requested" for a request for changes (valid: verified; it never signs off).
+      verdict: s.facts.parsed.verdict,
       entries: s.facts.parsed.entries,
       problems: s.facts.parsed.problems.map((p) => ({ ...p, message: messageProblemText(p) })),
       signature: s.facts.signature,

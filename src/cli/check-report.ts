@@ -109,6 +109,8 @@ export function toJson(review: BranchReview): unknown {
       commit: s.facts.id,
       subject: s.facts.subject,
       reviewer: s.facts.parsed.reviewer ?? null,
+      // Since 0.2: "signoff", or "changes-requested" for a request for changes (valid: verified; it never signs off).
+      verdict: s.facts.parsed.verdict,
       entries: s.facts.parsed.entries,
       problems: s.facts.parsed.problems.map(p => ({ ...p, message: messageProblemText(p) })),
       signature: s.facts.signature,

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { parseGitLabRemote, requestOnMergeRequest } from '../../src/io/review/gitlab';
+import { safeApiUrl } from '../../src/io/review/api-url';
 
 interface Recorded {
   method: string;
@@ -56,6 +57,17 @@ async function fakeGitLab(options: { mergeRequests?: unknown[] } = {}) {
 }
 
 describe('GitLab merge request reviewers (REST API v4, a local stand-in)', () => {
+  it('sends a token only to an https API, or to this machine (a local stand-in)', () => {
+    assert.equal(safeApiUrl('https://gitlab.example/api/v4', 's').hostname, 'gitlab.example');
+    assert.equal(safeApiUrl('http://127.0.0.1:8080/api/v4', 's').port, '8080');
+    assert.throws(
+      () => safeApiUrl('http://gitlab.example/api/v4', 'aiProvenance.gitlab.apiUrl'),
+      /must be an https:\/\/ address/,
+    );
+    assert.throws(() => safeApiUrl('http://127.0.0.1.evil.example/', 's'), /must be an https/);
+    assert.throws(() => safeApiUrl('not a url', 's'), /is not a URL/);
+  });
+
   it('reads the project path of GitLab remotes on the API host only', () => {
     assert.equal(
       parseGitLabRemote('https://gitlab.example/acme/backend/app.git', 'gitlab.example'),

@@ -4,6 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../support/git-fixture';
+import { nullLogger } from '../../src/core/log';
+import { locateRepository } from '../../src/io/git/repository';
+import { checkOutForReview, requestsOfMe } from '../../src/io/review/inbox';
 import { as, envAs, junior, senior, senior2, show, signoffReposPerTest } from '../support/signoff-fixture';
 
 describe('requests for changes and review requests carried in git (real git, real ssh-keygen)', () => {
@@ -28,7 +31,11 @@ describe('requests for changes and review requests carried in git (real git, rea
       `AI changes requested: 1 commit\n\nHandle the empty list.\nAnd name it.\n\nReviewed-by: Sen Ior <senior@example.com>\nAI-Changes-Requested: ${r.patchId(a)} ${a}\n\n`,
     );
     assert.equal(r.git('diff-tree', '--no-commit-id', '-r', 'HEAD').trim(), '', 'the record is an empty commit');
-    assert.equal(r.git('for-each-ref', 'refs/ai-provenance/signoffs/').trim(), '', 'not kept as a sign-off');
+    assert.match(
+      r.git('for-each-ref', '--format=%(refname)', 'refs/ai-provenance/signoffs/'),
+      new RegExp(`refs/ai-provenance/signoffs/${record}`),
+      'kept beside the sign-offs, for the audit',
+    );
 
     const check = r.check();
     assert.equal(check.status, 1, show(check));
@@ -197,5 +204,88 @@ describe('requests for changes and review requests carried in git (real git, rea
     assert.match(r.check().stdout, new RegExp(`requested\\s+${a.slice(0, 10)}`));
     const all = r.cli(['request-review', '--list', '--all']);
     assert.match(all.stdout, /feature {2}from junior@example.com {2}to senior@example.com {2}1 commit\n/);
+  });
+
+  it('Check Out for Review never moves the senior’s own branches to what only a request supplies', async () => {
+    const r = repo();
+    const a = r.aiCommit(junior(), 'src/a.ts', 2);
+    r.git('switch', '-q', 'main');
+    const mainBefore = r.head();
+    // A request anyone could push: it names main (and then origin/main) for an unreviewed commit.
+    for (const name of ['main', 'origin/main', '-f']) {
+      const message = `AI review request: 1 commit\n\nRequested-of: senior@example.com\nRequested-by: X <x@example.com>\nAI-Review-Branch: ${name}\nAI-Review-Commit: ${r.patchId(a)} ${a}\n`;
+      const id = r
+        .run(['commit-tree', `${a}^{tree}`, '-p', a, '-F', '-'], {
+          input: message,
+          env: {
+            GIT_AUTHOR_NAME: 'x',
+            GIT_AUTHOR_EMAIL: 'x@example.com',
+            GIT_COMMITTER_NAME: 'x',
+            GIT_COMMITTER_EMAIL: 'x@example.com',
+          },
+        })
+        .trim();
+      r.git('update-ref', `refs/ai-provenance/requests/${id}`, id);
+    }
+    r.git('branch', '-q', '-D', 'feature');
+    const location = await locateRepository(r.dir);
+    const entries = await requestsOfMe({ location, me: ['senior@example.com'], base: 'main', logger: nullLogger });
+    assert.equal(entries.length, 3);
+    for (const entry of entries) {
+      r.git('switch', '-q', 'main');
+      const { result, branch } = await checkOutForReview(r.dir, entry, nullLogger);
+      assert.equal(result, 'checked-out');
+      assert.equal(r.head(), a);
+      if (entry.request.branch === '-f') assert.equal(branch, undefined, 'an option-like name: detached');
+      else assert.equal(branch, `review/${entry.request.branch}`);
+    }
+    assert.equal(r.git('rev-parse', 'refs/heads/main').trim(), mainBefore, 'main did not move');
+    assert.equal(
+      r.git('for-each-ref', '--format=%(refname)', 'refs/heads/origin/').trim(),
+      '',
+      'no branch shadows origin/main',
+    );
+  });
+
+  it('the audit sees a request for changes withdraw its author’s earlier sign-off after a merge commit', () => {
+    const r = repo();
+    r.aiCommit(junior(), 'src/a.ts', 2);
+    assert.equal(r.signOff(senior()).status, 0);
+    const asked = r.cli(['request-changes', '--base', 'main', '--yes', '-m', 'No, redo it.'], { as: senior() });
+    assert.equal(asked.status, 0, show(asked));
+    assert.equal(r.check().status, 1);
+    r.git('switch', '-q', 'main');
+    r.run([...as(junior()), 'merge', '-q', '--no-ff', '--no-gpg-sign', '-m', 'Merge feature', 'feature']);
+    const audit = r.cli(['audit', '--branch', 'main']);
+    assert.equal(audit.status, 1, show(audit));
+    assert.match(audit.stdout, /no-signoff: /);
+  });
+
+  it('enforced owners follow AI lines a person moves into their files', () => {
+    const r = repo({ seniors: [senior(), senior2()] });
+    r.git('switch', '-q', 'main');
+    r.write('.ai-provenance/reviewers', '/secure/ senior@example.com\n');
+    r.write('secure/auth.ts', 'export const ok = 1;\n');
+    r.commitAs(senior(), 'owners\n');
+    r.git('switch', '-q', '-C', 'feature');
+    const lines = Array.from(
+      { length: 30 },
+      (_, i) => `export const aiGeneratedValue${i} = "some generated constant text";`,
+    );
+    r.write('src/util.ts', `${lines.join('\n')}\n`);
+    const ai = r.commitAs(
+      junior(),
+      'feat: util\n\nAI-Attribution: v1 added=30 ai=30 mixed=0 unknown=0 tools=copilot/inline:30\nAssisted-by: Copilot:gpt-4.1\n',
+    );
+    r.write('secure/auth.ts', `export const ok = 1;\n${lines.join('\n')}\n`);
+    r.git('rm', '-q', 'src/util.ts');
+    r.commitAs(junior(), 'refactor: move helpers\n');
+    r.manualSignoff(senior2(), [ai]);
+    const check = r.check();
+    assert.equal(check.status, 1, show(check));
+    assert.match(check.stdout, /its lines are now also in secure\/auth\.ts/);
+    assert.match(check.stdout, /may be signed off by senior@example\.com/);
+    r.manualSignoff(senior(), [ai]);
+    assert.equal(r.check().status, 0);
   });
 });

@@ -791,6 +791,9 @@ describe('ownership and senior-signed commits in the review model', () => {
     assert.equal(computeReview(input(1, [otherPrincipal], [], { policy: on })).commits[0]!.state, 'pending');
     const unsigned = aiCommit(1, { author: senior, authorSignature: { status: 'unsigned' } });
     assert.equal(computeReview(input(1, [unsigned], [], { policy: on })).commits[0]!.state, 'pending');
+    // A senior's own signed change to the gate's files (the roster, the policy) still needs another senior.
+    const roster = aiCommit(1, { author: senior, authorSignature: signedBy('senior@x.org'), touchesPolicy: true });
+    assert.equal(computeReview(input(1, [roster], [], { policy: on })).commits[0]!.state, 'pending');
   });
 
   it('self-signed counts as one signer: a high-risk commit still needs the others', () => {

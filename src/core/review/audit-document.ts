@@ -152,7 +152,8 @@ export function auditDocument(
     const sum = (f: (c: AuditCommit) => number | null): number => commits.reduce((n, c) => n + (f(c) ?? 0), 0);
     const signoffs = reviews
       .flatMap(r => r.signoffs)
-      .filter(s => s.covers.length > 0)
+      // A request for changes is a signed record too, but no sign-off.
+      .filter(s => s.covers.length > 0 && s.facts.parsed.verdict !== 'changes-requested')
       .map((s): AuditSignoff => ({
         commit: s.facts.id,
         reviewer: s.facts.parsed.reviewer ?? null,

@@ -1,4 +1,4 @@
-import { isDone, type CommitReview, type Person, type ReviewReport } from './review';
+import { isDone, isSigner, type CommitReview, type Person, type ReviewReport } from './review';
 import { AI_ATTRIBUTION, ASSISTED_BY, FAILED_ATTRIBUTION, parseAiAttribution } from '../formats/trailers';
 import type { Trailer } from '../formats/signoff-message';
 
@@ -331,15 +331,17 @@ export function lateSignoffs(
   const late: AuditException[] = [];
   for (const c of change.reviews.flatMap(r => r.commits)) {
     if (!c.needsSignoff || c.state !== 'signed-off') continue;
-    const inTime = new Set(
-      c.claims
-        .filter(cl => cl.defects.length === 0 && cl.match === 'patch' && cl.signer)
-        .filter(
-          cl => inHistory(cl.signoff) || (signedAt(cl.signoff) ?? Infinity) <= change.landedAt + LATE_SIGNOFF_SECONDS,
-        )
-        .map(cl => cl.signer!.email.toLowerCase()),
-    );
-    if (inTime.size < c.requiredSigners) late.push({ code: 'late-signoff', commit: c.commit.id });
+    const signers = c.claims
+      .filter(cl => cl.verdict === undefined && cl.defects.length === 0 && cl.match === 'patch' && cl.signer)
+      .filter(
+        cl => inHistory(cl.signoff) || (signedAt(cl.signoff) ?? Infinity) <= change.landedAt + LATE_SIGNOFF_SECONDS,
+      )
+      .map(cl => cl.signer!);
+    const inTime = new Set(signers.map(s => s.email.toLowerCase()));
+    // Under enforced ownership, every owned path needed an owner among the signers in time.
+    const unowned =
+      c.routing?.enforced === true && c.routing.paths.some(p => !signers.some(s => p.owners.some(o => isSigner(s, o))));
+    if (inTime.size < c.requiredSigners || unowned) late.push({ code: 'late-signoff', commit: c.commit.id });
   }
   if (late.length === 0) return;
   change.status = 'exception';

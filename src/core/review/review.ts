@@ -543,8 +543,8 @@ export function computeReview(input: ReviewInput): ReviewReport {
       cl => cl.verdict === 'changes-requested' && cl.defects.length === 0 && cl.match === 'patch',
     );
     // A senior who requested changes later on the branch withdrew their own earlier sign-off of the same patch.
+    // (Where both are in the graph: the audit's histories too, whatever the merge style.)
     const withdrawn = (cl: Claim): boolean =>
-      !input.signoffsAnywhere &&
       asked.some(a => a.signer && cl.signer && sameSigner(a.signer, cl.signer) && descends(a.signoff, cl.signoff));
     const signoffSigners = distinctSigners(
       claims
@@ -674,6 +674,8 @@ export function signoffTargets(report: ReviewReport): CommitReview[] {
  */
 function selfSignerOf(c: CommitFacts, input: ReviewInput): Signer | undefined {
   if (!input.policy.signoff.seniorSignedCommits || !input.roster || input.roster.isEmpty) return undefined;
+  // The gate's own files (the seniors, the policy) always need another senior: a senior cannot add a senior alone.
+  if (c.touchesPolicy) return undefined;
   const sig = c.authorSignature;
   if (sig?.status !== 'verified' || !sameEmail(sig.principal, c.author.email)) return undefined;
   return {

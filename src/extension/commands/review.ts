@@ -2,7 +2,13 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { CommitReview } from '../../core/review/review';
 import { reviewCommentBlock, viewedKey } from '../../core/review/review-files';
-import { checkOutForReview, fetchForReview, hasRemote, type InboxEntry } from '../../io/review/inbox';
+import {
+  checkOutForReview,
+  fetchForReview,
+  hasRemote,
+  REVIEW_BRANCH_PREFIX,
+  type InboxEntry,
+} from '../../io/review/inbox';
 import { createSignoff, planSignoff, SignoffRefusedError } from '../../io/review/signoff';
 import { PolicyFileError } from '../../io/review/base-policy';
 import type { OpenedReview, ReviewSession } from '../views/review-session';
@@ -201,17 +207,25 @@ export async function checkOutRequest(model: SignoffModel, logger: Logger, entry
   const state = await readyState(model);
   if (!state || !entry) return false;
   try {
-    const result = await checkOutForReview(state.location.root, entry, logger);
+    const { result, branch } = await checkOutForReview(state.location.root, entry, logger);
     if (result === 'diverged') {
       void vscode.window.showErrorMessage(
         vscode.l10n.t(
           'Your branch {0} and the request have gone different ways: check it out yourself (git switch {0}) and merge or rebase it onto {1}.',
-          entry.request.branch ?? '',
+          branch ?? '',
           entry.tip.slice(0, 12),
         ),
       );
       return false;
     }
+    if (branch?.startsWith(REVIEW_BRANCH_PREFIX))
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'Checked out {0}: the branch as the request sent it (no remote branch has it). Push your sign-off to the author\u2019s branch with: git push <remote> HEAD:{1}',
+          branch,
+          branch.slice(REVIEW_BRANCH_PREFIX.length),
+        ),
+      );
   } catch (error) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t(

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { currentBranch, remoteUrl } from '../../io/git/queries';
+import { safeApiUrl } from '../../io/review/api-url';
 
 /** What a pull request's reviews say (GitHub's own review state, shown beside ours; it decides nothing here). */
 export interface PullRequestState {
@@ -135,6 +136,7 @@ export class GitHubReviewer {
 
   private client(token: string) {
     const root = this.settings().apiUrl.replace(/\/+$/, '');
+    safeApiUrl(root, 'aiProvenance.github.apiUrl');
     const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const response = await fetch(`${root}${path}`, {
         method,

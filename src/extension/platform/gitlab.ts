@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { currentBranch, remoteUrl } from '../../io/git/queries';
 import { parseGitLabRemote, requestOnMergeRequest, type GitLabResult } from '../../io/review/gitlab';
+import { safeApiUrl } from '../../io/review/api-url';
 
 const TOKEN_KEY = 'aiProvenance.gitlab.token';
 
@@ -41,12 +42,7 @@ export class GitLabReviewer {
   ): Promise<GitLabResult | undefined> {
     const apiUrl = this.apiUrl();
     const remote = await remoteUrl(root, 'origin');
-    let host: string;
-    try {
-      host = new URL(apiUrl).hostname;
-    } catch {
-      throw new Error(`aiProvenance.gitlab.apiUrl is not a URL: ${apiUrl}`);
-    }
+    const host = safeApiUrl(apiUrl, 'aiProvenance.gitlab.apiUrl').hostname;
     if (remote === undefined || parseGitLabRemote(remote, host) === undefined) return undefined;
     const branch = await currentBranch(root);
     if (!branch) return undefined;

@@ -8,6 +8,7 @@ import { Disposable } from '../platform/lifecycle';
 import type { SignoffModel, SignoffState, UncommittedFile, UncommittedHunk } from './signoff-model';
 import type { ReviewSession } from './review-session';
 import { viewedKey } from '../../core/review/review-files';
+import { printable } from '../../core/review/packet';
 import type { InboxEntry } from '../../io/review/inbox';
 import type { PullRequestState } from '../platform/github';
 
@@ -200,7 +201,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
       case 'request': {
         const e = node.entry;
         const item = new vscode.TreeItem(
-          e.request.branch ?? e.request.head.slice(0, 12),
+          printable(e.request.branch ?? e.request.head.slice(0, 12)),
           vscode.TreeItemCollapsibleState.None,
         );
         item.id = `request:${e.request.ref}`;
@@ -214,7 +215,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
               : e.state === 'signed-off'
                 ? vscode.l10n.t('signed off')
                 : vscode.l10n.t('done');
-        item.description = `${state} · ${vscode.l10n.t('from {0}', e.request.by ?? '?')}`;
+        item.description = `${state} · ${vscode.l10n.t('from {0}', printable(e.request.by ?? '?'))}`;
         item.iconPath = new vscode.ThemeIcon(
           e.state === 'open' ? 'git-pull-request' : e.state === 'changes-requested' ? 'request-changes' : 'pass',
         );

@@ -160,6 +160,9 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
   const keptCommits = refs.length > 0 ? await logCommits(root, [...refs.map(r => r.id), `^${tip}`], logger) : [];
   const kept = new Map(keptCommits.map(c => [c.id, c] as const));
   const known = (id: string): LoggedCommit | undefined => byId.get(id) ?? kept.get(id);
+  let everyKnownGraph: Map<string, readonly string[]> | undefined;
+  const everyKnown = (): Map<string, readonly string[]> =>
+    (everyKnownGraph ??= new Map([...byId.values(), ...kept.values()].map(c => [c.id, c.parents] as const)));
 
   // Kept branches: heads not on the audited branch, their own commits, where they left it.
   const refsOf = new Map<string, string[]>();
@@ -549,6 +552,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
             paths,
             policy.policy,
             logger,
+            ownershipOf.get(policy),
           )
         : undefined;
     const loaded = { patches, paths, landing };
@@ -577,10 +581,17 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
       .map(known)
       .filter((c): c is LoggedCommit => c !== undefined)
       .map(c => ({ id: c.id, author: c.author, authorTime: c.authorTime }));
+    // Without a scope the sign-offs count wherever they are; the graph then only says which request for changes
+    // came after which sign-off (one withdraws its author's earlier sign-off), so it is every commit known.
+    const withdrawals = signoffs.some(s => s.parsed.verdict === 'changes-requested');
     return computeReview({
       policy: policy.policy,
       roster: policy.roster,
-      graph: judged.scope ? new Map([...judged.scope].map(id => [id, known(id)?.parents ?? []] as const)) : new Map(),
+      graph: judged.scope
+        ? new Map([...judged.scope].map(id => [id, known(id)?.parents ?? []] as const))
+        : withdrawals
+          ? everyKnown()
+          : new Map(),
       commits,
       signoffs,
       formerCommits: former,

@@ -40,7 +40,7 @@ import { notesLineSource } from '../git/notes';
 import { refsNamedBy } from '../git/queries';
 import { readReviewRequests } from './requests';
 import type { RepositoryLocation } from '../git/repository';
-import type { OwnersFile } from '../../core/review/owners';
+import { ownersOf, type OwnersFile } from '../../core/review/owners';
 
 /**
  * Gathers the facts of a branch's review from git and hands them to the pure model (src/core/review/review.ts):
@@ -193,7 +193,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
     ];
     const legacy = legacyWanted.length > 0 ? await patchIds(root, legacyWanted, logger, 'legacy-stable') : undefined;
     const landing = paths
-      ? await whereLinesLanded(root, baseId, headId, evidence, paths, basePolicy.policy, logger)
+      ? await whereLinesLanded(root, baseId, headId, evidence, paths, basePolicy.policy, logger, ownership)
       : new Map<string, string[]>();
     const loaded = { patches, legacy, paths, landing };
     // A "sign-off" that changes files skipped the commit hook (it takes the subject for a sign-off): its changes are
@@ -299,8 +299,12 @@ export async function whereLinesLanded(
   paths: ReadonlyMap<string, readonly string[]>,
   policy: BasePolicy['policy'],
   logger: Logger,
+  ownership?: OwnersFile,
 ): Promise<Map<string, string[]>> {
-  if (policy.signoff.highRisk.length === 0 && policy.signoff.ignore.length === 0) return new Map();
+  // Enforced owners (.ai-provenance/reviewers) follow AI lines moved into their files, like high-risk paths.
+  const owned =
+    ownership?.source === 'reviewers' ? (p: string): boolean => ownersOf(ownership, p).length > 0 : undefined;
+  if (policy.signoff.highRisk.length === 0 && policy.signoff.ignore.length === 0 && !owned) return new Map();
   const ai = evidence.filter(hasAiLineEvidence);
   if (ai.length === 0) return new Map();
   const matchers = policyMatchers(policy);
@@ -310,7 +314,7 @@ export async function whereLinesLanded(
     return touched.length > 0 && touched.every(ignored);
   });
   const files = (await changedFilesAtHead(root, baseId, headId, logger)).filter(
-    f => matchers.highRisk.matches(f) || (someOnlyIgnored && !ignored(f)),
+    f => matchers.highRisk.matches(f) || (someOnlyIgnored && !ignored(f)) || owned?.(f) === true,
   );
   return landingPaths(root, baseId, headId, new Set(ai.map(x => x.c.id)), files, logger);
 }

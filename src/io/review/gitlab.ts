@@ -1,3 +1,5 @@
+import { safeApiUrl } from './api-url';
+
 /**
  * Review requests on GitLab: where the branch has an open merge request, its reviewers are set to the seniors
  * (added to those already there), the `ai-assisted` label is added and the review packet is posted as a note,
@@ -45,7 +47,7 @@ class GitLabError extends Error {
  */
 export async function requestOnMergeRequest(request: GitLabRequest): Promise<GitLabResult | undefined> {
   const root = request.apiUrl.replace(/\/+$/, '');
-  const host = new URL(root).hostname;
+  const host = safeApiUrl(root, 'aiProvenance.gitlab.apiUrl').hostname;
   const project = parseGitLabRemote(request.remoteUrl, host);
   if (!project) return undefined;
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {

@@ -38,6 +38,12 @@ export interface InboxEntry {
 /** Entries shown at most (the newest): each costs a review of its branch. */
 const MAX_ENTRIES = 20;
 
+/**
+ * The last answer per repository, and what it was computed from: the requests, branches and remote-tracking
+ * branches (one git call), the base and who asks. The sidebar refreshes as a person types; refs do not change then.
+ */
+const answered = new Map<string, { key: string; entries: InboxEntry[] }>();
+
 /** The requests carried in git that ask `me` (any of the addresses), grouped and judged against `base`. */
 export async function requestsOfMe(options: {
   location: RepositoryLocation;
@@ -49,6 +55,26 @@ export async function requestsOfMe(options: {
   const root = location.root;
   const mine = new Set(options.me.map(normalizeAddress).filter(Boolean));
   if (mine.size === 0) return [];
+  const refs = await git(
+    ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/ai-provenance/', 'refs/heads/', 'refs/remotes/'],
+    { cwd: root, logger },
+  );
+  if (!refs.includes(' refs/ai-provenance/requests/')) return [];
+  const key = `${base}\0${[...mine].join(',')}\0${refs}`;
+  const last = answered.get(root);
+  if (last?.key === key) return last.entries;
+  const entries = await judge(location, mine, base, logger);
+  answered.set(root, { key, entries });
+  return entries;
+}
+
+async function judge(
+  location: RepositoryLocation,
+  mine: ReadonlySet<string>,
+  base: string,
+  logger: Logger,
+): Promise<InboxEntry[]> {
+  const root = location.root;
   const asked = (await readGitRequests(root, logger)).filter(
     (r): r is ReviewRequest & { head: string; ref: string } =>
       r.head !== undefined && r.ref !== undefined && r.to.some(t => mine.has(normalizeAddress(t))),
@@ -96,7 +122,12 @@ async function branchTip(
   request: { head: string; branch?: string },
   logger: Logger,
 ): Promise<{ tip: string; tipRef?: string }> {
-  if (request.branch && /^[\w./-]+$/.test(request.branch) && !request.branch.includes('..')) {
+  if (
+    request.branch &&
+    /^[\w./-]+$/.test(request.branch) &&
+    !request.branch.includes('..') &&
+    !request.branch.startsWith('-')
+  ) {
     const refs = (
       await git(
         [
@@ -155,40 +186,54 @@ export async function fetchForReview(root: string, remote: string, logger: Logge
   if (notes.output) logger.info(notes.output);
 }
 
+/** Where Check Out for Review puts a branch that only a request supplies: never one of the person's own branches. */
+export const REVIEW_BRANCH_PREFIX = 'review/';
+
 /**
- * Checks out the branch a request asks about, where it stands now: its local branch (fast-forwarded to the tip when
- * the tip contains it), else a new local branch at the tip (tracking the remote's when the tip is one), else (no
- * usable branch name) the tip, detached. Never moves a local branch that has commits the tip does not: `diverged`.
+ * Checks out the branch a request asks about, where it stands now. A request is untrusted (anyone who can push may
+ * write one), so what it names is never allowed to move the person's own branches:
+ * - when the tip is a remote-tracking branch of the same name (`refs/remotes/<remote>/<branch>`), the local
+ *   `<branch>`: created to track it, or switched to and fast-forwarded (what `git pull --ff-only` would do);
+ * - when the tip is the local `<branch>` itself, that branch;
+ * - otherwise (only the request supplies the tip) `review/<branch>`, created at the tip or fast-forwarded to it;
+ * - without a usable branch name, the tip, detached.
+ * Never moves a branch that has commits the tip does not: `diverged`.
  */
 export async function checkOutForReview(
   root: string,
   entry: InboxEntry,
   logger: Logger,
-): Promise<'checked-out' | 'diverged'> {
+): Promise<{ result: 'checked-out' | 'diverged'; branch?: string }> {
   const run = (args: string[], ok: number[] = [0]) => runGit(args, { cwd: root, logger, okExitCodes: ok });
-  const branch = entry.request.branch;
-  const valid =
-    branch !== undefined && (await run(['check-ref-format', '--branch', branch], [0, 1, 128])).exitCode === 0;
-  if (!valid) {
+  const named = entry.request.branch;
+  const usable =
+    named !== undefined &&
+    !named.startsWith('-') &&
+    named !== '@' &&
+    (await run(['check-ref-format', '--branch', named], [0, 1, 128])).exitCode === 0;
+  if (!usable) {
     await run(['switch', '--quiet', '--detach', entry.tip]);
-    return 'checked-out';
+    return { result: 'checked-out' };
   }
+  const tracking = entry.tipRef?.startsWith('refs/remotes/') && entry.tipRef.endsWith(`/${named}`);
+  const own = entry.tipRef === `refs/heads/${named}`;
+  const branch = tracking || own ? named : `${REVIEW_BRANCH_PREFIX}${named}`;
   const local = (
     await run(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], [0, 1])
   ).stdout.trim();
   if (!local) {
     await run(['switch', '--quiet', '-c', branch, entry.tip]);
-    if (entry.tipRef?.startsWith('refs/remotes/'))
+    if (tracking)
       await run(
-        ['branch', '--quiet', '--set-upstream-to', entry.tipRef.slice('refs/remotes/'.length), branch],
+        ['branch', '--quiet', '--set-upstream-to', entry.tipRef!.slice('refs/remotes/'.length), branch],
         [0, 128],
       );
-    return 'checked-out';
+    return { result: 'checked-out', branch };
   }
   const behind = (await run(['merge-base', '--is-ancestor', local, entry.tip], [0, 1])).exitCode === 0;
   const ahead = (await run(['merge-base', '--is-ancestor', entry.tip, local], [0, 1])).exitCode === 0;
-  if (!behind && !ahead) return 'diverged';
+  if (!behind && !ahead) return { result: 'diverged', branch };
   await run(['switch', '--quiet', branch]);
   if (behind && local !== entry.tip) await run(['merge', '--quiet', '--ff-only', entry.tip]);
-  return 'checked-out';
+  return { result: 'checked-out', branch };
 }

@@ -221,10 +221,17 @@ export async function planSignoff(options: {
       c.signers.some(s => sameEmailOf(s.email, signer.reviewer.email) || s.fingerprint === signer.fingerprint),
   );
   if (options.verdict === 'changes-requested') {
-    // Changes can be asked of every commit that needs sign-off but one's own, signed off or not: a request
-    // withdraws one's own earlier sign-off of the same patch (another senior's still counts).
-    const reviewable = review.report.commits.filter(c => c.needsSignoff && c.blocker === undefined);
-    const targets = reviewable.filter(c => !same(c.commit.author.email) || review.policy.signoff.allowSelfSignoff);
+    // Changes are asked of the commits that wait (never one's own); a request withdraws one's own earlier sign-off of
+    // the same patch (another senior's still counts).
+    const reviewable = review.report.commits.filter(
+      c =>
+        c.needsSignoff &&
+        c.blocker === undefined &&
+        (!same(c.commit.author.email) || review.policy.signoff.allowSelfSignoff),
+    );
+    // The commits that wait; when none waits, those done (a senior takes back their own sign-off this way).
+    const waiting = reviewable.filter(c => !isDone(c.state));
+    const targets = waiting.length > 0 ? waiting : reviewable;
     const comment = options.comment ?? '';
     return {
       verdict: 'changes-requested',
@@ -306,7 +313,8 @@ export async function createSignoff(
   const commit = await git(['rev-parse', 'HEAD'], { cwd: root, logger });
   // Keep the sign-off (and with it the reviewed commits) reachable when the branch is squashed, rebased or deleted:
   // the audit of the main branch finds it there (docs/audit.md). `notes push` sends it.
-  if (plan.verdict === 'signoff') await git(['update-ref', signoffEvidenceRef(commit), commit], { cwd: root, logger });
+  // A request for changes is kept too: the audit sees it withdraw its author's earlier sign-off after any merge.
+  await git(['update-ref', signoffEvidenceRef(commit), commit], { cwd: root, logger });
   const review = await reviewBranch({ cwd: root, base: plan.review.base.id, head: commit, logger });
   const mine = review.report.signoffs.find(s => s.facts.id === commit);
   const check: SignatureCheck = mine?.facts.signature ?? { status: 'not-checked' };

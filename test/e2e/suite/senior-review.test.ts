@@ -142,7 +142,8 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
         await vscode.commands.executeCommand(request.command.command, ...(request.command.arguments ?? [])),
         true,
       );
-      assert.equal(git('symbolic-ref', '--short', 'HEAD').trim(), 'feature/pricing');
+      // Only the request has the branch (it was never pushed): a review/ branch, never one of the senior's own.
+      assert.equal(git('symbolic-ref', '--short', 'HEAD').trim(), 'review/feature/pricing');
       await waitFor(() => /Add pricing — .*review requested/.test(rows()), 'the requested commit').catch(error =>
         assert.fail(`${(error as Error).message}\n${rows()}`),
       );
@@ -246,7 +247,7 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
       await shot('review-4-changes-requested', 'changes requested');
 
       // The junior sees it through the remote, fixes it by hand, and pushes.
-      git('push', '-q', 'team', 'feature/pricing');
+      git('push', '-q', 'team', 'HEAD:refs/heads/feature/pricing');
       jgit('pull', '-q', '--ff-only', 'origin', 'feature/pricing');
       const juniorCheck = spawnSync(process.execPath, [cli, 'check', '--base', 'origin/main'], {
         cwd: junior,
@@ -270,6 +271,8 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
         await vscode.commands.executeCommand(again.command.command, ...(again.command.arguments ?? [])),
         true,
       );
+      // Now the remote has the branch: the local branch of that name, tracking it.
+      assert.equal(git('symbolic-ref', '--short', 'HEAD').trim(), 'feature/pricing');
       assert.match(git('log', '-1', '--format=%s'), /Never a negative price/);
       const ready = (await api.signoffState()) as Extract<SignoffState, { kind: 'ready' }>;
       const waiting = ready.waiting.find(c => c.commit.subject === 'Add pricing')!;
