@@ -286,9 +286,20 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
       const disabledSignOff = 'a.action-label.disabled[aria-label^="Sign Off AI-Assisted Commits"]';
       if (harnessAvailable())
         await waitFor(async () => (await queryDom(disabledSignOff)).count > 0, 'Sign Off disabled before viewing');
-      // Checked as viewed the way a person does it: expand the commit's row, tick its file's box.
+      // Checked as viewed the way a person does it: expand the commit's row, tick its file's box. (In the whole suite
+      // other tests leave uncommitted files listed above: their group is folded first, to bring the commits on screen.)
+      const rowTexts = async (): Promise<string[]> => (await queryDom('.monaco-list-row')).elements.map(e => e.text);
+      if ((await rowTexts()).some(t => t.startsWith('Uncommitted')))
+        await clickDom('.monaco-list-row:has-text("Uncommitted") .monaco-tl-twistie');
+      await waitFor(async () => (await rowTexts()).some(t => t.startsWith('Add pricing')), 'the commit row on screen');
       await clickDom('.monaco-list-row:has-text("Add pricing") .monaco-tl-twistie');
-      await clickDom('.monaco-list-row:has-text("pricing.ts") .custom-view-tree-node-item-checkbox');
+      await waitFor(
+        async () => (await rowTexts()).some(t => t.startsWith('pricing.ts') && t.includes('3 AI lines')),
+        'the commit’s file row on screen',
+      );
+      await clickDom(
+        '.monaco-list-row:has-text("pricing.ts"):has-text("3 AI lines") .custom-view-tree-node-item-checkbox',
+      );
       await waitFor(() => /pricing\.ts — 3 AI lines \[viewed\]/.test(rows()), 'the file viewed').catch(error =>
         assert.fail(`${(error as Error).message}\n${rows()}`),
       );
