@@ -37,7 +37,7 @@ import {
 } from './commands/review';
 import { ReviewSession } from './views/review-session';
 import type { InboxEntry } from '../io/review/inbox';
-import { SignoffModel, type SignoffState } from './views/signoff-model';
+import { rootOf, SignoffModel, type SignoffState } from './views/signoff-model';
 import { AiShareStatusBar } from './views/status-bar';
 import { ProvenanceTracker } from './tracking/tracker';
 import { previewTrailers, scmRepository, withTrailers, type TrailerPreview } from './commands/trailers-preview';
@@ -454,12 +454,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
       },
       async () => {
         const state = await signoffModel.refresh();
-        const root =
-          state.kind === 'ready'
-            ? state.location.root
-            : state.kind === 'noBase' || state.kind === 'error'
-              ? state.root
-              : undefined;
+        const root = rootOf(state);
         if (!root)
           return void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
         await createStarterPolicy(root);

@@ -1,9 +1,9 @@
 import { PRODUCT } from '../../core/product';
 import { createSignoff, planSignoff } from '../../io/review/signoff';
-import { defaultBase } from '../../io/review/branch-review';
 import type { Command, CommandContext } from '../command';
+import { baseOption } from '../base-option';
 import { EnvironmentError, ExitCode, UsageError } from '../exit';
-import { parseOptions, revision, single } from '../parse-args';
+import { parseOptions, single } from '../parse-args';
 import { confirm, describePlan } from './sign-off';
 
 const help = `Usage: ${PRODUCT.cli} request-changes --message TEXT [--base REV] [--yes] [--dry-run]
@@ -44,11 +44,7 @@ export const requestChangesCommand: Command = {
     const comment = single(parsed, 'message');
     if (comment === undefined || comment.trim() === '')
       throw new UsageError('request-changes needs --message TEXT: say what to change');
-    const base = revision(single(parsed, 'base'), '--base') ?? (await defaultBase(context.cwd, context.logger));
-    if (!base)
-      throw new UsageError(
-        'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give one with --base REV',
-      );
+    const base = await baseOption(single(parsed, 'base'), context);
     const plan = await planSignoff({
       cwd: context.cwd,
       base,

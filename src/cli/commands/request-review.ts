@@ -10,6 +10,7 @@ import { printable } from '../../core/review/packet';
 
 const REVIEW_REQUESTS_HERE = '$(git rev-parse --git-path ai-provenance)/review-requests.json';
 import type { Command, CommandContext } from '../command';
+import { baseOption } from '../base-option';
 import { EnvironmentError, ExitCode, UsageError } from '../exit';
 import { parseOptions, revision, single } from '../parse-args';
 
@@ -60,11 +61,7 @@ export const requestReviewCommand: Command = {
       if (!/^[^<>\s@]+@[^<>\s@]+$/.test(email))
         throw new UsageError(`--to takes e-mail addresses; "${email}" is not one`);
     const out = single(parsed, 'out');
-    const base = revision(single(parsed, 'base'), '--base') ?? (await defaultBase(context.cwd, context.logger));
-    if (!base)
-      throw new UsageError(
-        'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give one with --base REV',
-      );
+    const base = await baseOption(single(parsed, 'base'), context);
     const remote = single(parsed, 'remote');
     if (remote !== undefined && !parsed.flags.has('push')) throw new UsageError('--remote goes with --push');
     if (remote !== undefined && (remote.startsWith('-') || remote === ''))

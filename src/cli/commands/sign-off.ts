@@ -3,10 +3,10 @@ import { PRODUCT } from '../../core/product';
 import { owns, type CommitReview } from '../../core/review/review';
 import { printable } from '../../core/review/packet';
 import { createSignoff, planSignoff, type SignoffPlan } from '../../io/review/signoff';
-import { defaultBase } from '../../io/review/branch-review';
 import type { Command, CommandContext } from '../command';
+import { baseOption } from '../base-option';
 import { EnvironmentError, ExitCode, UsageError } from '../exit';
-import { parseOptions, revision, single } from '../parse-args';
+import { parseOptions, single } from '../parse-args';
 import { aiLinesText, short, stateReason } from '../review-text';
 
 const help = `Usage: ${PRODUCT.cli} sign-off [--base REV] [--message TEXT] [--yes] [--dry-run]
@@ -127,11 +127,7 @@ export const signOffCommand: Command = {
     const dryRun = parsed.flags.has('dry-run');
     const yes = parsed.flags.has('yes');
     const comment = single(parsed, 'message');
-    const base = revision(single(parsed, 'base'), '--base') ?? (await defaultBase(context.cwd, context.logger));
-    if (!base)
-      throw new UsageError(
-        'no base branch found (no origin/HEAD, origin/main, origin/master, main or master): give one with --base REV',
-      );
+    const base = await baseOption(single(parsed, 'base'), context);
     const plan = await planSignoff({
       cwd: context.cwd,
       base,

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { POLICY_PATH } from '../../io/review/base-policy';
 import { Commands } from '../platform/ids';
-import type { SignoffModel } from '../views/signoff-model';
+import { rootOf, type SignoffModel } from '../views/signoff-model';
 
 /**
  * Open Policy File: the policy or roster file the base branch cannot read (from the Needs Sign-off view's bad
@@ -12,12 +12,7 @@ import type { SignoffModel } from '../views/signoff-model';
  */
 export async function openPolicyFile(model: SignoffModel): Promise<vscode.TextEditor | undefined> {
   const state = await model.refresh();
-  const root =
-    state.kind === 'ready'
-      ? state.location.root
-      : state.kind === 'noBase' || state.kind === 'error'
-        ? state.root
-        : undefined;
+  const root = rootOf(state);
   if (!root) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Open a folder in a git repository first.'));
     return undefined;

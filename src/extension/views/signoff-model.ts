@@ -49,6 +49,15 @@ export type SignoffState =
       inbox: InboxEntry[];
     };
 
+/** The repository a state is about, when it knows one. */
+export function rootOf(state: SignoffState): string | undefined {
+  return state.kind === 'ready'
+    ? state.location.root
+    : state.kind === 'noBase' || state.kind === 'error'
+      ? state.root
+      : undefined;
+}
+
 const DEBOUNCE_MS = 600;
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 

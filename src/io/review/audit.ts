@@ -484,6 +484,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     authorWanted.set(policy, set);
   }
   const authorSignatures = new Map<BasePolicy, Map<string, SignatureCheck>>();
+  const concurrency = options.concurrency ?? Math.max(2, Math.min(16, os.availableParallelism?.() ?? os.cpus().length));
   const tmp = await scratch();
   try {
     for (const [policy, ids] of wanted) {
@@ -502,8 +503,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
           basePolicy: policy,
           objectFormat: facts.objectFormat,
           scratchDir: tmp.dir,
-          concurrency:
-            options.concurrency ?? Math.max(2, Math.min(16, os.availableParallelism?.() ?? os.cpus().length)),
+          concurrency,
           logger,
         }),
       );
@@ -518,8 +518,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
           basePolicy: policy,
           objectFormat: facts.objectFormat,
           scratchDir: tmp.dir,
-          concurrency:
-            options.concurrency ?? Math.max(2, Math.min(16, os.availableParallelism?.() ?? os.cpus().length)),
+          concurrency,
           logger,
           alwaysVerify: true,
           filePrefix: 'author-',
