@@ -16,6 +16,9 @@ import type { Attribution } from '../formats/trailers';
  * - `unverified`: a sign-off claims it (by patch id, or by commit id with another patch) but does not count: not
  *   signed, signature bad, signer not in the roster, malformed, not empty, or signed by the commit's own author;
  * - `stale`: a valid sign-off reviewed it (same commit id, or its rebased twin) but the patch has changed since;
+ * - `changes-requested` (since 0.2, decided right after `signed-off` and `self-signed`): a verified request for
+ *   changes lists its current patch id (a record like a sign-off that never counts as one; a request for changes
+ *   withdraws its author's earlier sign-off of the same patch);
  * - `requested`: a review request names it (by commit id or patch id);
  * - `pending`: nothing of the above.
  * A commit is `self-signed` instead of signed off when the policy allows senior-signed commits
