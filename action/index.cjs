@@ -6339,10 +6339,7 @@ async function readGitRequests(root, logger) {
     if (type !== "commit" || !ref || !parents || !at || subject === void 0) continue;
     const parentList = parents.split(" ");
     if (parentList.length !== 1 || !isObjectId(parentList[0])) continue;
-    const trailers = (trailerText ?? "").split("\n").map((line) => {
-      const colon = line.indexOf(":");
-      return colon > 0 ? { key: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() } : void 0;
-    }).filter((t) => t !== void 0);
+    const trailers = (trailerText ?? "").split("\n").map(parseTrailer).filter((t) => t !== void 0);
     const parsed = parseRequestMessage(subject, trailers);
     if (!parsed || Number.isNaN(Date.parse(at))) continue;
     requests.push({

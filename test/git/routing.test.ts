@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { nullLogger } from '../../src/core/log';
 import { locateRepository } from '../../src/io/git/repository';
 import { proposeSeniors } from '../../src/io/review/routing';
+import { reviewWithDetails } from '../../src/io/review/branch-review';
 import {
   as,
   attribution,
@@ -160,7 +161,8 @@ describe('routing by ownership (real git, real ssh-keygen)', () => {
     const asked = r.cli(['request-review', '--to', 'senior2@example.com', '--base', 'main'], { as: junior() });
     assert.equal(asked.status, 0, show(asked));
     const location = await locateRepository(r.dir);
-    const { seniors } = await proposeSeniors({ location, base: 'main', logger: nullLogger });
+    const review = await reviewWithDetails({ location, base: 'main', logger: nullLogger });
+    const seniors = await proposeSeniors({ location, review, logger: nullLogger });
     assert.deepEqual(seniors, [
       { email: 'senior3@example.com', owner: true, openRequests: 0 },
       { email: 'senior2@example.com', owner: true, openRequests: 1 },

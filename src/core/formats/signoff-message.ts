@@ -147,22 +147,11 @@ export function formatSignoffMessage(input: {
   comment?: string;
   range?: SignoffRange;
 }): string {
-  const name = cleanName(input.reviewer.name);
-  const email = input.reviewer.email;
-  if (!/^[^<>\s]+@[^<>\s]+$/.test(email)) throw new Error(`"${email}" is not an e-mail address`);
-  for (const e of input.entries) {
-    if (!isObjectId(e.patchId) || !isObjectId(e.commitId))
-      throw new Error(`bad sign-off entry ${e.patchId} ${e.commitId}`);
-  }
   const range = input.range;
   if (range && ![range.patchId, range.from, range.to].every(isObjectId)) throw new Error('bad sign-off range');
-  const comment = cleanComment(input.comment);
-  const trailers = [
-    `${REVIEWED_BY}: ${name ? `${name} ` : ''}<${email}>`,
-    ...input.entries.map(e => `${AI_SIGNOFF}: ${e.patchId} ${e.commitId}`),
+  return formatRecord(signoffSubject(input.entries.length), AI_SIGNOFF, input, [
     ...(range ? [`${AI_SIGNOFF_RANGE}: ${range.patchId} ${range.from} ${range.to}`] : []),
-  ];
-  return [signoffSubject(input.entries.length), '', ...(comment ? [comment, ''] : []), ...trailers].join('\n') + '\n';
+  ]);
 }
 
 /** The full message of a request for changes (a comment is required: it is what the author must do). */
@@ -171,15 +160,32 @@ export function formatChangesRequestMessage(input: {
   entries: readonly SignoffEntry[];
   comment: string;
 }): string {
-  const comment = cleanComment(input.comment);
-  if (!comment) throw new Error('a request for changes needs a comment saying what to change');
+  if (!cleanComment(input.comment)) throw new Error('a request for changes needs a comment saying what to change');
   if (input.entries.length === 0) throw new Error('a request for changes lists at least one commit');
-  const signoff = formatSignoffMessage({ reviewer: input.reviewer, entries: input.entries, comment });
-  const lines = signoff.split('\n');
-  lines[0] = changesRequestedSubject(input.entries.length);
-  return lines
-    .map(l => (l.startsWith(`${AI_SIGNOFF}: `) ? `${AI_CHANGES_REQUESTED}: ${l.slice(AI_SIGNOFF.length + 2)}` : l))
-    .join('\n');
+  return formatRecord(changesRequestedSubject(input.entries.length), AI_CHANGES_REQUESTED, input, []);
+}
+
+/** A signed review record's message: subject, the comment, Reviewed-by, one `entryKey` trailer per entry, `more`. */
+function formatRecord(
+  subject: string,
+  entryKey: string,
+  input: { reviewer: Person; entries: readonly SignoffEntry[]; comment?: string },
+  more: readonly string[],
+): string {
+  const name = cleanName(input.reviewer.name);
+  const email = input.reviewer.email;
+  if (!/^[^<>\s]+@[^<>\s]+$/.test(email)) throw new Error(`"${email}" is not an e-mail address`);
+  for (const e of input.entries) {
+    if (!isObjectId(e.patchId) || !isObjectId(e.commitId))
+      throw new Error(`bad sign-off entry ${e.patchId} ${e.commitId}`);
+  }
+  const comment = cleanComment(input.comment);
+  const trailers = [
+    `${REVIEWED_BY}: ${name ? `${name} ` : ''}<${email}>`,
+    ...input.entries.map(e => `${entryKey}: ${e.patchId} ${e.commitId}`),
+    ...more,
+  ];
+  return [subject, '', ...(comment ? [comment, ''] : []), ...trailers].join('\n') + '\n';
 }
 
 /** A trailer as git parsed it: the key as written (compare case-insensitively) and the unfolded value. */

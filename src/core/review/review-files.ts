@@ -28,7 +28,7 @@ export interface ReviewFile {
   readonly needsLook: boolean;
 }
 
-/** The key a file's "viewed" mark is kept under; undefined without a patch id (nothing to bind the mark to). */
+/** The key a file's "viewed" mark is kept under: the commit's patch id (its id when it has none) and the path. */
 export function viewedKey(review: CommitReview, path: string): string {
   return `${review.commit.patchId ?? review.commit.id}:${path}`;
 }

@@ -7,10 +7,7 @@ import { starterPolicy } from '../../core/review/policy';
 import { starterAllowedSigners } from '../../core/review/roster';
 import { requestReview, ReviewRequestError } from '../../io/review/request-review';
 import { hasRemote } from '../../io/review/inbox';
-import { readReviewRequests } from '../../io/review/requests';
-import { waitingOwners } from '../../io/review/routing';
-import { rankSeniors, type ProposedSenior } from '../../core/review/routing';
-import { isDone } from '../../core/review/review';
+import { proposeSeniors } from '../../io/review/routing';
 import { createSignoff, planSignoff, SignoffRefusedError, withComment } from '../../io/review/signoff';
 import { reviewCommentBlock } from '../../core/review/review-files';
 import type { ReviewSession } from '../views/review-session';
@@ -83,7 +80,7 @@ export async function requestSeniorReview(
   }
   // Owners of the waiting commits' files first, then the rest of the roster, each by how many open requests
   // (made here or fetched from the team) already name them: fewest first.
-  const seniors = preset ? [] : await proposeFor(state, logger);
+  const seniors = preset ? [] : await proposeSeniors({ location: state.location, review: state.review, logger });
   const to =
     preset ??
     (
@@ -178,27 +175,6 @@ export async function requestSeniorReview(
     )
     .then(answer => (answer === copy ? vscode.env.clipboard.writeText(result.packet!) : undefined));
   return { packet: result.packet, to };
-}
-
-/** The seniors to propose for the waiting commits, from the review the sidebar has (rankSeniors). */
-async function proposeFor(
-  state: Extract<Awaited<ReturnType<SignoffModel['refresh']>>, { kind: 'ready' }>,
-  logger: Logger,
-): Promise<ProposedSenior[]> {
-  const requests = await readReviewRequests(state.location, logger);
-  const done = new Set<string>();
-  for (const c of state.review.report.commits)
-    if (c.needsSignoff && isDone(c.state)) {
-      done.add(c.commit.id);
-      if (c.commit.patchId) done.add(`patch ${c.commit.patchId}`);
-    }
-  return rankSeniors({
-    owners: waitingOwners(state.review),
-    roster: state.review.roster?.plainPrincipals() ?? [],
-    requests,
-    done: c => done.has(c.id) || (c.patchId !== undefined && done.has(`patch ${c.patchId}`)),
-    now: new Date(),
-  });
 }
 
 /**

@@ -63,7 +63,12 @@ export async function requestsOfMe(options: {
   const key = `${base}\0${[...mine].join(',')}\0${refs}`;
   const last = answered.get(root);
   if (last?.key === key) return last.entries;
-  const entries = await judge(location, mine, base, logger);
+  const known = new Map<string, string>();
+  for (const line of refs.split('\n')) {
+    const [id, ref] = line.split(' ');
+    if (id && ref && isObjectId(id)) known.set(ref, id);
+  }
+  const entries = await judge(location, mine, base, known, logger);
   answered.set(root, { key, entries });
   return entries;
 }
@@ -72,6 +77,7 @@ async function judge(
   location: RepositoryLocation,
   mine: ReadonlySet<string>,
   base: string,
+  refs: ReadonlyMap<string, string>,
   logger: Logger,
 ): Promise<InboxEntry[]> {
   const root = location.root;
@@ -89,7 +95,7 @@ async function judge(
   });
   const entries: InboxEntry[] = [];
   for (const request of newest.slice(0, MAX_ENTRIES)) {
-    const { tip, tipRef } = await branchTip(root, request, logger);
+    const { tip, tipRef } = await branchTip(root, request, refs, logger);
     let state: InboxState = 'open';
     let waiting = 0;
     try {
@@ -114,39 +120,28 @@ async function judge(
 }
 
 /**
- * Where the request's branch is now: the first of refs/heads/<branch> and refs/remotes/<remote>/<branch> that
- * contains the request's head (sign-offs and fixes come after it), else the head itself.
+ * Where the request's branch is now: of refs/heads/<branch> and refs/remotes/<remote>/<branch> (`refs`: every branch
+ * this clone has), those that contain the request's head (sign-offs and fixes come after it), the most advanced;
+ * else the head itself.
  */
 async function branchTip(
   root: string,
   request: { head: string; branch?: string },
+  refs: ReadonlyMap<string, string>,
   logger: Logger,
 ): Promise<{ tip: string; tipRef?: string }> {
-  if (
-    request.branch &&
-    /^[\w./-]+$/.test(request.branch) &&
-    !request.branch.includes('..') &&
-    !request.branch.startsWith('-')
-  ) {
-    const refs = (
-      await git(
-        [
-          'for-each-ref',
-          '--format=%(objectname) %(refname)',
-          `refs/heads/${request.branch}`,
-          ...(await remotes(root, logger)).map(remote => `refs/remotes/${remote}/${request.branch}`),
-        ],
-        { cwd: root, logger },
-      )
-    )
-      .split('\n')
-      .map(line => line.split(' '))
-      .filter(([id, ref]) => id && ref && isObjectId(id));
+  const branch = request.branch;
+  if (branch && /^[\w./-]+$/.test(branch) && !branch.includes('..') && !branch.startsWith('-')) {
     const isAncestor = async (a: string, b: string): Promise<boolean> =>
       (await runGit(['merge-base', '--is-ancestor', a, b], { cwd: root, logger, okExitCodes: [0, 1, 128] }))
         .exitCode === 0;
     const holding: { id: string; ref: string }[] = [];
-    for (const [id, ref] of refs) if (await isAncestor(request.head, id!)) holding.push({ id: id!, ref: ref! });
+    for (const [ref, id] of refs) {
+      const named =
+        ref === `refs/heads/${branch}` ||
+        (ref.startsWith('refs/remotes/') && ref.slice('refs/remotes/'.length).split('/').slice(1).join('/') === branch);
+      if (named && (await isAncestor(request.head, id))) holding.push({ id, ref });
+    }
     // The most advanced of them: the one every other contains (a local branch behind its remote's gives way).
     for (const candidate of holding) {
       let newest = true;

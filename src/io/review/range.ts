@@ -83,7 +83,8 @@ export interface LoggedCommit {
 /** One line per commit: fields NUL-separated, trailers (unfolded, so no newline) NUL-separated at the end. */
 const LOG_FORMAT = '%H%x00%P%x00%T%x00%an%x00%ae%x00%at%x00%ct%x00%ce%x00%s%x00%(trailers:only,unfold,separator=%x00)';
 
-function parseTrailer(text: string): Trailer | undefined {
+/** One `Key: value` line of git's unfolded trailers, or undefined when it is not one. */
+export function parseTrailer(text: string): Trailer | undefined {
   const colon = text.indexOf(':');
   if (colon <= 0) return undefined;
   return { key: text.slice(0, colon).trim(), value: text.slice(colon + 1).trim() };

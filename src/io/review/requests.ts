@@ -7,6 +7,7 @@ import type { RepositoryLocation } from '../git/repository';
 import { StateStore } from '../store/state-store';
 import { STATE_LAYOUT } from '../store/state-file';
 import { EVIDENCE_REF_PREFIX } from './evidence';
+import { parseTrailer } from './range';
 
 /**
  * Review requests, in two places:
@@ -119,12 +120,9 @@ export async function readGitRequests(root: string, logger: Logger): Promise<Rev
     if (type !== 'commit' || !ref || !parents || !at || subject === undefined) continue;
     const parentList = parents.split(' ');
     if (parentList.length !== 1 || !isObjectId(parentList[0]!)) continue;
-    const trailers: Trailer[] = (trailerText ?? '')
+    const trailers = (trailerText ?? '')
       .split('\n')
-      .map(line => {
-        const colon = line.indexOf(':');
-        return colon > 0 ? { key: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() } : undefined;
-      })
+      .map(parseTrailer)
       .filter((t): t is Trailer => t !== undefined);
     const parsed = parseRequestMessage(subject, trailers);
     if (!parsed || Number.isNaN(Date.parse(at))) continue;

@@ -2,7 +2,7 @@ import type { Logger } from '../../core/log';
 import { isDone, normalizeAddress } from '../../core/review/review';
 import { rankSeniors, type ProposedSenior } from '../../core/review/routing';
 import type { RepositoryLocation } from '../git/repository';
-import { reviewBranch, type BranchReview } from './branch-review';
+import type { BranchReview } from './branch-review';
 import { readReviewRequests } from './requests';
 
 export type { ProposedSenior } from '../../core/review/routing';
@@ -21,40 +21,30 @@ export function waitingOwners(review: BranchReview): string[] {
 }
 
 /**
- * Seniors to propose for a review of the branch (for the editor): the owners of the waiting commits' files first,
- * then the rest of the roster at the base, each group ordered by how many open review requests (recorded on this
- * machine in the last 30 days, whose commits are not all signed off in this review) name each of them.
+ * Seniors to propose for a review of the branch `review` judged (the editor's Request Senior Review): the owners of
+ * the waiting commits' files first, then the rest of the roster at the base, each group ordered by how many open
+ * review requests (made here or fetched, in the last 30 days, whose commits are not all done in this review) name
+ * each of them.
  */
 export async function proposeSeniors(options: {
   location: RepositoryLocation;
-  base: string;
-  head?: string;
+  review: BranchReview;
   logger: Logger;
   now?: Date;
-}): Promise<{ review: BranchReview; seniors: ProposedSenior[] }> {
-  const { location, logger } = options;
-  const requests = await readReviewRequests(location, logger);
-  const review = await reviewBranch({
-    cwd: location.root,
-    location,
-    base: options.base,
-    ...(options.head !== undefined ? { head: options.head } : {}),
-    logger,
-    requests,
-    withPaths: true,
-  });
+}): Promise<ProposedSenior[]> {
+  const { review } = options;
+  const requests = await readReviewRequests(options.location, options.logger);
   const done = new Set<string>();
   for (const c of review.report.commits) {
     if (!c.needsSignoff || !isDone(c.state)) continue;
     done.add(c.commit.id);
     if (c.commit.patchId) done.add(`patch ${c.commit.patchId}`);
   }
-  const seniors = rankSeniors({
+  return rankSeniors({
     owners: waitingOwners(review),
     roster: review.roster?.plainPrincipals() ?? [],
     requests,
     done: c => done.has(c.id) || (c.patchId !== undefined && done.has(`patch ${c.patchId}`)),
     now: options.now ?? new Date(),
   });
-  return { review, seniors };
 }
