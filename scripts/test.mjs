@@ -89,6 +89,9 @@ for (const c of counts)
 // A step that failed without a failing test to show for it (lint, a crashed harness) still counts as one failure.
 const silentFailures = failedSteps.filter(id => !counts.some(c => c.layer === id && c.failures > 0)).length;
 const missing = selected.filter(s => s.counted && !failedSteps.includes(s.id) && !counts.some(c => c.layer === s.id));
+// The failing tests by name, last, where a truncated log still shows them.
+for (const c of counts)
+  for (const f of c.failed ?? []) console.log(`  FAILED [${c.layer}] ${f.title}\n${f.error.replace(/^/gm, '      ')}`);
 for (const s of missing) console.log(`  ${s.id.padEnd(15)} reported no counts`);
 if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(', ')}`);
 console.log(`tests: ${sum('passes')} passed, ${sum('failures') + silentFailures} failed, ${sum('pending')} skipped`);

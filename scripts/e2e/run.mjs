@@ -422,6 +422,9 @@ async function main() {
         passes: results.passes,
         failures: results.failures,
         pending: results.pending,
+        failed: results.results
+          .filter(r => r.state === 'failed')
+          .map(r => ({ title: r.title, error: (r.error ?? '').split('\n').slice(0, 4).join('\n') })),
       }) + '\n',
     );
   return passed ? 0 : 1;

@@ -3,6 +3,13 @@
 const fs = require('node:fs');
 const Mocha = require('mocha');
 
+function firstLines(err) {
+  return String(err?.message ?? err ?? '')
+    .split('\n')
+    .slice(0, 4)
+    .join('\n');
+}
+
 class CountingReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
@@ -10,9 +17,12 @@ class CountingReporter extends Mocha.reporters.Spec {
       const file = process.env.AI_PROVENANCE_TEST_COUNTS;
       if (!file) return;
       const { passes, failures, pending } = this.stats;
+      // The failing tests' titles and first error lines, so the closing summary names them.
+      const failed = this.failures.map(t => ({ title: t.fullTitle(), error: firstLines(t.err) }));
       fs.appendFileSync(
         file,
-        JSON.stringify({ layer: process.env.AI_PROVENANCE_TEST_LAYER ?? 'mocha', passes, failures, pending }) + '\n',
+        JSON.stringify({ layer: process.env.AI_PROVENANCE_TEST_LAYER ?? 'mocha', passes, failures, pending, failed }) +
+          '\n',
       );
     });
   }

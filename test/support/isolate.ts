@@ -90,7 +90,11 @@ function isolateThisProcess(): void {
   const cache =
     process.env.AI_PROVENANCE_CACHE ??
     path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ai-provenance');
-  const env = { ...isolatedEnv(process.env, home), AI_PROVENANCE_CACHE: cache };
+  // Temporary files of the tests and of every program they start (an agent CLI's extracted native libraries, say)
+  // go under the home, so they go with it.
+  const tmp = path.join(home, 'tmp');
+  fs.mkdirSync(tmp);
+  const env = { ...isolatedEnv(process.env, home), AI_PROVENANCE_CACHE: cache, TMPDIR: tmp };
   for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name];
   Object.assign(process.env, env, { AI_PROVENANCE_TEST_ISOLATED: String(process.pid) });
   process.once('exit', () => fs.rmSync(home, { recursive: true, force: true }));
