@@ -135,9 +135,12 @@ The demo repository is on the branch feature/discounts, whose last commit Claude
      Open src/discounts.ts: its lines are marked as AI in the gutter.
   2. Request Senior Review (envelope icon): pick senior@example.invalid; the review packet opens.
   3. In the terminal, play the senior:            sh ${becomeSenior}
-  4. Sign Off (check mark icon): see exactly what you sign, and sign it with the senior's SSH key.
-  5. CI's view, in the terminal:                   node ${cli} check --base main
-     (exit 1 before the sign-off, 0 after; try it before step 4 too)
+  4. Review (the first icon of the view's title bar): the AI-written code in VS Code's multi-file diff, its AI
+     lines marked. Tick the file's box in the sidebar once viewed: Sign Off waits for it.
+  5. Sign Off (check mark icon): see exactly what you sign, and sign it with the senior's SSH key. Or, from the
+     view's ... menu, Request Changes with a comment: a signed record that check shows as changes-requested.
+  6. CI's view, in the terminal:                   node ${cli} check --base main
+     (exit 1 before the sign-off, 0 after; try it before step 5 too)
 
 Ctrl+C stops the demo.`);
 const stop = async () => {

@@ -75,6 +75,8 @@ export interface AiProvenanceApi {
   signoffWelcome(): string;
   /** The view's rows (for tests): label and description of each, depth-first. */
   signoffRows(): string[];
+  /** How many times the Needs Sign-off tree has been redrawn (for the tests: a refresh that changes nothing draws nothing). */
+  signoffRedraws(): number;
   /** The commands of the view's rows, depth-first (what a click runs), for the tests. */
   signoffRowCommands(): { row: string; command?: vscode.Command }[];
   /** The AI marks the review draws on a document of its diff (for the tests). */
@@ -505,6 +507,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     signoffState: () => signoffModel.refresh(),
     signoffRows: () => view.rows(),
     signoffWelcome: () => welcome.key,
+    signoffRedraws: () => view.redraws,
     signoffRowCommands: () => view.rowCommands(),
     reviewMarks: doc => reviewSession.marksOf(doc),
     reviewComments: () => reviewSession.comments(),

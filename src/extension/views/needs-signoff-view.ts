@@ -138,7 +138,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     );
     this.register(model.onDidChange(state => this.update(state)));
     if (session) {
-      this.register(session.onDidChangeReview(() => this.changed.fire(undefined)));
+      this.register(session.onDidChangeReview(() => this.refreshTree()));
       // A file row's checkbox: "viewed", kept per patch id by the review session.
       this.register(
         this.treeView.onDidChangeCheckboxState(event => {
@@ -185,6 +185,36 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
       this.treeView.badge = undefined;
     }
     // No treeView.message: it hides the welcome and its buttons (SignoffWelcome sets the context key).
+    this.refreshTree();
+  }
+
+  private shown: string | undefined;
+  /** How many times the tree was redrawn (the tests read it). */
+  redraws = 0;
+
+  /**
+   * Redraws the tree when what it shows changed. The model recomputes after every edit, save and git event, mostly to
+   * the same rows; a redraw for nothing is not free: while VS Code fetches the rows again, a click on a row's
+   * checkbox finds no row and is dropped (VS Code 1.100's extension host), so a box ticked then did not stay ticked.
+   */
+  private refreshTree(): void {
+    let shown: string | undefined;
+    try {
+      const items: vscode.TreeItem[] = [];
+      const walk = (nodes: SignoffNode[]): void => {
+        for (const n of nodes) {
+          items.push(this.getTreeItem(n));
+          walk(this.getChildren(n));
+        }
+      };
+      walk(this.getChildren());
+      shown = JSON.stringify(items);
+    } catch {
+      shown = undefined; // cannot tell: redraw
+    }
+    if (shown !== undefined && shown === this.shown) return;
+    this.shown = shown;
+    this.redraws++;
     this.changed.fire(undefined);
   }
 

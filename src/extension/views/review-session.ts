@@ -219,7 +219,11 @@ export class ReviewSession extends Disposable {
   async open(root: string, commits: readonly CommitReview[]): Promise<OpenedReview | undefined> {
     const files = reviewFiles(commits);
     if (files.length === 0) return undefined;
-    const entries: [vscode.Uri, vscode.Uri, vscode.Uri][] = [];
+    // Each entry: [label, old side, new side]. An added file has no old side and a deleted one no new side, so the
+    // multi-file diff editor shows them one-sided, as for git's own changes; the empty sides are kept for the
+    // diff editor fallback.
+    const entries: [vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined][] = [];
+    const fallback: [vscode.Uri, vscode.Uri][] = [];
     for (const f of files) {
       const commit = f.review.commit;
       const parent = commit.parents[0];
@@ -235,7 +239,13 @@ export class ReviewSession extends Disposable {
       });
       const afterUri = sideUri({ ...common, side: 'after', ...(after !== undefined ? { commit: commit.id } : {}) });
       this.marks.set(`${commit.id}\0${f.path}`, { ai: f.aiRanges, removed: f.removedRanges });
-      entries.push([afterUri, beforeUri, afterUri]);
+      const oneSided = (before === undefined) !== (after === undefined);
+      entries.push([
+        after !== undefined ? afterUri : beforeUri,
+        oneSided && before === undefined ? undefined : beforeUri,
+        oneSided && after === undefined ? undefined : afterUri,
+      ]);
+      fallback.push([beforeUri, afterUri]);
     }
     const n = commits.length;
     const title =
@@ -246,7 +256,7 @@ export class ReviewSession extends Disposable {
       await vscode.commands.executeCommand('vscode.changes', title, entries);
     } catch (error) {
       this.logger.warn(`multi-file diff editor: ${(error as Error).message}; opening the first file`);
-      const [, before, after] = entries[0]!;
+      const [before, after] = fallback[0]!;
       await vscode.commands.executeCommand('vscode.diff', before, after, title);
     }
     this.decorate(vscode.window.visibleTextEditors);

@@ -181,6 +181,17 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
           `${(error as Error).message}; visible: ${vscode.window.visibleTextEditors.map(e => e.document.uri.toString()).join(', ')}`,
         ),
       );
+      // One-sided, as git's own changes show: the added file has no old side, the deleted file no new side.
+      const reviewSides = (file: string): string[] =>
+        vscode.window.visibleTextEditors
+          .filter(e => e.document.uri.scheme === REVIEW_SCHEME && e.document.uri.path.endsWith(file))
+          .map(e => (JSON.parse(e.document.uri.query) as { side: string }).side)
+          .sort();
+      await waitFor(
+        () => reviewSides('/OLD-NOTES.md').join() === 'before',
+        'the deleted file shown by its old side only',
+      ).catch(error => assert.fail(`${(error as Error).message}: ${reviewSides('/OLD-NOTES.md').join()}`));
+      assert.deepEqual(reviewSides('/src/pricing.ts'), ['after'], 'the added file has no empty old side');
       const after = vscode.window.visibleTextEditors.find(
         e =>
           e.document.uri.scheme === REVIEW_SCHEME &&
@@ -291,18 +302,29 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
       const rowTexts = async (): Promise<string[]> => (await queryDom('.monaco-list-row')).elements.map(e => e.text);
       if ((await rowTexts()).some(t => t.startsWith('Uncommitted')))
         await clickDom('.monaco-list-row:has-text("Uncommitted") .monaco-tl-twistie');
-      await waitFor(async () => (await rowTexts()).some(t => t.startsWith('Add pricing')), 'the commit row on screen');
+      // The list on screen must show the branch as it is now, both commits, before a click: a refresh that adds the
+      // fix's row above would move the rows under the pointer.
+      await waitFor(async () => {
+        const texts = await rowTexts();
+        return texts.some(t => t.startsWith('Add pricing')) && texts.some(t => t.startsWith('Never a negative price'));
+      }, 'both commit rows on screen');
       await clickDom('.monaco-list-row:has-text("Add pricing") .monaco-tl-twistie');
       await waitFor(
         async () => (await rowTexts()).some(t => t.startsWith('pricing.ts') && t.includes('3 AI lines')),
         'the commit’s file row on screen',
       );
+      // The view recomputes after every git event and edit; a redraw refetches the rows, and a click on a checkbox
+      // meanwhile is dropped by VS Code. So a recomputation that changes nothing must not redraw.
+      const redraws = api.signoffRedraws();
+      await api.signoffState();
+      assert.equal(api.signoffRedraws(), redraws, 'the tree was redrawn by a refresh that changed nothing');
       await clickDom(
         '.monaco-list-row:has-text("pricing.ts"):has-text("3 AI lines") .custom-view-tree-node-item-checkbox',
       );
-      await waitFor(() => /pricing\.ts — 3 AI lines \[viewed\]/.test(rows()), 'the file viewed').catch(error =>
-        assert.fail(`${(error as Error).message}\n${rows()}`),
-      );
+      await waitFor(() => /pricing\.ts — 3 AI lines \[viewed\]/.test(rows()), 'the file viewed').catch(async error => {
+        await harness('/screenshot', { name: 'not-viewed' }).catch(() => undefined);
+        assert.fail(`${(error as Error).message}\n${rows()}`);
+      });
       // One file of the fix is still not viewed: Sign Off stays disabled until it is.
       if (harnessAvailable())
         await waitFor(async () => (await queryDom(disabledSignOff)).count > 0, 'Sign Off disabled with one file left');
