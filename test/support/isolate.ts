@@ -85,7 +85,10 @@ export function isolatedEnv(base: NodeJS.ProcessEnv, home: string): NodeJS.Proce
 /** Applies isolatedEnv to this process, once; the folder goes when the process exits. */
 function isolateThisProcess(): void {
   if (process.env.AI_PROVENANCE_TEST_ISOLATED === String(process.pid)) return;
-  const home = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-provenance-test-home-')));
+  // A test process started by another has that one's TMPDIR: its own folders go beside, not inside, so that paths
+  // stay short (a Unix socket's path, Chromium's for one, must fit in 107 bytes).
+  const tmpRoot = process.env.AI_PROVENANCE_TEST_TMP_ROOT ?? os.tmpdir();
+  const home = fs.realpathSync(fs.mkdtempSync(path.join(tmpRoot, 'ai-provenance-test-home-')));
   // The machine's test cache (code-server, the agent CLIs) stays where it is: installed once per machine.
   const cache =
     process.env.AI_PROVENANCE_CACHE ??
@@ -94,7 +97,12 @@ function isolateThisProcess(): void {
   // go under the home, so they go with it.
   const tmp = path.join(home, 'tmp');
   fs.mkdirSync(tmp);
-  const env = { ...isolatedEnv(process.env, home), AI_PROVENANCE_CACHE: cache, TMPDIR: tmp };
+  const env = {
+    ...isolatedEnv(process.env, home),
+    AI_PROVENANCE_CACHE: cache,
+    TMPDIR: tmp,
+    AI_PROVENANCE_TEST_TMP_ROOT: tmpRoot,
+  };
   for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name];
   Object.assign(process.env, env, { AI_PROVENANCE_TEST_ISOLATED: String(process.pid) });
   process.once('exit', () => fs.rmSync(home, { recursive: true, force: true }));
