@@ -158,6 +158,11 @@ function startControlServer() {
           await found.first().click({ timeout: 10000 });
           return reply(200, { ok: true });
         }
+        case '/hover': {
+          // The pointer over the first element matching the selector: shows a row's inline actions.
+          await page.locator(param('selector')).first().hover({ timeout: 10000 });
+          return reply(200, { ok: true });
+        }
         case '/screenshot': {
           const file = path.join(shots, `${param('name').replace(/[^\w.-]/g, '_') || 'shot'}.png`);
           await page.screenshot({ path: file });

@@ -444,7 +444,7 @@ export function activate(context: vscode.ExtensionContext): AiProvenanceApi {
     [Commands.checkOutRequest]: once(
       Commands.checkOutRequest,
       { name: vscode.l10n.t('Check Out for Review'), title: vscode.l10n.t('Checking out the branch…'), view: sidebar },
-      (entry?: InboxEntry) => checkOutRequest(signoffModel, logger, entry),
+      (entry?: InboxEntry | { kind: 'request'; entry: InboxEntry }) => checkOutRequest(signoffModel, logger, entry),
     ),
     [Commands.openCommitChange]: (change: CommitFileChange) => openCommitChange(change),
     [Commands.createStarterPolicy]: once(

@@ -36,7 +36,10 @@ export async function openReview(
 ): Promise<OpenedReview | undefined> {
   const state = await readyState(model);
   if (!state) return undefined;
-  const commits = isCommitRow(row) ? [row.review] : state.waiting;
+  // A row VS Code kept may be older than the sidebar's data: the commit as the sidebar knows it now.
+  const commits = isCommitRow(row)
+    ? [state.review.report.commits.find(c => c.commit.id === row.review.commit.id) ?? row.review]
+    : state.waiting;
   if (commits.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No AI-assisted commit on this branch waits for review.'));
     return undefined;
@@ -203,9 +206,18 @@ export async function fetchReviewRequests(model: SignoffModel, logger: Logger, r
 }
 
 /** Check Out for Review: the branch a request asks about, where it stands now (checkOutForReview). */
-export async function checkOutRequest(model: SignoffModel, logger: Logger, entry?: InboxEntry): Promise<boolean> {
+export async function checkOutRequest(
+  model: SignoffModel,
+  logger: Logger,
+  arg?: InboxEntry | { kind: 'request'; entry: InboxEntry },
+): Promise<boolean> {
+  // A click on the row passes the entry; the row's inline button passes the row itself.
+  const given = arg && 'kind' in arg && arg.kind === 'request' ? arg.entry : (arg as InboxEntry | undefined);
   const state = await readyState(model);
-  if (!state || !entry) return false;
+  if (!state || !given) return false;
+  // The request as the sidebar knows it now: VS Code keeps a row it was not asked to redraw, with the tip the
+  // branch had then (a fetch since may have brought the author's new commits).
+  const entry = state.inbox.find(e => e.request.ref === given.request.ref) ?? given;
   try {
     const { result, branch } = await checkOutForReview(state.location.root, entry, logger);
     if (result === 'diverged') {

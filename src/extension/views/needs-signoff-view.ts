@@ -124,7 +124,7 @@ export async function openCommitChange(change: CommitFileChange): Promise<void> 
  * the `aiProvenance.signoffView` context key (SignoffWelcome); the badge counts what waits.
  */
 export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvider<SignoffNode> {
-  private readonly changed = this.register(new vscode.EventEmitter<SignoffNode | undefined>());
+  private readonly changed = this.register(new vscode.EventEmitter<SignoffNode | SignoffNode[] | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   readonly treeView: vscode.TreeView<SignoffNode>;
 
@@ -138,12 +138,14 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     );
     this.register(model.onDidChange(state => this.update(state)));
     if (session) {
-      this.register(session.onDidChangeReview(() => this.refreshTree()));
+      // A tick redraws only its own row: a whole-tree redraw would drop a click on the next box (refreshTree).
+      this.register(session.onDidChangeReview(() => this.refreshTree(this.ticked.splice(0))));
       // A file row's checkbox: "viewed", kept per patch id by the review session.
       this.register(
         this.treeView.onDidChangeCheckboxState(event => {
           for (const [node, checked] of event.items) {
             if (node.kind !== 'commitFile') continue;
+            this.ticked.push(node);
             void session.setViewed(
               [viewedKey(node.review, node.path)],
               checked === vscode.TreeItemCheckboxState.Checked,
@@ -165,7 +167,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     const current = this.model.state;
     this.pullRequest =
       state && current.kind === 'ready' ? { state, at: new Date(), head: current.review.head.id } : undefined;
-    this.changed.fire(undefined);
+    this.refreshTree();
   }
 
   private update(state: SignoffState): void {
@@ -189,15 +191,19 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
   }
 
   private shown: string | undefined;
+  /** Rows whose checkbox was just ticked or cleared, redrawn alone once the session has stored it. */
+  private readonly ticked: SignoffNode[] = [];
   /** How many times the tree was redrawn (the tests read it). */
   redraws = 0;
 
   /**
-   * Redraws the tree when what it shows changed. The model recomputes after every edit, save and git event, mostly to
-   * the same rows; a redraw for nothing is not free: while VS Code fetches the rows again, a click on a row's
-   * checkbox finds no row and is dropped (VS Code 1.100's extension host), so a box ticked then did not stay ticked.
+   * Redraws the tree when what it shows changed (only `rows`, when given). The model recomputes after every edit,
+   * save and git event, mostly to the same rows; a redraw for nothing is not free: while VS Code fetches the rows
+   * again, a click on a row's checkbox finds no row and is dropped (VS Code 1.100's extension host), so a box ticked
+   * then did not stay ticked. What is compared is what each row shows: the command's arguments are left out (a
+   * row's node carries the same commit and path), a markdown tooltip by its text.
    */
-  private refreshTree(): void {
+  private refreshTree(rows: readonly SignoffNode[] = []): void {
     let shown: string | undefined;
     try {
       const items: vscode.TreeItem[] = [];
@@ -208,14 +214,16 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
         }
       };
       walk(this.getChildren());
-      shown = JSON.stringify(items);
+      shown = JSON.stringify(items, (key, value: unknown) =>
+        key === 'arguments' ? undefined : value instanceof vscode.MarkdownString ? value.value : value,
+      );
     } catch {
       shown = undefined; // cannot tell: redraw
     }
     if (shown !== undefined && shown === this.shown) return;
     this.shown = shown;
     this.redraws++;
-    this.changed.fire(undefined);
+    this.changed.fire(rows.length > 0 ? [...rows] : undefined);
   }
 
   getTreeItem(node: SignoffNode): vscode.TreeItem {
@@ -256,7 +264,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
             e.request.by ?? '?',
             e.request.at.slice(0, 16).replace('T', ' '),
             e.request.branch ?? '-',
-            e.tipRef ?? e.tip.slice(0, 12),
+            e.tipRef ? `${e.tipRef} (${e.tip.slice(0, 12)})` : e.tip.slice(0, 12),
           ),
         );
         item.tooltip = tip;

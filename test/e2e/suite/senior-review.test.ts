@@ -281,10 +281,20 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
       assert.equal(await vscode.commands.executeCommand(Commands.fetchReviewRequests, 'team'), true);
       const again = api.signoffRowCommands().find(r => /feature\/pricing/.test(r.row));
       assert.ok(again?.command, rows());
-      assert.equal(
-        await vscode.commands.executeCommand(again.command.command, ...(again.command.arguments ?? [])),
-        true,
-      );
+      if (harnessAvailable()) {
+        // This time through the row's inline button, as a person would (VS Code passes the row, not the entry).
+        const before = git('rev-parse', 'HEAD').trim();
+        await harness('/hover', { selector: '.monaco-list-row:has-text("feature/pricing")' });
+        await clickDom(
+          '.monaco-list-row:has-text("feature/pricing") a.action-label[aria-label="Check Out for Review"]',
+        );
+        await waitFor(() => git('rev-parse', 'HEAD').trim() !== before, 'the branch checked out by the inline button');
+      } else {
+        assert.equal(
+          await vscode.commands.executeCommand(again.command.command, ...(again.command.arguments ?? [])),
+          true,
+        );
+      }
       // Now the remote has the branch: the local branch of that name, tracking it.
       assert.equal(git('symbolic-ref', '--short', 'HEAD').trim(), 'feature/pricing');
       assert.match(git('log', '-1', '--format=%s'), /Never a negative price/);
