@@ -335,6 +335,12 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
         await harness('/screenshot', { name: 'not-viewed' }).catch(() => undefined);
         assert.fail(`${(error as Error).message}\n${rows()}`);
       });
+      // On screen too: the box stays ticked once its row is drawn again.
+      const tickedBox =
+        '.monaco-list-row:has-text("pricing.ts"):has-text("3 AI lines") .custom-view-tree-node-item-checkbox[aria-checked="true"]';
+      await waitFor(async () => (await queryDom(tickedBox)).count === 1, 'the box shown ticked');
+      await new Promise(r => setTimeout(r, 1000));
+      assert.equal((await queryDom(tickedBox)).count, 1, 'the box was unticked on screen');
       // One file of the fix is still not viewed: Sign Off stays disabled until it is.
       if (harnessAvailable())
         await waitFor(async () => (await queryDom(disabledSignOff)).count > 0, 'Sign Off disabled with one file left');
