@@ -119,6 +119,9 @@ export async function openCommitChange(change: CommitFileChange): Promise<void> 
   await vscode.window.showTextDocument(after, { selection, preview: true });
 }
 
+/** Rows beyond which the view redraws without comparing what it shows (refreshTree). */
+const MAX_COMPARED_ROWS = 5000;
+
 /**
  * The "Needs Sign-off" view: a thin provider over SignoffModel. Empty states come from viewsWelcome, chosen by
  * the `aiProvenance.signoffView` context key (SignoffWelcome); the badge counts what waits.
@@ -209,6 +212,8 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
       const items: vscode.TreeItem[] = [];
       const walk = (nodes: SignoffNode[]): void => {
         for (const n of nodes) {
+          // Past this many rows, comparing costs more than it saves (it runs on the extension host's thread).
+          if (items.length >= MAX_COMPARED_ROWS) throw new Error('too many rows to compare');
           items.push(this.getTreeItem(n));
           walk(this.getChildren(n));
         }
@@ -218,7 +223,7 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
         key === 'arguments' ? undefined : value instanceof vscode.MarkdownString ? value.value : value,
       );
     } catch {
-      shown = undefined; // cannot tell: redraw
+      shown = undefined; // cannot tell (or too many rows): redraw
     }
     if (shown !== undefined && shown === this.shown) return;
     this.shown = shown;

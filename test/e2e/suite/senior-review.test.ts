@@ -283,12 +283,30 @@ describe('the senior’s side: a request through git alone, Review, Request Chan
       assert.ok(again?.command, rows());
       if (harnessAvailable()) {
         // This time through the row's inline button, as a person would (VS Code passes the row, not the entry).
+        // The fetch redraws the sidebar (the request's tip moved): a click on a row being drawn again goes nowhere,
+        // so first the sidebar settles, as it has by the time a person moves the pointer there.
+        let drawn = -1;
+        let since = Date.now();
+        await waitFor(
+          () => {
+            if (api.signoffRedraws() !== drawn) [drawn, since] = [api.signoffRedraws(), Date.now()];
+            return Date.now() - since > 1500;
+          },
+          'the sidebar to settle after the fetch',
+          20000,
+        );
         const before = git('rev-parse', 'HEAD').trim();
         await harness('/hover', { selector: '.monaco-list-row:has-text("feature/pricing")' });
         await clickDom(
           '.monaco-list-row:has-text("feature/pricing") a.action-label[aria-label="Check Out for Review"]',
         );
-        await waitFor(() => git('rev-parse', 'HEAD').trim() !== before, 'the branch checked out by the inline button');
+        await waitFor(
+          () => git('rev-parse', 'HEAD').trim() !== before,
+          'the branch checked out by the inline button',
+        ).catch(async error => {
+          await harness('/screenshot', { name: 'inline-check-out' }).catch(() => undefined);
+          throw error;
+        });
       } else {
         assert.equal(
           await vscode.commands.executeCommand(again.command.command, ...(again.command.arguments ?? [])),
