@@ -6357,6 +6357,9 @@ async function readGitRequests(root, logger) {
 }
 
 // src/io/review/branch-review.ts
+function signatureConcurrency() {
+  return Math.max(2, Math.min(16, os7.availableParallelism?.() ?? os7.cpus().length));
+}
 async function reviewBranch(options) {
   const logger = options.logger ?? nullLogger;
   const location = options.location ?? await locateRepository(options.cwd, { logger });
@@ -6422,7 +6425,7 @@ async function reviewBranch(options) {
         basePolicy,
         objectFormat: facts.objectFormat,
         scratchDir: tmp.dir,
-        concurrency: options.concurrency ?? Math.max(2, Math.min(16, os7.availableParallelism?.() ?? os7.cpus().length)),
+        concurrency: options.concurrency ?? signatureConcurrency(),
         logger
       }),
       selfSignable.length === 0 ? Promise.resolve(/* @__PURE__ */ new Map()) : checkSignatures({

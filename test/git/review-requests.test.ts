@@ -9,6 +9,24 @@ import { locateRepository } from '../../src/io/git/repository';
 import { checkOutForReview, requestsOfMe } from '../../src/io/review/inbox';
 import { as, envAs, junior, senior, senior2, show, signoffReposPerTest } from '../support/signoff-fixture';
 
+type SignoffRepo = ReturnType<ReturnType<typeof signoffReposPerTest>>;
+
+/** A request ref anyone could have pushed: a commit on `parent` with `message`, by nobody the roster knows. */
+function pushForgedRequest(r: SignoffRepo, parent: string, message: string): void {
+  const id = r
+    .run(['commit-tree', `${parent}^{tree}`, '-p', parent, '-F', '-'], {
+      input: message,
+      env: {
+        GIT_AUTHOR_NAME: 'x',
+        GIT_AUTHOR_EMAIL: 'x@example.com',
+        GIT_COMMITTER_NAME: 'x',
+        GIT_COMMITTER_EMAIL: 'x@example.com',
+      },
+    })
+    .trim();
+  r.git('update-ref', `refs/ai-provenance/requests/${id}`, id);
+}
+
 describe('requests for changes and review requests carried in git (real git, real ssh-keygen)', () => {
   const repo = signoffReposPerTest();
 
@@ -168,27 +186,7 @@ describe('requests for changes and review requests carried in git (real git, rea
   it('a malformed or foreign ref under refs/ai-provenance/requests/ is ignored, and check still reads requests made here', () => {
     const r = repo();
     const a = r.aiCommit(junior(), 'src/a.ts', 2);
-    const bogus = r
-      .run(
-        [
-          'commit-tree',
-          `${a}^{tree}`,
-          '-p',
-          a,
-          '-m',
-          'AI review request: 1 commit\n\nRequested-of: senior@example.com\n',
-        ],
-        {
-          env: {
-            GIT_AUTHOR_NAME: 'x',
-            GIT_AUTHOR_EMAIL: 'x@example.com',
-            GIT_COMMITTER_NAME: 'x',
-            GIT_COMMITTER_EMAIL: 'x@example.com',
-          },
-        },
-      )
-      .trim();
-    r.git('update-ref', `refs/ai-provenance/requests/${bogus}`, bogus);
+    pushForgedRequest(r, a, 'AI review request: 1 commit\n\nRequested-of: senior@example.com\n');
     r.git(
       'update-ref',
       'refs/ai-provenance/requests/blob',
@@ -214,18 +212,7 @@ describe('requests for changes and review requests carried in git (real git, rea
     // A request anyone could push: it names main (and then origin/main) for an unreviewed commit.
     for (const name of ['main', 'origin/main', '-f']) {
       const message = `AI review request: 1 commit\n\nRequested-of: senior@example.com\nRequested-by: X <x@example.com>\nAI-Review-Branch: ${name}\nAI-Review-Commit: ${r.patchId(a)} ${a}\n`;
-      const id = r
-        .run(['commit-tree', `${a}^{tree}`, '-p', a, '-F', '-'], {
-          input: message,
-          env: {
-            GIT_AUTHOR_NAME: 'x',
-            GIT_AUTHOR_EMAIL: 'x@example.com',
-            GIT_COMMITTER_NAME: 'x',
-            GIT_COMMITTER_EMAIL: 'x@example.com',
-          },
-        })
-        .trim();
-      r.git('update-ref', `refs/ai-provenance/requests/${id}`, id);
+      pushForgedRequest(r, a, message);
     }
     r.git('branch', '-q', '-D', 'feature');
     const location = await locateRepository(r.dir);

@@ -119,6 +119,22 @@ export async function openCommitChange(change: CommitFileChange): Promise<void> 
   await vscode.window.showTextDocument(after, { selection, preview: true });
 }
 
+/** A row as the tests read it: indented by depth, "label — description", and its viewed box. */
+function rowText(item: vscode.TreeItem, depth: number): string {
+  const label =
+    typeof item.label === 'string'
+      ? item.label
+      : (item.label?.label ?? (item.resourceUri ? path.basename(item.resourceUri.fsPath) : ''));
+  const box =
+    item.checkboxState === undefined
+      ? ''
+      : (typeof item.checkboxState === 'object' ? item.checkboxState.state : item.checkboxState) ===
+          vscode.TreeItemCheckboxState.Checked
+        ? ' [viewed]'
+        : ' [not viewed]';
+  return `${'  '.repeat(depth)}${label}${item.description ? ` — ${String(item.description)}` : ''}${box}`;
+}
+
 /** Rows beyond which the view redraws without comparing what it shows (refreshTree). */
 const MAX_COMPARED_ROWS = 5000;
 
@@ -210,15 +226,11 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
     let shown: string | undefined;
     try {
       const items: vscode.TreeItem[] = [];
-      const walk = (nodes: SignoffNode[]): void => {
-        for (const n of nodes) {
-          // Past this many rows, comparing costs more than it saves (it runs on the extension host's thread).
-          if (items.length >= MAX_COMPARED_ROWS) throw new Error('too many rows to compare');
-          items.push(this.getTreeItem(n));
-          walk(this.getChildren(n));
-        }
-      };
-      walk(this.getChildren());
+      this.eachRow(item => {
+        // Past this many rows, comparing costs more than it saves (it runs on the extension host's thread).
+        if (items.length >= MAX_COMPARED_ROWS) throw new Error('too many rows to compare');
+        items.push(item);
+      });
       shown = JSON.stringify(items, (key, value: unknown) =>
         key === 'arguments' ? undefined : value instanceof vscode.MarkdownString ? value.value : value,
       );
@@ -428,42 +440,29 @@ export class NeedsSignoffView extends Disposable implements vscode.TreeDataProvi
 
   /** Every row's command, depth-first, with the row as rows() gives it (tests click through this). */
   rowCommands(): { row: string; command?: vscode.Command }[] {
-    const rows = this.rows();
     const out: { row: string; command?: vscode.Command }[] = [];
-    const walk = (nodes: SignoffNode[]): void => {
-      for (const n of nodes) {
-        const command = this.getTreeItem(n).command;
-        out.push({ row: rows[out.length]!, ...(command ? { command } : {}) });
-        walk(this.getChildren(n));
-      }
-    };
-    walk(this.getChildren());
+    this.eachRow((item, depth) =>
+      out.push({ row: rowText(item, depth), ...(item.command ? { command: item.command } : {}) }),
+    );
     return out;
   }
 
   /** Every row, depth-first, as "label — description" (tests read the view through this). */
   rows(): string[] {
     const out: string[] = [];
+    this.eachRow((item, depth) => out.push(rowText(item, depth)));
+    return out;
+  }
+
+  /** Each row's tree item, depth-first, with its depth: every row the tree has, expanded or not. */
+  private eachRow(visit: (item: vscode.TreeItem, depth: number) => void): void {
     const walk = (nodes: SignoffNode[], depth: number): void => {
       for (const n of nodes) {
-        const item = this.getTreeItem(n);
-        const label =
-          typeof item.label === 'string'
-            ? item.label
-            : (item.label?.label ?? (item.resourceUri ? path.basename(item.resourceUri.fsPath) : ''));
-        const box =
-          item.checkboxState === undefined
-            ? ''
-            : (typeof item.checkboxState === 'object' ? item.checkboxState.state : item.checkboxState) ===
-                vscode.TreeItemCheckboxState.Checked
-              ? ' [viewed]'
-              : ' [not viewed]';
-        out.push(`${'  '.repeat(depth)}${label}${item.description ? ` — ${String(item.description)}` : ''}${box}`);
+        visit(this.getTreeItem(n), depth);
         walk(this.getChildren(n), depth + 1);
       }
     };
     walk(this.getChildren(), 0);
-    return out;
   }
 
   getChildren(node?: SignoffNode): SignoffNode[] {

@@ -1,4 +1,3 @@
-import * as os from 'node:os';
 import {
   BranchReviewError,
   PolicyFileError,
@@ -9,7 +8,7 @@ import {
   unknownRevision,
   type BasePolicy,
 } from './base-policy';
-import { defaultBase, whereLinesLanded } from './branch-review';
+import { defaultBase, signatureConcurrency, whereLinesLanded } from './branch-review';
 import type { OwnersFile } from '../../core/review/owners';
 import { commitEvidence, commitFacts, hasAiLineEvidence, isReviewed, type CommitEvidence } from './commit-facts';
 import {
@@ -484,7 +483,7 @@ export async function auditBranch(options: AuditOptions): Promise<AuditReport> {
     authorWanted.set(policy, set);
   }
   const authorSignatures = new Map<BasePolicy, Map<string, SignatureCheck>>();
-  const concurrency = options.concurrency ?? Math.max(2, Math.min(16, os.availableParallelism?.() ?? os.cpus().length));
+  const concurrency = options.concurrency ?? signatureConcurrency();
   const tmp = await scratch();
   try {
     for (const [policy, ids] of wanted) {

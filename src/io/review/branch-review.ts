@@ -78,6 +78,11 @@ export interface ReviewOptions {
   concurrency?: number;
 }
 
+/** How many ssh-keygen processes verify signatures at once by default: one per core, at least 2, at most 16. */
+export function signatureConcurrency(): number {
+  return Math.max(2, Math.min(16, os.availableParallelism?.() ?? os.cpus().length));
+}
+
 /** Reviews base..head: every AI commit with its state. Throws BranchReviewError, PolicyFileError, GitError, SshKeygenError. */
 export async function reviewBranch(options: ReviewOptions): Promise<BranchReview> {
   const logger = options.logger ?? nullLogger;
@@ -164,7 +169,7 @@ export async function reviewBranch(options: ReviewOptions): Promise<BranchReview
         basePolicy,
         objectFormat: facts.objectFormat,
         scratchDir: tmp.dir,
-        concurrency: options.concurrency ?? Math.max(2, Math.min(16, os.availableParallelism?.() ?? os.cpus().length)),
+        concurrency: options.concurrency ?? signatureConcurrency(),
         logger,
       }),
       selfSignable.length === 0
